@@ -1,0 +1,1 @@
+"""Spreadsheets and reference files into the database: read, validate, load, export."""

@@ -1,0 +1,1 @@
+"""ETVI-monitor: application glue (configuration and the ``etvi`` command)."""

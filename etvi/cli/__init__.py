@@ -1,0 +1,93 @@
+"""The ``etvi`` command. Each module in this package adds its subcommands through ``register(app)``.
+
+``main`` turns every expected failure into a Dutch message and an exit code; a traceback is
+shown only with ``ETVI_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sys
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="etvi",
+    help="ETVI-monitor: voortgang van 'Een thuis voor iedereen' per gemeente.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+err = Console(stderr=True)
+
+
+def _register_all() -> None:
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "register"):
+            module.register(app)
+
+
+def user_errors() -> tuple[type[BaseException], ...]:
+    """Exception types whose message is written for users (Dutch, says what and where)."""
+    from etl.referencedata import ReferenceDataError
+    from etvi.config import ConfigError
+
+    types: list[type[BaseException]] = [ConfigError, ReferenceDataError]
+    try:
+        from geo.errors import GeoError
+
+        types.append(GeoError)
+    except ImportError:
+        pass
+    try:
+        from etl.errors import EtlError
+
+        types.append(EtlError)
+    except ImportError:
+        pass
+    return tuple(types)
+
+
+def main() -> None:
+    _register_all()
+    try:
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except SystemExit:
+        raise
+    except typer.Exit as exit_:
+        sys.exit(exit_.exit_code)
+    except typer.Abort:
+        err.print("Afgebroken.")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the one place that keeps tracebacks from users
+        import click
+        from sqlalchemy.exc import OperationalError
+
+        if os.environ.get("ETVI_DEBUG") == "1":
+            raise
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, user_errors()):
+            err.print(f"[bold red]Fout:[/] {exc}", highlight=False)
+            sys.exit(2)
+        if isinstance(exc, OperationalError):
+            err.print(
+                "[bold red]Fout:[/] de database is niet bereikbaar of niet bruikbaar. "
+                "Controleer ETVI_DATABASE_URL en of de databaseserver draait.\n"
+                f"Melding van de database: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}",
+                highlight=False,
+            )
+            sys.exit(3)
+        err.print(
+            f"[bold red]Onverwachte fout:[/] {type(exc).__name__}: {exc}\n"
+            "Zet ETVI_DEBUG=1 om de technische details te zien, en meld dit aan de beheerder.",
+            highlight=False,
+        )
+        sys.exit(1)

@@ -1,0 +1,97 @@
+"""Settings from ``ETVI_``-prefixed environment variables.
+
+Read fresh on every call so tests and the CLI can change the environment; every
+variable has a default that works from a clean clone. The README lists them all.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "ETVI_"
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot be used; the message is Dutch and user-facing."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(PREFIX + name)
+    return value if value not in (None, "") else default
+
+
+def _int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{PREFIX}{name} moet een geheel getal zijn, niet {raw!r}.") from None
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if raw is None:
+        return default
+    if raw.lower() in ("1", "true", "ja", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "nee", "no", "off"):
+        return False
+    raise ConfigError(f"{PREFIX}{name} moet true of false zijn, niet {raw!r}.")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    geo_dir: Path | None
+    geo_year: int | None
+    geo_url: str
+    cache_dir: Path
+    store_dir: Path
+    max_file_mb: int
+    max_rows: int
+    max_uncompressed_mb: int
+    verdeling_regiotype: str
+    stale_days: int
+    public: bool
+    secret_key: str | None
+    host: str
+    port: int
+    workers: int
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def settings() -> Settings:
+    data_dir = Path(_env("DATA_DIR", str(REPO_ROOT / "data"))).expanduser()
+    cache_dir = Path(_env("CACHE_DIR", str(data_dir / "cache"))).expanduser()
+    geo_dir = _env("GEO_DIR")
+    geo_year = _env("GEO_YEAR")
+    if geo_year is not None and not (geo_year.isdigit() and len(geo_year) == 4):
+        raise ConfigError(f"{PREFIX}GEO_YEAR moet een jaartal zijn, zoals 2026, niet {geo_year!r}.")
+    return Settings(
+        data_dir=data_dir,
+        database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / 'etvi.sqlite'}"),
+        geo_dir=Path(geo_dir).expanduser() if geo_dir else None,
+        geo_year=int(geo_year) if geo_year else None,
+        geo_url=_env("GEO_URL", "https://cartomap.github.io/nl/wgs84/"),
+        cache_dir=cache_dir,
+        store_dir=Path(_env("STORE_DIR", str(data_dir / "uploads"))).expanduser(),
+        max_file_mb=_int("MAX_FILE_MB", 10),
+        max_rows=_int("MAX_ROWS", 200_000),
+        max_uncompressed_mb=_int("MAX_UNCOMPRESSED_MB", 100),
+        verdeling_regiotype=_env("VERDELING_REGIOTYPE", "woningmarktregio"),
+        stale_days=_int("STALE_DAYS", 365),
+        public=_bool("PUBLIC", True),
+        secret_key=_env("SECRET_KEY"),
+        host=_env("HOST", "127.0.0.1"),
+        port=_int("PORT", 8050),
+        workers=_int("WORKERS", 2),
+    )

@@ -1,0 +1,1 @@
+"""Database schema, connection handling and the queries the ETL and dashboard share."""

@@ -1,0 +1,148 @@
+"""The database schema (SQLModel). Alembic migrations in ``models/migrations`` follow it.
+
+Status records are append-only: a correction is a newer record, never an update, so the
+state at any peildatum can be reconstructed and every record traces back to its upload.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date, datetime, timezone
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Provincie(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=4)  # PV27
+    name: str
+
+
+class Gemeente(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=6)  # GM0363
+    name: str = Field(index=True)
+    provincie_code: str | None = Field(default=None, foreign_key="provincie.code", index=True)
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+class Merger(SQLModel, table=True):
+    """An old gemeente code/name that now belongs to a current gemeente."""
+
+    old_code: str = Field(primary_key=True, max_length=6)
+    old_name: str
+    new_code: str = Field(max_length=6, index=True)
+    effective_date: date
+
+
+class RegionMembership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("region_type", "region_code", "gemeente_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_type: str = Field(index=True)  # ggdregio, woningmarktregio, koploperregio, ...
+    region_code: str
+    region_name: str
+    gemeente_code: str = Field(index=True)
+    source: str = ""  # boundary file or membership list it came from
+
+
+class StatusLevel(SQLModel, table=True):
+    """The ordered status words per onderdeel, loaded from ``data/statussen.csv``."""
+
+    __table_args__ = (UniqueConstraint("onderdeel", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    onderdeel: str = Field(index=True)
+    rank: int
+    status: str
+    is_done: bool = False
+    label: str = ""
+
+
+class Milestone(SQLModel, table=True):
+    """A programme or Wvrv milestone, loaded from ``data/mijlpalen.csv``; dates may be unknown."""
+
+    id: str = Field(primary_key=True)
+    title: str
+    date: dt.date | None = None
+    date_precision: str = "onbekend"  # dag, maand, jaar, onbekend
+    kind: str  # wet, programmadoel, deadline
+    onderdeel: str | None = None
+    min_status: str | None = None
+    level: str = "landelijk"  # landelijk, provincie, regio, gemeente
+    confidence: str = "onbevestigd"  # bevestigd, doel, onbevestigd, onbekend
+    source_url: str | None = None
+    note: str = ""
+
+
+class Upload(SQLModel, table=True):
+    """Every load attempt, accepted or refused: the audit trail."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str
+    sha256: str = Field(index=True, max_length=64)
+    stored_path: str | None = None
+    username: str = "cli"
+    channel: str = "cli"  # cli, web, api, demo
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    peildatum: date | None = None
+    rows_read: int = 0
+    records_written: int = 0
+    outcome: str = "geweigerd"  # geladen, ongewijzigd, geweigerd
+    error_report: str | None = Field(default=None, sa_column=Column(Text))
+    warnings: str | None = Field(default=None, sa_column=Column(Text))
+    is_demo: bool = False
+
+
+class StatusRecord(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_status_asof", "onderdeel", "gemeente_code", "peildatum", "upload_id", "id"),
+        Index("ix_status_peildatum", "peildatum"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    gemeente_code: str = Field(foreign_key="gemeente.code", max_length=6)
+    onderdeel: str
+    status: str
+    adopted_on: date | None = None
+    peildatum: date
+    comment: str | None = Field(default=None, sa_column=Column(Text))
+    source_url: str | None = None
+    koploperregio: str | None = None
+    upload_id: int | None = Field(default=None, foreign_key="upload.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True)
+    role: str  # beheerder, provincie, gemeente
+    gemeente_codes: str = ""  # comma-separated, for role gemeente
+    provincie_code: str | None = None  # for role provincie
+    password_hash: str | None = None
+    token_hash: str | None = Field(default=None, index=True)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Actions other than uploads (user management, logins, reference reloads)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    username: str
+    action: str
+    detail: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Meta(SQLModel, table=True):
+    """Small key/value facts: geo year, demo flag, data version for cache invalidation."""
+
+    key: str = Field(primary_key=True)
+    value: str

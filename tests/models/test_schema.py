@@ -1,0 +1,77 @@
+"""The schema, reference loaders and the as-of query on every backend."""
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from etl import referencedata
+from models import db, queries
+from models.tables import Gemeente, Milestone, StatusLevel, StatusRecord, Upload
+
+from tests.conftest import REPO
+
+
+def test_migration_reaches_head_and_is_repeatable(db_url):
+    assert db.current_revision(db_url) == "0001"
+    db.upgrade(db_url)
+    assert db.current_revision(db_url) == "0001"
+    assert db.has_schema(db_url)
+
+
+def test_reference_data_loads_once(ref_db):
+    with db.session(ref_db) as s:
+        assert len(s.exec(select(Gemeente)).all()) == 342
+        levels = s.exec(select(StatusLevel).where(StatusLevel.onderdeel == "verordening")).all()
+        assert [lv.status for lv in sorted(levels, key=lambda x: x.rank)] == ["geen", "in voorbereiding", "vastgesteld"]
+        changed = referencedata.load_data_files(s, REPO / "data")
+    assert changed == {"statussen": False, "mijlpalen": False, "fusies": False}
+
+
+def test_milestone_dates_keep_their_precision(ref_db):
+    with db.session(ref_db) as s:
+        consult = s.get(Milestone, "wvrv-consultatie")
+        unknown = s.get(Milestone, "wvrv-eerste-kamer")
+    assert (consult.date, consult.date_precision) == (date(2023, 2, 1), "maand")
+    assert unknown.date is None and unknown.date_precision == "onbekend"
+
+
+def test_bad_milestone_file_names_the_line(tmp_path):
+    bad = tmp_path / "mijlpalen.csv"
+    bad.write_text(
+        "id,titel,datum,soort,onderdeel,min_status,niveau,zekerheid,bron\n"
+        "a,Titel,2026-13-01,wet,,,landelijk,bevestigd,\n"
+        "b,Titel,2026,wens,verordening,klaar,gemeente,bevestigd,ftp://x\n",
+        encoding="utf-8",
+    )
+    levels = referencedata.read_status_levels(REPO / "data" / "statussen.csv")
+    with pytest.raises(referencedata.ReferenceDataError) as err:
+        referencedata.read_milestones(bad, levels)
+    message = str(err.value)
+    assert "regel 2, kolom datum" in message
+    assert "regel 3, kolom soort: 'wens'" in message
+    assert "kolom min_status: 'klaar'" in message
+    assert "kolom bron" in message
+
+
+def _record(s, code, onderdeel, status, peildatum, upload_id):
+    s.add(StatusRecord(gemeente_code=code, onderdeel=onderdeel, status=status, peildatum=peildatum, upload_id=upload_id))
+
+
+def test_status_asof_takes_latest_peildatum_and_newest_upload(ref_db):
+    with db.session(ref_db) as s:
+        first = Upload(file_name="a.xlsx", sha256="a" * 64, outcome="geladen")
+        second = Upload(file_name="b.xlsx", sha256="b" * 64, outcome="geladen")
+        s.add_all([first, second])
+        s.flush()
+        _record(s, "GM0363", "verordening", "geen", date(2023, 1, 1), first.id)
+        _record(s, "GM0363", "verordening", "in voorbereiding", date(2024, 1, 1), first.id)
+        _record(s, "GM0363", "verordening", "vastgesteld", date(2024, 1, 1), second.id)
+        _record(s, "GM0518", "verordening", "vastgesteld", date(2025, 6, 1), first.id)
+    before = queries.status_asof(date(2023, 6, 1), ref_db)
+    assert before.set_index("gemeente_code").loc["GM0363", "status"] == "geen"
+    assert "GM0518" not in set(before.gemeente_code)
+    later = queries.status_asof(date(2025, 12, 31), ref_db).set_index("gemeente_code")
+    assert later.loc["GM0363", "status"] == "vastgesteld"
+    assert later.loc["GM0518", "status"] == "vastgesteld"
+    assert len(queries.status_history(ref_db)) == 4
