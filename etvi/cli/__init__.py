@@ -56,38 +56,42 @@ def user_errors() -> tuple[type[BaseException], ...]:
 def main() -> None:
     _register_all()
     try:
-        code = app(standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else 0)
+        app()
     except SystemExit:
         raise
-    except typer.Exit as exit_:
-        sys.exit(exit_.exit_code)
-    except typer.Abort:
-        err.print("Afgebroken.")
-        sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the one place that keeps tracebacks from users
-        import click
-        from sqlalchemy.exc import OperationalError
-
         if os.environ.get("ETVI_DEBUG") == "1":
             raise
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, user_errors()):
-            err.print(f"[bold red]Fout:[/] {exc}", highlight=False)
-            sys.exit(2)
-        if isinstance(exc, OperationalError):
-            err.print(
-                "[bold red]Fout:[/] de database is niet bereikbaar of niet bruikbaar. "
-                "Controleer ETVI_DATABASE_URL en of de databaseserver draait.\n"
-                f"Melding van de database: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}",
-                highlight=False,
-            )
-            sys.exit(3)
+        sys.exit(_report(exc))
+
+
+def _report(exc: Exception) -> int:
+    """Print a Dutch message for ``exc`` and return the exit code."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    if isinstance(exc, user_errors()):
+        err.print(f"[bold red]Fout:[/] {exc}", highlight=False)
+        return 2
+    if isinstance(exc, (OperationalError, ProgrammingError)) and _missing_table(exc):
+        err.print("[bold red]Fout:[/] de database is nog niet ingericht. Voer eerst [bold]etvi init[/] uit.")
+        return 3
+    if isinstance(exc, OperationalError):
+        detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         err.print(
-            f"[bold red]Onverwachte fout:[/] {type(exc).__name__}: {exc}\n"
-            "Zet ETVI_DEBUG=1 om de technische details te zien, en meld dit aan de beheerder.",
+            "[bold red]Fout:[/] de database is niet bereikbaar of niet bruikbaar. "
+            "Controleer ETVI_DATABASE_URL en of de databaseserver draait.\n"
+            f"Melding van de database: {detail}",
             highlight=False,
         )
-        sys.exit(1)
+        return 3
+    err.print(
+        f"[bold red]Onverwachte fout:[/] {type(exc).__name__}: {exc}\n"
+        "Zet ETVI_DEBUG=1 om de technische details te zien, en meld dit aan de beheerder.",
+        highlight=False,
+    )
+    return 1
+
+
+def _missing_table(exc: Exception) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text)

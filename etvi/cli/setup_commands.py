@@ -1,0 +1,94 @@
+"""``etvi init``, ``etvi db …`` and ``etvi regio …``: getting a database ready."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+out = Console()
+db_app = typer.Typer(help="Databaseschema beheren.", no_args_is_help=True)
+regio_app = typer.Typer(help="Regio-indelingen bekijken en laden.", no_args_is_help=True)
+
+
+def init() -> None:
+    """Database aanmaken of bijwerken en referentiegegevens laden.
+
+    Laadt gemeenten, provincies, regio's, statussen, mijlpalen en fusies. Twee keer draaien verandert niets.
+    """
+    from etl.bootstrap import initialize
+
+    result = initialize(report=lambda msg: out.print(f"• {msg}", highlight=False))
+    for warning in result.warnings:
+        out.print(f"[yellow]Waarschuwing:[/] {warning}", highlight=False)
+    table = Table(title=f"Referentiegegevens (grenzen {result.year})", show_header=True)
+    table.add_column("Onderdeel")
+    table.add_column("Aantal", justify="right")
+    table.add_row("gemeenten", str(result.gemeenten))
+    table.add_row("provincies", str(result.provincies))
+    for region_type, count in sorted(result.region_types.items()):
+        table.add_row(f"regio's: {region_type}", str(count))
+    out.print(table)
+    changed = [name for name, did in result.changed.items() if did]
+    out.print("Gewijzigd: " + ", ".join(changed) if changed else "Alles was al actueel; niets gewijzigd.")
+
+
+def upgrade() -> None:
+    """Het databaseschema bijwerken naar de nieuwste versie (Alembic)."""
+    from models import db
+
+    db.upgrade()
+    out.print(f"Schema is bij: versie {db.current_revision()}")
+
+
+def status() -> None:
+    """De schemaversie van de database tonen."""
+    from models import db
+
+    out.print(f"Schemaversie: {db.current_revision() or 'geen (voer etvi init uit)'}")
+
+
+def regio_list() -> None:
+    """Geladen regio-indelingen met het aantal regio's en gemeenten."""
+    from models import queries
+
+    frame = queries.region_memberships()
+    if frame.empty:
+        out.print("Er zijn nog geen regio-indelingen geladen. Voer eerst etvi init uit.")
+        return
+    table = Table("Regiotype", "Regio's", "Gemeenten")
+    for region_type, group in frame.groupby("region_type"):
+        table.add_row(region_type, str(group.region_code.nunique()), str(group.gemeente_code.nunique()))
+    out.print(table)
+
+
+def regio_load(
+    files: list[Path] = typer.Argument(..., help="Lidmaatschapslijst(en): CSV of xlsx met gemeentecode, regiotype, regiocode, regionaam."),
+) -> None:
+    """Regio-lidmaatschappen laden uit een lijst (voor indelingen zonder grensbestand, zoals woningmarktregio)."""
+    from etl import referencedata
+    from etl.bootstrap import read_memberships
+    from models import db, queries
+
+    known = set(queries.gemeenten()["code"])
+    if not known:
+        raise typer.BadParameter("De database heeft nog geen gemeenten. Voer eerst etvi init uit.")
+    frame, _ = read_memberships(list(files), known)
+    with db.session() as s:
+        changed = referencedata.load_region_memberships(s, frame)
+        db.bump_data_version(s)
+    for region_type, group in frame.groupby("region_type"):
+        out.print(f"{region_type}: {group.region_code.nunique()} regio's, {group.gemeente_code.nunique()} gemeenten")
+    out.print("Geladen." if changed else "Niets gewijzigd: deze indeling was al geladen.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    db_app.command("upgrade")(upgrade)
+    db_app.command("status")(status)
+    regio_app.command("list")(regio_list)
+    regio_app.command("load")(regio_load)
+    app.add_typer(db_app, name="db")
+    app.add_typer(regio_app, name="regio")
