@@ -70,10 +70,10 @@ def _report(exc: Exception) -> int:
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     if isinstance(exc, user_errors()):
-        err.print(f"[bold red]Fout:[/] {exc}", highlight=False)
+        err.print(f"[bold red]Fout:[/] {exc}", highlight=False, soft_wrap=True)
         return 2
     if isinstance(exc, (OperationalError, ProgrammingError)) and _missing_table(exc):
-        err.print("[bold red]Fout:[/] de database is nog niet ingericht. Voer eerst [bold]etvi init[/] uit.")
+        err.print("[bold red]Fout:[/] de database is nog niet ingericht. Voer eerst [bold]etvi init[/] uit.", soft_wrap=True)
         return 3
     if isinstance(exc, OperationalError):
         detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
@@ -82,12 +82,14 @@ def _report(exc: Exception) -> int:
             "Controleer ETVI_DATABASE_URL en of de databaseserver draait.\n"
             f"Melding van de database: {detail}",
             highlight=False,
+            soft_wrap=True,
         )
         return 3
     err.print(
         f"[bold red]Onverwachte fout:[/] {type(exc).__name__}: {exc}\n"
         "Zet ETVI_DEBUG=1 om de technische details te zien, en meld dit aan de beheerder.",
         highlight=False,
+        soft_wrap=True,
     )
     return 1
 

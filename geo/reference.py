@@ -1,0 +1,381 @@
+"""Reference tables derived from boundaries and regio lists, as plain DataFrames.
+
+Which provincie or regio a gemeente belongs to is decided geometrically: a point that is
+guaranteed to lie inside the gemeente (``representative_point``) is looked up in the
+provincie or regio polygons. Boundaries of different layers are generalised separately and
+do not match exactly along borders, so a point deep inside the gemeente is far more reliable
+than comparing outlines.
+
+Regio's that have no boundary file arrive as membership lists (``regio_*.csv|xlsx``):
+gemeentecode -> regio. The database is written by the caller, not here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.boundaries import (
+    BASE_LEVELS,
+    GEMEENTE,
+    PROVINCIE,
+    available,
+    boundary_dir,
+    find_file,
+    layer_year,
+    nearest_year,
+    read_boundary_file,
+    read_layer,
+)
+from geo.errors import GeoError
+
+MEMBERSHIP_COLUMNS = ["region_type", "region_code", "region_name", "gemeente_code", "source"]
+LIST_COLUMNS = ("gemeentecode", "regiotype", "regiocode", "regionaam")
+REQUIRED_LIST_COLUMNS = ("gemeentecode", "regiotype", "regiocode")
+MAX_ERRORS_SHOWN = 20
+MAX_LISTED = 20
+
+
+# --- provincies and gemeenten ------------------------------------------------------------
+
+
+def provincie_layer(year: int, dir: Path | None = None) -> gpd.GeoDataFrame:
+    """Provincie shapes for gemeenten of ``year``; an older provincie file is used if that year has none."""
+    directory = Path(dir) if dir is not None else boundary_dir()
+    return read_layer(PROVINCIE, layer_year(PROVINCIE, year, directory), directory)
+
+
+def provincies(year: int, dir: Path | None = None) -> pd.DataFrame:
+    """The provincies of ``year``: ``code``, ``name``."""
+    layer = provincie_layer(year, dir)
+    return pd.DataFrame(layer[["code", "name"]]).reset_index(drop=True)
+
+
+def gemeenten_gdf(year: int, dir: Path | None = None) -> gpd.GeoDataFrame:
+    """The gemeenten of ``year`` with shapes: ``code``, ``name``, ``provincie_code``, ``geometry``."""
+    directory = Path(dir) if dir is not None else boundary_dir()
+    return assign_provincies(read_layer(GEMEENTE, year, directory), provincie_layer(year, directory))
+
+
+def gemeenten(year: int, dir: Path | None = None) -> pd.DataFrame:
+    """The gemeenten of ``year``: ``code``, ``name``, ``provincie_code``."""
+    return pd.DataFrame(gemeenten_gdf(year, dir).drop(columns="geometry"))
+
+
+def assign_provincies(gemeenten: gpd.GeoDataFrame, provincies: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add ``provincie_code`` to each gemeente; every gemeente must fall in exactly one provincie."""
+    hits = points_in_polygons(gemeenten, provincies)
+    problems = []
+    for row in gemeenten.itertuples():
+        found = hits[row.code]
+        if len(found) == 0:
+            problems.append(f"{row.code} {row.name} ligt in geen enkele provincie")
+        elif len(found) > 1:
+            problems.append(f"{row.code} {row.name} ligt in {len(found)} provincies ({', '.join(found)})")
+    if problems:
+        raise GeoError(
+            "Niet elke gemeente ligt in precies één provincie; controleer of het gemeente- en het "
+            "provinciebestand van hetzelfde jaar en uit dezelfde bron zijn:\n"
+            + _bullets(problems, MAX_LISTED)
+        )
+    result = gemeenten[["code", "name", "geometry"]].copy()
+    result.insert(2, "provincie_code", [hits[c][0] for c in result["code"]])
+    return result.reset_index(drop=True)
+
+
+def points_in_polygons(gemeenten: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> dict[str, list[str]]:
+    """Gemeente code -> sorted codes of the areas that contain a point inside that gemeente."""
+    if areas.crs is not None and gemeenten.crs is not None and not areas.crs.equals(gemeenten.crs):
+        areas = areas.to_crs(gemeenten.crs)
+    points = gpd.GeoDataFrame(
+        {"gemeente_code": gemeenten["code"].to_numpy()},
+        geometry=gemeenten.geometry.representative_point().to_numpy(),
+        crs=gemeenten.crs,
+    )
+    targets = gpd.GeoDataFrame({"area_code": areas["code"].to_numpy()}, geometry=areas.geometry.to_numpy(), crs=areas.crs)
+    # "intersects" also counts a point on a shared border, so such a point shows up as ambiguous.
+    joined = gpd.sjoin(points, targets, how="left", predicate="intersects")
+    result: dict[str, list[str]] = {code: [] for code in gemeenten["code"]}
+    for code, area in zip(joined["gemeente_code"], joined["area_code"]):
+        if pd.notna(area):  # how="left" leaves NaN for a point in no area
+            result[code].append(str(area))
+    return {code: sorted(set(found)) for code, found in result.items()}
+
+
+# --- regio's from boundary files ---------------------------------------------------------
+
+
+def boundary_region_memberships(
+    gemeenten_gdf: gpd.GeoDataFrame, year: int, dir: Path | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Memberships for every regio boundary file in the folder, plus warnings for users.
+
+    A gemeente whose point lies in no regio is left out and reported; one that lies in
+    several (overlapping regio's) goes to the regio it overlaps most, also reported.
+    """
+    directory = Path(dir) if dir is not None else boundary_dir()
+    rows: list[dict] = []
+    warnings: list[str] = []
+    for level, years in available(directory).items():
+        if level in BASE_LEVELS:
+            continue
+        path = find_file(directory, level, nearest_year(years, year))
+        regions = read_boundary_file(path, level)
+        if len(regions) >= len(gemeenten_gdf):
+            warnings.append(
+                f"{path.name} heeft {len(regions)} gebieden, niet minder dan het aantal gemeenten; "
+                f"dat is geen indeling in regio's en is overgeslagen."
+            )
+            continue
+        hits = points_in_polygons(gemeenten_gdf, regions)
+        names = dict(zip(regions["code"], regions["name"]))
+        outside = []
+        for gemeente in gemeenten_gdf.itertuples():
+            found = hits[gemeente.code]
+            if not found:
+                outside.append(f"{gemeente.code} {gemeente.name}")
+                continue
+            if len(found) > 1:
+                chosen = _largest_overlap(gemeente.geometry, regions, found)
+                warnings.append(
+                    f"{path.name}: {gemeente.code} {gemeente.name} ligt in meerdere regio's "
+                    f"({', '.join(found)}); ingedeeld bij {chosen}, waarmee de overlap het grootst is."
+                )
+                found = [chosen]
+            rows.append(
+                {
+                    "region_type": level,
+                    "region_code": found[0],
+                    "region_name": names[found[0]],
+                    "gemeente_code": gemeente.code,
+                    "source": path.name,
+                }
+            )
+        if outside:
+            shown = ", ".join(outside[:MAX_LISTED]) + (f" en nog {len(outside) - MAX_LISTED}" if len(outside) > MAX_LISTED else "")
+            warnings.append(
+                f"{path.name}: {len(outside)} gemeente(n) liggen in geen enkele {level} en hebben voor "
+                f"{level} geen regio: {shown}."
+            )
+    return _memberships_frame(rows), warnings
+
+
+def _largest_overlap(geometry, regions: gpd.GeoDataFrame, codes: list[str]) -> str:
+    candidates = regions[regions["code"].isin(codes)]
+    # Plain shapely areas: only their order matters, so degrees are fine (and give no CRS warning).
+    overlap = shapely.area(shapely.intersection(np.asarray(candidates.geometry.values), geometry))
+    return str(candidates["code"].iloc[int(np.argmax(overlap))])
+
+
+def _memberships_frame(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=MEMBERSHIP_COLUMNS).astype(str)
+    return frame.sort_values(["region_type", "region_code", "gemeente_code"]).reset_index(drop=True)
+
+
+# --- regio's from membership lists -------------------------------------------------------
+
+
+def membership_files(dir: Path) -> list[Path]:
+    """The regio lists ``regio_*.csv`` and ``regio_*.xlsx`` in ``dir``, sorted."""
+    directory = Path(dir)
+    if not directory.is_dir():
+        return []
+    return sorted(
+        p
+        for p in directory.iterdir()
+        if p.is_file() and p.name.lower().startswith("regio_") and p.suffix.lower() in (".csv", ".xlsx")
+    )
+
+
+def read_membership_list(path: Path) -> pd.DataFrame:
+    """Read a regio list (CSV or xlsx) into the membership columns; all problems in one GeoError.
+
+    Rows are numbered as a spreadsheet shows them (the header is row 1). Gemeentecodes may be
+    written 363, 0363 or GM0363. ``regionaam`` is optional and defaults to the regiocode.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise GeoError(f"De regiolijst {path} bestaat niet.")
+    if suffix == ".csv":
+        rows = _csv_rows(path)
+    elif suffix == ".xlsx":
+        rows = _xlsx_rows(path)
+    else:
+        raise GeoError(f"{path.name}: een regiolijst moet een .csv- of .xlsx-bestand zijn.")
+    return _parse_membership_rows(path.name, rows)
+
+
+def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
+    text = _decode(path)
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    delimiter = max((";", ",", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        # Numbered per record, as a spreadsheet shows them, not per text line.
+        return [(number, [cell.strip() for cell in row]) for number, row in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        raise GeoError(f"{path.name}, regel {reader.line_num}: de CSV-opmaak klopt niet ({exc}).") from None
+
+
+def _decode(path: Path) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or else Windows-1252 as Excel writes it."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise GeoError(
+            f"{path.name}: de tekenset is niet herkend; sla het bestand op als 'CSV UTF-8' of als Excel-werkmap."
+        ) from None
+
+
+def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        detail = " ".join(str(exc).split())[:200]
+        raise GeoError(f"{path.name}: het bestand kan niet worden gelezen als Excel-werkmap ({detail}).") from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [
+            (number, [_cell_text(v) for v in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", text.strip().lower())
+
+
+def normalize_gemeentecode(text: str) -> str | None:
+    """GM0363 for 'GM0363', 'gm0363', '0363', '363' or '363.0'; None if it is no gemeentecode."""
+    text = re.sub(r"\s+", "", text).upper()
+    if re.fullmatch(r"GM\d{4}", text):
+        return text
+    match = re.fullmatch(r"(\d{1,4})(?:\.0+)?", text)
+    return "GM" + match.group(1).zfill(4) if match else None
+
+
+def normalize_regiotype(text: str) -> str | None:
+    """'Woningmarktregio' -> 'woningmarktregio'; spaces and hyphens become underscores."""
+    text = re.sub(r"[\s\-]+", "_", text.strip().lower())
+    return text if re.fullmatch(r"[a-z][a-z0-9_]*", text) else None
+
+
+def _parse_membership_rows(name: str, rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
+    rows = [(number, cells) for number, cells in rows if any(cells)]
+    if not rows:
+        raise GeoError(f"{name}: het bestand is leeg.")
+    header_row, header = rows[0]
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        key = _header_key(cell)
+        if key in LIST_COLUMNS and key not in positions:
+            positions[key] = index
+    missing = [c for c in REQUIRED_LIST_COLUMNS if c not in positions]
+    if missing:
+        raise GeoError(
+            f"{name}, rij {header_row}: kolom(men) {', '.join(missing)} ontbreken. Verwacht worden de kolommen "
+            f"gemeentecode, regiotype, regiocode en (optioneel) regionaam; gevonden: "
+            f"{', '.join(c for c in header if c) or 'geen'}."
+        )
+    if len(rows) == 1:
+        raise GeoError(f"{name}: het bestand bevat alleen kopregels, geen gemeenten.")
+
+    errors: list[str] = []
+    records: list[dict] = []
+    seen_member: dict[tuple[str, str], tuple[str, int]] = {}
+    seen_name: dict[tuple[str, str], tuple[str, int]] = {}
+
+    def cell(cells: list[str], column: str) -> str:
+        index = positions.get(column)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    def error(number: int, column: str, message: str) -> None:
+        errors.append(f"{name}, rij {number}, kolom {column}: {message}")
+
+    for number, cells in rows[1:]:
+        raw_code, raw_type, region_code = cell(cells, "gemeentecode"), cell(cells, "regiotype"), cell(cells, "regiocode")
+        region_name = cell(cells, "regionaam") or region_code
+        gemeente_code = normalize_gemeentecode(raw_code)
+        region_type = normalize_regiotype(raw_type)
+        ok = True
+        if not raw_code:
+            error(number, "gemeentecode", "is leeg")
+            ok = False
+        elif gemeente_code is None:
+            error(number, "gemeentecode", f"{raw_code!r} is geen geldige gemeentecode (verwacht GM gevolgd door 4 cijfers)")
+            ok = False
+        if not raw_type:
+            error(number, "regiotype", "is leeg")
+            ok = False
+        elif region_type is None:
+            error(number, "regiotype", f"{raw_type!r} is geen geldig regiotype (gebruik letters, cijfers en _)")
+            ok = False
+        elif region_type in BASE_LEVELS:
+            error(number, "regiotype", f"{raw_type!r} kan niet: gemeente- en provinciegrenzen komen uit de grensbestanden")
+            ok = False
+        if not region_code:
+            error(number, "regiocode", "is leeg")
+            ok = False
+        if not ok:
+            continue
+        member_key = (region_type, gemeente_code)
+        if member_key in seen_member and seen_member[member_key][0] != region_code:
+            other, other_row = seen_member[member_key]
+            error(number, "regiocode", f"{gemeente_code} staat voor {region_type} al in regio {other} (rij {other_row})")
+            continue
+        name_key = (region_type, region_code)
+        if name_key in seen_name and seen_name[name_key][0] != region_name:
+            other, other_row = seen_name[name_key]
+            error(number, "regionaam", f"{region_name!r} verschilt van {other!r} (rij {other_row}) voor regio {region_code}")
+            continue
+        seen_member.setdefault(member_key, (region_code, number))
+        seen_name.setdefault(name_key, (region_name, number))
+        records.append(
+            {
+                "region_type": region_type,
+                "region_code": region_code,
+                "region_name": region_name,
+                "gemeente_code": gemeente_code,
+                "source": name,
+            }
+        )
+    if errors:
+        raise GeoError(f"{name} bevat {len(errors)} fout(en):\n" + _bullets(errors, MAX_ERRORS_SHOWN))
+    return _memberships_frame(records).drop_duplicates(ignore_index=True)
+
+
+def _bullets(items: list[str], limit: int) -> str:
+    shown = "\n".join(f"  - {item}" for item in items[:limit])
+    if len(items) > limit:
+        shown += f"\n  … en nog {len(items) - limit}"
+    return shown

@@ -1,0 +1,120 @@
+"""`etvi init`, `etvi db`, `etvi regio` through the real console entry point."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from models import queries
+
+GEO_DIR = os.environ.get("ETVI_GEO_DIR")
+needs_geo = pytest.mark.skipif(not GEO_DIR, reason="ETVI_GEO_DIR is not set (CI always sets it)")
+
+
+def etvi(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the installed ``etvi`` command like a user would; never a traceback on stderr."""
+    full_env = {k: v for k, v in os.environ.items()}
+    full_env.update(env or {})
+    full_env.pop("ETVI_DEBUG", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", "from etvi.cli import main; main()", *args],
+        capture_output=True, text=True, env=full_env, cwd=cwd, timeout=300, stdin=subprocess.DEVNULL,
+    )
+    assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr
+    return proc
+
+
+def test_help_lists_the_commands():
+    proc = etvi("--help")
+    assert proc.returncode == 0
+    for command in ("init", "db", "regio"):
+        assert command in proc.stdout
+
+
+def test_bad_database_url_is_a_dutch_error():
+    proc = etvi("db", "upgrade", env={"ETVI_DATABASE_URL": "geen-url"})
+    assert proc.returncode == 2
+    assert "ETVI_DATABASE_URL is geen geldige database-URL" in proc.stderr
+
+
+def test_unreachable_server_is_a_dutch_error():
+    proc = etvi("db", "upgrade", env={"ETVI_DATABASE_URL": "postgresql+psycopg://x:y@127.0.0.1:9/z"})
+    assert proc.returncode == 3
+    assert "niet bereikbaar" in proc.stderr
+
+
+def test_uninitialised_database_says_run_init(tmp_path):
+    proc = etvi("regio", "list", env={"ETVI_DATABASE_URL": f"sqlite:///{tmp_path / 'leeg.sqlite'}"})
+    assert proc.returncode == 3
+    assert "etvi init" in proc.stderr
+
+
+def test_db_upgrade_then_status(db_url):
+    assert etvi("db", "upgrade", env={"ETVI_DATABASE_URL": db_url}).returncode == 0
+    proc = etvi("db", "status", env={"ETVI_DATABASE_URL": db_url})
+    assert "0001" in proc.stdout
+
+
+def test_init_without_boundaries_explains_how_to_get_them(tmp_path):
+    env = {
+        "ETVI_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "ETVI_GEO_DIR": "",
+        "ETVI_CACHE_DIR": str(tmp_path / "cache"),
+        "ETVI_GEO_URL": "http://127.0.0.1:9/",
+    }
+    proc = etvi("init", env=env)
+    assert proc.returncode == 2
+    assert "ETVI_GEO_DIR" in proc.stderr
+
+
+def test_init_with_missing_geo_dir(tmp_path):
+    proc = etvi("init", env={"ETVI_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "ETVI_GEO_DIR": str(tmp_path / "bestaat-niet")})
+    assert proc.returncode == 2
+    assert "bestaat-niet" in proc.stderr
+
+
+def test_init_with_corrupt_boundary_file(tmp_path):
+    geo = tmp_path / "geo"
+    geo.mkdir()
+    (geo / "gemeente_2026.topojson").write_text("{dit is geen json", encoding="utf-8")
+    (geo / "provincie_2026.topojson").write_text("{}", encoding="utf-8")
+    proc = etvi("init", env={"ETVI_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "ETVI_GEO_DIR": str(geo)})
+    assert proc.returncode == 2
+    assert "kan niet worden gelezen" in proc.stderr and "_2026.topojson" in proc.stderr
+
+
+@needs_geo
+@pytest.mark.geodata
+def test_init_loads_reference_data_and_is_repeatable(backend, db_url, tmp_path):
+    env = {"ETVI_DATABASE_URL": db_url}
+    first = etvi("init", env=env)
+    assert first.returncode == 0, first.stderr
+    assert len(queries.gemeenten(db_url)) == 342
+    assert len(queries.provincies(db_url)) == 12
+    assert queries.gemeenten(db_url).provincie_code.notna().all()
+    assert "ggdregio" in queries.region_types(db_url)
+    second = etvi("init", env=env)
+    assert second.returncode == 0, second.stderr
+    assert "niets gewijzigd" in second.stdout
+
+
+@needs_geo
+@pytest.mark.geodata
+def test_bad_milestone_file_leaves_database_unchanged(db_url, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    repo_data = Path(__file__).resolve().parents[2] / "data"
+    for name in ("statussen.csv", "fusies.csv", "naamvarianten.csv"):
+        (data / name).write_bytes((repo_data / name).read_bytes())
+    text = (repo_data / "mijlpalen.csv").read_text(encoding="utf-8").replace("2025-07-03", "2025-07-33")
+    (data / "mijlpalen.csv").write_text(text, encoding="utf-8")
+    assert etvi("init", env={"ETVI_DATABASE_URL": db_url}).returncode == 0
+    before = queries.milestones(db_url)
+    proc = etvi("init", env={"ETVI_DATABASE_URL": db_url, "ETVI_DATA_DIR": str(data)})
+    assert proc.returncode == 2
+    assert "mijlpalen.csv" in proc.stderr and "kolom datum" in proc.stderr
+    assert queries.milestones(db_url).equals(before)
