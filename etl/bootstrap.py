@@ -27,6 +27,7 @@ class InitResult:
     region_types: dict[str, int] = field(default_factory=dict)
     changed: dict[str, bool] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    shapes: dict[str, Path] = field(default_factory=dict)
 
     @property
     def anything_changed(self) -> bool:
@@ -95,5 +96,5 @@ def initialize(report: Report = lambda _msg: None, build_shapes: bool = True) ->
         from geo import shapes
 
         report("Kaartvormen voor de browser maken")
-        shapes.build_shapes(year, memberships=regions if len(regions) else None)
+        result.shapes = shapes.build_shapes(year, memberships=regions if len(regions) else None)
     return result

@@ -11,6 +11,7 @@ from rich.table import Table
 out = Console()
 db_app = typer.Typer(help="Databaseschema beheren.", no_args_is_help=True)
 regio_app = typer.Typer(help="Regio-indelingen bekijken en laden.", no_args_is_help=True)
+geo_app = typer.Typer(help="Grensbestanden en kaartvormen.", no_args_is_help=True)
 
 
 def init() -> None:
@@ -31,8 +32,44 @@ def init() -> None:
     for region_type, count in sorted(result.region_types.items()):
         table.add_row(f"regio's: {region_type}", str(count))
     out.print(table)
+    print_shape_sizes(result.shapes)
     changed = [name for name, did in result.changed.items() if did]
     out.print("Gewijzigd: " + ", ".join(changed) if changed else "Alles was al actueel; niets gewijzigd.")
+
+
+def print_shape_sizes(paths: dict[str, Path]) -> None:
+    from geo.shapes import shape_sizes
+
+    if not paths:
+        return
+    table = Table("Kaartlaag", "Grootte", "Gecomprimeerd (gzip)", title="Kaartvormen voor de browser")
+    for level, size in sorted(shape_sizes(paths).items()):
+        table.add_row(level, f"{size.raw / 1024:.1f} KB", f"{size.gzip / 1024:.1f} KB")
+    out.print(table)
+
+
+def geo_build() -> None:
+    """Kaartvormen voor de browser (opnieuw) maken en hun grootte tonen."""
+    from geo import boundaries, shapes
+    from models import queries
+
+    year = boundaries.choose_year(boundaries.boundary_dir())
+    memberships = queries.region_memberships()
+    print_shape_sizes(shapes.build_shapes(year, memberships=memberships if len(memberships) else None))
+
+
+def geo_info() -> None:
+    """Welke grensbestanden (niveaus en jaren) beschikbaar zijn en welk jaar wordt gebruikt."""
+    from geo import boundaries
+
+    directory = boundaries.boundary_dir()
+    found = boundaries.available(directory)
+    table = Table("Niveau", "Jaren", title=f"Grensbestanden in {directory}")
+    for level, years in found.items():
+        table.add_row(level, ", ".join(map(str, years)))
+    out.print(table)
+    if found:
+        out.print(f"Gebruikt jaar: {boundaries.choose_year(directory)}")
 
 
 def upgrade() -> None:
@@ -92,3 +129,6 @@ def register(app: typer.Typer) -> None:
     regio_app.command("load")(regio_load)
     app.add_typer(db_app, name="db")
     app.add_typer(regio_app, name="regio")
+    geo_app.command("info")(geo_info)
+    geo_app.command("vormen")(geo_build)
+    app.add_typer(geo_app, name="geo")

@@ -118,3 +118,34 @@ def test_bad_milestone_file_leaves_database_unchanged(db_url, tmp_path):
     assert proc.returncode == 2
     assert "mijlpalen.csv" in proc.stderr and "kolom datum" in proc.stderr
     assert queries.milestones(db_url).equals(before)
+
+
+@needs_geo
+@pytest.mark.geodata
+def test_geo_commands_show_files_and_shape_sizes(db_url):
+    env = {"ETVI_DATABASE_URL": db_url}
+    init = etvi("init", env=env)
+    assert "Kaartvormen voor de browser" in init.stdout and "gemeente" in init.stdout
+    info = etvi("geo", "info", env=env)
+    assert info.returncode == 0 and "2026" in info.stdout and "ggdregio" in info.stdout
+    shapes = etvi("geo", "vormen", env=env)
+    assert shapes.returncode == 0 and "KB" in shapes.stdout
+
+
+def test_regio_load_rejects_unknown_gemeente_and_loads_a_list(ref_db, tmp_path):
+    bad = tmp_path / "regio_fout.csv"
+    bad.write_text("gemeentecode;regiotype;regiocode;regionaam\nGM9999;woningmarktregio;WMR01;Test\n", encoding="utf-8")
+    proc = etvi("regio", "load", str(bad), env={"ETVI_DATABASE_URL": ref_db})
+    assert proc.returncode == 2 and "GM9999" in proc.stderr
+    assert queries.region_memberships("woningmarktregio", ref_db).empty
+    good = tmp_path / "regio_wmr.csv"
+    good.write_text(
+        "gemeentecode;regiotype;regiocode;regionaam\n0363;woningmarktregio;WMR01;Amsterdam e.o.\nGM0518;woningmarktregio;WMR02;Haaglanden\n",
+        encoding="utf-8",
+    )
+    proc = etvi("regio", "load", str(good), env={"ETVI_DATABASE_URL": ref_db})
+    assert proc.returncode == 0, proc.stderr
+    loaded = queries.region_memberships("woningmarktregio", ref_db)
+    assert dict(zip(loaded.gemeente_code, loaded.region_code)) == {"GM0363": "WMR01", "GM0518": "WMR02"}
+    again = etvi("regio", "load", str(good), env={"ETVI_DATABASE_URL": ref_db})
+    assert "Niets gewijzigd" in again.stdout
