@@ -96,6 +96,7 @@ class Upload(SQLModel, table=True):
     error_report: str | None = Field(default=None, sa_column=Column(Text))
     warnings: str | None = Field(default=None, sa_column=Column(Text))
     is_demo: bool = False
+    gemeente_codes: str | None = Field(default=None, sa_column=Column(Text))  # comma-separated, the gemeenten the file was about
 
 
 class StatusRecord(SQLModel, table=True):

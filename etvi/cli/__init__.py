@@ -50,6 +50,12 @@ def user_errors() -> tuple[type[BaseException], ...]:
         types.append(EtlError)
     except ImportError:
         pass
+    try:
+        from etvi.accounts import AccountError
+
+        types.append(AccountError)
+    except ImportError:
+        pass
     return tuple(types)
 
 

@@ -56,7 +56,7 @@ def test_uninitialised_database_says_run_init(tmp_path):
 def test_db_upgrade_then_status(db_url):
     assert etvi("db", "upgrade", env={"ETVI_DATABASE_URL": db_url}).returncode == 0
     proc = etvi("db", "status", env={"ETVI_DATABASE_URL": db_url})
-    assert "0001" in proc.stdout
+    assert "0002" in proc.stdout
 
 
 def test_init_without_boundaries_explains_how_to_get_them(tmp_path):
