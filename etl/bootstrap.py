@@ -88,6 +88,8 @@ def initialize(report: Report = lambda _msg: None, build_shapes: bool = True) ->
         regions = pd.concat([boundary_regions, lists], ignore_index=True) if len(lists) else boundary_regions
         result.changed["regio's"] = referencedata.load_region_memberships(s, regions) if len(regions) else False
         result.region_types = regions.groupby("region_type")["region_code"].nunique().to_dict() if len(regions) else {}
+        if db.get_meta("data_version") is None:
+            db.set_meta(s, "data_version", "0")  # so concurrent loads only ever lock an existing row
         if db.get_meta("geo_year") != str(year):
             db.set_meta(s, "geo_year", str(year))
             result.changed["geo_jaar"] = True

@@ -22,6 +22,15 @@ from models import db
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PG_URL = os.environ.get("ETVI_TEST_POSTGRES_URL")
+CHROMIUM = os.environ.get("ETVI_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
 
 
@@ -84,3 +93,20 @@ def ref_db(db_url):
         referencedata.load_data_files(s, REPO / "data")
         referencedata.load_geography(s, provincies, gemeenten)
     return db_url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium per test process, driven by Playwright's sync API.
+
+    Shared because Playwright allows one sync driver per process. A missing Chromium fails
+    the test: ``make test`` installs it, so its absence is a broken setup, not a reason to skip.
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} ontbreekt: installeer Debian's chromium (make test doet dat als root).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -1,0 +1,696 @@
+"""The HTTP API, ``/api/v1``. ``install(app)`` registers it on a Dash app's Flask server.
+
+- ``POST /api/v1/uploads`` — Bearer token (or a browser session plus CSRF token); multipart field
+  ``file`` (or ``bestand``); optional ``peildatum`` (YYYY-MM-DD) and ``sheet``; ``?dry_run=1``
+  validates and previews without writing. Answers with the outcome and the same problem list as
+  ``etvi load``. A gemeente account may only deliver rows for its own gemeenten: a file with any
+  other gemeente in it is refused whole.
+- ``GET /api/v1/status?peildatum=YYYY-MM-DD&format=json|csv`` — one row per gemeente, as
+  ``etvi export``. Public when the dashboard is public, else needs a token or session.
+- ``GET /api/v1/uploads`` — the audit log of all upload attempts (beheerder).
+- ``GET /api/v1/uploads/<id>/bestand`` — the stored original of an upload (beheerder).
+- ``GET /api/v1/aanlevering?provincie=PV27`` — who delivered what and when per gemeente
+  (beheerder: any provincie or all; provincie account: its own).
+- ``GET /api/v1/gebruikers``, ``POST /api/v1/gebruikers`` (JSON ``naam``, ``rol``, ``gemeenten``,
+  ``provincie``; the generated password is in the answer, once) and
+  ``POST /api/v1/gebruikers/<naam>/uitschakelen`` — user management (beheerder).
+- ``GET /api/v1/ik`` — who is logged in (registered by ``dashboard.security``).
+
+Every upload attempt leaves a row in the upload log (``Upload``), refused ones included; an
+attempt without a valid account is written to ``AuditEvent`` because it has no user to name.
+A dry run writes nothing, not even to the log, exactly like ``etvi load --dry-run``.
+
+Status codes: 201 geladen, 200 ongewijzigd/proef, 422 geweigerd (the file has errors, listed
+in ``problems``: file, sheet, row, column, value, allowed, text), 400 bad request, 401 no or bad
+token, 403 no rights, 404 unknown, 413 file too large.
+
+Example::
+
+    curl -H "Authorization: Bearer $TOKEN" -F file=@stand.xlsx -F peildatum=2026-03-01 \
+         "https://monitor.example/api/v1/uploads?dry_run=1"
+    curl "https://monitor.example/api/v1/status?peildatum=2026-03-01&format=csv" -o stand.csv
+Errors are JSON ``{"fout": "<Dutch message>", "status": <code>}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, request, send_file
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.utils import secure_filename
+
+from dashboard import security
+from etvi import accounts
+from etvi.config import settings
+
+bp = Blueprint("etvi_api", __name__, url_prefix="/api/v1")
+
+ALLOWED_SUFFIXES = (".xlsx", ".ods", ".csv")
+FORM_OVERHEAD = 256 * 1024
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, **extra):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.extra = extra
+
+
+def _json_error(status: int, message: str, **extra) -> Response:
+    resp = jsonify({"fout": message, "status": status, **extra})
+    resp.status_code = status
+    if status == 401:
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="etvi"'
+    return resp
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    return _json_error(exc.status, exc.message, **exc.extra)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    messages = {
+        400: "Ongeldig verzoek.",
+        404: "Niet gevonden.",
+        405: "Deze methode is hier niet toegestaan.",
+        413: f"Het bestand is te groot; de grens is {settings().max_file_mb} MB.",
+    }
+    return _json_error(exc.code or 500, messages.get(exc.code, exc.description or "Fout."))
+
+
+@bp.before_app_request
+def _api_routing_errors():
+    """Unknown paths and wrong methods under /api/ answer in JSON too (routing fails before the
+    blueprint's own error handlers could run)."""
+    exc = request.routing_exception
+    if exc is not None and request.path.startswith("/api/") and isinstance(exc, HTTPException):
+        return _http_error(exc)
+    return None
+
+
+def _url() -> str | None:
+    return current_app.config.get("ETVI_DATABASE_URL")
+
+
+# --------------------------------------------------------------------------------------------
+# Authentication
+# --------------------------------------------------------------------------------------------
+
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise ApiError(401, "Gebruik de kop Authorization: Bearer <token>.")
+    return value.strip()
+
+
+def _principal(required: bool) -> accounts.Principal | None:
+    """The caller: from a Bearer token when one is sent (the session is then ignored), else the
+    browser session. A bad token is always a 401, even on public endpoints."""
+    token = _bearer()
+    if token is not None:
+        from models import db
+
+        with db.session(_url()) as s:
+            user = accounts.user_for_token(s, token)
+            principal = accounts.Principal.from_user(user) if user else None
+        if principal is None:
+            raise ApiError(401, "Ongeldig, verlopen of ingetrokken API-token.")
+        security.set_request_user(principal)
+        return principal
+    principal = security.current_user()
+    if principal is None and required:
+        raise ApiError(401, "Inloggen is vereist: stuur een API-token als Authorization: Bearer <token>.")
+    return principal
+
+
+def _caller_label(url: str | None = None) -> str:
+    """How the log names a caller without a valid account."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return "anoniem"
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        from models import db
+
+        with db.session(url) as s:
+            owner = accounts.token_owner(s, value.strip())
+            if owner is not None:
+                return f"{owner.username} (uitgeschakeld)"
+    return "ongeldig-token"
+
+
+# --------------------------------------------------------------------------------------------
+# Upload log entries for attempts refused before the ETL sees the file
+# --------------------------------------------------------------------------------------------
+
+
+def record_refusal(
+    username: str,
+    channel: str,
+    message: str,
+    file_name: str = "(geen bestand)",
+    content: bytes | None = None,
+    url: str | None = None,
+) -> int:
+    """Write a refused attempt to the upload log; returns its id. Used when there is a user but
+    the attempt stops before the ETL (no rights, no file, too big, bad parameters)."""
+    from models import db
+    from models.tables import Upload
+
+    problem = {"message": message, "severity": "error", "text": message}
+    with db.session(url) as s:
+        row = Upload(
+            file_name=(file_name or "(geen bestand)")[:255],
+            sha256=hashlib.sha256(content).hexdigest() if content is not None else "",
+            username=username,
+            channel=channel,
+            outcome="geweigerd",
+            error_report=json.dumps([problem], ensure_ascii=False),
+        )
+        s.add(row)
+        s.flush()
+        return int(row.id)
+
+
+def record_anonymous_attempt(label: str, channel: str, message: str, url: str | None = None) -> None:
+    from models import db
+
+    file = None
+    limit = settings().max_file_mb * 1024 * 1024 + FORM_OVERHEAD
+    if request.content_length is not None and request.content_length <= limit:
+        request.max_content_length = limit
+        file = request.files.get("file") or request.files.get("bestand")
+    with db.session(url) as s:
+        accounts.audit(
+            s,
+            label,
+            "upload_geweigerd",
+            kanaal=channel,
+            reden=message,
+            bestand=getattr(file, "filename", None),
+            adres=request.remote_addr,
+        )
+
+
+def problem_dicts(problems) -> list[dict]:
+    out = []
+    for p in problems or []:
+        if hasattr(p, "to_dict"):
+            out.append(p.to_dict())
+        elif isinstance(p, dict):
+            out.append(p)
+        else:
+            out.append({"message": str(p), "text": str(p)})
+    return out
+
+
+def _jsonable(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if type(value).__name__ == "DataFrame":
+        return _jsonable(value.to_dict(orient="records"))
+    if hasattr(value, "to_dict"):
+        return _jsonable(value.to_dict())
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return _jsonable(asdict(value))
+    if isinstance(value, float) and value != value:  # NaN from pandas
+        return None
+    return value
+
+
+def result_dict(result, max_changes: int | None = 5000) -> dict:
+    """A ``LoadResult`` as JSON-ready data (the same fields for the API and the web page).
+
+    ``changes`` holds at most ``max_changes`` rows; ``changes_total`` is the full count and
+    ``changes_summary`` counts them per onderdeel and new status.
+    """
+    changes = getattr(result, "changes", None)
+    total = 0
+    summary: list[dict] = []
+    if changes is not None and type(changes).__name__ == "DataFrame":
+        total = len(changes)
+        if total:
+            grouped = changes.groupby(["onderdeel", "nieuwe_status"], sort=True).size().reset_index(name="aantal")
+            summary = [{k: _jsonable(v) for k, v in row.items()} for row in grouped.to_dict(orient="records")]
+        shown = changes if max_changes is None else changes.head(max_changes)
+        changes = shown.to_dict(orient="records")
+    else:
+        changes = list(changes or [])
+        total = len(changes)
+        if max_changes is not None:
+            changes = changes[:max_changes]
+    problems = list(getattr(result, "problems", []) or [])
+    warnings = list(getattr(result, "warnings", []) or [])
+    return {
+        "outcome": result.outcome,
+        "upload_id": getattr(result, "upload_id", None),
+        "rows_read": getattr(result, "rows_read", 0),
+        "records_written": getattr(result, "records_written", 0),
+        "records_valid": getattr(result, "records_valid", 0),
+        "error_count": getattr(result, "error_count", len(problems)),
+        "problems": problem_dicts(problems),
+        "warnings": problem_dicts(warnings),
+        "changes": _jsonable(changes),
+        "changes_total": total,
+        "changes_summary": summary,
+    }
+
+
+OUTCOME_MESSAGES = {
+    "geladen": "Het bestand is geladen.",
+    "ongewijzigd": "Dit bestand was al geladen; er is niets veranderd.",
+    "proef": "Proefrun: het bestand is goedgekeurd, er is niets opgeslagen.",
+    "geweigerd": "Het bestand is geweigerd; er is niets opgeslagen. Zie de lijst met problemen.",
+}
+OUTCOME_STATUS = {"geladen": 201, "ongewijzigd": 200, "proef": 200, "geweigerd": 422}
+
+
+def run_load(
+    path: Path,
+    *,
+    principal: accounts.Principal,
+    channel: str,
+    original_name: str,
+    peildatum: date | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    url: str | None = None,
+    progress=None,
+):
+    """The one place the web and the API call the ETL: always with the user's scope."""
+    from etl.load import load_file
+
+    scope = accounts.upload_scope(principal)  # raises for accounts that may not upload
+    return load_file(
+        path,
+        original_name=original_name,
+        peildatum=peildatum,
+        sheet=sheet,
+        dry_run=dry_run,
+        username=principal.username,
+        channel=channel,
+        allowed_gemeenten=scope,
+        progress=progress,
+        url=url,
+    )
+
+
+def parse_peildatum(raw: str | None) -> date | None:
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ApiError(400, f"Ongeldige peildatum {text!r}: gebruik JJJJ-MM-DD, bijvoorbeeld 2026-03-01.")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ApiError(400, f"Ongeldige peildatum {text!r}: die datum bestaat niet.") from None
+
+
+def _flag(raw: str | None) -> bool:
+    return (raw or "").strip().lower() in ("1", "true", "ja", "yes", "on")
+
+
+# --------------------------------------------------------------------------------------------
+# Endpoints
+# --------------------------------------------------------------------------------------------
+
+
+@bp.post("/uploads")
+def post_upload():
+    url = _url()
+    limit = settings().max_file_mb * 1024 * 1024
+    try:
+        principal = _principal(required=True)
+    except ApiError as exc:
+        record_anonymous_attempt(_caller_label(url), "api", exc.message, url)
+        raise
+    if not accounts.can_upload(principal):
+        message = "Uw account mag geen gegevens aanleveren."
+        name, content = _peek_file(limit)
+        record_refusal(principal.username, "api", message, name, content, url)
+        raise ApiError(403, message)
+    if request.content_length is not None and request.content_length > limit + FORM_OVERHEAD:
+        message = f"Het bestand is te groot; de grens is {settings().max_file_mb} MB."
+        record_refusal(principal.username, "api", message, "(te groot, niet gelezen)", None, url)
+        raise ApiError(413, message)
+    request.max_content_length = limit + FORM_OVERHEAD
+    try:
+        upload = request.files.get("file") or request.files.get("bestand")
+    except RequestEntityTooLarge:
+        message = f"Het bestand is te groot; de grens is {settings().max_file_mb} MB."
+        record_refusal(principal.username, "api", message, "(te groot, niet gelezen)", None, url)
+        raise ApiError(413, message) from None
+    if upload is None or not upload.filename:
+        message = "Geen bestand ontvangen: stuur het als multipart-veld 'file'."
+        record_refusal(principal.username, "api", message, url=url)
+        raise ApiError(400, message)
+    content = upload.read(limit + 1)
+    original = Path(upload.filename.replace("\\", "/")).name or "bestand"
+    if len(content) > limit:
+        message = f"Het bestand is te groot; de grens is {settings().max_file_mb} MB."
+        record_refusal(principal.username, "api", message, original, None, url)
+        raise ApiError(413, message)
+    try:
+        peildatum = parse_peildatum(request.values.get("peildatum"))
+    except ApiError as exc:
+        record_refusal(principal.username, "api", exc.message, original, content, url)
+        raise
+    dry_run = _flag(request.values.get("dry_run"))
+    sheet = (request.values.get("sheet") or "").strip() or None
+    result, error = load_bytes(
+        content, original, principal=principal, channel="api", peildatum=peildatum, sheet=sheet, dry_run=dry_run, url=url
+    )
+    if error is not None:
+        return _json_error(422, error["message"], outcome="geweigerd", problems=error["problems"], upload_id=error.get("upload_id"))
+    data = result_dict(result)
+    data["melding"] = OUTCOME_MESSAGES.get(data["outcome"], "")
+    resp = jsonify(data)
+    resp.status_code = OUTCOME_STATUS.get(data["outcome"], 200)
+    return resp
+
+
+def _peek_file(limit: int) -> tuple[str, bytes | None]:
+    """The name and content of the posted file when it is small enough to read, for the log."""
+    if request.content_length is None or request.content_length > limit + FORM_OVERHEAD:
+        return "(niet gelezen)", None
+    upload = request.files.get("file") or request.files.get("bestand")
+    if upload is None or not upload.filename:
+        return "(geen bestand)", None
+    return Path(upload.filename.replace("\\", "/")).name, upload.read(limit + 1)
+
+
+def load_bytes(
+    content: bytes,
+    original_name: str,
+    *,
+    principal: accounts.Principal,
+    channel: str,
+    peildatum: date | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    url: str | None = None,
+    progress=None,
+):
+    """Write the bytes to a private temporary file and load them. Returns ``(result, None)`` or
+    ``(None, {"message", "problems", "upload_id"})`` when the ETL refused the file as a whole."""
+    from etl.errors import EtlError
+
+    suffix = Path(original_name).suffix.lower()
+    safe = secure_filename(original_name) or "bestand"
+    with tempfile.TemporaryDirectory(prefix="etvi-upload-") as tmp:
+        path = Path(tmp) / (safe if safe.lower().endswith(suffix) else safe + suffix)
+        path.write_bytes(content)
+        try:
+            result = run_load(
+                path,
+                principal=principal,
+                channel=channel,
+                original_name=original_name,
+                peildatum=peildatum,
+                sheet=sheet,
+                dry_run=dry_run,
+                url=url,
+                progress=progress,
+            )
+        except EtlError as exc:
+            problems = problem_dicts(getattr(exc, "problems", None)) or [{"message": str(exc), "text": str(exc)}]
+            upload_id = record_refusal(principal.username, channel, str(exc), original_name, content, url)
+            return None, {"message": str(exc), "problems": problems, "upload_id": upload_id}
+    return result, None
+
+
+def log_refused_dry_run(result, principal: accounts.Principal, channel: str, url: str | None = None) -> int:
+    """Log a dry run that was refused as a refused attempt, exactly as ``load_file`` logs a
+    refused real load (``load_file`` writes nothing on a dry run). The web flow validates with a
+    dry run first, so a refusal there is the end of that upload attempt."""
+    from models import db
+    from models.tables import Upload
+
+    def _dump(items):
+        items = problem_dicts(items)
+        return json.dumps(items, ensure_ascii=False) if items else None
+
+    with db.session(url) as s:
+        row = Upload(
+            file_name=result.file_name,
+            sha256=result.sha256 or "",
+            username=principal.username,
+            channel=channel,
+            peildatum=result.peildatum,
+            rows_read=result.rows_read,
+            outcome="geweigerd",
+            error_report=_dump(result.problems),
+            warnings=_dump(result.warnings),
+        )
+        s.add(row)
+        s.flush()
+        return int(row.id)
+
+
+@bp.get("/status")
+def get_status():
+    principal = _principal(required=False)
+    if not accounts.can_view(principal, security.is_public()):
+        raise ApiError(401, "Inloggen is vereist: stuur een API-token als Authorization: Bearer <token>.")
+    peildatum = parse_peildatum(request.args.get("peildatum")) or date.today()
+    fmt = (request.args.get("format") or "json").strip().lower()
+    if fmt not in ("json", "csv"):
+        raise ApiError(400, f"Onbekend formaat {fmt!r}: kies json of csv.")
+    frame = status_frame(peildatum, _url())
+    if fmt == "csv":
+        return Response(
+            status_csv(frame),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="etvi-status-{peildatum.isoformat()}.csv"'},
+        )
+    rows = [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return jsonify({"peildatum": peildatum.isoformat(), "aantal": len(rows), "gemeenten": rows})
+
+
+def status_frame(peildatum: date, url: str | None):
+    """The export table (one row per gemeente), exactly as ``etvi export`` builds it."""
+    from etl import export
+
+    return export.export_frame(peildatum, url)
+
+
+def status_csv(frame) -> bytes:
+    """The CSV exactly as ``etvi export --format csv`` writes it (UTF-8 with BOM, ';', neutralised)."""
+    from etl import export
+
+    return export._csv_text(frame).encode("utf-8-sig")
+
+
+@bp.get("/uploads")
+def list_uploads():
+    principal = _principal(required=True)
+    if not accounts.can_see_audit(principal):
+        raise ApiError(403, "Alleen een beheerder mag het auditlog van uploads inzien.")
+    try:
+        limit = min(max(int(request.args.get("limit", 100)), 1), 1000)
+        offset = max(int(request.args.get("offset", 0)), 0)
+    except ValueError:
+        raise ApiError(400, "limit en offset moeten gehele getallen zijn.") from None
+    from sqlmodel import select
+
+    from models import db
+    from models.tables import Upload
+
+    q = select(Upload).order_by(Upload.created_at.desc(), Upload.id.desc())
+    if request.args.get("gebruiker"):
+        q = q.where(Upload.username == request.args["gebruiker"].strip().lower())
+    if request.args.get("uitkomst"):
+        q = q.where(Upload.outcome == request.args["uitkomst"].strip().lower())
+    with db.session(_url()) as s:
+        rows = s.exec(q.offset(offset).limit(limit)).all()
+        items = [upload_dict(u) for u in rows]
+    return jsonify({"aantal": len(items), "offset": offset, "uploads": items})
+
+
+def upload_dict(u) -> dict:
+    def _load(text):
+        if not text:
+            return []
+        try:
+            return json.loads(text)
+        except ValueError:
+            return [{"message": text, "text": text}]
+
+    return {
+        "id": u.id,
+        "tijdstip": u.created_at.isoformat() if u.created_at else None,
+        "gebruiker": u.username,
+        "kanaal": u.channel,
+        "bestand": u.file_name,
+        "sha256": u.sha256,
+        "peildatum": u.peildatum.isoformat() if u.peildatum else None,
+        "uitkomst": u.outcome,
+        "rijen_gelezen": u.rows_read,
+        "records_geschreven": u.records_written,
+        "fouten": _load(u.error_report),
+        "waarschuwingen": _load(u.warnings),
+        "demo": bool(u.is_demo),
+        "origineel": f"/api/v1/uploads/{u.id}/bestand" if u.stored_path else None,
+    }
+
+
+def stored_file(stored_path: str | None) -> Path | None:
+    """The stored original on disk, only if it lies inside the upload store."""
+    if not stored_path:
+        return None
+    store = Path(settings().store_dir).resolve()
+    path = Path(stored_path)
+    if not path.is_absolute():
+        path = store / path
+    path = path.resolve()
+    if store != path and store not in path.parents:
+        return None
+    return path if path.is_file() else None
+
+
+@bp.get("/uploads/<int:upload_id>/bestand")
+def download_original(upload_id: int):
+    principal = _principal(required=True)
+    if not accounts.can_see_audit(principal):
+        raise ApiError(403, "Alleen een beheerder mag opgeslagen originelen downloaden.")
+    from models import db
+    from models.tables import Upload
+
+    with db.session(_url()) as s:
+        upload = s.get(Upload, upload_id)
+        if upload is None:
+            raise ApiError(404, f"Upload {upload_id} bestaat niet.")
+        path = stored_file(upload.stored_path)
+        if path is None:
+            raise ApiError(404, f"Van upload {upload_id} is geen origineel bewaard (bijvoorbeeld omdat het geweigerd is).")
+        accounts.audit(s, principal.username, "origineel_gedownload", upload_id=upload_id, bestand=upload.file_name)
+        name = upload.file_name
+    return send_file(path, as_attachment=True, download_name=name, max_age=0)
+
+
+@bp.get("/aanlevering")
+def delivery():
+    principal = _principal(required=True)
+    provincie = (request.args.get("provincie") or "").strip().upper() or None
+    if principal.role == "provincie" and provincie is None:
+        provincie = principal.provincie_code
+    if provincie is None and not accounts.can_see_audit(principal):
+        raise ApiError(403, "Geef een provincie waarvoor uw account rechten heeft.")
+    if provincie is not None and not accounts.can_see_delivery(principal, provincie):
+        raise ApiError(403, f"Uw account heeft geen rechten voor de aanleverstatus van {provincie}.")
+    from models import db
+
+    with db.session(_url()) as s:
+        rows = accounts.delivery_overview(s, provincie)
+    return jsonify({"provincie": provincie, "gemeenten": _jsonable(rows)})
+
+
+# --------------------------------------------------------------------------------------------
+# User management (beheerder). The CLI ``etvi gebruiker`` offers the same.
+# --------------------------------------------------------------------------------------------
+
+
+def _user_dict(u) -> dict:
+    return {
+        "naam": u.username,
+        "rol": u.role,
+        "gemeenten": accounts.split_codes(u.gemeente_codes),
+        "provincie": u.provincie_code,
+        "actief": bool(u.active),
+        "api_token": bool(u.token_hash),
+        "aangemaakt": u.created_at.isoformat() if u.created_at else None,
+    }
+
+
+def _manager() -> accounts.Principal:
+    principal = _principal(required=True)
+    if not accounts.can_manage_users(principal):
+        raise ApiError(403, "Alleen een beheerder mag gebruikers beheren.")
+    return principal
+
+
+@bp.get("/gebruikers")
+def list_users():
+    _manager()
+    from models import db
+
+    with db.session(_url()) as s:
+        return jsonify({"gebruikers": [_user_dict(u) for u in accounts.list_users(s)]})
+
+
+@bp.post("/gebruikers")
+def create_user():
+    principal = _manager()
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "Stuur JSON zoals {\"naam\": \"amsterdam\", \"rol\": \"gemeente\", \"gemeenten\": [\"GM0363\"]}.")
+    from models import db
+
+    gemeenten = data.get("gemeenten") or []
+    if isinstance(gemeenten, str):
+        gemeenten = [gemeenten]
+    try:
+        with db.session(_url()) as s:
+            user, password = accounts.create_user(
+                s,
+                str(data.get("naam") or ""),
+                str(data.get("rol") or ""),
+                [str(g) for g in gemeenten],
+                data.get("provincie"),
+                actor=f"api:{principal.username}",
+            )
+            body = _user_dict(user)
+    except accounts.AccountError as exc:
+        raise ApiError(400, str(exc)) from None
+    body["wachtwoord"] = password  # shown once
+    resp = jsonify(body)
+    resp.status_code = 201
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.post("/gebruikers/<naam>/uitschakelen")
+def disable_user(naam: str):
+    principal = _manager()
+    from models import db
+
+    try:
+        with db.session(_url()) as s:
+            user = accounts.disable_user(s, naam, actor=f"api:{principal.username}")
+            body = _user_dict(user)
+    except accounts.AccountError as exc:
+        raise ApiError(404, str(exc)) from None
+    return jsonify(body)
+
+
+def install(app, url: str | None = None) -> None:
+    """Register the API on a Dash app's Flask server (or a Flask app). Idempotent.
+
+    Installs ``dashboard.security`` first when that has not happened yet (the API relies on
+    its sessions and CSRF check)."""
+    server = getattr(app, "server", app)
+    if "etvi_security" not in server.extensions:
+        security.install(app, url=url)
+    if "etvi_api" in server.blueprints:
+        return
+    server.register_blueprint(bp)

@@ -1,0 +1,177 @@
+/* Clientside callbacks of the ETVI-monitor (no server round trip). */
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+  etvi: {
+    /* Write the view state to the address bar without reloading or re-rendering the page
+       (history.replaceState does not notify Dash's router), and return the full link for the
+       copy button plus the download links for the same state. The last argument is the spec
+       {keys: [...], view: 'overzicht'}; the others are the control values in key order. */
+    syncUrl: function () {
+      var args = Array.prototype.slice.call(arguments);
+      var spec = args.pop() || {keys: []};
+      var params = new URLSearchParams();
+      spec.keys.forEach(function (key, i) {
+        var value = args[i];
+        if (value === true) { value = '1'; }
+        if (value === false || value === null || value === undefined || value === '') { return; }
+        if (Array.isArray(value)) {
+          if (!value.length) { return; }
+          value = value.join(',');
+        }
+        params.set(key, String(value));
+      });
+      var qs = params.toString();
+      var search = qs ? '?' + qs : '';
+      var path = window.location.pathname;
+      if (window.location.search !== search) {
+        window.history.replaceState(window.history.state, '', path + search + window.location.hash);
+      }
+      var full = window.location.origin + path + search;
+      var view = spec.view_key ? (params.get(spec.view_key) || spec.view) : spec.view;
+      if (!view) { return [full]; }
+      return [full, '/download/' + view + '.csv' + search, '/download/' + view + '.xlsx' + search];
+    },
+
+    /* Copy the link to this view; say so (role=status) or say how to copy it by hand. */
+    copyLink: function (nClicks, link) {
+      var url = link || window.location.href;
+      if (navigator.clipboard && window.isSecureContext) {
+        return navigator.clipboard.writeText(url).then(function () {
+          return 'Link gekopieerd.';
+        }, function () {
+          return 'Kopiëren lukte niet; kopieer de link uit de adresbalk: ' + url;
+        });
+      }
+      return 'Kopieer de link uit de adresbalk: ' + url;
+    },
+
+    /* A values-only map update from the server -> a Patch of the map figure. A compact status
+       update carries z and the list of labels once; customdata[i] = labels[z[i]] is filled in
+       here (dashboard.figures.maps.compact_status_update / expand_update). */
+    applyMapUpdate: function (update) {
+      if (!update) { return window.dash_clientside.no_update; }
+      var patch = new window.dash_clientside.Patch();
+      var customdata = update.customdata;
+      if (update.labels) {
+        customdata = update.z.map(function (z) { return update.labels[z]; });
+        Object.keys(update.overrides || {}).forEach(function (i) { customdata[Number(i)] = update.overrides[i]; });
+      }
+      patch.assign(['data', 0, 'z'], update.z);
+      patch.assign(['data', 0, 'customdata'], customdata);
+      if (update.colorscale) { patch.assign(['data', 0, 'colorscale'], update.colorscale); }
+      if (update.zmax !== undefined) { patch.assign(['data', 0, 'zmax'], update.zmax); }
+      return patch.build();
+    },
+
+    /* Resolve with data.figure once the map with id data.map has drawn its areas (or after 4 s),
+       so a secondary chart does not delay the first map. */
+    afterMap: function (data) {
+      var figure = data && data.figure, mapId = data && data.map;
+      return new Promise(function (resolve) {
+        var started = Date.now();
+        (function wait() {
+          var drawn = document.querySelector('#' + mapId + ' .choroplethlayer path, #' + mapId + ' .annotation');
+          if (drawn || Date.now() - started > 4000) {
+            window.requestAnimationFrame(function () { resolve(figure); });
+          } else {
+            window.setTimeout(wait, 50);
+          }
+        })();
+      });
+    },
+
+    /* Show/hide toggle for a table: state, button text, aria-expanded. */
+    toggle: function (nClicks, shown) {
+      var next = !shown;
+      return [next, next ? 'Tabel verbergen' : 'Tabel tonen', next ? 'true' : 'false'];
+    },
+
+    /* Mark the menu item of the current page. */
+    markNav: function (pathname) {
+      var paths = ['/', '/regios', '/mijlpalen', '/data'];
+      var current = 0;
+      if (pathname && pathname.indexOf('/regios') === 0) { current = 1; }
+      else if (pathname && pathname.indexOf('/mijlpalen') === 0) { current = 2; }
+      else if (pathname && pathname.indexOf('/data') === 0) { current = 3; }
+      else if (pathname && pathname !== '/') { current = -1; }
+      return paths.map(function (_, i) { return i === current ? 'nav-link active' : 'nav-link'; });
+    }
+  }
+});
+
+/* Accessibility fixes for Dash 4 core components (dcc.RadioItems, dcc.Dropdown), applied to
+   the DOM after React renders them; idempotent, and re-applied when Dash adds new nodes.
+   - RadioItems renders native radio buttons inside role="listbox"/role="option" elements
+     (nested interactive controls, a listbox without a name). It becomes a plain
+     role="radiogroup" named by its <legend>; the labels lose their option role.
+   - Dropdown puts the Tab stop on a hidden input (aria-hidden, but focusable) and names the
+     button only by its value. The button itself becomes the Tab stop (it handles the keys),
+     the hidden input leaves the tab order, and the button is named by its <label> first. */
+(function () {
+  function setAttr(el, name, value) {
+    if (value === null) {
+      if (el.hasAttribute(name)) { el.removeAttribute(name); }
+    } else if (el.getAttribute(name) !== value) {
+      el.setAttribute(name, value);
+    }
+  }
+
+  function fixRadioGroups(root) {
+    root.querySelectorAll('.dash-radioitems, .dash-checklist').forEach(function (group) {
+      var isRadio = group.classList.contains('dash-radioitems');
+      setAttr(group, 'role', isRadio ? 'radiogroup' : 'group');
+      var fieldset = group.closest('fieldset');
+      var legend = fieldset && fieldset.querySelector('legend');
+      if (legend) {
+        if (!legend.id) { legend.id = (group.id || 'groep') + '-legend'; }
+        setAttr(group, 'aria-labelledby', legend.id);
+      }
+      group.querySelectorAll(':scope > label').forEach(function (label) {
+        setAttr(label, 'role', null);
+        setAttr(label, 'aria-selected', null);
+      });
+    });
+  }
+
+  function fixDropdowns(root) {
+    root.querySelectorAll('.dash-dropdown-wrapper').forEach(function (wrapper) {
+      var target = wrapper.querySelector(':scope > .dash-dropdown-focus-target');
+      var button = wrapper.querySelector(':scope > button.dash-dropdown');
+      if (target) { setAttr(target, 'tabindex', '-1'); }
+      if (button) {
+        setAttr(button, 'tabindex', '0');
+        var label = button.id && document.querySelector('label[for="' + button.id + '"]');
+        if (label) {
+          if (!label.id) { label.id = button.id + '-label'; }
+          var current = (button.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
+          if (current[0] !== label.id) {
+            setAttr(button, 'aria-labelledby', [label.id].concat(current.filter(function (x) { return x !== label.id; })).join(' '));
+          }
+        }
+      }
+    });
+  }
+
+  var scheduled = false;
+  function run() {
+    scheduled = false;
+    fixRadioGroups(document);
+    fixDropdowns(document);
+  }
+  function schedule() {
+    if (!scheduled) {
+      scheduled = true;
+      window.requestAnimationFrame(run);
+    }
+  }
+  function start() {
+    run();
+    new MutationObserver(schedule).observe(document.body, {
+      childList: true, subtree: true, attributes: true, attributeFilter: ['role', 'tabindex', 'aria-labelledby', 'aria-selected']
+    });
+  }
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
+  }
+})();

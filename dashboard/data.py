@@ -1,0 +1,243 @@
+"""Database access for the dashboard, with per-process caches invalidated by the data version.
+
+Every server worker keeps its own cache. Before using a cached value the worker reads one
+small row (``version()``): Meta ``data_version`` (bumped by every data change), Meta
+``demo_data``, the number of gemeenten, the highest ids of the region memberships and of the
+status records (append-only), and a hash of the small milestone and status tables, so a loader
+that forgets to bump the version, or a reference reload, still invalidates. All of it is index
+lookups or tiny tables: well under a millisecond per callback. When that row changes, the
+whole cache of the worker is dropped. Aggregates are cached per (version, peildatum, ...).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable
+
+import pandas as pd
+from sqlalchemy import text
+
+from dashboard import aggregates as agg
+from models import queries
+from models.db import engine
+
+CACHE_SIZE = 256  # entries per worker: aggregates and ready-made page parts
+
+_VERSION_SQL = text(
+    """
+    SELECT
+      (SELECT value FROM meta WHERE key = 'data_version') AS data_version,
+      (SELECT value FROM meta WHERE key = 'demo_data') AS demo,
+      (SELECT value FROM meta WHERE key = 'geo_year') AS geo_year,
+      (SELECT count(*) FROM gemeente WHERE valid_to IS NULL) AS n_gemeente,
+      (SELECT count(*) FROM regionmembership) AS n_region,
+      (SELECT max(id) FROM regionmembership) AS max_region,
+      (SELECT count(*) FROM milestone) AS n_milestone,
+      (SELECT count(*) FROM statuslevel) AS n_level,
+      (SELECT max(id) FROM statusrecord) AS max_status
+    """
+)
+# the two small, user-edited reference tables are hashed whole (a few dozen rows)
+_REFERENCE_SQL = [
+    text("SELECT id, title, date, date_precision, kind, onderdeel, min_status, level, confidence, source_url, note FROM milestone ORDER BY id"),
+    text("SELECT onderdeel, rank, status, is_done, label FROM statuslevel ORDER BY onderdeel, rank"),
+]
+
+
+@dataclass(frozen=True)
+class Version:
+    data_version: str
+    demo: bool
+    geo_year: int | None
+    fingerprint: tuple
+
+    @property
+    def key(self) -> tuple:
+        return (self.data_version, self.fingerprint)
+
+
+@dataclass(frozen=True)
+class Reference:
+    gemeenten: pd.DataFrame  # code, name, provincie_code, provincie_name (current gemeenten)
+    provincies: pd.DataFrame  # code, name
+    levels: pd.DataFrame  # onderdeel, rank, status, is_done, label
+    milestones: pd.DataFrame  # milestones with deadline, threshold, target_share, has_target
+    memberships: pd.DataFrame  # region_type, region_code, region_name, gemeente_code
+    region_types: list[str]
+
+    @property
+    def onderdelen(self) -> list[str]:
+        return agg.onderdelen(self.levels)
+
+    def gemeente_name(self, code: str) -> str | None:
+        hit = self.gemeenten.loc[self.gemeenten["code"] == code, "name"]
+        return str(hit.iloc[0]) if len(hit) else None
+
+    def provincie_name(self, code: str) -> str | None:
+        hit = self.provincies.loc[self.provincies["code"] == code, "name"]
+        return str(hit.iloc[0]) if len(hit) else None
+
+    def levels_available(self) -> list[str]:
+        """Map levels: provincie, then the loaded region types."""
+        return ["provincie"] + [t for t in self.region_types if t != "provincie"]
+
+    def groups(self, level: str) -> pd.DataFrame:
+        return agg.groups_for(level, self.gemeenten, self.memberships)
+
+
+class DataSource:
+    """Cached access to one database (``url``; None = ETVI_DATABASE_URL)."""
+
+    def __init__(self, url: str | None = None):
+        self.url = url
+        self._lock = threading.RLock()
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._cache_version: tuple | None = None
+
+    # --- version and cache -------------------------------------------------------------
+
+    def version(self) -> Version:
+        with engine(self.url).connect() as conn:
+            row = conn.execute(_VERSION_SQL).one()
+            digest = hashlib.sha1(repr([conn.execute(q).all() for q in _REFERENCE_SQL]).encode()).hexdigest()
+        geo_year = int(row.geo_year) if row.geo_year and str(row.geo_year).isdigit() else None
+        return Version(
+            data_version=str(row.data_version or "0"),
+            demo=(row.demo or "").strip().lower() == "ja",
+            geo_year=geo_year,
+            fingerprint=(row.n_gemeente, row.n_region, row.max_region, row.max_status, row.geo_year, digest),
+        )
+
+    def cached(self, key: tuple, compute: Callable[[], Any], version: Version | None = None) -> Any:
+        """``compute()`` once per (data version, key) in this process."""
+        v = (version or self.version()).key
+        with self._lock:
+            if v != self._cache_version:
+                self._cache.clear()
+                self._cache_version = v
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = compute()
+        with self._lock:
+            if v == self._cache_version:
+                self._cache[key] = value
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+            self._cache_version = None
+
+    # --- raw data ----------------------------------------------------------------------
+
+    def reference(self, version: Version | None = None) -> Reference:
+        def load() -> Reference:
+            levels = queries.status_levels(self.url)
+            levels["is_done"] = levels["is_done"].astype(bool)
+            memberships = queries.region_memberships(url=self.url)
+            return Reference(
+                gemeenten=queries.gemeenten(self.url),
+                provincies=queries.provincies(self.url),
+                levels=levels,
+                milestones=agg.milestone_frame(queries.milestones(self.url), levels),
+                memberships=memberships,
+                region_types=sorted(set(memberships["region_type"])) if len(memberships) else [],
+            )
+
+        return self.cached(("reference",), load, version)
+
+    def history(self, version: Version | None = None) -> pd.DataFrame:
+        return self.cached(("history",), lambda: agg.prepare_history(queries.status_history(self.url)), version)
+
+    def uploads(self, version: Version | None = None) -> pd.DataFrame:
+        """Accepted uploads, newest first (for the sources section of /data)."""
+
+        def load() -> pd.DataFrame:
+            sql = text(
+                "SELECT id, file_name, channel, created_at, peildatum, records_written, is_demo "
+                "FROM upload WHERE outcome = 'geladen' ORDER BY created_at DESC"
+            )
+            with engine(self.url).connect() as conn:
+                result = conn.execute(sql)
+                return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+        return self.cached(("uploads",), load, version)
+
+    # --- derived (cached per peildatum) ------------------------------------------------
+
+    def status_at(self, peildatum: date, version: Version | None = None) -> pd.DataFrame:
+        v = version or self.version()
+        return self.cached(("asof", peildatum), lambda: agg.asof(self.history(v), peildatum), v)
+
+    def gemeente_status(self, peildatum: date, onderdeel: str, version: Version | None = None) -> pd.DataFrame:
+        v = version or self.version()
+
+        def compute() -> pd.DataFrame:
+            ref = self.reference(v)
+            return agg.gemeente_status(self.status_at(peildatum, v), ref.gemeenten, ref.levels, onderdeel)
+
+        return self.cached(("gstatus", peildatum, onderdeel), compute, v)
+
+    def group_shares(self, peildatum: date, onderdeel: str, level: str, version: Version | None = None) -> pd.DataFrame:
+        """Share done per group of ``level`` (landelijk, provincie or a region type), with change vs a year earlier."""
+        v = version or self.version()
+
+        def compute() -> pd.DataFrame:
+            ref = self.reference(v)
+            return agg.share_with_change(self.history(v), ref.gemeenten, ref.levels, onderdeel, ref.groups(level), peildatum)
+
+        return self.cached(("shares", peildatum, onderdeel, level), compute, v)
+
+    def cards(self, peildatum: date, version: Version | None = None) -> list[agg.Card]:
+        v = version or self.version()
+
+        def compute():
+            ref = self.reference(v)
+            return agg.cards(self.history(v), ref.gemeenten, ref.levels, peildatum)
+
+        return self.cached(("cards", peildatum), compute, v)
+
+    def series(self, end: date, onderdeel: str, level: str, threshold: int | None = None, version: Version | None = None) -> pd.DataFrame:
+        """Monthly share per group (counting from adoption dates) up to ``end``, plus the national line."""
+        v = version or self.version()
+
+        def compute() -> pd.DataFrame:
+            ref = self.reference(v)
+            h = self.history(v)
+            dates = agg.series_dates(h, end)
+            groups = pd.concat([ref.groups(level), agg.national_groups(ref.gemeenten)], ignore_index=True) if level != "landelijk" else agg.national_groups(ref.gemeenten)
+            return agg.progress_series(h, ref.gemeenten, ref.levels, onderdeel, groups, dates, threshold)
+
+        return self.cached(("series", end, onderdeel, level, threshold), compute, v)
+
+    def milestone_progress(self, today: date, level: str, version: Version | None = None) -> pd.DataFrame:
+        v = version or self.version()
+
+        def compute() -> pd.DataFrame:
+            ref = self.reference(v)
+            groups = agg.national_groups(ref.gemeenten) if level == "landelijk" else ref.groups(level)
+            return agg.milestone_progress(self.history(v), ref.gemeenten, ref.levels, ref.milestones, groups, today)
+
+        return self.cached(("mprogress", today, level), compute, v)
+
+    def gemeente_history(self, code: str, version: Version | None = None) -> pd.DataFrame:
+        v = version or self.version()
+        return self.cached(("ghistory", code), lambda: self.history(v)[self.history(v)["gemeente_code"] == code].copy(), v)
+
+    def data_span(self, version: Version | None = None) -> tuple[date | None, date | None]:
+        """First and last peildatum in the data."""
+        h = self.history(version)
+        if h.empty:
+            return None, None
+        return h["peildatum"].min().date(), h["peildatum"].max().date()
+
+    def peildatums(self, version: Version | None = None) -> list[date]:
+        h = self.history(version)
+        return sorted({d.date() for d in h["peildatum"].dropna().unique()}) if len(h) else []

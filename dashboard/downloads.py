@@ -1,0 +1,156 @@
+"""``GET /download/<view>.<csv|xlsx>?<the view's query string>``: the table behind a view.
+
+Every page links here with its own state, so the download is the view on screen. CSV is
+UTF-8 with a byte order mark (Excel opens it with the right characters), comma separated;
+xlsx has a frozen header. Text that a spreadsheet would run as a formula is neutralised.
+
+Views: ``overzicht``, ``regios``, ``provincie-<PVxx>``, ``gemeente-<GMxxxx>``, ``mijlpalen``,
+``mijlpalen-voortgang``, ``gemeenten``, ``aanleverformaat``, ``verouderd``, ``nooit-gemeld``;
+``/download/sjabloon.xlsx`` is the empty template gemeenten fill in (``etl.template``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from flask import Flask, Response, abort, request
+
+from dashboard import views
+from dashboard.runtime import current
+from dashboard.state import choose, parse_date, positive_int
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class DownloadError(Exception):
+    """A view or parameter that does not exist; the message is Dutch."""
+
+
+def neutralise(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _clean(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    return out
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    return _clean(frame).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8-sig")
+
+
+def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        for name, frame in frames.items():
+            sheet = re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "Gegevens"
+            _clean(frame).to_excel(writer, sheet_name=sheet, index=False, freeze_panes=(1, 0))
+            ws = writer.sheets[sheet]
+            for i, col in enumerate(frame.columns, start=1):
+                width = min(60, max(10, len(str(col)) + 2, *(len(str(v)) + 2 for v in frame[col].head(200))))
+                ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
+    return buf.getvalue()
+
+
+def build(view: str, args) -> tuple[str, pd.DataFrame]:
+    """(sheet title, frame) for a view and its query parameters."""
+    rt = current()
+    ds = rt.data
+    v = ds.version()
+    ref = ds.reference(v)
+    today = date.today()
+    peil = parse_date(args.get("peildatum"), today)
+    onderdelen = ref.onderdelen
+    onderdeel = choose(args.get("onderdeel"), onderdelen, onderdelen[0] if onderdelen else "")
+    if view == "overzicht":
+        niveau = choose(args.get("niveau"), ["gemeente"] + ref.levels_available(), "gemeente")
+        if niveau == "gemeente":
+            return "Gemeenten", views.gemeente_status_table(ds, peil, onderdeel, v)
+        return "Gebieden", views.group_share_table(ds, peil, onderdeel, niveau, v)
+    if view == "regios":
+        regiotype = choose(args.get("regiotype"), ref.levels_available(), "provincie")
+        return "Regio's", views.group_share_table(ds, peil, onderdeel, regiotype, v)
+    if view.startswith("provincie-"):
+        code = view.split("-", 1)[1]
+        if ref.provincie_name(code) is None:
+            raise DownloadError(f"Onbekende provincie {code}.")
+        return code, views.gemeenten_wide(ds, peil, v, provincie=code)
+    if view.startswith("gemeente-"):
+        code = view.split("-", 1)[1]
+        if ref.gemeente_name(code) is None:
+            raise DownloadError(f"Onbekende gemeente {code}.")
+        return code, views.gemeente_history_table(ds, code, v)
+    if view == "mijlpalen":
+        return "Mijlpalen", views.milestones_table(ds, v)
+    if view == "mijlpalen-voortgang":
+        niveau = choose(args.get("niveau"), ["landelijk"] + ref.levels_available(), "landelijk")
+        return "Voortgang", views.milestone_progress_table(ds, today, niveau, v)
+    if view == "gemeenten":
+        return "Gemeenten", views.gemeenten_wide(ds, peil, v)
+    if view == "aanleverformaat":
+        try:
+            from etl.export import export_frame
+        except ImportError:
+            return "Gemeenten", views.gemeenten_wide(ds, peil, v)
+        return "Gemeenten", export_frame(peil, url=ds.url)
+    if view == "verouderd":
+        days = positive_int(args.get("dagen"), _stale_days())
+        return "Verouderd", views.stale_table(ds, peil, days, v)
+    if view == "nooit-gemeld":
+        return "Nooit gemeld", views.never_reported_table(ds, v)
+    raise DownloadError(f"Onbekende weergave {view!r}.")
+
+
+def _stale_days() -> int:
+    from etvi.config import settings
+
+    return settings().stale_days
+
+
+def template_bytes() -> bytes:
+    """The empty template from ``etl.template`` (the ETL builds it from the database's statuses)."""
+    try:
+        from etl.template import write_template
+    except ImportError:
+        raise DownloadError("Het aanleversjabloon is in deze installatie niet beschikbaar.") from None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sjabloon.xlsx"
+        write_template(path, url=current().data.url)
+        return path.read_bytes()
+
+
+def register(server: Flask) -> None:
+    @server.route("/download/<view>.<fmt>")
+    def etvi_download(view: str, fmt: str):  # noqa: ANN202 - Flask view
+        if fmt not in ("csv", "xlsx") or not re.fullmatch(r"[a-z0-9-]+|[a-z]+-(GM\d{4}|PV\d{2})", view):
+            abort(404)
+        stamp = parse_date(request.args.get("peildatum"), date.today()).isoformat()
+        try:
+            if view == "sjabloon":
+                if fmt != "xlsx":
+                    abort(404)
+                body = template_bytes()
+                name = "etvi-aanleversjabloon.xlsx"
+            else:
+                title, frame = build(view, request.args)
+                name = f"etvi-{view}-{stamp}.{fmt}"
+                body = to_csv(frame) if fmt == "csv" else to_xlsx({title: frame})
+        except DownloadError as exc:
+            return Response(f"{exc}\n", status=404, mimetype="text/plain", headers={"Content-Language": "nl"})
+        mime = "text/csv" if fmt == "csv" else XLSX_MIME
+        return Response(
+            body,
+            mimetype=mime,
+            headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+        )

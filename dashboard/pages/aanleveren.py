@@ -1,0 +1,671 @@
+"""``/aanleveren``: a gemeente (or the beheerder) delivers its statuses in the browser.
+
+Download the template prefilled for your gemeente(n) → upload xlsx, ods or csv → the validation
+report (the same messages as ``etvi load``) → a preview of what changes against the current
+status → confirm → loaded through ``etl.load.load_file`` with the account's scope, so the map
+shows it at once. Below: the upload history for your gemeente(n).
+
+Every callback checks the role and scope on the server again (``security.require``); what the
+page shows or hides is convenience, not protection. The file waits between check and confirm in
+a private folder under the cache directory, bound to the user who uploaded it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import secrets
+import shutil
+import tempfile
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import dash
+from dash import Input, Output, State, dcc, html, no_update
+
+from dashboard import security
+from etvi import accounts
+from etvi.config import settings
+
+PAGE = dict(
+    path="/aanleveren",
+    name="Aanleveren",
+    title="Gegevens aanleveren · ETVI-monitor",
+    description="Lever de stand van zaken van uw gemeente aan.",
+    order=90,
+)
+PENDING_HOURS = 24
+PREVIEW_ROWS = 200  # changes listed one by one; beyond that a summary per onderdeel and status
+UPLOAD_REFUSED = "Uw account mag geen gegevens aanleveren."
+ACCEPT = ".xlsx,.ods,.csv"
+OUTCOME_LABELS = {
+    "geladen": "geladen",
+    "ongewijzigd": "ongewijzigd (al eerder geladen)",
+    "geweigerd": "geweigerd",
+    "proef": "proef",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Small shared pieces (also used by the audit-log page)
+# --------------------------------------------------------------------------------------------
+
+
+def local_time(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    try:
+        from zoneinfo import ZoneInfo
+
+        value = value.astimezone(ZoneInfo("Europe/Amsterdam"))
+    except Exception:  # noqa: BLE001 - no tz database: show UTC
+        pass
+    return value.strftime("%d-%m-%Y %H:%M")
+
+
+def nl_date(value) -> str:
+    if value in (None, "") or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.date()
+    if hasattr(value, "strftime"):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def data_table(headers: list[str], rows: list[list], caption: str, id_: str | None = None, numeric: set[int] = frozenset()) -> html.Div:
+    """An accessible table: caption, column headers with scope, the first cell a row header."""
+    head = html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i in numeric else None) for i, h in enumerate(headers)]))
+    body = []
+    for row in rows:
+        cells = []
+        for i, value in enumerate(row):
+            value = "—" if value is None or value == "" else value
+            if i == 0:
+                cells.append(html.Th(value, scope="row"))
+            else:
+                cells.append(html.Td(value, className="num" if i in numeric else None))
+        body.append(html.Tr(cells))
+    attrs = {"className": "table-wrap", "tabIndex": "0", "role": "region", "aria-label": caption}
+    if id_:
+        attrs["id"] = id_
+    return html.Div(html.Table([html.Caption(caption), head, html.Tbody(body)], className="data-table"), **attrs)
+
+
+def notice(children, kind: str = "info", id_: str | None = None) -> html.Div:
+    role = "alert" if kind == "error" else "status"
+    attrs = {"id": id_} if id_ else {}
+    return html.Div(children, className=f"notice notice-{kind}", role=role, **attrs)
+
+
+def who_bar(user: accounts.Principal | None, next_path: str) -> html.Div:
+    if user is None:
+        return html.P(
+            ["U bent niet ingelogd. ", html.A("Inloggen", href=f"/login?next={next_path}", id="login-link")],
+            className="account-bar",
+        )
+    return html.P(
+        [
+            "Ingelogd als ",
+            html.Strong(user.username, id="ingelogd-als"),
+            f" ({accounts.ROLE_LABELS.get(user.role, user.role)}: {user.scope_label}). ",
+            html.A("Uitloggen", href="/logout", id="logout-link"),
+        ],
+        className="account-bar",
+    )
+
+
+def upload_rows(uploads) -> list[list]:
+    rows = []
+    for u in uploads:
+        rows.append(
+            [
+                local_time(u.created_at),
+                u.file_name,
+                u.username,
+                u.channel,
+                nl_date(u.peildatum),
+                OUTCOME_LABELS.get(u.outcome, u.outcome),
+                str(u.rows_read),
+                str(u.records_written),
+            ]
+        )
+    return rows
+
+
+UPLOAD_HEADERS = ["Tijdstip", "Bestand", "Door", "Kanaal", "Peildatum", "Uitkomst", "Rijen gelezen", "Records opgeslagen"]
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering the validation report and the preview
+# --------------------------------------------------------------------------------------------
+
+
+def problem_list(problems: list[dict], title: str, kind: str, id_: str) -> html.Div:
+    """Problems as the CLI shows them (``Problem.render()``), with row and column in a table too."""
+    rows = []
+    for p in problems:
+        rows.append(
+            [
+                str(p.get("row")) if p.get("row") is not None else "—",
+                p.get("column") or "—",
+                p.get("value") or "—",
+                p.get("text") or p.get("message") or "",
+            ]
+        )
+    return html.Div(
+        [
+            html.H3(title),
+            html.Ul([html.Li(p.get("text") or p.get("message")) for p in problems], className="problem-list"),
+            data_table(["Rij", "Kolom", "Waarde", "Melding"], rows, title, id_=id_),
+        ],
+        className=f"report-{kind}",
+    )
+
+
+def changes_table(changes: list[dict], total: int | None = None, summary: list[dict] | None = None) -> html.Div:
+    total = len(changes) if total is None else total
+    if not total:
+        return notice("Er verandert niets ten opzichte van de huidige stand: alle statussen in dit bestand zijn al bekend.", "info")
+    parts = []
+    if summary and total > len(changes):
+        parts.append(
+            data_table(
+                ["Onderdeel", "Nieuwe status", "Aantal wijzigingen"],
+                [[s["onderdeel"], s["nieuwe_status"], str(s["aantal"])] for s in summary],
+                f"Samenvatting van alle {total} wijzigingen",
+                id_="aanl-samenvatting",
+                numeric={2},
+            )
+        )
+    rows = [
+        [
+            f"{c.get('gemeente') or ''} ({c.get('gemeente_code')})",
+            c.get("onderdeel"),
+            nl_date(c.get("peildatum")),
+            c.get("huidige_status") or "nog niets bekend",
+            c.get("nieuwe_status"),
+        ]
+        for c in changes
+    ]
+    caption = f"Wat er verandert ({total} wijziging{'en' if total != 1 else ''})"
+    if total > len(changes):
+        caption = f"De eerste {len(changes)} van {total} wijzigingen"
+    parts.append(data_table(["Gemeente", "Onderdeel", "Peildatum", "Huidige status", "Nieuwe status"], rows, caption, id_="aanl-wijzigingen"))
+    return html.Div(parts)
+
+
+def render_report(data: dict, file_name: str) -> html.Div:
+    problems, warnings = data.get("problems") or [], data.get("warnings") or []
+    parts = []
+    if problems:
+        count = data.get("error_count") or len(problems)
+        parts.append(
+            notice(
+                [
+                    html.Strong(f"{file_name} is geweigerd: {count} fout{'en' if count != 1 else ''}. "),
+                    "Er is niets opgeslagen. Verbeter het bestand en upload het opnieuw.",
+                ],
+                "error",
+                id_="aanl-geweigerd",
+            )
+        )
+        parts.append(problem_list(problems, "Fouten", "error", "aanl-fouten"))
+    else:
+        parts.append(
+            notice(
+                [
+                    html.Strong(f"{file_name} is goedgekeurd. "),
+                    f"{data.get('rows_read', 0)} rijen gelezen, {data.get('records_valid', 0)} statussen. "
+                    "Controleer hieronder wat er verandert en klik op ‘Bevestigen en opslaan’.",
+                ],
+                "success",
+                id_="aanl-goedgekeurd",
+            )
+        )
+        parts.append(html.H3("Voorbeeld van de wijzigingen"))
+        parts.append(changes_table(data.get("changes") or [], data.get("changes_total"), data.get("changes_summary")))
+    if warnings:
+        parts.append(problem_list(warnings, "Waarschuwingen (het bestand kan wel worden geladen)", "warning", "aanl-waarschuwingen"))
+    return html.Div(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# Pending uploads between check and confirm
+# --------------------------------------------------------------------------------------------
+
+
+def pending_root() -> Path:
+    return Path(settings().cache_dir) / "aanleveren"
+
+
+def _cleanup_pending() -> None:
+    root = pending_root()
+    if not root.is_dir():
+        return
+    cutoff = time.time() - PENDING_HOURS * 3600
+    for entry in root.iterdir():
+        try:
+            if entry.is_dir() and entry.stat().st_mtime < cutoff:
+                shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def save_pending(content: bytes, original_name: str, username: str, peildatum: date | None) -> tuple[str, Path]:
+    _cleanup_pending()
+    token = secrets.token_urlsafe(18)
+    folder = pending_root() / token
+    folder.mkdir(parents=True, mode=0o700)
+    suffix = Path(original_name).suffix.lower()
+    path = folder / f"bestand{suffix}"
+    path.write_bytes(content)
+    meta = {"username": username, "original_name": original_name, "peildatum": peildatum.isoformat() if peildatum else None}
+    (folder / "meta.json").write_text(json.dumps(meta))
+    return token, path
+
+
+def load_pending(token: str | None, username: str) -> tuple[Path, dict] | None:
+    """The waiting file for this token, only for the user who uploaded it."""
+    if not token or not isinstance(token, str) or not token.replace("-", "").replace("_", "").isalnum():
+        return None
+    folder = pending_root() / token
+    try:
+        meta = json.loads((folder / "meta.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if meta.get("username") != username:
+        return None
+    files = [p for p in folder.iterdir() if p.name.startswith("bestand")]
+    return (files[0], meta) if files else None
+
+
+def drop_pending(token: str | None) -> None:
+    if token and isinstance(token, str) and token.replace("-", "").replace("_", "").isalnum():
+        shutil.rmtree(pending_root() / token, ignore_errors=True)
+
+
+def decode_upload(contents: str) -> bytes:
+    _, _, encoded = contents.partition(",")
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("Het bestand kon niet worden gelezen; probeer het opnieuw.") from None
+
+
+def parse_form_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Layout
+# --------------------------------------------------------------------------------------------
+
+
+def history(user: accounts.Principal | None) -> html.Div:
+    if user is None or not accounts.can_upload(user):
+        return html.Div()
+    from models import db
+
+    with db.session(security.db_url()) as s:
+        uploads = accounts.uploads_visible_to(s, user, limit=50)
+        rows = upload_rows(uploads)
+    if not rows:
+        return html.P("Er zijn nog geen aanleveringen voor uw gemeente.", id="aanl-geen-geschiedenis")
+    caption = "Aanleveringen (alle gemeenten)" if user.role == "beheerder" else "Aanleveringen voor uw gemeente(n)"
+    return data_table(UPLOAD_HEADERS, rows, caption, id_="aanl-geschiedenis-tabel", numeric={6, 7})
+
+
+def _gemeente_names(codes) -> str:
+    from models import db
+    from models.tables import Gemeente
+
+    with db.session(security.db_url()) as s:
+        names = []
+        for code in sorted(codes):
+            g = s.get(Gemeente, code)
+            names.append(f"{g.name} ({code})" if g else code)
+    return ", ".join(names)
+
+
+def layout(**_query):
+    user = security.current_user()
+    allowed = user is not None and accounts.can_upload(user)
+    if user is None:
+        refusal = notice(["Log in om gegevens aan te leveren. ", html.A("Inloggen", href="/login?next=/aanleveren")], "info")
+    elif not allowed:
+        refusal = notice("Uw account mag geen gegevens aanleveren. Neem contact op met de beheerder als dat niet klopt.", "error")
+    else:
+        refusal = None
+    if allowed and user.role == "gemeente":
+        scope_text = f"U levert aan voor: {_gemeente_names(user.gemeente_codes)}. Rijen voor andere gemeenten worden geweigerd."
+    elif allowed:
+        scope_text = "U levert aan als beheerder: voor alle gemeenten."
+    else:
+        scope_text = ""
+    max_mb = settings().max_file_mb
+    return html.Div(
+        [
+            html.H1("Gegevens aanleveren"),
+            who_bar(user, "/aanleveren"),
+            html.Div(refusal, id="aanl-geen-toegang"),
+            html.Div(
+                [
+                    html.P(scope_text, id="aanl-bereik"),
+                    html.Section(
+                        [
+                            html.H2("1. Download het sjabloon"),
+                            html.P(
+                                "Het sjabloon bevat een instructieblad en een blad met uw gemeente(n) al ingevuld, "
+                                "met keuzelijsten voor de statussen. U mag ook een eigen spreadsheet gebruiken "
+                                "(xlsx, ods of csv) met dezelfde kolomnamen."
+                            ),
+                            html.Label("Peildatum in het sjabloon", htmlFor="aanl-sjabloon-peildatum"),
+                            dcc.Input(id="aanl-sjabloon-peildatum", type="date", value=date.today().isoformat()),
+                            html.Button("Sjabloon downloaden", id="aanl-sjabloon-knop", n_clicks=0, className="button"),
+                            html.Div(id="aanl-sjabloon-melding", **{"aria-live": "polite"}),
+                            dcc.Download(id="aanl-sjabloon"),
+                        ],
+                        className="step",
+                    ),
+                    html.Section(
+                        [
+                            html.H2("2. Upload uw bestand"),
+                            html.Label("Peildatum (alleen invullen als die niet in het bestand staat)", htmlFor="aanl-peildatum"),
+                            dcc.Input(id="aanl-peildatum", type="date", value=None),
+                            dcc.Upload(
+                                id="aanl-upload",
+                                accept=ACCEPT,
+                                multiple=False,
+                                children=html.Div(
+                                    [
+                                        "Sleep uw bestand hierheen of ",
+                                        html.Span("kies een bestand", className="linklike"),
+                                        f" (xlsx, ods of csv, hoogstens {max_mb} MB).",
+                                    ]
+                                ),
+                                className="upload-zone",
+                                style={
+                                    "border": "2px dashed #555",
+                                    "borderRadius": "6px",
+                                    "padding": "1.5rem",
+                                    "textAlign": "center",
+                                    "cursor": "pointer",
+                                    "margin": "0.5rem 0 1rem",
+                                },
+                            ),
+                            dcc.Loading(
+                                html.Div(id="aanl-rapport", **{"aria-live": "polite"}),
+                                type="default",
+                                custom_spinner=html.Div(
+                                    [html.Span(className="spinner", **{"aria-hidden": "true"}),
+                                     " Het bestand wordt gecontroleerd… bij grote bestanden kan dit even duren."],
+                                    role="status",
+                                    id="aanl-bezig",
+                                ),
+                                delay_show=150,
+                            ),
+                        ],
+                        className="step",
+                    ),
+                    html.Section(
+                        [
+                            html.H2("3. Bevestig"),
+                            html.P("Pas na bevestigen wordt het bestand opgeslagen en verschijnt de nieuwe stand op de kaart."),
+                            html.Button("Bevestigen en opslaan", id="aanl-bevestig", n_clicks=0, disabled=True, className="button"),
+                            html.Button("Annuleren", id="aanl-annuleer", n_clicks=0, disabled=True, className="button secondary"),
+                            dcc.Loading(
+                                html.Div(id="aanl-resultaat", **{"aria-live": "polite"}),
+                                custom_spinner=html.Div("Het bestand wordt opgeslagen…", role="status"),
+                                delay_show=150,
+                            ),
+                        ],
+                        className="step",
+                    ),
+                    html.Section([html.H2("Eerdere aanleveringen"), html.Div(history(user), id="aanl-geschiedenis")], className="step"),
+                    dcc.Store(id="aanl-wacht"),
+                ],
+                id="aanl-inhoud",
+                hidden=not allowed,
+            ),
+        ],
+        className="page-aanleveren",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Callbacks
+# --------------------------------------------------------------------------------------------
+
+
+def _forbidden(exc: Exception):
+    return notice(str(exc), "error")
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output("aanl-sjabloon", "data"),
+        Output("aanl-sjabloon-melding", "children"),
+        Input("aanl-sjabloon-knop", "n_clicks"),
+        State("aanl-sjabloon-peildatum", "value"),
+        prevent_initial_call=True,
+    )
+    def download_template(n_clicks, peildatum):
+        if not n_clicks:
+            return no_update, no_update
+        try:
+            user = security.require(accounts.can_upload, UPLOAD_REFUSED)
+        except security.Forbidden as exc:
+            return no_update, _forbidden(exc)
+        from etl.template import write_template
+
+        scope = accounts.upload_scope(user)
+        codes = sorted(scope) if scope is not None else None
+        with tempfile.TemporaryDirectory(prefix="etvi-sjabloon-") as tmp:
+            path = write_template(
+                Path(tmp) / "sjabloon.xlsx", gemeenten=codes, peildatum=parse_form_date(peildatum), url=security.db_url()
+            )
+            content = path.read_bytes()
+        label = "-".join(codes) if codes and len(codes) <= 3 else "gemeenten"
+        return dcc.send_bytes(content, f"etvi-sjabloon-{label}.xlsx"), ""
+
+    @app.callback(
+        Output("aanl-rapport", "children"),
+        Output("aanl-wacht", "data"),
+        Output("aanl-bevestig", "disabled"),
+        Output("aanl-annuleer", "disabled"),
+        Output("aanl-resultaat", "children"),
+        Output("aanl-geschiedenis", "children"),
+        Input("aanl-upload", "contents"),
+        State("aanl-upload", "filename"),
+        State("aanl-peildatum", "value"),
+        State("aanl-wacht", "data"),
+        prevent_initial_call=True,
+    )
+    def check_upload(contents, filename, peildatum, waiting):
+        return handle_upload(contents, filename, peildatum, waiting)
+
+    @app.callback(
+        Output("aanl-resultaat", "children", allow_duplicate=True),
+        Output("aanl-wacht", "data", allow_duplicate=True),
+        Output("aanl-bevestig", "disabled", allow_duplicate=True),
+        Output("aanl-annuleer", "disabled", allow_duplicate=True),
+        Output("aanl-rapport", "children", allow_duplicate=True),
+        Output("aanl-geschiedenis", "children", allow_duplicate=True),
+        Input("aanl-bevestig", "n_clicks"),
+        State("aanl-wacht", "data"),
+        prevent_initial_call=True,
+        running=[(Output("aanl-bevestig", "disabled"), True, True)],
+    )
+    def confirm(n_clicks, waiting):
+        return handle_confirm(n_clicks, waiting)
+
+    @app.callback(
+        Output("aanl-resultaat", "children", allow_duplicate=True),
+        Output("aanl-wacht", "data", allow_duplicate=True),
+        Output("aanl-bevestig", "disabled", allow_duplicate=True),
+        Output("aanl-annuleer", "disabled", allow_duplicate=True),
+        Output("aanl-rapport", "children", allow_duplicate=True),
+        Input("aanl-annuleer", "n_clicks"),
+        State("aanl-wacht", "data"),
+        prevent_initial_call=True,
+    )
+    def cancel(n_clicks, waiting):
+        if not n_clicks:
+            return (no_update,) * 5
+        user = security.current_user()
+        if user is not None and isinstance(waiting, dict) and load_pending(waiting.get("token"), user.username):
+            drop_pending(waiting.get("token"))
+        return notice("Geannuleerd; er is niets opgeslagen.", "info"), None, True, True, ""
+
+
+def handle_upload(contents, filename, peildatum, waiting):
+    """Check an uploaded file with a dry run (the callback body; a function so tests can call it)."""
+    from dashboard import api
+
+    if not contents:
+        return (no_update,) * 6
+    import flask
+
+    session_uid = flask.session.get("uid")
+    try:
+        user = security.require(accounts.can_upload, UPLOAD_REFUSED)
+    except security.Forbidden as exc:
+        log_refused_web_attempt(str(exc), filename, session_uid)
+        return _forbidden(exc), None, True, True, "", no_update
+    if isinstance(waiting, dict):
+        drop_pending(waiting.get("token")) if load_pending(waiting.get("token"), user.username) else None
+    name = Path(str(filename or "bestand").replace("\\", "/")).name or "bestand"
+    limit = settings().max_file_mb * 1024 * 1024
+    url = security.db_url()
+    try:
+        content = decode_upload(contents)
+    except ValueError as exc:
+        api.record_refusal(user.username, "web", str(exc), name, None, url)
+        return notice(str(exc), "error"), None, True, True, "", history(user)
+    if len(content) > limit:
+        message = f"{name} is te groot ({len(content) / 1024 / 1024:.1f} MB); de grens is {settings().max_file_mb} MB."
+        api.record_refusal(user.username, "web", message, name, None, url)
+        return notice(message, "error", id_="aanl-geweigerd"), None, True, True, "", history(user)
+    form_date = parse_form_date(peildatum)
+    token, path = save_pending(content, name, user.username, form_date)
+    keep = False
+    try:
+        result = api.run_load(path, principal=user, channel="web", original_name=name, peildatum=form_date, dry_run=True, url=url)
+        data = api.result_dict(result, max_changes=PREVIEW_ROWS)
+        if result.outcome == "geweigerd":
+            api.log_refused_dry_run(result, user, "web", url)
+            return render_report(data, name), None, True, True, "", history(user)
+        keep = True
+        return render_report(data, name), {"token": token, "bestand": name}, False, False, "", no_update
+    except accounts.AccountError as exc:
+        return notice(str(exc), "error"), None, True, True, "", no_update
+    except Exception as exc:  # noqa: BLE001 - EtlError and anything unexpected: tell the user, log it
+        from etl.errors import EtlError
+
+        message = str(exc) if isinstance(exc, EtlError) else "Er ging iets mis bij het controleren van het bestand. Probeer het later opnieuw."
+        api.record_refusal(user.username, "web", message, name, content, url)
+        if not isinstance(exc, EtlError):
+            import logging
+
+            logging.getLogger(__name__).exception("Controle van %s mislukt", name)
+        return notice(message, "error"), None, True, True, "", history(user)
+    finally:
+        if not keep:
+            drop_pending(token)
+
+
+def log_refused_web_attempt(message: str, filename, session_uid) -> None:
+    """An upload refused before the file is looked at is still an attempt in the log: in the
+    upload log for a known account without upload rights, else as an AuditEvent."""
+    from dashboard import api
+    from models import db
+    from models.tables import User
+
+    name = Path(str(filename or "bestand").replace("\\", "/")).name or "bestand"
+    user = security.current_user()
+    url = security.db_url()
+    if user is not None:
+        api.record_refusal(user.username, "web", message, name, None, url)
+        return
+    label = "anoniem"
+    if session_uid is not None:
+        with db.session(url) as s:
+            known = s.get(User, session_uid)
+            if known is not None:
+                label = f"{known.username} (uitgeschakeld of sessie verlopen)"
+    with db.session(url) as s:
+        accounts.audit(s, label, "upload_geweigerd", kanaal="web", reden=message, bestand=name)
+
+
+def handle_confirm(n_clicks, waiting):
+    """Load the checked file for real, with the scope the user has now."""
+    from dashboard import api
+
+    if not n_clicks:
+        return (no_update,) * 6
+    try:
+        user = security.require(accounts.can_upload, UPLOAD_REFUSED)
+    except security.Forbidden as exc:
+        return _forbidden(exc), None, True, True, no_update, no_update
+    token = waiting.get("token") if isinstance(waiting, dict) else None
+    found = load_pending(token, user.username)
+    if found is None:
+        return (
+            notice("Er staat geen gecontroleerd bestand klaar (al opgeslagen of verlopen). Upload het bestand opnieuw.", "error"),
+            None, True, True, no_update, no_update,
+        )  # fmt: skip
+    path, meta = found
+    url = security.db_url()
+    try:
+        result = api.run_load(
+            path,
+            principal=user,
+            channel="web",
+            original_name=meta["original_name"],
+            peildatum=parse_form_date(meta.get("peildatum")),
+            dry_run=False,
+            url=url,
+        )
+    except accounts.AccountError as exc:
+        return notice(str(exc), "error"), None, True, True, no_update, no_update
+    finally:
+        drop_pending(token)
+    data = api.result_dict(result, max_changes=PREVIEW_ROWS)
+    name = meta["original_name"]
+    if result.outcome == "geweigerd":
+        return notice(f"{name} is bij het opslaan geweigerd; er is niets opgeslagen.", "error"), None, True, True, render_report(data, name), history(user)
+    codes = sorted({c["gemeente_code"] for c in data.get("changes") or [] if c.get("gemeente_code")})
+    if result.outcome == "ongewijzigd":
+        message = [html.Strong(f"{name} was al geladen. "), "Er is niets veranderd."]
+    else:
+        message = [
+            html.Strong(f"{name} is opgeslagen. "),
+            f"{data['records_written']} status{'sen' if data['records_written'] != 1 else ''} opgeslagen "
+            f"(aanlevering {data['upload_id']}). De kaart toont de nieuwe stand direct. ",
+            dcc.Link("Bekijk de kaart", href="/", id="aanl-naar-kaart"),
+        ]
+        if len(codes) == 1:
+            message += [" of ", dcc.Link("het gemeenteprofiel", href=f"/gemeente/{codes[0]}", id="aanl-naar-gemeente"), "."]
+        else:
+            message.append(".")
+    return notice(message, "success", id_="aanl-opgeslagen"), None, True, True, "", history(user)
+
+
+def register(app: dash.Dash) -> None:
+    dash.register_page(__name__, layout=layout, **PAGE)
+    register_callbacks(app)

@@ -1,0 +1,261 @@
+"""``/auditlog``: who delivered what, and when.
+
+- The beheerder sees every upload attempt (who, when, file name, sha256, outcome, counts, the
+  error report), can download any stored original, and sees the other audited actions
+  (user management, logins).
+- A provincie account sees the delivery status of the gemeenten in its provincie.
+- Everyone else is refused — by the server hook on the page URL, in the layout, and again in
+  every callback.
+"""
+
+from __future__ import annotations
+
+import json
+
+import dash
+from dash import Input, Output, dcc, html, no_update
+
+from dashboard import security
+from dashboard.pages.aanleveren import OUTCOME_LABELS, data_table, local_time, nl_date, notice, who_bar
+from etvi import accounts
+
+PAGE = dict(
+    path="/auditlog",
+    name="Auditlog",
+    title="Auditlog en aanleverstatus · ETVI-monitor",
+    description="Wie leverde wat en wanneer aan.",
+    order=91,
+)
+LIMIT = 200
+OUTCOMES = ["geladen", "ongewijzigd", "geweigerd"]
+
+try:  # the dashboard's Dutch texts for the dropdown's built-in labels
+    from dashboard.components import DROPDOWN_LABELS
+except ImportError:  # pragma: no cover
+    DROPDOWN_LABELS = None
+
+
+def _dropdown(id_: str, label: str, options, placeholder: str) -> html.Div:
+    extra = {"labels": DROPDOWN_LABELS} if DROPDOWN_LABELS else {}
+    return html.Div(
+        [
+            html.Label(label, htmlFor=id_, className="control-label"),
+            dcc.Dropdown(id=id_, options=options, placeholder=placeholder, clearable=True, **extra),
+        ],
+        className="control",
+    )
+
+
+def _may_open(user) -> bool:
+    return accounts.can_see_audit(user) or accounts.can_see_delivery(user, getattr(user, "provincie_code", None))
+
+
+def _errors(text: str | None):
+    if not text:
+        return "—"
+    try:
+        items = json.loads(text)
+    except ValueError:
+        items = [{"text": text}]
+    lines = [i.get("text") or i.get("message") or str(i) for i in items if isinstance(i, dict)] or [text]
+    return html.Details([html.Summary(f"{len(lines)} fout{'en' if len(lines) != 1 else ''}"), html.Ul([html.Li(x) for x in lines])])
+
+
+def uploads_table(username: str | None = None, outcome: str | None = None) -> html.Div:
+    """All upload attempts, newest first (beheerder)."""
+    from sqlmodel import select
+
+    from models import db
+    from models.tables import Upload
+
+    q = select(Upload).order_by(Upload.created_at.desc(), Upload.id.desc()).limit(LIMIT)
+    if username:
+        q = q.where(Upload.username == username)
+    if outcome:
+        q = q.where(Upload.outcome == outcome)
+    with db.session(security.db_url()) as s:
+        uploads = s.exec(q).all()
+    rows = []
+    for u in uploads:
+        sha = u.sha256 or ""
+        rows.append(
+            [
+                str(u.id),
+                local_time(u.created_at),
+                u.username,
+                u.channel,
+                u.file_name,
+                html.Code(sha[:12] + "…", title=sha) if sha else "—",
+                nl_date(u.peildatum),
+                OUTCOME_LABELS.get(u.outcome, u.outcome) + (" (demo)" if u.is_demo else ""),
+                str(u.rows_read),
+                str(u.records_written),
+                _errors(u.error_report),
+                html.A("downloaden", href=f"/api/v1/uploads/{u.id}/bestand", download=u.file_name,
+                       **{"aria-label": f"Origineel van aanlevering {u.id} downloaden"})
+                if u.stored_path
+                else "—",
+            ]
+        )
+    if not rows:
+        return html.P("Geen aanleveringen gevonden.", id="audit-leeg")
+    return data_table(
+        ["Nr.", "Tijdstip", "Gebruiker", "Kanaal", "Bestand", "SHA-256", "Peildatum", "Uitkomst", "Rijen", "Records", "Fouten", "Origineel"],
+        rows,
+        f"Aanleveringen, nieuwste eerst (hoogstens {LIMIT})",
+        id_="audit-uploads",
+        numeric={8, 9},
+    )
+
+
+def events_table() -> html.Div:
+    from sqlmodel import select
+
+    from models import db
+    from models.tables import AuditEvent
+
+    with db.session(security.db_url()) as s:
+        events = s.exec(select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(LIMIT)).all()
+    rows = []
+    for e in events:
+        detail = ""
+        if e.detail:
+            try:
+                detail = ", ".join(f"{k}: {v}" for k, v in json.loads(e.detail).items() if v not in (None, ""))
+            except (ValueError, AttributeError):
+                detail = e.detail
+        rows.append([local_time(e.created_at), e.username, e.action.replace("_", " "), detail])
+    if not rows:
+        return html.P("Nog geen gebeurtenissen.")
+    return data_table(["Tijdstip", "Door", "Actie", "Details"], rows, "Andere gebeurtenissen (gebruikersbeheer, inloggen)", id_="audit-gebeurtenissen")
+
+
+def delivery_table(provincie_code: str | None) -> html.Div:
+    from models import db
+
+    with db.session(security.db_url()) as s:
+        rows = accounts.delivery_overview(s, provincie_code)
+    never = sum(1 for r in rows if r["laatst_aangeleverd"] is None and r["laatste_peildatum"] is None)
+    body = [
+        [
+            f"{r['gemeente']} ({r['gemeente_code']})",
+            nl_date(r["laatste_peildatum"]),
+            local_time(r["laatst_aangeleverd"]) if r["laatst_aangeleverd"] else "—",
+            r["door"] or "—",
+            r["kanaal"] or "—",
+        ]
+        for r in rows
+    ]
+    return html.Div(
+        [
+            html.P(f"{len(rows) - never} van {len(rows)} gemeenten hebben ooit aangeleverd; {never} nog nooit.", id="levering-samenvatting"),
+            data_table(
+                ["Gemeente", "Laatste peildatum", "Laatst aangeleverd", "Door", "Kanaal"],
+                body,
+                "Aanleverstatus per gemeente",
+                id_="levering-tabel",
+            ),
+        ]
+    )
+
+
+def _provincie_options() -> list[dict]:
+    from sqlmodel import select
+
+    from models import db
+    from models.tables import Provincie
+
+    with db.session(security.db_url()) as s:
+        return [{"label": p.name, "value": p.code} for p in s.exec(select(Provincie).order_by(Provincie.name)).all()]
+
+
+def _usernames() -> list[str]:
+    from sqlmodel import select
+
+    from models import db
+    from models.tables import Upload
+
+    with db.session(security.db_url()) as s:
+        return sorted(set(s.exec(select(Upload.username).distinct()).all()))
+
+
+def layout(**_query):
+    user = security.current_user()
+    header = [html.H1("Auditlog en aanleverstatus"), who_bar(user, "/auditlog")]
+    if user is None:
+        return html.Div(header + [notice(["Log in om deze pagina te zien. ", html.A("Inloggen", href="/login?next=/auditlog")], "info")])
+    if not _may_open(user):
+        return html.Div(header + [notice("Uw account heeft geen toegang tot deze pagina.", "error", id_="audit-geen-toegang")])
+    if user.role == "provincie":
+        return html.Div(
+            header
+            + [
+                html.H2("Aanleverstatus van de gemeenten in uw provincie"),
+                delivery_table(user.provincie_code),
+            ]
+        )
+    return html.Div(
+        header
+        + [
+            html.Section(
+                [
+                    html.H2("Alle aanleveringen"),
+                    html.Div(
+                        [
+                            _dropdown("audit-gebruiker", "Gebruiker", _usernames(), "Alle gebruikers"),
+                            _dropdown(
+                                "audit-uitkomst",
+                                "Uitkomst",
+                                [{"label": OUTCOME_LABELS[o], "value": o} for o in OUTCOMES],
+                                "Alle uitkomsten",
+                            ),
+                        ],
+                        className="controls",
+                    ),
+                    dcc.Loading(html.Div(uploads_table(), id="audit-uploads-wrap")),
+                ]
+            ),
+            html.Section(
+                [
+                    html.H2("Aanleverstatus per gemeente"),
+                    _dropdown("audit-provincie", "Provincie", _provincie_options(), "Alle provincies"),
+                    dcc.Loading(html.Div(delivery_table(None), id="audit-levering-wrap")),
+                ]
+            ),
+            html.Section([html.H2("Andere gebeurtenissen"), events_table()]),
+        ]
+    )
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output("audit-uploads-wrap", "children"),
+        Input("audit-gebruiker", "value"),
+        Input("audit-uitkomst", "value"),
+        prevent_initial_call=True,
+    )
+    def filter_uploads(username, outcome):
+        try:
+            security.require(accounts.can_see_audit, "Alleen een beheerder mag het auditlog inzien.")
+        except security.Forbidden as exc:
+            return notice(str(exc), "error")
+        if outcome not in (None, *OUTCOMES):
+            return no_update
+        return uploads_table(username or None, outcome or None)
+
+    @app.callback(
+        Output("audit-levering-wrap", "children"),
+        Input("audit-provincie", "value"),
+        prevent_initial_call=True,
+    )
+    def filter_delivery(provincie):
+        try:
+            security.require(lambda u: accounts.can_see_delivery(u, provincie) if provincie else accounts.can_see_audit(u))
+        except security.Forbidden as exc:
+            return notice(str(exc), "error")
+        return delivery_table(provincie or None)
+
+
+def register(app: dash.Dash) -> None:
+    dash.register_page(__name__, layout=layout, **PAGE)
+    register_callbacks(app)

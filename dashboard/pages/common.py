@@ -1,0 +1,163 @@
+"""Helpers shared by pages: map content (full figure or Patch), URL sync, page state defaults."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from dashboard import aggregates as agg
+from dashboard import components as ui
+from dashboard.data import Reference, Version
+from dashboard.figures import maps
+from dashboard.runtime import Runtime
+from dashboard.state import peildatum_options
+from dashboard.texts import fmt_date, fmt_pct, level_title, onderdeel_title
+
+
+def today() -> date:
+    return date.today()
+
+
+def peildatum_dropdown(rt: Runtime, v: Version, id_: str, value: date) -> html.Div:
+    first, _ = rt.data.data_span(v)
+    t = today()
+    return ui.peildatum_control(id_, value, peildatum_options(first, t, rt.data.peildatums(v), value), t)
+
+
+def onderdeel_options(ref: Reference) -> list[tuple[str, str]]:
+    return [(o, onderdeel_title(o)) for o in ref.onderdelen]
+
+
+def level_options(ref: Reference, include_gemeente: bool = True) -> list[tuple[str, str]]:
+    opts = [("gemeente", "Gemeenten (status)")] if include_gemeente else []
+    return opts + [(lvl, f"{level_title(lvl)} (aandeel gereed)" if include_gemeente else level_title(lvl)) for lvl in ref.levels_available()]
+
+
+@dataclass
+class MapContent:
+    figure: Any  # a full figure (geometry by URL), or no_update when ``update`` carries the change
+    legend: Any
+    heading: str
+    summary: str
+    key: str
+    update: dict | None = None  # values only, for the map-update store (applied in the browser)
+
+    def outputs(self) -> tuple:
+        """(figure, update store) for a callback: one of the two is ``no_update``."""
+        if self.update is not None:
+            return dash.no_update, self.update
+        return self.figure, dash.no_update
+
+
+def _key(*parts) -> str:
+    return hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+def map_content(
+    rt: Runtime,
+    v: Version,
+    peildatum: date,
+    onderdeel: str,
+    level: str,
+    previous_key: str | None = None,
+    provincie: str | None = None,
+    height: int = maps.MAP_HEIGHT,
+) -> MapContent:
+    """The map for a level at a peildatum. Sends a Patch (values only) when the browser already
+    has a figure with the same geometry and locations (``previous_key``), else a full figure
+    whose geometry is a URL."""
+    ref = rt.data.reference(v)
+    if level == "gemeente":
+        frame = rt.data.gemeente_status(peildatum, onderdeel, v)
+        if provincie:
+            frame = frame[frame["provincie_code"] == provincie].reset_index(drop=True)
+        n_levels = len(agg.levels_for(ref.levels, onderdeel))
+        counts = agg.status_counts(frame, ref.levels, onderdeel)
+        legend = ui.status_legend(counts, n_levels)
+        n_done = int(frame["is_done"].sum())
+        where = f"in {ref.provincie_name(provincie)}" if provincie else "per gemeente"
+        heading = f"{onderdeel_title(onderdeel)} {where} op {fmt_date(peildatum)}"
+        summary = f"{n_done} van {len(frame)} gemeenten gereed ({fmt_pct(n_done / len(frame) if len(frame) else 0)})."
+        shape, error = rt.shape_or_none("gemeente", v)
+        key = _key("gemeente", shape.digest if shape else "-", provincie, tuple(frame["code"]), v.key)
+        if shape is None:
+            return MapContent(maps.message_figure(f"De kaart is niet beschikbaar: {error} De cijfers staan in de tabel."), legend, heading, summary, "none")
+        if previous_key == key:
+            return MapContent(None, legend, heading, summary, key, update=maps.compact_status_update(frame, n_levels))
+        figure = rt.data.cached(("mapfig", key, peildatum, onderdeel, height), lambda: maps.status_map(frame, n_levels, shape.url, height=height), v)
+        return MapContent(figure, legend, heading, summary, key)
+
+    frame = rt.data.group_shares(peildatum, onderdeel, level, v)
+    heading = f"{onderdeel_title(onderdeel)}: aandeel gemeenten gereed, {level_title(level)}, op {fmt_date(peildatum)}"
+    best = frame.sort_values("share", ascending=False).iloc[0] if len(frame) else None
+    worst = frame.sort_values("share").iloc[0] if len(frame) else None
+    summary = (
+        f"Hoogste: {best.group_name} ({fmt_pct(best.share)}); laagste: {worst.group_name} ({fmt_pct(worst.share)})." if best is not None else "Geen gebieden."
+    )
+    legend = ui.share_legend()
+    shape, error = rt.shape_or_none(level, v)
+    key = _key(level, shape.digest if shape else "-", tuple(frame["group_code"]), v.key)
+    if shape is None:
+        return MapContent(maps.message_figure(f"De kaart is niet beschikbaar: {error} De cijfers staan in de tabel."), legend, heading, summary, "none")
+    if previous_key == key:
+        return MapContent(None, legend, heading, summary, key, update=maps.share_update(frame))
+    figure = rt.data.cached(("mapfig", key, peildatum, onderdeel, height), lambda: maps.share_map(frame, shape.url, height=height), v)
+    return MapContent(figure, legend, heading, summary, key)
+
+
+def click_target(click: dict | None, level: str, peildatum: str | None, onderdeel: str | None) -> str | None:
+    """Where a click on a map goes: a gemeente's or provincie's page, or the region comparison."""
+    if not click or not click.get("points"):
+        return None
+    code = click["points"][0].get("location")
+    if not code:
+        return None
+    q = f"peildatum={peildatum}" if peildatum else ""
+    if level == "gemeente":
+        return f"/gemeente/{code}" + (f"?{q}" if q else "")
+    if level == "provincie":
+        return f"/provincie/{code}" + (f"?{q}&onderdeel={onderdeel}" if q else "")
+    from urllib.parse import urlencode
+
+    return "/regios?" + urlencode({k: v for k, v in {"regiotype": level, "onderdeel": onderdeel, "peildatum": peildatum, "regio": code}.items() if v})
+
+
+def map_update_callback(app: dash.Dash, graph_id: str, store_id: str) -> None:
+    """Apply a values-only update from ``store_id`` to the map as a Patch, in the browser."""
+    app.clientside_callback(
+        dash.ClientsideFunction(namespace="etvi", function_name="applyMapUpdate"),
+        Output(graph_id, "figure", allow_duplicate=True),
+        Input(store_id, "data"),
+        prevent_initial_call=True,
+    )
+
+
+def url_sync(app: dash.Dash, prefix: str, params: list[tuple[str, str, str]], view: str | None = None) -> None:
+    """Keep the address bar (``history.replaceState``), the copy-link button and the download links
+    in step with the controls. ``params``: (query key, component id, property)."""
+    outputs = [Output(f"{prefix}-copy", "data")]
+    if view:
+        outputs += [Output(f"{prefix}-dl-csv", "href"), Output(f"{prefix}-dl-xlsx", "href")]
+    app.clientside_callback(
+        dash.ClientsideFunction(namespace="etvi", function_name="syncUrl"),
+        outputs,
+        [Input(cid, prop) for _, cid, prop in params],
+        State(f"{prefix}-url-spec", "data"),
+    )
+    app.clientside_callback(
+        dash.ClientsideFunction(namespace="etvi", function_name="copyLink"),
+        Output(f"{prefix}-copy-status", "children"),
+        Input(f"{prefix}-copy-button", "n_clicks"),
+        State(f"{prefix}-copy", "data"),
+        prevent_initial_call=True,
+    )
+
+
+def url_spec(prefix: str, params: list[tuple[str, str, str]], view: str | None, view_key: str | None = None) -> dcc.Store:
+    """The parameter names and download view for ``url_sync``; ``view_key``: take the view from that parameter."""
+    return dcc.Store(id=f"{prefix}-url-spec", data={"keys": [k for k, _, _ in params], "view": view, "view_key": view_key})

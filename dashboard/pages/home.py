@@ -1,0 +1,269 @@
+"""``/`` Landelijk overzicht: cards per onderdeel, the map, the milestone strip.
+
+Query: ``peildatum`` (JJJJ-MM-DD, default today), ``onderdeel``, ``niveau`` (gemeente,
+provincie or a loaded region type), ``tabel=1`` (show the table under the map).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, dcc, html, no_update
+
+from dashboard import components as ui
+from dashboard import views
+from dashboard.figures import charts
+from dashboard.pages import common
+from dashboard.runtime import current
+from dashboard.state import choose, flag, parse_date, query
+from dashboard.texts import (
+    CONFIDENCE_LABELS,
+    KIND_LABELS,
+    fmt_date,
+    fmt_milestone_date,
+    level_singular,
+    onderdeel_title,
+)
+
+PAGE = dict(path="/", name="Landelijk overzicht", title="Landelijk overzicht – ETVI-monitor", order=0)
+P = "ov"
+PARAMS = [
+    ("peildatum", f"{P}-peildatum", "value"),
+    ("onderdeel", f"{P}-onderdeel", "value"),
+    ("niveau", f"{P}-niveau", "value"),
+    ("tabel", f"{P}-tabel", "data"),
+]
+
+
+def _state(rt, v, peildatum=None, onderdeel=None, niveau=None):
+    ref = rt.data.reference(v)
+    pd_ = parse_date(peildatum, common.today())
+    ond = choose(onderdeel, ref.onderdelen, ref.onderdelen[0] if ref.onderdelen else "")
+    niv = choose(niveau, ["gemeente"] + ref.levels_available(), "gemeente")
+    return ref, pd_, ond, niv
+
+
+def layout(peildatum=None, onderdeel=None, niveau=None, tabel=None, **_):
+    rt = current()
+    v = rt.data.version()
+    ref, pd_, ond, niv = _state(rt, v, peildatum, onderdeel, niveau)
+    if ref.gemeenten.empty:
+        return html.Div([html.H1("Landelijk overzicht"), ui.notice("Er staan nog geen gemeenten in de database. Voer eerst 'etvi init' uit.", "warning")])
+    show = flag(tabel)
+    return rt.data.cached(("layout-home", pd_, ond, niv, show, common.today()), lambda: _layout(rt, v, ref, pd_, ond, niv, show), v)
+
+
+def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
+    mc = common.map_content(rt, v, pd_, ond, niv)
+    gemeente_opts = [{"label": n, "value": c} for c, n in zip(ref.gemeenten["code"], ref.gemeenten["name"])]
+    return html.Div(
+        [
+            html.H1("Landelijk overzicht"),
+            html.P(
+                "Waar staat elke gemeente bij de woonzorgvisie, de verordening met urgentieregeling, de verdeling "
+                "van de opgave en de koploperstatus? Kies een peildatum om de stand te zien zoals die toen bekend was.",
+                className="intro",
+            ),
+            html.Div(
+                [
+                    common.peildatum_dropdown(rt, v, f"{P}-peildatum", pd_),
+                    ui.share_link(P),
+                ],
+                className="controls",
+            ),
+            html.Section(
+                [html.H2("Stand per onderdeel", id=f"{P}-cards-heading"), html.Div(ui.cards(rt.data.cards(pd_, v)), id=f"{P}-cards", **{"aria-live": "polite"})],
+                **{"aria-labelledby": f"{P}-cards-heading"},
+            ),
+            html.Section(
+                [
+                    html.H2("Kaart", id=f"{P}-kaart-heading"),
+                    html.Div(
+                        [
+                            ui.radio_group(f"{P}-onderdeel", "Onderdeel", common.onderdeel_options(ref), ond),
+                            ui.radio_group(f"{P}-niveau", "Toon", common.level_options(ref), niv),
+                        ],
+                        className="controls",
+                    ),
+                    html.H3(mc.heading, id=f"{P}-map-heading"),
+                    html.P(mc.summary, id=f"{P}-map-summary", **{"aria-live": "polite"}),
+                    html.Div(
+                        [
+                            ui.graph(f"{P}-map", mc.figure, "Kaart van Nederland; dezelfde gegevens staan in de tabel onder de kaart.", className="map"),
+                            html.Div(mc.legend, id=f"{P}-legend", className="legend-box"),
+                        ],
+                        className="map-row",
+                    ),
+                    html.P(
+                        "Klik op een gebied om de details te openen, of gebruik de tabel of de keuzelijst hieronder (ook met het toetsenbord).",
+                        className="hint",
+                    ),
+                    html.Div(
+                        ui.dropdown_control(f"{P}-goto", "Ga naar gemeente", [(o["value"], o["label"]) for o in gemeente_opts], None, placeholder="Typ een gemeentenaam"),
+                        className="controls",
+                    ),
+                    ui.toggle(f"{P}-tabel-toggle", show, f"{P}-table"),
+                    html.Div(_table(rt, v, pd_, ond, niv) if show else None, id=f"{P}-table"),
+                    ui.download_links(P, "overzicht", query(peildatum=pd_.isoformat(), onderdeel=ond, niveau=niv)),
+                ],
+                **{"aria-labelledby": f"{P}-kaart-heading"},
+            ),
+            html.Section(
+                [
+                    html.H2("Mijlpalen", id=f"{P}-mijlpalen-heading"),
+                    html.P(
+                        [
+                            "Programmadoelen en de tijdlijn van de Wet versterking regie volkshuisvesting. Een mijlpaal met alleen een jaartal "
+                            "loopt tot en met 31 december van dat jaar. ",
+                            dcc.Link("Alle mijlpalen en de voortgang ernaartoe", href="/mijlpalen"),
+                            ".",
+                        ]
+                    ),
+                    # drawn after the map (assets/etvi.js afterMap), so the first map is not kept waiting
+                    ui.graph(f"{P}-mstrip", {"data": [], "layout": {"height": 230}}, "Tijdlijn van de mijlpalen; de lijst eronder bevat dezelfde gegevens."),
+                    dcc.Store(id=f"{P}-mstrip-data", data={"map": f"{P}-map", "figure": charts.milestone_strip(ref.milestones, common.today(), pd_).to_plotly_json()}),
+                    _milestone_list(ref.milestones),
+                ],
+                **{"aria-labelledby": f"{P}-mijlpalen-heading"},
+            ),
+            dcc.Store(id=f"{P}-map-key", data=mc.key),
+            dcc.Store(id=f"{P}-map-update"),
+            dcc.Store(id=f"{P}-tabel", data=show),
+            common.url_spec(P, PARAMS, "overzicht"),
+        ]
+    )
+
+
+def _milestone_list(m: pd.DataFrame) -> html.Div:
+    frame = pd.DataFrame(
+        {
+            "Mijlpaal": m["title"],
+            "Datum": [fmt_milestone_date(d, p) for d, p in zip(m["date"], m["date_precision"])],
+            "Soort": [KIND_LABELS.get(k, k) for k in m["kind"]],
+            "Zekerheid": [CONFIDENCE_LABELS.get(c, c) for c in m["confidence"]],
+            "Bron": m["source_url"].fillna(""),
+        }
+    )
+    return ui.table(frame, "Mijlpalen met datum, zekerheid en bron", external=["Bron"])
+
+
+def _table(rt, v, peildatum: date, onderdeel: str, niveau: str):
+    if niveau == "gemeente":
+        t = views.gemeente_status_table(rt.data, peildatum, onderdeel, v)
+        t = t[["Gemeente", "Gemeentecode", "Provincie", "Status", "Gereed", "Vastgesteld op", "Peildatum melding", "Bron"]]
+        q = f"?peildatum={peildatum.isoformat()}"
+        return ui.table(
+            t,
+            f"{onderdeel_title(onderdeel)} per gemeente op {fmt_date(peildatum)}",
+            links={"Gemeente": lambda r: f"/gemeente/{r['Gemeentecode']}{q}"},
+            external=["Bron"],
+        )
+    t = views.group_share_table(rt.data, peildatum, onderdeel, niveau, v)
+    name_col = level_singular(niveau).capitalize()
+    cols = [name_col, "Gemeenten", "Gereed", "Aandeel gereed (%)", "Verandering (procentpunt)", "Gemeenten met melding"]
+    links = {}
+    if niveau == "provincie":
+        links[name_col] = lambda r: f"/provincie/{r['Code']}?peildatum={peildatum.isoformat()}&onderdeel={onderdeel}"
+    codes = t["Code"]
+    t = t[cols]
+    t.insert(0, "Code", codes)
+    t = t[[name_col, "Code"] + cols[1:]]
+    return ui.table(
+        t,
+        f"{onderdeel_title(onderdeel)}: aandeel gereed per {level_singular(niveau)} op {fmt_date(peildatum)}, laagste eerst",
+        links=links,
+        numeric=cols[1:],
+    )
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output(f"{P}-map", "figure"),
+        Output(f"{P}-map-update", "data"),
+        Output(f"{P}-legend", "children"),
+        Output(f"{P}-map-heading", "children"),
+        Output(f"{P}-map-summary", "children"),
+        Output(f"{P}-map-key", "data"),
+        Input(f"{P}-peildatum", "value"),
+        Input(f"{P}-onderdeel", "value"),
+        Input(f"{P}-niveau", "value"),
+        State(f"{P}-map-key", "data"),
+        prevent_initial_call=True,
+    )
+    def update_map(peildatum, onderdeel, niveau, key):
+        rt = current()
+        v = rt.data.version()
+        _, pd_, ond, niv = _state(rt, v, peildatum, onderdeel, niveau)
+        mc = common.map_content(rt, v, pd_, ond, niv, previous_key=key)
+        return (*mc.outputs(), mc.legend, mc.heading, mc.summary, mc.key)
+
+    @app.callback(Output(f"{P}-cards", "children"), Input(f"{P}-peildatum", "value"), prevent_initial_call=True)
+    def update_cards(peildatum):
+        rt = current()
+        v = rt.data.version()
+        pd_ = parse_date(peildatum, common.today())
+        return rt.data.cached(("cards-ui", pd_), lambda: ui.cards(rt.data.cards(pd_, v)), v)
+
+    app.clientside_callback(
+        dash.ClientsideFunction(namespace="etvi", function_name="afterMap"),
+        Output(f"{P}-mstrip", "figure"),
+        Input(f"{P}-mstrip-data", "data"),
+    )
+
+    @app.callback(Output(f"{P}-mstrip", "figure", allow_duplicate=True), Input(f"{P}-peildatum", "value"), prevent_initial_call=True)
+    def update_strip(peildatum):
+        pd_ = parse_date(peildatum, common.today())
+        return charts.strip_peildatum_patch(pd_, f"peildatum ({fmt_date(pd_)})")
+
+    @app.callback(
+        Output(f"{P}-table", "children"),
+        Input(f"{P}-peildatum", "value"),
+        Input(f"{P}-onderdeel", "value"),
+        Input(f"{P}-niveau", "value"),
+        Input(f"{P}-tabel", "data"),
+        prevent_initial_call=True,
+    )
+    def update_table(peildatum, onderdeel, niveau, show):
+        if not show:
+            return None
+        rt = current()
+        v = rt.data.version()
+        _, pd_, ond, niv = _state(rt, v, peildatum, onderdeel, niveau)
+        return _table(rt, v, pd_, ond, niv)
+
+    app.clientside_callback(
+        dash.ClientsideFunction(namespace="etvi", function_name="toggle"),
+        Output(f"{P}-tabel", "data"),
+        Output(f"{P}-tabel-toggle", "children"),
+        Output(f"{P}-tabel-toggle", "aria-expanded"),
+        Input(f"{P}-tabel-toggle", "n_clicks"),
+        State(f"{P}-tabel", "data"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        Output("etvi-nav", "href", allow_duplicate=True),
+        Input(f"{P}-map", "clickData"),
+        State(f"{P}-niveau", "value"),
+        State(f"{P}-peildatum", "value"),
+        State(f"{P}-onderdeel", "value"),
+        prevent_initial_call=True,
+    )
+    def open_clicked(click, niveau, peildatum, onderdeel):
+        return common.click_target(click, niveau or "gemeente", peildatum, onderdeel) or no_update
+
+    @app.callback(
+        Output("etvi-nav", "href", allow_duplicate=True),
+        Input(f"{P}-goto", "value"),
+        State(f"{P}-peildatum", "value"),
+        prevent_initial_call=True,
+    )
+    def goto_gemeente(code, peildatum):
+        if not code:
+            return no_update
+        return f"/gemeente/{code}?peildatum={peildatum}" if peildatum else f"/gemeente/{code}"
+
+    common.map_update_callback(app, f"{P}-map", f"{P}-map-update")
+    common.url_sync(app, P, PARAMS, "overzicht")

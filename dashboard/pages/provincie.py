@@ -1,0 +1,221 @@
+"""``/provincie/<code>``: the map zoomed to the provincie, its gemeenten in a sortable table, and
+the provincie against the national figure.
+
+Query: ``peildatum``, ``onderdeel`` (map), ``sorteer`` (column of the table), ``volgorde``
+(``op`` or ``af``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+import pandas as pd
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard import components as ui
+from dashboard import views
+from dashboard.figures import charts
+from dashboard.pages import common
+from dashboard.runtime import current
+from dashboard.state import choose, parse_date, query
+from dashboard.texts import fmt_date, fmt_pct, fmt_pp, onderdeel_title
+
+def title(code=None, **_) -> str:
+    try:
+        name = current().data.reference().provincie_name((code or "").upper())
+    except Exception:  # noqa: BLE001 - a title must never break the page
+        name = None
+    return f"Provincie {name} – ETVI-monitor" if name else "Provincie – ETVI-monitor"
+
+
+PAGE = dict(path_template="/provincie/<code>", name="Provincie", title=title, order=2)
+P = "pv"
+PARAMS = [
+    ("peildatum", f"{P}-peildatum", "value"),
+    ("onderdeel", f"{P}-onderdeel", "value"),
+    ("sorteer", f"{P}-sort", "data"),
+    ("volgorde", f"{P}-order", "data"),
+]
+MAP_HEIGHT = 520
+
+
+def layout(code=None, peildatum=None, onderdeel=None, sorteer=None, volgorde=None, **_):
+    rt = current()
+    v = rt.data.version()
+    ref = rt.data.reference(v)
+    code = (code or "").upper()
+    name = ref.provincie_name(code)
+    if name is None:
+        return html.Div([html.H1("Provincie niet gevonden"), html.P(["Er is geen provincie met code ", html.Code(code or "—"), ". ", dcc.Link("Terug naar het overzicht", href="/"), "."])])
+    pd_ = parse_date(peildatum, common.today())
+    ond = choose(onderdeel, ref.onderdelen, ref.onderdelen[0])
+    table = views.gemeenten_wide(rt.data, pd_, v, provincie=code)
+    sort_col = choose(sorteer, list(_display(table).columns), "Gemeente")
+    order = choose(volgorde, ["op", "af"], "op")
+    mc = common.map_content(rt, v, pd_, ond, "gemeente", provincie=code, height=MAP_HEIGHT)
+    return html.Div(
+        [
+            html.H1(f"Provincie {name}"),
+            html.P([f"Provinciecode {code} · ", dcc.Link("Landelijk overzicht", href=f"/?peildatum={pd_.isoformat()}&niveau=provincie"), " · ",
+                    dcc.Link("Provincies vergelijken", href=f"/regios?regiotype=provincie&onderdeel={ond}&peildatum={pd_.isoformat()}")]),
+            html.Div([common.peildatum_dropdown(rt, v, f"{P}-peildatum", pd_), ui.share_link(P)], className="controls"),
+            html.Section(
+                [
+                    html.H2("Kaart", id=f"{P}-kaart-heading"),
+                    html.Div(ui.radio_group(f"{P}-onderdeel", "Onderdeel", common.onderdeel_options(ref), ond), className="controls"),
+                    html.H3(mc.heading, id=f"{P}-map-heading"),
+                    html.P(mc.summary, id=f"{P}-map-summary", **{"aria-live": "polite"}),
+                    html.Div(
+                        [
+                            ui.graph(f"{P}-map", mc.figure, f"Kaart van {name}; dezelfde gegevens staan in de tabel eronder.", className="map"),
+                            html.Div(mc.legend, id=f"{P}-legend", className="legend-box"),
+                        ],
+                        className="map-row",
+                    ),
+                    html.P("Klik op een gemeente om het profiel te openen, of gebruik de tabel.", className="hint"),
+                ],
+                **{"aria-labelledby": f"{P}-kaart-heading"},
+            ),
+            html.Section(
+                [
+                    html.H2("Gemeenten", id=f"{P}-gem-heading"),
+                    html.P("Klik op een kolomkop om te sorteren (ook met Enter of spatie).", className="hint"),
+                    html.Div(_table(table, code, name, pd_, sort_col, order), id=f"{P}-table"),
+                    ui.download_links(P, f"provincie-{code}", query(peildatum=pd_.isoformat())),
+                ],
+                **{"aria-labelledby": f"{P}-gem-heading"},
+            ),
+            html.Section(
+                [
+                    html.H2("Provincie en Nederland", id=f"{P}-vgl-heading"),
+                    html.Div(_comparison(rt, v, code, name, pd_), id=f"{P}-comparison"),
+                ],
+                **{"aria-labelledby": f"{P}-vgl-heading"},
+            ),
+            dcc.Store(id=f"{P}-code", data=code),
+            dcc.Store(id=f"{P}-map-key", data=mc.key),
+            dcc.Store(id=f"{P}-map-update"),
+            dcc.Store(id=f"{P}-sort", data=sort_col),
+            dcc.Store(id=f"{P}-order", data=order),
+            common.url_spec(P, PARAMS, f"provincie-{code}"),
+        ]
+    )
+
+
+def _comparison(rt, v, code: str, name: str, pd_: date) -> list:
+    return rt.data.cached(("provincie-vgl", code, pd_), lambda: _build_comparison(rt, v, code, name, pd_), v)
+
+
+def _build_comparison(rt, v, code: str, name: str, pd_: date) -> list:
+    ref = rt.data.reference(v)
+    rows = []
+    for o in ref.onderdelen:
+        p = rt.data.group_shares(pd_, o, "provincie", v)
+        p = p[p["group_code"] == code].iloc[0]
+        n = rt.data.group_shares(pd_, o, "landelijk", v).iloc[0]
+        rows.append({"onderdeel_title": onderdeel_title(o), "share_a": float(p["share"]), "share_b": float(n["share"]), "n_done": int(p["n_done"]), "n": int(p["n"]), "delta": float(p["delta_pp"])})
+    f = pd.DataFrame(rows)
+    t = pd.DataFrame(
+        {
+            "Onderdeel": f["onderdeel_title"],
+            name: [f"{fmt_pct(s)} ({d} van {n})" for s, d, n in zip(f["share_a"], f["n_done"], f["n"])],
+            "Nederland": [fmt_pct(s) for s in f["share_b"]],
+            "Verschil": [fmt_pp((a - b) * 100) for a, b in zip(f["share_a"], f["share_b"])],
+            f"{name}: verandering in een jaar": [fmt_pp(d) for d in f["delta"]],
+        }
+    )
+    return [
+        ui.graph(f"{P}-cmp-graph", charts.comparison_dots(f, name, "Nederland"), f"{name} naast Nederland per onderdeel; de tabel eronder heeft dezelfde cijfers."),
+        ui.table(t, f"Aandeel gemeenten gereed op {fmt_date(pd_)}: {name} en Nederland"),
+    ]
+
+
+def _display(table: pd.DataFrame) -> pd.DataFrame:
+    keep = ["Gemeente"] + [c for c in table.columns if c not in ("Gemeentecode", "Gemeente", "Provincie") and not c.endswith(": gereed") and not c.endswith(": peildatum")]
+    return table[keep + ["Gemeentecode"]]
+
+
+def _table(table: pd.DataFrame, code: str, name: str, pd_: date, sort_col: str, order: str) -> html.Div:
+    t = _display(table)
+    if sort_col in t.columns:
+        t = t.sort_values([sort_col, "Gemeente"], ascending=[order == "op", True], kind="stable", key=lambda s: s.str.lower() if s.dtype == object else s)
+    return ui.table(
+        t,
+        f"Gemeenten in {name} op {fmt_date(pd_)}, gesorteerd op {sort_col.lower()} ({'oplopend' if order == 'op' else 'aflopend'})",
+        links={"Gemeente": lambda r: f"/gemeente/{r['Gemeentecode']}?peildatum={pd_.isoformat()}"},
+        sort=(sort_col, order == "op"),
+        sort_id=f"{P}-sortbtn",
+    )
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output(f"{P}-map", "figure"),
+        Output(f"{P}-map-update", "data"),
+        Output(f"{P}-legend", "children"),
+        Output(f"{P}-map-heading", "children"),
+        Output(f"{P}-map-summary", "children"),
+        Output(f"{P}-map-key", "data"),
+        Input(f"{P}-peildatum", "value"),
+        Input(f"{P}-onderdeel", "value"),
+        State(f"{P}-code", "data"),
+        State(f"{P}-map-key", "data"),
+        prevent_initial_call=True,
+    )
+    def update_map(peildatum, onderdeel, code, key):
+        rt = current()
+        v = rt.data.version()
+        ref = rt.data.reference(v)
+        pd_ = parse_date(peildatum, common.today())
+        ond = choose(onderdeel, ref.onderdelen, ref.onderdelen[0])
+        mc = common.map_content(rt, v, pd_, ond, "gemeente", previous_key=key, provincie=code, height=MAP_HEIGHT)
+        return (*mc.outputs(), mc.legend, mc.heading, mc.summary, mc.key)
+
+    @app.callback(
+        Output(f"{P}-sort", "data"),
+        Output(f"{P}-order", "data"),
+        Input({"type": f"{P}-sortbtn", "col": ALL}, "n_clicks"),
+        State(f"{P}-sort", "data"),
+        State(f"{P}-order", "data"),
+        prevent_initial_call=True,
+    )
+    def sort_by(clicks, current_col, order):
+        trig = ctx.triggered_id
+        if not isinstance(trig, dict) or not any(c for c in clicks if c):
+            return no_update, no_update
+        col = trig["col"]
+        if col == current_col:
+            return col, "af" if order == "op" else "op"
+        return col, "op"
+
+    @app.callback(
+        Output(f"{P}-table", "children"),
+        Output(f"{P}-comparison", "children"),
+        Input(f"{P}-peildatum", "value"),
+        Input(f"{P}-sort", "data"),
+        Input(f"{P}-order", "data"),
+        State(f"{P}-code", "data"),
+        prevent_initial_call=True,
+    )
+    def update_table(peildatum, sort_col, order, code):
+        rt = current()
+        v = rt.data.version()
+        ref = rt.data.reference(v)
+        pd_ = parse_date(peildatum, common.today())
+        name = ref.provincie_name(code) or code
+        table = views.gemeenten_wide(rt.data, pd_, v, provincie=code)
+        comparison = _comparison(rt, v, code, name, pd_) if ctx.triggered_id == f"{P}-peildatum" else no_update
+        return _table(table, code, name, pd_, sort_col or "Gemeente", order or "op"), comparison
+
+    @app.callback(
+        Output("etvi-nav", "href", allow_duplicate=True),
+        Input(f"{P}-map", "clickData"),
+        State(f"{P}-peildatum", "value"),
+        prevent_initial_call=True,
+    )
+    def open_clicked(click, peildatum):
+        return common.click_target(click, "gemeente", peildatum, None) or no_update
+
+    common.map_update_callback(app, f"{P}-map", f"{P}-map-update")
+    common.url_sync(app, P, PARAMS, "provincie")

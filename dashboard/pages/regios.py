@@ -1,0 +1,219 @@
+"""``/regios`` Regio's vergelijken: regions ranked by share done against the relevant milestone,
+progress over time with milestones as vertical lines, and the same numbers as tables.
+
+Query: ``regiotype`` (provincie or a loaded region type), ``onderdeel``, ``peildatum``,
+``regio`` (region code(s) to highlight in the time chart, comma separated).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+import pandas as pd
+from dash import Input, Output, html
+
+from dashboard import aggregates as agg
+from dashboard import components as ui
+from dashboard import views
+from dashboard.figures import charts
+from dashboard.pages import common
+from dashboard.runtime import current
+from dashboard.state import choose, parse_date, query
+from dashboard.texts import fmt_date, fmt_milestone_date, fmt_pct, level_singular, level_title, onderdeel_title
+
+PAGE = dict(path="/regios", name="Regio's vergelijken", title="Regio's vergelijken – ETVI-monitor", order=1)
+P = "rg"
+PARAMS = [
+    ("regiotype", f"{P}-regiotype", "value"),
+    ("onderdeel", f"{P}-onderdeel", "value"),
+    ("peildatum", f"{P}-peildatum", "value"),
+    ("regio", f"{P}-regio", "value"),
+]
+
+
+def default_regiotype(ref, onderdeel: str) -> str:
+    """Verdeling van de opgave is agreed per region type ETVI_VERDELING_REGIOTYPE; else provincie."""
+    from etvi.config import settings
+
+    if onderdeel == "verdeling opgave":
+        configured = settings().verdeling_regiotype
+        if configured in ref.levels_available():
+            return configured
+    return "provincie"
+
+
+def _state(ref, regiotype, onderdeel, peildatum, regio):
+    ond = choose(onderdeel, ref.onderdelen, ref.onderdelen[0] if ref.onderdelen else "")
+    rt_ = choose(regiotype, ref.levels_available(), default_regiotype(ref, ond))
+    pd_ = parse_date(peildatum, common.today())
+    if isinstance(regio, str):
+        regio = [r for r in regio.split(",") if r]
+    codes = set(ref.groups(rt_)["group_code"])
+    sel = [r for r in (regio or []) if r in codes]
+    return rt_, ond, pd_, sel
+
+
+def layout(regiotype=None, onderdeel=None, peildatum=None, regio=None, **_):
+    rt = current()
+    v = rt.data.version()
+    ref = rt.data.reference(v)
+    if ref.gemeenten.empty:
+        return html.Div([html.H1("Regio's vergelijken"), ui.notice("Er staan nog geen gemeenten in de database. Voer eerst 'etvi init' uit.", "warning")])
+    rtype, ond, pd_, sel = _state(ref, regiotype, onderdeel, peildatum, regio)
+    groups = ref.groups(rtype)[["group_code", "group_name"]].drop_duplicates().sort_values("group_name")
+    content = _content(rt, v, rtype, ond, pd_, sel)
+    return html.Div(
+        [
+            html.H1("Regio's vergelijken"),
+            html.P(
+                "Kies een regio-indeling en een onderdeel: de gebieden staan op volgorde van het aandeel gemeenten dat gereed is, "
+                "met de laagste bovenaan, afgezet tegen het doel van de mijlpaal die erbij hoort.",
+                className="intro",
+            ),
+            html.Div(
+                [
+                    ui.radio_group(f"{P}-regiotype", "Regio-indeling", [(lvl, level_title(lvl)) for lvl in ref.levels_available()], rtype),
+                    ui.radio_group(f"{P}-onderdeel", "Onderdeel", common.onderdeel_options(ref), ond),
+                ],
+                className="controls",
+            ),
+            html.Div([common.peildatum_dropdown(rt, v, f"{P}-peildatum", pd_), ui.share_link(P)], className="controls"),
+            html.Div(content["ranking"], id=f"{P}-ranking"),
+            html.Section(
+                [
+                    html.H2("Voortgang in de tijd", id=f"{P}-tijd-heading"),
+                    html.P(
+                        "Een gemeente telt mee vanaf de datum waarop de status is vastgesteld, als die bekend is, en anders vanaf de "
+                        "peildatum van de melding. Verticale lijnen zijn de mijlpalen van dit onderdeel.",
+                        className="hint",
+                    ),
+                    html.Div(
+                        ui.dropdown_control(
+                            f"{P}-regio",
+                            "Gebieden uitlichten",
+                            list(zip(groups["group_code"], groups["group_name"])),
+                            sel,
+                            multi=True,
+                            placeholder="Alle gebieden even sterk",
+                        ),
+                        className="controls",
+                    ),
+                    html.Div(content["time"], id=f"{P}-time"),
+                ],
+                **{"aria-labelledby": f"{P}-tijd-heading"},
+            ),
+            ui.download_links(P, "regios", query(regiotype=rtype, onderdeel=ond, peildatum=pd_.isoformat())),
+            common.url_spec(P, PARAMS, "regios"),
+        ]
+    )
+
+
+def _content(rt, v, rtype: str, ond: str, pd_: date, sel: list[str]) -> dict:
+    return rt.data.cached(("regios", rtype, ond, pd_, tuple(sel)), lambda: _build(rt, v, rtype, ond, pd_, sel), v)
+
+
+def _build(rt, v, rtype: str, ond: str, pd_: date, sel: list[str]) -> dict:
+    ref = rt.data.reference(v)
+    shares = rt.data.group_shares(pd_, ond, rtype, v)
+    national = rt.data.group_shares(pd_, ond, "landelijk", v)
+    nat_share = float(national["share"].iloc[0]) if len(national) else None
+    m = agg.relevant_milestone(ref.milestones, ond, pd_)
+    target_share = float(m["target_share"]) if m is not None else None
+    if m is not None:
+        target_text = (
+            f"Mijlpaal: {m['title']} ({fmt_milestone_date(m['date'], m['date_precision'])}; uiterlijk {fmt_date(m['deadline'])}). "
+            f"Doel: {fmt_pct(target_share)} van de gemeenten met minstens de status '{m['min_status']}'."
+        )
+        target_label = f"Doel {fmt_pct(target_share)} uiterlijk {fmt_date(m['deadline'])}"
+    else:
+        target_text = "Voor dit onderdeel is geen mijlpaal met een doel en een datum bekend."
+        target_label = None
+    behind = shares.sort_values(["share", "group_name"]).head(3)
+    summary = (
+        "Het verst achter: " + "; ".join(f"{r.group_name} ({fmt_pct(r.share)}, {r.n_done} van {r.n})" for r in behind.itertuples()) + "."
+        if len(behind)
+        else "Geen gebieden."
+    )
+    table = views.group_share_table(rt.data, pd_, ond, rtype, v)
+    if target_share is not None:
+        table["Nog te gaan tot doel"] = [max(0, int(round(target_share * n)) - d) for n, d in zip(table["Gemeenten"], table["Gereed"])]
+    name_col = level_singular(rtype).capitalize()
+    links = {name_col: (lambda r: f"/provincie/{r['Code']}?peildatum={pd_.isoformat()}&onderdeel={ond}")} if rtype == "provincie" else {}
+    cols = [name_col, "Code", "Gemeenten", "Gereed", "Aandeel gereed (%)", "Verandering (procentpunt)"] + (["Nog te gaan tot doel"] if target_share is not None else []) + ["Gemeenten met melding"]
+    ranking = html.Section(
+        [
+            html.H2(f"{onderdeel_title(ond)}: {level_title(rtype)} op {fmt_date(pd_)}", id=f"{P}-rank-heading"),
+            html.P(target_text, id=f"{P}-target"),
+            html.P([f"Nederland: {fmt_pct(nat_share)} gereed. ", summary], id=f"{P}-summary", **{"aria-live": "polite"}),
+            ui.graph(
+                f"{P}-rank-graph",
+                charts.ranking_bar(shares, nat_share, target_share, target_label),
+                "Rangorde van de gebieden naar aandeel gereed; dezelfde cijfers staan in de tabel eronder.",
+            ),
+            ui.table(
+                table[cols],
+                f"{onderdeel_title(ond)}: aandeel gemeenten gereed per {level_singular(rtype)} op {fmt_date(pd_)}, laagste eerst",
+                links=links,
+                numeric=cols[2:],
+                id_=f"{P}-rank-table",
+            ),
+        ],
+        **{"aria-labelledby": f"{P}-rank-heading"},
+    )
+    series = rt.data.series(pd_, ond, rtype, version=v)
+    ms = ref.milestones[(ref.milestones["onderdeel"] == ond) & ref.milestones["deadline"].notna()]
+    fig = charts.progress_lines(series, ms[["deadline", "title"]], pd_, highlight=sel)
+    time_table = _series_table(series, pd_)
+    time = [
+        ui.graph(f"{P}-time-graph", fig, "Voortgang in de tijd per gebied; de tabel eronder geeft de stand per jaareinde."),
+        ui.table(time_table, f"Aandeel gereed (%) per gebied aan het eind van elk jaar en op de peildatum ({onderdeel_title(ond)})", numeric=list(time_table.columns[1:])),
+    ]
+    return {"ranking": ranking, "time": time}
+
+
+def _series_table(series: pd.DataFrame, end: date) -> pd.DataFrame:
+    """One row per group, one column per year end (and the peildatum), values in percent."""
+    if series.empty:
+        return pd.DataFrame({"Gebied": []})
+    dates = sorted({d for d in series["date"] if (d.month == 12 and d.day == 31)} | {pd.Timestamp(end)})
+    s = series[series["date"].isin(dates)]
+    wide = s.pivot_table(index=["group_code", "group_name"], columns="date", values="share", aggfunc="first", sort=False)
+    wide = (wide * 100).round(1)
+    wide.columns = [("Peildatum " if c == pd.Timestamp(end) else "") + c.strftime("%d-%m-%Y") for c in wide.columns]
+    wide = wide.reset_index()
+    wide = wide.assign(_nl=wide["group_code"] == agg.NATIONAL_CODE).sort_values(["_nl", "group_name"]).drop(columns=["_nl", "group_code"])
+    return wide.rename(columns={"group_name": "Gebied"})
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output(f"{P}-ranking", "children"),
+        Output(f"{P}-time", "children"),
+        Input(f"{P}-regiotype", "value"),
+        Input(f"{P}-onderdeel", "value"),
+        Input(f"{P}-peildatum", "value"),
+        Input(f"{P}-regio", "value"),
+        prevent_initial_call=True,
+    )
+    def update(regiotype, onderdeel, peildatum, regio):
+        rt = current()
+        v = rt.data.version()
+        ref = rt.data.reference(v)
+        rtype, ond, pd_, sel = _state(ref, regiotype, onderdeel, peildatum, regio)
+        c = _content(rt, v, rtype, ond, pd_, sel)
+        return c["ranking"], c["time"]
+
+    @app.callback(
+        Output(f"{P}-regio", "options"),
+        Output(f"{P}-regio", "value"),
+        Input(f"{P}-regiotype", "value"),
+        prevent_initial_call=True,
+    )
+    def region_options(regiotype):
+        ref = current().data.reference()
+        rtype = choose(regiotype, ref.levels_available(), "provincie")
+        groups = ref.groups(rtype)[["group_code", "group_name"]].drop_duplicates().sort_values("group_name")
+        return [{"label": n, "value": c} for c, n in zip(groups["group_code"], groups["group_name"])], []
+
+    common.url_sync(app, P, PARAMS, "regios")

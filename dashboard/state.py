@@ -1,0 +1,60 @@
+"""Reading view state from the query string: every value is checked, anything odd falls back to a default.
+
+The query string is the single source of a view's state: page layouts read it, controls write
+it back (``history.replaceState`` in ``assets/etvi.js``), so a copied address reproduces the view.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from dashboard.aggregates import month_ends, to_date
+
+
+def parse_date(value, default: date) -> date:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        d = to_date(value) if value else None
+    except (ValueError, TypeError):
+        d = None
+    return d or default
+
+
+def choose(value, allowed: list[str], default: str) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if value in allowed else default
+
+
+def flag(value) -> bool:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return str(value).lower() in ("1", "ja", "true", "on")
+
+
+def positive_int(value, default: int) -> int:
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return default
+    return n if n > 0 else default
+
+
+def query(**params) -> str:
+    """'?a=1&b=2' without empty values ('' when nothing is left)."""
+    clean = {k: v for k, v in params.items() if v not in (None, "", False)}
+    return "?" + urlencode(clean) if clean else ""
+
+
+def peildatum_options(first: date | None, today: date, extra: list[date] | None = None, selected: date | None = None) -> list[date]:
+    """Dates offered by the peildatum control: month ends from the first data month to today,
+    every peildatum in the data, today, and the selected date. Newest first."""
+    dates = set(extra or [])
+    dates.add(today)
+    if selected:
+        dates.add(selected)
+    if first and first <= today:
+        dates.update(month_ends(first, today))
+    return sorted(dates, reverse=True)

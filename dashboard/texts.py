@@ -1,0 +1,139 @@
+"""Dutch words and number/date formatting used across the dashboard."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from dashboard.aggregates import to_date
+
+APP_TITLE = "ETVI-monitor"
+APP_SUBTITLE = "Voortgang van het programma Een thuis voor iedereen per gemeente"
+OKEC_URL = "https://www.volkshuisvestingnederland.nl/onderwerpen/online-kennis-en-expertisecentrum"
+
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"]
+
+ONDERDEEL_TITLES = {
+    "woonzorgvisie": "Woonzorgvisie",
+    "verordening": "Verordening met urgentieregeling",
+    "verdeling opgave": "Verdeling van de opgave",
+    "koploper": "Koploperstatus",
+}
+
+LEVEL_TITLES = {
+    "gemeente": "Gemeenten",
+    "landelijk": "Nederland",
+    "provincie": "Provincies",
+    "woningmarktregio": "Woningmarktregio's",
+    "ggdregio": "GGD-regio's",
+    "zorgkantoorregio": "Zorgkantoorregio's",
+    "arbeidsmarktregio": "Arbeidsmarktregio's",
+    "koploperregio": "Koploperregio's",
+    "jeugdregio": "Jeugdregio's",
+    "veiligheidsregio": "Veiligheidsregio's",
+    "coropgebied": "COROP-gebieden",
+    "landsdeel": "Landsdelen",
+    "regionaalmeld_coordinatiepunt": "RMC-regio's",
+    "opvangregio": "Opvangregio's (centrumgemeenten)",
+}
+
+LEVEL_SINGULAR = {
+    "gemeente": "gemeente",
+    "provincie": "provincie",
+    "woningmarktregio": "woningmarktregio",
+    "ggdregio": "GGD-regio",
+    "zorgkantoorregio": "zorgkantoorregio",
+    "arbeidsmarktregio": "arbeidsmarktregio",
+    "koploperregio": "koploperregio",
+    "coropgebied": "COROP-gebied",
+    "landsdeel": "landsdeel",
+    "regionaalmeld_coordinatiepunt": "RMC-regio",
+}
+
+CONFIDENCE_LABELS = {
+    "bevestigd": "Bevestigd",
+    "doel": "Beoogd (doel)",
+    "onbevestigd": "Onbevestigd",
+    "onbekend": "Onbekend",
+}
+
+KIND_LABELS = {"wet": "Wet", "programmadoel": "Programmadoel", "deadline": "Termijn"}
+LEVEL_OF_MILESTONE = {"landelijk": "Landelijk", "provincie": "Provincie", "regio": "Regio", "gemeente": "Gemeente"}
+
+
+def onderdeel_title(onderdeel: str) -> str:
+    return ONDERDEEL_TITLES.get(onderdeel, onderdeel[:1].upper() + onderdeel[1:])
+
+
+def level_title(level: str) -> str:
+    return LEVEL_TITLES.get(level, level.replace("_", " ").capitalize())
+
+
+def level_singular(level: str) -> str:
+    return LEVEL_SINGULAR.get(level, level.replace("_", " "))
+
+
+def fmt_date(value) -> str:
+    """'11 mei 2022'; '—' for no date."""
+    d = to_date(value)
+    if d is None:
+        return "—"
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def fmt_date_short(value) -> str:
+    """'11-05-2022'."""
+    d = to_date(value)
+    return "—" if d is None else d.strftime("%d-%m-%Y")
+
+
+def fmt_milestone_date(value, precision: str | None) -> str:
+    """A milestone date at its precision: '2026', 'februari 2023', '7 maart 2024', 'datum onbekend'."""
+    d = to_date(value)
+    if d is None or precision == "onbekend":
+        return "datum onbekend"
+    if precision == "jaar":
+        return str(d.year)
+    if precision == "maand":
+        return f"{MONTHS[d.month - 1]} {d.year}"
+    return fmt_date(d)
+
+
+def fmt_number(value: float, decimals: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def fmt_pct(share: float | None, decimals: int = 0) -> str:
+    """0.3635 -> '36%' (or '36,4%' with one decimal)."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "—"
+    return fmt_number(share * 100, decimals) + "%"
+
+
+def fmt_pp(delta_pp: float | None) -> str:
+    """Change in percentage points with sign: '+3,5 procentpunt', '0 procentpunt'."""
+    if delta_pp is None or (isinstance(delta_pp, float) and math.isnan(delta_pp)):
+        return "—"
+    if abs(delta_pp) < 0.05:
+        return "0 procentpunt"
+    sign = "+" if delta_pp > 0 else "−"
+    return f"{sign}{fmt_number(abs(delta_pp), 1)} procentpunt"
+
+
+def fmt_signed(n: int) -> str:
+    if n > 0:
+        return f"+{n}"
+    if n < 0:
+        return f"−{abs(n)}"
+    return "0"
+
+
+def n_of(n_done: int, n: int) -> str:
+    return f"{n_done} van {n}"
+
+
+def today() -> date:
+    return date.today()

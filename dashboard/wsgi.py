@@ -1,0 +1,11 @@
+"""WSGI entry point: ``gunicorn dashboard.wsgi:server`` (``etvi serve`` does this for you).
+
+Each worker process imports this module and builds its own app, engine and caches; the
+caches of all workers follow the database's data version, so they agree.
+"""
+
+from dashboard.app import create_app, warm_up
+
+app = create_app()
+server = app.server
+warm_up(app)

@@ -1,0 +1,379 @@
+"""Load one spreadsheet: validate all of it, then write all of it in one transaction, or nothing.
+
+Used by the CLI, the browser upload and the HTTP API alike. Every attempt that gets as far as
+the file is logged as an Upload row (except dry runs, which write nothing):
+
+- ``geladen``: the Upload row, the status records (bulk insert; COPY on PostgreSQL) and an
+  immutable copy of the original file, committed together; the data version is bumped so caches
+  in every server worker are invalidated.
+- ``ongewijzigd``: the same bytes (sha256) were loaded before and would produce exactly the same
+  records; nothing is written except the Upload row recording the attempt. (A file loaded again
+  with another sheet or peildatum produces other records, so it loads normally.)
+- ``geweigerd``: any error; no status record is written, the Upload row holds the error report
+  (a JSON list of problems) and the warnings.
+- ``proef``: a dry run; validated and compared with the database, nothing written.
+
+Concurrent loads only append rows; the one shared row (Meta 'data_version') is locked last and
+briefly, and SQLite writers take the write lock up front (BEGIN IMMEDIATE), so two processes
+loading at once both succeed. Transient lock conflicts are retried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from operator import itemgetter
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+from sqlalchemy import func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session
+
+from etl import safety, store
+from etl.errors import EtlError, FileRefused, Problem
+from etl.gemeenten import name_key
+from etl.read import read_table
+from etl.reference import Reference, load_reference
+from etl.validate import Record, Validated, validate
+from etvi.config import settings
+from models.db import bump_data_version, engine
+from models.tables import Meta, StatusRecord, Upload
+
+log = logging.getLogger(__name__)
+
+GELADEN, ONGEWIJZIGD, GEWEIGERD, PROEF = "geladen", "ongewijzigd", "geweigerd", "proef"
+CHANGE_COLUMNS = ["gemeente_code", "gemeente", "onderdeel", "peildatum", "huidige_status", "nieuwe_status"]
+RECORD_COLUMNS = list(Record._fields)
+BATCH = 20_000
+SQLITE_LOAD_CACHE_KB = 64 * 1024
+RETRIES = 4
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class LoadResult:
+    file_name: str
+    outcome: str
+    upload_id: int | None = None
+    problems: list[Problem] = field(default_factory=list)  # errors
+    warnings: list[Problem] = field(default_factory=list)
+    rows_read: int = 0
+    records_written: int = 0
+    records_valid: int = 0  # records the file holds (what a dry run would write)
+    error_count: int = 0  # all errors, also those beyond the listed ones
+    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
+    sha256: str | None = None
+    peildatum: date | None = None
+    previous_upload_id: int | None = None  # for 'ongewijzigd': the upload that holds these records
+    gemeente_codes: list[str] = field(default_factory=list)  # the gemeenten the file was about
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome != GEWEIGERD
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _json(problems: list[Problem]) -> str | None:
+    return json.dumps([p.to_dict() for p in problems], ensure_ascii=False) if problems else None
+
+
+def _is_transient(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return isinstance(exc, (OperationalError, DBAPIError)) and any(
+        s in text for s in ("database is locked", "could not serialize", "deadlock detected", "busy")
+    )
+
+
+# --- comparing with what is known ------------------------------------------------------------
+
+
+def compute_changes(records: list[Record], ref: Reference, url: str | None = None) -> pd.DataFrame:
+    """Each new record whose status differs from the status known at its peildatum (as status_asof
+    would give it: the latest peildatum on or before, and among equal peildata the newest upload)."""
+    if not records:
+        return pd.DataFrame(columns=CHANGE_COLUMNS, dtype=object)
+    codes = sorted({r[0] for r in records})
+    latest = max(r[4] for r in records)
+    stmt = (
+        select(StatusRecord.gemeente_code, StatusRecord.onderdeel, StatusRecord.peildatum, StatusRecord.status)
+        .where(StatusRecord.peildatum <= latest)
+        .order_by(StatusRecord.peildatum, func.coalesce(StatusRecord.upload_id, 0), StatusRecord.id)
+    )
+    if len(codes) <= 400:
+        stmt = stmt.where(StatusRecord.gemeente_code.in_(codes))
+    known: dict[tuple[str, str], tuple[list[date], list[str]]] = {}
+    with engine(url).connect() as conn:
+        for code, onderdeel, peildatum, status in conn.execute(stmt):
+            days, statuses = known.setdefault((code, onderdeel), ([], []))
+            if days and days[-1] == peildatum:
+                statuses[-1] = status  # same peildatum: the newer upload wins
+            else:
+                days.append(peildatum)
+                statuses.append(status)
+    rows = []
+    for r in records:
+        current = None
+        if (series := known.get((r[0], r[1]))) is not None:
+            at = bisect_right(series[0], r[4])
+            current = series[1][at - 1] if at else None
+        if current != r[2]:
+            rows.append((r[0], ref.names.get(r[0], r[0]), r[1], r[4], current, r[2]))
+    order = {o: i for i, o in enumerate(ref.contract.onderdelen)}
+    keys = {code: name_key(ref.names.get(code, code)) for code in codes}
+    rows.sort(key=lambda x: (keys[x[0]], order.get(x[2], 99), x[3]))
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS, dtype=object)
+
+
+def _same_as_earlier(s: Session, sha: str, records: list[Record]) -> Upload | None:
+    """An earlier accepted upload of the same bytes that wrote exactly these records."""
+    earlier = s.execute(select(Upload).where(Upload.sha256 == sha, Upload.outcome == GELADEN).order_by(Upload.id)).scalars().all()
+    if not earlier:
+        return None
+    wanted = Counter(tuple(r) for r in records)
+    cols = [getattr(StatusRecord, c) for c in RECORD_COLUMNS]
+    for upload in earlier:
+        if upload.records_written != len(records):
+            continue
+        rows = s.execute(select(*cols).where(StatusRecord.upload_id == upload.id)).all()
+        if Counter(tuple(r) for r in rows) == wanted:
+            return upload
+    return None
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _insert_records(s: Session, upload_id: int, records: list[Record]) -> None:
+    """Bulk insert: COPY on PostgreSQL, executemany in batches elsewhere.
+
+    Rows go in the order of the as-of index (onderdeel, gemeente, peildatum), so index pages are
+    filled one after another instead of at random; on SQLite a larger page cache for the
+    duration of the load does the rest (reset afterwards by ``_write``).
+    """
+    now = datetime.now(timezone.utc)
+    conn = s.connection()
+    records = sorted(records, key=itemgetter(1, 0, 4))
+    if conn.dialect.name == "postgresql":
+        cols = ", ".join(RECORD_COLUMNS + ["upload_id", "created_at"])
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(f"COPY statusrecord ({cols}) FROM STDIN") as copy:
+            for r in records:
+                copy.write_row((*r, upload_id, now))
+        return
+    table = StatusRecord.__table__
+    if conn.dialect.name == "sqlite":
+        # executemany on the driver with values converted once per distinct date by the column
+        # types' own bind processors: the same storage format as the ORM, without its per-row cost
+        cols = RECORD_COLUMNS + ["upload_id", "created_at"]
+        date_proc = table.c.peildatum.type.dialect_impl(conn.dialect).bind_processor(conn.dialect) or (lambda v: v)
+        created = (table.c.created_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect) or (lambda v: v))(now)
+        converted: dict = {None: None}
+
+        def as_db(value):
+            try:
+                return converted[value]
+            except KeyError:
+                converted[value] = date_proc(value)
+                return converted[value]
+
+        sql = f"INSERT INTO statusrecord ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        if len(records) > BATCH:
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_LOAD_CACHE_KB}")
+        for start in range(0, len(records), BATCH):
+            rows = [
+                (r[0], r[1], r[2], as_db(r[3]), as_db(r[4]), r[5], r[6], r[7], upload_id, created)
+                for r in records[start : start + BATCH]
+            ]
+            conn.exec_driver_sql(sql, rows)
+        return
+    for start in range(0, len(records), BATCH):
+        batch = records[start : start + BATCH]
+        conn.execute(insert(table), [{**r._asdict(), "upload_id": upload_id, "created_at": now} for r in batch])
+
+
+def _ensure_data_version(s: Session) -> None:
+    """Create the counter row if missing without racing another loader (bump_data_version locks it)."""
+    dialect = s.connection().dialect.name
+    make = pg_insert if dialect == "postgresql" else sqlite_insert if dialect == "sqlite" else None
+    if make is None:
+        if s.get(Meta, "data_version") is None:
+            s.add(Meta(key="data_version", value="0"))
+            s.flush()
+        return
+    s.execute(make(Meta).values(key="data_version", value="0").on_conflict_do_nothing(index_elements=["key"]))
+
+
+def _begin(s: Session) -> None:
+    conn = s.connection()
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _log_attempt(url: str | None, **values) -> int:
+    with Session(engine(url), expire_on_commit=False) as s:
+        upload = Upload(**values)
+        s.add(upload)
+        s.commit()
+        return upload.id
+
+
+def _write(url: str | None, values: dict, records: list[Record], data: bytes, suffix: str) -> tuple[int, str | None]:
+    """One transaction: Upload row, records, stored copy, data version. Returns (upload_id, stored path)."""
+    with Session(engine(url), expire_on_commit=False) as s:
+        try:
+            _begin(s)
+            upload = Upload(**values, outcome=GELADEN, records_written=len(records))
+            s.add(upload)
+            s.flush()
+            _insert_records(s, upload.id, records)
+            upload.stored_path = store.save(data, values["sha256"], suffix)
+            s.add(upload)
+            s.flush()
+            _ensure_data_version(s)
+            bump_data_version(s)
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            if s.get_bind().dialect.name == "sqlite":
+                try:
+                    s.connection().exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default, for the pooled connection
+                except Exception:  # noqa: BLE001 - never mask the real outcome
+                    pass
+        return upload.id, upload.stored_path
+
+
+# --- the entry point -------------------------------------------------------------------------
+
+
+def load_file(
+    path: str | Path,
+    *,
+    original_name: str | None = None,
+    peildatum: date | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    username: str = "cli",
+    channel: str = "cli",
+    allowed_gemeenten: set[str] | None = None,
+    is_demo: bool = False,
+    progress: Progress | None = None,
+    url: str | None = None,
+    reference: Reference | None = None,
+) -> LoadResult:
+    """Validate and load one file; see the module docstring for the outcomes.
+
+    ``original_name`` is the name the user gave the file (its extension decides the type; the
+    path may be a temporary upload). ``peildatum`` applies to rows without their own and wins
+    over a 'Peildatum' cell in the file. ``allowed_gemeenten``: codes this user may report on;
+    a row for any other gemeente refuses the whole file. Raises EtlError only when no file can
+    be loaded at all (missing file, database not initialised); everything about the file itself
+    comes back in the result.
+    """
+    started = time.perf_counter()
+    path = Path(path)
+    name = original_name or path.name
+    if not path.is_file():
+        raise EtlError(f"Bestand niet gevonden: {path}")
+    ref = reference or load_reference(url)
+    cfg = settings()
+    sha = _sha256(path)
+    suffix = Path(name).suffix.lower()
+    result = LoadResult(file_name=name, outcome=GEWEIGERD, sha256=sha)
+    audit = dict(file_name=name, sha256=sha, username=username, channel=channel, is_demo=is_demo, peildatum=peildatum)
+
+    validated: Validated | None = None
+    try:
+        safety.check_size(path, name, cfg)
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise FileRefused([Problem("het bestand veranderde tijdens het lezen; probeer het opnieuw", file=name)])
+        kind = safety.check_content(data, name, cfg)
+        table = read_table(data, name, kind, ref.contract, cfg.max_rows, sheet)
+        validated = validate(table, ref, peildatum=peildatum, allowed_gemeenten=allowed_gemeenten, progress=progress)
+    except FileRefused as exc:
+        result.problems = exc.problems
+        result.error_count = len(exc.problems)
+
+    if validated is not None:
+        result.problems, result.warnings = validated.problems, validated.warnings
+        result.error_count, result.rows_read = validated.error_count, validated.rows_read
+        result.peildatum = validated.peildatum
+        audit["peildatum"] = validated.peildatum
+        result.gemeente_codes = sorted(validated.gemeenten)
+        audit["gemeente_codes"] = ",".join(result.gemeente_codes) or None
+        if not validated.problems:
+            result.records_valid = len(validated.records)
+            result.changes = compute_changes(validated.records, ref, url)
+
+    def finish(outcome: str, **extra) -> LoadResult:
+        result.outcome = outcome
+        result.seconds = time.perf_counter() - started
+        for key, value in extra.items():
+            setattr(result, key, value)
+        return result
+
+    if result.problems:
+        if not dry_run:
+            result.upload_id = _log_attempt(
+                url, **audit, rows_read=result.rows_read, outcome=GEWEIGERD,
+                error_report=_json(result.problems), warnings=_json(result.warnings),
+            )  # fmt: skip
+        return finish(GEWEIGERD)
+    if dry_run:
+        return finish(PROEF)
+
+    records = validated.records
+    with Session(engine(url)) as s:
+        earlier = _same_as_earlier(s, sha, records)
+    if earlier is not None:
+        upload_id = _log_attempt(
+            url, **audit, rows_read=result.rows_read, outcome=ONGEWIJZIGD, stored_path=earlier.stored_path,
+            warnings=_json(result.warnings),
+        )  # fmt: skip
+        return finish(ONGEWIJZIGD, upload_id=upload_id, previous_upload_id=earlier.id, changes=result.changes.iloc[0:0])
+
+    values = dict(audit, rows_read=result.rows_read, warnings=_json(result.warnings))
+    for attempt in range(RETRIES):
+        try:
+            upload_id, _ = _write(url, values, records, data, suffix)
+            return finish(GELADEN, upload_id=upload_id, records_written=len(records))
+        except Exception as exc:  # noqa: BLE001 - any failure: nothing written, attempt logged
+            if _is_transient(exc) and attempt < RETRIES - 1:
+                time.sleep(0.2 * (attempt + 1))
+                continue
+            log.exception("Laden van %s mislukt", name)
+            failure = Problem(
+                f"het opslaan in de database is mislukt; er is niets opgeslagen ({type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]})",
+                file=name,
+            )
+            result.problems, result.error_count = [failure], 1
+            try:
+                result.upload_id = _log_attempt(
+                    url, **audit, rows_read=result.rows_read, outcome=GEWEIGERD,
+                    error_report=_json(result.problems), warnings=_json(result.warnings),
+                )  # fmt: skip
+            except Exception:  # noqa: BLE001 - the database itself is gone; report the first failure
+                raise exc from None
+            return finish(GEWEIGERD, records_written=0)
+    raise AssertionError("unreachable")

@@ -1,0 +1,170 @@
+"""File-level checks that run before any parser sees the bytes.
+
+Spreadsheets come from outside (upload form, API, e-mail), so the type is decided by the content,
+not trusted from the name; macro-enabled files are refused outright; and xlsx/ods (zip archives)
+are measured before they are expanded, so a small file that inflates to gigabytes (a zip bomb)
+never reaches the parser. The sizes in the zip directory are summed first; every member is then
+inflated in bounded chunks and counted, so a directory that lies about sizes is caught as well.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+from etl.errors import FileRefused, Problem
+from etvi.config import Settings
+
+KINDS = {".xlsx": "xlsx", ".ods": "ods", ".csv": "csv", ".txt": "csv"}
+REFUSED = {
+    ".xlsm": "bestanden met macro's (.xlsm) worden geweigerd; sla het bestand op als Excel-werkmap (.xlsx)",
+    ".xltm": "bestanden met macro's (.xltm) worden geweigerd; sla het bestand op als Excel-werkmap (.xlsx)",
+    ".xlam": "bestanden met macro's (.xlam) worden geweigerd; sla het bestand op als Excel-werkmap (.xlsx)",
+    ".xlsb": "binaire Excel-bestanden (.xlsb) worden niet gelezen; sla het bestand op als Excel-werkmap (.xlsx)",
+    ".xls": "het oude Excel-formaat (.xls) wordt niet gelezen; sla het bestand op als Excel-werkmap (.xlsx)",
+    ".ots": "dit is een sjabloon (.ots); sla het bestand op als .ods",
+    ".xltx": "dit is een sjabloon (.xltx); sla het bestand op als .xlsx",
+}
+SUPPORTED = "Toegestaan: .xlsx, .ods of .csv"
+ZIP = b"PK\x03\x04"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+MAX_ZIP_ENTRIES = 10_000
+_CHUNK = 1 << 20
+
+
+def refuse(name: str, message: str) -> FileRefused:
+    return FileRefused([Problem(message, file=name)])
+
+
+def check_size(path: Path, name: str, s: Settings) -> None:
+    """Before reading anything into memory."""
+    size = path.stat().st_size
+    if size == 0:
+        raise refuse(name, "het bestand is leeg")
+    if size > s.max_file_mb * 1024 * 1024:
+        raise refuse(
+            name,
+            f"het bestand is {size / 1024 / 1024:.1f} MB; het maximum is {s.max_file_mb} MB. "
+            "Splits het bestand of laat de beheerder ETVI_MAX_FILE_MB verhogen",
+        )
+
+
+def kind_of(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix in REFUSED:
+        raise refuse(name, REFUSED[suffix])
+    if suffix not in KINDS:
+        raise refuse(name, f"bestanden met de extensie '{suffix or '(geen)'}' worden niet gelezen. {SUPPORTED}")
+    return KINDS[suffix]
+
+
+def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
+    """Bytes a member really inflates to, counting in chunks and stopping just past ``cap``."""
+    offset = info.header_offset
+    header = data[offset : offset + 30]
+    if len(header) < 30 or header[:4] != ZIP:
+        raise zipfile.BadZipFile("bad local header")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    start = offset + 30 + name_len + extra_len
+    body = data[start : start + info.compress_size]
+    if len(body) != info.compress_size:
+        raise zipfile.BadZipFile("truncated member")
+    if info.compress_type == zipfile.ZIP_STORED:
+        return len(body)
+    inflater = zlib.decompressobj(-15)
+    total, pending = 0, body
+    while True:
+        out = inflater.decompress(pending, _CHUNK)
+        total += len(out)
+        if total > cap:
+            return total
+        pending = inflater.unconsumed_tail
+        if not pending and not out:
+            return total + len(inflater.flush())
+
+
+def check_zip(data: bytes, name: str, kind: str, s: Settings) -> None:
+    cap = s.max_uncompressed_mb * 1024 * 1024
+    expected = "Excel-werkmap (.xlsx)" if kind == "xlsx" else "OpenDocument-rekenblad (.ods)"
+    if data[:8] == OLE:
+        raise refuse(
+            name,
+            "dit is een oud Excel-bestand (.xls) of een met een wachtwoord beveiligd bestand. "
+            "Haal de beveiliging eraf en sla het op als Excel-werkmap (.xlsx)",
+        )
+    if data[:4] != ZIP:
+        raise refuse(name, f"de inhoud past niet bij de extensie: dit is geen {expected}")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_ZIP_ENTRIES:
+                raise refuse(name, f"het bestand bevat {len(infos)} onderdelen; dat is geen gewoon rekenblad")
+            declared = sum(i.file_size for i in infos)
+            if declared > cap:
+                raise refuse(
+                    name,
+                    f"het bestand zou uitgepakt {declared / 1024 / 1024:.0f} MB worden; het maximum is "
+                    f"{s.max_uncompressed_mb} MB. Het is niet geopend",
+                )
+            if any(i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for i in infos):
+                raise refuse(name, "het bestand gebruikt een compressie die rekenbladen niet gebruiken")
+            if any(i.flag_bits & 0x1 for i in infos):
+                raise refuse(name, "het bestand is versleuteld; haal de beveiliging eraf en sla het opnieuw op")
+            names = {i.filename for i in infos}
+            _check_members(zf, names, name, kind, expected)
+            total = 0
+            for info in infos:
+                size = _inflated_size(data, info, cap - total)
+                if size > info.file_size:
+                    raise refuse(name, "het bestand is beschadigd of gemanipuleerd (de opgegeven grootte klopt niet)")
+                total += size
+    except (zipfile.BadZipFile, zlib.error, EOFError, struct.error):
+        raise refuse(name, f"het bestand is beschadigd en kan niet worden geopend als {expected}") from None
+
+
+def _check_members(zf: zipfile.ZipFile, names: set[str], name: str, kind: str, expected: str) -> None:
+    is_ods = "mimetype" in names and zf.read("mimetype").strip() == ODS_MIME
+    is_xlsx = "xl/workbook.xml" in names or "xl/workbook.bin" in names
+    if kind == "xlsx":
+        if is_ods:
+            raise refuse(name, "de inhoud past niet bij de extensie: dit is een OpenDocument-rekenblad; geef het de extensie .ods")
+        if not is_xlsx or "[Content_Types].xml" not in names:
+            raise refuse(name, f"de inhoud past niet bij de extensie: dit is geen {expected}")
+        content_types = zf.read("[Content_Types].xml").lower()
+        if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroenabled" in content_types:
+            raise refuse(name, "het bestand bevat macro's en wordt geweigerd; sla het op als Excel-werkmap (.xlsx) zonder macro's")
+        if "xl/workbook.bin" in names:
+            raise refuse(name, "binaire Excel-bestanden (.xlsb) worden niet gelezen; sla het bestand op als Excel-werkmap (.xlsx)")
+    else:
+        if is_xlsx:
+            raise refuse(name, "de inhoud past niet bij de extensie: dit is een Excel-werkmap; geef het de extensie .xlsx")
+        if not is_ods or "content.xml" not in names:
+            raise refuse(name, f"de inhoud past niet bij de extensie: dit is geen {expected}")
+        if any(n.startswith(("Basic/", "Scripts/")) for n in names):
+            raise refuse(name, "het bestand bevat macro's en wordt geweigerd; sla het op zonder macro's")
+
+
+def check_text(data: bytes, name: str) -> None:
+    if data[:4] == ZIP:
+        raise refuse(name, "de inhoud past niet bij de extensie: dit is een Excel- of OpenDocument-bestand, geen CSV")
+    if data[:8] == OLE:
+        raise refuse(name, "de inhoud past niet bij de extensie: dit is een oud Excel-bestand (.xls), geen CSV")
+    head = data[:65536]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise refuse(name, "de inhoud past niet bij de extensie: dit is geen tekstbestand (CSV)")
+
+
+def check_content(data: bytes, name: str, s: Settings) -> str:
+    """The file kind ('xlsx', 'ods' or 'csv') after every content check; raises FileRefused."""
+    kind = kind_of(name)
+    if not data.strip():
+        raise refuse(name, "het bestand is leeg")
+    if kind == "csv":
+        check_text(data, name)
+    else:
+        check_zip(data, name, kind, s)
+    return kind

@@ -1,0 +1,189 @@
+"""``etvi load``, ``etvi template``, ``etvi export`` and ``etvi demo-data``: spreadsheets in and out."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+console = Console(highlight=False)
+
+OUTCOME_STYLE = {"geladen": "green", "ongewijzigd": "cyan", "proef": "yellow", "geweigerd": "bold red"}
+MAX_SHOWN = 50
+SKIP_PREFIXES = ("~$", ".~lock", ".")
+
+
+def _date(value: Optional[str]) -> Optional[date]:
+    if value is None:
+        return None
+    from etl.dates import EXAMPLES, DateError, parse_date
+
+    try:
+        return parse_date(value)
+    except DateError as exc:
+        raise typer.BadParameter(f"{exc}. Toegestaan: {', '.join(EXAMPLES[1:])}") from None
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    from etl.errors import EtlError
+    from etl.safety import KINDS, REFUSED
+
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p for p in path.iterdir()
+                if p.is_file() and not p.name.startswith(SKIP_PREFIXES) and p.suffix.lower() in {**KINDS, **REFUSED}
+            )  # fmt: skip
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise EtlError(f"Bestand of map niet gevonden: {path}")
+    if not found:
+        raise EtlError("Geen bestanden gevonden om te laden (.xlsx, .ods of .csv).")
+    return found
+
+
+def _print_problems(result) -> None:
+    for problem in result.problems[:MAX_SHOWN]:
+        console.print(f"  [red]fout[/]  {problem.render()}", markup=True, highlight=False, soft_wrap=True)
+    if len(result.problems) > MAX_SHOWN:
+        console.print(f"  … en nog {result.error_count - MAX_SHOWN} fouten")
+    for warning in result.warnings[:MAX_SHOWN]:
+        console.print(f"  [yellow]let op[/] {warning.render()}", markup=True, highlight=False, soft_wrap=True)
+    if len(result.warnings) > MAX_SHOWN:
+        console.print(f"  … en nog {len(result.warnings) - MAX_SHOWN} waarschuwingen")
+
+
+def _print_changes(result) -> None:
+    from etl.dates import format_date
+
+    changes = result.changes
+    if changes.empty:
+        console.print("  Geen wijzigingen ten opzichte van de database.")
+        return
+    table = Table("gemeente", "onderdeel", "peildatum", "nu", "wordt", title=f"Wijzigingen ({len(changes)})", title_justify="left")
+    for row in changes.head(MAX_SHOWN).itertuples(index=False):
+        table.add_row(f"{row.gemeente} ({row.gemeente_code})", row.onderdeel, format_date(row.peildatum), row.huidige_status or "—", row.nieuwe_status)
+    console.print(table)
+    if len(changes) > MAX_SHOWN:
+        console.print(f"  … en nog {len(changes) - MAX_SHOWN} wijzigingen")
+
+
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Bestanden (.xlsx, .ods, .csv) of mappen met zulke bestanden.", show_default=False)],
+    peildatum: Annotated[Optional[str], typer.Option("--peildatum", help="Peildatum voor rijen zonder eigen peildatum, bv. 2024-03-01 of 1-3-2024. Gaat vóór de cel 'Peildatum' in het bestand.")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Lees dit blad in plaats van het eerste blad met een herkenbare kopregel.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Alleen controleren en tonen wat er zou veranderen; niets opslaan.")] = False,
+) -> None:
+    """Laad statusbestanden in de database. Elk bestand wordt eerst helemaal gecontroleerd en dan in zijn geheel geladen, of niet."""
+    from etl.load import GEWEIGERD, load_file
+    from etl.reference import load_reference
+
+    when = _date(peildatum)
+    files = _files(paths)
+    ref = load_reference()
+    results = []
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
+    ) as progress:
+        file_task = progress.add_task("Bestanden", total=len(files))
+        row_task = progress.add_task("Rijen", total=None)
+        for path in files:
+            progress.reset(row_task, total=None, description=f"Rijen {path.name}")
+
+            def on_rows(done: int, total: int) -> None:
+                progress.update(row_task, completed=done, total=max(total, done))
+
+            result = load_file(path, peildatum=when, sheet=sheet, dry_run=dry_run, progress=on_rows, reference=ref)
+            results.append(result)
+            style = OUTCOME_STYLE.get(result.outcome, "")
+            progress.console.print(f"[bold]{path.name}[/]: [{style}]{result.outcome}[/]", highlight=False)
+            _print_problems(result)
+            if dry_run and result.outcome != GEWEIGERD:
+                _print_changes(result)
+            progress.advance(file_task)
+
+    summary = Table("bestand", "uitkomst", "rijen", "records", "wijzigingen", "fouten", "waarschuwingen", title="Samenvatting", title_justify="left")
+    for r in results:
+        written = r.records_written if not dry_run else r.records_valid
+        summary.add_row(
+            r.file_name, f"[{OUTCOME_STYLE.get(r.outcome, '')}]{r.outcome}[/]", str(r.rows_read), str(written),
+            str(len(r.changes)), str(r.error_count), str(len(r.warnings)),
+        )  # fmt: skip
+    console.print(summary)
+    refused = sum(r.outcome == GEWEIGERD for r in results)
+    if dry_run:
+        console.print("Proefrun: er is niets opgeslagen.")
+    if refused:
+        console.print(f"[bold red]{refused} van {len(results)} bestand(en) geweigerd.[/] Verbeter de fouten en laad het bestand opnieuw.")
+        raise typer.Exit(1)
+
+
+def template(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Het te schrijven bestand (.xlsx).")] = Path("etvi-sjabloon.xlsx"),
+    gemeente: Annotated[Optional[list[str]], typer.Option("--gemeente", help="Alleen deze gemeente (code zoals GM0363, of naam); mag vaker.")] = None,
+    peildatum: Annotated[Optional[str], typer.Option("--peildatum", help="Vul de peildatum alvast in, bv. 2024-03-01.")] = None,
+) -> None:
+    """Schrijf het invulsjabloon: een instructieblad en een gegevensblad met keuzelijsten, één rij per gemeente."""
+    from etl.errors import EtlError
+    from etl.reference import load_reference
+    from etl.template import write_template
+
+    if output.suffix.lower() != ".xlsx":
+        raise EtlError("Het sjabloon is een Excel-werkmap: geef een bestandsnaam die eindigt op .xlsx.")
+    ref = load_reference()
+    codes = None
+    if gemeente:
+        codes = []
+        for value in gemeente:
+            found = ref.resolver.resolve(value, "") if ref.resolver.by_code(value).code else ref.resolver.by_name(value)
+            if found.code is None:
+                raise EtlError(f"--gemeente {value}: {found.error}.")
+            codes.append(found.code)
+    path = write_template(output, gemeenten=codes, peildatum=_date(peildatum), reference=ref)
+    console.print(f"Sjabloon geschreven: {path} ({len(codes) if codes else len(ref.names)} gemeenten).")
+
+
+def export(
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Het te schrijven bestand; '-' schrijft csv naar het scherm. Standaard etvi-export-<datum>.csv.")] = None,
+    peildatum: Annotated[Optional[str], typer.Option("--peildatum", help="De stand op deze datum (standaard vandaag).")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="csv of xlsx (standaard: volgens de extensie van -o, anders csv).")] = None,
+) -> None:
+    """Exporteer per gemeente de status, datum van vaststelling en peildatum per onderdeel (csv voor Excel, of xlsx)."""
+    from etl.export import write_export
+
+    when = _date(peildatum) or date.today()
+    if output is None:
+        output = f"etvi-export-{when.isoformat()}.{(fmt or 'csv').lower()}"
+    path = write_export(output, fmt=fmt, peildatum=when)
+    if path is not None:
+        console.print(f"Export geschreven: {path} (stand op {when:%d-%m-%Y}).")
+
+
+def demo_data(
+    directory: Annotated[Optional[Path], typer.Option("--dir", help="Map voor de demobestanden (standaard data/demo).")] = None,
+) -> None:
+    """Maak fictieve demogegevens (2022 tot vandaag) als sjabloonbestanden en laad ze; gemarkeerd als demo."""
+    from etl.demo import load_demo_data
+
+    result = load_demo_data(directory)
+    if result.skipped:
+        console.print("Demogegevens zijn al geladen; er is niets veranderd.")
+        return
+    console.print(
+        f"Demogegevens geladen: {len(result.files)} bestanden in {result.directory}, {result.records} statussen, "
+        f"in {result.seconds:.1f} s. De database is gemarkeerd als demo."
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("load")(load)
+    app.command("template")(template)
+    app.command("export")(export)
+    app.command("demo-data")(demo_data)

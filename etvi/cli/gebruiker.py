@@ -1,0 +1,203 @@
+"""``etvi gebruiker``: accounts for the web upload and the HTTP API.
+
+Nothing here ever waits for input unless ``--wachtwoord-stdin`` is given: a generated password
+or token is printed once (as the last line, so scripts can take it with ``tail -n 1``).
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from contextlib import contextmanager
+from typing import Iterator, List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+gebruiker = typer.Typer(
+    help="Gebruikers beheren: accounts, rollen, wachtwoorden en API-tokens.",
+    no_args_is_help=True,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(gebruiker, name="gebruiker")
+
+
+def _actor() -> str:
+    try:
+        who = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        who = "onbekend"
+    return f"cli:{who}"
+
+
+@contextmanager
+def _session() -> Iterator:
+    """A database session; account errors become a Dutch message and exit code 2."""
+    from etvi import accounts
+    from models import db
+
+    try:
+        if not db.has_schema():
+            err.print(
+                "[bold red]Fout:[/] de database heeft nog geen tabellen. Voer eerst [bold]etvi init[/] uit."
+            )
+            raise typer.Exit(2)
+        with db.session() as s:
+            yield s
+    except accounts.AccountError as exc:
+        err.print(f"[bold red]Fout:[/] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _read_password_from_stdin() -> str:
+    if sys.stdin is None:
+        err.print("[bold red]Fout:[/] --wachtwoord-stdin gegeven, maar er is geen invoer.")
+        raise typer.Exit(2)
+    if sys.stdin.isatty():
+        first = getpass.getpass("Wachtwoord: ")
+        second = getpass.getpass("Herhaal het wachtwoord: ")
+        if first != second:
+            err.print("[bold red]Fout:[/] de twee wachtwoorden zijn niet gelijk.")
+            raise typer.Exit(2)
+        return first
+    line = sys.stdin.readline()
+    password = line.rstrip("\r\n")
+    if not password:
+        err.print("[bold red]Fout:[/] --wachtwoord-stdin gegeven, maar de invoer bevat geen wachtwoord.")
+        raise typer.Exit(2)
+    return password
+
+
+def _scope(user) -> str:
+    if user.role == "gemeente":
+        return user.gemeente_codes.replace(",", ", ")
+    if user.role == "provincie":
+        return user.provincie_code or ""
+    return "alles"
+
+
+def _print_secret(label: str, secret: str) -> None:
+    out.print(f"{label} (wordt maar één keer getoond; bewaar het veilig):")
+    # Plain print so the secret is the last line exactly, without markup or wrapping.
+    print(secret, flush=True)
+
+
+@gebruiker.command("add")
+def add(
+    naam: str = typer.Argument(..., help="Gebruikersnaam, bijvoorbeeld amsterdam of j.jansen@vng.nl."),
+    rol: str = typer.Option(..., "--rol", help="beheerder, provincie of gemeente."),
+    gemeente: Optional[List[str]] = typer.Option(
+        None, "--gemeente", help="Gemeentecode (GM0363) waarvoor deze gebruiker mag aanleveren; herhaalbaar."
+    ),
+    provincie: Optional[str] = typer.Option(None, "--provincie", help="Provinciecode (PV27) voor rol provincie."),
+    wachtwoord_stdin: bool = typer.Option(
+        False, "--wachtwoord-stdin", help="Lees het wachtwoord van standaardinvoer in plaats van er een te maken."
+    ),
+) -> None:
+    """Maak een gebruiker aan. Zonder --wachtwoord-stdin wordt een wachtwoord gemaakt en één keer getoond."""
+    from etvi import accounts
+
+    password = _read_password_from_stdin() if wachtwoord_stdin else None
+    with _session() as s:
+        user, generated = accounts.create_user(
+            s, naam, rol, gemeente or [], provincie, password=password, actor=_actor()
+        )
+        names = ""
+        if user.role == "gemeente":
+            from models.tables import Gemeente
+
+            names = " (" + ", ".join(
+                f"{c} {s.get(Gemeente, c).name}" for c in accounts.split_codes(user.gemeente_codes)
+            ) + ")"
+        elif user.role == "provincie":
+            from models.tables import Provincie
+
+            names = f" ({user.provincie_code} {s.get(Provincie, user.provincie_code).name})"
+    out.print(f"Gebruiker [bold]{user.username}[/] aangemaakt met rol {user.role}{names}.")
+    if generated:
+        _print_secret("Wachtwoord", generated)
+
+
+@gebruiker.command("list")
+def list_() -> None:
+    """Toon alle gebruikers met hun rol, bereik en status."""
+    from etvi import accounts
+
+    with _session() as s:
+        users = accounts.list_users(s)
+    if not users:
+        out.print("Er zijn nog geen gebruikers. Maak er een aan met: etvi gebruiker add NAAM --rol beheerder")
+        return
+    table = Table(title="Gebruikers")
+    for col in ("naam", "rol", "bereik", "actief", "API-token", "aangemaakt", "geblokkeerd tot"):
+        table.add_column(col)
+    now = accounts.utcnow()
+    for u in users:
+        locked = accounts._aware(u.locked_until)
+        table.add_row(
+            u.username,
+            u.role,
+            _scope(u),
+            "ja" if u.active else "nee",
+            "ja" if u.token_hash else "nee",
+            u.created_at.strftime("%Y-%m-%d %H:%M") if u.created_at else "",
+            locked.strftime("%Y-%m-%d %H:%M UTC") if locked and locked > now else "",
+        )
+    out.print(table)
+
+
+@gebruiker.command("disable")
+def disable(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
+    """Schakel een gebruiker uit: inloggen en het API-token werken direct niet meer."""
+    from etvi import accounts
+
+    with _session() as s:
+        user = accounts.disable_user(s, naam, actor=_actor())
+    out.print(f"Gebruiker [bold]{user.username}[/] is uitgeschakeld; inloggen en het API-token werken niet meer.")
+
+
+@gebruiker.command("enable")
+def enable(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
+    """Schakel een uitgeschakelde gebruiker weer in (maak daarna zo nodig een nieuw token)."""
+    from etvi import accounts
+
+    with _session() as s:
+        user = accounts.enable_user(s, naam, actor=_actor())
+    out.print(f"Gebruiker [bold]{user.username}[/] is weer ingeschakeld.")
+
+
+@gebruiker.command("reset-password")
+def reset_password(
+    naam: str = typer.Argument(..., help="Gebruikersnaam."),
+    wachtwoord_stdin: bool = typer.Option(
+        False, "--wachtwoord-stdin", help="Lees het nieuwe wachtwoord van standaardinvoer."
+    ),
+) -> None:
+    """Stel een nieuw wachtwoord in (gemaakt en één keer getoond) en hef een inlogblokkade op."""
+    from etvi import accounts
+
+    password = _read_password_from_stdin() if wachtwoord_stdin else None
+    with _session() as s:
+        generated = accounts.reset_password(s, naam, password=password, actor=_actor())
+        name = accounts.get_user(s, naam).username
+    out.print(f"Nieuw wachtwoord ingesteld voor [bold]{name}[/]; bestaande sessies zijn beëindigd.")
+    if generated:
+        _print_secret("Wachtwoord", generated)
+
+
+@gebruiker.command("token")
+def token(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
+    """Maak een nieuw API-token (vervangt het vorige). Het token staat op de laatste regel."""
+    from etvi import accounts
+
+    with _session() as s:
+        new_token = accounts.create_token(s, naam, actor=_actor())
+    out.print(f"Nieuw API-token voor [bold]{naam.strip().lower()}[/]; het vorige token werkt niet meer.")
+    out.print("Gebruik: Authorization: Bearer <token>")
+    _print_secret("Token", new_token)
+

@@ -1,0 +1,97 @@
+"""``etvi serve``: the dashboard. Several gunicorn workers by default; ``--dev`` for Dash's
+development server (one process, debug tools, reloads on code changes)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+err = Console(stderr=True)
+
+
+def check_database(url: str | None = None) -> int:
+    """The number of current gemeenten; raises typer.Exit(2) with a Dutch message when there are none."""
+    from sqlalchemy import text
+
+    from models import db
+
+    if not db.has_schema(url):
+        err.print("[bold red]Fout:[/] de database heeft nog geen tabellen. Voer eerst [bold]etvi init[/] uit.", highlight=False)
+        raise typer.Exit(2)
+    with db.engine(url).connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM gemeente WHERE valid_to IS NULL")).scalar_one()
+    if not count:
+        err.print(
+            "[bold red]Fout:[/] er staan nog geen gemeenten in de database, dus het dashboard heeft niets te tonen. "
+            "Voer eerst [bold]etvi init[/] uit.",
+            highlight=False,
+        )
+        raise typer.Exit(2)
+    return int(count)
+
+
+def gunicorn_options(host: str, port: int, workers: int) -> dict:
+    return {
+        "bind": f"{host}:{port}",
+        "workers": max(1, workers),
+        "worker_class": "gthread",
+        "threads": 4,
+        "timeout": 120,
+        "graceful_timeout": 20,
+        "accesslog": "-",
+        "errorlog": "-",
+        "loglevel": "info",
+        "preload_app": False,  # every worker opens its own database connections
+        # gunicorn's control socket lives in one fixed place per user; two dashboards (or a
+        # test next to a running one) would fight over it, and ``etvi serve`` does not use it
+        "control_socket_disable": True,
+    }
+
+
+def run_gunicorn(options: dict) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class DashboardApplication(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                if key in self.cfg.settings:  # settings this gunicorn version does not know are skipped
+                    self.cfg.set(key, value)
+
+        def load(self):
+            from dashboard.wsgi import server
+
+            return server
+
+    DashboardApplication().run()
+
+
+def serve(
+    host: Optional[str] = typer.Option(None, "--host", help="Adres om op te luisteren (standaard ETVI_HOST, 127.0.0.1)."),
+    port: Optional[int] = typer.Option(None, "--port", help="Poort (standaard ETVI_PORT, 8050)."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Aantal serverprocessen (standaard ETVI_WORKERS, 2)."),
+    dev: bool = typer.Option(False, "--dev", help="Ontwikkelserver van Dash: één proces, foutmeldingen in de browser, herladen bij wijzigingen."),
+) -> None:
+    """Het dashboard starten."""
+    from etvi.config import settings
+
+    cfg = settings()
+    host = host or cfg.host
+    port = port or cfg.port
+    workers = workers or cfg.workers
+    count = check_database()
+    from models import db
+
+    db.dispose_all()  # no pooled connections may cross into the worker processes
+    err.print(f"Dashboard met {count} gemeenten op http://{host}:{port}/ ({'ontwikkelserver' if dev else f'{workers} processen'}).", highlight=False)
+    if dev:
+        from dashboard.app import create_app
+
+        create_app().run(host=host, port=port, debug=True)
+        return
+    run_gunicorn(gunicorn_options(host, port, workers))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)

@@ -1,0 +1,169 @@
+"""Account logic: hashing, tokens, throttling, scopes and the pure permission checks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from etvi import accounts
+from models import db
+from models.tables import AuditEvent, User
+
+
+def _user(role, codes="", provincie=None, active=True):
+    return User(id=1, username="x", role=role, gemeente_codes=codes, provincie_code=provincie, active=active)
+
+
+def test_permission_matrix_pure():
+    beheerder = _user("beheerder")
+    gem = _user("gemeente", "GM0363,GM0518")
+    prov = _user("provincie", provincie="PV27")
+    off = _user("gemeente", "GM0363", active=False)
+
+    assert accounts.can_view(None, public=True)
+    assert not accounts.can_view(None, public=False)
+    assert accounts.can_view(gem, public=False)
+    assert not accounts.can_view(off, public=False)
+
+    assert accounts.can_upload_for(gem, ["GM0363"])
+    assert accounts.can_upload_for(gem, ["GM0363", "GM0518"])
+    assert not accounts.can_upload_for(gem, ["GM0363", "GM0599"])
+    assert not accounts.can_upload_for(gem, [])
+    assert accounts.can_upload_for(beheerder, ["GM0599"])
+    assert not accounts.can_upload_for(prov, ["GM0363"])
+    assert not accounts.can_upload_for(off, ["GM0363"])
+    assert not accounts.can_upload_for(None, ["GM0363"])
+
+    assert accounts.upload_scope(gem) == {"GM0363", "GM0518"}
+    assert accounts.upload_scope(beheerder) is None
+    with pytest.raises(accounts.AccountError):
+        accounts.upload_scope(prov)
+    with pytest.raises(accounts.AccountError):
+        accounts.upload_scope(off)
+
+    for check in (accounts.can_see_audit, accounts.can_manage_users):
+        assert check(beheerder)
+        assert not check(gem) and not check(prov) and not check(off) and not check(None)
+        assert not check(_user("beheerder", active=False))
+
+    assert accounts.can_see_delivery(prov, "PV27")
+    assert not accounts.can_see_delivery(prov, "PV26")
+    assert accounts.can_see_delivery(beheerder, "PV26")
+    assert not accounts.can_see_delivery(gem, "PV27")
+
+    principal = accounts.Principal.from_user(gem)
+    assert accounts.can_upload_for(principal, ["GM0518"]) and not accounts.can_upload_for(principal, ["GM0599"])
+
+
+def test_create_user_validates_scope(ref_db):
+    with db.session(ref_db) as s:
+        user, pw = accounts.create_user(s, "Amsterdam", "gemeente", ["363", "gm0518"])
+        assert user.username == "amsterdam"
+        assert user.gemeente_codes == "GM0363,GM0518"
+        assert pw and len(pw) >= 20
+        assert user.password_hash.startswith("$argon2id$") and pw not in user.password_hash
+    bad = [
+        dict(username="a", role="gemeente", gemeente_codes=["GM0363"]),
+        dict(username="amsterdam", role="gemeente", gemeente_codes=["GM0363"]),  # exists
+        dict(username="x1", role="gemeente", gemeente_codes=[]),
+        dict(username="x2", role="gemeente", gemeente_codes=["GM9999"]),
+        dict(username="x3", role="gemeente", gemeente_codes=["GM0457"]),  # Weesp, merged into Amsterdam
+        dict(username="x4", role="provincie", provincie_code="PV99"),
+        dict(username="x5", role="provincie"),
+        dict(username="x6", role="koning"),
+        dict(username="x7", role="beheerder", gemeente_codes=["GM0363"]),
+        dict(username="x8", role="beheerder", password="kort"),
+    ]
+    for kwargs in bad:
+        with pytest.raises(accounts.AccountError):
+            with db.session(ref_db) as s:
+                accounts.create_user(s, **kwargs)
+    with db.session(ref_db) as s:
+        assert [u.username for u in accounts.list_users(s)] == ["amsterdam"]
+        actions = [e.action for e in s.exec(select(AuditEvent)).all()]
+        assert actions == ["gebruiker_aangemaakt"]
+
+
+def test_login_throttling_and_reset(ref_db):
+    with db.session(ref_db) as s:
+        accounts.create_user(s, "nh", "provincie", provincie_code="PV27", password="juist-wachtwoord-1")
+    with db.session(ref_db) as s:
+        assert accounts.authenticate(s, "NH", "juist-wachtwoord-1").username == "nh"
+    now = accounts.utcnow()
+    for attempt in range(1, accounts.MAX_FAILED_LOGINS + 1):
+        with pytest.raises(accounts.LoginError) as info:
+            with db.session(ref_db) as s:
+                accounts.authenticate(s, "nh", "fout", now=now)
+        if attempt < accounts.MAX_FAILED_LOGINS:
+            assert info.value.locked_until is None
+    assert info.value.locked_until is not None and "geblokkeerd" in str(info.value)
+    # Locked: even the right password is refused, without checking it.
+    with pytest.raises(accounts.LoginError, match="geblokkeerd"):
+        with db.session(ref_db) as s:
+            accounts.authenticate(s, "nh", "juist-wachtwoord-1", now=now + timedelta(minutes=1))
+    # After the lock expires the right password works and resets the counter.
+    with db.session(ref_db) as s:
+        later = now + timedelta(minutes=accounts.LOCK_MINUTES + 1)
+        user = accounts.authenticate(s, "nh", "juist-wachtwoord-1", now=later)
+        assert user.failed_logins == 0
+    with db.session(ref_db) as s:
+        events = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id)).all()]
+    assert events.count("inloggen_mislukt") == accounts.MAX_FAILED_LOGINS - 1
+    assert "account_geblokkeerd" in events and "inloggen_geweigerd" in events
+    assert events[-1] == "ingelogd"
+
+    # Reset lifts a lock and changes the credential tag (ending existing sessions).
+    with db.session(ref_db) as s:
+        before = accounts.credential_tag(accounts.get_user(s, "nh"))
+        new_pw = accounts.reset_password(s, "nh")
+        after = accounts.credential_tag(accounts.get_user(s, "nh"))
+    assert before != after
+    with db.session(ref_db) as s:
+        assert accounts.authenticate(s, "nh", new_pw)
+    with pytest.raises(accounts.LoginError, match="Onbekende gebruikersnaam"):
+        with db.session(ref_db) as s:
+            accounts.authenticate(s, "niemand", "wat-dan-ook")
+
+
+def test_tokens_store_only_a_hash(ref_db):
+    with db.session(ref_db) as s:
+        accounts.create_user(s, "utrecht", "gemeente", ["GM0344"])
+        token = accounts.create_token(s, "utrecht")
+    with db.session(ref_db) as s:
+        user = accounts.get_user(s, "utrecht")
+        assert user.token_hash == accounts.hash_token(token) and token not in user.token_hash
+        assert accounts.user_for_token(s, token).username == "utrecht"
+        assert accounts.user_for_token(s, token + "x") is None
+        assert accounts.user_for_token(s, "") is None
+        second = accounts.create_token(s, "utrecht")
+    with db.session(ref_db) as s:
+        assert accounts.user_for_token(s, token) is None  # replaced
+        assert accounts.user_for_token(s, second).username == "utrecht"
+        accounts.disable_user(s, "utrecht")
+    with db.session(ref_db) as s:
+        assert accounts.user_for_token(s, second) is None
+        with pytest.raises(accounts.LoginError):
+            accounts.authenticate(s, "utrecht", "whatever-password")
+
+
+def test_delivery_overview_scoped_to_provincie(ref_db):
+    with db.session(ref_db) as s:
+        rows = accounts.delivery_overview(s, "PV27")
+        all_rows = accounts.delivery_overview(s)
+    assert len(all_rows) == 342
+    assert rows and all(r["provincie_code"] == "PV27" for r in rows)
+    assert any(r["gemeente_code"] == "GM0363" for r in rows)
+    assert all(r["laatst_aangeleverd"] is None for r in rows)  # nothing delivered yet
+
+
+def test_production_hashing_parameters():
+    """The module's own hasher (not the cheap one these tests patch in) is Argon2id with the
+    library's recommended parameters."""
+    import subprocess
+    import sys
+
+    code = "from etvi import accounts; print(accounts.hash_password('een-wachtwoord-123'))"
+    h = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert h.startswith("$argon2id$") and "m=65536" in h and "t=3" in h

@@ -1,0 +1,120 @@
+"""``etvi serve``: gunicorn with several workers, on SQLite and (when ETVI_TEST_POSTGRES_URL is set)
+PostgreSQL, giving the same answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from models import db
+from tests.conftest import PG_URL, create_database
+from tests.dashboard import dashcall, sample_data
+from tests.dashboard.conftest import TEST_END, TEST_START, build_reference_db, free_port
+
+CHECKS = [
+    "/download/overzicht.csv?peildatum=2025-06-30&onderdeel=verordening&niveau=gemeente",
+    "/download/regios.csv?regiotype=woningmarktregio&onderdeel=verdeling+opgave&peildatum=2026-01-01",
+    "/download/gemeenten.csv?peildatum=2024-12-31",
+    "/download/mijlpalen-voortgang.csv?niveau=provincie",
+    "/download/verouderd.csv?peildatum=2026-09-30&dagen=100",
+]
+
+
+def start_serve(url: str, tmp_path, workers: int = 2):
+    port = free_port()
+    env = dict(os.environ)
+    env.update(
+        ETVI_DATABASE_URL=url,
+        ETVI_CACHE_DIR=str(tmp_path / f"cache-{port}"),
+        ETVI_GEO_URL="http://127.0.0.1:9/",  # never download boundaries in a test
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from etvi.cli import main; main()", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"etvi serve stopte: {proc.stdout.read()[-3000:]}")
+        try:
+            if requests.get(base + "/", timeout=2).status_code == 200:
+                return proc, base
+        except requests.RequestException:
+            time.sleep(0.3)
+    stop(proc)
+    raise AssertionError("etvi serve kwam niet op")
+
+
+def stop(proc) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def answers(base: str) -> dict:
+    from dashboard.app import create_app
+
+    out = {}
+    s = requests.Session()
+    for path in CHECKS:
+        r = s.get(base + path, timeout=30)
+        assert r.status_code == 200, (path, r.text[:300])
+        out[path] = r.content
+    # a callback, as the browser sends it (payload built from an app with the same callbacks)
+    app = create_app("sqlite://")
+    body = dashcall.payload(app, "ov-cards", "children", {"ov-peildatum.value": "2025-12-31"}, ["ov-peildatum.value"])
+    cards = set()
+    for _ in range(6):  # several requests: both workers answer
+        headers = {"Accept-Encoding": "gzip", "X-CSRFToken": s.cookies.get("_csrf_token", "")}
+        r = s.post(base + "/_dash-update-component", json=body, headers=headers, timeout=30)
+        assert r.status_code == 200 and r.headers.get("Content-Encoding") == "gzip"
+        cards.add(json.dumps(r.json(), sort_keys=True))
+    assert len(cards) == 1
+    out["cards"] = cards.pop()
+    return out
+
+
+def filled_database(backend: str, tmp_path):
+    url, drop = create_database(backend, tmp_path)
+    build_reference_db(url)
+    sample_data.populate(url, start=TEST_START, end=TEST_END)
+    db.dispose_all()
+    return url, drop
+
+
+def test_serve_with_workers_gives_the_same_answers_on_sqlite_and_postgres(tmp_path):
+    sqlite_url, drop_sqlite = filled_database("sqlite", tmp_path)
+    proc, base = start_serve(sqlite_url, tmp_path)
+    try:
+        expected = answers(base)
+        assert b"Gemeentecode" in expected[CHECKS[0]]
+    finally:
+        stop(proc)
+        drop_sqlite()
+    if not PG_URL:
+        pytest.skip(reason="ETVI_TEST_POSTGRES_URL is niet gezet: alleen SQLite getest")
+    pg_url, drop_pg = filled_database("postgres", tmp_path)
+    proc, base = start_serve(pg_url, tmp_path)
+    try:
+        got = answers(base)
+    finally:
+        stop(proc)
+        drop_pg()
+    for key in expected:
+        assert got[key] == expected[key], key

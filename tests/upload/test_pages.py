@@ -1,0 +1,205 @@
+"""The upload and audit-log pages through HTTP: Dash callbacks posted to /_dash-update-component
+exactly as the browser does, with the role and scope checked on the server in each."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+import openpyxl
+import pytest
+from sqlmodel import select
+
+from models import db
+from models.tables import AuditEvent, StatusRecord, Upload
+from tests.api.support import create_actors, csrf_headers, csv_file, login, make_app
+
+CSV_MIME = "data:text/csv;base64,"
+
+
+class Dash:
+    """Calls a page's callbacks over HTTP like dash-renderer does."""
+
+    def __init__(self, app, client):
+        self.client = client
+        self.deps = client.get("/_dash-dependencies").get_json()
+
+    def _dep(self, input_id: str, prop: str) -> dict:
+        for dep in self.deps:
+            if any(i["id"] == input_id and i["property"] == prop for i in dep["inputs"]):
+                return dep
+        raise KeyError(f"{input_id}.{prop}")
+
+    def call(self, input_id: str, prop: str, value, state: dict | None = None) -> dict:
+        dep = self._dep(input_id, prop)
+        outputs = []
+        for part in dep["output"].strip(".").split("..."):
+            cid, _, p = part.partition(".")
+            outputs.append({"id": cid, "property": p})
+        state = state or {}
+        payload = {
+            "output": dep["output"],
+            "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": [{"id": i["id"], "property": i["property"], "value": value if i["id"] == input_id else None} for i in dep["inputs"]],
+            "state": [{"id": s["id"], "property": s["property"], "value": state.get(f"{s['id']}.{s['property']}")} for s in dep["state"]],
+            "changedPropIds": [f"{input_id}.{prop}"],
+        }
+        resp = self.client.post("/_dash-update-component", json=payload, headers=csrf_headers(self.client))
+        if resp.status_code == 204:
+            return {}
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        out = resp.get_json()["response"]
+        return {f"{cid}.{p.split('@')[0]}": v for cid, props in out.items() for p, v in props.items()}
+
+
+def text_of(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def data_url(content: bytes) -> str:
+    return CSV_MIME + base64.b64encode(content).decode()
+
+
+@pytest.fixture
+def env(ref_db):
+    app = make_app(ref_db)
+    actors = create_actors(ref_db)
+
+    def browser(actor_key: str | None):
+        client = app.server.test_client()
+        client.get("/")
+        if actor_key:
+            a = actors[actor_key]
+            login(client, a.username, a.password)
+        return Dash(app, client)
+
+    return app, actors, browser
+
+
+def _uploads(url):
+    with db.session(url) as s:
+        return s.exec(select(Upload).order_by(Upload.id)).all()
+
+
+def _records(url):
+    with db.session(url) as s:
+        return s.exec(select(StatusRecord)).all()
+
+
+def test_wrong_word_then_fix_then_confirm(env, ref_db):
+    app, actors, browser = env
+    page = browser("gemeente_a")
+    bad = csv_file([("GM0363", "vastgesteldd", "typfout")])
+    out = page.call("aanl-upload", "contents", data_url(bad), {"aanl-upload.filename": "amsterdam.csv"})
+    report = text_of(out["aanl-rapport.children"])
+    assert "geweigerd" in report and "rij 2" in report and "vastgesteldd" in report and "Toegestaan" in report
+    assert out["aanl-wacht.data"] is None and out["aanl-bevestig.disabled"] is True
+    # The refused attempt is in the upload log, channel web.
+    rows = _uploads(ref_db)
+    assert [(u.outcome, u.channel, u.username) for u in rows] == [("geweigerd", "web", "amsterdam")]
+    assert "vastgesteldd" in rows[0].error_report
+
+    good = csv_file([("GM0363", "vastgesteld", "verbeterd")])
+    out = page.call("aanl-upload", "contents", data_url(good), {"aanl-upload.filename": "amsterdam.csv"})
+    report = text_of(out["aanl-rapport.children"])
+    assert "goedgekeurd" in report and "nog niets bekend" in report and "vastgesteld" in report
+    waiting = out["aanl-wacht.data"]
+    assert waiting and waiting["token"] and out["aanl-bevestig.disabled"] is False
+    assert len(_uploads(ref_db)) == 1 and _records(ref_db) == []  # a check writes nothing
+
+    # Another gemeente cannot confirm this pending file, even with the token.
+    other = browser("gemeente_b")
+    out_b = other.call("aanl-bevestig", "n_clicks", 1, {"aanl-wacht.data": waiting})
+    assert "geen gecontroleerd bestand" in text_of(out_b["aanl-resultaat.children"])
+    assert _records(ref_db) == []
+
+    out = page.call("aanl-bevestig", "n_clicks", 1, {"aanl-wacht.data": waiting})
+    result = text_of(out["aanl-resultaat.children"])
+    assert "is opgeslagen" in result and "/gemeente/GM0363" in result
+    assert "amsterdam.csv" in text_of(out["aanl-geschiedenis.children"])
+    records = _records(ref_db)
+    assert [(r.gemeente_code, r.onderdeel, r.status) for r in records] == [("GM0363", "verordening", "vastgesteld")]
+    assert [(u.outcome, u.channel) for u in _uploads(ref_db)] == [("geweigerd", "web"), ("geladen", "web")]
+    # Confirming twice does nothing more.
+    out = page.call("aanl-bevestig", "n_clicks", 2, {"aanl-wacht.data": waiting})
+    assert "geen gecontroleerd bestand" in text_of(out["aanl-resultaat.children"])
+    assert len(_records(ref_db)) == 1
+    # The dashboard's data sees it at once (cache keyed on the data version).
+    resp = page.client.get("/api/v1/status?peildatum=2026-03-01")
+    assert {r["gemeentecode"]: r for r in resp.get_json()["gemeenten"]}["GM0363"]["verordening"] == "vastgesteld"
+
+
+def test_other_gemeente_row_refuses_whole_file_in_browser(env, ref_db):
+    app, actors, browser = env
+    page = browser("gemeente_a")
+    mixed = csv_file([("GM0363", "vastgesteld", ""), ("GM0599", "vastgesteld", "")])
+    out = page.call("aanl-upload", "contents", data_url(mixed), {"aanl-upload.filename": "gemengd.csv"})
+    report = text_of(out["aanl-rapport.children"])
+    assert "u mag alleen gegevens aanleveren voor Amsterdam" in report and "rij 3" in report
+    assert out["aanl-wacht.data"] is None
+    assert _records(ref_db) == []
+    assert [(u.outcome, u.file_name) for u in _uploads(ref_db)] == [("geweigerd", "gemengd.csv")]
+
+
+@pytest.mark.parametrize("actor", ["provincie", None, "uitgeschakeld"])
+def test_callbacks_refuse_without_upload_rights(env, ref_db, actor):
+    app, actors, browser = env
+    page = browser(actor)
+    if actor == "uitgeschakeld":
+        from etvi import accounts
+
+        with db.session(ref_db) as s:
+            accounts.disable_user(s, actors[actor].username)
+    good = csv_file([("GM0363", "vastgesteld", "")])
+    out = page.call("aanl-upload", "contents", data_url(good), {"aanl-upload.filename": "x.csv"})
+    message = text_of(out["aanl-rapport.children"])
+    assert "geen gegevens aanleveren" in message or "niet (meer) ingelogd" in message
+    out = page.call("aanl-bevestig", "n_clicks", 1, {"aanl-wacht.data": {"token": "abc"}})
+    assert "niet (meer) ingelogd" in text_of(out) or "geen gegevens aanleveren" in text_of(out)
+    out = page.call("aanl-sjabloon-knop", "n_clicks", 1)
+    assert out.get("aanl-sjabloon.data") is None
+    assert _records(ref_db) == []
+    # The refused attempt is logged: in the upload log when the account is known, else as an event.
+    uploads = _uploads(ref_db)
+    with db.session(ref_db) as s:
+        events = s.exec(select(AuditEvent).where(AuditEvent.action == "upload_geweigerd")).all()
+    if actor == "provincie":
+        assert [(u.username, u.channel, u.outcome, u.file_name) for u in uploads] == [("noord-holland", "web", "geweigerd", "x.csv")]
+        assert events == []
+    else:
+        assert uploads == []
+        expected = "anoniem" if actor is None else "oud-amsterdam (uitgeschakeld of sessie verlopen)"
+        assert [e.username for e in events] == [expected]
+
+
+def test_template_prefilled_for_own_gemeenten(env, ref_db):
+    app, actors, browser = env
+    page = browser("gemeente_a")
+    out = page.call("aanl-sjabloon-knop", "n_clicks", 1, {"aanl-sjabloon-peildatum.value": "2026-04-01"})
+    data = out["aanl-sjabloon.data"]
+    assert data["filename"] == "etvi-sjabloon-GM0363.xlsx" and data["base64"]
+    wb = openpyxl.load_workbook(io.BytesIO(base64.b64decode(data["content"])))
+    values = [c for row in wb.worksheets[1].iter_rows(values_only=True) for c in row if isinstance(c, str) and c.startswith("GM")]
+    assert values == ["GM0363"]
+
+
+def test_audit_log_callbacks_check_role(env, ref_db):
+    app, actors, browser = env
+    headers = {"Authorization": f"Bearer {actors['gemeente_a'].token}"}
+    app.server.test_client().post(
+        "/api/v1/uploads", data={"file": (io.BytesIO(csv_file([("GM0363", "vastgesteld", "")])), "a.csv")}, headers=headers
+    )
+    admin = browser("beheerder")
+    out = admin.call("audit-uitkomst", "value", "geladen")
+    table = text_of(out["audit-uploads-wrap.children"])
+    assert "a.csv" in table and "/api/v1/uploads/1/bestand" in table and "amsterdam" in table
+    out = admin.call("audit-provincie", "value", "PV27")
+    assert "Amsterdam (GM0363)" in text_of(out["audit-levering-wrap.children"])
+    for actor in ("gemeente_a", "provincie", None):
+        other = browser(actor)
+        out = other.call("audit-uitkomst", "value", "geladen")
+        assert "a.csv" not in text_of(out) and ("beheerder" in text_of(out) or "ingelogd" in text_of(out))
+    prov = browser("provincie")
+    assert "Amsterdam" in text_of(prov.call("audit-provincie", "value", "PV27"))
+    assert "Rotterdam" not in text_of(prov.call("audit-provincie", "value", "PV28"))
