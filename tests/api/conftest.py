@@ -1,17 +1,3 @@
-import pytest
-from argon2 import PasswordHasher
+"""Same account fixtures as tests/accounts: a fixed secret key and cheap password hashing."""
 
-from etvi import accounts
-
-
-@pytest.fixture(autouse=True)
-def _secret_key(monkeypatch):
-    """Keep tests from generating data/secret_key in the working tree."""
-    monkeypatch.setenv("ETVI_SECRET_KEY", "test-secret-key-not-for-production")
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    """Cheap Argon2id parameters in this process (each real hash takes ~0.2 s); the CLI in a
-    subprocess and production keep the library's recommended ones."""
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+from tests.accounts.conftest import _fast_hashing, _secret_key  # noqa: F401  (fixtures)
