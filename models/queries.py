@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 
 import pandas as pd
 from sqlalchemy import func, select
-from sqlmodel import Session
 
 from models.db import engine
 from models.tables import Gemeente, Milestone, Provincie, RegionMembership, StatusLevel, StatusRecord
@@ -81,21 +82,50 @@ def provincies(url: str | None = None) -> pd.DataFrame:
     return _frame(select(Provincie.code, Provincie.name).order_by(Provincie.name), url)
 
 
+KOPLOPER = "koploperregio"
+MEMBERSHIP_COLUMNS = ["region_type", "region_code", "region_name", "gemeente_code"]
+
+
 def region_memberships(region_type: str | None = None, url: str | None = None) -> pd.DataFrame:
-    stmt = select(
-        RegionMembership.region_type,
-        RegionMembership.region_code,
-        RegionMembership.region_name,
-        RegionMembership.gemeente_code,
-    ).order_by(RegionMembership.region_type, RegionMembership.region_name)
+    """Region memberships from boundary files and lists, plus the koploperregio layer.
+
+    Koploper membership is not published; when no ``koploperregio`` list is loaded it comes from
+    the uploads themselves: the latest ``koploper = ja`` record of each gemeente with its
+    ``koploperregio`` name.
+    """
+    stmt = select(*[getattr(RegionMembership, c) for c in MEMBERSHIP_COLUMNS])
     if region_type:
         stmt = stmt.where(RegionMembership.region_type == region_type)
-    return _frame(stmt, url)
+    frame = _frame(stmt, url, MEMBERSHIP_COLUMNS)
+    if region_type in (None, KOPLOPER) and not (frame["region_type"] == KOPLOPER).any():
+        frame = pd.concat([frame, koploper_memberships(url)], ignore_index=True)
+    return frame.sort_values(["region_type", "region_name", "gemeente_code"], ignore_index=True)
+
+
+def koploper_memberships(url: str | None = None) -> pd.DataFrame:
+    latest = status_asof(date.max, url)
+    members = latest[(latest["onderdeel"] == "koploper") & (latest["status"] == "ja")]
+    members = members[members["koploperregio"].notna() & (members["koploperregio"].astype(str).str.strip() != "")]
+    names = members["koploperregio"].astype(str).str.strip()
+    return pd.DataFrame(
+        {
+            "region_type": KOPLOPER,
+            "region_code": names.map(region_code_for),
+            "region_name": names,
+            "gemeente_code": members["gemeente_code"],
+        },
+        columns=MEMBERSHIP_COLUMNS,
+    )
+
+
+def region_code_for(name: str) -> str:
+    """A stable, URL-safe code for a region known only by its name."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
 def region_types(url: str | None = None) -> list[str]:
-    with Session(engine(url)) as s:
-        return list(s.exec(select(RegionMembership.region_type).distinct().order_by(RegionMembership.region_type)).scalars())
+    return sorted(set(region_memberships(url=url)["region_type"]))
 
 
 def status_levels(url: str | None = None) -> pd.DataFrame:

@@ -88,3 +88,35 @@ def test_status_asof_takes_latest_peildatum_and_newest_upload(ref_db):
     assert later.loc["GM0363", "status"] == "vastgesteld"
     assert later.loc["GM0518", "status"] == "vastgesteld"
     assert len(queries.status_history(ref_db)) == 4
+
+
+def test_koploperregio_layer_comes_from_uploads_unless_a_list_is_loaded(ref_db):
+    import pandas as pd
+
+    with db.session(ref_db) as s:
+        up = Upload(file_name="k.xlsx", sha256="c" * 64, outcome="geladen")
+        s.add(up)
+        s.flush()
+        for code, status, regio in [
+            ("GM0363", "ja", "Metropoolregio Amsterdam"),
+            ("GM0362", "ja", "Metropoolregio Amsterdam"),
+            ("GM0153", "ja", "Enschede (Twente)"),
+            ("GM0518", "nee", None),
+        ]:
+            s.add(StatusRecord(gemeente_code=code, onderdeel="koploper", status=status, koploperregio=regio,
+                               peildatum=date(2024, 1, 1), upload_id=up.id))
+        s.add(StatusRecord(gemeente_code="GM0362", onderdeel="koploper", status="nee",
+                           peildatum=date(2025, 1, 1), upload_id=up.id))
+    derived = queries.region_memberships("koploperregio", ref_db)
+    assert dict(zip(derived.gemeente_code, derived.region_code)) == {
+        "GM0363": "metropoolregio-amsterdam",
+        "GM0153": "enschede-twente",
+    }
+    assert "koploperregio" in queries.region_types(ref_db)
+    listed = pd.DataFrame(
+        {"region_type": ["koploperregio"], "region_code": ["MRA"], "region_name": ["Metropoolregio Amsterdam"],
+         "gemeente_code": ["GM0363"], "source": ["regio_koploper.csv"]}
+    )
+    with db.session(ref_db) as s:
+        referencedata.load_region_memberships(s, listed)
+    assert queries.region_memberships("koploperregio", ref_db).region_code.tolist() == ["MRA"]
