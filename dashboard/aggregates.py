@@ -22,9 +22,11 @@ Conventions
 * **Milestone deadlines** keep their precision: a year-precise date means the end of that year
   (``2026`` -> 31-12-2026), a month-precise date the last day of that month, an unknown date
   has no deadline (and no projection).
-* **Projected date at the current pace**: a least-squares line through the monthly share of
-  the last twelve months; from today's share, at that slope, the date on which the share
-  reaches the target. No projection when the share does not rise.
+* **Projected date at the current pace**: the change of the share (as known on each date) over
+  the last twelve months, per year -- the same number as the "verandering t.o.v. <een jaar
+  eerder>" on the other pages; from today's share, at that pace, the date on which the share
+  reaches the target. No projection when the share does not rise; a date more than ten years
+  ahead is reported as "niet binnen tien jaar" (``na_horizon``).
 """
 
 from __future__ import annotations
@@ -515,39 +517,84 @@ def relevant_milestone(mframe: pd.DataFrame, onderdeel: str, peildatum) -> pd.Se
     return c.sort_values(["deadline", "conf"]).iloc[-1]
 
 
+PROJECTION_HORIZON_YEARS = 10
+
+
+def horizon(today) -> date:
+    """The latest projected date worth naming: ``PROJECTION_HORIZON_YEARS`` after ``today``."""
+    d = to_date(today)
+    try:
+        return d.replace(year=d.year + PROJECTION_HORIZON_YEARS)
+    except ValueError:
+        return d.replace(year=d.year + PROJECTION_HORIZON_YEARS, day=28)
+
+
 def projection(series: pd.DataFrame, now, target: float = TARGET_SHARE_DEFAULT, months: int = TREND_MONTHS) -> dict:
     """Projected date at which ``share`` reaches ``target`` at the pace of the last ``months`` months.
 
-    ``series``: columns date, share for one group, ascending. Returns a dict with
-    ``share_now``, ``slope_per_year`` (share points per year, as a fraction), ``projected``
-    (a date, or None) and ``state``: ``bereikt``, ``op_tempo``, ``geen_voortgang`` or ``te_weinig_gegevens``.
+    ``series``: columns date, share for one group, ascending. The pace is the change over the
+    window: today's share minus the share at the start of the window (the last point on or
+    before it, else the first point in it), per year -- the same number as the "verandering
+    t.o.v. een jaar eerder" on the other pages when the series is the status as known at each
+    date (``asof_series``). Returns a dict with ``share_now``, ``share_then``,
+    ``slope_per_year`` (share per year, as a fraction), ``projected`` (a date, or None) and
+    ``state``: ``bereikt``, ``op_tempo``, ``na_horizon`` (projected more than
+    ``PROJECTION_HORIZON_YEARS`` years ahead; ``projected`` is still given), ``geen_voortgang``
+    or ``te_weinig_gegevens``.
     """
     now_d = to_date(now)
+    empty = {"share_now": None, "share_then": None, "slope_per_year": None, "projected": None, "state": "te_weinig_gegevens"}
     if series.empty:
-        return {"share_now": None, "slope_per_year": None, "projected": None, "state": "te_weinig_gegevens"}
+        return empty
     s = series.dropna(subset=["share"]).assign(date=lambda f: pd.to_datetime(f["date"])).sort_values("date")
     s = s[s["date"] <= pd.Timestamp(now_d)]
     if s.empty:
-        return {"share_now": None, "slope_per_year": None, "projected": None, "state": "te_weinig_gegevens"}
+        return empty
     share_now = float(s["share"].iloc[-1])
     if share_now >= target - 1e-12:
         reached = s[s["share"] >= target - 1e-12]["date"].iloc[0].date()
-        return {"share_now": share_now, "slope_per_year": 0.0, "projected": reached, "state": "bereikt"}
+        return {"share_now": share_now, "share_then": None, "slope_per_year": 0.0, "projected": reached, "state": "bereikt"}
     window_start = pd.Timestamp(now_d) - pd.DateOffset(months=months)
-    w = s[s["date"] >= window_start]
-    if len(w) < 2:
-        return {"share_now": share_now, "slope_per_year": None, "projected": None, "state": "te_weinig_gegevens"}
-    x = (w["date"] - w["date"].iloc[0]).dt.days.to_numpy(dtype=float)
-    y = w["share"].to_numpy(dtype=float)
-    if np.ptp(x) == 0:
-        return {"share_now": share_now, "slope_per_year": None, "projected": None, "state": "te_weinig_gegevens"}
-    slope = float(np.polyfit(x, y, 1)[0])  # share per day
+    before = s[s["date"] <= window_start]
+    start = before.iloc[-1] if len(before) else s.iloc[0]
+    start_date = max(start["date"], window_start)
+    days_span = (s["date"].iloc[-1] - start_date).days
+    if days_span <= 0:
+        return {**empty, "share_now": share_now}
+    share_then = float(start["share"])
+    slope = (share_now - share_then) / days_span  # share per day
+    result = {"share_now": share_now, "share_then": share_then, "slope_per_year": slope * 365.25}
     if slope <= 1e-9:
-        return {"share_now": share_now, "slope_per_year": slope * 365.25, "projected": None, "state": "geen_voortgang"}
+        return {**result, "projected": None, "state": "geen_voortgang"}
     days = (target - share_now) / slope
-    if days > 365.25 * 200:
-        return {"share_now": share_now, "slope_per_year": slope * 365.25, "projected": None, "state": "geen_voortgang"}
-    return {"share_now": share_now, "slope_per_year": slope * 365.25, "projected": now_d + timedelta(days=int(np.ceil(days))), "state": "op_tempo"}
+    if days > 365.25 * 1000:
+        return {**result, "projected": None, "state": "na_horizon"}
+    projected = now_d + timedelta(days=int(np.ceil(days)))
+    return {**result, "projected": projected, "state": "na_horizon" if projected > horizon(now_d) else "op_tempo"}
+
+
+def asof_series(
+    history: pd.DataFrame,
+    gemeenten: pd.DataFrame,
+    levels: pd.DataFrame,
+    onderdeel: str,
+    groups: pd.DataFrame,
+    dates: list[date],
+    threshold: int | None = None,
+) -> pd.DataFrame:
+    """Share meeting the threshold per group at each date, *as known on that date* (``asof``).
+
+    The same basis as the map, the cards and the "verandering" columns; long format like
+    ``progress_series``.
+    """
+    frames = []
+    for d in dates:
+        gs = gemeente_status(asof(history, d), gemeenten, levels, onderdeel)
+        frames.append(share_by_group(gs, groups, threshold).assign(date=pd.Timestamp(to_date(d))))
+    columns = ["date", "group_code", "group_name", "n", "n_done", "n_reported", "share"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
 
 
 def milestone_progress(
@@ -558,28 +605,46 @@ def milestone_progress(
     groups: pd.DataFrame,
     today,
 ) -> pd.DataFrame:
-    """For each target milestone and group: share meeting it at its deadline and today, and the projection.
+    """For each target milestone and group: share meeting it at its deadline and on ``today``, and the projection.
 
-    Columns: milestone_id, title, deadline, group_code, group_name, n, share_at_deadline (None
-    when the deadline is still ahead), share_now, target_share, projected, state, on_time.
+    ``today`` is the peildatum of the view (normally today). Bases:
+
+    * ``share_at_deadline`` counts from adoption dates with today's knowledge (was the status
+      adopted by the deadline?); None when the deadline is after ``today``;
+    * ``share_now``, ``share_prev`` (one year earlier), ``delta_pp`` and the projection use the
+      status *as known* on each date, the same basis as the cards, the map and the
+      "verandering" on /regios, so the pages never disagree about the last twelve months.
+
+    Columns: milestone_id, title, onderdeel, min_status, deadline, confidence, group_code,
+    group_name, n, share_at_deadline, share_now, share_prev, prev_date, delta_pp, target_share,
+    projected, state, on_time.
     """
     today_d = to_date(today)
     rows = []
-    trend_start = one_year_earlier(today_d)
+    prev_date = one_year_earlier(today_d)
+    columns = [
+        "milestone_id", "title", "onderdeel", "min_status", "deadline", "confidence", "group_code", "group_name", "n",
+        "share_at_deadline", "share_now", "share_prev", "prev_date", "delta_pp", "target_share", "projected", "state", "on_time",
+    ]
     for m in mframe[mframe["has_target"]].itertuples():
         threshold = int(m.threshold)
-        dates = sorted(set(month_ends(trend_start, today_d)) | ({m.deadline} if m.deadline <= today_d else set()))
-        series = progress_series(history, gemeenten, levels, m.onderdeel, groups, dates, threshold)
-        for (code, name), grp in series.groupby(["group_code", "group_name"], sort=False):
+        trend = asof_series(history, gemeenten, levels, m.onderdeel, groups, month_ends(prev_date, today_d), threshold)
+        at_deadline = (
+            progress_series(history, gemeenten, levels, m.onderdeel, groups, [m.deadline], threshold) if m.deadline <= today_d else None
+        )
+        for (code, name), grp in trend.groupby(["group_code", "group_name"], sort=False):
             grp = grp.sort_values("date")
-            at_deadline = grp[grp["date"] == pd.Timestamp(m.deadline)]
-            trend = grp[grp["date"] <= pd.Timestamp(today_d)]
-            p = projection(trend[["date", "share"]], today_d, float(m.target_share))
-            share_at_deadline = float(at_deadline["share"].iloc[0]) if len(at_deadline) else None
+            p = projection(grp[["date", "share"]], today_d, float(m.target_share))
+            share_at_deadline = None
+            if at_deadline is not None:
+                hit = at_deadline[at_deadline["group_code"] == code]
+                share_at_deadline = float(hit["share"].iloc[0]) if len(hit) else None
+            share_now = float(grp["share"].iloc[-1])
+            share_prev = float(grp["share"].iloc[0])
             if m.deadline <= today_d:
                 on_time = share_at_deadline is not None and share_at_deadline >= float(m.target_share) - 1e-12
             else:
-                on_time = p["state"] == "bereikt" or (p["projected"] is not None and p["projected"] <= m.deadline)
+                on_time = p["state"] == "bereikt" or (p["state"] == "op_tempo" and p["projected"] <= m.deadline)
             rows.append(
                 {
                     "milestone_id": m.id,
@@ -587,24 +652,22 @@ def milestone_progress(
                     "onderdeel": m.onderdeel,
                     "min_status": m.min_status,
                     "deadline": m.deadline,
+                    "confidence": getattr(m, "confidence", None),
                     "group_code": code,
                     "group_name": name,
                     "n": int(grp["n"].iloc[-1]),
                     "share_at_deadline": share_at_deadline,
-                    "share_now": p["share_now"],
+                    "share_now": share_now,
+                    "share_prev": share_prev,
+                    "prev_date": prev_date,
+                    "delta_pp": (share_now - share_prev) * 100,
                     "target_share": float(m.target_share),
                     "projected": p["projected"],
                     "state": p["state"],
                     "on_time": bool(on_time),
                 }
             )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "milestone_id", "title", "onderdeel", "min_status", "deadline", "group_code", "group_name", "n",
-            "share_at_deadline", "share_now", "target_share", "projected", "state", "on_time",
-        ],
-    )
+    return pd.DataFrame(rows, columns=columns)
 
 
 # --- data quality --------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dash
 import flask
-from dash import Input, Output, dcc, html
+from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import api, downloads, security
 from dashboard.data import DataSource
@@ -79,8 +79,56 @@ class EtviDash(dash.Dash):
         return super().interpolate_index(**kwargs).replace(">Loading...<", ">Bezig met laden…<")
 
 
+# The account entries of the menu (see security.account_menu) are marked as the current page in
+# the browser like the main entries (markNav in assets/etvi.js marks nav-0 … nav-3 by index);
+# their ids carry their path, so one pattern-matching callback handles any number of them.
+MARK_ACCOUNT_NAV = """
+function (pathname) {
+    var outs = window.dash_clientside.callback_context.outputs_list || [];
+    if (outs.length && Array.isArray(outs[0])) { outs = outs[0]; }
+    return outs.map(function (o) {
+        var href = o.id.href;
+        return pathname && (pathname === href || pathname.indexOf(href + '/') === 0) ? 'nav-link active' : 'nav-link';
+    });
+}
+"""
+# The "Inloggen" link returns to the page the visitor is on, also after navigating in the browser.
+LOGIN_NEXT = """
+function (pathname, search) {
+    var outs = window.dash_clientside.callback_context.outputs_list || [];
+    if (outs.length && Array.isArray(outs[0])) { outs = outs[0]; }
+    var target = (pathname || '/') + (search || '');
+    return outs.map(function () { return '/login?next=' + encodeURIComponent(target); });
+}
+"""
+
+
+def _menu_items() -> list:
+    """Main entries (ids nav-0 … for markNav) and the account entries of the current user, decided
+    on the server for this request: Inloggen, or Ingelogd als, the role's pages and Uitloggen."""
+    items = [html.Li(dcc.Link(label, href=href, id=f"nav-{i}", className="nav-link")) for i, (href, label) in enumerate(NAV)]
+    try:
+        user = security.current_user()
+        path = flask.request.path if flask.has_request_context() else "/"
+    except Exception:  # noqa: BLE001 - no database or request: show the anonymous menu
+        user, path = None, "/"
+    if path.startswith("/_dash"):
+        path = "/"
+    for n, item in enumerate(security.account_menu(user, path)):
+        cls = "nav-account nav-account-first" if n == 0 else "nav-account"
+        if item["kind"] == "page":
+            items.append(html.Li(dcc.Link(item["label"], href=item["href"], className="nav-link", id={"type": "nav-konto", "href": item["href"]}), className=cls))
+        elif item["kind"] == "link":
+            extra = {"id": {"type": "nav-inloggen", "href": "/login"}} if item["id"] == "nav-inloggen" else {"id": item["id"]}
+            items.append(html.Li(html.A(item["label"], href=item["href"], className="nav-link", **extra), className=cls))
+        else:
+            items.append(html.Li(["Ingelogd als ", html.Strong(item["user"])], className=f"{cls} nav-user", id=item["id"]))
+    return items
+
+
 def _shell() -> html.Div:
-    """The frame around every page; a function so the demo banner reflects the database on each load."""
+    """The frame around every page; a function so the demo banner reflects the database on each
+    load and the menu the logged-in user (rendered per request, checked on the server)."""
     try:
         demo = current().data.version().demo
     except Exception:  # noqa: BLE001 - a broken database must still render the page and its message
@@ -112,7 +160,7 @@ def _shell() -> html.Div:
                         className="brand-block",
                     ),
                     html.Nav(
-                        html.Ul([html.Li(dcc.Link(label, href=href, id=f"nav-{i}", className="nav-link")) for i, (href, label) in enumerate(NAV)]),
+                        html.Ul(_menu_items()),
                         **{"aria-label": "Hoofdmenu"},
                     ),
                 ],
@@ -203,4 +251,59 @@ def create_app(url: str | None = None, *, shape_loader=None) -> dash.Dash:
         [Output(f"nav-{i}", "className") for i in range(len(NAV))],
         Input("_pages_location", "pathname"),
     )
+    app.clientside_callback(
+        MARK_ACCOUNT_NAV,
+        Output({"type": "nav-konto", "href": ALL}, "className"),
+        Input("_pages_location", "pathname"),
+    )
+    app.clientside_callback(
+        LOGIN_NEXT,
+        Output({"type": "nav-inloggen", "href": ALL}, "href"),
+        Input("_pages_location", "pathname"),
+        State("_pages_location", "search"),
+    )
+    server.after_request(_not_found_status)
     return app
+
+
+# --------------------------------------------------------------------------------------------
+# HTTP 404 for unknown addresses
+# --------------------------------------------------------------------------------------------
+
+DASH_INDEX_ENDPOINTS = {"/", "/<path:path>"}
+
+
+def known_page(path: str) -> bool:
+    """Whether ``path`` is a page of this app with an existing gemeente or provincie code.
+
+    Dash serves its index for every path and shows the 404 page (or the page's own "niet
+    gevonden") in the browser; this check lets the server answer with the right status too.
+    """
+    from dash._pages import _path_to_page
+
+    page, variables = _path_to_page(path.strip("/"))
+    if not page or page.get("path") == "/404":
+        return False
+    code = ((variables or {}).get("code") or "").upper()
+    template = page.get("path_template") or ""
+    if template.startswith("/gemeente/") or template.startswith("/provincie/"):
+        try:
+            rt = current()
+            ref = rt.data.reference(rt.data.version())
+            name = ref.gemeente_name(code) if template.startswith("/gemeente/") else ref.provincie_name(code)
+        except Exception:  # noqa: BLE001 - a broken database: the page shows its own message
+            return True
+        return name is not None
+    return True
+
+
+def _not_found_status(response: flask.Response) -> flask.Response:
+    req = flask.request
+    if (
+        response.status_code == 200
+        and req.method in ("GET", "HEAD")
+        and req.endpoint in DASH_INDEX_ENDPOINTS
+        and not known_page(req.path)
+    ):
+        response.status_code = 404
+    return response

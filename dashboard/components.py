@@ -110,11 +110,16 @@ def table(
     external: Iterable[str] = (),
     sort: tuple[str, bool] | None = None,
     sort_id: str | None = None,
+    link_label: Callable[[pd.Series], str] | None = None,
 ) -> html.Div:
     """An accessible HTML table: caption, column headers with scope, optional links per column.
 
     ``sort`` = (column, ascending) marks the sorted column with ``aria-sort``; with ``sort_id``
     every header is a button (pattern-matching id) so the table sorts by keyboard too.
+    ``external`` columns hold source links: shown as "bron" with a unique accessible name
+    (``link_label(row)``, default "bron: <first column>"), or "geen bron" when empty.
+    The table shows all its rows (no inner vertical scroll) unless it has more than
+    ``LONG_TABLE_ROWS``; a wide table scrolls sideways in a focusable, labelled region.
     """
     links = links or {}
     numeric = set(numeric)
@@ -137,7 +142,10 @@ def table(
             content = text
             href = links[col](row) if col in links else None
             if col in external and text not in ("", "—"):
-                content = html.A("bron", href=text, target="_blank", rel="noopener noreferrer", title=text)
+                name = link_label(row) if link_label else f"bron: {_cell(row[frame.columns[0]])}"
+                content = html.A("bron", href=text, target="_blank", rel="noopener noreferrer", title=text, **{"aria-label": name})
+            elif col in external:
+                content = html.Span("geen bron", className="hint")
             elif href:
                 content = dcc.Link(text, href=href)
             if i == 0:
@@ -145,10 +153,14 @@ def table(
             else:
                 cells.append(html.Td(content, className="num" if col in numeric else None))
         rows.append(html.Tr(cells))
-    attrs = {"className": "table-wrap", "tabIndex": "0", "role": "region", "aria-label": caption}
+    long = len(frame) > LONG_TABLE_ROWS
+    attrs = {"className": "table-wrap table-long" if long else "table-wrap", "tabIndex": "0", "role": "region", "aria-label": caption}
     if id_:
         attrs["id"] = id_
     return html.Div(html.Table([html.Caption(caption), html.Thead(html.Tr(heads)), html.Tbody(rows)], className="data-table"), **attrs)
+
+
+LONG_TABLE_ROWS = 100  # longer tables (all 342 gemeenten) scroll inside a focusable region
 
 
 def status_legend(counts: pd.DataFrame, n_levels: int) -> html.Ul:

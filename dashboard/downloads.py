@@ -1,8 +1,11 @@
 """``GET /download/<view>.<csv|xlsx>?<the view's query string>``: the table behind a view.
 
 Every page links here with its own state, so the download is the view on screen. CSV is
-UTF-8 with a byte order mark (Excel opens it with the right characters), comma separated;
-xlsx has a frozen header. Text that a spreadsheet would run as a formula is neutralised.
+what Dutch Excel opens: written by ``etl.export.to_csv_bytes`` (UTF-8 with a byte order
+mark, ``;`` separated, ISO dates, formulas neutralised), with decimal commas for numbers;
+the ``aanleverformaat`` CSV is byte for byte ``etvi export`` for the same peildatum. xlsx has
+a frozen header. Every download honours the ``peildatum`` (a future one is clamped to today);
+views that do not depend on it (``mijlpalen``) carry no date in the file name.
 
 Views: ``overzicht``, ``regios``, ``provincie-<PVxx>``, ``gemeente-<GMxxxx>``, ``mijlpalen``,
 ``mijlpalen-voortgang``, ``gemeenten``, ``aanleverformaat``, ``verouderd``, ``nooit-gemeld``;
@@ -17,12 +20,13 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from flask import Flask, Response, abort, request
 
 from dashboard import views
 from dashboard.runtime import current
-from dashboard.state import choose, parse_date, positive_int
+from dashboard.state import choose, parse_peildatum, positive_int
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,8 +50,41 @@ def _clean(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+class _DecimalComma:
+    """A number that the csv writer prints with a decimal comma (and that is never neutralised)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, value: float):
+        self.text = repr(float(value)).replace(".", ",") if not float(value).is_integer() else str(int(value))
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _csv_value(value):
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return value
+    if isinstance(value, (float, np.floating)):
+        return None if np.isnan(value) else _DecimalComma(value)
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
-    return _clean(frame).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8-sig")
+    """CSV as Dutch Excel opens it: ``etl.export.to_csv_bytes`` (``;``, UTF-8 with BOM, ISO dates,
+    formulas neutralised) with decimal commas."""
+    from etl.export import to_csv_bytes
+
+    out = frame.astype(object).copy()
+    for col in out.columns:
+        out[col] = [_csv_value(x) for x in out[col]]
+    return to_csv_bytes(out)
 
 
 def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
@@ -70,7 +107,7 @@ def build(view: str, args) -> tuple[str, pd.DataFrame]:
     v = ds.version()
     ref = ds.reference(v)
     today = date.today()
-    peil = parse_date(args.get("peildatum"), today)
+    peil = parse_peildatum(args.get("peildatum"), today)
     onderdelen = ref.onderdelen
     onderdeel = choose(args.get("onderdeel"), onderdelen, onderdelen[0] if onderdelen else "")
     if view == "overzicht":
@@ -90,12 +127,12 @@ def build(view: str, args) -> tuple[str, pd.DataFrame]:
         code = view.split("-", 1)[1]
         if ref.gemeente_name(code) is None:
             raise DownloadError(f"Onbekende gemeente {code}.")
-        return code, views.gemeente_history_table(ds, code, v)
+        return code, views.gemeente_history_table(ds, code, v, until=peil)
     if view == "mijlpalen":
-        return "Mijlpalen", views.milestones_table(ds, v)
+        return "Mijlpalen", views.milestones_table(ds, v, today)
     if view == "mijlpalen-voortgang":
         niveau = choose(args.get("niveau"), ["landelijk"] + ref.levels_available(), "landelijk")
-        return "Voortgang", views.milestone_progress_table(ds, today, niveau, v)
+        return "Voortgang", views.milestone_progress_table(ds, peil, niveau, v)
     if view == "gemeenten":
         return "Gemeenten", views.gemeenten_wide(ds, peil, v)
     if view == "aanleverformaat":
@@ -108,8 +145,22 @@ def build(view: str, args) -> tuple[str, pd.DataFrame]:
         days = positive_int(args.get("dagen"), _stale_days())
         return "Verouderd", views.stale_table(ds, peil, days, v)
     if view == "nooit-gemeld":
-        return "Nooit gemeld", views.never_reported_table(ds, v)
+        return "Nooit gemeld", views.never_reported_table(ds, v, peil)
     raise DownloadError(f"Onbekende weergave {view!r}.")
+
+
+UNDATED_VIEWS = {"mijlpalen"}  # the same on every peildatum: no date in the file name
+
+
+def aanleverformaat(peil: date, fmt: str) -> bytes:
+    """The export of ``etvi export --peildatum`` for that date, made by the same code."""
+    from etl.export import export_frame, to_csv_bytes, write_export
+
+    url = current().data.url
+    if fmt == "csv":
+        return to_csv_bytes(export_frame(peil, url))
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_export(Path(tmp) / "export.xlsx", peildatum=peil, url=url).read_bytes()
 
 
 def _stale_days() -> int:
@@ -135,16 +186,19 @@ def register(server: Flask) -> None:
     def etvi_download(view: str, fmt: str):  # noqa: ANN202 - Flask view
         if fmt not in ("csv", "xlsx") or not re.fullmatch(r"[a-z0-9-]+|[a-z]+-(GM\d{4}|PV\d{2})", view):
             abort(404)
-        stamp = parse_date(request.args.get("peildatum"), date.today()).isoformat()
+        stamp = parse_peildatum(request.args.get("peildatum"), date.today()).isoformat()
         try:
             if view == "sjabloon":
                 if fmt != "xlsx":
                     abort(404)
                 body = template_bytes()
                 name = "etvi-aanleversjabloon.xlsx"
+            elif view == "aanleverformaat":
+                body = aanleverformaat(date.fromisoformat(stamp), fmt)
+                name = f"etvi-{view}-{stamp}.{fmt}"
             else:
                 title, frame = build(view, request.args)
-                name = f"etvi-{view}-{stamp}.{fmt}"
+                name = f"etvi-{view}.{fmt}" if view in UNDATED_VIEWS else f"etvi-{view}-{stamp}.{fmt}"
                 body = to_csv(frame) if fmt == "csv" else to_xlsx({title: frame})
         except DownloadError as exc:
             return Response(f"{exc}\n", status=404, mimetype="text/plain", headers={"Content-Language": "nl"})

@@ -15,8 +15,11 @@
   is not an ambient credential a browser attaches by itself);
 - ``/login`` and ``/logout`` in Dutch; with ``ETVI_PUBLIC=false`` every other path needs a login;
 - helpers callbacks use to get the current user and to check role and scope on the server;
-- the Dash pages ``/aanleveren`` (upload) and ``/auditlog`` (audit log, delivery status), when the
-  app uses Dash pages.
+- the Dash pages ``/aanleveren`` (upload), ``/auditlog`` (audit log) and ``/aanlevering``
+  (delivery status per provincie), when the app uses Dash pages; a logged-in user who may not
+  open one gets HTTP 403 with the page's own "Geen toegang" text inside the normal shell;
+- ``account_menu(user)``: the account links of the menu (Inloggen, or Ingelogd als, Uitloggen
+  and the role's pages), and ``landing_page``: where each role goes after logging in.
 """
 
 from __future__ import annotations
@@ -48,7 +51,51 @@ OPEN_PATHS = {"/login", "/logout", "/favicon.ico", "/_favicon.ico"}
 PROTECTED_PAGES: dict[str, Callable] = {
     "/aanleveren": accounts.can_upload,
     "/auditlog": lambda u: accounts.can_see_audit(u) or accounts.can_see_delivery(u, getattr(u, "provincie_code", None)),
+    "/aanlevering": lambda u: accounts.can_see_audit(u) or accounts.can_see_delivery(u, getattr(u, "provincie_code", None)),
 }
+
+# Where each role goes after logging in when it asked for nothing in particular (or for a page
+# it may not open), and what each role may do, in the words the "Geen toegang" page uses.
+ROLE_HOME = {"gemeente": "/aanleveren", "beheerder": "/aanleveren", "provincie": "/aanlevering"}
+ROLE_RIGHTS = {
+    "gemeente": "Met een gemeenteaccount kunt u de stand van zaken van uw eigen gemeente(n) aanleveren "
+    "en de eerdere aanleveringen daarvan inzien.",
+    "provincie": "Met een provincieaccount kunt u het dashboard bekijken en zien welke gemeenten in uw "
+    "provincie wat en wanneer hebben aangeleverd. Aanleveren doen de gemeenten zelf.",
+    "beheerder": "Als beheerder (VNG) kunt u voor alle gemeenten aanleveren, het auditlog inzien en "
+    "gebruikers beheren.",
+}
+
+
+def account_menu(user: accounts.Principal | None, path: str = "/") -> list[dict]:
+    """The account part of the menu for this user: ``kind`` is ``page`` (a Dash page, marked as
+    current in the browser), ``link`` (a server route) or ``text``. Decided on the server per request."""
+    if user is None:
+        return [{"kind": "link", "href": "/login?next=" + _quote_next(path or "/"), "label": "Inloggen", "id": "nav-inloggen"}]
+    items: list[dict] = []
+    if accounts.can_upload(user):
+        items.append({"kind": "page", "href": "/aanleveren", "label": "Aanleveren"})
+    if user.role == "provincie" and accounts.can_see_delivery(user, user.provincie_code):
+        items.append({"kind": "page", "href": "/aanlevering", "label": "Aanleverstatus"})
+    if accounts.can_see_audit(user):
+        items.append({"kind": "page", "href": "/aanlevering", "label": "Aanleverstatus"})
+        items.append({"kind": "page", "href": "/auditlog", "label": "Auditlog"})
+    items.append({"kind": "text", "label": f"Ingelogd als {user.username}", "user": user.username, "id": "nav-ingelogd-als"})
+    items.append({"kind": "link", "href": "/logout", "label": "Uitloggen", "id": "nav-uitloggen"})
+    return items
+
+
+def landing_page(user: accounts.Principal, requested: str | None) -> str:
+    """Where to send ``user`` after logging in: the page asked for when the account may open it,
+    else the page for its role (a provincie asking for /aanleveren gets its delivery status)."""
+    home = ROLE_HOME.get(user.role, "/")
+    if not requested:
+        return home
+    target = _safe_next(requested)
+    check = PROTECTED_PAGES.get(urlsplit(target).path.rstrip("/") or "/")
+    if check is not None and not check(user):
+        return home
+    return target
 
 
 # --------------------------------------------------------------------------------------------
@@ -229,8 +276,15 @@ def _error(status: int, message: str) -> Response:
         resp = jsonify({"fout": message, "status": status})
         resp.status_code = status
         return resp
-    return Response(_page("Geen toegang" if status == 403 else "Fout", f"<p role='alert'>{html.escape(message)}</p>"
-                          "<p><a href='/'>Naar het overzicht</a></p>"), status=status, mimetype="text/html")
+    body = f"<p role='alert'>{html.escape(message)}</p>"
+    user = current_user() if status == 403 else None
+    if user is not None and user.role in ROLE_RIGHTS:
+        body += f"<p>{html.escape(ROLE_RIGHTS[user.role])}</p>"
+        home = ROLE_HOME.get(user.role)
+        if home:
+            body += f"<p><a href='{home}'>Naar {html.escape(_PAGE_LABELS.get(home, home))}</a></p>"
+    body += "<p><a href='/'>Naar het landelijk overzicht</a></p>"
+    return Response(_page("Geen toegang" if status == 403 else "Fout", body), status=status, mimetype="text/html")
 
 
 def _has_bearer() -> bool:
@@ -276,8 +330,19 @@ def _before_request():
         if user is None:
             return redirect("/login?next=" + _quote_next(path))
         if not check(user):
+            if _dash_pages() and not _wants_json():
+                # The page itself says "Geen toegang" inside the normal shell (menu, banner, links);
+                # its layout and every callback check the rights again. Only the status differs.
+                g.etvi_status = 403
+                return None
             return _error(403, "Uw account heeft geen toegang tot deze pagina.")
     return None
+
+
+def _dash_pages() -> bool:
+    from flask import current_app
+
+    return bool(current_app.extensions.get("etvi_dash_pages"))
 
 
 def _quote_next(target: str) -> str:
@@ -287,6 +352,9 @@ def _quote_next(target: str) -> str:
 
 
 def _after_request(response: Response) -> Response:
+    status = g.get("etvi_status")
+    if status and response.status_code == 200:
+        response.status_code = status
     token = csrf_token()
     if request.cookies.get(CSRF_COOKIE) != token:
         response.set_cookie(
@@ -310,25 +378,66 @@ def _after_request(response: Response) -> Response:
 # Login and logout pages
 # --------------------------------------------------------------------------------------------
 
-_STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f4f5f7;color:#1a1a1a}
-main{max-width:26rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:6px;box-shadow:0 1px 3px #0003}
-h1{font-size:1.4rem;margin-top:0}label{display:block;margin:1rem 0 .3rem;font-weight:600}
-input[type=text],input[type=password]{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem;border:1px solid #555;border-radius:4px}
-button{margin-top:1.2rem;padding:.6rem 1.2rem;font-size:1rem;background:#004f9f;color:#fff;border:0;border-radius:4px;cursor:pointer}
-button:focus,input:focus,a:focus{outline:3px solid #ffbf47;outline-offset:1px}
-.fout{background:#fdecea;border-left:4px solid #b00020;padding:.6rem .8rem;margin:1rem 0}
-a{color:#004f9f}
-"""
+_PAGE_LABELS = {"/aanleveren": "de aanleverpagina", "/aanlevering": "de aanleverstatus", "/auditlog": "het auditlog"}
 
 
-def _page(title: str, body: str) -> str:
+def _demo() -> bool:
+    """Whether demo data is loaded (Meta ``demo_data`` = ``ja``): the banner then shows on every page."""
+    try:
+        from dashboard.runtime import current
+
+        return bool(current().data.version().demo)
+    except Exception:  # noqa: BLE001 - no dashboard runtime (bare Flask app) or a broken database
+        return False
+
+
+def _shell_html(title: str, body: str) -> str:
+    """The same frame as the Dash pages (skip link, menu, demo banner, footer), for the pages
+    Flask renders itself: login, logout and error pages."""
+    try:
+        from dashboard.app import NAV
+        from dashboard.texts import APP_SUBTITLE, APP_TITLE
+    except Exception:  # noqa: BLE001
+        NAV, APP_TITLE, APP_SUBTITLE = [("/", "Landelijk overzicht")], "ETVI-monitor", ""
+    user = current_user()
+    items = [f"<li><a class='nav-link' href='{href}'>{html.escape(label)}</a></li>" for href, label in NAV]
+    for n, item in enumerate(account_menu(user, request.path if request.path not in ("/login", "/logout") else "/")):
+        first = " nav-account-first" if n == 0 else ""
+        if item["kind"] == "text":
+            items.append(f"<li class='nav-account nav-user{first}' id='{item['id']}'>Ingelogd als <strong>{html.escape(item['user'])}</strong></li>")
+            continue
+        current_cls = " active" if urlsplit(item["href"]).path == request.path else ""
+        current_attr = " aria-current='page'" if current_cls else ""
+        ident = f" id='{item['id']}'" if item.get("id") else ""
+        items.append(
+            f"<li class='nav-account{first}'><a class='nav-link{current_cls}'{ident}{current_attr} href='{html.escape(item['href'])}'>"
+            f"{html.escape(item['label'])}</a></li>"
+        )
+    banner = (
+        "<div class='demo-banner' role='note' id='demo-banner'><strong>Demonstratiegegevens. </strong>"
+        "De cijfers op deze site zijn verzonnen en dienen alleen om de monitor te laten zien. "
+        "Gebruik ze niet voor beleid of communicatie.</div>"
+        if _demo()
+        else ""
+    )
     return (
         "<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{html.escape(title)} · ETVI-monitor</title><style>{_STYLE}</style></head>"
-        f"<body><main><h1>{html.escape(title)}</h1>{body}</main></body></html>"
+        f"<title>{html.escape(title)} · ETVI-monitor</title>"
+        "<link rel='stylesheet' href='/assets/style.css'><link rel='stylesheet' href='/assets/accounts.css'></head>"
+        "<body><div class='page'><a href='#inhoud' class='skip-link'>Naar de inhoud</a>"
+        "<header class='site-header'><div class='brand-block'>"
+        f"<a class='brand' href='/'>{html.escape(APP_TITLE)}</a><span class='brand-sub'>{html.escape(APP_SUBTITLE)}</span></div>"
+        f"<nav aria-label='Hoofdmenu'><ul>{''.join(items)}</ul></nav></header>{banner}"
+        f"<main id='inhoud' tabindex='-1'><div class='account-page'><h1>{html.escape(title)}</h1>{body}</div></main>"
+        "<footer class='site-footer'><p>Gegevens: meldingen van gemeenten, provincies en VNG. "
+        "Grenzen: CBS/PDOK, vereenvoudigd door cartomap/nl. <a href='/data'>Over de gegevens en downloads</a>.</p></footer>"
+        "</div></body></html>"
     )
+
+
+def _page(title: str, body: str) -> str:
+    return _shell_html(title, body)
 
 
 def _login_form(next_url: str, message: str = "", username: str = "") -> str:
@@ -342,17 +451,18 @@ def _login_form(next_url: str, message: str = "", username: str = "") -> str:
         f"<input type='text' id='gebruikersnaam' name='gebruikersnaam' autocomplete='username' required value='{html.escape(username)}'>"
         "<label for='wachtwoord'>Wachtwoord</label>"
         "<input type='password' id='wachtwoord' name='wachtwoord' autocomplete='current-password' required>"
-        "<button type='submit'>Inloggen</button></form>"
+        "<button type='submit' class='button primary'>Inloggen</button></form>"
         "<p><a href='/'>Terug naar het overzicht</a></p>",
     )
 
 
 def login_view():
-    next_url = _safe_next(request.values.get("next"))
+    requested = request.values.get("next") or ""
+    next_url = _safe_next(requested) if requested else ""
     if request.method == "GET":
         user = current_user()
         if user is not None:
-            return redirect(next_url)
+            return redirect(landing_page(user, next_url))
         return Response(_login_form(next_url), mimetype="text/html")
     username = (request.form.get("gebruikersnaam") or "").strip()
     password = request.form.get("wachtwoord") or ""
@@ -370,7 +480,7 @@ def login_view():
     session["tag"] = principal.credential_tag
     csrf_token()  # a fresh token for the new session
     g.etvi_user = principal
-    return redirect(next_url)
+    return redirect(landing_page(principal, next_url))
 
 
 def logout_view():
@@ -384,7 +494,7 @@ def logout_view():
                 f"<p>U bent ingelogd als <strong>{html.escape(user.username)}</strong>.</p>"
                 "<form method='post' action='/logout'>"
                 f"<input type='hidden' name='{CSRF_FIELD}' value='{html.escape(csrf_token())}'>"
-                "<button type='submit'>Uitloggen</button></form><p><a href='/'>Terug naar het overzicht</a></p>",
+                "<button type='submit' class='button primary'>Uitloggen</button></form><p><a href='/'>Terug naar het overzicht</a></p>",
             ),
             mimetype="text/html",
         )
@@ -455,7 +565,9 @@ def install(app, url: str | None = None, public: bool | None = None) -> None:
     server.add_url_rule("/api/v1/ik", "etvi_whoami", whoami_view, methods=["GET"])
     if getattr(app, "use_pages", False):
         # The pages that need a login: upload (/aanleveren) and audit log (/auditlog).
-        from dashboard.pages import aanleveren, auditlog
+        from dashboard.pages import aanlevering, aanleveren, auditlog
 
+        server.extensions["etvi_dash_pages"] = True
         aanleveren.register(app)
         auditlog.register(app)
+        aanlevering.register(app)

@@ -22,6 +22,20 @@ def parse_date(value, default: date) -> date:
     return d or default
 
 
+def parse_peildatum(value, today: date) -> date:
+    """A peildatum from the query string: malformed -> ``today``; a future date is clamped to
+    ``today`` (there is no data from the future; see ``future_peildatum``)."""
+    return min(parse_date(value, today), today)
+
+
+def future_peildatum(value, today: date) -> bool:
+    """True when ``value`` is a well-formed peildatum after ``today`` (the page says it shows today)."""
+    return parse_date(value, today) > today
+
+
+FUTURE_NOTICE = "Peildatum ligt in de toekomst; de stand van vandaag wordt getoond."
+
+
 def choose(value, allowed: list[str], default: str) -> str:
     if isinstance(value, list):
         value = value[0] if value else None

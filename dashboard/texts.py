@@ -137,3 +137,66 @@ def n_of(n_done: int, n: int) -> str:
 
 def today() -> date:
     return date.today()
+
+
+def change_column(prev) -> str:
+    """Header of a change column: against which date the change is measured."""
+    return f"Verandering t.o.v. {fmt_date_short(prev)} (procentpunt)"
+
+
+def confidence_text(confidence: str | None, deadline=None, today=None) -> str:
+    """How certain a milestone date is, in words; a passed target date says so."""
+    label = CONFIDENCE_LABELS.get(confidence, confidence or "Onbekend")
+    d, t = to_date(deadline) if deadline is not None else None, to_date(today) if today is not None else None
+    if confidence == "doel" and d is not None and t is not None and d < t:
+        return f"{label}; beoogde datum verstreken, werkelijke datum onbevestigd"
+    return label
+
+
+def is_unconfirmed(confidence: str | None) -> bool:
+    """Milestones whose date is not a fact: onbevestigd or onbekend (drawn and labelled differently)."""
+    return confidence in ("onbevestigd", "onbekend")
+
+
+def unconfirmed_suffix(confidence: str | None) -> str:
+    return f" ({CONFIDENCE_LABELS.get(confidence, confidence).lower()})" if is_unconfirmed(confidence) else ""
+
+
+def fmt_projected(projected, state: str, today) -> str:
+    """The projected date for a table cell: a date, 'niet vóór <jaar>' past the horizon, or '—'."""
+    from dashboard.aggregates import horizon
+
+    if state == "op_tempo" and projected is not None:
+        return fmt_date_short(projected)
+    if state == "na_horizon":
+        return f"niet vóór {horizon(today).year}"
+    return "—"
+
+
+def assessment(state: str, deadline, today, projected=None, share_at_deadline=None, share_now=None, target: float = 1.0) -> str:
+    """Plain words for a milestone's progress: 'gehaald', 'op tijd / te laat bij huidig tempo (verwacht …)'."""
+    dl, t = to_date(deadline), to_date(today)
+    met = lambda share: share is not None and not (isinstance(share, float) and math.isnan(share)) and share >= target - 1e-12  # noqa: E731
+    if dl is not None and t is not None and dl <= t:
+        if met(share_at_deadline):
+            return "gehaald"
+        if met(share_now):
+            return "gehaald, maar na de uiterste datum"
+        prefix = "te laat: uiterste datum verstreken"
+    else:
+        if state == "bereikt" or met(share_now):
+            return "gehaald"
+        if state == "op_tempo" and projected is not None and dl is not None and to_date(projected) <= dl:
+            return f"op tijd bij huidig tempo (verwacht {fmt_date(projected)})"
+        prefix = "te laat bij huidig tempo"
+    if state == "op_tempo" and projected is not None:
+        return f"{prefix} (verwacht {fmt_date(projected)})"
+    if state == "na_horizon":
+        from dashboard.aggregates import PROJECTION_HORIZON_YEARS
+
+        return f"{prefix} (bij dit tempo niet binnen {PROJECTION_HORIZON_YEARS} jaar)"
+    if state == "geen_voortgang":
+        return f"{prefix} (geen voortgang in de laatste 12 maanden)"
+    if prefix.startswith("te laat: uiterste"):
+        return f"{prefix} (te weinig gegevens voor een verwachting)"
+    return "te weinig gegevens voor een verwachting"

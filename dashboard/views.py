@@ -12,9 +12,22 @@ import pandas as pd
 
 from dashboard import aggregates as agg
 from dashboard.data import DataSource, Version
-from dashboard.texts import fmt_milestone_date, level_singular, onderdeel_title
+from dashboard.texts import (
+    assessment,
+    change_column,
+    confidence_text,
+    fmt_milestone_date,
+    fmt_projected,
+    level_singular,
+    onderdeel_title,
+)
 
 YES_NO = {True: "ja", False: "nee"}
+
+
+def status_labels(levels: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(onderdeel, status) -> the label of that status level ("Geen afspraken", "Geen koploper")."""
+    return {(o, st): (lbl or st) for o, st, lbl in zip(levels["onderdeel"], levels["status"], levels["label"])}
 
 
 def _d(value) -> date | None:
@@ -69,14 +82,15 @@ def group_share_table(ds: DataSource, peildatum: date, onderdeel: str, level: st
             "Gereed": s["n_done"],
             "Aandeel gereed (%)": (s["share"] * 100).round(1),
             f"Gereed op {prev.isoformat()}": s["n_done_prev"],
-            "Verandering (procentpunt)": s["delta_pp"].round(1),
+            change_column(prev): s["delta_pp"].round(1),
             "Gemeenten met melding": s["n_reported"],
         }
     ).sort_values("Aandeel gereed (%)", kind="stable").reset_index(drop=True)
 
 
-def milestones_table(ds: DataSource, v: Version | None = None) -> pd.DataFrame:
+def milestones_table(ds: DataSource, v: Version | None = None, today: date | None = None) -> pd.DataFrame:
     m = ds.reference(v).milestones
+    today = today or date.today()
     return pd.DataFrame(
         {
             "Id": m["id"],
@@ -88,45 +102,54 @@ def milestones_table(ds: DataSource, v: Version | None = None) -> pd.DataFrame:
             "Niveau": m["level"],
             "Onderdeel": [onderdeel_title(o) if isinstance(o, str) and o else "" for o in m["onderdeel"]],
             "Minimale status": m["min_status"].fillna(""),
-            "Zekerheid": m["confidence"],
+            "Zekerheid": [confidence_text(c, d, today) for c, d in zip(m["confidence"], m["deadline"])],
             "Bron": m["source_url"].fillna(""),
             "Toelichting": m["note"].fillna(""),
         }
     )
 
 
+def _pct(x):
+    return None if x is None or pd.isna(x) else round(x * 100, 1)
+
+
 def milestone_progress_table(ds: DataSource, today: date, level: str, v: Version | None = None) -> pd.DataFrame:
+    """Progress towards each target milestone per group at ``today`` (the peildatum of the view).
+
+    "Aandeel op peildatum" and the change are the status as known on those dates (as on the
+    cards and /regios); the share at the deadline counts from adoption dates.
+    """
     p = ds.milestone_progress(today, level, v)
+    prev = agg.one_year_earlier(today)
+    labels = status_labels(ds.reference(v).levels)
     return pd.DataFrame(
         {
             "Mijlpaal": p["title"],
+            "Zekerheid": [confidence_text(c, d, today) for c, d in zip(p["confidence"], p["deadline"])],
             "Onderdeel": [onderdeel_title(o) for o in p["onderdeel"]],
-            "Minimale status": p["min_status"],
+            "Minimale status": [labels.get((o, st), st) for o, st in zip(p["onderdeel"], p["min_status"])],
             "Uiterste datum": p["deadline"],
             "Gebied": p["group_name"],
             "Gemeenten": p["n"],
-            "Aandeel op uiterste datum (%)": [None if x is None or pd.isna(x) else round(x * 100, 1) for x in p["share_at_deadline"]],
-            "Aandeel nu (%)": [None if x is None or pd.isna(x) else round(x * 100, 1) for x in p["share_now"]],
+            "Aandeel op uiterste datum (%)": [_pct(x) for x in p["share_at_deadline"]],
+            f"Aandeel op {today.strftime('%d-%m-%Y')} (%)": [_pct(x) for x in p["share_now"]],
+            change_column(prev): [None if pd.isna(x) else round(x, 1) for x in p["delta_pp"]],
             "Doel (%)": (p["target_share"] * 100).round(0),
-            "Verwachte datum bij huidig tempo": p["projected"],
-            "Beoordeling": p["state"].map(STATE_LABELS).fillna(p["state"]),
-            "Op tijd": p["on_time"].map(YES_NO),
+            "Verwachte datum bij huidig tempo": [fmt_projected(d, st, today) for d, st in zip(p["projected"], p["state"])],
+            "Beoordeling": [
+                assessment(r.state, r.deadline, today, r.projected, r.share_at_deadline, r.share_now, r.target_share) for r in p.itertuples()
+            ],
         }
     )
 
 
-STATE_LABELS = {
-    "bereikt": "bereikt",
-    "op_tempo": "verwacht bij huidig tempo",
-    "geen_voortgang": "geen voortgang in de laatste 12 maanden",
-    "te_weinig_gegevens": "te weinig gegevens",
-}
-
-
-def gemeente_history_table(ds: DataSource, code: str, v: Version | None = None) -> pd.DataFrame:
+def gemeente_history_table(ds: DataSource, code: str, v: Version | None = None, until: date | None = None) -> pd.DataFrame:
+    """Every report of one gemeente (``until``: only those known on that peildatum), newest first per onderdeel."""
     v = v or ds.version()
     ref = ds.reference(v)
     h = ds.gemeente_history(code, v)
+    if until is not None:
+        h = h[h["peildatum"] <= pd.Timestamp(until)]
     labels = {(r.onderdeel, r.status): (r.label or r.status) for r in ref.levels.itertuples()}
     h = h.sort_values(["onderdeel", "peildatum", "seq"], ascending=[True, False, False])
     return pd.DataFrame(
@@ -157,21 +180,26 @@ def stale_table(ds: DataSource, when: date, max_age_days: int, v: Version | None
     v = v or ds.version()
     ref = ds.reference(v)
     s = agg.stale_reports(ds.status_at(when, v), ref.gemeenten, when, max_age_days)
+    labels = status_labels(ref.levels)
     return pd.DataFrame(
         {
             "Gemeentecode": s["code"],
             "Gemeente": s["name"],
             "Provincie": s["provincie_name"],
             "Onderdeel": [onderdeel_title(o) for o in s["onderdeel"]],
-            "Status": s["status"],
+            "Status": [labels.get((o, st), st) for o, st in zip(s["onderdeel"], s["status"])],
             "Peildatum melding": [_d(x) for x in s["peildatum"]],
             "Dagen oud": s["age_days"],
         }
     )
 
 
-def never_reported_table(ds: DataSource, v: Version | None = None) -> pd.DataFrame:
+def never_reported_table(ds: DataSource, v: Version | None = None, peildatum: date | None = None) -> pd.DataFrame:
+    """Gemeenten without any report (``peildatum``: without any report known on that date)."""
     v = v or ds.version()
     ref = ds.reference(v)
-    n = agg.never_reported(ds.history(v), ref.gemeenten)
+    h = ds.history(v)
+    if peildatum is not None:
+        h = h[h["peildatum"] <= pd.Timestamp(peildatum)]
+    n = agg.never_reported(h, ref.gemeenten)
     return pd.DataFrame({"Gemeentecode": n["code"], "Gemeente": n["name"], "Provincie": n["provincie_name"]})

@@ -18,7 +18,7 @@ from dashboard.figures.palette import (
     TODAY_COLOR,
     new_figure,
 )
-from dashboard.texts import CONFIDENCE_LABELS, fmt_date, fmt_milestone_date, fmt_pct
+from dashboard.texts import CONFIDENCE_LABELS, fmt_date, fmt_milestone_date, fmt_pct, is_unconfirmed, unconfirmed_suffix
 
 CONFIDENCE_SYMBOLS = {"bevestigd": "circle", "doel": "diamond", "onbevestigd": "circle-open", "onbekend": "x-thin-open"}
 KIND_ROWS = {"wet": "Wet", "programmadoel": "Programmadoel", "deadline": "Termijn"}
@@ -125,14 +125,23 @@ def progress_lines(series: pd.DataFrame, milestones: pd.DataFrame | None = None,
                 hovertemplate="<b>Nederland</b><br>%{x|%d-%m-%Y}: %{y:.0f}%<extra></extra>",
             )
         )
-    for m in (milestones.itertuples() if milestones is not None else []):
-        if m.deadline is None:
+    ms = milestones if milestones is not None else pd.DataFrame(columns=["deadline", "title"])
+    for m in ms.itertuples():
+        if m.deadline is None or pd.isna(m.deadline):
             continue
-        fig.add_vline(
-            x=pd.Timestamp(m.deadline).timestamp() * 1000,
-            line=dict(color=TARGET_COLOR, width=1.5, dash="dash"),
-            annotation=dict(text=_short(m.title), textangle=-90, font=dict(size=12, color=TARGET_COLOR)),
-            annotation_position="top left",
+        conf = getattr(m, "confidence", None)
+        x = pd.Timestamp(to_date(m.deadline))
+        # a legend entry per milestone (full title, never cut off); unconfirmed ones dotted and labelled
+        fig.add_trace(
+            go.Scatter(
+                x=[x, x],
+                y=[0, 100],
+                mode="lines",
+                name=f"Mijlpaal: {m.title} (uiterlijk {fmt_date(m.deadline)}){unconfirmed_suffix(conf)}",
+                line=dict(color=TARGET_COLOR, width=1.5, dash="dot" if is_unconfirmed(conf) else "dash"),
+                hovertemplate=f"<b>{m.title}</b><br>uiterlijk {fmt_date(m.deadline)}{unconfirmed_suffix(conf)}<extra></extra>",
+                legendrank=2000,
+            )
         )
     if peildatum is not None:
         fig.add_vline(
@@ -141,10 +150,27 @@ def progress_lines(series: pd.DataFrame, milestones: pd.DataFrame | None = None,
             annotation=dict(text="peildatum", font=dict(size=12, color=PEILDATUM_COLOR)),
             annotation_position="bottom right",
         )
-    _layout(fig, 460, legend=dict(orientation="v", x=1.01, y=1, font=dict(size=12)))
-    fig.update_yaxes(range=[0, 105], ticksuffix="%", title="Aandeel gemeenten gereed")
+    _layout(fig, 460, legend=dict(orientation="h", x=0, y=-0.12, yanchor="top", font=dict(size=12)))
+    fig.update_yaxes(range=[0, 105], ticksuffix="%", title="Aandeel gereed (volgens vaststellingsdatum)")
+    start = _first_progress(series)
+    end = pd.Timestamp(to_date(peildatum)) if peildatum is not None else (series["date"].max() if len(series) else None)
+    deadlines = [pd.Timestamp(to_date(d)) for d in ms["deadline"] if d is not None and not pd.isna(d)] if len(ms) else []
+    if start is not None and end is not None:
+        hi = max([end] + deadlines) + pd.DateOffset(months=2)
+        fig.update_xaxes(range=[start, hi])
     fig.update_xaxes(title=None, tickformat="%b %Y")
+    fig.update_layout(height=460 + 22 * (len(groups) // 4 + len(ms) + 2), margin=dict(l=10, r=20, t=30, b=40))
     return fig
+
+
+def _first_progress(series: pd.DataFrame):
+    """The first date of the data worth drawing: a month before the first share above zero."""
+    if series.empty:
+        return None
+    dates = pd.to_datetime(series["date"])
+    moving = dates[series["share"].to_numpy() > 0]
+    first = moving.min() if len(moving) else dates.min()
+    return max(dates.min(), first - pd.DateOffset(months=1))
 
 
 def _short(text: str, n: int = 38) -> str:
@@ -156,40 +182,86 @@ def milestone_strip(milestones: pd.DataFrame, today, peildatum, start: date | No
 
     ``milestones``: id, title, date, date_precision, deadline, kind, confidence. Milestones
     without a date are not drawn (they are listed in the table below the strip). A year- or
-    month-precise date is drawn at the end of its period; the hover text gives the precision.
+    month-precise date is drawn as a bar over its period with the marker in its middle, so a
+    2026 target sits in 2026 (not on the 2027 gridline); the hover text says "2026 (uiterlijk
+    31 december 2026)". Unconfirmed milestones have an open symbol and "(onbevestigd)".
     """
     m = milestones[milestones["date"].notna()].copy()
     fig = new_figure()
     for conf, sub in m.groupby("confidence", sort=False):
+        starts, ends, mids = [], [], []
+        for d, p in zip(sub["date"], sub["date_precision"]):
+            lo, hi = _period(d, p)
+            starts.append(lo)
+            ends.append(hi)
+            mids.append(lo + (hi - lo) / 2)
+        rows = [KIND_ROWS.get(k, k) for k in sub["kind"]]
+        # a year or month stands for its whole period: a bar over the period, the marker in its middle
+        seg_x: list = []
+        seg_y: list = []
+        for lo, hi, y in zip(starts, ends, rows):
+            if hi > lo:
+                seg_x += [lo, hi, None]
+                seg_y += [y, y, None]
+        if seg_x:
+            fig.add_trace(go.Scatter(x=seg_x, y=seg_y, mode="lines", line=dict(color=ACCENT, width=6), opacity=0.35, hoverinfo="skip", showlegend=False))
+        label = CONFIDENCE_LABELS.get(conf, conf)
         fig.add_trace(
             go.Scatter(
-                # a year or month stands for its whole period: drawn at its last day (the deadline)
-                x=[pd.Timestamp(to_date(dl if dl is not None and not pd.isna(dl) else d)) for d, dl in zip(sub["date"], sub["deadline"] if "deadline" in sub else sub["date"])],
-                y=[KIND_ROWS.get(k, k) for k in sub["kind"]],
+                x=mids,
+                y=rows,
                 mode="markers",
-                name=CONFIDENCE_LABELS.get(conf, conf),
+                name=label,
                 marker=dict(symbol=CONFIDENCE_SYMBOLS.get(conf, "circle"), size=13, color=ACCENT, line=dict(color=ACCENT, width=2)),
-                customdata=[[t, fmt_milestone_date(d, p), CONFIDENCE_LABELS.get(conf, conf)] for t, d, p in zip(sub["title"], sub["date"], sub["date_precision"])],
+                customdata=[
+                    [t + unconfirmed_suffix(conf), _period_text(d, p), label]
+                    for t, d, p in zip(sub["title"], sub["date"], sub["date_precision"])
+                ],
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[2]}<extra></extra>",
             )
         )
     dates = [to_date(d) for d in m["date"]] + [to_date(d) for d in m.get("deadline", m["date"]) if d is not None and not pd.isna(d)] + [to_date(today), to_date(peildatum)]
     lo = start or min(dates).replace(month=1, day=1)
     hi = end or max(dates).replace(month=12, day=31)
-    _add_marker_line(fig, "today", today, f"vandaag ({fmt_date(today)})", TODAY_COLOR, "solid", "top")
-    _add_marker_line(fig, "peildatum", peildatum, f"peildatum ({fmt_date(peildatum)})", PEILDATUM_COLOR, "dash", "bottom")
-    _layout(fig, 230, legend=dict(orientation="h", y=-0.35, x=0, title=dict(text="Zekerheid: ")))
-    fig.update_xaxes(range=[pd.Timestamp(lo), pd.Timestamp(hi)], tickformat="%Y", dtick="M12", showgrid=True)
+    # both labels above the plot, today's to the right of its line and the peildatum's to the left,
+    # so neither covers the year labels of the axis
+    _add_marker_line(fig, "today", today, f"vandaag ({fmt_date(today)})", TODAY_COLOR, "solid", "left")
+    _add_marker_line(fig, "peildatum", peildatum, f"peildatum ({fmt_date(peildatum)})", PEILDATUM_COLOR, "dash", "right")
+    _layout(fig, 250, legend=dict(orientation="h", y=-0.3, x=0, title=dict(text="Zekerheid: ")))
+    fig.update_xaxes(range=[pd.Timestamp(lo), pd.Timestamp(hi)], tickformat="%Y", dtick="M12", ticklabelmode="period", showgrid=True)
     fig.update_yaxes(categoryorder="array", categoryarray=list(KIND_ROWS.values())[::-1], title=None)
-    fig.update_layout(margin=dict(l=10, r=20, t=30, b=10), hovermode="closest")
+    fig.update_layout(margin=dict(l=10, r=20, t=40, b=10), hovermode="closest")
     return fig
 
 
-def _add_marker_line(fig: go.Figure, name: str, when, label: str, color: str, dash: str, where: str) -> None:
+def _add_marker_line(fig: go.Figure, name: str, when, label: str, color: str, dash: str, anchor: str) -> None:
+    """A vertical line with its label above the plot area (``anchor``: the label's side of the line)."""
     x = pd.Timestamp(to_date(when))
     fig.add_shape(type="line", name=name, x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=color, width=2, dash=dash))
-    fig.add_annotation(name=name, x=x, y=1.0 if where == "top" else 0.0, yref="paper", text=label, showarrow=False,
-                       yanchor="bottom" if where == "top" else "top", xanchor="left", font=dict(size=12, color=color), bgcolor="rgba(255,255,255,0.85)")
+    fig.add_annotation(name=name, x=x, y=1.0, yref="paper", text=label, showarrow=False,
+                       yanchor="bottom", xanchor=anchor, font=dict(size=12, color=color), bgcolor="rgba(255,255,255,0.85)")
+
+
+def _period(value, precision: str | None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day a milestone date stands for (a day: the day itself)."""
+    from dashboard.aggregates import milestone_deadline
+
+    d = to_date(value)
+    if precision == "jaar":
+        return pd.Timestamp(d.year, 1, 1), pd.Timestamp(d.year, 12, 31)
+    if precision == "maand":
+        return pd.Timestamp(d.year, d.month, 1), pd.Timestamp(milestone_deadline(d, "maand"))
+    return pd.Timestamp(d), pd.Timestamp(d)
+
+
+def _period_text(value, precision: str | None) -> str:
+    """'2026 (uiterlijk 31 december 2026)', 'februari 2023 (uiterlijk 28 februari 2023)', '1 juli 2027'."""
+    from dashboard.aggregates import milestone_deadline
+
+    text = fmt_milestone_date(value, precision)
+    if precision in ("jaar", "maand"):
+        return f"{text} (uiterlijk {fmt_date(milestone_deadline(value, precision))})"
+    return text
 
 
 # milestone_strip draws the today line first and the peildatum line second (shapes and annotations).
@@ -239,27 +311,54 @@ def comparison_dots(frame: pd.DataFrame, name_a: str, name_b: str) -> go.Figure:
     return fig
 
 
-def projection_chart(series: pd.DataFrame, deadline, projected, target_share: float, today, title: str | None = None) -> go.Figure:
+def projection_chart(
+    series: pd.DataFrame,
+    deadline,
+    projected,
+    target_share: float,
+    today,
+    title: str | None = None,
+    confidence: str | None = None,
+    share_now: float | None = None,
+) -> go.Figure:
     """National share over time (counting from adoption dates) with the projection at the current pace.
 
-    ``series``: date, share. The projection is a dashed straight line from today's share to the
-    target at the projected date; the deadline is a labelled vertical line.
+    ``series``: date, share. The projection is a dashed straight line from today's share
+    (``share_now``, default the last point of the series) to the target at the projected date;
+    a projected date more than ``PROJECTION_HORIZON_YEARS`` after today is not drawn (the axis
+    stops at the horizon and a note says "niet binnen 10 jaar"). The deadline is a labelled
+    vertical line, dotted and marked "(onbevestigd)" when its date is not confirmed.
     """
+    from dashboard.aggregates import PROJECTION_HORIZON_YEARS, horizon
+
+    today_ts = pd.Timestamp(to_date(today))
+    limit = pd.Timestamp(horizon(today))
     fig = new_figure()
-    fig.add_trace(go.Scatter(x=series["date"], y=[round(float(v) * 100, 1) for v in series["share"]], mode="lines", name="Gemeten",
+    fig.add_trace(go.Scatter(x=series["date"], y=[round(float(v) * 100, 1) for v in series["share"]], mode="lines", name="Gemeten (volgens vaststellingsdatum)",
                              line=dict(color=ACCENT, width=3), hovertemplate="%{x|%d-%m-%Y}: %{y:.0f}%<extra></extra>"))
-    now = series[series["date"] <= pd.Timestamp(to_date(today))]
-    if projected is not None and len(now):
-        fig.add_trace(go.Scatter(x=[now["date"].iloc[-1], pd.Timestamp(to_date(projected))], y=[round(float(now["share"].iloc[-1]) * 100, 1), target_share * 100],
+    now = series[series["date"] <= today_ts]
+    start_share = share_now if share_now is not None else (float(now["share"].iloc[-1]) if len(now) else None)
+    beyond = projected is not None and pd.Timestamp(to_date(projected)) > limit
+    if projected is not None and start_share is not None and not beyond:
+        fig.add_trace(go.Scatter(x=[today_ts, pd.Timestamp(to_date(projected))], y=[round(start_share * 100, 1), target_share * 100],
                                  mode="lines+markers", name="Bij huidig tempo", line=dict(color=ACCENT, width=2, dash="dash"), marker=dict(symbol="circle-open", size=9),
                                  hovertemplate="%{x|%d-%m-%Y}: %{y:.0f}%<extra>bij huidig tempo</extra>"))
+    if beyond:
+        fig.add_annotation(x=limit, y=target_share * 100, text=f"bij dit tempo niet binnen {PROJECTION_HORIZON_YEARS} jaar", showarrow=False,
+                           xanchor="right", yanchor="top", font=dict(size=12, color=ACCENT), bgcolor="rgba(255,255,255,0.85)")
     if deadline is not None:
-        fig.add_vline(x=pd.Timestamp(to_date(deadline)).timestamp() * 1000, line=dict(color=TARGET_COLOR, width=2, dash="dash"),
-                      annotation=dict(text=f"uiterste datum {fmt_date(deadline)}", font=dict(color=TARGET_COLOR, size=12)), annotation_position="top left")
+        unconfirmed = is_unconfirmed(confidence)
+        fig.add_vline(x=pd.Timestamp(to_date(deadline)).timestamp() * 1000, line=dict(color=TARGET_COLOR, width=2, dash="dot" if unconfirmed else "dash"),
+                      annotation=dict(text=f"uiterste datum {fmt_date(deadline)}{unconfirmed_suffix(confidence)}", font=dict(color=TARGET_COLOR, size=12), bgcolor="rgba(255,255,255,0.85)"),
+                      annotation_position="top left")
     fig.add_hline(y=target_share * 100, line=dict(color=TARGET_COLOR, width=1, dash="dot"))
     _layout(fig, 300, legend=dict(orientation="h", y=-0.2, x=0), title=dict(text=title, x=0, font=dict(size=15)) if title else None)
     fig.update_yaxes(range=[0, 105], ticksuffix="%", title=None)
-    fig.update_xaxes(tickformat="%Y")
+    # from a little before the first progress to the later of deadline and projection, never past the horizon
+    lo = _first_progress(series.assign(group_code="x")) if len(series) else today_ts
+    ends = [today_ts] + [pd.Timestamp(to_date(d)) for d in (deadline, projected) if d is not None]
+    hi = min(max(ends), limit) + pd.DateOffset(months=3)
+    fig.update_xaxes(tickformat="%Y", range=[min(lo, today_ts - pd.DateOffset(years=1)), hi])
     return fig
 
 

@@ -124,6 +124,38 @@ def who_bar(user: accounts.Principal | None, next_path: str) -> html.Div:
     )
 
 
+def no_access(user: accounts.Principal | None, what: str) -> html.Div:
+    """"Geen toegang" inside the normal page: why, what this role may do, and where to go instead."""
+    from dashboard.security import ROLE_HOME, ROLE_RIGHTS
+
+    role = accounts.ROLE_LABELS.get(user.role, user.role) if user is not None else ""
+    onward = []
+    if user is not None:
+        if accounts.can_upload(user):
+            onward.append(html.Li(dcc.Link("Gegevens aanleveren", href="/aanleveren")))
+        if accounts.can_see_audit(user) or (user.role == "provincie" and accounts.can_see_delivery(user, user.provincie_code)):
+            onward.append(html.Li(dcc.Link("Aanleverstatus van de gemeenten", href="/aanlevering")))
+        if accounts.can_see_audit(user):
+            onward.append(html.Li(dcc.Link("Auditlog", href="/auditlog")))
+    onward += [
+        html.Li(dcc.Link("Landelijk overzicht", href="/")),
+        html.Li(html.A("Inloggen met een ander account", href="/logout")),
+    ]
+    home = ROLE_HOME.get(user.role) if user is not None else None
+    return html.Div(
+        [
+            html.H2("Geen toegang"),
+            notice(f"Uw account ({role}) heeft geen toegang tot {what}.", "error", id_="geen-toegang"),
+            html.P(ROLE_RIGHTS.get(user.role, "") if user is not None else "", id="geen-toegang-rechten"),
+            html.P("Klopt dit niet? Neem contact op met de beheerder bij VNG."),
+            html.H3("Verder naar"),
+            html.Ul(onward, id="geen-toegang-links"),
+        ],
+        className="no-access",
+        **({"data-home": home} if home else {}),
+    )
+
+
 def upload_rows(uploads) -> list[list]:
     rows = []
     for u in uploads:
@@ -162,11 +194,17 @@ def problem_list(problems: list[dict], title: str, kind: str, id_: str) -> html.
                 p.get("text") or p.get("message") or "",
             ]
         )
+    n = len(problems)
+    noun = ("fout" if n == 1 else "fouten") if kind == "error" else ("waarschuwing" if n == 1 else "waarschuwingen")
+    with_row = sorted({p.get("row") for p in problems if isinstance(p.get("row"), int)})
+    where = ""
+    if with_row:
+        where = f", in rij {with_row[0]}" if len(with_row) == 1 else f", in de rijen {', '.join(str(r) for r in with_row[:10])}{' …' if len(with_row) > 10 else ''}"
     return html.Div(
         [
             html.H3(title),
-            html.Ul([html.Li(p.get("text") or p.get("message")) for p in problems], className="problem-list"),
-            data_table(["Rij", "Kolom", "Waarde", "Melding"], rows, title, id_=id_),
+            html.P(f"{n} {noun}{where}. De tabel geeft per melding de rij en kolom in uw bestand.", className="report-summary"),
+            data_table(["Rij", "Kolom", "Waarde", "Melding"], rows, f"{title}: rij, kolom, waarde en melding", id_=id_),
         ],
         className=f"report-{kind}",
     )
@@ -204,6 +242,11 @@ def changes_table(changes: list[dict], total: int | None = None, summary: list[d
     return html.Div(parts)
 
 
+def _count(n, one: str, many: str) -> str:
+    n = int(n or 0)
+    return f"{n} {one if n == 1 else many}"
+
+
 def render_report(data: dict, file_name: str) -> html.Div:
     problems, warnings = data.get("problems") or [], data.get("warnings") or []
     parts = []
@@ -225,7 +268,7 @@ def render_report(data: dict, file_name: str) -> html.Div:
             notice(
                 [
                     html.Strong(f"{file_name} is goedgekeurd. "),
-                    f"{data.get('rows_read', 0)} rijen gelezen, {data.get('records_valid', 0)} statussen. "
+                    f"{_count(data.get('rows_read', 0), 'rij', 'rijen')} gelezen, {_count(data.get('records_valid', 0), 'status', 'statussen')}. "
                     "Controleer hieronder wat er verandert en klik op ‘Bevestigen en opslaan’.",
                 ],
                 "success",
@@ -302,13 +345,49 @@ def decode_upload(contents: str) -> bytes:
         raise ValueError("Het bestand kon niet worden gelezen; probeer het opnieuw.") from None
 
 
+DATE_PLACEHOLDER = "dd-mm-jjjj"
+DATE_HELP = "Typ de datum als dag-maand-jaar, bijvoorbeeld 01-03-2026."
+
+
 def parse_form_date(value: str | None) -> date | None:
-    if not value:
+    """A date typed on the page: day first (``1-3-2026``, ``01-03-2026``, ``01/03/2026``,
+    ``01.03.2026``), or ISO ``2026-03-01``. ``None`` when empty or not a date (see ``date_problem``)."""
+    import re
+
+    text = str(value or "").strip()
+    if not text:
         return None
+    m = re.fullmatch(r"(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})", text)
     try:
-        return date.fromisoformat(str(value)[:10])
+        if m:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text[:10]):
+            return date.fromisoformat(text[:10])
     except ValueError:
         return None
+    return None
+
+
+def date_problem(value: str | None, label: str) -> str | None:
+    """A Dutch message when ``value`` is filled in but is not a date, else ``None``."""
+    if not str(value or "").strip() or parse_form_date(value) is not None:
+        return None
+    return f"{label}: ‘{str(value).strip()}’ is geen geldige datum. {DATE_HELP}"
+
+
+def date_field(id_: str, label: str, value: str | None, hint: str = "") -> list:
+    """A text input for a Dutch date (native date inputs show mm/dd/yyyy in some browsers)."""
+    # dcc.Input takes no aria-* attributes: the format is in the label (its accessible name) and
+    # a wrong date is announced by the alert below it.
+    return [
+        html.Label(f"{label} ({DATE_PLACEHOLDER})", htmlFor=id_),
+        html.Span(f"{hint} {DATE_HELP}".strip(), id=f"{id_}-uitleg", className="hint"),
+        dcc.Input(
+            id=id_, type="text", value=value, placeholder=DATE_PLACEHOLDER, inputMode="numeric", autoComplete="off",
+            className="date-input", debounce=True,
+        ),
+        html.Div(id=f"{id_}-fout", className="field-error", role="alert"),
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -348,7 +427,7 @@ def layout(**_query):
     if user is None:
         refusal = notice(["Log in om gegevens aan te leveren. ", html.A("Inloggen", href="/login?next=/aanleveren")], "info")
     elif not allowed:
-        refusal = notice("Uw account mag geen gegevens aanleveren. Neem contact op met de beheerder als dat niet klopt.", "error")
+        refusal = no_access(user, "het aanleveren van gegevens")
     else:
         refusal = None
     if allowed and user.role == "gemeente":
@@ -374,8 +453,7 @@ def layout(**_query):
                                 "met keuzelijsten voor de statussen. U mag ook een eigen spreadsheet gebruiken "
                                 "(xlsx, ods of csv) met dezelfde kolomnamen."
                             ),
-                            html.Label("Peildatum in het sjabloon", htmlFor="aanl-sjabloon-peildatum"),
-                            dcc.Input(id="aanl-sjabloon-peildatum", type="date", value=date.today().isoformat()),
+                            *date_field("aanl-sjabloon-peildatum", "Peildatum in het sjabloon", date.today().strftime("%d-%m-%Y")),
                             html.Button("Sjabloon downloaden", id="aanl-sjabloon-knop", n_clicks=0, className="button"),
                             html.Div(id="aanl-sjabloon-melding", **{"aria-live": "polite"}),
                             dcc.Download(id="aanl-sjabloon"),
@@ -385,8 +463,10 @@ def layout(**_query):
                     html.Section(
                         [
                             html.H2("2. Upload uw bestand"),
-                            html.Label("Peildatum (alleen invullen als die niet in het bestand staat)", htmlFor="aanl-peildatum"),
-                            dcc.Input(id="aanl-peildatum", type="date", value=None),
+                            *date_field(
+                                "aanl-peildatum", "Peildatum (alleen invullen als die niet in het bestand staat)", None,
+                                "Laat leeg als het bestand een kolom peildatum heeft.",
+                            ),
                             dcc.Upload(
                                 id="aanl-upload",
                                 accept=ACCEPT,
@@ -426,8 +506,10 @@ def layout(**_query):
                         [
                             html.H2("3. Bevestig"),
                             html.P("Pas na bevestigen wordt het bestand opgeslagen en verschijnt de nieuwe stand op de kaart."),
-                            html.Button("Bevestigen en opslaan", id="aanl-bevestig", n_clicks=0, disabled=True, className="button"),
-                            html.Button("Annuleren", id="aanl-annuleer", n_clicks=0, disabled=True, className="button secondary"),
+                            html.Button("Bevestigen en opslaan", id="aanl-bevestig", n_clicks=0, disabled=True, className="button primary",
+                                        **{"aria-disabled": "true"}),
+                            html.Button("Annuleren", id="aanl-annuleer", n_clicks=0, disabled=True, className="button secondary",
+                                        **{"aria-disabled": "true"}),
                             dcc.Loading(
                                 html.Div(id="aanl-resultaat", **{"aria-live": "polite"}),
                                 custom_spinner=html.Div("Het bestand wordt opgeslagen…", role="status"),
@@ -471,6 +553,9 @@ def register_callbacks(app: dash.Dash) -> None:
             user = security.require(accounts.can_upload, UPLOAD_REFUSED)
         except security.Forbidden as exc:
             return no_update, _forbidden(exc)
+        problem = date_problem(peildatum, "Peildatum in het sjabloon")
+        if problem:
+            return no_update, notice(problem, "error", id_="aanl-sjabloon-datumfout")
         from etl.template import write_template
 
         scope = accounts.upload_scope(user)
@@ -524,13 +609,30 @@ def register_callbacks(app: dash.Dash) -> None:
         State("aanl-wacht", "data"),
         prevent_initial_call=True,
     )
-    def cancel(n_clicks, waiting):
-        if not n_clicks:
-            return (no_update,) * 5
-        user = security.current_user()
-        if user is not None and isinstance(waiting, dict) and load_pending(waiting.get("token"), user.username):
-            drop_pending(waiting.get("token"))
-        return notice("Geannuleerd; er is niets opgeslagen.", "info"), None, True, True, ""
+    def cancel_(n_clicks, waiting):
+        return cancel(n_clicks, waiting)
+
+    for button in ("aanl-bevestig", "aanl-annuleer"):
+        app.clientside_callback(
+            "function (disabled) { return disabled ? 'true' : 'false'; }",
+            Output(button, "aria-disabled"),
+            Input(button, "disabled"),
+        )
+    for field, label in (("aanl-sjabloon-peildatum", "Peildatum in het sjabloon"), ("aanl-peildatum", "Peildatum")):
+
+        @app.callback(Output(f"{field}-fout", "children"), Output(field, "className"), Input(field, "value"), prevent_initial_call=True)
+        def check_date(value, _label=label):
+            problem = date_problem(value, _label)
+            return (problem or "", "date-input invalid" if problem else "date-input")
+
+
+def cancel(n_clicks, waiting):
+    if not n_clicks:
+        return (no_update,) * 5
+    user = security.current_user()
+    if user is not None and isinstance(waiting, dict) and load_pending(waiting.get("token"), user.username):
+        drop_pending(waiting.get("token"))
+    return notice("Geannuleerd; er is niets opgeslagen.", "info"), None, True, True, ""
 
 
 def handle_upload(contents, filename, peildatum, waiting):
@@ -552,6 +654,11 @@ def handle_upload(contents, filename, peildatum, waiting):
     name = Path(str(filename or "bestand").replace("\\", "/")).name or "bestand"
     limit = settings().max_file_mb * 1024 * 1024
     url = security.db_url()
+    problem = date_problem(peildatum, "Peildatum")
+    if problem:
+        message = f"{name} is niet gecontroleerd. {problem}"
+        api.record_refusal(user.username, "web", message, name, None, url)
+        return notice(message, "error", id_="aanl-geweigerd"), None, True, True, "", history(user)
     try:
         content = decode_upload(contents)
     except ValueError as exc:

@@ -16,7 +16,7 @@ import dash
 from dash import Input, Output, dcc, html, no_update
 
 from dashboard import security
-from dashboard.pages.aanleveren import OUTCOME_LABELS, data_table, local_time, nl_date, notice, who_bar
+from dashboard.pages.aanleveren import OUTCOME_LABELS, data_table, local_time, nl_date, no_access, notice, who_bar
 from etvi import accounts
 
 PAGE = dict(
@@ -185,12 +185,14 @@ def layout(**_query):
     if user is None:
         return html.Div(header + [notice(["Log in om deze pagina te zien. ", html.A("Inloggen", href="/login?next=/auditlog")], "info")])
     if not _may_open(user):
-        return html.Div(header + [notice("Uw account heeft geen toegang tot deze pagina.", "error", id_="audit-geen-toegang")])
+        return html.Div(header + [html.Div(no_access(user, "het auditlog"), id="audit-geen-toegang")])
     if user.role == "provincie":
         return html.Div(
             header
             + [
                 html.H2("Aanleverstatus van de gemeenten in uw provincie"),
+                html.P(["Meer details (bestand, onderdelen, wie nog nooit aanleverde) staan op ",
+                        dcc.Link("de aanleverstatus", href="/aanlevering"), "."]),
                 delivery_table(user.provincie_code),
             ]
         )

@@ -161,3 +161,10 @@ def url_sync(app: dash.Dash, prefix: str, params: list[tuple[str, str, str]], vi
 def url_spec(prefix: str, params: list[tuple[str, str, str]], view: str | None, view_key: str | None = None) -> dcc.Store:
     """The parameter names and download view for ``url_sync``; ``view_key``: take the view from that parameter."""
     return dcc.Store(id=f"{prefix}-url-spec", data={"keys": [k for k, _, _ in params], "view": view, "view_key": view_key})
+
+
+def future_notice(peildatum) -> html.Div | None:
+    """A short Dutch notice when the address asks for a peildatum after today (the page shows today)."""
+    from dashboard.state import FUTURE_NOTICE, future_peildatum
+
+    return ui.notice(FUTURE_NOTICE, "warning") if future_peildatum(peildatum, today()) else None

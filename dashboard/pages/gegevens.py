@@ -16,7 +16,7 @@ from dashboard import components as ui
 from dashboard import views
 from dashboard.pages import common
 from dashboard.runtime import current
-from dashboard.state import choose, parse_date, positive_int
+from dashboard.state import choose, parse_peildatum, positive_int
 from dashboard.texts import fmt_date, fmt_date_short, level_title
 
 PAGE = dict(path="/data", name="Data", title="Data en downloads – ETVI-monitor", order=5)
@@ -30,7 +30,7 @@ PARAMS = [
 ]
 WEERGAVEN = [
     ("gemeenten", "Status per gemeente, alle onderdelen"),
-    ("aanleverformaat", "Status per gemeente in aanleverformaat (zoals 'etvi export')"),
+    ("aanleverformaat", "Status per gemeente in het aanleverformaat (zelfde kolommen als het aanleversjabloon)"),
     ("regios", "Aandeel gereed per provincie of regio"),
     ("mijlpalen", "Mijlpalen"),
     ("mijlpalen-voortgang", "Voortgang naar de mijlpalen per gebied"),
@@ -51,14 +51,19 @@ def layout(weergave=None, peildatum=None, onderdeel=None, regiotype=None, dagen=
     ref = rt.data.reference(v)
     today = common.today()
     w = choose(weergave, [k for k, _ in WEERGAVEN], "gemeenten")
-    pd_ = parse_date(peildatum, today)
+    pd_ = parse_peildatum(peildatum, today)
     ond = choose(onderdeel, ref.onderdelen, ref.onderdelen[0] if ref.onderdelen else "")
     rtype = choose(regiotype, ref.levels_available(), "provincie")
     days = positive_int(dagen, _stale_default())
     return html.Div(
         [
             html.H1("Data en downloads"),
-            html.P("Alle cijfers van de monitor zijn te downloaden. Kies een weergave; de links hieronder geven precies die tabel.", className="intro"),
+            common.future_notice(peildatum),
+            html.P(
+                "Alle cijfers van de monitor zijn te downloaden. Kies een weergave en een peildatum; de links hieronder geven precies die tabel "
+                "met de stand op die peildatum. Het CSV-bestand opent direct in Excel (puntkomma's, decimale komma).",
+                className="intro",
+            ),
             html.Section(
                 [
                     html.H2("Download", id=f"{P}-dl-heading"),
@@ -102,14 +107,14 @@ def layout(weergave=None, peildatum=None, onderdeel=None, regiotype=None, dagen=
 
 
 def _quality(rt, v, pd_, days: int) -> list:
-    never = views.never_reported_table(rt.data, v)
+    never = views.never_reported_table(rt.data, v, pd_)
     stale = views.stale_table(rt.data, pd_, days, v)
     links = {"Gemeente": lambda r: f"/gemeente/{r['Gemeentecode']}"}
     return [
-        html.H3(f"Gemeenten die nooit iets meldden ({len(never)})"),
-        ui.table(never[["Gemeente", "Gemeentecode", "Provincie"]], "Gemeenten zonder enige melding", links=links, id_=f"{P}-never")
+        html.H3(f"Gemeenten zonder melding tot en met {fmt_date(pd_)} ({len(never)})"),
+        ui.table(never[["Gemeente", "Gemeentecode", "Provincie"]], f"Gemeenten zonder enige melding tot en met {fmt_date(pd_)}", links=links, id_=f"{P}-never")
         if len(never)
-        else html.P("Alle gemeenten hebben minstens één melding gedaan."),
+        else html.P(f"Alle gemeenten hadden op {fmt_date(pd_)} minstens één melding gedaan."),
         html.H3(f"Meldingen ouder dan {days} dagen op {fmt_date(pd_)} ({len(stale)})"),
         html.P("De laatste melding per gemeente en onderdeel die op de peildatum bekend was, als die meer dagen oud is dan de grens.", className="hint"),
         ui.table(stale[["Gemeente", "Gemeentecode", "Provincie", "Onderdeel", "Status", "Peildatum melding", "Dagen oud"]], f"Meldingen ouder dan {days} dagen", links=links, numeric=["Dagen oud"], id_=f"{P}-stale")
@@ -138,8 +143,15 @@ def _sources(rt, v) -> html.Div:
                 "). Regio's zonder eigen grensbestand zijn samengesteld uit hun gemeenten.",
             ]
         ),
-        html.Li("Statussen en wat als gereed telt: data/statussen.csv. Mijlpalen met datum, zekerheid en bron: data/mijlpalen.csv (zie de pagina Mijlpalen)."),
-        html.Li("Gemeentelijke herindelingen: data/fusies.csv; oude codes en namen worden omgezet naar de huidige gemeente."),
+        html.Li(
+            [
+                "Welke statussen er zijn en welke als gereed tellen, en de mijlpalen met datum, zekerheid en bron, worden door VNG "
+                "beheerd in de monitor (zie de pagina ",
+                dcc.Link("Mijlpalen", href="/mijlpalen"),
+                ").",
+            ]
+        ),
+        html.Li("Gemeentelijke herindelingen worden verwerkt: meldingen met de code of naam van een opgeheven gemeente tellen mee bij de huidige gemeente."),
     ]
     return html.Ul(items)
 
@@ -154,6 +166,6 @@ def register_callbacks(app: dash.Dash) -> None:
     def update(peildatum, dagen):
         rt = current()
         v = rt.data.version()
-        return _quality(rt, v, parse_date(peildatum, common.today()), positive_int(dagen, _stale_default()))
+        return _quality(rt, v, parse_peildatum(peildatum, common.today()), positive_int(dagen, _stale_default()))
 
     common.url_sync(app, P, PARAMS, "gegevens")

@@ -21,7 +21,7 @@ from dashboard import components as ui
 from dashboard import views
 from dashboard.pages import common
 from dashboard.runtime import current
-from dashboard.state import parse_date, query
+from dashboard.state import parse_peildatum, query
 from dashboard.texts import OKEC_URL, fmt_date, fmt_pct, level_title, onderdeel_title
 
 def title(code=None, **_) -> str:
@@ -67,11 +67,12 @@ def layout(code=None, peildatum=None, **_):
                 html.P(["Er is geen huidige gemeente met code ", html.Code(code or "—"), ". ", dcc.Link("Terug naar het overzicht", href="/"), "."]),
             ]
         )
-    pd_ = parse_date(peildatum, common.today())
+    pd_ = parse_peildatum(peildatum, common.today())
     row = ref.gemeenten[ref.gemeenten["code"] == code].iloc[0]
     return html.Div(
         [
             html.H1(name, id=f"{P}-title"),
+            common.future_notice(peildatum),
             html.P(
                 [
                     f"Gemeentecode {code}",
@@ -96,7 +97,7 @@ def _body(rt, v, code: str, pd_: date) -> list:
 
 def _build(rt, v, code: str, pd_: date) -> list:
     ref = rt.data.reference(v)
-    hist = views.gemeente_history_table(rt.data, code, v)
+    hist = views.gemeente_history_table(rt.data, code, v, until=pd_)
     sections = []
     statuses = {}
     for ond in ref.onderdelen:
@@ -111,7 +112,11 @@ def _build(rt, v, code: str, pd_: date) -> list:
             html.Dt("Peildatum van de melding"),
             html.Dd(fmt_date(r["peildatum"]) if pd.notna(r["peildatum"]) else "—"),
             html.Dt("Bron"),
-            html.Dd(html.A("document van de gemeente", href=r["source_url"], target="_blank", rel="noopener noreferrer") if isinstance(r["source_url"], str) and r["source_url"] else "—"),
+            html.Dd(
+                html.A("document van de gemeente", href=r["source_url"], target="_blank", rel="noopener noreferrer", **{"aria-label": f"document van de gemeente: {onderdeel_title(ond).lower()}"})
+                if isinstance(r["source_url"], str) and r["source_url"]
+                else "geen bron"
+            ),
         ]
         if isinstance(r["comment"], str) and r["comment"]:
             facts += [html.Dt("Toelichting"), html.Dd(r["comment"])]
@@ -136,8 +141,10 @@ def _build(rt, v, code: str, pd_: date) -> list:
             parts.append(
                 ui.table(
                     changes,
-                    f"Geschiedenis van {onderdeel_title(ond).lower()}: elke nieuwe status, nieuwste eerst ({len(h)} meldingen in totaal; alle meldingen staan in de download)",
+                    f"Geschiedenis van {onderdeel_title(ond).lower()}: alleen de meldingen waarin iets veranderde (status, vaststellingsdatum of bron), "
+                    f"nieuwste eerst ({len(changes)} van {len(h)} meldingen; elke melding staat in de download)",
                     external=["Bron"],
+                    link_label=lambda row, o=ond: f"bron: {onderdeel_title(o).lower()}, gemeld vanaf {_cell_date(row)}",
                 )
             )
         else:
@@ -150,6 +157,12 @@ def _build(rt, v, code: str, pd_: date) -> list:
         html.P("Per regio waartoe de gemeente behoort: het aandeel gemeenten dat gereed is, naast de status van deze gemeente.", className="hint"),
         _regions_table(rt, v, code, pd_, statuses),
     ]
+
+
+def _cell_date(row) -> str:
+    from dashboard.texts import fmt_date_short
+
+    return fmt_date_short(row.iloc[0])
 
 
 def _regions_table(rt, v, code: str, pd_: date, statuses: dict) -> html.Div:
@@ -194,6 +207,6 @@ def register_callbacks(app: dash.Dash) -> None:
     def update(peildatum, code):
         rt = current()
         v = rt.data.version()
-        return _body(rt, v, code, parse_date(peildatum, common.today()))
+        return _body(rt, v, code, parse_peildatum(peildatum, common.today()))
 
     common.url_sync(app, P, PARAMS, None)

@@ -12,15 +12,17 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
+from dashboard import aggregates as agg
 from dashboard import components as ui
 from dashboard import views
 from dashboard.figures import charts
 from dashboard.pages import common
 from dashboard.runtime import current
-from dashboard.state import choose, flag, parse_date, query
+from dashboard.state import choose, flag, parse_peildatum, query
 from dashboard.texts import (
-    CONFIDENCE_LABELS,
     KIND_LABELS,
+    change_column,
+    confidence_text,
     fmt_date,
     fmt_milestone_date,
     level_singular,
@@ -39,7 +41,7 @@ PARAMS = [
 
 def _state(rt, v, peildatum=None, onderdeel=None, niveau=None):
     ref = rt.data.reference(v)
-    pd_ = parse_date(peildatum, common.today())
+    pd_ = parse_peildatum(peildatum, common.today())
     ond = choose(onderdeel, ref.onderdelen, ref.onderdelen[0] if ref.onderdelen else "")
     niv = choose(niveau, ["gemeente"] + ref.levels_available(), "gemeente")
     return ref, pd_, ond, niv
@@ -52,7 +54,9 @@ def layout(peildatum=None, onderdeel=None, niveau=None, tabel=None, **_):
     if ref.gemeenten.empty:
         return html.Div([html.H1("Landelijk overzicht"), ui.notice("Er staan nog geen gemeenten in de database. Voer eerst 'etvi init' uit.", "warning")])
     show = flag(tabel)
-    return rt.data.cached(("layout-home", pd_, ond, niv, show, common.today()), lambda: _layout(rt, v, ref, pd_, ond, niv, show), v)
+    page = rt.data.cached(("layout-home", pd_, ond, niv, show, common.today()), lambda: _layout(rt, v, ref, pd_, ond, niv, show), v)
+    notice = common.future_notice(peildatum)
+    return html.Div([notice, page]) if notice else page
 
 
 def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
@@ -124,7 +128,7 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
                     # drawn after the map (assets/etvi.js afterMap), so the first map is not kept waiting
                     ui.graph(f"{P}-mstrip", {"data": [], "layout": {"height": 230}}, "Tijdlijn van de mijlpalen; de lijst eronder bevat dezelfde gegevens."),
                     dcc.Store(id=f"{P}-mstrip-data", data={"map": f"{P}-map", "figure": charts.milestone_strip(ref.milestones, common.today(), pd_).to_plotly_json()}),
-                    _milestone_list(ref.milestones),
+                    _milestone_list(ref.milestones, common.today()),
                 ],
                 **{"aria-labelledby": f"{P}-mijlpalen-heading"},
             ),
@@ -136,17 +140,18 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
     )
 
 
-def _milestone_list(m: pd.DataFrame) -> html.Div:
+def _milestone_list(m: pd.DataFrame, today: date) -> html.Div:
     frame = pd.DataFrame(
         {
             "Mijlpaal": m["title"],
             "Datum": [fmt_milestone_date(d, p) for d, p in zip(m["date"], m["date_precision"])],
             "Soort": [KIND_LABELS.get(k, k) for k in m["kind"]],
-            "Zekerheid": [CONFIDENCE_LABELS.get(c, c) for c in m["confidence"]],
+            "Zekerheid": [confidence_text(c, d, today) for c, d in zip(m["confidence"], m["deadline"])],
+            "Toelichting": m["note"].fillna(""),
             "Bron": m["source_url"].fillna(""),
         }
     )
-    return ui.table(frame, "Mijlpalen met datum, zekerheid en bron", external=["Bron"])
+    return ui.table(frame, "Mijlpalen met datum, zekerheid, toelichting en bron", external=["Bron"], link_label=lambda r: f"bron: {r['Mijlpaal']}", id_=f"{P}-mlist")
 
 
 def _table(rt, v, peildatum: date, onderdeel: str, niveau: str):
@@ -162,7 +167,7 @@ def _table(rt, v, peildatum: date, onderdeel: str, niveau: str):
         )
     t = views.group_share_table(rt.data, peildatum, onderdeel, niveau, v)
     name_col = level_singular(niveau).capitalize()
-    cols = [name_col, "Gemeenten", "Gereed", "Aandeel gereed (%)", "Verandering (procentpunt)", "Gemeenten met melding"]
+    cols = [name_col, "Gemeenten", "Gereed", "Aandeel gereed (%)", change_column(agg.one_year_earlier(peildatum)), "Gemeenten met melding"]
     links = {}
     if niveau == "provincie":
         links[name_col] = lambda r: f"/provincie/{r['Code']}?peildatum={peildatum.isoformat()}&onderdeel={onderdeel}"
@@ -203,7 +208,7 @@ def register_callbacks(app: dash.Dash) -> None:
     def update_cards(peildatum):
         rt = current()
         v = rt.data.version()
-        pd_ = parse_date(peildatum, common.today())
+        pd_ = parse_peildatum(peildatum, common.today())
         return rt.data.cached(("cards-ui", pd_), lambda: ui.cards(rt.data.cards(pd_, v)), v)
 
     app.clientside_callback(
@@ -214,7 +219,7 @@ def register_callbacks(app: dash.Dash) -> None:
 
     @app.callback(Output(f"{P}-mstrip", "figure", allow_duplicate=True), Input(f"{P}-peildatum", "value"), prevent_initial_call=True)
     def update_strip(peildatum):
-        pd_ = parse_date(peildatum, common.today())
+        pd_ = parse_peildatum(peildatum, common.today())
         return charts.strip_peildatum_patch(pd_, f"peildatum ({fmt_date(pd_)})")
 
     @app.callback(

@@ -9,6 +9,8 @@ share of the last twelve months (see ``dashboard.aggregates.projection``).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import dash
 import pandas as pd
 from dash import Input, Output, html
@@ -21,14 +23,17 @@ from dashboard.pages import common
 from dashboard.runtime import current
 from dashboard.state import choose, query
 from dashboard.texts import (
-    CONFIDENCE_LABELS,
     KIND_LABELS,
     LEVEL_OF_MILESTONE,
+    assessment,
+    confidence_text,
     fmt_date,
     fmt_milestone_date,
     fmt_pct,
+    fmt_pp,
     level_title,
     onderdeel_title,
+    unconfirmed_suffix,
 )
 
 PAGE = dict(path="/mijlpalen", name="Mijlpalen", title="Mijlpalen – ETVI-monitor", order=4)
@@ -51,7 +56,7 @@ def layout(niveau=None, **_):
             "Soort": [KIND_LABELS.get(k, k) for k in m["kind"]],
             "Niveau": [LEVEL_OF_MILESTONE.get(lv, lv) for lv in m["level"]],
             "Onderdeel en minimale status": [f"{onderdeel_title(o)}: {s}" if isinstance(o, str) and o and isinstance(s, str) and s else "—" for o, s in zip(m["onderdeel"], m["min_status"])],
-            "Zekerheid": [CONFIDENCE_LABELS.get(c, c) for c in m["confidence"]],
+            "Zekerheid": [confidence_text(c, d, today) for c, d in zip(m["confidence"], m["deadline"])],
             "Toelichting": m["note"].fillna(""),
             "Bron": m["source_url"].fillna(""),
         }
@@ -62,7 +67,8 @@ def layout(niveau=None, **_):
             html.P(
                 "De tijdlijn van het programma Een thuis voor iedereen en de Wet versterking regie volkshuisvesting (Wvrv). "
                 "Data die alleen een jaar noemen lopen tot en met 31 december van dat jaar; data met alleen een maand tot de laatste dag "
-                "van die maand. Onbekende of onbevestigde data zijn gegevens die kunnen veranderen (data/mijlpalen.csv).",
+                "van die maand. Data met de zekerheid 'onbevestigd', 'onbekend' of 'beoogd' zijn nog geen vaststaande feiten en kunnen "
+                "veranderen; in de grafieken staan onbevestigde mijlpalen gestippeld en met '(onbevestigd)' erbij.",
                 className="intro",
             ),
             ui.share_link(P),
@@ -70,7 +76,7 @@ def layout(niveau=None, **_):
                 [
                     html.H2("Tijdlijn", id=f"{P}-tl-heading"),
                     ui.graph(f"{P}-strip", charts.milestone_strip(m, today, today), "Tijdlijn van alle mijlpalen; de tabel eronder bevat dezelfde gegevens."),
-                    ui.table(table, "Alle mijlpalen, met zekerheid en bron", external=["Bron"], id_=f"{P}-all"),
+                    ui.table(table, "Alle mijlpalen, met zekerheid en bron", external=["Bron"], id_=f"{P}-all", link_label=lambda r: f"bron: {r['Mijlpaal']}"),
                     ui.download_links(f"{P}-lijst", "mijlpalen"),
                 ],
                 **{"aria-labelledby": f"{P}-tl-heading"},
@@ -80,8 +86,10 @@ def layout(niveau=None, **_):
                     html.H2("Voortgang naar de mijlpalen met een doel", id=f"{P}-vg-heading"),
                     html.P(
                         "Per mijlpaal met een onderdeel, een minimale status en een datum: het aandeel gemeenten dat de minimale status had "
-                        "op de uiterste datum (als die voorbij is) en nu, en de datum waarop bij het tempo van de laatste twaalf maanden "
-                        "alle gemeenten eraan voldoen. Een gemeente telt mee vanaf de vaststellingsdatum als die bekend is.",
+                        "op de uiterste datum (als die voorbij is; geteld vanaf de vaststellingsdatum, met de kennis van nu) en vandaag "
+                        "(de stand zoals die nu bekend is, net als op het overzicht en bij Regio's vergelijken), de verandering ten opzichte "
+                        "van een jaar eerder, en de datum waarop bij dat tempo alle gemeenten eraan voldoen. Ligt die datum meer dan tien "
+                        "jaar na vandaag, dan staat er 'niet binnen 10 jaar'.",
                         className="hint",
                     ),
                     html.Div(_national(rt, v, today), id=f"{P}-national"),
@@ -112,36 +120,49 @@ def _build_national(rt, v, today) -> list:
         m = ref.milestones[ref.milestones["id"] == r.milestone_id].iloc[0]
         series = rt.data.series(today, r.onderdeel, "landelijk", threshold=int(m["threshold"]), version=v)
         nat = series[series["group_code"] == agg.NATIONAL_CODE]
-        verdict = _verdict(r)
+        title = r.title + unconfirmed_suffix(r.confidence)
         charts_row.append(
             html.Div(
                 [
                     ui.graph(
                         f"{P}-proj-{r.milestone_id}",
-                        charts.projection_chart(nat[["date", "share"]], r.deadline, r.projected, r.target_share, today, title=r.title),
-                        f"{r.title}: voortgang en verwachting; zie de tabel.",
+                        charts.projection_chart(
+                            nat[["date", "share"]], r.deadline, _drawn_projection(r, today), r.target_share, today,
+                            title=title, confidence=r.confidence, share_now=r.share_now,
+                        ),
+                        f"{title}: voortgang en verwachting; zie de tabel.",
                     ),
-                    html.P(verdict, className="hint"),
+                    html.P(_verdict(r, today), className="hint"),
                 ],
                 className="projection",
             )
         )
     table = views.milestone_progress_table(rt.data, today, "landelijk", v).drop(columns=["Gebied", "Gemeenten"])
-    out.append(ui.table(table, "Voortgang van Nederland naar elke mijlpaal met een doel", numeric=["Aandeel op uiterste datum (%)", "Aandeel nu (%)", "Doel (%)"], id_=f"{P}-national-table"))
+    out.append(ui.table(table, "Voortgang van Nederland naar elke mijlpaal met een doel", numeric=_numeric(table), id_=f"{P}-national-table"))
     out.extend(charts_row)
     return out
 
 
-def _verdict(r) -> str:
-    deadline = fmt_date(r.deadline)
-    if r.state == "bereikt":
-        return f"Bereikt: alle gemeenten voldoen (doel {fmt_pct(r.target_share)}, uiterlijk {deadline})."
+def _drawn_projection(r, today):
+    """The projected date to draw: only at a rising pace; past the horizon any date beyond it will do."""
     if r.state == "op_tempo":
-        when = fmt_date(r.projected)
-        return f"Bij het huidige tempo voldoen alle gemeenten op {when}; de uiterste datum is {deadline} ({'op tijd' if r.on_time else 'te laat'})."
-    if r.state == "geen_voortgang":
-        return f"Nu {fmt_pct(r.share_now)}; in de laatste twaalf maanden geen voortgang, dus geen verwachte datum (uiterlijk {deadline})."
-    return f"Te weinig gegevens voor een verwachting (uiterlijk {deadline})."
+        return r.projected
+    if r.state == "na_horizon":
+        return r.projected or agg.horizon(today) + timedelta(days=1)
+    return None
+
+
+def _numeric(table: pd.DataFrame) -> list[str]:
+    return [c for c in table.columns if c.endswith("(%)") or c.endswith("(procentpunt)") or c == "Gemeenten"]
+
+
+def _verdict(r, today) -> str:
+    deadline = fmt_date(r.deadline)
+    word = assessment(r.state, r.deadline, today, r.projected, r.share_at_deadline, r.share_now, r.target_share)
+    pace = ""
+    if r.state not in ("bereikt", "te_weinig_gegevens") and r.delta_pp == r.delta_pp:
+        pace = f" Nu {fmt_pct(r.share_now)}; {fmt_pp(r.delta_pp)} sinds {fmt_date(r.prev_date)}."
+    return f"{word[:1].upper()}{word[1:]} (uiterste datum {deadline}; zekerheid: {confidence_text(r.confidence, r.deadline, today).lower()}).{pace}"
 
 
 def _per_region(rt, v, today, niveau: str) -> html.Div:
@@ -150,9 +171,11 @@ def _per_region(rt, v, today, niveau: str) -> html.Div:
 
 def _build_per_region(rt, v, today, niveau: str) -> html.Div:
     t = views.milestone_progress_table(rt.data, today, niveau, v)
-    t = t[["Gebied", "Mijlpaal", "Uiterste datum", "Gemeenten", "Aandeel op uiterste datum (%)", "Aandeel nu (%)", "Verwachte datum bij huidig tempo", "Beoordeling", "Op tijd"]]
-    t = t.sort_values(["Mijlpaal", "Aandeel nu (%)", "Gebied"], kind="stable")
-    return ui.table(t, f"Voortgang per mijlpaal: {level_title(niveau)}", numeric=["Gemeenten", "Aandeel op uiterste datum (%)", "Aandeel nu (%)"])
+    now_col = next(c for c in t.columns if c.startswith("Aandeel op ") and c != "Aandeel op uiterste datum (%)")
+    t = t.drop(columns=["Onderdeel", "Minimale status", "Doel (%)"])
+    t = t[["Gebied"] + [c for c in t.columns if c != "Gebied"]]
+    t = t.sort_values(["Mijlpaal", now_col, "Gebied"], kind="stable")
+    return ui.table(t, f"Voortgang per mijlpaal: {level_title(niveau)}", numeric=_numeric(t))
 
 
 def register_callbacks(app: dash.Dash) -> None:

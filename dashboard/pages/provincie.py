@@ -18,7 +18,7 @@ from dashboard import views
 from dashboard.figures import charts
 from dashboard.pages import common
 from dashboard.runtime import current
-from dashboard.state import choose, parse_date, query
+from dashboard.state import choose, parse_peildatum, query
 from dashboard.texts import fmt_date, fmt_pct, fmt_pp, onderdeel_title
 
 def title(code=None, **_) -> str:
@@ -48,7 +48,7 @@ def layout(code=None, peildatum=None, onderdeel=None, sorteer=None, volgorde=Non
     name = ref.provincie_name(code)
     if name is None:
         return html.Div([html.H1("Provincie niet gevonden"), html.P(["Er is geen provincie met code ", html.Code(code or "—"), ". ", dcc.Link("Terug naar het overzicht", href="/"), "."])])
-    pd_ = parse_date(peildatum, common.today())
+    pd_ = parse_peildatum(peildatum, common.today())
     ond = choose(onderdeel, ref.onderdelen, ref.onderdelen[0])
     table = views.gemeenten_wide(rt.data, pd_, v, provincie=code)
     sort_col = choose(sorteer, list(_display(table).columns), "Gemeente")
@@ -57,6 +57,7 @@ def layout(code=None, peildatum=None, onderdeel=None, sorteer=None, volgorde=Non
     return html.Div(
         [
             html.H1(f"Provincie {name}"),
+            common.future_notice(peildatum),
             html.P([f"Provinciecode {code} · ", dcc.Link("Landelijk overzicht", href=f"/?peildatum={pd_.isoformat()}&niveau=provincie"), " · ",
                     dcc.Link("Provincies vergelijken", href=f"/regios?regiotype=provincie&onderdeel={ond}&peildatum={pd_.isoformat()}")]),
             html.Div([common.peildatum_dropdown(rt, v, f"{P}-peildatum", pd_), ui.share_link(P)], className="controls"),
@@ -167,7 +168,7 @@ def register_callbacks(app: dash.Dash) -> None:
         rt = current()
         v = rt.data.version()
         ref = rt.data.reference(v)
-        pd_ = parse_date(peildatum, common.today())
+        pd_ = parse_peildatum(peildatum, common.today())
         ond = choose(onderdeel, ref.onderdelen, ref.onderdelen[0])
         mc = common.map_content(rt, v, pd_, ond, "gemeente", previous_key=key, provincie=code, height=MAP_HEIGHT)
         return (*mc.outputs(), mc.legend, mc.heading, mc.summary, mc.key)
@@ -202,7 +203,7 @@ def register_callbacks(app: dash.Dash) -> None:
         rt = current()
         v = rt.data.version()
         ref = rt.data.reference(v)
-        pd_ = parse_date(peildatum, common.today())
+        pd_ = parse_peildatum(peildatum, common.today())
         name = ref.provincie_name(code) or code
         table = views.gemeenten_wide(rt.data, pd_, v, provincie=code)
         comparison = _comparison(rt, v, code, name, pd_) if ctx.triggered_id == f"{P}-peildatum" else no_update

@@ -19,8 +19,8 @@ from dashboard import views
 from dashboard.figures import charts
 from dashboard.pages import common
 from dashboard.runtime import current
-from dashboard.state import choose, parse_date, query
-from dashboard.texts import fmt_date, fmt_milestone_date, fmt_pct, level_singular, level_title, onderdeel_title
+from dashboard.state import choose, parse_peildatum, query
+from dashboard.texts import change_column, fmt_date, fmt_milestone_date, fmt_pct, level_singular, level_title, onderdeel_title
 
 PAGE = dict(path="/regios", name="Regio's vergelijken", title="Regio's vergelijken – ETVI-monitor", order=1)
 P = "rg"
@@ -46,7 +46,7 @@ def default_regiotype(ref, onderdeel: str) -> str:
 def _state(ref, regiotype, onderdeel, peildatum, regio):
     ond = choose(onderdeel, ref.onderdelen, ref.onderdelen[0] if ref.onderdelen else "")
     rt_ = choose(regiotype, ref.levels_available(), default_regiotype(ref, ond))
-    pd_ = parse_date(peildatum, common.today())
+    pd_ = parse_peildatum(peildatum, common.today())
     if isinstance(regio, str):
         regio = [r for r in regio.split(",") if r]
     codes = set(ref.groups(rt_)["group_code"])
@@ -66,6 +66,7 @@ def layout(regiotype=None, onderdeel=None, peildatum=None, regio=None, **_):
     return html.Div(
         [
             html.H1("Regio's vergelijken"),
+            common.future_notice(peildatum),
             html.P(
                 "Kies een regio-indeling en een onderdeel: de gebieden staan op volgorde van het aandeel gemeenten dat gereed is, "
                 "met de laagste bovenaan, afgezet tegen het doel van de mijlpaal die erbij hoort.",
@@ -84,8 +85,11 @@ def layout(regiotype=None, onderdeel=None, peildatum=None, regio=None, **_):
                 [
                     html.H2("Voortgang in de tijd", id=f"{P}-tijd-heading"),
                     html.P(
-                        "Een gemeente telt mee vanaf de datum waarop de status is vastgesteld, als die bekend is, en anders vanaf de "
-                        "peildatum van de melding. Verticale lijnen zijn de mijlpalen van dit onderdeel.",
+                        "Deze grafiek en tabel tellen volgens vaststellingsdatum, met de kennis van nu: een gemeente telt mee vanaf de "
+                        "datum waarop de status is vastgesteld, als die bekend is, en anders vanaf de peildatum van de melding. Een later "
+                        "gemelde vaststelling telt dus ook terug in de tijd mee. De rangorde hierboven is de stand zoals die op de "
+                        "peildatum bekend was; daarom kan het getal op de peildatum verschillen. Verticale lijnen zijn de mijlpalen "
+                        "van dit onderdeel (gestippeld: onbevestigd); hun namen staan in de legenda.",
                         className="hint",
                     ),
                     html.Div(
@@ -140,7 +144,7 @@ def _build(rt, v, rtype: str, ond: str, pd_: date, sel: list[str]) -> dict:
         table["Nog te gaan tot doel"] = [max(0, int(round(target_share * n)) - d) for n, d in zip(table["Gemeenten"], table["Gereed"])]
     name_col = level_singular(rtype).capitalize()
     links = {name_col: (lambda r: f"/provincie/{r['Code']}?peildatum={pd_.isoformat()}&onderdeel={ond}")} if rtype == "provincie" else {}
-    cols = [name_col, "Code", "Gemeenten", "Gereed", "Aandeel gereed (%)", "Verandering (procentpunt)"] + (["Nog te gaan tot doel"] if target_share is not None else []) + ["Gemeenten met melding"]
+    cols = [name_col, "Code", "Gemeenten", "Gereed", "Aandeel gereed (%)", change_column(agg.one_year_earlier(pd_))] + (["Nog te gaan tot doel"] if target_share is not None else []) + ["Gemeenten met melding"]
     ranking = html.Section(
         [
             html.H2(f"{onderdeel_title(ond)}: {level_title(rtype)} op {fmt_date(pd_)}", id=f"{P}-rank-heading"),
@@ -162,28 +166,53 @@ def _build(rt, v, rtype: str, ond: str, pd_: date, sel: list[str]) -> dict:
         **{"aria-labelledby": f"{P}-rank-heading"},
     )
     series = rt.data.series(pd_, ond, rtype, version=v)
-    ms = ref.milestones[(ref.milestones["onderdeel"] == ond) & ref.milestones["deadline"].notna()]
-    fig = charts.progress_lines(series, ms[["deadline", "title"]], pd_, highlight=sel)
-    time_table = _series_table(series, pd_)
+    # on a chart of the share *gereed* only milestones that ask for a done status belong
+    done = set(agg.done_statuses(ref.levels, ond))
+    ms = ref.milestones[(ref.milestones["onderdeel"] == ond) & ref.milestones["deadline"].notna() & ref.milestones["min_status"].isin(done)]
+    fig = charts.progress_lines(series, ms[["deadline", "title", "confidence"]], pd_, highlight=sel)
+    time_table = _series_table(series, pd_, pd.concat([shares, national], ignore_index=True))
     time = [
-        ui.graph(f"{P}-time-graph", fig, "Voortgang in de tijd per gebied; de tabel eronder geeft de stand per jaareinde."),
-        ui.table(time_table, f"Aandeel gereed (%) per gebied aan het eind van elk jaar en op de peildatum ({onderdeel_title(ond)})", numeric=list(time_table.columns[1:])),
+        ui.graph(
+            f"{P}-time-graph",
+            fig,
+            "Voortgang in de tijd per gebied, volgens vaststellingsdatum, met de kennis van nu; de tabel eronder geeft de stand per jaareinde.",
+        ),
+        ui.table(
+            time_table,
+            f"Aandeel gereed (%) per gebied aan het eind van elk jaar, volgens vaststellingsdatum, met de kennis van nu; de laatste "
+            f"kolom is de stand zoals bekend op de peildatum, als in de rangorde hierboven ({onderdeel_title(ond)})",
+            numeric=list(time_table.columns[1:]),
+            id_=f"{P}-time-table",
+        ),
     ]
     return {"ranking": ranking, "time": time}
 
 
-def _series_table(series: pd.DataFrame, end: date) -> pd.DataFrame:
-    """One row per group, one column per year end (and the peildatum), values in percent."""
+def _series_table(series: pd.DataFrame, end: date, asof_shares: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per group, values in percent: one column per year end and the peildatum counting
+    from adoption dates with today's knowledge (as the chart), and -- from ``asof_shares``
+    (group_code, share) -- the share as known on the peildatum, the number in the ranking."""
     if series.empty:
         return pd.DataFrame({"Gebied": []})
-    dates = sorted({d for d in series["date"] if (d.month == 12 and d.day == 31)} | {pd.Timestamp(end)})
+    first = _first_year_end(series)
+    dates = sorted({d for d in series["date"] if (d.month == 12 and d.day == 31) and d >= first} | {pd.Timestamp(end)})
     s = series[series["date"].isin(dates)]
     wide = s.pivot_table(index=["group_code", "group_name"], columns="date", values="share", aggfunc="first", sort=False)
     wide = (wide * 100).round(1)
-    wide.columns = [("Peildatum " if c == pd.Timestamp(end) else "") + c.strftime("%d-%m-%Y") for c in wide.columns]
+    wide.columns = [c.strftime("%d-%m-%Y") + (" volgens vaststellingsdatum" if c == pd.Timestamp(end) else "") for c in wide.columns]
     wide = wide.reset_index()
+    if asof_shares is not None and len(asof_shares):
+        known = dict(zip(asof_shares["group_code"], (asof_shares["share"] * 100).round(1)))
+        wide[f"Peildatum {end.strftime('%d-%m-%Y')}, zoals toen bekend"] = [known.get(c) for c in wide["group_code"]]
     wide = wide.assign(_nl=wide["group_code"] == agg.NATIONAL_CODE).sort_values(["_nl", "group_name"]).drop(columns=["_nl", "group_code"])
     return wide.rename(columns={"group_name": "Gebied"})
+
+
+def _first_year_end(series: pd.DataFrame) -> pd.Timestamp:
+    """The year end before the first progress in the data (earlier all-zero years are left out)."""
+    moving = series.loc[series["share"].to_numpy() > 0, "date"]
+    first = pd.Timestamp(moving.min()) if len(moving) else pd.Timestamp(series["date"].max())
+    return pd.Timestamp(first.year - 1, 12, 31)
 
 
 def register_callbacks(app: dash.Dash) -> None:

@@ -163,7 +163,7 @@ def test_downloads_are_the_view(client, dash_db):
     r = client.get("/download/overzicht.csv?peildatum=2025-06-30&onderdeel=verordening&niveau=gemeente")
     assert r.status_code == 200 and r.headers["Content-Disposition"].endswith('etvi-overzicht-2025-06-30.csv"')
     assert r.data.startswith("\ufeff".encode())
-    frame = pd.read_csv(io.BytesIO(r.data), encoding="utf-8-sig")
+    frame = pd.read_csv(io.BytesIO(r.data), encoding="utf-8-sig", sep=";")
     assert len(frame) == 342 and {"Gemeentecode", "Status", "Gereed"} <= set(frame.columns)
     sql = queries.status_asof(PEIL, dash_db)
     n_done = int((sql[sql["onderdeel"] == "verordening"]["status"] == "vastgesteld").sum())

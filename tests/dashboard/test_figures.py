@@ -107,11 +107,31 @@ def test_progress_lines_draw_milestones_and_the_national_line():
             "share": [0.1, 0.3, 0.2, 0.4],
         }
     )
-    ms = pd.DataFrame({"deadline": [date(2026, 12, 31)], "title": ["Urgentieregeling in alle gemeenten"]})
+    ms = pd.DataFrame(
+        {
+            "deadline": [date(2026, 12, 31), date(2027, 7, 1)],
+            "title": ["Urgentieregeling in alle gemeenten", "Een heel lange titel van een mijlpaal die vroeger werd afgekapt"],
+            "confidence": ["bevestigd", "onbevestigd"],
+        }
+    )
     fig = charts.progress_lines(series, ms, date(2025, 12, 31), highlight=["PV20"])
-    assert [t.name for t in fig.data] == ["Groningen", "Nederland"]
+    assert [t.name for t in fig.data][:2] == ["Groningen", "Nederland"]
     assert list(fig.data[1].y) == [20.0, 40.0] and fig.data[1].line.width == 4
-    assert len(fig.layout.shapes) == 2  # milestone + peildatum
+    # milestones are legend entries with their full title, never vertical text that gets cut off
+    names = [t.name for t in fig.data[2:]]
+    assert names == [
+        "Mijlpaal: Urgentieregeling in alle gemeenten (uiterlijk 31 december 2026)",
+        "Mijlpaal: Een heel lange titel van een mijlpaal die vroeger werd afgekapt (uiterlijk 1 juli 2027) (onbevestigd)",
+    ]
+    assert [t.line.dash for t in fig.data[2:]] == ["dash", "dot"]  # unconfirmed: another line style
+    assert not any(a.textangle for a in fig.layout.annotations)
+    assert len(fig.layout.shapes) == 1  # the peildatum
+    # the axis starts at the data (a month before the first progress), not at the oldest adoption date
+    assert pd.Timestamp(fig.layout.xaxis.range[0]) == pd.Timestamp("2024-12-31")
+    zeros = pd.DataFrame({"date": pd.to_datetime(["2015-01-31", "2015-01-31"]), "group_code": ["PV20", "NL"], "group_name": ["Groningen", "Nederland"], "share": [0.0, 0.0]})
+    fig = charts.progress_lines(pd.concat([zeros, series]), ms, date(2025, 12, 31))
+    assert pd.Timestamp(fig.layout.xaxis.range[0]) == pd.Timestamp("2024-11-30")  # not 2015, where nothing happens
+    assert pd.Timestamp(fig.layout.xaxis.range[1]) > pd.Timestamp("2027-07-01")
     assert _types(fig) <= BUNDLE_TRACES
 
 
@@ -128,9 +148,17 @@ def test_milestone_strip_marks_today_and_peildatum_and_patch_moves_peildatum():
         }
     )
     fig = charts.milestone_strip(m, date(2026, 11, 21), date(2025, 1, 1))
-    assert sum(len(t.x) for t in fig.data) == 2  # the milestone without a date is not drawn
-    symbols = {t.name: t.marker.symbol for t in fig.data}
+    markers = [t for t in fig.data if t.mode == "markers"]
+    assert sum(len(t.x) for t in markers) == 2  # the milestone without a date is not drawn
+    symbols = {t.name: t.marker.symbol for t in markers}
     assert symbols == {"Bevestigd": "circle", "Beoogd (doel)": "diamond"}  # confidence by shape too
+    # a year-precise target sits inside its year (not on the next year's gridline) and says until when
+    doel = next(t for t in markers if t.name == "Beoogd (doel)")
+    assert pd.Timestamp(doel.x[0]).year == 2026 and pd.Timestamp(doel.x[0]).month in (6, 7)
+    assert doel.customdata[0][1] == "2026 (uiterlijk 31 december 2026)"
+    # the today and peildatum labels sit above the plot, on either side of their lines
+    assert all(a.y == 1.0 and a.yanchor == "bottom" for a in fig.layout.annotations)
+    assert {a.xanchor for a in fig.layout.annotations} == {"left", "right"}
     i = charts.STRIP_PEILDATUM_INDEX
     assert fig.layout.shapes[i].name == "peildatum" and fig.layout.annotations[i].name == "peildatum"
     update = charts.strip_peildatum_update(date(2024, 6, 30), "peildatum (30 juni 2024)")
@@ -147,9 +175,21 @@ def test_comparison_and_projection_charts():
     assert {t.marker.symbol for t in fig.data if t.name} == {"circle", "diamond"}
     s = pd.DataFrame({"date": pd.to_datetime(["2025-01-31", "2025-12-31"]), "share": [0.2, 0.5]})
     p = charts.projection_chart(s, date(2026, 12, 31), date(2027, 6, 1), 1.0, date(2025, 12, 31), title="X")
-    assert [t.name for t in p.data] == ["Gemeten", "Bij huidig tempo"]
+    assert [t.name for t in p.data] == ["Gemeten (volgens vaststellingsdatum)", "Bij huidig tempo"]
     assert list(p.data[1].y) == [50.0, 100.0]
     assert _types(fig) | _types(p) <= BUNDLE_TRACES
+
+
+def test_projection_chart_stops_at_the_horizon_and_marks_unconfirmed_deadlines():
+    s = pd.DataFrame({"date": pd.to_datetime(["2015-01-31", "2022-06-30", "2025-12-31"]), "share": [0.0, 0.01, 0.1]})
+    p = charts.projection_chart(s, date(2027, 7, 1), date(2165, 9, 9), 1.0, date(2025, 12, 31), confidence="onbevestigd")
+    assert [t.name for t in p.data] == ["Gemeten (volgens vaststellingsdatum)"]  # no line to 2165
+    lo, hi = (pd.Timestamp(x) for x in p.layout.xaxis.range)
+    assert hi <= pd.Timestamp("2036-04-01") and lo >= pd.Timestamp("2022-01-01")
+    texts_ = [a.text for a in p.layout.annotations]
+    assert "bij dit tempo niet binnen 10 jaar" in texts_
+    assert "uiterste datum 1 juli 2027 (onbevestigd)" in texts_
+    assert p.layout.shapes[0].line.dash == "dot"
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6, 8])

@@ -84,13 +84,26 @@ def test_gemeente_uploads_fixes_and_sees_map(live, tmp_path, ref_db, browser):
         expect(fouten).to_contain_text("vastgestelt")
         row = fouten.locator("tbody tr").first
         expect(row.locator("th")).to_have_text("2")  # the spreadsheet row the user sees
-        expect(page.locator(".problem-list")).to_contain_text("rij 2")
+        # One accessible form of the errors: the table with row numbers and a one-line summary.
+        expect(page.locator(".problem-list")).to_have_count(0)
+        expect(page.locator(".report-error .report-summary")).to_have_text(
+            "1 fout, in rij 2. De tabel geeft per melding de rij en kolom in uw bestand."
+        )
+        expect(fouten).to_contain_text("rij 2")
         expect(page.locator("#aanl-bevestig")).to_be_disabled()
+        expect(page.locator("#aanl-bevestig")).to_have_attribute("aria-disabled", "true")
+        # A disabled button looks disabled (grey, dashed, not-allowed cursor).
+        look = page.locator("#aanl-bevestig").evaluate(
+            "b => { const s = getComputedStyle(b); return [s.cursor, s.borderStyle, s.backgroundColor]; }"
+        )
+        assert look == ["not-allowed", "dashed", "rgb(230, 230, 230)"], look
 
         page.locator("#aanl-upload input[type=file]").set_input_files(str(right))
         expect(page.locator("#aanl-goedgekeurd")).to_be_visible(timeout=30_000)
         expect(page.locator("#aanl-wijzigingen")).to_contain_text("vastgesteld")
+        expect(page.locator("#aanl-goedgekeurd")).to_contain_text("1 rij gelezen, 1 status.")
         expect(page.locator("#aanl-bevestig")).to_be_enabled()
+        expect(page.locator("#aanl-bevestig")).to_have_attribute("aria-disabled", "false")
         page.locator("#aanl-bevestig").click()
         expect(page.locator("#aanl-opgeslagen")).to_be_visible(timeout=30_000)
         expect(page.locator("#aanl-geschiedenis")).to_contain_text("amsterdam-goed.ods")
@@ -112,3 +125,47 @@ def test_gemeente_uploads_fixes_and_sees_map(live, tmp_path, ref_db, browser):
     finally:
         context.close()
     assert errors == []
+
+
+def test_dates_are_typed_day_first(live, browser, tmp_path):
+    """Native date inputs show mm/dd/yyyy in an English browser; the page asks for dd-mm-jjjj."""
+    from playwright.sync_api import expect
+
+    base, actors = live
+    a = actors["gemeente_a"]
+    context = browser.new_context(locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/login?next=%2Faanleveren")
+        page.get_by_label("Gebruikersnaam").fill(a.username)
+        page.get_by_label("Wachtwoord").fill(a.password)
+        page.get_by_role("button", name="Inloggen").click()
+        expect(page).to_have_url(f"{base}/aanleveren")
+        field = page.get_by_label("Peildatum (alleen invullen als die niet in het bestand staat) (dd-mm-jjjj)")
+        expect(field).to_have_attribute("type", "text")
+        expect(field).to_have_attribute("placeholder", "dd-mm-jjjj")
+        template = page.get_by_label("Peildatum in het sjabloon (dd-mm-jjjj)")
+        from datetime import date
+
+        expect(template).to_have_value(date.today().strftime("%d-%m-%Y"))
+        field.fill("31-02-2026")
+        field.press("Tab")
+        expect(page.locator("#aanl-peildatum-fout")).to_contain_text("‘31-02-2026’ is geen geldige datum")
+        expect(page.locator("#aanl-peildatum-fout")).to_contain_text("dag-maand-jaar")
+        # Dash 4 puts the className on the input's wrapper.
+        expect(page.locator(".date-input.invalid #aanl-peildatum")).to_have_count(1)
+        field.fill("01-03-2026")
+        field.press("Tab")
+        expect(page.locator("#aanl-peildatum-fout")).to_have_text("")
+        expect(page.locator(".date-input.invalid #aanl-peildatum")).to_have_count(0)
+        page.screenshot(path=str(tmp_path / "aanleveren.png"), full_page=True)
+        shots = os.environ.get("UX_SCREENSHOTS")
+        if shots:
+            shutil.copy(tmp_path / "aanleveren.png", Path(shots) / "aanleveren-datums.png")
+        # The menu shows who is logged in and where to go.
+        nav = page.get_by_role("navigation", name="Hoofdmenu")
+        expect(nav).to_contain_text("Ingelogd als amsterdam")
+        expect(nav.get_by_role("link", name="Aanleveren")).to_have_class("nav-link active")
+        expect(nav.get_by_role("link", name="Auditlog")).to_have_count(0)
+    finally:
+        context.close()

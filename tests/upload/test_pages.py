@@ -203,3 +203,124 @@ def test_audit_log_callbacks_check_role(env, ref_db):
     prov = browser("provincie")
     assert "Amsterdam" in text_of(prov.call("audit-provincie", "value", "PV27"))
     assert "Rotterdam" not in text_of(prov.call("audit-provincie", "value", "PV28"))
+
+
+# --- UX review: numbers, one form of the errors, dates, aria-disabled, delivery status -----------
+
+
+def test_report_counts_are_singular_and_errors_listed_once(env, ref_db):
+    app, actors, browser = env
+    page = browser("gemeente_a")
+    out = page.call("aanl-upload", "contents", data_url(csv_file([("GM0363", "vastgesteld", "")])), {"aanl-upload.filename": "een.csv"})
+    report = text_of(out["aanl-rapport.children"])
+    assert "1 rij gelezen, 1 status." in report and "1 rijen" not in report
+    two = csv_file([("GM0363", "vastgesteld", ""), ("GM0363", "geen", "")])
+    out = page.call("aanl-upload", "contents", data_url(two), {"aanl-upload.filename": "twee.csv"})
+    report = text_of(out["aanl-rapport.children"])
+    assert "geweigerd" in report or "2 rijen gelezen" in report
+    bad = csv_file([("GM0363", "klaar", "")])
+    out = page.call("aanl-upload", "contents", data_url(bad), {"aanl-upload.filename": "fout.csv"})
+    report = text_of(out["aanl-rapport.children"])
+    assert "problem-list" not in report  # not a list and a table with the same messages
+    assert report.count("is geen geldige status") == 1
+    assert "1 fout, in rij 2." in report and "geweigerd: 1 fout." in report
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("01-03-2026", "2026-03-01"),
+        ("1-3-2026", "2026-03-01"),
+        ("01/03/2026", "2026-03-01"),
+        ("01.03.2026", "2026-03-01"),
+        ("2026-03-01", "2026-03-01"),
+        (" 12-11-2026 ", "2026-11-12"),
+        ("31-02-2026", None),
+        ("03/31/2026", None),
+        ("morgen", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_form_dates_are_day_first(text, expected):
+    from dashboard.pages.aanleveren import date_problem, parse_form_date
+
+    got = parse_form_date(text)
+    assert (got.isoformat() if got else None) == expected
+    problem = date_problem(text, "Peildatum")
+    if expected or not (text or "").strip():
+        assert problem is None
+    else:
+        assert "is geen geldige datum" in problem and "dag-maand-jaar" in problem
+
+
+def test_bad_dates_give_a_clear_message(env, ref_db):
+    app, actors, browser = env
+    page = browser("gemeente_a")
+    out = page.call("aanl-peildatum", "value", "31-02-2026")
+    assert "‘31-02-2026’ is geen geldige datum" in text_of(out["aanl-peildatum-fout.children"])
+    assert out["aanl-peildatum.className"] == "date-input invalid"
+    out = page.call("aanl-peildatum", "value", "28-02-2026")
+    assert out["aanl-peildatum-fout.children"] == "" and out["aanl-peildatum.className"] == "date-input"
+    # The template refuses a bad date with the message; a Dutch date works.
+    out = page.call("aanl-sjabloon-knop", "n_clicks", 1, {"aanl-sjabloon-peildatum.value": "13-13-2026"})
+    assert out.get("aanl-sjabloon.data") is None and "geen geldige datum" in text_of(out["aanl-sjabloon-melding.children"])
+    out = page.call("aanl-sjabloon-knop", "n_clicks", 1, {"aanl-sjabloon-peildatum.value": "01-04-2026"})
+    assert out["aanl-sjabloon.data"]["filename"] == "etvi-sjabloon-GM0363.xlsx"
+    # An upload with a bad date is not checked, says why, and is logged as an attempt.
+    good = csv_file([("GM0363", "vastgesteld", "")])
+    out = page.call("aanl-upload", "contents", data_url(good), {"aanl-upload.filename": "x.csv", "aanl-peildatum.value": "2026-31-01"})
+    assert "geen geldige datum" in text_of(out["aanl-rapport.children"]) and out["aanl-wacht.data"] is None
+    assert [(u.outcome, u.file_name) for u in _uploads(ref_db)] == [("geweigerd", "x.csv")]
+    assert _records(ref_db) == []
+
+
+def test_buttons_start_disabled_with_aria_disabled(env):
+    app, actors, browser = env
+    page = browser("gemeente_a")
+    layout = text_of(page.client.get("/_dash-dependencies").get_json())
+    assert "aanl-bevestig.aria-disabled" in layout and "aanl-annuleer.aria-disabled" in layout
+    rendered = _pages_content(app, page.client, "/aanleveren")
+    assert rendered.count('"aria-disabled": "true"') == 2
+
+
+def _pages_content(app, client, pathname):
+    from tests.dashboard.test_navigation import _page_content
+
+    return _page_content(app, client, pathname)
+
+
+def test_delivery_status_page_per_role(env, ref_db):
+    app, actors, browser = env
+    headers = {"Authorization": f"Bearer {actors['gemeente_a'].token}"}
+    app.server.test_client().post(
+        "/api/v1/uploads", data={"file": (io.BytesIO(csv_file([("GM0363", "vastgesteld", "")])), "amsterdam.csv")}, headers=headers
+    )
+    # Provincie: its own gemeenten, who delivered and who never did; another provincie in the address is ignored.
+    prov = browser("provincie")
+    assert prov.client.get("/aanlevering").status_code == 200
+    content = _pages_content(app, prov.client, "/aanlevering")
+    assert "Amsterdam (GM0363)" in content and "amsterdam.csv" in content and "verordening" in content
+    assert "nog nooit aangeleverd" in content and "Rotterdam" not in content
+    assert "1 van de " in content and "gemeenten in Noord-Holland hebben aangeleverd" in content
+    # The callback checks the scope on the server: a provincie may not ask for another provincie or all.
+    out = text_of(prov.call("levering-provincie", "value", "PV28"))
+    assert "geen rechten" in out and "Rotterdam" not in out
+    out = text_of(prov.call("levering-provincie", "value", None))
+    assert "geen rechten" in out
+    assert "Amsterdam" in text_of(prov.call("levering-provincie", "value", "PV27"))
+    # Beheerder: any provincie, or all.
+    admin = browser("beheerder")
+    assert admin.client.get("/aanlevering").status_code == 200
+    assert "Rotterdam (GM0599)" in text_of(admin.call("levering-provincie", "value", "PV28"))
+    everything = text_of(admin.call("levering-provincie", "value", None))
+    assert "van de 342 gemeenten in Nederland" in everything
+    # Gemeente: no access (403, page in the shell), and the callback refuses too; anonymous: to the login.
+    gem = browser("gemeente_a")
+    assert gem.client.get("/aanlevering").status_code == 403
+    assert "Geen toegang" in _pages_content(app, gem.client, "/aanlevering")
+    assert "geen rechten" in text_of(gem.call("levering-provincie", "value", "PV27"))
+    anon = browser(None)
+    resp = anon.client.get("/aanlevering")
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
+    assert "niet (meer) ingelogd" in text_of(anon.call("levering-provincie", "value", "PV27"))
