@@ -326,8 +326,19 @@ def parse_peildatum(raw: str | None) -> date | None:
         raise ApiError(400, f"Ongeldige peildatum {text!r}: die datum bestaat niet.") from None
 
 
-def _flag(raw: str | None) -> bool:
-    return (raw or "").strip().lower() in ("1", "true", "ja", "yes", "on")
+FLAG_TRUE = ("1", "true", "ja", "yes", "on")
+FLAG_FALSE = ("0", "false", "nee", "no", "off")
+
+
+def _flag(raw: str | None, name: str = "dry_run") -> bool:
+    """A yes/no parameter; anything else is a 400 that lists what is allowed."""
+    text = (raw or "").strip().lower()
+    if not text or text in FLAG_FALSE:
+        return False
+    if text in FLAG_TRUE:
+        return True
+    shown = raw if len(raw) <= 40 else raw[:37] + "…"
+    raise ApiError(400, f"Ongeldige waarde {shown!r} voor {name}. Toegestaan: 1, 0, true, false, ja, nee.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -344,38 +355,54 @@ def post_upload():
     except ApiError as exc:
         record_anonymous_attempt(_caller_label(url), "api", exc.message, url)
         raise
+    # A dry run writes nothing, not even a refusal to the upload log (README; like etvi load
+    # --dry-run). The query string is read first: the form body may be too large to parse.
+    raw_dry_run = request.args.get("dry_run")
+    if raw_dry_run is None and request.content_length is not None and request.content_length <= limit + FORM_OVERHEAD:
+        request.max_content_length = limit + FORM_OVERHEAD
+        raw_dry_run = request.form.get("dry_run")
+    try:
+        dry_run = _flag(raw_dry_run)
+    except ApiError as exc:  # not known to be a dry run: logged like any refused attempt
+        name, content = _peek_file(limit)
+        record_refusal(principal.username, "api", exc.message, name, content, url)
+        raise
+
+    def refuse(message: str, *args) -> None:
+        if not dry_run:
+            record_refusal(principal.username, "api", message, *args, url=url)
+
     if not accounts.can_upload(principal):
         message = "Uw account mag geen gegevens aanleveren."
-        name, content = _peek_file(limit)
-        record_refusal(principal.username, "api", message, name, content, url)
+        name, content = _peek_file(limit) if not dry_run else ("", None)
+        refuse(message, name, content)
         raise ApiError(403, message)
     if request.content_length is not None and request.content_length > limit + FORM_OVERHEAD:
         message = f"Het bestand is te groot; de grens is {settings().max_file_mb} MB."
-        record_refusal(principal.username, "api", message, "(te groot, niet gelezen)", None, url)
+        refuse(message, "(te groot, niet gelezen)", None)
         raise ApiError(413, message)
     request.max_content_length = limit + FORM_OVERHEAD
     try:
         upload = request.files.get("file") or request.files.get("bestand")
     except RequestEntityTooLarge:
         message = f"Het bestand is te groot; de grens is {settings().max_file_mb} MB."
-        record_refusal(principal.username, "api", message, "(te groot, niet gelezen)", None, url)
+        refuse(message, "(te groot, niet gelezen)", None)
         raise ApiError(413, message) from None
     if upload is None or not upload.filename:
         message = "Geen bestand ontvangen: stuur het als multipart-veld 'file'."
-        record_refusal(principal.username, "api", message, url=url)
+        refuse(message)
         raise ApiError(400, message)
     content = upload.read(limit + 1)
     original = Path(upload.filename.replace("\\", "/")).name or "bestand"
     if len(content) > limit:
         message = f"Het bestand is te groot; de grens is {settings().max_file_mb} MB."
-        record_refusal(principal.username, "api", message, original, None, url)
+        refuse(message, original, None)
         raise ApiError(413, message)
     try:
         peildatum = parse_peildatum(request.values.get("peildatum"))
     except ApiError as exc:
-        record_refusal(principal.username, "api", exc.message, original, content, url)
+        refuse(exc.message, original, content)
         raise
-    dry_run = _flag(request.values.get("dry_run"))
     sheet = (request.values.get("sheet") or "").strip() or None
     result, error = load_bytes(
         content, original, principal=principal, channel="api", peildatum=peildatum, sheet=sheet, dry_run=dry_run, url=url
@@ -434,7 +461,7 @@ def load_bytes(
             )
         except EtlError as exc:
             problems = problem_dicts(getattr(exc, "problems", None)) or [{"message": str(exc), "text": str(exc)}]
-            upload_id = record_refusal(principal.username, channel, str(exc), original_name, content, url)
+            upload_id = None if dry_run else record_refusal(principal.username, channel, str(exc), original_name, content, url)
             return None, {"message": str(exc), "problems": problems, "upload_id": upload_id}
     return result, None
 

@@ -66,11 +66,13 @@ class Problem:
         """One line, e.g. "status.xlsx, blad Status, rij 14, kolom 'Verordening': 'klaar' is geen
         geldige status. Toegestaan: geen, in voorbereiding, vastgesteld."
         """
-        text = self.message.rstrip(".")
+        text = self.message.rstrip().rstrip(".")
         if self.allowed:
-            text += ". Toegestaan: " + ", ".join(self.allowed)
+            text += ("" if text.endswith(("?", "!")) else ".") + " Toegestaan: " + ", ".join(self.allowed)
+        if not text.endswith(("?", "!")):
+            text += "."
         where = self.location()
-        return f"{where}: {text}." if where else f"{text}."
+        return f"{where}: {text}" if where else text
 
     def to_dict(self) -> dict:
         """JSON-ready, for the upload log and the API; ``text`` is the rendered line."""

@@ -7,7 +7,8 @@ koploper. Empty where nothing is known.
 CSV is written the way Dutch Excel opens it with a double click: UTF-8 with a byte-order mark
 (else accents break) and ';' as separator (Dutch Excel uses ',' as decimal sign). Dates are ISO
 (2024-03-01), which Excel in any language reads as a date. Text that a spreadsheet would run as a
-formula (starting with =, +, -, @, tab or carriage return) gets a leading apostrophe.
+formula (starting with =, +, -, @, tab or carriage return) gets a leading apostrophe in CSV; in
+xlsx it is stored as a text cell with Excel's quote-prefix flag (no visible apostrophe).
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def _xlsx(frame: pd.DataFrame, path: Path, peildatum: date) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in frame.itertuples(index=False):
-        ws.append([neutralise(v) for v in row])
+        ws.append(list(row))
     for col_idx, name in enumerate(frame.columns, start=1):
         letter = get_column_letter(col_idx)
         ws.column_dimensions[letter].width = max(12, min(len(name) + 2, 40))
@@ -112,7 +113,11 @@ def _xlsx(frame: pd.DataFrame, path: Path, peildatum: date) -> None:
                 cell.number_format = "DD-MM-YYYY"
         for cell in ws[letter][1:]:
             if isinstance(cell.value, str):
+                # stored as text, never as a formula; a formula-like start gets Excel's own
+                # "quote prefix" flag instead of a visible apostrophe in the value
                 cell.data_type = "s"
+                if cell.value.startswith(FORMULA_START):
+                    cell.quotePrefix = True
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = ws.dimensions
     info = wb.create_sheet("Info")
@@ -131,20 +136,45 @@ def write_export(
 ) -> Path | None:
     """Write to ``output`` ('-' or None: csv on standard output). Format from ``fmt`` or the extension."""
     to_stdout = output in (None, "-")
-    fmt = (fmt or ("csv" if to_stdout else Path(output).suffix.lstrip(".").lower() or "csv")).lower()
+    suffix = "" if to_stdout else Path(output).suffix.lstrip(".").lower()
+    if fmt is not None and fmt.strip().lower() not in FORMATS:
+        raise EtlError(f"Onbekend exportformaat '{fmt}'. Toegestaan: {', '.join(FORMATS)}.")
+    if fmt is not None and suffix in FORMATS and suffix != fmt.strip().lower():
+        raise EtlError(
+            f"--format {fmt.strip().lower()} past niet bij de bestandsnaam {Path(output).name}. "
+            f"Geef het bestand de extensie .{fmt.strip().lower()} of laat --format weg."
+        )
+    fmt = (fmt or suffix or "csv").strip().lower()
     if fmt not in FORMATS:
         raise EtlError(f"Onbekend exportformaat '{fmt}'. Toegestaan: {', '.join(FORMATS)}.")
     if to_stdout and fmt == "xlsx":
         raise EtlError("Een xlsx-export moet naar een bestand: geef -o BESTAND.xlsx op.")
+    path = None if to_stdout else check_output_path(output)
     when = peildatum or date.today()
     frame = export_frame(when, url)
-    if to_stdout:
+    if path is None:
         sys.stdout.write(_csv_text(frame))
         return None
+    try:
+        if fmt == "csv":
+            path.write_bytes(to_csv_bytes(frame))
+        else:
+            _xlsx(frame, path, when)
+    except OSError as exc:
+        raise EtlError(f"Kan {path} niet schrijven: {exc.strerror or exc}.") from None
+    return path
+
+
+def check_output_path(output: str | Path) -> Path:
+    """A file we can write: not a directory, in an existing, writable folder. Dutch messages."""
+    import os
+
     path = Path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        path.write_bytes(to_csv_bytes(frame))
-    else:
-        _xlsx(frame, path, when)
+    if path.is_dir() or str(output).endswith(("/", os.sep)):
+        raise EtlError(f"{output} is een map; geef een bestandsnaam, bijvoorbeeld {Path(output) / 'export.csv'}.")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise EtlError(f"De map {parent} bestaat niet; maak hem eerst aan of kies een andere plaats.")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise EtlError(f"Geen schrijfrechten voor {path}; kies een andere plaats.")
     return path

@@ -16,18 +16,19 @@ from rapidfuzz import fuzz, process
 from etl.contract import header_key
 from etl.errors import show
 
-_CODE = re.compile(r"^(?:gm)?0*(\d{1,4})$")
+_CODE = re.compile(r"^(?:gm[\s.\-_]*)?0*(\d{1,4})(?:\.0+)?$")
 _PARENTHETICAL = re.compile(r"\s*\(.*\)\s*$")
 _PREFIX = re.compile(r"^\s*gemeente\s+", re.IGNORECASE)
 
 
 def normalise_code(value: object) -> str | None:
-    """'GM0363', 'gm 363', '0363', 363 or 363.0 → 'GM0363'; None when it is not code-shaped."""
+    """'GM0363', 'gm 363', 'GM-0363', '0363', 363, 363.0 or '363.0' → 'GM0363'; None when it is not
+    code-shaped ('363.5', '36.3', '-363', 'GM03 63')."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool):
         return None
-    m = _CODE.match(re.sub(r"[\s.\-_]", "", str(value)).lower())
+    m = _CODE.match(re.sub(r"\s+", " ", str(value)).strip().lower())
     return f"GM{int(m[1]):04d}" if m and int(m[1]) > 0 else None
 
 

@@ -92,6 +92,17 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def unreadable(name: str, exc: BaseException) -> Problem:
+    """The problem for a file that made the reader or validator fail unexpectedly."""
+    detail = (str(exc).splitlines() or [""])[0][:160]
+    return Problem(
+        "het bestand kan niet worden gelezen of gecontroleerd; het is mogelijk beschadigd of geen gewoon "
+        f"rekenblad ({type(exc).__name__}{': ' + detail if detail else ''}). Open het in Excel of LibreOffice, "
+        "sla het opnieuw op en probeer het nog eens; lukt dat niet, meld het dan aan de beheerder",
+        file=name,
+    )
+
+
 def _json(problems: list[Problem]) -> str | None:
     return json.dumps([p.to_dict() for p in problems], ensure_ascii=False) if problems else None
 
@@ -148,13 +159,14 @@ def _same_as_earlier(s: Session, sha: str, records: list[Record]) -> Upload | No
     earlier = s.execute(select(Upload).where(Upload.sha256 == sha, Upload.outcome == GELADEN).order_by(Upload.id)).scalars().all()
     if not earlier:
         return None
-    wanted = Counter(tuple(r) for r in records)
+    candidates = [u for u in earlier if u.records_written == len(records)]
+    if not candidates:
+        return None
+    wanted = Counter(map(tuple, records))
     cols = [getattr(StatusRecord, c) for c in RECORD_COLUMNS]
-    for upload in earlier:
-        if upload.records_written != len(records):
-            continue
-        rows = s.execute(select(*cols).where(StatusRecord.upload_id == upload.id)).all()
-        if Counter(tuple(r) for r in rows) == wanted:
+    for upload in candidates:
+        result = s.execute(select(*cols).where(StatusRecord.upload_id == upload.id))
+        if Counter(map(tuple, result)) == wanted:
             return upload
     return None
 
@@ -173,11 +185,7 @@ def _insert_records(s: Session, upload_id: int, records: list[Record]) -> None:
     conn = s.connection()
     records = sorted(records, key=itemgetter(1, 0, 4))
     if conn.dialect.name == "postgresql":
-        cols = ", ".join(RECORD_COLUMNS + ["upload_id", "created_at"])
-        raw = conn.connection.driver_connection
-        with raw.cursor() as cur, cur.copy(f"COPY statusrecord ({cols}) FROM STDIN") as copy:
-            for r in records:
-                copy.write_row((*r, upload_id, now))
+        _copy_postgres(conn, upload_id, records)
         return
     table = StatusRecord.__table__
     if conn.dialect.name == "sqlite":
@@ -208,6 +216,50 @@ def _insert_records(s: Session, upload_id: int, records: list[Record]) -> None:
     for start in range(0, len(records), BATCH):
         batch = records[start : start + BATCH]
         conn.execute(insert(table), [{**r._asdict(), "upload_id": upload_id, "created_at": now} for r in batch])
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _copy_postgres(conn, upload_id: int, records: list[Record]) -> None:
+    """COPY (text format, written in large blocks) into a temporary table without constraints or
+    indexes, then one INSERT … SELECT into statusrecord. Every foreign key is still checked by
+    PostgreSQL; COPY straight into the indexed table with its per-row triggers was slower."""
+    cols = ", ".join(RECORD_COLUMNS)
+    raw = conn.connection.driver_connection
+    converted: dict = {}
+
+    def text(value) -> str:
+        try:
+            return converted[value]
+        except KeyError:
+            converted[value] = out = _copy_text(value)
+            return out
+        except TypeError:
+            return _copy_text(value)
+
+    with raw.cursor() as cur:
+        cur.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS etvi_load_records (LIKE statusrecord) ON COMMIT DELETE ROWS"
+        )
+        cur.execute(
+            "ALTER TABLE etvi_load_records ALTER COLUMN id DROP NOT NULL, ALTER COLUMN created_at DROP NOT NULL"
+        )
+        with cur.copy(f"COPY etvi_load_records ({cols}) FROM STDIN") as copy:
+            for start in range(0, len(records), BATCH):
+                block = records[start : start + BATCH]
+                copy.write("".join("\t".join([text(v) for v in r]) + "\n" for r in block))
+        cur.execute(
+            f"INSERT INTO statusrecord ({cols}, upload_id, created_at) "
+            f"SELECT {cols}, %s, %s FROM etvi_load_records",
+            (upload_id, datetime.now(timezone.utc)),
+        )
+        cur.execute("TRUNCATE etvi_load_records")
 
 
 def _ensure_data_version(s: Session) -> None:
@@ -314,6 +366,11 @@ def load_file(
     except FileRefused as exc:
         result.problems = exc.problems
         result.error_count = len(exc.problems)
+    except Exception as exc:  # noqa: BLE001 - a hostile or broken file must never escape as a crash
+        log.exception("Lezen of controleren van %s mislukt", name)
+        result.problems = [unreadable(name, exc)]
+        result.error_count = 1
+        validated = None
 
     if validated is not None:
         result.problems, result.warnings = validated.problems, validated.warnings
@@ -324,7 +381,8 @@ def load_file(
         audit["gemeente_codes"] = ",".join(result.gemeente_codes) or None
         if not validated.problems:
             result.records_valid = len(validated.records)
-            result.changes = compute_changes(validated.records, ref, url)
+            if dry_run:
+                result.changes = compute_changes(validated.records, ref, url)
 
     def finish(outcome: str, **extra) -> LoadResult:
         result.outcome = outcome
@@ -351,8 +409,10 @@ def load_file(
             url, **audit, rows_read=result.rows_read, outcome=ONGEWIJZIGD, stored_path=earlier.stored_path,
             warnings=_json(result.warnings),
         )  # fmt: skip
-        return finish(ONGEWIJZIGD, upload_id=upload_id, previous_upload_id=earlier.id, changes=result.changes.iloc[0:0])
+        return finish(ONGEWIJZIGD, upload_id=upload_id, previous_upload_id=earlier.id)
 
+    # what changes, against the database before this load (not needed for 'ongewijzigd')
+    result.changes = compute_changes(records, ref, url)
     values = dict(audit, rows_read=result.rows_read, warnings=_json(result.warnings))
     for attempt in range(RETRIES):
         try:

@@ -18,8 +18,9 @@ from xml.etree import ElementTree
 
 import python_calamine as calamine
 
+from etl.cells import ErrorValue, cell_name, clean, clean_text
 from etl.contract import Contract, header_key
-from etl.errors import WARNING, FileRefused, Problem, show
+from etl.errors import ERROR, WARNING, FileRefused, Problem, show
 
 HEADER_SEARCH_ROWS = 20
 Row = tuple[int, list]  # (row number as the user sees it, cell values)
@@ -35,6 +36,7 @@ class Table:
     total_rows: int  # rows below the header, for progress
     peildatum: tuple[object, int, str] | None = None  # (raw value, row number, label) above the header
     warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)  # about the sheet, found while reading (merged cells)
     encoding: str | None = None
     delimiter: str | None = None
 
@@ -45,6 +47,7 @@ def _find_header(rows: list[list], contract: Contract) -> tuple[int, dict[str, l
         found: dict[str, list[tuple[int, str]]] = {}
         for col, cell in enumerate(cells):
             if isinstance(cell, str) and cell.strip():
+                cell = clean(cell)
                 name = contract.field_for(cell)
                 if name:
                     found.setdefault(name, []).append((col, cell.strip()))
@@ -168,11 +171,57 @@ def read_workbook(data: bytes, file: str, kind: str, contract: Contract, max_row
             continue
         header_index, found = hit
         table = _build(file, meta.name, head, header_index, found, iterator, data_sheet.end[0] + 1, max_rows)
+        col_offset = data_sheet.start[1] if data_sheet.start else 0
         if kind == "xlsx":
-            _check_formulas(data, file, meta.name, data_sheet.start[1] if data_sheet.start else 0, table)
+            scan = _scan_xlsx(data, file, meta.name, col_offset, table)
+            merged = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in (data_sheet.merged_cell_ranges or [])]
+        else:
+            scan, merged = _scan_ods(data, meta.name)
+        _merged_problems(table, merged, col_offset)
+        if scan:
+            _patch_rows(table, scan, col_offset)
         return table
     shown = candidates[0].name if sheet is not None and candidates else None
     raise FileRefused([_no_header(file, shown, contract)])
+
+
+def _patch_rows(table: Table, errors: dict[int, dict[int, str]], col_offset: int) -> None:
+    """Put the error values (#N/A …) back into the cells that read as empty, so validation
+    reports them with their row and column. ``errors``: 1-based row → absolute column → value."""
+    rows = table.rows
+
+    def patched() -> Iterator[Row]:
+        for number, cells in rows:
+            found = errors.get(number)
+            if found:
+                cells = list(cells)
+                for col, value in found.items():
+                    i = col - col_offset
+                    if i >= 0:
+                        cells.extend([""] * (i + 1 - len(cells)))
+                        cells[i] = ErrorValue(value)
+            yield number, cells
+
+    table.rows = patched()
+
+
+def _merged_problems(table: Table, merged: list, col_offset: int) -> None:
+    """A merged range below the header: only its top-left cell has a value, the other rows would
+    silently read as empty. An error when it covers a column that is read, else a warning."""
+    used = {index + col_offset: header for index, header in table.columns.values()}
+    header_row0 = table.header_row - 1
+    for (r0, c0), (r1, c1) in merged:
+        if r1 <= header_row0 or (r0 == r1 and c0 == c1):
+            continue
+        columns = [used[c] for c in range(c0, c1 + 1) if c in used]
+        first, last = cell_name(r0, c0), cell_name(r1, c1)
+        message = (
+            f"cellen {first}:{last} zijn samengevoegd; alleen {first} heeft een waarde. "
+            "Maak het samenvoegen ongedaan en vul elke cel apart in"
+        )
+        table.errors.append(
+            Problem(message, file=table.file, sheet=table.sheet, row=r0 + 1, column=columns[0] if columns else None, severity=ERROR if columns else WARNING)
+        )
 
 
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -180,9 +229,27 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 
 
-def _sheet_xml_path(zf: zipfile.ZipFile, sheet: str) -> str | None:
-    workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+def _xml(raw: bytes, file: str, part: str):
+    """Parse a small XML part; a broken part refuses the file (a DTD never gets this far: see
+    ``safety.check_zip``)."""
+    try:
+        return ElementTree.fromstring(raw)
+    except ElementTree.ParseError as exc:
+        raise FileRefused([_broken_xml(file, part, exc)]) from None
+
+
+def _broken_xml(file: str, part: str, exc: Exception) -> Problem:
+    detail = str(exc).split(":")[0]
+    return Problem(
+        f"het bestand is beschadigd: het onderdeel {part} is geen geldige XML ({detail}). Open het in Excel of "
+        "LibreOffice en sla het opnieuw op",
+        file=file,
+    )
+
+
+def _sheet_xml_path(zf: zipfile.ZipFile, sheet: str, file: str) -> str | None:
+    workbook = _xml(zf.read("xl/workbook.xml"), file, "xl/workbook.xml")
+    rels = _xml(zf.read("xl/_rels/workbook.xml.rels"), file, "xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in zf.namelist() else []
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     for node in workbook.iter(f"{_MAIN}sheet"):
         if node.get("name") == sheet:
@@ -191,14 +258,15 @@ def _sheet_xml_path(zf: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
-_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]|\st=[\"']e[\"']")
 
 
-def _has_formula(stream) -> bool:
+def _needs_scan(stream) -> bool:
+    """Whether the sheet has a formula or an error cell (one byte scan; the common case stops here)."""
     tail = b""
     while chunk := stream.read(1 << 20):
         window = tail + chunk
-        if (b"<f" in window or b":f" in window) and _FORMULA_TAG.search(window):
+        if (b"<f" in window or b":f" in window or b"t=" in window) and _FORMULA_TAG.search(window):
             return True
         tail = chunk[-40:]
     return False
@@ -211,44 +279,119 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def _check_formulas(data: bytes, file: str, sheet: str, col_offset: int, table: Table) -> None:
-    """A formula cell without a cached value reads as empty; refuse instead of guessing.
+def _scan_xlsx(data: bytes, file: str, sheet: str, col_offset: int, table: Table) -> dict[int, dict[int, str]]:
+    """Formula cells without a cached value (refused: they read as empty) and error cells (#N/A …;
+    returned as row → column → value for validation to report).
 
     Excel and LibreOffice store the last computed value next to every formula; files produced by
-    scripts often do not. Only then is the sheet parsed, so the common case costs one byte scan.
+    scripts often do not. Only when the byte scan finds a formula or an error cell is the sheet
+    parsed.
     """
+    errors: dict[int, dict[int, str]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        path = _sheet_xml_path(zf, sheet)
+        path = _sheet_xml_path(zf, sheet, file)
         if path is None or path not in zf.namelist():
-            return
+            return errors
         with zf.open(path) as stream:
-            if not _has_formula(stream):
-                return
+            if not _needs_scan(stream):
+                return errors
         headers = {index: header for index, header in table.columns.values()}
         problems = []
-        with zf.open(path) as stream:
-            for _, node in ElementTree.iterparse(stream):
-                if node.tag != f"{_MAIN}c":
-                    continue
-                formula = node.find(f"{_MAIN}f")
-                if formula is not None:
+        try:
+            with zf.open(path) as stream:
+                for _, node in ElementTree.iterparse(stream):
+                    if node.tag != f"{_MAIN}c":
+                        continue
+                    m = _CELL_REF.match(node.get("r", ""))
+                    if m is None:
+                        node.clear()
+                        continue
                     value = node.find(f"{_MAIN}v")
-                    empty = value is None or (not value.text and node.get("t") not in ("str", "inlineStr"))
-                    if empty and (m := _CELL_REF.match(node.get("r", ""))):
-                        col = _column_index(m[1])
-                        problems.append(
-                            Problem(
-                                f"de cel bevat een formule (={show(formula.text or '')}) zonder berekende waarde. Open het bestand "
-                                "in Excel of LibreOffice en sla het opnieuw op, of vervang de formule door de waarde",
-                                file=file,
-                                sheet=sheet,
-                                row=int(m[2]),
-                                column=headers.get(col - col_offset, m[1]),
+                    if node.get("t") == "e":
+                        errors.setdefault(int(m[2]), {})[_column_index(m[1])] = (value.text or "#N/A") if value is not None else "#N/A"
+                    formula = node.find(f"{_MAIN}f")
+                    if formula is not None:
+                        empty = value is None or (not value.text and node.get("t") not in ("str", "inlineStr"))
+                        if empty:
+                            col = _column_index(m[1])
+                            problems.append(
+                                Problem(
+                                    f"de cel bevat een formule (={show(formula.text or '')}) zonder berekende waarde. Open het bestand "
+                                    "in Excel of LibreOffice en sla het opnieuw op, of vervang de formule door de waarde",
+                                    file=file,
+                                    sheet=sheet,
+                                    row=int(m[2]),
+                                    column=headers.get(col - col_offset, m[1]),
+                                )
                             )
-                        )
-                node.clear()
+                    node.clear()
+        except ElementTree.ParseError as exc:
+            raise FileRefused([_broken_xml(file, path, exc)]) from None
         if problems:
             raise FileRefused(problems)
+    return errors
+
+
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_CALCEXT_NS = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_ODS_MARKERS = re.compile(rb"value-type=\"error\"|number-rows-spanned=\"(?!1\")|number-columns-spanned=\"(?!1\")")
+_T = f"{{{_TABLE_NS}}}"
+_MAX_REPEAT = 1_048_576
+
+
+def _scan_ods(data: bytes, sheet: str) -> tuple[dict[int, dict[int, str]], list]:
+    """Error cells (LibreOffice: ``calcext:value-type="error"``) and merged ranges (``number-rows-
+    spanned``/``number-columns-spanned``) of one sheet in content.xml; 0-based absolute positions
+    for merged ranges, 1-based rows for errors. Parsed only when a byte scan finds a marker."""
+    errors: dict[int, dict[int, str]] = {}
+    merged: list = []
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with zf.open("content.xml") as stream:
+            tail, hit = b"", False
+            while chunk := stream.read(1 << 20):
+                if _ODS_MARKERS.search(tail + chunk):
+                    hit = True
+                    break
+                tail = chunk[-40:]
+        if not hit:
+            return errors, merged
+        with zf.open("content.xml") as stream:
+            in_sheet, row, col = False, -1, 0
+            for event, node in ElementTree.iterparse(stream, events=("start", "end")):
+                tag = node.tag
+                if tag == f"{_T}table":
+                    if event == "start":
+                        in_sheet = node.get(f"{_T}name") == sheet
+                        row = -1
+                    elif in_sheet:
+                        break
+                    continue
+                if not in_sheet:
+                    if event == "end" and tag in (f"{_T}table-row", f"{_T}table-cell", f"{_T}covered-table-cell"):
+                        node.clear()
+                    continue
+                if tag == f"{_T}table-row":
+                    if event == "start":
+                        row += 1
+                        col = 0
+                    else:
+                        row += min(int(node.get(f"{_T}number-rows-repeated", "1") or 1), _MAX_REPEAT) - 1
+                        node.clear()
+                elif tag in (f"{_T}table-cell", f"{_T}covered-table-cell") and event == "end":
+                    repeat = min(int(node.get(f"{_T}number-columns-repeated", "1") or 1), _MAX_REPEAT)
+                    if tag == f"{_T}table-cell":
+                        if node.get(f"{{{_CALCEXT_NS}}}value-type") == "error":
+                            text = "".join(node.itertext()).strip() or "#N/A"
+                            for c in range(col, col + repeat):
+                                errors.setdefault(row + 1, {})[c] = text
+                        rows_spanned = int(node.get(f"{_T}number-rows-spanned", "1") or 1)
+                        cols_spanned = int(node.get(f"{_T}number-columns-spanned", "1") or 1)
+                        if rows_spanned > 1 or cols_spanned > 1:
+                            merged.append(((row, col), (row + rows_spanned - 1, col + cols_spanned - 1)))
+                    col += repeat
+                    node.clear()
+    return errors, merged
 
 
 # --- csv ------------------------------------------------------------------------------------
@@ -257,8 +400,10 @@ def _check_formulas(data: bytes, file: str, sheet: str, col_offset: int, table: 
 def decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "UTF-8 (met BOM)"
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return data.decode("utf-32", errors="replace"), "UTF-32"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
+        return data.decode("utf-16", errors="replace"), "UTF-16"
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -269,18 +414,80 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "Latin-1"
 
 
+FIELD_LIMIT = csv.field_size_limit()
+
+
+def _csv_problem(exc: csv.Error, text: str, file: str, row: int, line: int) -> Problem:
+    """A csv.Error as a Dutch problem naming the row (as a spreadsheet would number it)."""
+    lines = text.split("\n")
+    first = lines[line - 1] if 0 < line <= len(lines) else ""
+    detail = str(exc)
+    if "field larger than field limit" in detail or "unexpected end of data" in detail:
+        if '"' in first:
+            message = (
+                "aanhalingsteken (\") niet afgesloten; alles erna wordt als één cel gelezen. Sluit het "
+                "aanhalingsteken af of haal het weg"
+            )
+        else:
+            message = f"een cel is langer dan {FIELD_LIMIT:,} tekens; dat is geen statusbestand".replace(",", ".")
+    elif "new-line character seen in unquoted field" in detail:
+        message = "de regel eindigt op een ongebruikelijke manier; sla het bestand opnieuw op als CSV"
+    elif "NUL" in detail:
+        message = "de regel bevat een NUL-teken; dit is geen tekstbestand (CSV)"
+    else:
+        message = f"de regel kan niet als CSV worden gelezen ({detail}); sla het bestand opnieuw op als CSV"
+    return Problem(message, file=file, row=row)
+
+
+def _csv_rows(text: str, delimiter: str, file: str, limit: int | None = None) -> list[list[str]]:
+    """All records (or the first ``limit``), each as its cells. A record that cannot be read,
+    or a quote still open at the end of the file, refuses the file naming the row."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows: list[list[str]] = []
+    start = last_start = 1
+    while limit is None or len(rows) < limit:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise FileRefused([_csv_problem(exc, text, file, len(rows) + 1, start)]) from None
+        rows.append(row)
+        last_start = start
+    start = last_start
+    if limit is None and rows and reader.line_num > start:
+        # the last record spans several lines: a quoted cell with line breaks, or a quote that was
+        # never closed and swallowed the rest of the file; a strict reader tells them apart
+        tail = "\n".join(text.split("\n")[start - 1 :])
+        try:
+            for _ in csv.reader(io.StringIO(tail), delimiter=delimiter, strict=True):
+                pass
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise FileRefused([_csv_problem(exc, text, file, len(rows), start)]) from None
+    return rows
+
+
 def read_csv(data: bytes, file: str, contract: Contract, max_rows: int) -> Table:
     text, encoding = decode(data)
-    best = None
+    text = clean_text(text)
+    best, unreadable = None, []
     for delimiter in (";", ",", "\t"):
-        head = [row for _, row in zip(range(HEADER_SEARCH_ROWS), csv.reader(io.StringIO(text), delimiter=delimiter))]
+        try:
+            head = _csv_rows(text, delimiter, file, HEADER_SEARCH_ROWS)
+        except FileRefused as exc:
+            unreadable.append(exc)
+            continue
         hit = _find_header(head, contract)
         if hit and (best is None or len(hit[1]) > len(best[2])):
             best = (delimiter, hit[0], hit[1])
     if best is None:
+        if unreadable:
+            raise unreadable[0]
         raise FileRefused([_no_header(file, None, contract)])
     delimiter, header_index, found = best
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    rows = _csv_rows(text, delimiter, file)
     table = _build(file, None, rows, header_index, found, iter(()), len(rows), max_rows)
     table.encoding, table.delimiter = encoding, delimiter
     return table

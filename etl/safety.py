@@ -62,8 +62,30 @@ def kind_of(name: str) -> str:
     return KINDS[suffix]
 
 
+class _Doctype(Exception):
+    """An XML member declares a DTD or entities (never written by Excel or LibreOffice)."""
+
+
+_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
+
+
+def _is_xml_member(info: zipfile.ZipInfo) -> bool:
+    return info.filename.lower().endswith((".xml", ".rels"))
+
+
+def _scan_dtd(previous: bytes, chunk: bytes) -> bytes:
+    window = previous + chunk
+    if b"<!" in window and any(m in window for m in _DTD_MARKERS):
+        raise _Doctype
+    return window[-16:]
+
+
 def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
-    """Bytes a member really inflates to, counting in chunks and stopping just past ``cap``."""
+    """Bytes a member really inflates to, counting in chunks and stopping just past ``cap``.
+    XML members are scanned on the way for a DTD or entity declaration (refused: entity
+    expansion and external entities are never needed in a spreadsheet)."""
+    scan = _is_xml_member(info)
+    tail = b""
     offset = info.header_offset
     header = data[offset : offset + 30]
     if len(header) < 30 or header[:4] != ZIP:
@@ -74,11 +96,15 @@ def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
     if len(body) != info.compress_size:
         raise zipfile.BadZipFile("truncated member")
     if info.compress_type == zipfile.ZIP_STORED:
+        if scan:
+            _scan_dtd(b"", body)
         return len(body)
     inflater = zlib.decompressobj(-15)
     total, pending = 0, body
     while True:
         out = inflater.decompress(pending, _CHUNK)
+        if scan:
+            tail = _scan_dtd(tail, out)
         total += len(out)
         if total > cap:
             return total
@@ -122,6 +148,12 @@ def check_zip(data: bytes, name: str, kind: str, s: Settings) -> None:
                 if size > info.file_size:
                     raise refuse(name, "het bestand is beschadigd of gemanipuleerd (de opgegeven grootte klopt niet)")
                 total += size
+    except _Doctype:
+        raise refuse(
+            name,
+            "het bestand bevat een DTD of entiteitsdefinitie (<!DOCTYPE>/<!ENTITY>); Excel en LibreOffice "
+            "schrijven die nooit, dus het bestand wordt niet geopend. Sla het opnieuw op in Excel of LibreOffice",
+        ) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, struct.error):
         raise refuse(name, f"het bestand is beschadigd en kan niet worden geopend als {expected}") from None
 
@@ -154,7 +186,14 @@ def check_text(data: bytes, name: str) -> None:
     if data[:8] == OLE:
         raise refuse(name, "de inhoud past niet bij de extensie: dit is een oud Excel-bestand (.xls), geen CSV")
     head = data[:65536]
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        pairs = head[: len(head) // 2 * 2]
+        if pairs and (pairs[1::2].count(0) > len(pairs) // 4 or pairs[0::2].count(0) > len(pairs) // 4) and b"\x00\x00" not in pairs:
+            raise refuse(
+                name,
+                "het bestand is opgeslagen als UTF-16 zonder byte-order-markering en kan niet betrouwbaar worden "
+                "gelezen; sla het op als CSV UTF-8 (in Excel: 'CSV UTF-8 (door komma's gescheiden)')",
+            )
         raise refuse(name, "de inhoud past niet bij de extensie: dit is geen tekstbestand (CSV)")
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Callable, NamedTuple
 from urllib.parse import urlsplit
 
+from etl.cells import ERROR_VALUES, ErrorValue, clean, error_message, has_invisible
 from etl.contract import KOPLOPER
 from etl.dates import EXAMPLES, DateError, format_date, parse_date
 from etl.errors import ERROR, WARNING, Problem, show
@@ -47,12 +48,17 @@ class Validated:
 
 
 def _empty(value: object) -> bool:
-    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+    if value is None or value == "":
+        return True
+    if value.__class__ is str or isinstance(value, str):
+        text = value.strip()
+        return not text or (has_invisible(text) and not clean(text).strip())
+    return False
 
 
 def as_text(value: object) -> str:
     if isinstance(value, str):
-        return value.strip()
+        return clean(value).strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -128,6 +134,11 @@ def validate(
     out = _Collector(table.file, table.sheet)
     for w in table.warnings:
         out.warning(w.message, w.row, w.column, w.value)
+    for p in table.errors:
+        if p.is_error:
+            out.error(p.message, p.row, p.column, p.value)
+        else:
+            out.warning(p.message, p.row, p.column, p.value)
     contract, resolver = ref.contract, ref.resolver
     cols = table.columns
     idx = {name: place[0] for name, place in cols.items()}
@@ -178,13 +189,14 @@ def validate(
     urls: dict[str, str | None] = {}
     places: dict[tuple[object, object], object] = {}  # (code cell, name cell) → Resolution
     plan = [(o, i, header, date_cols.get(o, (None, None))) for o, i, header in status_cols]
+    checked = sorted({i: head[name] for name, i in idx.items()}.items())  # every column that is read
 
     def to_date(raw: object) -> tuple[date | None, str | None]:
         try:
             return dates[raw]
         except KeyError:
             try:
-                result = (parse_date(raw), None)
+                result = (parse_date(clean(raw)), None)
             except DateError as exc:
                 result = (None, str(exc))
             dates[raw] = result
@@ -206,6 +218,14 @@ def validate(
             progress(rows_read, total)
         if len(cells) < width:
             cells = list(cells) + padding[len(cells) :]
+        broken = False
+        for i, header in checked:
+            value = cells[i]
+            if type(value) is ErrorValue or value in ERROR_VALUES:
+                out.error(error_message(value), number, header, value)
+                broken = True
+        if broken:
+            continue  # the row is refused for its error cells; its other cells say nothing reliable
         for i in data_indexes:
             if not _empty(cells[i]):
                 break
@@ -216,9 +236,9 @@ def validate(
         try:
             found = places[(code_raw, name_raw)]
         except KeyError:
-            found = places[(code_raw, name_raw)] = resolver.resolve(code_raw, name_raw)
+            found = places[(code_raw, name_raw)] = resolver.resolve(clean(code_raw), clean(name_raw))
         except TypeError:
-            found = resolver.resolve(code_raw, name_raw)
+            found = resolver.resolve(clean(code_raw), clean(name_raw))
         code = found.code
         if code is not None:
             about.add(code)
@@ -272,7 +292,8 @@ def validate(
             try:
                 status = known[raw]
             except KeyError:
-                status = known[raw] = BLANK if _empty(raw) else contract.status(onderdeel, as_text(raw))
+                text = as_text(raw) if raw is not None else ""
+                status = known[raw] = BLANK if not text else contract.status(onderdeel, text)
             if status is BLANK:
                 if date_raw != "" and not _empty(date_raw):
                     out.error(f"er staat een datum bij {onderdeel}, maar geen status; vul ook de status in", number, date_header, date_raw)

@@ -204,13 +204,35 @@ def read_membership_list(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise GeoError(f"De regiolijst {path} bestaat niet.")
+    if suffix not in (".csv", ".xlsx"):
+        raise GeoError(f"{path.name}: een regiolijst moet een .csv- of .xlsx-bestand zijn.")
+    max_rows = _check_file_safety(path)
     if suffix == ".csv":
         rows = _csv_rows(path)
-    elif suffix == ".xlsx":
-        rows = _xlsx_rows(path)
     else:
-        raise GeoError(f"{path.name}: een regiolijst moet een .csv- of .xlsx-bestand zijn.")
+        rows = _xlsx_rows(path, max_rows)
+    if sum(1 for _, cells in rows if any(cells)) - 1 > max_rows:
+        raise GeoError(
+            f"{path.name}: de lijst heeft meer dan {max_rows} rijen; het maximum is {max_rows} "
+            "(ETVI_MAX_ROWS). Splits het bestand of laat de beheerder ETVI_MAX_ROWS verhogen."
+        )
     return _parse_membership_rows(path.name, rows)
+
+
+def _check_file_safety(path: Path) -> int:
+    """The same checks as ``etvi load`` before a parser sees the bytes (``etl.safety``: size,
+    content matching the extension, macros, zip bombs, DTDs); returns the row limit."""
+    from etl import safety
+    from etl.errors import FileRefused
+    from etvi.config import settings
+
+    cfg = settings()
+    try:
+        safety.check_size(path, path.name, cfg)
+        safety.check_content(path.read_bytes(), path.name, cfg)
+    except FileRefused as exc:
+        raise GeoError("\n".join(p.render() for p in exc.problems)) from None
+    return cfg.max_rows
 
 
 def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
@@ -245,7 +267,7 @@ def _decode(path: Path) -> str:
         ) from None
 
 
-def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
+def _xlsx_rows(path: Path, max_rows: int | None = None) -> list[tuple[int, list[str]]]:
     import openpyxl
 
     try:
@@ -255,10 +277,20 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
         raise GeoError(f"{path.name}: het bestand kan niet worden gelezen als Excel-werkmap ({detail}).") from None
     try:
         sheet = workbook.worksheets[0]
-        return [
-            (number, [_cell_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        rows = []
+        filled = 0
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_cell_text(v) for v in values]
+            rows.append((number, cells))
+            filled += any(cells)
+            if max_rows is not None and filled > max_rows + 1:
+                break  # over the limit: stop reading, the caller refuses
+        return rows
+    except GeoError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a broken sheet is the user's file, not a crash
+        detail = " ".join(str(exc).split())[:200]
+        raise GeoError(f"{path.name}: het bestand kan niet worden gelezen als Excel-werkmap ({detail}).") from None
     finally:
         workbook.close()
 

@@ -18,15 +18,26 @@ MAX_SHOWN = 50
 SKIP_PREFIXES = ("~$", ".~lock", ".")
 
 
-def _date(value: Optional[str]) -> Optional[date]:
+def _date(value: Optional[str], future: bool = False) -> Optional[date]:
+    """``--peildatum``: a Dutch message (EtlError, exit code 2) instead of Typer's English usage box."""
     if value is None:
         return None
-    from etl.dates import EXAMPLES, DateError, parse_date
+    from etl.dates import EXAMPLES, DateError, format_date, parse_date
+    from etl.errors import EtlError
 
     try:
-        return parse_date(value)
+        when = parse_date(value)
     except DateError as exc:
-        raise typer.BadParameter(f"{exc}. Toegestaan: {', '.join(EXAMPLES[1:])}") from None
+        raise EtlError(f"--peildatum: {str(exc).rstrip('.')}. Toegestaan: {', '.join(EXAMPLES[1:])}.") from None
+    if not future and when > date.today():
+        raise EtlError(f"--peildatum: {format_date(when)} ligt in de toekomst; een peildatum is vandaag of eerder.")
+    return when
+
+
+def _sentence(text: str) -> str:
+    """End with one full stop (not '?.' or '..')."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def _files(paths: list[Path]) -> list[Path]:
@@ -82,10 +93,11 @@ def load(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Alleen controleren en tonen wat er zou veranderen; niets opslaan.")] = False,
 ) -> None:
     """Laad statusbestanden in de database. Elk bestand wordt eerst helemaal gecontroleerd en dan in zijn geheel geladen, of niet."""
-    from etl.load import GEWEIGERD, load_file
+    from etl.errors import EtlError, Problem
+    from etl.load import GEWEIGERD, LoadResult, load_file
     from etl.reference import load_reference
 
-    when = _date(peildatum)
+    when = _date(peildatum, future=True)  # a future peildatum is refused per file, and logged
     files = _files(paths)
     ref = load_reference()
     results = []
@@ -100,7 +112,10 @@ def load(
             def on_rows(done: int, total: int) -> None:
                 progress.update(row_task, completed=done, total=max(total, done))
 
-            result = load_file(path, peildatum=when, sheet=sheet, dry_run=dry_run, progress=on_rows, reference=ref)
+            try:
+                result = load_file(path, peildatum=when, sheet=sheet, dry_run=dry_run, progress=on_rows, reference=ref)
+            except EtlError as exc:  # this file only (e.g. it disappeared); the batch goes on
+                result = LoadResult(file_name=path.name, outcome=GEWEIGERD, problems=[Problem(str(exc).rstrip("."), file=path.name)], error_count=1)
             results.append(result)
             style = OUTCOME_STYLE.get(result.outcome, "")
             progress.console.print(f"[bold]{path.name}[/]: [{style}]{result.outcome}[/]", highlight=False)
@@ -135,8 +150,12 @@ def template(
     from etl.reference import load_reference
     from etl.template import write_template
 
+    from etl.export import check_output_path
+
     if output.suffix.lower() != ".xlsx":
         raise EtlError("Het sjabloon is een Excel-werkmap: geef een bestandsnaam die eindigt op .xlsx.")
+    when = _date(peildatum)
+    check_output_path(output)
     ref = load_reference()
     codes = None
     if gemeente:
@@ -144,9 +163,12 @@ def template(
         for value in gemeente:
             found = ref.resolver.resolve(value, "") if ref.resolver.by_code(value).code else ref.resolver.by_name(value)
             if found.code is None:
-                raise EtlError(f"--gemeente {value}: {found.error}.")
+                raise EtlError(f"--gemeente {value}: {_sentence(found.error)}")
             codes.append(found.code)
-    path = write_template(output, gemeenten=codes, peildatum=_date(peildatum), reference=ref)
+    try:
+        path = write_template(output, gemeenten=codes, peildatum=when, reference=ref)
+    except OSError as exc:
+        raise EtlError(f"Kan {output} niet schrijven: {exc.strerror or exc}.") from None
     console.print(f"Sjabloon geschreven: {path} ({len(codes) if codes else len(ref.names)} gemeenten).")
 
 
@@ -158,7 +180,7 @@ def export(
     """Exporteer per gemeente de status, datum van vaststelling en peildatum per onderdeel (csv voor Excel, of xlsx)."""
     from etl.export import write_export
 
-    when = _date(peildatum) or date.today()
+    when = _date(peildatum, future=True) or date.today()
     if output is None:
         output = f"etvi-export-{when.isoformat()}.{(fmt or 'csv').lower()}"
     path = write_export(output, fmt=fmt, peildatum=when)

@@ -109,15 +109,29 @@ def regio_load(
     from etl.bootstrap import read_memberships
     from models import db, queries
 
+    from geo.errors import GeoError
+
     known = set(queries.gemeenten()["code"])
     if not known:
-        raise typer.BadParameter("De database heeft nog geen gemeenten. Voer eerst etvi init uit.")
+        raise GeoError("De database heeft nog geen gemeenten. Voer eerst etvi init uit.")
     frame, _ = read_memberships(list(files), known)
+    before = queries.region_memberships()
     with db.session() as s:
         changed = referencedata.load_region_memberships(s, frame)
-        db.bump_data_version(s)
+        if changed:
+            db.bump_data_version(s)
     for region_type, group in frame.groupby("region_type"):
         out.print(f"{region_type}: {group.region_code.nunique()} regio's, {group.gemeente_code.nunique()} gemeenten")
+        old = before[before.region_type == region_type] if not before.empty else before
+        if changed and not old.empty:
+            old_pairs = set(zip(old.region_code.astype(str), old.gemeente_code))
+            new_pairs = set(zip(group.region_code.astype(str), group.gemeente_code))
+            if old_pairs != new_pairs:
+                out.print(
+                    f"Let op: dit vervangt de bestaande indeling {region_type}: "
+                    f"{old.gemeente_code.nunique()} → {group.gemeente_code.nunique()} gemeenten "
+                    f"({old.region_code.nunique()} → {group.region_code.nunique()} regio's)."
+                )
     out.print("Geladen." if changed else "Niets gewijzigd: deze indeling was al geladen.")
 
 

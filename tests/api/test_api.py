@@ -177,3 +177,57 @@ def test_status_matches_export(setup, ref_db, tmp_path):
     out = export.write_export(tmp_path / "export.csv", fmt="csv", peildatum=__import__("datetime").date(2026, 3, 1), url=ref_db)
     assert resp.data == out.read_bytes()
     assert client.get("/api/v1/status?peildatum=2026-13-01").status_code == 400
+
+
+def _upload_rows(url):
+    with db.session(url) as s:
+        return [(u.file_name, u.outcome) for u in s.exec(select(Upload).order_by(Upload.id)).all()]
+
+
+def test_hostile_files_are_422_with_problems_and_logged(setup, ref_db):
+    from tests.etl.conftest import FX
+
+    app, actors, auth = setup
+    client = app.server.test_client()
+    unterminated = b'gemeentecode;peildatum;verordening;toelichting\nGM0363;2026-03-01;geen;"open\nGM0363;2026-03-01;geen;x\n'
+    long_cell = b"gemeentecode;peildatum;verordening;toelichting\nGM0363;2026-03-01;geen;" + b"x" * 200_000 + b"\n"
+    cases = [
+        ("open.csv", unterminated, 'open.csv, rij 2: aanhalingsteken (") niet afgesloten'),
+        ("lang.csv", long_cell, "lang.csv, rij 2: een cel is langer dan 131.072 tekens"),
+        ("rommel.xlsx", (FX / "xml_rommel_na_einde.xlsx").read_bytes(), "rommel.xlsx: het bestand is beschadigd"),
+        ("bom.xlsx", (FX / "xml_entiteitenbom.xlsx").read_bytes(), "bom.xlsx: het bestand bevat een DTD of entiteitsdefinitie"),
+        ("fout.ods", (FX / "foutwaarden_libreoffice.ods").read_bytes(), "rij 3, kolom 'woonzorgvisie': de cel bevat een foutwaarde (#REF!)"),
+    ]
+    for name, content, fragment in cases:
+        resp = client.post("/api/v1/uploads", data=multipart(content, name=name), headers=auth["beheerder"])
+        assert resp.status_code == 422, (name, resp.get_data(as_text=True))
+        body = resp.get_json()
+        assert body["outcome"] == "geweigerd" and body["upload_id"]
+        assert any(fragment in p["text"] for p in body["problems"]), (name, body["problems"])
+    assert _upload_rows(ref_db) == [(name, "geweigerd") for name, _, _ in cases]
+    with db.session(ref_db) as s:
+        assert s.exec(select(StatusRecord)).all() == []
+
+
+def test_dry_run_values_and_refused_dry_runs_are_not_logged(setup, ref_db):
+    app, actors, auth = setup
+    client = app.server.test_client()
+    content = csv_file([("GM0363", "vastgesteld", "proef")])
+    for value in ("2", "misschien", "tru"):
+        resp = client.post(f"/api/v1/uploads?dry_run={value}", data=multipart(content), headers=auth["gemeente_a"])
+        assert resp.status_code == 400 and "Toegestaan: 1, 0, true, false, ja, nee" in resp.get_json()["fout"]
+    assert [o for _, o in _upload_rows(ref_db)] == ["geweigerd"] * 3  # not known to be a dry run: logged
+    before = _upload_rows(ref_db)
+    bad_peildatum = client.post("/api/v1/uploads?dry_run=ja", data=multipart(content, peildatum="1-3-2026"), headers=auth["gemeente_a"])
+    assert bad_peildatum.status_code == 400
+    no_file = client.post("/api/v1/uploads", data={"dry_run": "true"}, headers=auth["gemeente_a"])
+    assert no_file.status_code == 400
+    broken = client.post("/api/v1/uploads?dry_run=1", data=multipart(b"PK\x03\x04 kapot", name="x.xlsx"), headers=auth["gemeente_a"])
+    assert broken.status_code == 422 and broken.get_json()["upload_id"] is None
+    not_allowed = client.post("/api/v1/uploads?dry_run=1", data=multipart(content), headers=auth["provincie"])
+    assert not_allowed.status_code == 403
+    assert _upload_rows(ref_db) == before  # a dry run writes nothing, not even a refusal
+    for value, status in (("0", 201), ("nee", 200), ("false", 200)):
+        resp = client.post(f"/api/v1/uploads?dry_run={value}", data=multipart(content), headers=auth["gemeente_a"])
+        assert resp.status_code == status, resp.get_data(as_text=True)
+    assert _upload_rows(ref_db)[-3:] == [("status.csv", "geladen"), ("status.csv", "ongewijzigd"), ("status.csv", "ongewijzigd")]

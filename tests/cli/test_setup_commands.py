@@ -149,3 +149,38 @@ def test_regio_load_rejects_unknown_gemeente_and_loads_a_list(ref_db, tmp_path):
     assert dict(zip(loaded.gemeente_code, loaded.region_code)) == {"GM0363": "WMR01", "GM0518": "WMR02"}
     again = etvi("regio", "load", str(good), env={"ETVI_DATABASE_URL": ref_db})
     assert "Niets gewijzigd" in again.stdout
+
+
+def test_regio_load_applies_the_file_limits_and_says_what_it_replaces(ref_db, tmp_path):
+    env = {"ETVI_DATABASE_URL": ref_db}
+    first = tmp_path / "regio_a.csv"
+    first.write_text("gemeentecode;regiotype;regiocode;regionaam\nGM0363;woningmarktregio;WMR01;A\nGM0599;woningmarktregio;WMR02;B\nGM0518;woningmarktregio;WMR02;B\n", encoding="utf-8")
+    assert etvi("regio", "load", str(first), env=env).returncode == 0
+    second = tmp_path / "regio_b.csv"
+    second.write_text("gemeentecode;regiotype;regiocode;regionaam\nGM0363;woningmarktregio;WMR01;A\n", encoding="utf-8")
+    proc = etvi("regio", "load", str(second), env=env)
+    assert proc.returncode == 0 and "vervangt de bestaande indeling woningmarktregio: 3 → 1 gemeenten" in proc.stdout, proc.stdout
+
+    too_many = etvi("regio", "load", str(first), env={**env, "ETVI_MAX_ROWS": "2"})
+    assert too_many.returncode == 2 and "meer dan 2 rijen" in too_many.stderr and "ETVI_MAX_ROWS" in too_many.stderr
+    big = tmp_path / "regio_groot.csv"
+    big.write_bytes(b"gemeentecode;regiotype;regiocode\n" + b"GM0363;woningmarktregio;WMR01\n" * 40_000)
+    too_big = etvi("regio", "load", str(big), env={**env, "ETVI_MAX_FILE_MB": "1"})
+    assert too_big.returncode == 2 and "het maximum is 1 MB" in too_big.stderr
+    import openpyxl
+
+    bomb = tmp_path / "regio_bom.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["gemeentecode", "regiotype", "regiocode", "regionaam"])
+    ws.append(["GM0363", "woningmarktregio", "WMR01", "x" * 32_000])
+    for _ in range(60):
+        ws.append(["GM0363", "woningmarktregio", "WMR01", "x" * 32_000])
+    wb.save(bomb)
+    proc = etvi("regio", "load", str(bomb), env={**env, "ETVI_MAX_UNCOMPRESSED_MB": "1"})
+    assert proc.returncode == 2 and "zou uitgepakt" in proc.stderr and "het maximum is 1 MB" in proc.stderr, proc.stderr
+    macro = tmp_path / "regio.xlsx"
+    macro.write_bytes(b"gemeentecode;regiotype;regiocode\n")
+    proc = etvi("regio", "load", str(macro), env=env)
+    assert proc.returncode == 2 and "de inhoud past niet bij de extensie" in proc.stderr
+    assert set(queries.region_memberships("woningmarktregio", ref_db).gemeente_code) == {"GM0363"}

@@ -118,3 +118,60 @@ def test_demo_data_command(ref_db, tmp_path):
     assert len(list((tmp_path / "demo").glob("demo_*.xlsx"))) >= 18
     again = run_cli("demo-data", "--dir", str(tmp_path / "demo"), url=ref_db, tmp_path=tmp_path)
     assert again.returncode == 0 and "al geladen" in again.stdout
+
+
+def test_cli_messages_are_dutch_without_usage_box(ref_db, tmp_path):
+    path = write_xlsx(tmp_path / "a.xlsx", simple_rows(["GM0363", "", "geen", None, None, None], peildatum=None))
+    for args in (["load", "--peildatum", "morgen", str(path)], ["export", "--peildatum", "32-1-2024", "-o", "x.csv"], ["template", "--peildatum", "2024-13-01", "-o", "s.xlsx"]):
+        proc = run_cli(*args, url=ref_db, tmp_path=tmp_path)
+        no_traceback(proc)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode == 2 and "--peildatum" in out and "Toegestaan: 2024-03-01" in out, (args, out)
+        assert "Usage" not in out and "Try" not in out and "Invalid value" not in out, out
+    future = date.today().replace(year=date.today().year + 1).isoformat()
+    proc = run_cli("template", "--peildatum", future, "-o", "s.xlsx", url=ref_db, tmp_path=tmp_path)
+    assert proc.returncode == 2 and "ligt in de toekomst" in proc.stderr and not (tmp_path / "s.xlsx").exists()
+    proc = run_cli("load", "--peildatum", future, str(path), url=ref_db, tmp_path=tmp_path)
+    assert proc.returncode == 1 and "ligt in de toekomst" in proc.stdout  # per file, and logged
+    assert [u.outcome for u in uploads(ref_db)] == ["geweigerd"]
+
+
+def test_unwritable_or_mismatched_output_is_a_dutch_message(ref_db, tmp_path):
+    (tmp_path / "map").mkdir()
+    cases = [
+        (["export", "-o", "map"], "map is een map"),
+        (["export", "-o", "bestaat/niet/x.csv"], "De map bestaat/niet bestaat niet"),
+        (["template", "-o", "bestaat/niet.xlsx"], "De map bestaat bestaat niet"),
+        (["template", "-o", "map.xlsx/"], "is een map"),
+        (["export", "--format", "xlsx", "-o", "x.csv"], "--format xlsx past niet bij de bestandsnaam x.csv"),
+    ]
+    (tmp_path / "map.xlsx").mkdir()
+    for args, message in cases:
+        proc = run_cli(*args, url=ref_db, tmp_path=tmp_path)
+        no_traceback(proc)
+        assert proc.returncode == 2 and message in proc.stderr, (args, proc.stderr)
+    assert not (tmp_path / "x.csv").exists()
+    proc = run_cli("export", "--format", "csv", "-o", "uit.txt", url=ref_db, tmp_path=tmp_path)
+    assert proc.returncode == 0 and (tmp_path / "uit.txt").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_messages_end_with_one_full_stop(ref_db, tmp_path):
+    bad = write_xlsx(tmp_path / "fout.xlsx", simple_rows(["", "Amsterdm", "geen", None, None, None]))
+    proc = run_cli("load", str(bad), url=ref_db, tmp_path=tmp_path)
+    assert "Bedoelt u: Amsterdam (GM0363), Asten (GM0743), Alblasserdam (GM0482)?\n" in proc.stdout
+    assert "?." not in proc.stdout and ".." not in proc.stdout.replace("…", "")
+    proc = run_cli("template", "-o", "x.xlsx", "--gemeente", "Amsterdm", url=ref_db, tmp_path=tmp_path)
+    assert proc.returncode == 2 and "?." not in proc.stderr and "Bedoelt u" in proc.stderr
+
+
+def test_xlsx_export_keeps_formula_like_text_without_apostrophe(ref_db, tmp_path):
+    rows = [["Peildatum", date(2024, 3, 1)], ["gemeentecode", "koploper", "koploperregio"], ["GM0363", "ja", "-Regio Noord"]]
+    assert run_cli("load", str(write_xlsx(tmp_path / "b.xlsx", rows)), url=ref_db, tmp_path=tmp_path).returncode == 0
+    assert run_cli("export", "-o", "uit.xlsx", "--peildatum", "2024-03-01", url=ref_db, tmp_path=tmp_path).returncode == 0
+    ws = load_workbook(tmp_path / "uit.xlsx")["Export"]
+    header = [c.value for c in ws[1]]
+    amsterdam = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "GM0363")
+    cell = amsterdam[header.index("koploperregio")]
+    assert cell.value == "-Regio Noord" and cell.data_type == "s" and cell.quotePrefix
+    proc = run_cli("export", "-o", "-", "--peildatum", "2024-03-01", url=ref_db, tmp_path=tmp_path)
+    assert ";'-Regio Noord" in proc.stdout  # csv keeps the apostrophe: csv has no cell types
