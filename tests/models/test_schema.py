@@ -11,7 +11,7 @@ from models.tables import Gemeente, Milestone, StatusLevel, StatusRecord, Upload
 
 from tests.conftest import REPO
 
-HEAD = "0002"
+HEAD = "0003"
 
 
 def test_migrations_match_the_models(db_url):
@@ -120,3 +120,48 @@ def test_koploperregio_layer_comes_from_uploads_unless_a_list_is_loaded(ref_db):
     with db.session(ref_db) as s:
         referencedata.load_region_memberships(s, listed)
     assert queries.region_memberships("koploperregio", ref_db).region_code.tolist() == ["MRA"]
+
+
+def test_upgrade_from_0002_keeps_history_and_drops_only_the_upload_key(backend, tmp_path):
+    """A database made before 0003 keeps every record; afterwards a record may only point at an
+    upload because the loader wrote both together, which the next test checks end to end."""
+    from sqlalchemy import inspect, text
+
+    from tests.conftest import create_database
+
+    url, drop = create_database(backend, tmp_path)
+    try:
+        db.upgrade(url, "0002")
+        with db.engine(url).begin() as conn:
+            conn.execute(text("INSERT INTO provincie (code, name) VALUES ('PV27', 'Noord-Holland')"))
+            conn.execute(text("INSERT INTO gemeente (code, name, provincie_code) VALUES ('GM0363', 'Amsterdam', 'PV27')"))
+            conn.execute(text("INSERT INTO upload (id, file_name, sha256, outcome, created_at, username, channel, "
+                              "rows_read, records_written, is_demo) "
+                              "VALUES (7, 'a.xlsx', :sha, 'geladen', CURRENT_TIMESTAMP, 'cli', 'cli', 1, 1, false)"), {"sha": "a" * 64})
+            conn.execute(text("INSERT INTO statusrecord (gemeente_code, onderdeel, status, peildatum, upload_id, created_at) "
+                              "VALUES ('GM0363', 'verordening', 'vastgesteld', '2025-01-01', 7, CURRENT_TIMESTAMP)"))
+        db.upgrade(url)
+        assert db.current_revision(url) == HEAD
+        history = queries.status_history(url)
+        assert list(history.status) == ["vastgesteld"] and list(history.upload_id) == [7]
+        insp = inspect(db.engine(url))
+        keys = {tuple(fk["constrained_columns"]): fk["referred_table"] for fk in insp.get_foreign_keys("statusrecord")}
+        assert keys == {("gemeente_code",): "gemeente"}
+        assert "ix_status_peildatum" not in {ix["name"] for ix in insp.get_indexes("statusrecord")}
+    finally:
+        db.dispose_all()
+        drop()
+
+
+def test_every_loaded_record_points_at_its_upload(ref_db, tmp_path):
+    from etl.load import load_file
+
+    csv = tmp_path / "status.csv"
+    csv.write_text("gemeentecode;peildatum;woonzorgvisie;verordening\nGM0363;1-3-2025;vastgesteld;geen\n"
+                   "GM0518;1-3-2025;in concept;vastgesteld\n", encoding="utf-8")
+    result = load_file(csv, url=ref_db)
+    assert result.ok and result.records_written == 4
+    with db.session(ref_db) as s:
+        uploads = {u.id for u in s.exec(select(Upload)).all()}
+        records = s.exec(select(StatusRecord)).all()
+    assert {r.upload_id for r in records} == {result.upload_id} <= uploads
