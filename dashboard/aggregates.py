@@ -45,14 +45,19 @@ NATIONAL_NAME = "Nederland"
 GROUP_COLUMNS = ["gemeente_code", "group_code", "group_name"]
 TARGET_SHARE_DEFAULT = 1.0  # programme goals read "alle gemeenten"
 TREND_MONTHS = 12
+SERIES_COLUMNS = ["date", "group_code", "group_name", "n", "n_done", "n_reported", "share"]
 
 
 # --- dates ---------------------------------------------------------------------------------
 
 
+def _is_missing(value) -> bool:
+    return value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value))
+
+
 def to_date(value) -> date | None:
     """A ``date`` from a date, datetime, Timestamp or ISO string; None for empty/NaT."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+    if _is_missing(value):
         return None
     if isinstance(value, np.datetime64):
         value = pd.Timestamp(value)
@@ -69,12 +74,16 @@ def to_date(value) -> date | None:
     raise TypeError(f"geen datum: {value!r}")
 
 
-def one_year_earlier(d: date) -> date:
-    """The same day a year earlier; 29 February becomes 28 February."""
+def _add_years(d: date, years: int) -> date:
+    """The same day ``years`` later (earlier when negative); 29 February becomes 28 February."""
     try:
-        return d.replace(year=d.year - 1)
+        return d.replace(year=d.year + years)
     except ValueError:
-        return d.replace(year=d.year - 1, day=28)
+        return d.replace(year=d.year + years, day=28)
+
+
+def one_year_earlier(d: date) -> date:
+    return _add_years(d, -1)
 
 
 def month_end(d: date) -> date:
@@ -250,10 +259,6 @@ def effective_grid(history: pd.DataFrame, onderdeel: str, codes, dates: list[dat
     return out[["gemeente_code", "date", "status"]]
 
 
-def _is_missing(value) -> bool:
-    return value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value))
-
-
 def gemeente_status(status: pd.DataFrame, gemeenten: pd.DataFrame, levels: pd.DataFrame, onderdeel: str) -> pd.DataFrame:
     """One row per gemeente for one onderdeel, in the order of ``gemeenten``.
 
@@ -360,11 +365,18 @@ def share_by_group(gstatus: pd.DataFrame, groups: pd.DataFrame, threshold: int |
     return out
 
 
+def share_known_on(
+    history: pd.DataFrame, gemeenten: pd.DataFrame, levels: pd.DataFrame, onderdeel: str, groups: pd.DataFrame, when, threshold: int | None = None
+) -> pd.DataFrame:
+    """``share_by_group`` of the status *as known* on ``when`` (``asof``), the basis of the map and the cards."""
+    return share_by_group(gemeente_status(asof(history, when), gemeenten, levels, onderdeel), groups, threshold)
+
+
 def share_with_change(history: pd.DataFrame, gemeenten: pd.DataFrame, levels: pd.DataFrame, onderdeel: str, groups: pd.DataFrame, peildatum) -> pd.DataFrame:
     """``share_by_group`` at ``peildatum`` plus the same a year earlier (columns *_prev, delta_pp)."""
     d = to_date(peildatum)
-    now = share_by_group(gemeente_status(asof(history, d), gemeenten, levels, onderdeel), groups)
-    prev = share_by_group(gemeente_status(asof(history, one_year_earlier(d)), gemeenten, levels, onderdeel), groups)
+    now = share_known_on(history, gemeenten, levels, onderdeel, groups, d)
+    prev = share_known_on(history, gemeenten, levels, onderdeel, groups, one_year_earlier(d))
     out = now.merge(prev[["group_code", "n_done", "share"]].rename(columns={"n_done": "n_done_prev", "share": "share_prev"}), on="group_code", how="left")
     out["delta_done"] = out["n_done"] - out["n_done_prev"]
     out["delta_pp"] = (out["share"] - out["share_prev"]) * 100
@@ -456,9 +468,8 @@ def progress_series(
 
     Long format: date, group_code, group_name, n, n_done, n_reported, share.
     """
-    columns = ["date", "group_code", "group_name", "n", "n_done", "n_reported", "share"]
     if not dates:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=SERIES_COLUMNS)
     grid = effective_grid(history, onderdeel, gemeenten["code"], dates)
     lv = levels_for(levels, onderdeel)
     rank_of = dict(zip(lv["status"], lv["rank"]))
@@ -477,7 +488,7 @@ def progress_series(
     out["share"] = out["n_done"] / out["n"]
     order = {c: i for i, c in enumerate(dict.fromkeys(groups["group_code"]))}
     out = out.assign(_o=out["group_code"].map(order)).sort_values(["date", "_o"], kind="stable").drop(columns="_o")
-    return out[columns].reset_index(drop=True)
+    return out[SERIES_COLUMNS].reset_index(drop=True)
 
 
 # --- milestones ----------------------------------------------------------------------------
@@ -522,11 +533,7 @@ PROJECTION_HORIZON_YEARS = 10
 
 def horizon(today) -> date:
     """The latest projected date worth naming: ``PROJECTION_HORIZON_YEARS`` after ``today``."""
-    d = to_date(today)
-    try:
-        return d.replace(year=d.year + PROJECTION_HORIZON_YEARS)
-    except ValueError:
-        return d.replace(year=d.year + PROJECTION_HORIZON_YEARS, day=28)
+    return _add_years(to_date(today), PROJECTION_HORIZON_YEARS)
 
 
 def projection(series: pd.DataFrame, now, target: float = TARGET_SHARE_DEFAULT, months: int = TREND_MONTHS) -> dict:
@@ -587,14 +594,10 @@ def asof_series(
     The same basis as the map, the cards and the "verandering" columns; long format like
     ``progress_series``.
     """
-    frames = []
-    for d in dates:
-        gs = gemeente_status(asof(history, d), gemeenten, levels, onderdeel)
-        frames.append(share_by_group(gs, groups, threshold).assign(date=pd.Timestamp(to_date(d))))
-    columns = ["date", "group_code", "group_name", "n", "n_done", "n_reported", "share"]
+    frames = [share_known_on(history, gemeenten, levels, onderdeel, groups, d, threshold).assign(date=pd.Timestamp(to_date(d))) for d in dates]
     if not frames:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)[columns]
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[SERIES_COLUMNS]
 
 
 def milestone_progress(

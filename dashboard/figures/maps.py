@@ -27,8 +27,7 @@ from dashboard.aggregates import NO_DATA_LABEL
 from dashboard.texts import fmt_pct
 
 MAP_HEIGHT = 560
-STATUS_HOVER = "<b>%{text}</b><br>%{customdata}<extra></extra>"
-SHARE_HOVER = "<b>%{text}</b><br>%{customdata}<extra></extra>"
+HOVER = "<b>%{text}</b><br>%{customdata}<extra></extra>"
 
 
 def _base_layout(fig: go.Figure, height: int, title: str | None) -> go.Figure:
@@ -101,23 +100,25 @@ def expand_update(update: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _choropleth(geojson: Any, locations: pd.Series, names: pd.Series, update: dict[str, Any], border_width: float, **style) -> go.Choropleth:
+    """What both maps share; ``update`` is the dict a Patch would carry, so a patched figure equals a rebuilt one."""
+    return go.Choropleth(
+        geojson=geojson,
+        featureidkey="id",
+        locations=list(locations),
+        text=list(names),
+        z=update["z"],
+        customdata=update["customdata"],
+        hovertemplate=HOVER,
+        marker=dict(line=dict(color=BORDER_COLOR, width=border_width)),
+        **style,
+    )
+
+
 def status_map(frame: pd.DataFrame, n_levels: int, geojson: Any, height: int = MAP_HEIGHT, title: str | None = None) -> go.Figure:
     """One gemeente per row: ``code``, ``name``, ``index`` (-1 = geen gegevens), ``label``."""
     upd = status_update(frame, n_levels)
-    trace = go.Choropleth(
-        geojson=geojson,
-        featureidkey="id",
-        locations=list(frame["code"]),
-        text=list(frame["name"]),
-        z=upd["z"],
-        customdata=upd["customdata"],
-        zmin=-0.5,
-        zmax=upd["zmax"],
-        colorscale=upd["colorscale"],
-        showscale=False,
-        hovertemplate=STATUS_HOVER,
-        marker=dict(line=dict(color=BORDER_COLOR, width=0.4)),
-    )
+    trace = _choropleth(geojson, frame["code"], frame["name"], upd, border_width=0.4, zmin=-0.5, zmax=upd["zmax"], colorscale=upd["colorscale"], showscale=False)
     return _base_layout(new_figure(trace), height, title)
 
 
@@ -135,14 +136,12 @@ def share_update(frame: pd.DataFrame) -> dict[str, Any]:
 
 def share_map(frame: pd.DataFrame, geojson: Any, height: int = MAP_HEIGHT, title: str | None = None) -> go.Figure:
     """One region per row: ``group_code``, ``group_name``, ``share``, ``n_done``, ``n``."""
-    upd = share_update(frame)
-    trace = go.Choropleth(
-        geojson=geojson,
-        featureidkey="id",
-        locations=list(frame["group_code"]),
-        text=list(frame["group_name"]),
-        z=upd["z"],
-        customdata=upd["customdata"],
+    trace = _choropleth(
+        geojson,
+        frame["group_code"],
+        frame["group_name"],
+        share_update(frame),
+        border_width=0.6,
         zmin=0,
         zmax=100,
         zauto=False,
@@ -160,8 +159,6 @@ def share_map(frame: pd.DataFrame, geojson: Any, height: int = MAP_HEIGHT, title
             yanchor="top",
             bgcolor="rgba(255,255,255,0.85)",
         ),
-        hovertemplate=SHARE_HOVER,
-        marker=dict(line=dict(color=BORDER_COLOR, width=0.6)),
     )
     return _base_layout(new_figure(trace), height, title)
 

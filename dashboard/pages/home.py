@@ -16,7 +16,7 @@ from dashboard import aggregates as agg
 from dashboard import components as ui
 from dashboard import views
 from dashboard.figures import charts
-from dashboard.pages import common
+from dashboard.pages import common, pagemap
 from dashboard.runtime import current
 from dashboard.state import choose, flag, parse_peildatum, query
 from dashboard.texts import (
@@ -91,15 +91,7 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
                         ],
                         className="controls",
                     ),
-                    html.H3(mc.heading, id=f"{P}-map-heading"),
-                    html.P(mc.summary, id=f"{P}-map-summary", **{"aria-live": "polite"}),
-                    html.Div(
-                        [
-                            ui.graph(f"{P}-map", mc.figure, "Kaart van Nederland; dezelfde gegevens staan in de tabel onder de kaart.", className="map"),
-                            html.Div(mc.legend, id=f"{P}-legend", className="legend-box"),
-                        ],
-                        className="map-row",
-                    ),
+                    *pagemap.components(P, mc, "Kaart van Nederland; dezelfde gegevens staan in de tabel onder de kaart."),
                     html.P(
                         "Klik op een gebied om de details te openen, of gebruik de tabel of de keuzelijst hieronder (ook met het toetsenbord).",
                         className="hint",
@@ -132,8 +124,7 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
                 ],
                 **{"aria-labelledby": f"{P}-mijlpalen-heading"},
             ),
-            dcc.Store(id=f"{P}-map-key", data=mc.key),
-            dcc.Store(id=f"{P}-map-update"),
+            *pagemap.stores(P, mc),
             dcc.Store(id=f"{P}-tabel", data=show),
             common.url_spec(P, PARAMS, "overzicht"),
         ]
@@ -183,26 +174,13 @@ def _table(rt, v, peildatum: date, onderdeel: str, niveau: str):
     )
 
 
+def _map(rt, v, peildatum, onderdeel, niveau, previous_key) -> common.MapContent:
+    _, pd_, ond, niv = _state(rt, v, peildatum, onderdeel, niveau)
+    return common.map_content(rt, v, pd_, ond, niv, previous_key=previous_key)
+
+
 def register_callbacks(app: dash.Dash) -> None:
-    @app.callback(
-        Output(f"{P}-map", "figure"),
-        Output(f"{P}-map-update", "data"),
-        Output(f"{P}-legend", "children"),
-        Output(f"{P}-map-heading", "children"),
-        Output(f"{P}-map-summary", "children"),
-        Output(f"{P}-map-key", "data"),
-        Input(f"{P}-peildatum", "value"),
-        Input(f"{P}-onderdeel", "value"),
-        Input(f"{P}-niveau", "value"),
-        State(f"{P}-map-key", "data"),
-        prevent_initial_call=True,
-    )
-    def update_map(peildatum, onderdeel, niveau, key):
-        rt = current()
-        v = rt.data.version()
-        _, pd_, ond, niv = _state(rt, v, peildatum, onderdeel, niveau)
-        mc = common.map_content(rt, v, pd_, ond, niv, previous_key=key)
-        return (*mc.outputs(), mc.legend, mc.heading, mc.summary, mc.key)
+    pagemap.update_callback(app, P, [Input(f"{P}-peildatum", "value"), Input(f"{P}-onderdeel", "value"), Input(f"{P}-niveau", "value")], _map)
 
     @app.callback(Output(f"{P}-cards", "children"), Input(f"{P}-peildatum", "value"), prevent_initial_call=True)
     def update_cards(peildatum):

@@ -16,7 +16,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dashboard import components as ui
 from dashboard import views
 from dashboard.figures import charts
-from dashboard.pages import common
+from dashboard.pages import common, pagemap
 from dashboard.runtime import current
 from dashboard.state import choose, parse_peildatum, query
 from dashboard.texts import fmt_date, fmt_pct, fmt_pp, onderdeel_title
@@ -65,15 +65,7 @@ def layout(code=None, peildatum=None, onderdeel=None, sorteer=None, volgorde=Non
                 [
                     html.H2("Kaart", id=f"{P}-kaart-heading"),
                     html.Div(ui.radio_group(f"{P}-onderdeel", "Onderdeel", common.onderdeel_options(ref), ond), className="controls"),
-                    html.H3(mc.heading, id=f"{P}-map-heading"),
-                    html.P(mc.summary, id=f"{P}-map-summary", **{"aria-live": "polite"}),
-                    html.Div(
-                        [
-                            ui.graph(f"{P}-map", mc.figure, f"Kaart van {name}; dezelfde gegevens staan in de tabel eronder.", className="map"),
-                            html.Div(mc.legend, id=f"{P}-legend", className="legend-box"),
-                        ],
-                        className="map-row",
-                    ),
+                    *pagemap.components(P, mc, f"Kaart van {name}; dezelfde gegevens staan in de tabel eronder."),
                     html.P("Klik op een gemeente om het profiel te openen, of gebruik de tabel.", className="hint"),
                 ],
                 **{"aria-labelledby": f"{P}-kaart-heading"},
@@ -95,8 +87,7 @@ def layout(code=None, peildatum=None, onderdeel=None, sorteer=None, volgorde=Non
                 **{"aria-labelledby": f"{P}-vgl-heading"},
             ),
             dcc.Store(id=f"{P}-code", data=code),
-            dcc.Store(id=f"{P}-map-key", data=mc.key),
-            dcc.Store(id=f"{P}-map-update"),
+            *pagemap.stores(P, mc),
             dcc.Store(id=f"{P}-sort", data=sort_col),
             dcc.Store(id=f"{P}-order", data=order),
             common.url_spec(P, PARAMS, f"provincie-{code}"),
@@ -150,28 +141,15 @@ def _table(table: pd.DataFrame, code: str, name: str, pd_: date, sort_col: str, 
     )
 
 
+def _map(rt, v, peildatum, onderdeel, code, previous_key) -> common.MapContent:
+    ref = rt.data.reference(v)
+    pd_ = parse_peildatum(peildatum, common.today())
+    ond = choose(onderdeel, ref.onderdelen, ref.onderdelen[0])
+    return common.map_content(rt, v, pd_, ond, "gemeente", previous_key=previous_key, provincie=code, height=MAP_HEIGHT)
+
+
 def register_callbacks(app: dash.Dash) -> None:
-    @app.callback(
-        Output(f"{P}-map", "figure"),
-        Output(f"{P}-map-update", "data"),
-        Output(f"{P}-legend", "children"),
-        Output(f"{P}-map-heading", "children"),
-        Output(f"{P}-map-summary", "children"),
-        Output(f"{P}-map-key", "data"),
-        Input(f"{P}-peildatum", "value"),
-        Input(f"{P}-onderdeel", "value"),
-        State(f"{P}-code", "data"),
-        State(f"{P}-map-key", "data"),
-        prevent_initial_call=True,
-    )
-    def update_map(peildatum, onderdeel, code, key):
-        rt = current()
-        v = rt.data.version()
-        ref = rt.data.reference(v)
-        pd_ = parse_peildatum(peildatum, common.today())
-        ond = choose(onderdeel, ref.onderdelen, ref.onderdelen[0])
-        mc = common.map_content(rt, v, pd_, ond, "gemeente", previous_key=key, provincie=code, height=MAP_HEIGHT)
-        return (*mc.outputs(), mc.legend, mc.heading, mc.summary, mc.key)
+    pagemap.update_callback(app, P, [Input(f"{P}-peildatum", "value"), Input(f"{P}-onderdeel", "value"), State(f"{P}-code", "data")], _map)
 
     @app.callback(
         Output(f"{P}-sort", "data"),

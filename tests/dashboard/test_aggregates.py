@@ -234,6 +234,33 @@ def test_progress_series_long_format():
     assert set(s.columns) >= {"date", "group_code", "group_name", "n", "n_done", "share"}
 
 
+def test_leap_day_moves_to_28_february_both_ways():
+    assert agg.one_year_earlier(date(2024, 2, 29)) == date(2023, 2, 28)
+    assert agg.horizon(date(2024, 2, 29)) == date(2034, 2, 28)
+    assert agg.horizon("2025-06-30") == date(2035, 6, 30)
+
+
+def test_asof_series_and_progress_series_keep_their_own_basis():
+    """A later report of an earlier adoption: as known on the date it was not there yet; counting
+    from adoption dates it was."""
+    h = history(
+        [
+            ("GM0001", "verordening", "geen", date(2024, 1, 31), 1, None),
+            ("GM0001", "verordening", "vastgesteld", date(2024, 6, 30), 2, date(2024, 1, 10)),
+        ]
+    )
+    groups = agg.national_groups(GEMEENTEN)
+    dates = [date(2024, 1, 31), date(2024, 6, 30)]
+    known = agg.asof_series(h, GEMEENTEN, LEVELS, "verordening", groups, dates)
+    adopted = agg.progress_series(h, GEMEENTEN, LEVELS, "verordening", groups, dates)
+    assert list(known.columns) == list(adopted.columns) == agg.SERIES_COLUMNS
+    assert list(known["share"]) == [0.0, 0.25] and list(adopted["share"]) == [0.25, 0.25]
+    assert list(known["n_reported"]) == [1, 1]
+    now = agg.share_with_change(h, GEMEENTEN, LEVELS, "verordening", groups, date(2024, 6, 30)).iloc[0]
+    assert now["share"] == known["share"].iloc[-1]
+    assert agg.asof_series(h, GEMEENTEN, LEVELS, "verordening", groups, []).columns.tolist() == agg.SERIES_COLUMNS
+
+
 def test_data_quality_lists():
     h = history([("GM0001", "verordening", "vastgesteld", date(2023, 1, 1), 1, None), ("GM0002", "verordening", "geen", date(2025, 1, 1), 1, None)])
     never = agg.never_reported(h, GEMEENTEN)
