@@ -488,6 +488,7 @@ def log_refused_dry_run(result, principal: accounts.Principal, channel: str, url
             outcome="geweigerd",
             error_report=_dump(result.problems),
             warnings=_dump(result.warnings),
+            gemeente_codes=",".join(getattr(result, "gemeente_codes", None) or []) or None,
         )
         s.add(row)
         s.flush()

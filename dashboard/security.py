@@ -5,8 +5,13 @@
 - a secret key from ``ETVI_SECRET_KEY``, else from the file ``secret_key`` in the data folder,
   generated (256 bits, mode 0600) on first run; never in the repository;
 - session cookies that are HttpOnly, SameSite=Lax, and Secure whenever the request came in over
-  HTTPS (directly or through a proxy that sets ``X-Forwarded-Proto``); a password reset or a
-  disabled account ends existing sessions at the next request;
+  HTTPS (directly, or through a trusted proxy that sets ``X-Forwarded-Proto``); a password reset
+  or a disabled account ends existing sessions at the next request;
+- ``X-Forwarded-*`` headers are trusted only with ``ETVI_TRUSTED_PROXIES`` set to the number of
+  reverse proxies in front (``install_proxy_fix``); by default the client address is the
+  connection's own;
+- login limits per account and per client address (``accounts.authenticate``); a blocked address
+  gets HTTP 429 with ``Retry-After``;
 - CSRF protection on every state-changing request, Dash's ``POST /_dash-update-component``
   included: the request must come from our own origin (``Origin``/``Referer``/``Sec-Fetch-Site``)
   and carry the session's CSRF token in the ``X-CSRFToken`` header or a ``csrf_token`` form field.
@@ -470,10 +475,18 @@ def login_view():
 
     try:
         with db.session(_db_url()) as s:
-            user = accounts.authenticate(s, username, password, source=f"web {request.remote_addr or ''}".strip())
+            user = accounts.authenticate(
+                s, username, password, source=f"web {request.remote_addr or ''}".strip(), address=request.remote_addr
+            )
             principal = accounts.Principal.from_user(user)
     except accounts.LoginError as exc:
-        return Response(_login_form(next_url, str(exc), username), status=401, mimetype="text/html")
+        resp = Response(_login_form(next_url, str(exc), username), status=401, mimetype="text/html")
+        if exc.per_address and exc.locked_until is not None:
+            # Too many failures from this address: 429 with the time to wait, as HTTP says.
+            resp.status_code = 429
+            wait = (exc.locked_until - accounts.utcnow()).total_seconds()
+            resp.headers["Retry-After"] = str(max(1, int(wait + 0.999)))
+        return resp
     session.clear()
     session.permanent = True
     session["uid"] = principal.id
@@ -530,6 +543,23 @@ def whoami_view():
 # --------------------------------------------------------------------------------------------
 
 
+def install_proxy_fix(server: Flask, proxies: int | None = None) -> bool:
+    """Trust ``X-Forwarded-For``/``-Proto``/``-Host`` only from ``ETVI_TRUSTED_PROXIES`` reverse
+    proxies (default 0: the headers are ignored and the client is the connection's own address).
+
+    With ``n`` proxies, werkzeug's ProxyFix takes the ``n``-th address from the right of
+    ``X-Forwarded-For`` as the client (the one the outermost trusted proxy saw) and the scheme and
+    host the proxies report. Without a proxy anyone can send these headers, so trusting them would
+    let a client choose its own address (and dodge the login limit per address) or pretend to use
+    HTTPS. Returns whether the headers are trusted."""
+    n = settings().trusted_proxies if proxies is None else proxies
+    if n <= 0 or getattr(server.wsgi_app, "_etvi_proxyfix", False):
+        return bool(getattr(server.wsgi_app, "_etvi_proxyfix", False))
+    server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    server.wsgi_app._etvi_proxyfix = True
+    return True
+
+
 def install(app, url: str | None = None, public: bool | None = None) -> None:
     """Wire login, sessions and CSRF protection into a Dash app (or a bare Flask app). Idempotent.
 
@@ -554,9 +584,7 @@ def install(app, url: str | None = None, public: bool | None = None) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
     )
-    if not getattr(server.wsgi_app, "_etvi_proxyfix", False):
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
-        server.wsgi_app._etvi_proxyfix = True
+    install_proxy_fix(server)
     # Run before any hook the dashboard registered, so no other code sees an unchecked request.
     server.before_request_funcs.setdefault(None, []).insert(0, _before_request)
     server.after_request(_after_request)

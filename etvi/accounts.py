@@ -7,7 +7,8 @@ Roles:
 - ``gemeente``: scoped to one or more gemeentecodes; uploads for those only.
 
 Passwords are hashed with Argon2id (argon2-cffi); API tokens are 256-bit random strings of which
-only the SHA-256 is stored. Repeated failed logins lock the account for a while. The permission
+only the SHA-256 is stored. Repeated failed logins lock the account for a while, and repeated
+failures from one client address (whatever the usernames) block that address for a while. The permission
 checks (``can_*``) are pure functions of a user, so the web server, the API and the tests all use
 the same rules. Every management action and every login is written to ``AuditEvent``.
 """
@@ -63,11 +64,13 @@ class AccountError(ValueError):
 
 
 class LoginError(AccountError):
-    """Login refused. ``locked_until`` is set when the account is temporarily locked."""
+    """Login refused. ``locked_until`` is set when the account (or, with ``per_address``, the
+    client address) is temporarily blocked."""
 
-    def __init__(self, message: str, locked_until: datetime | None = None):
+    def __init__(self, message: str, locked_until: datetime | None = None, per_address: bool = False):
         super().__init__(message)
         self.locked_until = locked_until
+        self.per_address = per_address
 
 
 def utcnow() -> datetime:
@@ -265,12 +268,17 @@ def normalise_username(name: str) -> str:
     return name
 
 
-def normalise_gemeente_code(s: Session, raw: str) -> str:
+def _cbs_code(raw: str, prefix: str, width: int, what: str, example: str) -> str:
+    """``raw`` as a CBS code (``GM0363``, ``PV27``): the prefix is optional, leading zeros are added."""
     text = (raw or "").strip().upper()
-    digits = text[2:] if text.startswith("GM") else text
-    if not digits.isdigit() or len(digits) > 4:
-        raise AccountError(f"Ongeldige gemeentecode {raw!r}: gebruik de CBS-code, zoals GM0363.")
-    code = "GM" + digits.zfill(4)
+    digits = text[len(prefix) :] if text.startswith(prefix) else text
+    if not digits.isdigit() or len(digits) > width:
+        raise AccountError(f"Ongeldige {what} {raw!r}: gebruik de CBS-code, zoals {example}.")
+    return prefix + digits.zfill(width)
+
+
+def normalise_gemeente_code(s: Session, raw: str) -> str:
+    code = _cbs_code(raw, "GM", 4, "gemeentecode", "GM0363")
     gemeente = s.get(Gemeente, code)
     if gemeente is None or gemeente.valid_to is not None:
         raise AccountError(f"Gemeentecode {code} bestaat niet (of niet meer). Gebruik een huidige CBS-code, zoals GM0363.")
@@ -278,11 +286,7 @@ def normalise_gemeente_code(s: Session, raw: str) -> str:
 
 
 def normalise_provincie_code(s: Session, raw: str) -> str:
-    text = (raw or "").strip().upper()
-    digits = text[2:] if text.startswith("PV") else text
-    if not digits.isdigit() or len(digits) > 2:
-        raise AccountError(f"Ongeldige provinciecode {raw!r}: gebruik de CBS-code, zoals PV27.")
-    code = "PV" + digits.zfill(2)
+    code = _cbs_code(raw, "PV", 2, "provinciecode", "PV27")
     if s.get(Provincie, code) is None:
         raise AccountError(f"Provinciecode {code} bestaat niet. Gebruik een CBS-code, zoals PV27 (Noord-Holland).")
     return code
@@ -419,50 +423,126 @@ def create_token(s: Session, username: str, actor: str = "cli") -> str:
 # --------------------------------------------------------------------------------------------
 
 LOGIN_FAILED_MESSAGE = "Onbekende gebruikersnaam of onjuist wachtwoord."
+# Audit actions that mean "a password was checked and was wrong"; they count towards the limit
+# per client address. Refusals without a password check (locked account, blocked address) do not.
+FAILED_LOGIN_ACTIONS = ("inloggen_mislukt", "account_geblokkeerd")
+
+
+def _minutes(until: datetime, now: datetime) -> str:
+    minutes = max(1, int((until - now).total_seconds() + 59) // 60)
+    return f"{minutes} {'minuut' if minutes == 1 else 'minuten'}"
 
 
 def _locked_message(until: datetime, now: datetime) -> str:
-    minutes = max(1, int((until - now).total_seconds() + 59) // 60)
     return (
         f"Te veel mislukte inlogpogingen. Dit account is tijdelijk geblokkeerd; probeer het over "
-        f"{minutes} minuut{'en' if minutes != 1 else ''} opnieuw, of vraag de beheerder om een nieuw wachtwoord."
+        f"{_minutes(until, now)} opnieuw, of vraag de beheerder om een nieuw wachtwoord."
     )
 
 
-def authenticate(s: Session, username: str, password: str, now: datetime | None = None, source: str = "") -> User:
+def _address_message(until: datetime, now: datetime) -> str:
+    return (
+        "Te veel mislukte inlogpogingen vanaf uw internetadres. Inloggen vanaf dit adres is tijdelijk "
+        f"geblokkeerd; probeer het over {_minutes(until, now)} opnieuw. Werkt u met collega's achter "
+        "hetzelfde adres, wacht dan even of neem contact op met de beheerder bij VNG."
+    )
+
+
+def _like_literal(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def address_blocked_until(
+    s: Session, address: str | None, now: datetime | None = None, max_failures: int | None = None, window_minutes: int | None = None
+) -> datetime | None:
+    """Until when logins from ``address`` are refused, or ``None`` when they are not.
+
+    Counts the failed logins (wrong password or unknown user, for any username) from that address
+    in the last ``window_minutes`` (``ETVI_LOGIN_IP_WINDOW_MINUTES``); at ``max_failures``
+    (``ETVI_LOGIN_IP_MAX_FAILURES``; 0 switches the check off) the address waits until the oldest
+    of those leaves the window. The failures are the audit trail's own login events, so every
+    server worker and both database backends see the same count.
+    """
+    if not address:
+        return None
+    if max_failures is None or window_minutes is None:
+        from etvi.config import settings
+
+        cfg = settings()
+        max_failures = cfg.login_ip_max_failures if max_failures is None else max_failures
+        window_minutes = cfg.login_ip_window_minutes if window_minutes is None else window_minutes
+    if max_failures <= 0:
+        return None
+    now = now or utcnow()
+    window = timedelta(minutes=window_minutes)
+    # ``audit`` writes the detail as JSON with sorted keys and ", "/": " separators, so the address
+    # appears exactly as '"adres": "<address>"'.
+    pattern = "%" + _like_literal('"adres": ' + json.dumps(address, ensure_ascii=False)) + "%"
+    q = (
+        select(AuditEvent.created_at)
+        .where(AuditEvent.created_at > now - window, AuditEvent.created_at <= now)
+        .where(AuditEvent.action.in_(FAILED_LOGIN_ACTIONS))
+        .where(AuditEvent.detail.like(pattern, escape="\\"))
+        .order_by(AuditEvent.created_at.desc())
+        .limit(max_failures)
+    )
+    times = list(s.exec(q).all())
+    if len(times) < max_failures:
+        return None
+    return _aware(times[-1]) + window
+
+
+def authenticate(
+    s: Session, username: str, password: str, now: datetime | None = None, source: str = "", address: str | None = None
+) -> User:
     """Check a username and password; returns the user or raises ``LoginError`` (Dutch message).
 
-    After ``MAX_FAILED_LOGINS`` failures in a row the account is locked for ``LOCK_MINUTES``;
-    while locked the password is not even checked. Success resets the counter. The counter is
-    incremented in SQL so concurrent attempts in several workers all count. A failed attempt
-    commits its audit event (and counter) before raising, so it survives the caller's rollback.
+    Two limits, both checked before the password:
+
+    - per client ``address`` (the web layer passes the request's address): after
+      ``ETVI_LOGIN_IP_MAX_FAILURES`` failed logins from one address within
+      ``ETVI_LOGIN_IP_WINDOW_MINUTES``, whatever the usernames, that address is refused until the
+      window has moved on (``LoginError.per_address``); see ``address_blocked_until``;
+    - per account: after ``MAX_FAILED_LOGINS`` failures in a row the account is locked for
+      ``LOCK_MINUTES``; while locked the password is not even checked. Success resets the counter.
+      The counter is incremented in SQL so concurrent attempts in several workers all count.
+
+    A failed attempt commits its audit event (and counter) before raising, so it survives the
+    caller's rollback.
     """
     now = now or utcnow()
+    where = {"bron": source, **({"adres": address} if address else {})}
     try:
         name = normalise_username(username)
     except AccountError:
         name = None
+    actor = (name or (username or "")[:64]) or "onbekend"
+    blocked_until = address_blocked_until(s, address, now)
+    if blocked_until is not None:
+        audit(s, actor, "inloggen_geweigerd", reden="te veel mislukte pogingen vanaf dit adres", **where)
+        s.commit()
+        raise LoginError(_address_message(blocked_until, now), blocked_until, per_address=True)
     user = s.exec(select(User).where(User.username == name)).first() if name else None
     if user is None:
         verify_password(_dummy_hash(), password or "")  # same cost as a real check
-        audit(s, (name or (username or "")[:64]) or "onbekend", "inloggen_mislukt", reden="onbekende gebruiker", bron=source)
+        audit(s, actor, "inloggen_mislukt", reden="onbekende gebruiker", **where)
         s.commit()
         raise LoginError(LOGIN_FAILED_MESSAGE)
     locked_until = _aware(user.locked_until)
     if locked_until is not None and locked_until > now:
-        audit(s, user.username, "inloggen_geweigerd", reden="geblokkeerd", bron=source)
+        audit(s, user.username, "inloggen_geweigerd", reden="geblokkeerd", **where)
         s.commit()
         raise LoginError(_locked_message(locked_until, now), locked_until)
     if not user.active:
         verify_password(_dummy_hash(), password or "")
-        audit(s, user.username, "inloggen_mislukt", reden="uitgeschakeld", bron=source)
+        audit(s, user.username, "inloggen_mislukt", reden="uitgeschakeld", **where)
         s.commit()
         raise LoginError(LOGIN_FAILED_MESSAGE)
     if not verify_password(user.password_hash, password or ""):
         s.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
         s.flush()
         s.refresh(user)
-        detail = {"reden": "onjuist wachtwoord", "pogingen": user.failed_logins, "bron": source}
+        detail = {"reden": "onjuist wachtwoord", "pogingen": user.failed_logins, **where}
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
             s.add(user)
@@ -478,7 +558,7 @@ def authenticate(s: Session, username: str, password: str, now: datetime | None 
     user.failed_logins = 0
     user.locked_until = None
     s.add(user)
-    audit(s, user.username, "ingelogd", bron=source)
+    audit(s, user.username, "ingelogd", **where)
     return user
 
 
@@ -510,9 +590,13 @@ def load_principal(s: Session, user_id: int) -> Principal | None:
 
 
 def delivery_overview(s: Session, provincie_code: str | None = None) -> list[dict]:
-    """Per gemeente (of one provincie, or all): the newest peildatum delivered, when, by whom and how.
+    """Per gemeente (of one provincie, or all): the newest peildatum delivered, when, by whom and
+    how, and the latest attempt of any outcome (refused ones included).
 
-    Gemeenten that never delivered are included with empty fields.
+    Gemeenten that never delivered are included with empty fields. The ``laatste_poging_*`` fields
+    describe the newest upload attempt for the gemeente, whether it was loaded, unchanged or refused
+    (see ``latest_attempts``); ``geweigerd_sinds_levering`` counts the refused attempts after the
+    last delivery (all of them when there was none), so "tried but refused" is visible.
     """
     gq = select(Gemeente).where(Gemeente.valid_to.is_(None))
     if provincie_code:
@@ -528,6 +612,12 @@ def delivery_overview(s: Session, provincie_code: str | None = None) -> list[dic
             "door": None,
             "kanaal": None,
             "upload_id": None,
+            "laatste_poging": None,
+            "laatste_poging_uitkomst": None,
+            "laatste_poging_door": None,
+            "laatste_poging_bestand": None,
+            "laatste_poging_id": None,
+            "geweigerd_sinds_levering": 0,
         }
         for code, g in gemeenten.items()
     }
@@ -543,19 +633,75 @@ def delivery_overview(s: Session, provincie_code: str | None = None) -> list[dic
         .group_by(StatusRecord.gemeente_code)
         .subquery()
     )
-    q = select(latest.c.gemeente_code, latest.c.peildatum, Upload.id, Upload.created_at, Upload.username, Upload.channel).join(
-        Upload, Upload.id == latest.c.upload_id, isouter=True
-    )
-    for code, peildatum, upload_id, created_at, username, channel in s.execute(q).all():
+    q = select(
+        latest.c.gemeente_code, latest.c.peildatum, Upload.id, Upload.created_at, Upload.username, Upload.channel, Upload.file_name
+    ).join(Upload, Upload.id == latest.c.upload_id, isouter=True)
+    for code, peildatum, upload_id, created_at, username, channel, file_name in s.execute(q).all():
         row = rows[code]
-        row.update(
-            laatste_peildatum=peildatum,
-            laatst_aangeleverd=created_at,
-            door=username,
-            kanaal=channel,
-            upload_id=upload_id,
+        row.update(laatste_peildatum=peildatum, laatst_aangeleverd=created_at, door=username, kanaal=channel, upload_id=upload_id)
+        if upload_id is not None:
+            row.update(
+                laatste_poging=created_at,
+                laatste_poging_uitkomst="geladen",
+                laatste_poging_door=username,
+                laatste_poging_bestand=file_name,
+                laatste_poging_id=upload_id,
+            )
+    for code, attempts in latest_attempts(s, set(rows)).items():
+        row = rows[code]
+        newest = attempts[0]
+        if row["laatste_poging_id"] is None or (newest["tijdstip"], newest["id"]) > (_aware(row["laatste_poging"]), row["laatste_poging_id"]):
+            row.update(
+                laatste_poging=newest["tijdstip"],
+                laatste_poging_uitkomst=newest["uitkomst"],
+                laatste_poging_door=newest["door"],
+                laatste_poging_bestand=newest["bestand"],
+                laatste_poging_id=newest["id"],
+            )
+        since = _aware(row["laatst_aangeleverd"])
+        row["geweigerd_sinds_levering"] = sum(
+            1 for a in attempts if a["uitkomst"] == "geweigerd" and (since is None or a["tijdstip"] > since)
         )
     return list(rows.values())
+
+
+def attempt_gemeenten(file_codes: str | None, scope: set[str] | None) -> set[str]:
+    """The gemeenten an upload attempt was for.
+
+    ``file_codes``: the gemeenten the file was about (``Upload.gemeente_codes``, known once the
+    file could be read, also when it was refused); ``scope``: the uploading gemeente account's own
+    gemeenten (``None`` for the beheerder, the CLI and other accounts). A gemeente account delivers
+    only for itself, so its attempt counts for its own gemeenten in the file, or for all of them
+    when the file names none of them (unreadable, too large, someone else's rows only).
+    """
+    codes = set(split_codes(file_codes))
+    if scope is None:
+        return codes
+    return (codes & scope) or set(scope)
+
+
+def latest_attempts(s: Session, codes: set[str]) -> dict[str, list[dict]]:
+    """Per gemeente in ``codes``: its upload attempts that did not load (refused or unchanged),
+    newest first, as dicts with ``id``, ``tijdstip``, ``uitkomst``, ``door``, ``bestand``.
+
+    Loaded uploads are found through their status records (``delivery_overview``); these are the
+    attempts that left no record, attributed with ``attempt_gemeenten``.
+    """
+    scopes = {u.username: set(split_codes(u.gemeente_codes)) for u in s.exec(select(User).where(User.role == "gemeente")).all()}
+    q = (
+        select(Upload.id, Upload.created_at, Upload.outcome, Upload.username, Upload.file_name, Upload.gemeente_codes)
+        .where(Upload.outcome != "geladen")
+        .order_by(Upload.created_at.desc(), Upload.id.desc())
+    )
+    found: dict[str, list[dict]] = {}
+    for upload_id, created_at, outcome, username, file_name, file_codes in s.execute(q).all():
+        hit = attempt_gemeenten(file_codes, scopes.get(username)) & codes
+        if not hit:
+            continue
+        attempt = {"id": upload_id, "tijdstip": _aware(created_at), "uitkomst": outcome, "door": username, "bestand": file_name}
+        for code in hit:
+            found.setdefault(code, []).append(attempt)
+    return found
 
 
 def uploads_visible_to(s: Session, user, limit: int = 50) -> list[Upload]:

@@ -33,6 +33,13 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{PREFIX}{name} moet een geheel getal zijn, niet {raw!r}.") from None
 
 
+def _at_least(name: str, default: int, minimum: int = 0) -> int:
+    value = _int(name, default)
+    if value < minimum:
+        raise ConfigError(f"{PREFIX}{name} moet een geheel getal van minstens {minimum} zijn, niet {value}.")
+    return value
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = _env(name)
     if raw is None:
@@ -63,6 +70,9 @@ class Settings:
     host: str
     port: int
     workers: int
+    login_ip_max_failures: int = 20
+    login_ip_window_minutes: int = 15
+    trusted_proxies: int = 0
 
     @property
     def is_sqlite(self) -> bool:
@@ -94,4 +104,7 @@ def settings() -> Settings:
         host=_env("HOST", "127.0.0.1"),
         port=_int("PORT", 8050),
         workers=_int("WORKERS", 2),
+        login_ip_max_failures=_at_least("LOGIN_IP_MAX_FAILURES", 20),
+        login_ip_window_minutes=_at_least("LOGIN_IP_WINDOW_MINUTES", 15, minimum=1),
+        trusted_proxies=_at_least("TRUSTED_PROXIES", 0),
     )

@@ -110,3 +110,27 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def accounts_app(ref_db):
+    """The real app (security and API installed) on ``ref_db`` with the standard accounts of
+    ``tests.api.support.create_actors``, and ``client_for(actor)``: a fresh Flask test client,
+    logged in through the login form as that actor (``None``: anonymous).
+
+    Unpacks as ``app, actors, client_for``.
+    """
+    from tests.api.support import create_actors, login, make_app
+
+    app = make_app(ref_db)
+    actors = create_actors(ref_db)
+
+    def client_for(actor_key: str | None):
+        client = app.server.test_client()
+        client.get("/")
+        if actor_key:
+            a = actors[actor_key]
+            login(client, a.username, a.password)
+        return client
+
+    return app, actors, client_for

@@ -538,6 +538,24 @@ def _forbidden(exc: Exception):
     return notice(str(exc), "error")
 
 
+# The parts of the page the check, confirm and cancel callbacks update, by short name.
+FLOW_TARGETS = {
+    "rapport": ("aanl-rapport", "children"),
+    "wacht": ("aanl-wacht", "data"),
+    "bevestig": ("aanl-bevestig", "disabled"),
+    "annuleer": ("aanl-annuleer", "disabled"),
+    "resultaat": ("aanl-resultaat", "children"),
+    "geschiedenis": ("aanl-geschiedenis", "children"),
+}
+# What confirm and cancel return first, in this order (``handle_confirm``, ``cancel``).
+AFTER_CHECK = ("resultaat", "wacht", "bevestig", "annuleer", "rapport")
+
+
+def _flow_outputs(*names: str, duplicate: bool = True) -> list[Output]:
+    """The Outputs for ``names``, in that order; all but the first callback share them."""
+    return [Output(*FLOW_TARGETS[n], allow_duplicate=duplicate) for n in names]
+
+
 def register_callbacks(app: dash.Dash) -> None:
     @app.callback(
         Output("aanl-sjabloon", "data"),
@@ -569,12 +587,7 @@ def register_callbacks(app: dash.Dash) -> None:
         return dcc.send_bytes(content, f"etvi-sjabloon-{label}.xlsx"), ""
 
     @app.callback(
-        Output("aanl-rapport", "children"),
-        Output("aanl-wacht", "data"),
-        Output("aanl-bevestig", "disabled"),
-        Output("aanl-annuleer", "disabled"),
-        Output("aanl-resultaat", "children"),
-        Output("aanl-geschiedenis", "children"),
+        *_flow_outputs("rapport", "wacht", "bevestig", "annuleer", "resultaat", "geschiedenis", duplicate=False),
         Input("aanl-upload", "contents"),
         State("aanl-upload", "filename"),
         State("aanl-peildatum", "value"),
@@ -585,12 +598,7 @@ def register_callbacks(app: dash.Dash) -> None:
         return handle_upload(contents, filename, peildatum, waiting)
 
     @app.callback(
-        Output("aanl-resultaat", "children", allow_duplicate=True),
-        Output("aanl-wacht", "data", allow_duplicate=True),
-        Output("aanl-bevestig", "disabled", allow_duplicate=True),
-        Output("aanl-annuleer", "disabled", allow_duplicate=True),
-        Output("aanl-rapport", "children", allow_duplicate=True),
-        Output("aanl-geschiedenis", "children", allow_duplicate=True),
+        *_flow_outputs(*AFTER_CHECK, "geschiedenis"),
         Input("aanl-bevestig", "n_clicks"),
         State("aanl-wacht", "data"),
         prevent_initial_call=True,
@@ -600,11 +608,7 @@ def register_callbacks(app: dash.Dash) -> None:
         return handle_confirm(n_clicks, waiting)
 
     @app.callback(
-        Output("aanl-resultaat", "children", allow_duplicate=True),
-        Output("aanl-wacht", "data", allow_duplicate=True),
-        Output("aanl-bevestig", "disabled", allow_duplicate=True),
-        Output("aanl-annuleer", "disabled", allow_duplicate=True),
-        Output("aanl-rapport", "children", allow_duplicate=True),
+        *_flow_outputs(*AFTER_CHECK),
         Input("aanl-annuleer", "n_clicks"),
         State("aanl-wacht", "data"),
         prevent_initial_call=True,

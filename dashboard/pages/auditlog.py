@@ -15,7 +15,9 @@ import json
 import dash
 from dash import Input, Output, dcc, html, no_update
 
+from dashboard import components as ui
 from dashboard import security
+from dashboard.pages import common
 from dashboard.pages.aanleveren import OUTCOME_LABELS, data_table, local_time, nl_date, no_access, notice, who_bar
 from etvi import accounts
 
@@ -28,6 +30,14 @@ PAGE = dict(
 )
 LIMIT = 200
 OUTCOMES = ["geladen", "ongewijzigd", "geweigerd"]
+P = "audit"
+# The beheerder's filters are in the address (?gebruiker=…&uitkomst=…&provincie=…), so a copied
+# link shows the same selection (pages/common.url_sync); the layout reads them back.
+PARAMS = [
+    ("gebruiker", f"{P}-gebruiker", "value"),
+    ("uitkomst", f"{P}-uitkomst", "value"),
+    ("provincie", f"{P}-provincie", "value"),
+]
 
 try:  # the dashboard's Dutch texts for the dropdown's built-in labels
     from dashboard.components import DROPDOWN_LABELS
@@ -35,12 +45,12 @@ except ImportError:  # pragma: no cover
     DROPDOWN_LABELS = None
 
 
-def _dropdown(id_: str, label: str, options, placeholder: str) -> html.Div:
+def _dropdown(id_: str, label: str, options, placeholder: str, value=None) -> html.Div:
     extra = {"labels": DROPDOWN_LABELS} if DROPDOWN_LABELS else {}
     return html.Div(
         [
             html.Label(label, htmlFor=id_, className="control-label"),
-            dcc.Dropdown(id=id_, options=options, placeholder=placeholder, clearable=True, **extra),
+            dcc.Dropdown(id=id_, options=options, value=value, placeholder=placeholder, clearable=True, **extra),
         ],
         className="control",
     )
@@ -131,32 +141,11 @@ def events_table() -> html.Div:
 
 
 def delivery_table(provincie_code: str | None) -> html.Div:
-    from models import db
+    """The delivery status per gemeente, latest attempt included: the same view as /aanlevering."""
+    from dashboard.pages import aanlevering
 
-    with db.session(security.db_url()) as s:
-        rows = accounts.delivery_overview(s, provincie_code)
-    never = sum(1 for r in rows if r["laatst_aangeleverd"] is None and r["laatste_peildatum"] is None)
-    body = [
-        [
-            f"{r['gemeente']} ({r['gemeente_code']})",
-            nl_date(r["laatste_peildatum"]),
-            local_time(r["laatst_aangeleverd"]) if r["laatst_aangeleverd"] else "—",
-            r["door"] or "—",
-            r["kanaal"] or "—",
-        ]
-        for r in rows
-    ]
-    return html.Div(
-        [
-            html.P(f"{len(rows) - never} van {len(rows)} gemeenten hebben ooit aangeleverd; {never} nog nooit.", id="levering-samenvatting"),
-            data_table(
-                ["Gemeente", "Laatste peildatum", "Laatst aangeleverd", "Door", "Kanaal"],
-                body,
-                "Aanleverstatus per gemeente",
-                id_="levering-tabel",
-            ),
-        ]
-    )
+    names = aanlevering.provincie_names()
+    return aanlevering.delivery_view(provincie_code, names.get(provincie_code) if provincie_code else None)
 
 
 def _provincie_options() -> list[dict]:
@@ -179,7 +168,7 @@ def _usernames() -> list[str]:
         return sorted(set(s.exec(select(Upload.username).distinct()).all()))
 
 
-def layout(**_query):
+def layout(gebruiker=None, uitkomst=None, provincie=None, **_query):
     user = security.current_user()
     header = [html.H1("Auditlog en aanleverstatus"), who_bar(user, "/auditlog")]
     if user is None:
@@ -196,35 +185,44 @@ def layout(**_query):
                 delivery_table(user.provincie_code),
             ]
         )
+    usernames = _usernames()
+    provincies = _provincie_options()
+    gebruiker = gebruiker if gebruiker in usernames else None
+    uitkomst = uitkomst if uitkomst in OUTCOMES else None
+    provincie = str(provincie or "").strip().upper() or None
+    provincie = provincie if provincie in {p["value"] for p in provincies} else None
     return html.Div(
         header
         + [
+            ui.share_link(P),
             html.Section(
                 [
                     html.H2("Alle aanleveringen"),
                     html.Div(
                         [
-                            _dropdown("audit-gebruiker", "Gebruiker", _usernames(), "Alle gebruikers"),
+                            _dropdown(f"{P}-gebruiker", "Gebruiker", usernames, "Alle gebruikers", gebruiker),
                             _dropdown(
-                                "audit-uitkomst",
+                                f"{P}-uitkomst",
                                 "Uitkomst",
                                 [{"label": OUTCOME_LABELS[o], "value": o} for o in OUTCOMES],
                                 "Alle uitkomsten",
+                                uitkomst,
                             ),
                         ],
                         className="controls",
                     ),
-                    dcc.Loading(html.Div(uploads_table(), id="audit-uploads-wrap")),
+                    dcc.Loading(html.Div(uploads_table(gebruiker, uitkomst), id="audit-uploads-wrap")),
                 ]
             ),
             html.Section(
                 [
                     html.H2("Aanleverstatus per gemeente"),
-                    _dropdown("audit-provincie", "Provincie", _provincie_options(), "Alle provincies"),
-                    dcc.Loading(html.Div(delivery_table(None), id="audit-levering-wrap")),
+                    _dropdown(f"{P}-provincie", "Provincie", provincies, "Alle provincies", provincie),
+                    dcc.Loading(html.Div(delivery_table(provincie), id="audit-levering-wrap")),
                 ]
             ),
             html.Section([html.H2("Andere gebeurtenissen"), events_table()]),
+            common.url_spec(P, PARAMS, None),
         ]
     )
 
@@ -256,6 +254,8 @@ def register_callbacks(app: dash.Dash) -> None:
         except security.Forbidden as exc:
             return notice(str(exc), "error")
         return delivery_table(provincie or None)
+
+    common.url_sync(app, P, PARAMS)
 
 
 def register(app: dash.Dash) -> None:

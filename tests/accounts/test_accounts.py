@@ -167,3 +167,44 @@ def test_production_hashing_parameters():
     code = "from etvi import accounts; print(accounts.hash_password('een-wachtwoord-123'))"
     h = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert h.startswith("$argon2id$") and "m=65536" in h and "t=3" in h
+
+
+def test_login_limit_per_address_moves_with_the_window(ref_db, monkeypatch):
+    """Failures from one address, for any usernames, block that address until the oldest
+    counted failure leaves the window; other addresses and the accounts are not affected."""
+    monkeypatch.setenv("ETVI_LOGIN_IP_MAX_FAILURES", "3")
+    monkeypatch.setenv("ETVI_LOGIN_IP_WINDOW_MINUTES", "10")
+    with db.session(ref_db) as s:
+        accounts.create_user(s, "nh", "provincie", provincie_code="PV27", password="juist-wachtwoord-1")
+    for name in ("nh", "onbekend", "nog-een"):
+        with pytest.raises(accounts.LoginError) as info:
+            with db.session(ref_db) as s:
+                accounts.authenticate(s, name, "fout", address="203.0.113.7")
+        assert not info.value.per_address
+    now = accounts.utcnow()
+    with pytest.raises(accounts.LoginError) as info:
+        with db.session(ref_db) as s:
+            accounts.authenticate(s, "nh", "juist-wachtwoord-1", address="203.0.113.7", now=now)
+    assert info.value.per_address and "vanaf uw internetadres" in str(info.value) and "10 minuten" in str(info.value)
+    assert now + timedelta(minutes=9) < info.value.locked_until <= now + timedelta(minutes=10)
+    with db.session(ref_db) as s:  # another address, and no address (e.g. a script): not blocked
+        assert accounts.authenticate(s, "nh", "juist-wachtwoord-1", address="203.0.113.8").username == "nh"
+        assert accounts.authenticate(s, "nh", "juist-wachtwoord-1").username == "nh"
+    with db.session(ref_db) as s:  # after the window the address may try again
+        later = now + timedelta(minutes=10, seconds=1)
+        assert accounts.authenticate(s, "nh", "juist-wachtwoord-1", address="203.0.113.7", now=later).username == "nh"
+    # An address with LIKE wildcards in it matches only itself.
+    with db.session(ref_db) as s:
+        assert accounts.address_blocked_until(s, "203.0.113._", now) is None
+        assert accounts.address_blocked_until(s, "%", now) is None
+        assert accounts.address_blocked_until(s, "203.0.113.7", now) is not None
+
+
+def test_login_limit_settings(monkeypatch):
+    from etvi.config import ConfigError, settings
+
+    cfg = settings()
+    assert (cfg.login_ip_max_failures, cfg.login_ip_window_minutes, cfg.trusted_proxies) == (20, 15, 0)
+    monkeypatch.setenv("ETVI_TRUSTED_PROXIES", "-1")
+    with pytest.raises(ConfigError, match="ETVI_TRUSTED_PROXIES"):
+        settings()

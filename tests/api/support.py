@@ -51,10 +51,12 @@ def create_actors(url: str) -> dict[str, Actor]:
     return actors
 
 
-def login(client, username: str, password: str, expect_ok: bool = True):
-    client.get("/login")
+def login(client, username: str, password: str, expect_ok: bool = True, headers: dict | None = None):
+    """Log in through the form (``headers``: extra request headers, e.g. X-Forwarded-For)."""
+    client.get("/login", headers=headers)
     csrf = client.get_cookie("_csrf_token").value
-    resp = client.post("/login", data={"gebruikersnaam": username, "wachtwoord": password, "csrf_token": csrf, "next": "/"})
+    data = {"gebruikersnaam": username, "wachtwoord": password, "csrf_token": csrf, "next": "/"}
+    resp = client.post("/login", data=data, headers=headers)
     if expect_ok:
         assert resp.status_code == 302, resp.get_data(as_text=True)
     return resp

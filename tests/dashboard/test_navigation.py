@@ -10,7 +10,7 @@ import pytest
 
 from models import db
 from models.tables import Meta
-from tests.api.support import create_actors, login, make_app
+from tests.api.support import create_actors, make_app
 
 
 def _text(value) -> str:
@@ -28,19 +28,9 @@ def _set_demo(url: str, on: bool = True) -> None:
 
 
 @pytest.fixture
-def env(ref_db):
-    app = make_app(ref_db)
-    actors = create_actors(ref_db)
-
-    def client_for(actor_key: str | None):
-        c = app.server.test_client()
-        c.get("/")
-        if actor_key:
-            a = actors[actor_key]
-            login(c, a.username, a.password)
-        return c
-
-    return app, actors, client_for
+def env(accounts_app):
+    """``app, actors, client_for``: the shared login fixture of tests/conftest.py."""
+    return accounts_app
 
 
 def _menu(client) -> str:

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,27 @@ def libreoffice_ods(tmp_path: Path, name: str, verordening: str) -> Path:
     return path
 
 
+@contextmanager
+def browser_page(browser, **context_args):
+    """A page in a fresh browser context; script errors on the page fail the test."""
+    errors: list[str] = []
+    context = browser.new_context(**context_args)
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        yield page
+    finally:
+        context.close()
+    assert errors == []
+
+
+def log_in(page, actor) -> None:
+    """Fill in and send the login form the page shows."""
+    page.get_by_label("Gebruikersnaam").fill(actor.username)
+    page.get_by_label("Wachtwoord").fill(actor.password)
+    page.get_by_role("button", name="Inloggen").click()
+
+
 @pytest.fixture
 def live(ref_db, monkeypatch):
     if not os.environ.get("ETVI_GEO_DIR") and GEO_DIR.is_dir():
@@ -64,16 +86,10 @@ def test_gemeente_uploads_fixes_and_sees_map(live, tmp_path, ref_db, browser):
     wrong = libreoffice_ods(tmp_path, "amsterdam-fout", "vastgestelt")
     right = libreoffice_ods(tmp_path, "amsterdam-goed", "vastgesteld")
     a = actors["gemeente_a"]
-    errors: list[str] = []
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    with browser_page(browser) as page:
         page.goto(f"{base}/aanleveren")
         expect(page).to_have_url(f"{base}/login?next=%2Faanleveren")
-        page.get_by_label("Gebruikersnaam").fill(a.username)
-        page.get_by_label("Wachtwoord").fill(a.password)
-        page.get_by_role("button", name="Inloggen").click()
+        log_in(page, a)
         expect(page).to_have_url(f"{base}/aanleveren")
         expect(page.locator("#ingelogd-als")).to_have_text("amsterdam")
         expect(page.locator("#aanl-bereik")).to_contain_text("Amsterdam (GM0363)")
@@ -122,9 +138,6 @@ def test_gemeente_uploads_fixes_and_sees_map(live, tmp_path, ref_db, browser):
             " return String(t.customdata[t.locations.indexOf('GM0363')]); }"
         )
         assert "vastgesteld" in status.lower()
-    finally:
-        context.close()
-    assert errors == []
 
 
 def test_dates_are_typed_day_first(live, browser, tmp_path):
@@ -137,9 +150,7 @@ def test_dates_are_typed_day_first(live, browser, tmp_path):
     try:
         page = context.new_page()
         page.goto(f"{base}/login?next=%2Faanleveren")
-        page.get_by_label("Gebruikersnaam").fill(a.username)
-        page.get_by_label("Wachtwoord").fill(a.password)
-        page.get_by_role("button", name="Inloggen").click()
+        log_in(page, a)
         expect(page).to_have_url(f"{base}/aanleveren")
         field = page.get_by_label("Peildatum (alleen invullen als die niet in het bestand staat) (dd-mm-jjjj)")
         expect(field).to_have_attribute("type", "text")
@@ -169,3 +180,43 @@ def test_dates_are_typed_day_first(live, browser, tmp_path):
         expect(nav.get_by_role("link", name="Auditlog")).to_have_count(0)
     finally:
         context.close()
+
+
+def test_delivery_status_choice_is_in_the_address(live, browser):
+    """The beheerder's provincie on /aanlevering (and the audit-log filters) go into the address;
+    opening that address shows the same view."""
+    from playwright.sync_api import expect
+
+    base, actors = live
+    with browser_page(browser) as page:
+        page.goto(f"{base}/login?next=%2Faanlevering")
+        log_in(page, actors["beheerder"])
+        expect(page).to_have_url(f"{base}/aanlevering")
+        # All 342 gemeenten first: a big table for a busy test machine, hence the longer waits.
+        expect(page.locator("#levering-samenvatting")).to_contain_text("in Nederland", timeout=30_000)
+        page.locator("#levering-provincie").click()
+        page.get_by_role("option", name="Zuid-Holland").click()
+        expect(page).to_have_url(f"{base}/aanlevering?provincie=PV28", timeout=30_000)
+        expect(page.locator("#levering-samenvatting")).to_contain_text("in Zuid-Holland", timeout=30_000)
+        table = page.locator("#levering-tabel")
+        expect(table.locator("thead")).to_contain_text("Uitkomst laatste poging")
+        expect(table).to_contain_text("Rotterdam (GM0599)")
+
+        # The copied address reproduces the view in a fresh page.
+        other = page.context.new_page()
+        other.goto(f"{base}/aanlevering?provincie=PV28")
+        expect(other.locator("#levering-samenvatting")).to_contain_text("in Zuid-Holland", timeout=30_000)
+        expect(other.locator("#levering-provincie")).to_contain_text("Zuid-Holland")
+        expect(other).to_have_url(f"{base}/aanlevering?provincie=PV28")
+        other.close()
+
+        # The audit log's filters too.
+        page.goto(f"{base}/auditlog")
+        expect(page.locator("#audit-uitkomst")).to_be_visible(timeout=30_000)
+        page.locator("#audit-uitkomst").click()
+        page.get_by_role("option", name="geweigerd").click()
+        expect(page).to_have_url(f"{base}/auditlog?uitkomst=geweigerd", timeout=30_000)
+        page.goto(f"{base}/auditlog?uitkomst=geweigerd&provincie=PV28")
+        expect(page.locator("#audit-uitkomst")).to_contain_text("geweigerd")
+        expect(page.locator("#audit-levering-wrap")).to_contain_text("in Zuid-Holland", timeout=30_000)
+        expect(page).to_have_url(f"{base}/auditlog?uitkomst=geweigerd&provincie=PV28")

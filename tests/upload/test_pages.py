@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from models import db
 from models.tables import AuditEvent, StatusRecord, Upload
-from tests.api.support import create_actors, csrf_headers, csv_file, login, make_app
+from tests.api.support import csrf_headers, csv_file, multipart
 
 CSV_MIME = "data:text/csv;base64,"
 
@@ -27,21 +27,26 @@ class Dash:
 
     def _dep(self, input_id: str, prop: str) -> dict:
         for dep in self.deps:
+            if dep.get("clientside_function"):
+                continue  # runs in the browser, not on the server
             if any(i["id"] == input_id and i["property"] == prop for i in dep["inputs"]):
                 return dep
         raise KeyError(f"{input_id}.{prop}")
 
-    def call(self, input_id: str, prop: str, value, state: dict | None = None) -> dict:
+    def call(self, input_id: str, prop: str, value, state: dict | None = None, inputs: dict | None = None) -> dict:
+        """Run the server callback on ``input_id.prop`` = ``value``; ``inputs`` and ``state`` give
+        the values of its other inputs and states (``{"id.prop": value}``), else ``None``."""
         dep = self._dep(input_id, prop)
         outputs = []
         for part in dep["output"].strip(".").split("..."):
             cid, _, p = part.partition(".")
             outputs.append({"id": cid, "property": p})
         state = state or {}
+        others = {**(inputs or {}), f"{input_id}.{prop}": value}
         payload = {
             "output": dep["output"],
             "outputs": outputs if len(outputs) > 1 else outputs[0],
-            "inputs": [{"id": i["id"], "property": i["property"], "value": value if i["id"] == input_id else None} for i in dep["inputs"]],
+            "inputs": [{"id": i["id"], "property": i["property"], "value": others.get(f"{i['id']}.{i['property']}")} for i in dep["inputs"]],
             "state": [{"id": s["id"], "property": s["property"], "value": state.get(f"{s['id']}.{s['property']}")} for s in dep["state"]],
             "changedPropIds": [f"{input_id}.{prop}"],
         }
@@ -51,6 +56,10 @@ class Dash:
         assert resp.status_code == 200, resp.get_data(as_text=True)
         out = resp.get_json()["response"]
         return {f"{cid}.{p.split('@')[0]}": v for cid, props in out.items() for p, v in props.items()}
+
+    def page(self, pathname: str, search: str = ""):
+        """What Dash pages renders for this address (``search`` like ``?provincie=PV28``)."""
+        return self.call("_pages_location", "pathname", pathname, inputs={"_pages_location.search": search})["_pages_content.children"]
 
 
 def text_of(value) -> str:
@@ -62,19 +71,16 @@ def data_url(content: bytes) -> str:
 
 
 @pytest.fixture
-def env(ref_db):
-    app = make_app(ref_db)
-    actors = create_actors(ref_db)
+def env(accounts_app):
+    """``app, actors, browser``: ``browser(actor)`` calls the page callbacks as that actor."""
+    app, actors, client_for = accounts_app
+    return app, actors, lambda actor_key: Dash(app, client_for(actor_key))
 
-    def browser(actor_key: str | None):
-        client = app.server.test_client()
-        client.get("/")
-        if actor_key:
-            a = actors[actor_key]
-            login(client, a.username, a.password)
-        return Dash(app, client)
 
-    return app, actors, browser
+def api_upload(app, actor, rows, name: str, **fields):
+    """``POST /api/v1/uploads`` with the actor's token: a CSV of ``rows`` (see ``csv_file``)."""
+    headers = {"Authorization": f"Bearer {actor.token}"}
+    return app.server.test_client().post("/api/v1/uploads", data=multipart(csv_file(rows), name, **fields), headers=headers)
 
 
 def _uploads(url):
@@ -186,10 +192,7 @@ def test_template_prefilled_for_own_gemeenten(env, ref_db):
 
 def test_audit_log_callbacks_check_role(env, ref_db):
     app, actors, browser = env
-    headers = {"Authorization": f"Bearer {actors['gemeente_a'].token}"}
-    app.server.test_client().post(
-        "/api/v1/uploads", data={"file": (io.BytesIO(csv_file([("GM0363", "vastgesteld", "")])), "a.csv")}, headers=headers
-    )
+    api_upload(app, actors["gemeente_a"], [("GM0363", "vastgesteld", "")], "a.csv")
     admin = browser("beheerder")
     out = admin.call("audit-uitkomst", "value", "geladen")
     table = text_of(out["audit-uploads-wrap.children"])
@@ -285,17 +288,12 @@ def test_buttons_start_disabled_with_aria_disabled(env):
 
 
 def _pages_content(app, client, pathname):
-    from tests.dashboard.test_navigation import _page_content
-
-    return _page_content(app, client, pathname)
+    return text_of(Dash(app, client).page(pathname))
 
 
 def test_delivery_status_page_per_role(env, ref_db):
     app, actors, browser = env
-    headers = {"Authorization": f"Bearer {actors['gemeente_a'].token}"}
-    app.server.test_client().post(
-        "/api/v1/uploads", data={"file": (io.BytesIO(csv_file([("GM0363", "vastgesteld", "")])), "amsterdam.csv")}, headers=headers
-    )
+    api_upload(app, actors["gemeente_a"], [("GM0363", "vastgesteld", "")], "amsterdam.csv")
     # Provincie: its own gemeenten, who delivered and who never did; another provincie in the address is ignored.
     prov = browser("provincie")
     assert prov.client.get("/aanlevering").status_code == 200
@@ -324,3 +322,166 @@ def test_delivery_status_page_per_role(env, ref_db):
     resp = anon.client.get("/aanlevering")
     assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
     assert "niet (meer) ingelogd" in text_of(anon.call("levering-provincie", "value", "PV27"))
+
+
+# --- refused attempts on the delivery status, and its state in the address -----------------------
+
+
+def _strings(node) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return _strings(node.get("props", {}).get("children")) if "props" in node else []
+    if isinstance(node, list):
+        return [t for child in node for t in _strings(child)]
+    return []
+
+
+def _find_id(node, id_):
+    from tests.dashboard.test_navigation import _find
+
+    return _find(node, lambda n: n.get("props", {}).get("id") == id_)
+
+
+def delivery_rows(component) -> dict[str, dict[str, str]]:
+    """The delivery table (#levering-tabel) as {gemeente cell: {column header: cell text}}."""
+    table = _find_id(component, "levering-tabel")
+    assert table is not None, "no #levering-tabel"
+    rows = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "Tr":
+                rows.append(["".join(_strings(cell["props"].get("children"))) for cell in node["props"]["children"]])
+            else:
+                walk(node.get("props", {}).get("children"))
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(table)
+    header, body = rows[0], rows[1:]
+    return {r[0]: dict(zip(header, r)) for r in body}
+
+
+def _today_nl() -> str:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Europe/Amsterdam")).strftime("%d-%m-%Y")
+
+
+def test_delivery_status_shows_refused_attempts(env, ref_db):
+    """A provincie sees "tried but refused": per gemeente the latest attempt with its date and
+    outcome in Dutch, refused ones included, in a table with headers and in words."""
+    app, actors, browser = env
+    prov = browser("provincie")
+    gem = browser("gemeente_a")
+
+    # 1. Amsterdam tries in the browser with a wrong status word: refused, nothing stored.
+    out = gem.call("aanl-upload", "contents", data_url(csv_file([("GM0363", "klaar", "")])), {"aanl-upload.filename": "fout.csv"})
+    assert "geweigerd" in text_of(out["aanl-rapport.children"])
+    page = prov.page("/aanlevering")
+    rows = delivery_rows(page)
+    amsterdam = rows["Amsterdam (GM0363)"]
+    assert amsterdam["Aangeleverd?"] == "nog nooit aangeleverd; wel geprobeerd, geweigerd"
+    assert amsterdam["Laatste poging"].startswith(_today_nl())
+    assert amsterdam["Uitkomst laatste poging"] == "geweigerd (bestand fout.csv, door amsterdam)"
+    assert amsterdam["Laatste peildatum"] == "—"
+    assert rows["Haarlem (GM0392)"]["Aangeleverd?"] == "nog nooit aangeleverd"
+    assert rows["Haarlem (GM0392)"]["Laatste poging"] == "—"
+    refused = "".join(_strings(_find_id(page, "levering-geweigerd")))
+    assert "Bij 1 gemeente is de laatste poging om aan te leveren geweigerd: Amsterdam." in refused
+
+    # 2. Then it delivers through the API: delivered, the latest attempt is that delivery.
+    resp = api_upload(app, actors["gemeente_a"], [("GM0363", "vastgesteld", "")], "goed.csv")
+    assert resp.status_code == 201
+    rows = delivery_rows(prov.page("/aanlevering"))
+    amsterdam = rows["Amsterdam (GM0363)"]
+    assert amsterdam["Aangeleverd?"] == "aangeleverd" and amsterdam["Uitkomst laatste poging"] == "geladen"
+    assert amsterdam["Bestand"] == "goed.csv" and amsterdam["Laatste peildatum"] == "01-03-2026"
+    assert _find_id(prov.page("/aanlevering"), "levering-geweigerd") is None
+
+    # 3. A later attempt refused before the file is read (a bad peildatum): counted for the
+    #    account's own gemeente; the earlier delivery stays.
+    resp = api_upload(app, actors["gemeente_a"], [("GM0363", "geen", "")], "later.csv", peildatum="2026-13-01")
+    assert resp.status_code == 400
+    rows = delivery_rows(prov.page("/aanlevering"))
+    amsterdam = rows["Amsterdam (GM0363)"]
+    assert amsterdam["Aangeleverd?"] == "aangeleverd; laatste poging geweigerd"
+    assert amsterdam["Uitkomst laatste poging"] == "geweigerd (bestand later.csv, door amsterdam)"
+    assert amsterdam["Bestand"] == "goed.csv"
+
+    # The same in the API, for scripts.
+    data = {r["gemeente_code"]: r for r in prov.client.get("/api/v1/aanlevering").get_json()["gemeenten"]}
+    assert data["GM0363"]["laatste_poging_uitkomst"] == "geweigerd" and data["GM0363"]["geweigerd_sinds_levering"] == 1
+    assert data["GM0392"]["laatste_poging"] is None
+
+
+def test_refused_attempt_counts_for_the_gemeenten_it_was_for(env, ref_db):
+    """Amsterdam's file with a Rotterdam row is Amsterdam's attempt, not Rotterdam's; the
+    beheerder's refused file counts for the gemeenten in it."""
+    app, actors, browser = env
+    gem = browser("gemeente_a")
+    mixed = csv_file([("GM0363", "vastgesteld", ""), ("GM0599", "vastgesteld", "")])
+    gem.call("aanl-upload", "contents", data_url(mixed), {"aanl-upload.filename": "gemengd.csv"})
+    admin = browser("beheerder")
+    out = admin.call("levering-provincie", "value", "PV28")
+    assert delivery_rows(out["levering-wrap.children"])["Rotterdam (GM0599)"]["Aangeleverd?"] == "nog nooit aangeleverd"
+    out = admin.call("levering-provincie", "value", "PV27")
+    assert delivery_rows(out["levering-wrap.children"])["Amsterdam (GM0363)"]["Uitkomst laatste poging"].startswith("geweigerd")
+
+    for name in ("r1.csv", "r2.csv"):
+        assert api_upload(app, actors["beheerder"], [("GM0599", "klaar", name)], name).status_code == 422
+    out = admin.call("levering-provincie", "value", "PV28")
+    rotterdam = delivery_rows(out["levering-wrap.children"])["Rotterdam (GM0599)"]
+    assert rotterdam["Aangeleverd?"] == "nog nooit aangeleverd; wel geprobeerd, geweigerd"
+    assert rotterdam["Uitkomst laatste poging"] == "geweigerd (bestand r2.csv, door vng); 2 geweigerde pogingen in totaal"
+    # The audit log's delivery section shows the same view.
+    out = admin.call("audit-provincie", "value", "PV28")
+    assert "wel geprobeerd, geweigerd" in text_of(out["audit-levering-wrap.children"])
+
+
+def test_delivery_status_provincie_comes_from_the_address(env, ref_db):
+    """/aanlevering?provincie=PV28 shows Zuid-Holland to the beheerder (a copied link reproduces
+    the view); an unknown code falls back to all; a provincie account always sees its own."""
+    app, actors, browser = env
+    admin = browser("beheerder")
+    page = admin.page("/aanlevering", "?provincie=PV28")
+    dropdown = _find_id(page, "levering-provincie")
+    assert dropdown["props"]["value"] == "PV28"
+    rows = delivery_rows(page)
+    assert "Rotterdam (GM0599)" in rows and "Amsterdam (GM0363)" not in rows
+    assert "in Zuid-Holland" in text_of(_find_id(page, "levering-samenvatting"))
+    # The sync to the address is registered for the dropdown (the browser test checks it runs).
+    deps = admin.client.get("/_dash-dependencies").get_json()
+    sync = [d for d in deps if "levering-copy.data" in d["output"]]
+    assert sync and [i["id"] for i in sync[0]["inputs"]] == ["levering-provincie"]
+    spec = _find_id(page, "levering-url-spec")
+    assert spec["props"]["data"]["keys"] == ["provincie"]
+    # Lower case works; an unknown provincie shows all.
+    assert _find_id(admin.page("/aanlevering", "?provincie=pv28"), "levering-provincie")["props"]["value"] == "PV28"
+    page = admin.page("/aanlevering", "?provincie=PV99")
+    assert _find_id(page, "levering-provincie")["props"]["value"] is None and len(delivery_rows(page)) == 342
+    # A provincie account: its own provincie whatever the address says.
+    prov = browser("provincie")
+    rows = delivery_rows(prov.page("/aanlevering", "?provincie=PV28"))
+    assert "Amsterdam (GM0363)" in rows and "Rotterdam (GM0599)" not in rows
+
+
+def test_audit_log_filters_come_from_the_address(env, ref_db):
+    app, actors, browser = env
+    api_upload(app, actors["gemeente_a"], [("GM0363", "vastgesteld", "")], "goed.csv")
+    api_upload(app, actors["gemeente_a"], [("GM0363", "klaar", "")], "fout.csv")
+    admin = browser("beheerder")
+    page = admin.page("/auditlog", "?uitkomst=geweigerd&provincie=PV28&gebruiker=amsterdam")
+    assert _find_id(page, "audit-uitkomst")["props"]["value"] == "geweigerd"
+    assert _find_id(page, "audit-gebruiker")["props"]["value"] == "amsterdam"
+    assert _find_id(page, "audit-provincie")["props"]["value"] == "PV28"
+    uploads = text_of(_find_id(page, "audit-uploads-wrap"))
+    assert "fout.csv" in uploads and "goed.csv" not in uploads
+    assert "Rotterdam (GM0599)" in text_of(_find_id(page, "audit-levering-wrap"))
+    assert _find_id(page, "audit-url-spec")["props"]["data"]["keys"] == ["gebruiker", "uitkomst", "provincie"]
+    # Unknown values fall back to no filter.
+    page = admin.page("/auditlog", "?uitkomst=misschien&gebruiker=niemand")
+    assert _find_id(page, "audit-uitkomst")["props"]["value"] is None and "goed.csv" in text_of(page)
