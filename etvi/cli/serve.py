@@ -47,6 +47,9 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict:
         # gunicorn's control socket lives in one fixed place per user; two dashboards (or a
         # test next to a running one) would fight over it, and ``etvi serve`` does not use it
         "control_socket_disable": True,
+        # gunicorn would take X-Forwarded-Proto from 127.0.0.1 on its own; forwarded headers are
+        # the app's business and trusted only with ETVI_TRUSTED_PROXIES (dashboard/security.py)
+        "forwarded_allow_ips": "",
     }
 
 

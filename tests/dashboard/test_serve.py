@@ -71,6 +71,11 @@ def answers(base: str) -> dict:
     from dashboard.app import create_app
 
     out = {}
+    # a forwarded-https header from an untrusted client (ETVI_TRUSTED_PROXIES unset) is ignored,
+    # by gunicorn as well as by the app: the session cookies do not claim HTTPS
+    spoofed = requests.get(base + "/", headers={"X-Forwarded-Proto": "https"}, timeout=30)
+    assert spoofed.status_code == 200 and spoofed.headers.get("Set-Cookie")
+    assert "secure" not in spoofed.headers["Set-Cookie"].lower()
     s = requests.Session()
     for path in CHECKS:
         r = s.get(base + path, timeout=30)
