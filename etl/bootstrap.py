@@ -47,24 +47,52 @@ def membership_lists() -> list[Path]:
     return sorted(set(found))
 
 
-def read_memberships(paths: list[Path], known_codes: set[str]) -> tuple[pd.DataFrame, list[str]]:
-    from geo.errors import GeoError
-    from geo.reference import read_membership_list
+def read_memberships(paths: list[Path], resolver) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of every list in ``paths`` (with their place, for messages) and the warnings.
+
+    ``resolver`` (``etl.gemeenten.GemeenteResolver``) maps a pre-merger gemeentecode or name to
+    the current gemeente, exactly as for status uploads; an unknown gemeente is an error naming
+    file and row.
+    """
+    from geo.reference import MEMBERSHIP_COLUMNS, PLACE_COLUMNS, read_membership_rows
 
     frames, warnings = [], []
     for path in paths:
-        frame = read_membership_list(path)
-        unknown = sorted(set(frame["gemeente_code"]) - known_codes)
-        if unknown:
-            raise GeoError(
-                f"{path.name}: onbekende gemeentecode(s) {', '.join(unknown[:10])}"
-                f"{' …' if len(unknown) > 10 else ''}. Gebruik de codes van de huidige gemeenten."
-            )
+        frame, found = read_membership_rows(path, resolver)
         frames.append(frame)
-    return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()), warnings
+        warnings.extend(found)
+    if not frames:
+        return pd.DataFrame(columns=MEMBERSHIP_COLUMNS + PLACE_COLUMNS), warnings
+    return pd.concat(frames, ignore_index=True), warnings
+
+
+@dataclass
+class ListLoad:
+    memberships: pd.DataFrame  # the new memberships of every regiotype in the lists
+    changed: bool
+    warnings: list[str]
+
+
+def load_region_lists(paths: list[Path], url: str | None = None) -> ListLoad:
+    """``etvi regio load``: the lists replace their regiotypes, next to what a boundary file gave
+    those types (as ``etvi init`` combines them). A gemeente in two regio's of one type, in one
+    list, across lists or against the boundary layer, is a GeoError and changes nothing."""
+    from etl.reference import load_reference
+    from geo.reference import combine_memberships
+
+    reference = load_reference(url)
+    lists, warnings = read_memberships(paths, reference.resolver)
+    with db.session(url) as s:
+        boundary = referencedata.boundary_memberships(s, set(lists["region_type"]))
+        memberships = combine_memberships([boundary, lists], reference.names)
+        changed = referencedata.load_region_memberships(s, memberships)
+        if changed:
+            db.bump_data_version(s)
+    return ListLoad(memberships, changed, warnings)
 
 
 def initialize(report: Report = lambda _msg: None, build_shapes: bool = True) -> InitResult:
+    from etl.reference import gemeente_resolver
     from geo import boundaries, reference
 
     cfg = settings()
@@ -76,16 +104,18 @@ def initialize(report: Report = lambda _msg: None, build_shapes: bool = True) ->
     report(f"Grenzen lezen uit {geo_dir} (jaar {year})")
     provincies = reference.provincies(year)
     gemeenten = reference.gemeenten(year)
+    data_files = referencedata.read_data_files(cfg.data_dir)
     boundary_regions, warnings = reference.boundary_region_memberships(reference.gemeenten_gdf(year), year)
-    lists, list_warnings = read_memberships(membership_lists(), set(gemeenten["code"]))
+    resolver = gemeente_resolver(dict(zip(gemeenten["code"], gemeenten["name"])), data_files["fusies"], cfg.data_dir)
+    lists, list_warnings = read_memberships(membership_lists(), resolver)
     warnings += list_warnings
+    regions = reference.combine_memberships([boundary_regions, lists], resolver.names)
 
     result = InitResult(year=year, gemeenten=len(gemeenten), provincies=len(provincies), warnings=warnings)
     with db.session() as s:
         report("Statussen, mijlpalen en fusies laden uit " + str(cfg.data_dir))
-        result.changed.update(referencedata.load_data_files(s, cfg.data_dir))
+        result.changed.update(referencedata.load_data_files(s, cfg.data_dir, data_files))
         result.changed["gemeenten"] = referencedata.load_geography(s, provincies, gemeenten)
-        regions = pd.concat([boundary_regions, lists], ignore_index=True) if len(lists) else boundary_regions
         result.changed["regio's"] = referencedata.load_region_memberships(s, regions) if len(regions) else False
         result.region_types = regions.groupby("region_type")["region_code"].nunique().to_dict() if len(regions) else {}
         if db.get_meta("data_version") is None:

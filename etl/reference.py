@@ -5,6 +5,7 @@ Read once per load so validating a 100,000-row file never goes back to the datab
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,15 @@ class Reference:
     done: dict[str, set[str]]  # onderdeel → statuses that count as done
 
 
+def gemeente_resolver(names: dict[str, str], mergers: Iterable, data_dir: Path | None = None) -> GemeenteResolver:
+    """The resolver for the current gemeenten (code → name), the mergers (Merger rows or anything
+    with their ``old_code``, ``old_name``, ``new_code``, ``effective_date``) and the name variants
+    in ``data_dir``; a bad naamvarianten.csv is a ReferenceDataError."""
+    variants_path = (data_dir or settings().data_dir) / "naamvarianten.csv"
+    variants = read_name_variants(variants_path) if variants_path.exists() else {}
+    return GemeenteResolver(names, variants, {m.old_code: (m.old_name, m.new_code, m.effective_date) for m in mergers})
+
+
 def load_reference(url: str | None = None, data_dir: Path | None = None) -> Reference:
     """Raises EtlError with a Dutch hint when the database has not been initialised."""
     eng = engine(url)
@@ -48,15 +58,14 @@ def load_reference(url: str | None = None, data_dir: Path | None = None) -> Refe
         raise EtlError(NOT_INITIALISED)
     if not levels:
         raise EtlError("De statussen (data/statussen.csv) zijn nog niet geladen. Voer eerst `etvi init` uit.")
-    variants_path = (data_dir or settings().data_dir) / "naamvarianten.csv"
+    names = {code: name for code, name, _ in current}
     try:
-        variants = read_name_variants(variants_path) if variants_path.exists() else {}
+        resolver = gemeente_resolver(names, mergers, data_dir)
     except ReferenceDataError as exc:
         raise EtlError(str(exc)) from None
-    names = {code: name for code, name, _ in current}
     return Reference(
         contract=contract_from_levels([(o, r, st) for o, r, st, _ in levels]),
-        resolver=GemeenteResolver(names, variants, {m[0]: (m[1], m[2], m[3]) for m in mergers}),
+        resolver=resolver,
         names=names,
         provincies={code: prov or "" for code, _, prov in current},
         done={o: {st for oo, _, st, d in levels if oo == o and d} for o, _, _, _ in levels},

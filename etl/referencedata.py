@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import delete
+from sqlalchemy import Integer, delete
 from sqlmodel import Session, select
 
 from models.tables import Gemeente, Merger, Milestone, Provincie, RegionMembership, StatusLevel
@@ -212,37 +212,44 @@ def read_name_variants(path: Path) -> dict[str, str]:
     return {r["variant"]: r["gemeentecode"].upper() for _, r in rows}
 
 
-def _replace(s: Session, model, objects: list) -> int:
-    s.exec(delete(model))
+def _contents(model, objects, key) -> list[dict]:
+    """Rows as plain dicts in ``key`` order, without a generated integer ``id`` (a milestone's
+    own ``id`` is content): what two versions of a table are compared by."""
+    id_column = model.__table__.c.get("id")
+    surrogate = {"id"} if id_column is not None and isinstance(id_column.type, Integer) else set()
+    return sorted(({k: v for k, v in o.model_dump().items() if k not in surrogate} for o in objects), key=key)
+
+
+def sync(s: Session, model, objects: list, key, where=None) -> bool:
+    """Replace a table's rows (those matching ``where``) with ``objects`` unless they are already
+    equal; True when changed."""
+    current = s.exec(select(model) if where is None else select(model).where(where)).all()
+    if _contents(model, current, key) == _contents(model, objects, key):
+        return False
+    s.exec(delete(model) if where is None else delete(model).where(where))
     s.add_all(objects)
     s.flush()
-    return len(objects)
-
-
-def _same(s: Session, model, objects: list, key) -> bool:
-    current = sorted((o.model_dump() for o in s.exec(select(model)).all()), key=key)
-    new = sorted((o.model_dump() for o in objects), key=key)
-    strip = lambda d: {k: v for k, v in d.items() if k != "id"}  # noqa: E731
-    return [strip(d) for d in current] == [strip(d) for d in new]
-
-
-def sync(s: Session, model, objects: list, key) -> bool:
-    """Replace a table's rows with ``objects`` unless they are already equal; True when changed."""
-    if _same(s, model, objects, key):
-        return False
-    _replace(s, model, objects)
     return True
 
 
-def load_data_files(s: Session, data_dir: Path) -> dict[str, bool]:
-    """Status levels, milestones and mergers from ``data_dir``; returns which tables changed."""
+def read_data_files(data_dir: Path) -> dict[str, list]:
+    """Status levels, milestones and mergers from ``data_dir``, validated, by the name ``etvi init`` reports."""
     levels = read_status_levels(data_dir / "statussen.csv")
-    milestones = read_milestones(data_dir / "mijlpalen.csv", levels)
-    mergers = read_mergers(data_dir / "fusies.csv")
     return {
-        "statussen": sync(s, StatusLevel, levels, key=lambda d: (d["onderdeel"], d["rank"])),
-        "mijlpalen": sync(s, Milestone, milestones, key=lambda d: d["id"]),
-        "fusies": sync(s, Merger, mergers, key=lambda d: d["old_code"]),
+        "statussen": levels,
+        "mijlpalen": read_milestones(data_dir / "mijlpalen.csv", levels),
+        "fusies": read_mergers(data_dir / "fusies.csv"),
+    }
+
+
+def load_data_files(s: Session, data_dir: Path, files: dict[str, list] | None = None) -> dict[str, bool]:
+    """Status levels, milestones and mergers from ``data_dir`` (or already read ``files``); returns
+    which tables changed."""
+    files = files or read_data_files(data_dir)
+    return {
+        "statussen": sync(s, StatusLevel, files["statussen"], key=lambda d: (d["onderdeel"], d["rank"])),
+        "mijlpalen": sync(s, Milestone, files["mijlpalen"], key=lambda d: d["id"]),
+        "fusies": sync(s, Merger, files["fusies"], key=lambda d: d["old_code"]),
     }
 
 
@@ -287,13 +294,17 @@ def load_region_memberships(s: Session, memberships: pd.DataFrame) -> bool:
             )
             for r in group.drop_duplicates(["region_code", "gemeente_code"]).itertuples()
         ]
-        current = s.exec(select(RegionMembership).where(RegionMembership.region_type == region_type)).all()
         key = lambda d: (d["region_code"], d["gemeente_code"])  # noqa: E731
-        strip = lambda o: {k: v for k, v in o.model_dump().items() if k != "id"}  # noqa: E731
-        if sorted(map(strip, current), key=key) == sorted(map(strip, rows), key=key):
-            continue
-        s.exec(delete(RegionMembership).where(RegionMembership.region_type == region_type))
-        s.add_all(rows)
-        changed = True
+        changed |= sync(s, RegionMembership, rows, key, where=RegionMembership.region_type == region_type)
     s.flush()
     return changed
+
+
+def boundary_memberships(s: Session, region_types: set[str]) -> pd.DataFrame:
+    """The stored memberships of ``region_types`` that came from a boundary file, not from a list."""
+    from geo.boundaries import parse_file_name
+    from geo.reference import MEMBERSHIP_COLUMNS
+
+    stored = s.exec(select(RegionMembership).where(RegionMembership.region_type.in_(sorted(region_types)))).all()
+    rows = [[getattr(m, c) for c in MEMBERSHIP_COLUMNS] for m in stored if parse_file_name(m.source) is not None]
+    return pd.DataFrame(rows, columns=MEMBERSHIP_COLUMNS)

@@ -37,7 +37,11 @@ from geo.boundaries import (
 from geo.errors import GeoError
 
 MEMBERSHIP_COLUMNS = ["region_type", "region_code", "region_name", "gemeente_code", "source"]
-LIST_COLUMNS = ("gemeentecode", "regiotype", "regiocode", "regionaam")
+# Where a membership came from, for messages: the row in its list ("" for a boundary file) and
+# the gemeente as the list gave it ("" when that is simply the current gemeentecode).
+PLACE_COLUMNS = ["row", "given"]
+LIST_COLUMNS = ("gemeentecode", "regiotype", "regiocode", "regionaam", "gemeente")
+HEADER_ALIASES = {"gemeentenaam": "gemeente"}
 REQUIRED_LIST_COLUMNS = ("gemeentecode", "regiotype", "regiocode")
 MAX_ERRORS_SHOWN = 20
 MAX_LISTED = 20
@@ -174,8 +178,8 @@ def _largest_overlap(geometry, regions: gpd.GeoDataFrame, codes: list[str]) -> s
     return str(candidates["code"].iloc[int(np.argmax(overlap))])
 
 
-def _memberships_frame(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=MEMBERSHIP_COLUMNS).astype(str)
+def _memberships_frame(rows: list[dict], columns: list[str] = MEMBERSHIP_COLUMNS) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns).astype(str)
     return frame.sort_values(["region_type", "region_code", "gemeente_code"]).reset_index(drop=True)
 
 
@@ -194,11 +198,23 @@ def membership_files(dir: Path) -> list[Path]:
     )
 
 
-def read_membership_list(path: Path) -> pd.DataFrame:
+def read_membership_list(path: Path, resolver=None) -> pd.DataFrame:
     """Read a regio list (CSV or xlsx) into the membership columns; all problems in one GeoError.
 
     Rows are numbered as a spreadsheet shows them (the header is row 1). Gemeentecodes may be
-    written 363, 0363 or GM0363. ``regionaam`` is optional and defaults to the regiocode.
+    written 363, 0363 or GM0363. ``regionaam`` is optional and defaults to the regiocode. See
+    ``read_membership_rows`` for ``resolver``.
+    """
+    return read_membership_rows(path, resolver)[0][MEMBERSHIP_COLUMNS]
+
+
+def read_membership_rows(path: Path, resolver=None) -> tuple[pd.DataFrame, list[str]]:
+    """A regio list as membership columns plus ``PLACE_COLUMNS``, and warnings for users.
+
+    With a ``resolver`` (``etl.gemeenten.GemeenteResolver``) every gemeente must be a current
+    one, a pre-merger code or name maps to its successor with a warning (as status uploads do),
+    and an optional ``gemeente`` column holds the name: it must fit the code, or stands in for
+    an empty gemeentecode. Without one the codes are only checked for their form.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -216,7 +232,7 @@ def read_membership_list(path: Path) -> pd.DataFrame:
             f"{path.name}: de lijst heeft meer dan {max_rows} rijen; het maximum is {max_rows} "
             "(ETVI_MAX_ROWS). Splits het bestand of laat de beheerder ETVI_MAX_ROWS verhogen."
         )
-    return _parse_membership_rows(path.name, rows)
+    return _parse_membership_rows(path.name, rows, resolver)
 
 
 def _check_file_safety(path: Path) -> int:
@@ -236,7 +252,9 @@ def _check_file_safety(path: Path) -> int:
 
 
 def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    text = _decode(path)
+    from etl.read import decode  # the encodings status files may have: UTF-8 (BOM), UTF-16/32, Windows-1252
+
+    text, _ = decode(path.read_bytes())
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     delimiter = max((";", ",", "\t"), key=first.count)
@@ -246,25 +264,6 @@ def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
         return [(number, [cell.strip() for cell in row]) for number, row in enumerate(reader, start=1)]
     except csv.Error as exc:
         raise GeoError(f"{path.name}, regel {reader.line_num}: de CSV-opmaak klopt niet ({exc}).") from None
-
-
-def _decode(path: Path) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, or else Windows-1252 as Excel writes it."""
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise GeoError(
-            f"{path.name}: de tekenset is niet herkend; sla het bestand op als 'CSV UTF-8' of als Excel-werkmap."
-        ) from None
 
 
 def _xlsx_rows(path: Path, max_rows: int | None = None) -> list[tuple[int, list[str]]]:
@@ -322,7 +321,7 @@ def normalize_regiotype(text: str) -> str | None:
     return text if re.fullmatch(r"[a-z][a-z0-9_]*", text) else None
 
 
-def _parse_membership_rows(name: str, rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
+def _parse_membership_rows(name: str, rows: list[tuple[int, list[str]]], resolver=None) -> tuple[pd.DataFrame, list[str]]:
     rows = [(number, cells) for number, cells in rows if any(cells)]
     if not rows:
         raise GeoError(f"{name}: het bestand is leeg.")
@@ -330,42 +329,55 @@ def _parse_membership_rows(name: str, rows: list[tuple[int, list[str]]]) -> pd.D
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
         key = _header_key(cell)
+        key = HEADER_ALIASES.get(key, key)
         if key in LIST_COLUMNS and key not in positions:
             positions[key] = index
     missing = [c for c in REQUIRED_LIST_COLUMNS if c not in positions]
     if missing:
         raise GeoError(
             f"{name}, rij {header_row}: kolom(men) {', '.join(missing)} ontbreken. Verwacht worden de kolommen "
-            f"gemeentecode, regiotype, regiocode en (optioneel) regionaam; gevonden: "
+            f"gemeentecode, regiotype, regiocode en (optioneel) regionaam en gemeente; gevonden: "
             f"{', '.join(c for c in header if c) or 'geen'}."
         )
     if len(rows) == 1:
         raise GeoError(f"{name}: het bestand bevat alleen kopregels, geen gemeenten.")
 
-    errors: list[str] = []
+    errors: list[tuple[int, str]] = []
+    warnings: list[str] = []
     records: list[dict] = []
-    seen_member: dict[tuple[str, str], tuple[str, int]] = {}
-    seen_name: dict[tuple[str, str], tuple[str, int]] = {}
+    names = resolver.names if resolver is not None else {}
 
     def cell(cells: list[str], column: str) -> str:
         index = positions.get(column)
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
     def error(number: int, column: str, message: str) -> None:
-        errors.append(f"{name}, rij {number}, kolom {column}: {message}")
+        errors.append((number, f"{name}, rij {number}, kolom {column}: {message}"))
 
     for number, cells in rows[1:]:
         raw_code, raw_type, region_code = cell(cells, "gemeentecode"), cell(cells, "regiotype"), cell(cells, "regiocode")
+        raw_name = cell(cells, "gemeente") if resolver is not None else ""
         region_name = cell(cells, "regionaam") or region_code
         gemeente_code = normalize_gemeentecode(raw_code)
         region_type = normalize_regiotype(raw_type)
+        given = ""
         ok = True
-        if not raw_code:
+        if not raw_code and not raw_name:
             error(number, "gemeentecode", "is leeg")
             ok = False
-        elif gemeente_code is None:
+        elif raw_code and gemeente_code is None:
             error(number, "gemeentecode", f"{raw_code!r} is geen geldige gemeentecode (verwacht GM gevolgd door 4 cijfers)")
             ok = False
+        elif resolver is not None:
+            found = resolver.resolve(gemeente_code, raw_name)
+            column = "gemeentecode" if gemeente_code else "gemeente"
+            if found.error:
+                error(number, column, found.error)
+                ok = False
+            elif found.warning:
+                warnings.append(f"{name}, rij {number}, kolom {column}: {found.warning}")
+                given = gemeente_code or raw_name
+            gemeente_code = found.code
         if not raw_type:
             error(number, "regiotype", "is leeg")
             ok = False
@@ -378,32 +390,114 @@ def _parse_membership_rows(name: str, rows: list[tuple[int, list[str]]]) -> pd.D
         if not region_code:
             error(number, "regiocode", "is leeg")
             ok = False
-        if not ok:
-            continue
-        member_key = (region_type, gemeente_code)
-        if member_key in seen_member and seen_member[member_key][0] != region_code:
-            other, other_row = seen_member[member_key]
-            error(number, "regiocode", f"{gemeente_code} staat voor {region_type} al in regio {other} (rij {other_row})")
-            continue
-        name_key = (region_type, region_code)
-        if name_key in seen_name and seen_name[name_key][0] != region_name:
-            other, other_row = seen_name[name_key]
-            error(number, "regionaam", f"{region_name!r} verschilt van {other!r} (rij {other_row}) voor regio {region_code}")
-            continue
-        seen_member.setdefault(member_key, (region_code, number))
-        seen_name.setdefault(name_key, (region_name, number))
-        records.append(
-            {
-                "region_type": region_type,
-                "region_code": region_code,
-                "region_name": region_name,
-                "gemeente_code": gemeente_code,
-                "source": name,
-            }
-        )
+        if ok:
+            records.append(
+                {
+                    "region_type": region_type,
+                    "region_code": region_code,
+                    "region_name": region_name,
+                    "gemeente_code": gemeente_code,
+                    "source": name,
+                    "row": number,
+                    "given": given,
+                }
+            )
+    for kind, record, earlier in region_clashes(records):
+        if kind == "regio":
+            earlier_given = f", opgegeven als {earlier['given']}" if earlier["given"] else ""
+            error(
+                record["row"],
+                "regiocode",
+                f"{gemeente_label(record, names)} staat voor {record['region_type']} al in regio "
+                f"{earlier['region_code']} (rij {earlier['row']}{earlier_given})",
+            )
+        else:
+            error(
+                record["row"],
+                "regionaam",
+                f"{record['region_name']!r} verschilt van {earlier['region_name']!r} (rij {earlier['row']}) "
+                f"voor regio {record['region_code']}",
+            )
     if errors:
-        raise GeoError(f"{name} bevat {len(errors)} fout(en):\n" + _bullets(errors, MAX_ERRORS_SHOWN))
-    return _memberships_frame(records).drop_duplicates(ignore_index=True)
+        errors.sort(key=lambda e: e[0])
+        raise GeoError(f"{name} bevat {len(errors)} fout(en):\n" + _bullets([text for _, text in errors], MAX_ERRORS_SHOWN))
+    return _memberships_frame(_unique_members(records), MEMBERSHIP_COLUMNS + PLACE_COLUMNS), warnings
+
+
+def region_clashes(records: list[dict]) -> list[tuple[str, dict, dict]]:
+    """``("regio", record, earlier)`` for each record that puts its gemeente in a second regio of
+    the same regiotype, ``("naam", record, earlier)`` for one that gives its regio another name.
+    The first record of each gemeente and regio counts; ``records`` are in order of precedence."""
+    clashes = []
+    members: dict[tuple[str, str], dict] = {}
+    region_names: dict[tuple[str, str], dict] = {}
+    for record in records:
+        earlier = members.setdefault((record["region_type"], record["gemeente_code"]), record)
+        if earlier["region_code"] != record["region_code"]:
+            clashes.append(("regio", record, earlier))
+            continue
+        earlier = region_names.setdefault((record["region_type"], record["region_code"]), record)
+        if earlier["region_name"] != record["region_name"]:
+            clashes.append(("naam", record, earlier))
+    return clashes
+
+
+def _unique_members(records: list[dict]) -> list[dict]:
+    """The first record of each (regiotype, regio, gemeente): the same membership twice is one."""
+    seen: dict[tuple[str, str, str], dict] = {}
+    for record in records:
+        seen.setdefault((record["region_type"], record["region_code"], record["gemeente_code"]), record)
+    return list(seen.values())
+
+
+def gemeente_label(record: dict, names: dict[str, str]) -> str:
+    """'Amsterdam (GM0363)', or 'Amsterdam (GM0363, opgegeven als GM0457)' for a pre-merger gemeente."""
+    code, given = record["gemeente_code"], record.get("given") or ""
+    name = names.get(code)
+    if name:
+        return f"{name} ({code}, opgegeven als {given})" if given else f"{name} ({code})"
+    return f"{code} (opgegeven als {given})" if given else code
+
+
+def _place(record: dict) -> str:
+    row = record.get("row")
+    return f"{record['source']}, rij {row}" if row not in (None, "") else f"grensbestand {record['source']}"
+
+
+def combine_memberships(frames: list[pd.DataFrame], names: dict[str, str] | None = None) -> pd.DataFrame:
+    """One membership table from boundary layers and regio lists, first frame first.
+
+    Each gemeente belongs to at most one regio per regiotype and each regio has one name, also
+    across files: otherwise a GeoError names both places (file and row, or the boundary file),
+    the gemeente and both regio's. The same membership in several places is kept once.
+    """
+    columns = MEMBERSHIP_COLUMNS + PLACE_COLUMNS
+    parts = [frame.reindex(columns=columns, fill_value="") for frame in frames if len(frame)]
+    if not parts:
+        return pd.DataFrame(columns=MEMBERSHIP_COLUMNS)
+    records = pd.concat(parts, ignore_index=True).to_dict("records")
+    names = names or {}
+    problems = []
+    for kind, record, earlier in region_clashes(records):
+        if kind == "regio":
+            problems.append(
+                f"{_place(record)}: {gemeente_label(record, names)} staat voor {record['region_type']} in regio "
+                f"{record['region_code']} ({record['region_name']}), maar {_place(earlier)} zet "
+                f"{gemeente_label(earlier, names)} in regio {earlier['region_code']} ({earlier['region_name']}). "
+                "Een gemeente hoort per regiotype bij één regio."
+            )
+        else:
+            problems.append(
+                f"{_place(record)}: regio {record['region_code']} ({record['region_type']}) heet hier "
+                f"{record['region_name']!r}, maar in {_place(earlier)} {earlier['region_name']!r}. "
+                "Gebruik overal dezelfde regionaam."
+            )
+    if problems:
+        raise GeoError(
+            f"De regio-indelingen spreken elkaar tegen ({len(problems)} fout(en)); er is niets gewijzigd:\n"
+            + _bullets(problems, MAX_ERRORS_SHOWN)
+        )
+    return _memberships_frame(_unique_members(records))
 
 
 def _bullets(items: list[str], limit: int) -> str:

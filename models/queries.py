@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select
 
 from models.db import engine
 from models.tables import Gemeente, Milestone, Provincie, RegionMembership, StatusLevel, StatusRecord
@@ -26,9 +26,26 @@ STATUS_COLUMNS = [
 
 
 def _frame(stmt, url: str | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+    """The rows of ``stmt``, with one dtype per text column whatever the rows hold.
+
+    A text column that may be NULL (in the table, or as a label such as an outer join's) is
+    ``object`` with None for a missing value, so ``value or ""`` and ``is None`` work; a NOT NULL
+    one is pandas' ``str`` dtype, as pandas itself builds string columns (the dashboard merges on
+    them). Left alone, pandas 3 would give ``str`` with NaN for missing values when a column holds
+    any text, and ``object`` when it holds none.
+    """
     with engine(url).connect() as conn:
         result = conn.execute(stmt)
-        return pd.DataFrame(result.fetchall(), columns=columns or list(result.keys()))
+        frame = pd.DataFrame(result.fetchall(), columns=columns or list(result.keys()))
+    for name, column in zip(frame.columns, stmt.selected_columns):
+        if not (isinstance(column.type, String) or isinstance(getattr(column.type, "impl", None), String)):  # AutoString
+            continue
+        if getattr(column, "nullable", True):
+            values = frame[name].astype(object)
+            frame[name] = values.where(values.notna(), None)
+        else:
+            frame[name] = frame[name].astype("str")
+    return frame
 
 
 def status_asof(peildatum: date, url: str | None = None) -> pd.DataFrame:

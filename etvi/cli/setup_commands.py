@@ -23,7 +23,7 @@ def init() -> None:
 
     result = initialize(report=lambda msg: out.print(f"• {msg}", highlight=False))
     for warning in result.warnings:
-        out.print(f"[yellow]Waarschuwing:[/] {warning}", highlight=False)
+        out.print(f"[yellow]Waarschuwing:[/] {warning}", highlight=False, soft_wrap=True)
     table = Table(title=f"Referentiegegevens (grenzen {result.year})", show_header=True)
     table.add_column("Onderdeel")
     table.add_column("Aantal", justify="right")
@@ -104,26 +104,25 @@ def regio_list() -> None:
 def regio_load(
     files: list[Path] = typer.Argument(..., help="Lidmaatschapslijst(en): CSV of xlsx met gemeentecode, regiotype, regiocode, regionaam."),
 ) -> None:
-    """Regio-lidmaatschappen laden uit een lijst (voor indelingen zonder grensbestand, zoals woningmarktregio)."""
-    from etl import referencedata
-    from etl.bootstrap import read_memberships
-    from models import db, queries
+    """Regio-lidmaatschappen laden uit een lijst (voor indelingen zonder grensbestand, zoals woningmarktregio).
 
-    from geo.errors import GeoError
+    Een lijst vervangt de indeling van zijn regiotype(n); wat een grensbestand voor hetzelfde
+    regiotype gaf, blijft staan. Oude gemeentecodes en -namen (van vóór een fusie) worden met een
+    waarschuwing omgezet naar de huidige gemeente. Staat een gemeente voor één regiotype in twee
+    regio's, dan wordt niets gewijzigd.
+    """
+    from etl.bootstrap import load_region_lists
+    from models import queries
 
-    known = set(queries.gemeenten()["code"])
-    if not known:
-        raise GeoError("De database heeft nog geen gemeenten. Voer eerst etvi init uit.")
-    frame, _ = read_memberships(list(files), known)
     before = queries.region_memberships()
-    with db.session() as s:
-        changed = referencedata.load_region_memberships(s, frame)
-        if changed:
-            db.bump_data_version(s)
+    result = load_region_lists(list(files))
+    for warning in result.warnings:
+        out.print(f"[yellow]Waarschuwing:[/] {warning}", highlight=False, soft_wrap=True)
+    frame = result.memberships
     for region_type, group in frame.groupby("region_type"):
         out.print(f"{region_type}: {group.region_code.nunique()} regio's, {group.gemeente_code.nunique()} gemeenten")
         old = before[before.region_type == region_type] if not before.empty else before
-        if changed and not old.empty:
+        if result.changed and not old.empty:
             old_pairs = set(zip(old.region_code.astype(str), old.gemeente_code))
             new_pairs = set(zip(group.region_code.astype(str), group.gemeente_code))
             if old_pairs != new_pairs:
@@ -132,7 +131,7 @@ def regio_load(
                     f"{old.gemeente_code.nunique()} → {group.gemeente_code.nunique()} gemeenten "
                     f"({old.region_code.nunique()} → {group.region_code.nunique()} regio's)."
                 )
-    out.print("Geladen." if changed else "Niets gewijzigd: deze indeling was al geladen.")
+    out.print("Geladen." if result.changed else "Niets gewijzigd: deze indeling was al geladen.")
 
 
 def register(app: typer.Typer) -> None:
