@@ -122,9 +122,9 @@ def test_koploperregio_layer_comes_from_uploads_unless_a_list_is_loaded(ref_db):
     assert queries.region_memberships("koploperregio", ref_db).region_code.tolist() == ["MRA"]
 
 
-def test_upgrade_from_0002_keeps_history_and_drops_only_the_upload_key(backend, tmp_path):
-    """A database made before 0003 keeps every record; afterwards a record may only point at an
-    upload because the loader wrote both together, which the next test checks end to end."""
+def test_upgrade_from_0002_keeps_history_and_moves_the_keys_to_triggers(backend, tmp_path):
+    """A database made before 0003 keeps every record and its gemeente check (now a trigger);
+    a record points at an upload because the loader writes both together (next test)."""
     from sqlalchemy import inspect, text
 
     from tests.conftest import create_database
@@ -145,9 +145,13 @@ def test_upgrade_from_0002_keeps_history_and_drops_only_the_upload_key(backend, 
         history = queries.status_history(url)
         assert list(history.status) == ["vastgesteld"] and list(history.upload_id) == [7]
         insp = inspect(db.engine(url))
-        keys = {tuple(fk["constrained_columns"]): fk["referred_table"] for fk in insp.get_foreign_keys("statusrecord")}
-        assert keys == {("gemeente_code",): "gemeente"}
+        assert insp.get_foreign_keys("statusrecord") == []
         assert "ix_status_peildatum" not in {ix["name"] for ix in insp.get_indexes("statusrecord")}
+        with pytest.raises(Exception, match="gemeente"):
+            with db.engine(url).begin() as conn:
+                conn.execute(text("INSERT INTO statusrecord (gemeente_code, onderdeel, status, peildatum, upload_id, created_at) "
+                                  "VALUES ('GM9999', 'verordening', 'geen', '2025-01-01', 7, CURRENT_TIMESTAMP)"))
+        assert len(queries.status_history(url)) == 1
     finally:
         db.dispose_all()
         drop()
@@ -165,3 +169,28 @@ def test_every_loaded_record_points_at_its_upload(ref_db, tmp_path):
         uploads = {u.id for u in s.exec(select(Upload)).all()}
         records = s.exec(select(StatusRecord)).all()
     assert {r.upload_id for r in records} == {result.upload_id} <= uploads
+
+
+def test_the_database_refuses_records_of_unknown_gemeenten_and_keeps_referenced_gemeenten(ref_db):
+    """The gemeente key holds for any writer, not only the loader: one statement with a single
+    unknown code writes nothing, and a gemeente with records cannot be deleted or renamed."""
+    from sqlalchemy import text
+
+    insert = text(
+        "INSERT INTO statusrecord (gemeente_code, onderdeel, status, peildatum, created_at) "
+        "VALUES (:code, 'verordening', 'geen', '2025-01-01', CURRENT_TIMESTAMP)"
+    )
+    with db.engine(ref_db).begin() as conn:
+        conn.execute(insert, [{"code": "GM0363"}])
+    with pytest.raises(Exception, match="GM9999"):
+        with db.engine(ref_db).begin() as conn:
+            conn.execute(insert, [{"code": "GM0518"}, {"code": "GM9999"}])
+    assert list(queries.status_history(ref_db).gemeente_code) == ["GM0363"]
+    for statement in ["DELETE FROM gemeente WHERE code = 'GM0363'", "UPDATE gemeente SET code = 'GM9998' WHERE code = 'GM0363'"]:
+        with pytest.raises(Exception, match="statusrecords"):
+            with db.engine(ref_db).begin() as conn:
+                conn.execute(text(statement))
+    with db.engine(ref_db).begin() as conn:  # a gemeente without records may still go
+        conn.execute(text("UPDATE gemeente SET name = 'Rotterdam (test)' WHERE code = 'GM0599'"))
+    with db.session(ref_db) as s:
+        assert s.get(Gemeente, "GM0363") is not None
