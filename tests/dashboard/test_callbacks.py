@@ -170,7 +170,7 @@ def test_downloads_are_the_view(client, dash_db):
     assert int((frame["Gereed"] == "ja").sum()) == n_done
     r = client.get("/download/regios.xlsx?regiotype=provincie&onderdeel=verordening&peildatum=2025-06-30")
     assert r.status_code == 200
-    xl = pd.read_excel(io.BytesIO(r.data))
+    xl = pd.read_excel(io.BytesIO(r.data), engine="openpyxl")
     assert len(xl) == 12 and "Aandeel gereed (%)" in xl.columns
     assert xl["Aandeel gereed (%)"].is_monotonic_increasing  # furthest behind first, as on the page
     for view in ["provincie-PV27", "gemeente-GM0363", "mijlpalen", "mijlpalen-voortgang", "gemeenten", "verouderd", "nooit-gemeld", "aanleverformaat"]:
