@@ -5,8 +5,9 @@ naive way (a full figure with the GeoJSON embedded, on every callback), in one r
 
 It builds a temporary SQLite database (342 gemeenten, a quarterly status history 2022-2026
 for all four onderdelen, two region types), starts the app in-process on 127.0.0.1 with a free
-port, and drives it over HTTP exactly like the browser (POST /_dash-update-component with the
-payloads of the app's own callbacks, Accept-Encoding: gzip). The naive variant is a callback
+port (HTTP/1.1 with keep-alive, as ``etvi serve`` answers), and drives it over HTTP exactly like
+the browser (POST /_dash-update-component with the payloads of the app's own callbacks,
+Accept-Encoding: gzip). The naive variant is a callback
 and a page registered on the same app by this script, so both go through the same server and
 compression. Printed:
 
@@ -118,7 +119,13 @@ def add_naive_variant(app) -> None:
 def start(url: str):
     import logging
 
-    from werkzeug.serving import make_server
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class KeepAliveHandler(WSGIRequestHandler):
+        """HTTP/1.1 with keep-alive, as ``etvi serve`` (gunicorn gthread) answers; werkzeug's
+        default HTTP/1.0 would make the browser open a new connection for every file."""
+
+        protocol_version = "HTTP/1.1"
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     from dashboard.app import create_app
@@ -132,7 +139,7 @@ def start(url: str):
         rt.data.reference()
         rt.data.history()
         rt.shape("gemeente")
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True, request_handler=KeepAliveHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return app, server, f"http://127.0.0.1:{server.server_port}"
 

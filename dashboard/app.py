@@ -14,7 +14,7 @@ import dash
 import flask
 from dash import ALL, Input, Output, State, dcc, html
 
-from dashboard import api, downloads, security
+from dashboard import api, downloads, firstpage, security
 from dashboard.data import DataSource
 from dashboard.runtime import Runtime, current
 from dashboard.shapes import ShapeStore, register_route
@@ -167,7 +167,7 @@ def _shell() -> html.Div:
                 className="site-header",
             ),
             banner,
-            html.Main(dash.page_container, id="inhoud", tabIndex="-1"),
+            html.Main(firstpage.page_container(dash.get_app()), id="inhoud", tabIndex="-1"),
             html.Footer(
                 [
                     html.P(
@@ -263,6 +263,7 @@ def create_app(url: str | None = None, *, shape_loader=None) -> dash.Dash:
         State("_pages_location", "search"),
     )
     server.after_request(_not_found_status)
+    server.after_request(firstpage.no_store)
     return app
 
 

@@ -62,16 +62,16 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       return patch.build();
     },
 
-    /* Resolve with data.figure once the map with id data.map has drawn its areas (or after 4 s),
-       so a secondary chart does not delay the first map. */
+    /* Resolve with data.outputs (one value per output) once the map with id data.map has drawn
+       its areas (or after 4 s), so what lies below it does not delay the first map. */
     afterMap: function (data) {
-      var figure = data && data.figure, mapId = data && data.map;
+      var outputs = data && data.outputs, mapId = data && data.map;
       return new Promise(function (resolve) {
         var started = Date.now();
         (function wait() {
           var drawn = document.querySelector('#' + mapId + ' .choroplethlayer path, #' + mapId + ' .annotation');
           if (drawn || Date.now() - started > 4000) {
-            window.requestAnimationFrame(function () { resolve(figure); });
+            window.requestAnimationFrame(function () { resolve(outputs); });
           } else {
             window.setTimeout(wait, 50);
           }
@@ -174,4 +174,23 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
   } else {
     start();
   }
+})();
+
+/* Name the address of this page in the layout request (header X-Etvi-Page), so the server sends
+   the page's content with the first layout instead of in a second round trip
+   (dashboard/firstpage.py). */
+(function () {
+  var nativeFetch = window.fetch;
+  if (!nativeFetch) { return; }
+  window.fetch = function (input, init) {
+    var url = typeof input === 'string' ? input : (input && input.url) || '';
+    var method = (init && init.method) || 'GET';
+    if (method.toUpperCase() === 'GET' && /\/_dash-layout(\?|$)/.test(url)) {
+      init = Object.assign({}, init);
+      var headers = new Headers(init.headers || {});
+      headers.set('X-Etvi-Page', window.location.pathname + window.location.search);
+      init.headers = headers;
+    }
+    return nativeFetch.call(this, input, init);
+  };
 })();

@@ -97,7 +97,7 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
                         className="hint",
                     ),
                     html.Div(
-                        ui.dropdown_control(f"{P}-goto", "Ga naar gemeente", [(o["value"], o["label"]) for o in gemeente_opts], None, placeholder="Typ een gemeentenaam"),
+                        ui.dropdown_control(f"{P}-goto", "Ga naar gemeente", [], None, placeholder="Typ een gemeentenaam"),
                         className="controls",
                     ),
                     ui.toggle(f"{P}-tabel-toggle", show, f"{P}-table"),
@@ -117,18 +117,29 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
                             ".",
                         ]
                     ),
-                    # drawn after the map (assets/etvi.js afterMap), so the first map is not kept waiting
-                    ui.graph(f"{P}-mstrip", {"data": [], "layout": {"height": 230}}, "Tijdlijn van de mijlpalen; de lijst eronder bevat dezelfde gegevens."),
-                    dcc.Store(id=f"{P}-mstrip-data", data={"map": f"{P}-map", "figure": charts.milestone_strip(ref.milestones, common.today(), pd_).to_plotly_json()}),
-                    _milestone_list(ref.milestones, common.today()),
+                    html.Div(html.P("De tijdlijn wordt geladen…", className="hint"), id=f"{P}-mijlpalen-body"),
                 ],
                 **{"aria-labelledby": f"{P}-mijlpalen-heading"},
             ),
             *pagemap.stores(P, mc),
+            _after_map(ref, pd_, gemeente_opts),
             dcc.Store(id=f"{P}-tabel", data=show),
             common.url_spec(P, PARAMS, "overzicht"),
         ]
     )
+
+
+def _after_map(ref, pd_: date, gemeente_opts: list[dict]) -> dcc.Store:
+    """What is drawn only once the map is: the milestone strip and list, and the 342 options of
+    "Ga naar gemeente" (building the Dropdown's search index takes a noticeable moment). They
+    travel with the page and the browser adds them (``etvi.afterMap``), so the first map is not
+    kept waiting and no extra request is made."""
+    today = common.today()
+    body = [
+        ui.graph(f"{P}-mstrip", charts.milestone_strip(ref.milestones, today, pd_), "Tijdlijn van de mijlpalen; de lijst eronder bevat dezelfde gegevens."),
+        _milestone_list(ref.milestones, today),
+    ]
+    return dcc.Store(id=f"{P}-after-map", data={"map": f"{P}-map", "outputs": [body, gemeente_opts]})
 
 
 def _milestone_list(m: pd.DataFrame, today: date) -> html.Div:
@@ -191,11 +202,13 @@ def register_callbacks(app: dash.Dash) -> None:
 
     app.clientside_callback(
         dash.ClientsideFunction(namespace="etvi", function_name="afterMap"),
-        Output(f"{P}-mstrip", "figure"),
-        Input(f"{P}-mstrip-data", "data"),
+        Output(f"{P}-mijlpalen-body", "children"),
+        Output(f"{P}-goto", "options"),
+        Input(f"{P}-after-map", "data"),
     )
 
-    @app.callback(Output(f"{P}-mstrip", "figure", allow_duplicate=True), Input(f"{P}-peildatum", "value"), prevent_initial_call=True)
+    # Also called when the strip appears (after the map): a peildatum chosen before then is marked.
+    @app.callback(Output(f"{P}-mstrip", "figure"), Input(f"{P}-peildatum", "value"))
     def update_strip(peildatum):
         pd_ = parse_peildatum(peildatum, common.today())
         return charts.strip_peildatum_patch(pd_, f"peildatum ({fmt_date(pd_)})")

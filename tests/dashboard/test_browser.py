@@ -99,6 +99,53 @@ def test_changing_the_peildatum_changes_the_map_to_what_the_database_says(live, 
     assert page.errors == []
 
 
+ORDER_JS = """
+window.__etviSeen = {};
+new MutationObserver(() => {
+  const want = {map: '#ov-map .choroplethlayer path', strip: '#ov-mstrip .scatterlayer', list: '#ov-mlist table'};
+  for (const [k, sel] of Object.entries(want)) {
+    if (!(k in window.__etviSeen) && document.querySelector(sel)) { window.__etviSeen[k] = performance.now(); }
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def test_first_load_carries_the_page_and_draws_the_map_before_what_lies_below(live, page):
+    """dashboard/firstpage.py and etvi.afterMap: the page for the address arrives with the first
+    layout (no routing callback), the map is drawn before the milestone strip and list, and the
+    gemeente list of "Ga naar gemeente" arrives after it; later navigation still routes."""
+    outputs = []
+    page.on("request", lambda r: outputs.append((r.post_data_json or {}).get("output", "")) if "/_dash-update-component" in r.url else None)
+    page.add_init_script(ORDER_JS)
+    page.goto(live.url + "/?peildatum=2026-09-30&onderdeel=verordening")
+    wait_for_map(page)
+    page.wait_for_selector("#ov-mlist table")
+    page.wait_for_selector("#ov-mstrip .scatterlayer")
+    seen = page.evaluate("window.__etviSeen")
+    assert seen["map"] <= seen["strip"] and seen["map"] <= seen["list"]
+    assert any("ov-mstrip.figure" in o for o in outputs)  # requests are recorded
+    assert not any("_pages_content" in o for o in outputs)
+    assert page.get_by_role("radio", name="Verordening met urgentieregeling").is_checked()
+    trace = map_trace(page)
+    assert trace["z"] == expected_z(live.db_url, date(2026, 9, 30), "verordening", trace["locations"])
+    # the strip marks the peildatum of the address (the strip's own callback runs once it exists)
+    page.wait_for_function("document.querySelector('#ov-mstrip').textContent.includes('30 september 2026')")
+
+    name = queries.gemeenten(live.db_url).set_index("code").loc["GM0344", "name"]
+    page.click("#ov-goto")
+    page.keyboard.type(name)
+    page.get_by_role("option", name=name, exact=True).click()
+    page.wait_for_url(re.compile(r"/gemeente/GM0344\?peildatum=2026-09-30"))
+    wait_for_dash(page)
+    assert page.inner_text("main h1") == name
+
+    page.get_by_role("link", name="Regio's vergelijken").click()
+    page.wait_for_url(re.compile(r"/regios"))
+    page.wait_for_function("document.querySelector('main h1').innerText.startsWith('Regio')")
+    assert any("_pages_content" in o for o in outputs)
+    assert page.errors == []
+
+
 def test_clicking_a_gemeente_opens_its_profile(live, page):
     page.goto(live.url + "/?peildatum=2026-09-30")
     wait_for_map(page)

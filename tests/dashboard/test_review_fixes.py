@@ -10,6 +10,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from dash import html
 from typer.testing import CliRunner
 
 from dashboard import aggregates as agg
@@ -193,6 +194,8 @@ def test_source_links_have_unique_names_and_missing_sources_say_so(dash_app):
 
     for module, table_id in [(home, "ov-mlist"), (mijlpalen, "mp-all")]:
         layout = page_layout(dash_app, module)
+        if module is home:  # the list is added below the map once the map is drawn
+            layout = html.Div(_find(layout, "ov-after-map").data["outputs"][0])
         wrap = _find(layout, table_id)
         heads, rows = table_rows(wrap)
         assert "Zekerheid" in heads and "Toelichting" in heads
