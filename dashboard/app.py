@@ -18,7 +18,7 @@ from dashboard import api, downloads, firstpage, security
 from dashboard.data import DataSource
 from dashboard.runtime import Runtime, current
 from dashboard.shapes import ShapeStore, register_route
-from dashboard.static import configure_compression, register_static
+from dashboard.static import configure_compression, register_static, replace_polyfill
 from dashboard.texts import APP_SUBTITLE, APP_TITLE
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -76,6 +76,7 @@ def _preloads() -> str:
 class EtviDash(dash.Dash):
     def interpolate_index(self, **kwargs):
         kwargs["metas"] = kwargs.get("metas", "") + "\n        " + _preloads()
+        kwargs["scripts"] = replace_polyfill(kwargs.get("scripts", ""))
         return super().interpolate_index(**kwargs).replace(">Loading...<", ">Bezig met laden…<")
 
 

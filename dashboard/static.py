@@ -10,6 +10,11 @@
   ``plotly.js-geo-dist-min``; see vendor/README.md) and used only when its version equals the
   plotly.js version of the installed Plotly package; otherwise Dash's full bundle is used.
   It is served precompressed with a one-year immutable cache.
+* Dash puts ``@babel/polyfill`` (core-js 2) before its renderer. Browsers that run React 18 have
+  what it adds natively, yet it replaces some built-ins (``String.prototype.trim``, used in
+  Plotly's hot paths) with slower versions and costs main-thread time on every cold load. Of
+  it the renderer needs only the global ``regeneratorRuntime``, so its script tag is replaced
+  by the vendored ``regenerator-runtime`` (MIT, npm package of that name).
 """
 
 from __future__ import annotations
@@ -87,6 +92,17 @@ def plotly_bundle() -> Path | None:
     return None
 
 
+REGENERATOR = VENDOR / "regenerator-runtime-0.14.1.js"
+_POLYFILL_TAG = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>')
+
+
+def replace_polyfill(scripts_html: str) -> str:
+    """Dash's script tags with its core-js polyfill swapped for regenerator-runtime (see above);
+    unchanged when a Dash version no longer includes the polyfill."""
+    tag = f'<script src="{STATIC_PREFIX}{REGENERATOR.name}"></script>'
+    return _POLYFILL_TAG.sub(lambda _: tag, scripts_html, count=1)
+
+
 class _Precompressed:
     def __init__(self, path: Path):
         self.raw = path.read_bytes()
@@ -106,11 +122,12 @@ class _Precompressed:
 
 
 def register_static(server: Flask) -> list[dict]:
-    """Serve the vendored Plotly bundle; returns the ``external_scripts`` entries for Dash."""
+    """Serve the vendored files; returns the ``external_scripts`` entries for Dash (the Plotly
+    bundle when it matches, see ``plotly_bundle``)."""
     bundle = plotly_bundle()
-    if bundle is None:
-        return []
-    files = {bundle.name: _Precompressed(bundle)}
+    files = {REGENERATOR.name: _Precompressed(REGENERATOR)}
+    if bundle is not None:
+        files[bundle.name] = _Precompressed(bundle)
 
     @server.route(STATIC_PREFIX + "<name>")
     def etvi_static(name: str):  # noqa: ANN202 - Flask view
@@ -127,4 +144,4 @@ def register_static(server: Flask) -> list[dict]:
             body, headers["Content-Encoding"] = item.gzip, "gzip"
         return Response(body, mimetype="application/javascript", headers=headers)
 
-    return [{"src": STATIC_PREFIX + bundle.name}]
+    return [{"src": STATIC_PREFIX + bundle.name}] if bundle is not None else []

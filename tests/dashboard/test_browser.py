@@ -123,6 +123,8 @@ def test_first_load_carries_the_page_and_draws_the_map_before_what_lies_below(li
     page.wait_for_selector("#ov-mstrip .scatterlayer")
     seen = page.evaluate("window.__etviSeen")
     assert seen["map"] <= seen["strip"] and seen["map"] <= seen["list"]
+    # Dash's core-js polyfill is replaced by regenerator-runtime (dashboard/static.py)
+    assert page.evaluate("[typeof window.regeneratorRuntime, typeof window._babelPolyfill]") == ["object", "undefined"]
     assert any("ov-mstrip.figure" in o for o in outputs)  # requests are recorded
     assert not any("_pages_content" in o for o in outputs)
     assert page.get_by_role("radio", name="Verordening met urgentieregeling").is_checked()

@@ -211,9 +211,29 @@ def test_plotly_geo_bundle_is_served_precompressed(dash_app, client):
     assert static.plotly_bundle() is not None, "vendored bundle must match plotly.js of the installed plotly"
     index = client.get("/").get_data(as_text=True)
     assert '<html lang="nl">' in index and "/etvi-static/plotly-geo-" in index
-    src = index.split('src="/etvi-static/')[1].split('"')[0]
-    r = client.get("/etvi-static/" + src, headers={"Accept-Encoding": "br, gzip"})
-    assert r.headers["Content-Encoding"] == "br" and len(r.data) < 500_000
+    src = index.split('src="/etvi-static/plotly-geo-')[1].split('"')[0]
+    r = client.get("/etvi-static/plotly-geo-" + src, headers={"Accept-Encoding": "br, gzip"})
+    assert r.headers["Content-Encoding"] == "br" and 100_000 < len(r.data) < 500_000
+    assert "immutable" in r.headers["Cache-Control"]
+
+
+def test_core_js_polyfill_is_replaced_by_regenerator_runtime(dash_app, client):
+    """Dash's @babel/polyfill is swapped for the one part its renderer needs (static.py)."""
+    index = client.get("/").get_data(as_text=True)
+    assert "/deps/polyfill@" not in index
+    scripts = [part.split('"')[0] for part in index.split('<script src="')[1:]]
+    runtime = next(i for i, src in enumerate(scripts) if src.startswith("/etvi-static/regenerator-runtime-"))
+    renderer = next(i for i, src in enumerate(scripts) if "dash_renderer" in src)
+    assert runtime < renderer
+    for encoding in ("br", "gzip", "identity"):
+        r = client.get(scripts[runtime], headers={"Accept-Encoding": encoding})
+        assert r.status_code == 200 and r.mimetype == "application/javascript"
+        assert r.headers.get("Content-Encoding", "identity") == encoding
+    body = client.get(scripts[runtime], headers={"Accept-Encoding": "identity"}).get_data(as_text=True)
+    assert "regeneratorRuntime = runtime" in body
+    from dashboard.static import replace_polyfill
+
+    assert replace_polyfill('<script src="/x.js"></script>') == '<script src="/x.js"></script>'
 
 
 def test_demo_banner_follows_meta(dash_app, client, dash_db):
