@@ -168,7 +168,7 @@ def _shell() -> html.Div:
                 className="site-header",
             ),
             banner,
-            html.Main(firstpage.page_container(dash.get_app()), id="inhoud", tabIndex="-1"),
+            html.Main(firstpage.page_container(), id="inhoud", tabIndex="-1"),
             html.Footer(
                 [
                     html.P(

@@ -67,14 +67,14 @@ def content_for(app: dash.Dash, pathname: str, search: str) -> tuple[object, str
     return layout, title
 
 
-def page_container(app: dash.Dash):
+def page_container():
     """``dash.page_container``, filled for the page named by the layout request when there is one."""
     target = _target()
     if target is None:
         return dash.page_container
     pathname, search = target
     try:
-        layout, title = content_for(app, pathname, search)
+        layout, title = content_for(dash.get_app(), pathname, search)
     except Exception:  # noqa: BLE001 - the routing callback will render the page (and show its error)
         log.exception("eerste pagina-inhoud voor %s%s mislukt", pathname, search)
         return dash.page_container
