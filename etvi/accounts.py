@@ -243,12 +243,15 @@ def hash_token(token: str) -> str:
 
 
 def audit(s: Session, actor: str, action: str, **detail) -> None:
-    """Add an ``AuditEvent`` in the caller's transaction. ``detail`` is stored as JSON."""
+    """Add an ``AuditEvent`` in the caller's transaction. ``detail`` is stored as JSON; its
+    ``adres`` (client address) also goes into the event's ``address`` column."""
+    address = detail.get("adres")
     s.add(
         AuditEvent(
             username=actor or "onbekend",
             action=action,
             detail=json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True) if detail else None,
+            address=str(address) if address else None,
         )
     )
 
@@ -448,10 +451,6 @@ def _address_message(until: datetime, now: datetime) -> str:
     )
 
 
-def _like_literal(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def address_blocked_until(
     s: Session, address: str | None, now: datetime | None = None, max_failures: int | None = None, window_minutes: int | None = None
 ) -> datetime | None:
@@ -475,14 +474,11 @@ def address_blocked_until(
         return None
     now = now or utcnow()
     window = timedelta(minutes=window_minutes)
-    # ``audit`` writes the detail as JSON with sorted keys and ", "/": " separators, so the address
-    # appears exactly as '"adres": "<address>"'.
-    pattern = "%" + _like_literal('"adres": ' + json.dumps(address, ensure_ascii=False)) + "%"
     q = (
         select(AuditEvent.created_at)
+        .where(AuditEvent.address == address)
         .where(AuditEvent.created_at > now - window, AuditEvent.created_at <= now)
         .where(AuditEvent.action.in_(FAILED_LOGIN_ACTIONS))
-        .where(AuditEvent.detail.like(pattern, escape="\\"))
         .order_by(AuditEvent.created_at.desc())
         .limit(max_failures)
     )

@@ -138,13 +138,20 @@ class User(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """Actions other than uploads (user management, logins, reference reloads)."""
+    """Actions other than uploads (user management, logins, reference reloads).
+
+    ``address`` repeats the client address of a login or API event (``detail["adres"]``) in a
+    column of its own, so the login limit per address is an indexed equality, not a text search.
+    """
+
+    __table_args__ = (Index("ix_auditevent_address_time", "address", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow, index=True)
     username: str
     action: str
     detail: str | None = Field(default=None, sa_column=Column(Text))
+    address: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Meta(SQLModel, table=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -193,11 +194,14 @@ def test_login_limit_per_address_moves_with_the_window(ref_db, monkeypatch):
     with db.session(ref_db) as s:  # after the window the address may try again
         later = now + timedelta(minutes=10, seconds=1)
         assert accounts.authenticate(s, "nh", "juist-wachtwoord-1", address="203.0.113.7", now=later).username == "nh"
-    # An address with LIKE wildcards in it matches only itself.
+    # An address matches only itself (no pattern), and it is kept in its own column.
     with db.session(ref_db) as s:
         assert accounts.address_blocked_until(s, "203.0.113._", now) is None
         assert accounts.address_blocked_until(s, "%", now) is None
         assert accounts.address_blocked_until(s, "203.0.113.7", now) is not None
+        events = s.exec(select(AuditEvent).where(AuditEvent.action.in_(accounts.FAILED_LOGIN_ACTIONS))).all()
+        assert events and {e.address for e in events} == {"203.0.113.7"}
+        assert all(json.loads(e.detail)["adres"] == e.address for e in events)
 
 
 def test_login_limit_settings(monkeypatch):

@@ -11,7 +11,7 @@ from models.tables import Gemeente, Milestone, StatusLevel, StatusRecord, Upload
 
 from tests.conftest import REPO
 
-HEAD = "0003"
+HEAD = "0004"
 
 
 def test_migrations_match_the_models(db_url):
@@ -152,6 +152,54 @@ def test_upgrade_from_0002_keeps_history_and_moves_the_keys_to_triggers(backend,
                 conn.execute(text("INSERT INTO statusrecord (gemeente_code, onderdeel, status, peildatum, upload_id, created_at) "
                                   "VALUES ('GM9999', 'verordening', 'geen', '2025-01-01', 7, CURRENT_TIMESTAMP)"))
         assert len(queries.status_history(url)) == 1
+    finally:
+        db.dispose_all()
+        drop()
+
+
+def test_upgrade_to_0004_gives_audit_events_their_address_and_downgrades(backend, tmp_path):
+    """Existing login events get the address from their JSON detail; events without one stay
+    empty; the per-address login limit then counts them; downgrading drops the column again."""
+    import json
+    from datetime import datetime, timezone
+
+    from sqlalchemy import inspect, text
+
+    from etvi import accounts
+    from tests.conftest import create_database
+
+    url, drop = create_database(backend, tmp_path)
+    try:
+        db.upgrade(url, "0003")
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        events = [
+            ("x", "inloggen_mislukt", {"adres": "198.51.100.4", "bron": "web", "reden": "onbekende gebruiker"}),
+            ("y", "inloggen_mislukt", {"adres": "198.51.100.4", "bron": "web", "reden": "onjuist wachtwoord"}),
+            ("beheer", "gebruiker_aangemaakt", {"rol": "vng"}),
+            ("z", "inloggen_mislukt", None),
+        ]
+        with db.engine(url).begin() as conn:
+            for actor, action, detail in events:
+                conn.execute(
+                    text("INSERT INTO auditevent (created_at, username, action, detail) VALUES (:t, :u, :a, :d)"),
+                    {"t": now, "u": actor, "a": action, "d": json.dumps(detail, sort_keys=True) if detail else None},
+                )
+        db.upgrade(url)
+        with db.engine(url).connect() as conn:
+            got = conn.execute(text("SELECT username, address FROM auditevent ORDER BY id")).fetchall()
+        assert [tuple(r) for r in got] == [("x", "198.51.100.4"), ("y", "198.51.100.4"), ("beheer", None), ("z", None)]
+        with db.session(url) as s:
+            assert accounts.address_blocked_until(s, "198.51.100.4", max_failures=2, window_minutes=10) is not None
+            assert accounts.address_blocked_until(s, "198.51.100.5", max_failures=2, window_minutes=10) is None
+        db.dispose_all()
+        db.upgrade(url, "0004")
+        from models.db import alembic_config
+        from alembic import command
+
+        command.downgrade(alembic_config(url), "0003")
+        db.dispose_all()
+        assert "address" not in {c["name"] for c in inspect(db.engine(url)).get_columns("auditevent")}
+        assert db.current_revision(url) == "0003"
     finally:
         db.dispose_all()
         drop()

@@ -1,0 +1,40 @@
+"""auditevent.address: the client address of a login or API event in a column of its own
+
+The login limit per address counted failed logins with a text search on the JSON detail,
+which depended on how ``audit`` formats that JSON and used no index. The address now has a
+column and an index with the time; existing events get theirs from ``detail["adres"]``.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-22
+"""
+import json
+
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("auditevent", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("address", sa.Text(), nullable=True))
+        batch_op.create_index("ix_auditevent_address_time", ["address", "created_at"], unique=False)
+    conn = op.get_bind()
+    rows = conn.execute(sa.text("SELECT id, detail FROM auditevent WHERE detail LIKE :p"), {"p": '%"adres"%'}).fetchall()
+    for event_id, detail in rows:
+        try:
+            address = json.loads(detail).get("adres")
+        except (ValueError, AttributeError):
+            continue
+        if address:
+            conn.execute(sa.text("UPDATE auditevent SET address = :a WHERE id = :i"), {"a": str(address), "i": event_id})
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("auditevent", schema=None) as batch_op:
+        batch_op.drop_index("ix_auditevent_address_time")
+        batch_op.drop_column("address")
