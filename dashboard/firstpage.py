@@ -11,8 +11,10 @@ the address it was given, reports no change, and the routing callback is not cal
 The content is computed exactly as Dash's routing callback does (``dash.Dash.enable_pages``:
 path variables and query parameters as keyword arguments, the ``not_found_404`` page for
 unknown paths); a test compares both for several addresses. Anything unexpected (no header, a
-header that is not a local path, an error in a layout) gives Dash's empty container, and the
-page loads the usual way.
+header that is not a local path, an error in a layout, an app with ``routing_callback_inputs``)
+gives Dash's empty container, and the page loads the usual way. A layout must return what Dash
+can serialise (components), as for the routing callback; here a failure there would fail the
+whole layout request instead of only the page area.
 """
 
 from __future__ import annotations
@@ -73,8 +75,11 @@ def page_container():
     if target is None:
         return dash.page_container
     pathname, search = target
+    app = dash.get_app()
+    if app.routing_callback_inputs:  # layouts would also get those values; not mirrored here
+        return dash.page_container
     try:
-        layout, title = content_for(dash.get_app(), pathname, search)
+        layout, title = content_for(app, pathname, search)
     except Exception:  # noqa: BLE001 - the routing callback will render the page (and show its error)
         log.exception("eerste pagina-inhoud voor %s%s mislukt", pathname, search)
         return dash.page_container

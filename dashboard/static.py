@@ -104,8 +104,8 @@ def replace_polyfill(scripts_html: str) -> str:
 
 
 class _Precompressed:
-    def __init__(self, path: Path):
-        self.raw = path.read_bytes()
+    def __init__(self, path: Path, raw: bytes | None = None):
+        self.raw = path.read_bytes() if raw is None else raw
         self.gzip = gzip.compress(self.raw, compresslevel=9, mtime=0)
         self._br: bytes | None = None
         self.lock = threading.Lock()
@@ -125,7 +125,9 @@ def register_static(server: Flask) -> list[dict]:
     """Serve the vendored files; returns the ``external_scripts`` entries for Dash (the Plotly
     bundle when it matches, see ``plotly_bundle``)."""
     bundle = plotly_bundle()
-    files = {REGENERATOR.name: _Precompressed(REGENERATOR)}
+    # in a function scope, so its top-level ``var runtime`` does not become a global
+    wrapped = b"(function () {\n" + REGENERATOR.read_bytes() + b"\n})();\n"
+    files = {REGENERATOR.name: _Precompressed(REGENERATOR, wrapped)}
     if bundle is not None:
         files[bundle.name] = _Precompressed(bundle)
 

@@ -63,15 +63,25 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
 
     /* Resolve with data.outputs (one value per output) once the map with id data.map has drawn
-       its areas (or after 4 s), so what lies below it does not delay the first map. */
+       its areas, so what lies below it does not delay the first map. It waits at most 4 s once
+       the map's plot exists, or 15 s in all (a map that cannot be drawn). The last output is
+       the peildatum when it was changed before this resolved (data.peildatum is the one the
+       outputs were made for), so the page's own callback can bring them up to date; else
+       no_update. The current peildatum is read from the address bar, where syncUrl keeps it. */
     afterMap: function (data) {
-      var outputs = data && data.outputs, mapId = data && data.map;
+      var outputs = (data && data.outputs) || [], mapId = data && data.map;
+      function stale() {
+        var current = new URLSearchParams(window.location.search).get('peildatum');
+        return data && data.peildatum && current && current !== data.peildatum ? current : window.dash_clientside.no_update;
+      }
       return new Promise(function (resolve) {
-        var started = Date.now();
+        var started = Date.now(), plotSeen = null;
         (function wait() {
           var drawn = document.querySelector('#' + mapId + ' .choroplethlayer path, #' + mapId + ' .annotation');
-          if (drawn || Date.now() - started > 4000) {
-            window.requestAnimationFrame(function () { resolve(outputs); });
+          if (plotSeen === null && document.querySelector('#' + mapId + ' .js-plotly-plot')) { plotSeen = Date.now(); }
+          var now = Date.now();
+          if (drawn || (plotSeen !== null && now - plotSeen > 4000) || now - started > 15000) {
+            window.requestAnimationFrame(function () { resolve(outputs.concat([stale()])); });
           } else {
             window.setTimeout(wait, 50);
           }

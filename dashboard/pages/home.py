@@ -97,7 +97,7 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
                         className="hint",
                     ),
                     html.Div(
-                        ui.dropdown_control(f"{P}-goto", "Ga naar gemeente", [], None, placeholder="Typ een gemeentenaam"),
+                        ui.dropdown_control(f"{P}-goto", "Ga naar gemeente", [], None, placeholder="De gemeenten worden geladen…"),
                         className="controls",
                     ),
                     ui.toggle(f"{P}-tabel-toggle", show, f"{P}-table"),
@@ -123,6 +123,7 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
             ),
             *pagemap.stores(P, mc),
             _after_map(ref, pd_, gemeente_opts),
+            dcc.Store(id=f"{P}-after-map-stale"),
             dcc.Store(id=f"{P}-tabel", data=show),
             common.url_spec(P, PARAMS, "overzicht"),
         ]
@@ -139,7 +140,8 @@ def _after_map(ref, pd_: date, gemeente_opts: list[dict]) -> dcc.Store:
         ui.graph(f"{P}-mstrip", charts.milestone_strip(ref.milestones, today, pd_), "Tijdlijn van de mijlpalen; de lijst eronder bevat dezelfde gegevens."),
         _milestone_list(ref.milestones, today),
     ]
-    return dcc.Store(id=f"{P}-after-map", data={"map": f"{P}-map", "outputs": [body, gemeente_opts]})
+    outputs = [body, gemeente_opts, "Typ een gemeentenaam"]
+    return dcc.Store(id=f"{P}-after-map", data={"map": f"{P}-map", "peildatum": pd_.isoformat(), "outputs": outputs})
 
 
 def _milestone_list(m: pd.DataFrame, today: date) -> html.Div:
@@ -204,12 +206,19 @@ def register_callbacks(app: dash.Dash) -> None:
         dash.ClientsideFunction(namespace="etvi", function_name="afterMap"),
         Output(f"{P}-mijlpalen-body", "children"),
         Output(f"{P}-goto", "options"),
+        Output(f"{P}-goto", "placeholder"),
+        Output(f"{P}-after-map-stale", "data"),
         Input(f"{P}-after-map", "data"),
     )
 
-    # Also called when the strip appears (after the map): a peildatum chosen before then is marked.
-    @app.callback(Output(f"{P}-mstrip", "figure"), Input(f"{P}-peildatum", "value"))
-    def update_strip(peildatum):
+    # ``-after-map-stale`` is set only when the peildatum changed before the strip appeared.
+    @app.callback(
+        Output(f"{P}-mstrip", "figure"),
+        Input(f"{P}-peildatum", "value"),
+        Input(f"{P}-after-map-stale", "data"),
+        prevent_initial_call=True,
+    )
+    def update_strip(peildatum, _stale):
         pd_ = parse_peildatum(peildatum, common.today())
         return charts.strip_peildatum_patch(pd_, f"peildatum ({fmt_date(pd_)})")
 

@@ -124,9 +124,8 @@ def test_first_load_carries_the_page_and_draws_the_map_before_what_lies_below(li
     seen = page.evaluate("window.__etviSeen")
     assert seen["map"] <= seen["strip"] and seen["map"] <= seen["list"]
     # Dash's core-js polyfill is replaced by regenerator-runtime (dashboard/static.py)
-    assert page.evaluate("[typeof window.regeneratorRuntime, typeof window._babelPolyfill]") == ["object", "undefined"]
-    assert any("ov-mstrip.figure" in o for o in outputs)  # requests are recorded
-    assert not any("_pages_content" in o for o in outputs)
+    assert page.evaluate("[typeof window.regeneratorRuntime, typeof window._babelPolyfill, typeof window.runtime]") == ["object", "undefined", "undefined"]
+    assert not any("_pages_content" in o or "ov-mstrip" in o for o in outputs)  # no routing, no strip request
     assert page.get_by_role("radio", name="Verordening met urgentieregeling").is_checked()
     trace = map_trace(page)
     assert trace["z"] == expected_z(live.db_url, date(2026, 9, 30), "verordening", trace["locations"])
@@ -144,7 +143,27 @@ def test_first_load_carries_the_page_and_draws_the_map_before_what_lies_below(li
     page.get_by_role("link", name="Regio's vergelijken").click()
     page.wait_for_url(re.compile(r"/regios"))
     page.wait_for_function("document.querySelector('main h1').innerText.startsWith('Regio')")
-    assert any("_pages_content" in o for o in outputs)
+    assert any("_pages_content" in o for o in outputs)  # (requests are recorded)
+    assert page.errors == []
+
+
+def test_a_peildatum_chosen_before_the_map_is_drawn_is_marked_on_the_strip(live, page):
+    """The strip is added after the map; choosing another peildatum before that still marks it."""
+    held = []
+    page.route(re.compile(r"/kaartvormen/gemeente\.geojson"), lambda route: held.append(route))
+    page.goto(live.url + "/?peildatum=2026-09-30")
+    page.wait_for_selector("#ov-peildatum")
+    page.wait_for_function("document.querySelector('#ov-goto') !== null")
+    assert held, "the geometry request was not held"
+    choose_peildatum(page, "ov-peildatum", "31 maart 2024")
+    page.wait_for_url(re.compile(r"peildatum=2024-03-31"))
+    assert page.locator("#ov-mstrip").count() == 0 and page.locator("#ov-map .choroplethlayer path").count() == 0
+    for route in held:
+        route.continue_()
+    wait_for_map(page)
+    page.wait_for_selector("#ov-mstrip .scatterlayer")
+    page.wait_for_function("document.querySelector('#ov-mstrip').textContent.includes('31 maart 2024')", timeout=15000)
+    assert "30 september 2026" not in page.text_content("#ov-mstrip")
     assert page.errors == []
 
 

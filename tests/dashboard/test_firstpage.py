@@ -23,6 +23,13 @@ ADDRESSES = [
     ("/mijlpalen", ""),
     ("/data", ""),
     ("/bestaat-niet", ""),
+    ("/regios/", "?onderdeel=verordening&onderdeel=woonzorgvisie"),
+    ("/gemeente/GM%200363", ""),
+    ("/gemeente/gm0363", "?peildatum="),
+    # pages for logged-in users: anonymous here, so both say the same "log in" / "no access"
+    ("/aanleveren", ""),
+    ("/aanlevering", "?provincie=PV27"),
+    ("/auditlog", "?uitkomst=geweigerd"),
 ]
 
 

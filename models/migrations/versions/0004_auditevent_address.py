@@ -18,20 +18,32 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
+BATCH = 5000
+
 
 def upgrade() -> None:
     with op.batch_alter_table("auditevent", schema=None) as batch_op:
         batch_op.add_column(sa.Column("address", sa.Text(), nullable=True))
         batch_op.create_index("ix_auditevent_address_time", ["address", "created_at"], unique=False)
     conn = op.get_bind()
-    rows = conn.execute(sa.text("SELECT id, detail FROM auditevent WHERE detail LIKE :p"), {"p": '%"adres"%'}).fetchall()
-    for event_id, detail in rows:
-        try:
-            address = json.loads(detail).get("adres")
-        except (ValueError, AttributeError):
-            continue
-        if address:
-            conn.execute(sa.text("UPDATE auditevent SET address = :a WHERE id = :i"), {"a": str(address), "i": event_id})
+    select = sa.text("SELECT id, detail FROM auditevent WHERE id > :last AND detail LIKE :p ORDER BY id LIMIT :n")
+    update = sa.text("UPDATE auditevent SET address = :a WHERE id = :i")
+    last = 0
+    while True:  # in batches, so a long audit trail is neither read nor updated row by row at once
+        rows = conn.execute(select, {"last": last, "p": '%"adres"%', "n": BATCH}).fetchall()
+        if not rows:
+            break
+        last = rows[-1][0]
+        changes = []
+        for event_id, detail in rows:
+            try:
+                address = json.loads(detail).get("adres")
+            except (ValueError, AttributeError):
+                continue
+            if address:
+                changes.append({"a": str(address), "i": event_id})
+        if changes:
+            conn.execute(update, changes)
 
 
 def downgrade() -> None:
