@@ -12,6 +12,7 @@ import json
 import pytest
 
 from tests.dashboard.test_callbacks import post
+from tests.dashboard.test_navigation import _find
 
 ADDRESSES = [
     ("/", ""),
@@ -46,19 +47,7 @@ def _layout(client, header: str | None):
 
 
 def _by_id(node, wanted: str):
-    if isinstance(node, dict):
-        if node.get("props", {}).get("id") == wanted:
-            return node
-        for value in node.get("props", {}).values():
-            hit = _by_id(value, wanted)
-            if hit is not None:
-                return hit
-    elif isinstance(node, list):
-        for item in node:
-            hit = _by_id(item, wanted)
-            if hit is not None:
-                return hit
-    return None
+    return _find(node, lambda n: isinstance(n.get("props"), dict) and n["props"].get("id") == wanted)
 
 
 def _canonical(value) -> str:
