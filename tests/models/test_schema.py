@@ -157,6 +157,54 @@ def test_upgrade_from_0002_keeps_history_and_moves_the_keys_to_triggers(backend,
         drop()
 
 
+def test_downgrade_to_0002_keeps_history_and_restores_the_foreign_keys(backend, tmp_path):
+    """Going back from head to 0002 (through 0004 and 0003) keeps every record; the gemeente and
+    upload checks are foreign keys again and the triggers are gone."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from models.db import alembic_config
+    from tests.conftest import create_database
+
+    url, drop = create_database(backend, tmp_path)
+    try:
+        db.upgrade(url)
+        with db.engine(url).begin() as conn:
+            conn.execute(text("INSERT INTO provincie (code, name) VALUES ('PV27', 'Noord-Holland')"))
+            conn.execute(text("INSERT INTO gemeente (code, name, provincie_code) VALUES ('GM0363', 'Amsterdam', 'PV27')"))
+            conn.execute(text("INSERT INTO upload (id, file_name, sha256, outcome, created_at, username, channel, "
+                              "rows_read, records_written, is_demo) "
+                              "VALUES (7, 'a.xlsx', :sha, 'geladen', CURRENT_TIMESTAMP, 'cli', 'cli', 1, 1, false)"), {"sha": "a" * 64})
+            conn.execute(text("INSERT INTO statusrecord (gemeente_code, onderdeel, status, peildatum, upload_id, created_at) "
+                              "VALUES ('GM0363', 'verordening', 'vastgesteld', '2025-01-01', 7, CURRENT_TIMESTAMP)"))
+        db.dispose_all()
+        command.downgrade(alembic_config(url), "0002")
+        db.dispose_all()
+        assert db.current_revision(url) == "0002"
+        insp = inspect(db.engine(url))
+        assert {fk["referred_table"] for fk in insp.get_foreign_keys("statusrecord")} == {"gemeente", "upload"}
+        assert "ix_status_peildatum" in {ix["name"] for ix in insp.get_indexes("statusrecord")}
+        with db.engine(url).connect() as conn:
+            rows = conn.execute(text("SELECT gemeente_code, status, upload_id FROM statusrecord")).fetchall()
+        assert [tuple(r) for r in rows] == [("GM0363", "vastgesteld", 7)]
+        for sql in [
+            "INSERT INTO statusrecord (gemeente_code, onderdeel, status, peildatum, upload_id, created_at) "
+            "VALUES ('GM9999', 'verordening', 'geen', '2025-01-01', 7, CURRENT_TIMESTAMP)",
+            "DELETE FROM gemeente WHERE code = 'GM0363'",
+        ]:
+            with pytest.raises(Exception, match="(?i)foreign key"):
+                with db.engine(url).begin() as conn:
+                    conn.execute(text(sql))
+        with db.engine(url).connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM statusrecord")).scalar_one() == 1
+        db.upgrade(url)
+        assert db.current_revision(url) == HEAD
+        assert len(queries.status_history(url)) == 1
+    finally:
+        db.dispose_all()
+        drop()
+
+
 def test_upgrade_to_0004_gives_audit_events_their_address_and_downgrades(backend, tmp_path):
     """Existing login events get the address from their JSON detail; events without one stay
     empty; the per-address login limit then counts them; downgrading drops the column again."""
