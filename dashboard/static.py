@@ -104,8 +104,8 @@ def replace_polyfill(scripts_html: str) -> str:
 
 
 class _Precompressed:
-    def __init__(self, path: Path, raw: bytes | None = None):
-        self.raw = path.read_bytes() if raw is None else raw
+    def __init__(self, raw: bytes):
+        self.raw = raw
         self.gzip = gzip.compress(self.raw, compresslevel=9, mtime=0)
         self._br: bytes | None = None
         self.lock = threading.Lock()
@@ -127,9 +127,9 @@ def register_static(server: Flask) -> list[dict]:
     bundle = plotly_bundle()
     # in a function scope, so its top-level ``var runtime`` does not become a global
     wrapped = b"(function () {\n" + REGENERATOR.read_bytes() + b"\n})();\n"
-    files = {REGENERATOR.name: _Precompressed(REGENERATOR, wrapped)}
+    files = {REGENERATOR.name: _Precompressed(wrapped)}
     if bundle is not None:
-        files[bundle.name] = _Precompressed(bundle)
+        files[bundle.name] = _Precompressed(bundle.read_bytes())
 
     @server.route(STATIC_PREFIX + "<name>")
     def etvi_static(name: str):  # noqa: ANN202 - Flask view
