@@ -369,7 +369,67 @@ def share_known_on(
     history: pd.DataFrame, gemeenten: pd.DataFrame, levels: pd.DataFrame, onderdeel: str, groups: pd.DataFrame, when, threshold: int | None = None
 ) -> pd.DataFrame:
     """``share_by_group`` of the status *as known* on ``when`` (``asof``), the basis of the map and the cards."""
-    return share_by_group(gemeente_status(asof(history, when), gemeenten, levels, onderdeel), groups, threshold)
+    keys, n, n_done, n_reported = _counts_known_on(history, gemeenten, levels, onderdeel, groups, [when], threshold)
+    return _share_frame(keys, n, n_done[0], n_reported[0])
+
+
+def _share_frame(keys: pd.MultiIndex, n: np.ndarray, n_done: np.ndarray, n_reported: np.ndarray) -> pd.DataFrame:
+    out = pd.DataFrame(
+        {"group_code": keys.get_level_values(0), "group_name": keys.get_level_values(1), "n": n, "n_done": n_done, "n_reported": n_reported}
+    )
+    out["share"] = np.where(out["n"] > 0, out["n_done"] / out["n"].where(out["n"] > 0, 1), np.nan)
+    return out
+
+
+def _status_flags(statuses: np.ndarray, lm: LevelMaps, threshold: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per record: meets the threshold (default: done), and reported (a known status)."""
+    codes, uniques = pd.factorize(statuses, use_na_sentinel=True)
+    uniques = [None if _is_missing(st) else st for st in uniques]
+    if threshold is None:
+        meets = np.array([bool(lm.done.get(st, False)) for st in uniques] + [False], dtype=bool)
+    else:
+        meets = np.array([lm.rank.get(st, NO_DATA_RANK) >= threshold for st in uniques] + [False], dtype=bool)
+    reported = np.array([lm.index.get(st, NO_DATA_RANK) >= 0 for st in uniques] + [False], dtype=bool)
+    return meets[codes], reported[codes]  # code -1 (missing) takes the trailing False
+
+
+def _counts_known_on(
+    history: pd.DataFrame, gemeenten: pd.DataFrame, levels: pd.DataFrame, onderdeel: str, groups: pd.DataFrame, dates: list, threshold: int | None
+) -> tuple[pd.MultiIndex, np.ndarray, np.ndarray, np.ndarray]:
+    """Per group (in order of appearance): members, and per date the members meeting the
+    threshold and the members that reported, as known on that date.
+
+    Equal to ``share_by_group(gemeente_status(asof(...)))`` per date (a test compares them on
+    random histories), but without a frame, merge and groupby per date: the milestone page
+    asks for a year of month ends per milestone and region type.
+    """
+    lm = level_maps(levels, onderdeel)
+    h = history[history["onderdeel"].to_numpy() == onderdeel]
+    codes = pd.Index(gemeenten["code"].to_numpy())
+    rec_pos = codes.get_indexer(h["gemeente_code"].to_numpy())
+    rec_meets, rec_reported = _status_flags(h["status"].to_numpy(dtype=object), lm, threshold)
+    known = h["peildatum"].to_numpy()
+    # groupby(sort=False) semantics: groups in order of appearance, rows without a key left out
+    g = groups[groups["group_code"].notna() & groups["group_name"].notna()]
+    group_id, keys = pd.MultiIndex.from_arrays([g["group_code"].to_numpy(), g["group_name"].to_numpy()]).factorize()
+    member_pos = codes.get_indexer(g["gemeente_code"].to_numpy())
+    is_member = member_pos >= 0
+    n = np.bincount(group_id, minlength=len(keys)).astype(int)
+    n_done = np.zeros((len(dates), len(keys)), dtype=int)
+    n_reported = np.zeros((len(dates), len(keys)), dtype=int)
+    for i, when in enumerate(dates):
+        cut = int(np.searchsorted(known, np.datetime64(_ts(when)), side="right"))
+        idx = np.flatnonzero(rec_pos[:cut] >= 0)
+        # the last record of each gemeente among those known on the date
+        _, first_from_end = np.unique(rec_pos[idx][::-1], return_index=True)
+        last = idx[::-1][first_from_end]
+        meets = np.zeros(len(codes), dtype=bool)
+        reported = np.zeros(len(codes), dtype=bool)
+        meets[rec_pos[last]] = rec_meets[last]
+        reported[rec_pos[last]] = rec_reported[last]
+        n_done[i] = np.bincount(group_id, weights=is_member & meets[member_pos], minlength=len(keys))
+        n_reported[i] = np.bincount(group_id, weights=is_member & reported[member_pos], minlength=len(keys))
+    return keys, n, n_done, n_reported
 
 
 def share_with_change(history: pd.DataFrame, gemeenten: pd.DataFrame, levels: pd.DataFrame, onderdeel: str, groups: pd.DataFrame, peildatum) -> pd.DataFrame:
@@ -553,22 +613,26 @@ def projection(series: pd.DataFrame, now, target: float = TARGET_SHARE_DEFAULT, 
     empty = {"share_now": None, "share_then": None, "slope_per_year": None, "projected": None, "state": "te_weinig_gegevens"}
     if series.empty:
         return empty
-    s = series.dropna(subset=["share"]).assign(date=lambda f: pd.to_datetime(f["date"])).sort_values("date")
-    s = s[s["date"] <= pd.Timestamp(now_d)]
-    if s.empty:
+    dates = pd.to_datetime(series["date"]).to_numpy(dtype="datetime64[ns]")
+    shares = pd.to_numeric(series["share"], errors="coerce").to_numpy(dtype=float)
+    order = np.argsort(dates, kind="stable")
+    dates, shares = dates[order], shares[order]
+    keep = ~np.isnan(shares) & (dates <= np.datetime64(pd.Timestamp(now_d), "ns"))
+    dates, shares = dates[keep], shares[keep]
+    if len(dates) == 0:
         return empty
-    share_now = float(s["share"].iloc[-1])
+    share_now = float(shares[-1])
     if share_now >= target - 1e-12:
-        reached = s[s["share"] >= target - 1e-12]["date"].iloc[0].date()
+        reached = pd.Timestamp(dates[np.flatnonzero(shares >= target - 1e-12)[0]]).date()
         return {"share_now": share_now, "share_then": None, "slope_per_year": 0.0, "projected": reached, "state": "bereikt"}
     window_start = pd.Timestamp(now_d) - pd.DateOffset(months=months)
-    before = s[s["date"] <= window_start]
-    start = before.iloc[-1] if len(before) else s.iloc[0]
-    start_date = max(start["date"], window_start)
-    days_span = (s["date"].iloc[-1] - start_date).days
+    before = np.flatnonzero(dates <= np.datetime64(window_start, "ns"))
+    start = before[-1] if len(before) else 0
+    start_date = max(pd.Timestamp(dates[start]), window_start)
+    days_span = (pd.Timestamp(dates[-1]) - start_date).days
     if days_span <= 0:
         return {**empty, "share_now": share_now}
-    share_then = float(start["share"])
+    share_then = float(shares[start])
     slope = (share_now - share_then) / days_span  # share per day
     result = {"share_now": share_now, "share_then": share_then, "slope_per_year": slope * 365.25}
     if slope <= 1e-9:
@@ -594,10 +658,12 @@ def asof_series(
     The same basis as the map, the cards and the "verandering" columns; long format like
     ``progress_series``.
     """
-    frames = [share_known_on(history, gemeenten, levels, onderdeel, groups, d, threshold).assign(date=pd.Timestamp(to_date(d))) for d in dates]
-    if not frames:
+    if not dates:
         return pd.DataFrame(columns=SERIES_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[SERIES_COLUMNS]
+    keys, n, n_done, n_reported = _counts_known_on(history, gemeenten, levels, onderdeel, groups, dates, threshold)
+    out = _share_frame(keys[np.tile(np.arange(len(keys)), len(dates))], np.tile(n, len(dates)), n_done.ravel(), n_reported.ravel())
+    out.insert(0, "date", pd.Series([_ts(d) for d in dates]).repeat(len(keys)).reset_index(drop=True))
+    return out[SERIES_COLUMNS]
 
 
 def milestone_progress(

@@ -261,6 +261,91 @@ def test_asof_series_and_progress_series_keep_their_own_basis():
     assert agg.asof_series(h, GEMEENTEN, LEVELS, "verordening", groups, []).columns.tolist() == agg.SERIES_COLUMNS
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_shares_known_on_many_dates_equal_the_frame_by_frame_definition(seed):
+    """The array path behind ``asof_series`` and ``share_known_on`` gives exactly what
+    ``share_by_group(gemeente_status(asof(...)))`` gives, on random histories with ties,
+    unknown and missing statuses, records of gemeenten outside the list and groups with
+    members outside it."""
+    rng = np.random.default_rng(seed)
+    codes = [f"GM{i:04d}" for i in range(1, 13)]
+    gemeenten = pd.DataFrame({"code": codes[:10], "name": codes[:10], "provincie_code": ["PV20"] * 5 + ["PV21"] * 5, "provincie_name": ["Groningen"] * 5 + ["Fryslân"] * 5})
+    choices = ["geen", "in voorbereiding", "vastgesteld", "in concept", "opgenomen in volkshuisvestingsprogramma", "onbekend woord", None]
+    rows = []
+    for _ in range(int(rng.integers(0, 60))):
+        rows.append((
+            str(rng.choice(codes)),
+            str(rng.choice(["verordening", "woonzorgvisie"])),
+            choices[int(rng.integers(0, len(choices)))],
+            date(2023, 1, 1) + pd.Timedelta(days=int(rng.integers(0, 900))),
+            int(rng.integers(1, 4)),
+            None,
+        ))
+    h = history(rows) if rows else history([("GM0001", "verordening", "geen", date(2023, 1, 1), 1, None)]).iloc[0:0]
+    groups = pd.concat(
+        [
+            agg.provincie_groups(gemeenten),
+            pd.DataFrame({"gemeente_code": ["GM0009", "GM0011", "GM0012", "GM0001"], "group_code": ["R1", "R1", "R2", None], "group_name": ["Regio 1", "Regio 1", "Regio 2", "zonder code"]}),
+            agg.national_groups(gemeenten),
+        ],
+        ignore_index=True,
+    )
+    dates = [date(2022, 12, 31), date(2024, 2, 29), date(2023, 6, 30), date(2025, 12, 31), date(2024, 2, 29)]
+    for onderdeel in ["verordening", "woonzorgvisie"]:
+        for threshold in [None, 0, 1, 2, 3]:
+            per_date = [agg.share_by_group(agg.gemeente_status(agg.asof(h, d), gemeenten, LEVELS, onderdeel), groups, threshold) for d in dates]
+            got = agg.asof_series(h, gemeenten, LEVELS, onderdeel, groups, dates, threshold)
+            want = pd.concat([f.assign(date=pd.Timestamp(d)) for f, d in zip(per_date, dates)], ignore_index=True)[agg.SERIES_COLUMNS]
+            pd.testing.assert_frame_equal(got, want)
+            for d, f in zip(dates, per_date):
+                pd.testing.assert_frame_equal(agg.share_known_on(h, gemeenten, LEVELS, onderdeel, groups, d, threshold), f)
+
+
+def _projection_by_frames(series, now, target=1.0, months=12):
+    """The projection as first written, with frame operations: the reference for the array version."""
+    now_d = agg.to_date(now)
+    empty = {"share_now": None, "share_then": None, "slope_per_year": None, "projected": None, "state": "te_weinig_gegevens"}
+    s = series.dropna(subset=["share"]).assign(date=lambda f: pd.to_datetime(f["date"])).sort_values("date", kind="stable")
+    s = s[s["date"] <= pd.Timestamp(now_d)]
+    if s.empty:
+        return empty
+    share_now = float(s["share"].iloc[-1])
+    if share_now >= target - 1e-12:
+        reached = s[s["share"] >= target - 1e-12]["date"].iloc[0].date()
+        return {"share_now": share_now, "share_then": None, "slope_per_year": 0.0, "projected": reached, "state": "bereikt"}
+    window_start = pd.Timestamp(now_d) - pd.DateOffset(months=months)
+    before = s[s["date"] <= window_start]
+    start = before.iloc[-1] if len(before) else s.iloc[0]
+    start_date = max(start["date"], window_start)
+    days_span = (s["date"].iloc[-1] - start_date).days
+    if days_span <= 0:
+        return {**empty, "share_now": share_now}
+    share_then = float(start["share"])
+    slope = (share_now - share_then) / days_span
+    result = {"share_now": share_now, "share_then": share_then, "slope_per_year": slope * 365.25}
+    if slope <= 1e-9:
+        return {**result, "projected": None, "state": "geen_voortgang"}
+    days = (target - share_now) / slope
+    if days > 365.25 * 1000:
+        return {**result, "projected": None, "state": "na_horizon"}
+    projected = now_d + pd.Timedelta(days=int(np.ceil(days))).to_pytimedelta()
+    return {**result, "projected": projected, "state": "na_horizon" if projected > agg.horizon(now_d) else "op_tempo"}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_projection_equals_its_frame_definition(seed):
+    rng = np.random.default_rng(seed)
+    now = date(2026, 11, 22)
+    for _ in range(40):
+        k = int(rng.integers(0, 16))
+        days = sorted(set(int(x) for x in rng.integers(-800, 60, size=k)))
+        shares = [None if rng.random() < 0.1 else float(rng.choice([0.0, 0.25, 0.5, 0.9, 1.0]) if rng.random() < 0.3 else rng.random()) for _ in days]
+        series = pd.DataFrame({"date": [now + pd.Timedelta(days=d).to_pytimedelta() for d in days], "share": shares})
+        series = series.sample(frac=1, random_state=int(rng.integers(0, 1000)))  # any order
+        target = float(rng.choice([1.0, 0.8]))
+        assert agg.projection(series, now, target) == _projection_by_frames(series, now, target)
+
+
 def test_data_quality_lists():
     h = history([("GM0001", "verordening", "vastgesteld", date(2023, 1, 1), 1, None), ("GM0002", "verordening", "geen", date(2025, 1, 1), 1, None)])
     never = agg.never_reported(h, GEMEENTEN)
