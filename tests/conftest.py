@@ -19,6 +19,15 @@ from sqlalchemy.engine import make_url
 from etl import referencedata
 from models import db
 
+# Browser waits: the first page a test server renders builds its caches, which takes seconds on
+# a busy 2-core CI machine; Playwright's default of 5 s for expect() is too short there.
+try:
+    from playwright.sync_api import expect as _expect
+
+    _expect.set_options(timeout=20_000)
+except ImportError:  # pragma: no cover - playwright is a dev dependency
+    pass
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PG_URL = os.environ.get("ETVI_TEST_POSTGRES_URL")

@@ -170,3 +170,4 @@ def wait_for_dash(pg, timeout: float = 20.0) -> None:
         if not busy:
             return
         time.sleep(0.05)
+    raise TimeoutError(f"Dash is after {timeout:.0f} s still busy")
