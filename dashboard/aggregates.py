@@ -255,7 +255,11 @@ def effective_grid(history: pd.DataFrame, onderdeel: str, codes, dates: list[dat
         by="gemeente_code",
         direction="backward",
     )
-    out["status"] = [status_of.get(int(w)) if pd.notna(w) else None for w in out["win"]]
+    win = out["win"].to_numpy(dtype=float)
+    found = ~np.isnan(win)
+    status = np.full(len(out), None, dtype=object)
+    status[found] = pd.Series(win[found].astype("int64")).map(status_of).to_numpy(dtype=object)
+    out["status"] = status
     return out[["gemeente_code", "date", "status"]]
 
 
@@ -531,24 +535,35 @@ def progress_series(
     if not dates:
         return pd.DataFrame(columns=SERIES_COLUMNS)
     grid = effective_grid(history, onderdeel, gemeenten["code"], dates)
-    lv = levels_for(levels, onderdeel)
-    rank_of = dict(zip(lv["status"], lv["rank"]))
-    done_of = dict(zip(lv["status"], lv["is_done"]))
-    statuses = grid["status"].tolist()
-    if threshold is None:
-        grid["done"] = np.array([bool(done_of.get(st, False)) for st in statuses], dtype=int)
-    else:
-        grid["done"] = np.array([rank_of.get(st, NO_DATA_RANK) >= threshold for st in statuses], dtype=int)
-    grid["reported"] = np.array([st in rank_of for st in statuses], dtype=int)
-    merged = groups.merge(grid, on="gemeente_code", how="inner")
-    g = merged.groupby(["date", "group_code", "group_name"], sort=False)
-    out = g[["done", "reported"]].sum().astype(int)
-    out["n"] = g.size()
-    out = out.reset_index().rename(columns={"done": "n_done", "reported": "n_reported"})
+    meets, reported = _status_flags(grid["status"].to_numpy(dtype=object), level_maps(levels, onderdeel), threshold)
+    # the grid as a (date, gemeente) matrix
+    codes = pd.Index(gemeenten["code"].to_numpy())
+    day_keys, day_pos = np.unique(grid["date"].to_numpy(), return_inverse=True)
+    gem_pos = codes.get_indexer(grid["gemeente_code"].to_numpy())
+    meets_m = np.zeros((len(day_keys), len(codes)), dtype=bool)
+    reported_m = np.zeros((len(day_keys), len(codes)), dtype=bool)
+    meets_m[day_pos, gem_pos] = meets
+    reported_m[day_pos, gem_pos] = reported
+    # members that are current gemeenten (an inner join), groups in order of appearance
+    g = groups[groups["group_code"].notna() & groups["group_name"].notna()]
+    member_pos = codes.get_indexer(g["gemeente_code"].to_numpy())
+    g, member_pos = g[member_pos >= 0], member_pos[member_pos >= 0]
+    group_id, keys = pd.MultiIndex.from_arrays([g["group_code"].to_numpy(), g["group_name"].to_numpy()]).factorize()
+    n = np.bincount(group_id, minlength=len(keys))
+    n_done = np.array([np.bincount(group_id, weights=row[member_pos], minlength=len(keys)) for row in meets_m]).reshape(len(day_keys), len(keys))
+    n_reported = np.array([np.bincount(group_id, weights=row[member_pos], minlength=len(keys)) for row in reported_m]).reshape(len(day_keys), len(keys))
+    out = pd.DataFrame(
+        {
+            "date": np.repeat(day_keys, len(keys)),
+            "group_code": np.tile(keys.get_level_values(0).to_numpy(dtype=object), len(day_keys)),
+            "group_name": np.tile(keys.get_level_values(1).to_numpy(dtype=object), len(day_keys)),
+            "n": np.tile(n, len(day_keys)).astype(int),
+            "n_done": n_done.ravel().astype(int),
+            "n_reported": n_reported.ravel().astype(int),
+        }
+    )
     out["share"] = out["n_done"] / out["n"]
-    order = {c: i for i, c in enumerate(dict.fromkeys(groups["group_code"]))}
-    out = out.assign(_o=out["group_code"].map(order)).sort_values(["date", "_o"], kind="stable").drop(columns="_o")
-    return out[SERIES_COLUMNS].reset_index(drop=True)
+    return out[SERIES_COLUMNS]
 
 
 # --- milestones ----------------------------------------------------------------------------

@@ -301,6 +301,64 @@ def test_shares_known_on_many_dates_equal_the_frame_by_frame_definition(seed):
                 pd.testing.assert_frame_equal(agg.share_known_on(h, gemeenten, LEVELS, onderdeel, groups, d, threshold), f)
 
 
+def _progress_series_by_frames(history, gemeenten, levels, onderdeel, groups, dates, threshold=None):
+    """``progress_series`` as first written, with a merge and a groupby: the reference for the array version."""
+    grid = agg.effective_grid(history, onderdeel, gemeenten["code"], dates)
+    lv = agg.levels_for(levels, onderdeel)
+    rank_of = dict(zip(lv["status"], lv["rank"]))
+    done_of = dict(zip(lv["status"], lv["is_done"]))
+    statuses = grid["status"].tolist()
+    if threshold is None:
+        grid["done"] = np.array([bool(done_of.get(st, False)) for st in statuses], dtype=int)
+    else:
+        grid["done"] = np.array([rank_of.get(st, agg.NO_DATA_RANK) >= threshold for st in statuses], dtype=int)
+    grid["reported"] = np.array([st in rank_of for st in statuses], dtype=int)
+    merged = groups.merge(grid, on="gemeente_code", how="inner")
+    g = merged.groupby(["date", "group_code", "group_name"], sort=False)
+    out = g[["done", "reported"]].sum().astype(int)
+    out["n"] = g.size()
+    out = out.reset_index().rename(columns={"done": "n_done", "reported": "n_reported"})
+    out["share"] = out["n_done"] / out["n"]
+    order = {c: i for i, c in enumerate(dict.fromkeys(groups["group_code"]))}
+    out = out.assign(_o=out["group_code"].map(order)).sort_values(["date", "_o"], kind="stable").drop(columns="_o")
+    return out[agg.SERIES_COLUMNS].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_progress_series_equals_its_frame_definition(seed):
+    rng = np.random.default_rng(seed)
+    codes = [f"GM{i:04d}" for i in range(1, 13)]
+    gemeenten = pd.DataFrame({"code": codes[:10], "name": codes[:10], "provincie_code": ["PV20"] * 5 + ["PV21"] * 5, "provincie_name": ["Groningen"] * 5 + ["Fryslân"] * 5})
+    choices = ["geen", "in voorbereiding", "vastgesteld", "onbekend woord", None]
+    rows = [
+        (
+            str(rng.choice(codes)),
+            str(rng.choice(["verordening", "woonzorgvisie"])),
+            choices[int(rng.integers(0, len(choices)))],
+            date(2023, 1, 1) + pd.Timedelta(days=int(rng.integers(0, 900))),
+            int(rng.integers(1, 4)),
+            None if rng.random() < 0.5 else date(2022, 6, 1) + pd.Timedelta(days=int(rng.integers(0, 900))),
+        )
+        for _ in range(int(rng.integers(1, 60)))
+    ]
+    h = history(rows)
+    groups = pd.concat(
+        [
+            agg.provincie_groups(gemeenten),
+            pd.DataFrame({"gemeente_code": ["GM0009", "GM0011", "GM0012", "GM0001"], "group_code": ["R1", "R1", "R2", None], "group_name": ["Regio 1", "Regio 1", "Regio 2", "zonder code"]}),
+            agg.national_groups(gemeenten),
+        ],
+        ignore_index=True,
+    )
+    dates = [date(2025, 12, 31), date(2022, 12, 31), date(2024, 2, 29), date(2023, 6, 30)]
+    for onderdeel in ["verordening", "woonzorgvisie"]:
+        for threshold in [None, 0, 1, 2]:
+            pd.testing.assert_frame_equal(
+                agg.progress_series(h, gemeenten, LEVELS, onderdeel, groups, dates, threshold),
+                _progress_series_by_frames(h, gemeenten, LEVELS, onderdeel, groups, dates, threshold),
+            )
+
+
 def _projection_by_frames(series, now, target=1.0, months=12):
     """The projection as first written, with frame operations: the reference for the array version."""
     now_d = agg.to_date(now)
