@@ -30,6 +30,7 @@ test: $(VENV)/.installed
 benchmark: $(VENV)/.installed
 	$(VENV)/bin/python benchmarks/etl_bench.py
 	$(VENV)/bin/python benchmarks/dashboard_bench.py
+	$(VENV)/bin/python benchmarks/aggregates_bench.py
 
 clean:
 	rm -rf $(VENV) data/cache data/etvi.sqlite*

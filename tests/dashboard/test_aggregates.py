@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from dashboard import aggregates as agg
+from tests.dashboard import reference_aggregates as reference
 from models import queries
 
 LEVELS = pd.DataFrame(
@@ -293,35 +294,12 @@ def test_shares_known_on_many_dates_equal_the_frame_by_frame_definition(seed):
     dates = [date(2022, 12, 31), date(2024, 2, 29), date(2023, 6, 30), date(2025, 12, 31), date(2024, 2, 29)]
     for onderdeel in ["verordening", "woonzorgvisie"]:
         for threshold in [None, 0, 1, 2, 3]:
-            per_date = [agg.share_by_group(agg.gemeente_status(agg.asof(h, d), gemeenten, LEVELS, onderdeel), groups, threshold) for d in dates]
+            per_date = [reference.share_known_on(h, gemeenten, LEVELS, onderdeel, groups, d, threshold) for d in dates]
             got = agg.asof_series(h, gemeenten, LEVELS, onderdeel, groups, dates, threshold)
             want = pd.concat([f.assign(date=pd.Timestamp(d)) for f, d in zip(per_date, dates)], ignore_index=True)[agg.SERIES_COLUMNS]
             pd.testing.assert_frame_equal(got, want)
             for d, f in zip(dates, per_date):
                 pd.testing.assert_frame_equal(agg.share_known_on(h, gemeenten, LEVELS, onderdeel, groups, d, threshold), f)
-
-
-def _progress_series_by_frames(history, gemeenten, levels, onderdeel, groups, dates, threshold=None):
-    """``progress_series`` as first written, with a merge and a groupby: the reference for the array version."""
-    grid = agg.effective_grid(history, onderdeel, gemeenten["code"], dates)
-    lv = agg.levels_for(levels, onderdeel)
-    rank_of = dict(zip(lv["status"], lv["rank"]))
-    done_of = dict(zip(lv["status"], lv["is_done"]))
-    statuses = grid["status"].tolist()
-    if threshold is None:
-        grid["done"] = np.array([bool(done_of.get(st, False)) for st in statuses], dtype=int)
-    else:
-        grid["done"] = np.array([rank_of.get(st, agg.NO_DATA_RANK) >= threshold for st in statuses], dtype=int)
-    grid["reported"] = np.array([st in rank_of for st in statuses], dtype=int)
-    merged = groups.merge(grid, on="gemeente_code", how="inner")
-    g = merged.groupby(["date", "group_code", "group_name"], sort=False)
-    out = g[["done", "reported"]].sum().astype(int)
-    out["n"] = g.size()
-    out = out.reset_index().rename(columns={"done": "n_done", "reported": "n_reported"})
-    out["share"] = out["n_done"] / out["n"]
-    order = {c: i for i, c in enumerate(dict.fromkeys(groups["group_code"]))}
-    out = out.assign(_o=out["group_code"].map(order)).sort_values(["date", "_o"], kind="stable").drop(columns="_o")
-    return out[agg.SERIES_COLUMNS].reset_index(drop=True)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -355,39 +333,8 @@ def test_progress_series_equals_its_frame_definition(seed):
         for threshold in [None, 0, 1, 2]:
             pd.testing.assert_frame_equal(
                 agg.progress_series(h, gemeenten, LEVELS, onderdeel, groups, dates, threshold),
-                _progress_series_by_frames(h, gemeenten, LEVELS, onderdeel, groups, dates, threshold),
+                reference.progress_series(h, gemeenten, LEVELS, onderdeel, groups, dates, threshold),
             )
-
-
-def _projection_by_frames(series, now, target=1.0, months=12):
-    """The projection as first written, with frame operations: the reference for the array version."""
-    now_d = agg.to_date(now)
-    empty = {"share_now": None, "share_then": None, "slope_per_year": None, "projected": None, "state": "te_weinig_gegevens"}
-    s = series.dropna(subset=["share"]).assign(date=lambda f: pd.to_datetime(f["date"])).sort_values("date", kind="stable")
-    s = s[s["date"] <= pd.Timestamp(now_d)]
-    if s.empty:
-        return empty
-    share_now = float(s["share"].iloc[-1])
-    if share_now >= target - 1e-12:
-        reached = s[s["share"] >= target - 1e-12]["date"].iloc[0].date()
-        return {"share_now": share_now, "share_then": None, "slope_per_year": 0.0, "projected": reached, "state": "bereikt"}
-    window_start = pd.Timestamp(now_d) - pd.DateOffset(months=months)
-    before = s[s["date"] <= window_start]
-    start = before.iloc[-1] if len(before) else s.iloc[0]
-    start_date = max(start["date"], window_start)
-    days_span = (s["date"].iloc[-1] - start_date).days
-    if days_span <= 0:
-        return {**empty, "share_now": share_now}
-    share_then = float(start["share"])
-    slope = (share_now - share_then) / days_span
-    result = {"share_now": share_now, "share_then": share_then, "slope_per_year": slope * 365.25}
-    if slope <= 1e-9:
-        return {**result, "projected": None, "state": "geen_voortgang"}
-    days = (target - share_now) / slope
-    if days > 365.25 * 1000:
-        return {**result, "projected": None, "state": "na_horizon"}
-    projected = now_d + pd.Timedelta(days=int(np.ceil(days))).to_pytimedelta()
-    return {**result, "projected": projected, "state": "na_horizon" if projected > agg.horizon(now_d) else "op_tempo"}
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -401,7 +348,7 @@ def test_projection_equals_its_frame_definition(seed):
         series = pd.DataFrame({"date": [now + pd.Timedelta(days=d).to_pytimedelta() for d in days], "share": shares})
         series = series.sample(frac=1, random_state=int(rng.integers(0, 1000)))  # any order
         target = float(rng.choice([1.0, 0.8]))
-        assert agg.projection(series, now, target) == _projection_by_frames(series, now, target)
+        assert agg.projection(series, now, target) == reference.projection(series, now, target)
 
 
 def test_data_quality_lists():
