@@ -122,6 +122,20 @@ def test_koploperregio_layer_comes_from_uploads_unless_a_list_is_loaded(ref_db):
     assert queries.region_memberships("koploperregio", ref_db).region_code.tolist() == ["MRA"]
 
 
+def _one_record_in_plain_sql(url: str) -> None:
+    """Amsterdam with one verordening record from upload 7, written without the models (any schema revision)."""
+    from sqlalchemy import text
+
+    with db.engine(url).begin() as conn:
+        conn.execute(text("INSERT INTO provincie (code, name) VALUES ('PV27', 'Noord-Holland')"))
+        conn.execute(text("INSERT INTO gemeente (code, name, provincie_code) VALUES ('GM0363', 'Amsterdam', 'PV27')"))
+        conn.execute(text("INSERT INTO upload (id, file_name, sha256, outcome, created_at, username, channel, "
+                          "rows_read, records_written, is_demo) "
+                          "VALUES (7, 'a.xlsx', :sha, 'geladen', CURRENT_TIMESTAMP, 'cli', 'cli', 1, 1, false)"), {"sha": "a" * 64})
+        conn.execute(text("INSERT INTO statusrecord (gemeente_code, onderdeel, status, peildatum, upload_id, created_at) "
+                          "VALUES ('GM0363', 'verordening', 'vastgesteld', '2025-01-01', 7, CURRENT_TIMESTAMP)"))
+
+
 def test_upgrade_from_0002_keeps_history_and_moves_the_keys_to_triggers(backend, tmp_path):
     """A database made before 0003 keeps every record and its gemeente check (now a trigger);
     a record points at an upload because the loader writes both together (next test)."""
@@ -132,14 +146,7 @@ def test_upgrade_from_0002_keeps_history_and_moves_the_keys_to_triggers(backend,
     url, drop = create_database(backend, tmp_path)
     try:
         db.upgrade(url, "0002")
-        with db.engine(url).begin() as conn:
-            conn.execute(text("INSERT INTO provincie (code, name) VALUES ('PV27', 'Noord-Holland')"))
-            conn.execute(text("INSERT INTO gemeente (code, name, provincie_code) VALUES ('GM0363', 'Amsterdam', 'PV27')"))
-            conn.execute(text("INSERT INTO upload (id, file_name, sha256, outcome, created_at, username, channel, "
-                              "rows_read, records_written, is_demo) "
-                              "VALUES (7, 'a.xlsx', :sha, 'geladen', CURRENT_TIMESTAMP, 'cli', 'cli', 1, 1, false)"), {"sha": "a" * 64})
-            conn.execute(text("INSERT INTO statusrecord (gemeente_code, onderdeel, status, peildatum, upload_id, created_at) "
-                              "VALUES ('GM0363', 'verordening', 'vastgesteld', '2025-01-01', 7, CURRENT_TIMESTAMP)"))
+        _one_record_in_plain_sql(url)
         db.upgrade(url)
         assert db.current_revision(url) == HEAD
         history = queries.status_history(url)
@@ -169,14 +176,7 @@ def test_downgrade_to_0002_keeps_history_and_restores_the_foreign_keys(backend, 
     url, drop = create_database(backend, tmp_path)
     try:
         db.upgrade(url)
-        with db.engine(url).begin() as conn:
-            conn.execute(text("INSERT INTO provincie (code, name) VALUES ('PV27', 'Noord-Holland')"))
-            conn.execute(text("INSERT INTO gemeente (code, name, provincie_code) VALUES ('GM0363', 'Amsterdam', 'PV27')"))
-            conn.execute(text("INSERT INTO upload (id, file_name, sha256, outcome, created_at, username, channel, "
-                              "rows_read, records_written, is_demo) "
-                              "VALUES (7, 'a.xlsx', :sha, 'geladen', CURRENT_TIMESTAMP, 'cli', 'cli', 1, 1, false)"), {"sha": "a" * 64})
-            conn.execute(text("INSERT INTO statusrecord (gemeente_code, onderdeel, status, peildatum, upload_id, created_at) "
-                              "VALUES ('GM0363', 'verordening', 'vastgesteld', '2025-01-01', 7, CURRENT_TIMESTAMP)"))
+        _one_record_in_plain_sql(url)
         db.dispose_all()
         command.downgrade(alembic_config(url), "0002")
         db.dispose_all()
