@@ -397,6 +397,22 @@ def _status_flags(statuses: np.ndarray, lm: LevelMaps, threshold: int | None) ->
     return meets[codes], reported[codes]  # code -1 (missing) takes the trailing False
 
 
+def _group_rows(groups: pd.DataFrame, codes: pd.Index, members_only: bool) -> tuple[np.ndarray, pd.MultiIndex, np.ndarray]:
+    """Per membership row: its group number, the (code, name) keys, and the gemeente's position in
+    ``codes`` (-1 when it is not one of them).
+
+    Groups come in order of appearance and rows without a code or name are left out, as
+    ``groupby(sort=False)`` does; ``members_only`` also leaves out rows of other gemeenten (an
+    inner join: such a group is smaller, or gone).
+    """
+    g = groups[groups["group_code"].notna() & groups["group_name"].notna()]
+    member_pos = codes.get_indexer(g["gemeente_code"].to_numpy())
+    if members_only:
+        g, member_pos = g[member_pos >= 0], member_pos[member_pos >= 0]
+    group_id, keys = pd.MultiIndex.from_arrays([g["group_code"].to_numpy(), g["group_name"].to_numpy()]).factorize()
+    return group_id, keys, member_pos
+
+
 def _counts_known_on(
     history: pd.DataFrame, gemeenten: pd.DataFrame, levels: pd.DataFrame, onderdeel: str, groups: pd.DataFrame, dates: list, threshold: int | None
 ) -> tuple[pd.MultiIndex, np.ndarray, np.ndarray, np.ndarray]:
@@ -413,10 +429,7 @@ def _counts_known_on(
     rec_pos = codes.get_indexer(h["gemeente_code"].to_numpy())
     rec_meets, rec_reported = _status_flags(h["status"].to_numpy(dtype=object), lm, threshold)
     known = h["peildatum"].to_numpy()
-    # groupby(sort=False) semantics: groups in order of appearance, rows without a key left out
-    g = groups[groups["group_code"].notna() & groups["group_name"].notna()]
-    group_id, keys = pd.MultiIndex.from_arrays([g["group_code"].to_numpy(), g["group_name"].to_numpy()]).factorize()
-    member_pos = codes.get_indexer(g["gemeente_code"].to_numpy())
+    group_id, keys, member_pos = _group_rows(groups, codes, members_only=False)
     is_member = member_pos >= 0
     n = np.bincount(group_id, minlength=len(keys)).astype(int)
     n_done = np.zeros((len(dates), len(keys)), dtype=int)
@@ -544,11 +557,7 @@ def progress_series(
     reported_m = np.zeros((len(day_keys), len(codes)), dtype=bool)
     meets_m[day_pos, gem_pos] = meets
     reported_m[day_pos, gem_pos] = reported
-    # members that are current gemeenten (an inner join), groups in order of appearance
-    g = groups[groups["group_code"].notna() & groups["group_name"].notna()]
-    member_pos = codes.get_indexer(g["gemeente_code"].to_numpy())
-    g, member_pos = g[member_pos >= 0], member_pos[member_pos >= 0]
-    group_id, keys = pd.MultiIndex.from_arrays([g["group_code"].to_numpy(), g["group_name"].to_numpy()]).factorize()
+    group_id, keys, member_pos = _group_rows(groups, codes, members_only=True)
     n = np.bincount(group_id, minlength=len(keys))
     n_done = np.array([np.bincount(group_id, weights=row[member_pos], minlength=len(keys)) for row in meets_m]).reshape(len(day_keys), len(keys))
     n_reported = np.array([np.bincount(group_id, weights=row[member_pos], minlength=len(keys)) for row in reported_m]).reshape(len(day_keys), len(keys))
