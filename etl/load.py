@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Callable
 
 import pandas as pd
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -274,10 +274,21 @@ def _ensure_data_version(s: Session) -> None:
     s.execute(make(Meta).values(key="data_version", value="0").on_conflict_do_nothing(index_elements=["key"]))
 
 
-def _begin(s: Session) -> None:
+def _begin(s: Session, sha: str | None = None) -> None:
+    """Start the write transaction. SQLite takes its one write lock up front (BEGIN IMMEDIATE),
+    which serialises all writers; PostgreSQL takes a transaction-scoped advisory lock per content
+    hash, so loads of the same bytes queue (and the later one sees the earlier one's commit)
+    while loads of other files run side by side."""
     conn = s.connection()
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql" and sha:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(sha)})
+
+
+def _lock_key(sha: str) -> int:
+    """A signed 64-bit advisory-lock key from a sha256 in hex."""
+    return int.from_bytes(bytes.fromhex(sha[:16]), "big", signed=True)
 
 
 def _log_attempt(url: str | None, **values) -> int:
@@ -288,11 +299,24 @@ def _log_attempt(url: str | None, **values) -> int:
         return upload.id
 
 
-def _write(url: str | None, values: dict, records: list[Record], data: bytes, suffix: str) -> tuple[int, str | None]:
-    """One transaction: Upload row, records, stored copy, data version. Returns (upload_id, stored path)."""
+def _write(
+    url: str | None, values: dict, records: list[Record], data: bytes, suffix: str
+) -> tuple[str, int, Upload | None]:
+    """One transaction: Upload row, records, stored copy, data version.
+
+    Whether the same bytes already wrote these records is decided here, under the write lock
+    (``_begin``), so of several identical loads arriving at once exactly one is ``geladen`` and
+    the others are logged as ``ongewijzigd``. Returns (outcome, upload_id, earlier upload).
+    """
     with Session(engine(url), expire_on_commit=False) as s:
         try:
-            _begin(s)
+            _begin(s, values["sha256"])
+            earlier = _same_as_earlier(s, values["sha256"], records)
+            if earlier is not None:
+                upload = Upload(**values, outcome=ONGEWIJZIGD, stored_path=earlier.stored_path)
+                s.add(upload)
+                s.commit()
+                return ONGEWIJZIGD, upload.id, earlier
             upload = Upload(**values, outcome=GELADEN, records_written=len(records))
             s.add(upload)
             s.flush()
@@ -312,7 +336,7 @@ def _write(url: str | None, values: dict, records: list[Record], data: bytes, su
                     s.connection().exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default, for the pooled connection
                 except Exception:  # noqa: BLE001 - never mask the real outcome
                     pass
-        return upload.id, upload.stored_path
+        return GELADEN, upload.id, None
 
 
 # --- the entry point -------------------------------------------------------------------------
@@ -402,21 +426,18 @@ def load_file(
         return finish(PROEF)
 
     records = validated.records
-    with Session(engine(url)) as s:
-        earlier = _same_as_earlier(s, sha, records)
-    if earlier is not None:
-        upload_id = _log_attempt(
-            url, **audit, rows_read=result.rows_read, outcome=ONGEWIJZIGD, stored_path=earlier.stored_path,
-            warnings=_json(result.warnings),
-        )  # fmt: skip
-        return finish(ONGEWIJZIGD, upload_id=upload_id, previous_upload_id=earlier.id)
-
-    # what changes, against the database before this load (not needed for 'ongewijzigd')
-    result.changes = compute_changes(records, ref, url)
     values = dict(audit, rows_read=result.rows_read, warnings=_json(result.warnings))
+    with Session(engine(url)) as s:  # a quick look first; _write decides under the write lock
+        seen = _same_as_earlier(s, sha, records) is not None
+    # what changes, against the database before this load (not needed for 'ongewijzigd')
+    if not seen:
+        result.changes = compute_changes(records, ref, url)
     for attempt in range(RETRIES):
         try:
-            upload_id, _ = _write(url, values, records, data, suffix)
+            outcome, upload_id, earlier = _write(url, values, records, data, suffix)
+            if outcome == ONGEWIJZIGD:
+                result.changes = pd.DataFrame(columns=CHANGE_COLUMNS, dtype=object)
+                return finish(ONGEWIJZIGD, upload_id=upload_id, previous_upload_id=earlier.id)
             return finish(GELADEN, upload_id=upload_id, records_written=len(records))
         except Exception as exc:  # noqa: BLE001 - any failure: nothing written, attempt logged
             if _is_transient(exc) and attempt < RETRIES - 1:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 import secrets
 import shutil
 import tempfile
@@ -37,8 +38,13 @@ PAGE = dict(
     order=90,
 )
 PENDING_HOURS = 24
+CLAIMED_PREFIX = ".bevestigd-"  # a pending folder taken by a confirm (not a valid token)
 PREVIEW_ROWS = 200  # changes listed one by one; beyond that a summary per onderdeel and status
 UPLOAD_REFUSED = "Uw account mag geen gegevens aanleveren."
+ALREADY_CONFIRMED = (
+    "Dit bestand is al bevestigd en wordt al verwerkt; het wordt maar één keer opgeslagen. "
+    "De uitkomst staat zo onder ‘Eerdere aanleveringen’."
+)
 ACCEPT = ".xlsx,.ods,.csv"
 OUTCOME_LABELS = {
     "geladen": "geladen",
@@ -317,24 +323,53 @@ def save_pending(content: bytes, original_name: str, username: str, peildatum: d
     return token, path
 
 
-def load_pending(token: str | None, username: str) -> tuple[Path, dict] | None:
-    """The waiting file for this token, only for the user who uploaded it."""
-    if not token or not isinstance(token, str) or not token.replace("-", "").replace("_", "").isalnum():
-        return None
-    folder = pending_root() / token
+def _valid_token(token) -> bool:
+    return bool(token) and isinstance(token, str) and token.replace("-", "").replace("_", "").isalnum()
+
+
+def _pending_in(folder: Path, username: str) -> tuple[Path, dict] | None:
     try:
         meta = json.loads((folder / "meta.json").read_text())
-    except (OSError, ValueError):
+        if meta.get("username") != username:
+            return None
+        files = [p for p in folder.iterdir() if p.name.startswith("bestand")]
+    except (OSError, ValueError):  # also: taken by a confirm in the meantime
         return None
-    if meta.get("username") != username:
-        return None
-    files = [p for p in folder.iterdir() if p.name.startswith("bestand")]
     return (files[0], meta) if files else None
 
 
+def load_pending(token: str | None, username: str) -> tuple[Path, dict] | None:
+    """The waiting file for this token, only for the user who uploaded it."""
+    if not _valid_token(token):
+        return None
+    return _pending_in(pending_root() / token, username)
+
+
+def being_confirmed(token: str | None, username: str) -> bool:
+    """Whether a confirm of this user has taken this waiting file and is loading it now."""
+    return _valid_token(token) and _pending_in(pending_root() / f"{CLAIMED_PREFIX}{token}", username) is not None
+
+
 def drop_pending(token: str | None) -> None:
-    if token and isinstance(token, str) and token.replace("-", "").replace("_", "").isalnum():
+    if _valid_token(token):
         shutil.rmtree(pending_root() / token, ignore_errors=True)
+
+
+def claim_pending(token: str, path: Path) -> Path | None:
+    """Take the waiting file for one confirm: the folder is renamed to a claimed name (atomic), so
+    of several confirms at once exactly one gets it; the others get ``None``. The caller removes
+    the claimed folder (``release_claim``) when the load is done."""
+    folder = pending_root() / token
+    claimed = pending_root() / f"{CLAIMED_PREFIX}{token}"
+    try:
+        os.rename(folder, claimed)
+    except OSError:
+        return None
+    return claimed / path.name
+
+
+def release_claim(claimed: Path) -> None:
+    shutil.rmtree(claimed.parent, ignore_errors=True)
 
 
 def decode_upload(contents: str) -> bytes:
@@ -735,16 +770,21 @@ def handle_confirm(n_clicks, waiting):
         return _forbidden(exc), None, True, True, no_update, no_update
     token = waiting.get("token") if isinstance(waiting, dict) else None
     found = load_pending(token, user.username)
-    if found is None:
+    claimed = claim_pending(token, found[0]) if found is not None else None
+    if claimed is None:
+        if found is not None or being_confirmed(token, user.username):  # another confirm got there first
+            return (
+                notice(ALREADY_CONFIRMED, "info", id_="aanl-al-bevestigd"), None, True, True, no_update, history(user),
+            )  # fmt: skip
         return (
             notice("Er staat geen gecontroleerd bestand klaar (al opgeslagen of verlopen). Upload het bestand opnieuw.", "error"),
             None, True, True, no_update, no_update,
         )  # fmt: skip
-    path, meta = found
+    meta = found[1]
     url = security.db_url()
     try:
         result = api.run_load(
-            path,
+            claimed,
             principal=user,
             channel="web",
             original_name=meta["original_name"],
@@ -755,7 +795,7 @@ def handle_confirm(n_clicks, waiting):
     except accounts.AccountError as exc:
         return notice(str(exc), "error"), None, True, True, no_update, no_update
     finally:
-        drop_pending(token)
+        release_claim(claimed)
     data = api.result_dict(result, max_changes=PREVIEW_ROWS)
     name = meta["original_name"]
     if result.outcome == "geweigerd":

@@ -1,5 +1,6 @@
 """Several processes loading different files at the same moment, also for the same gemeente and
-peildatum: every load succeeds and nothing is lost. Runs on SQLite and on PostgreSQL."""
+peildatum: every load succeeds and nothing is lost; several processes loading the same file at
+the same moment: it loads once. Runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -76,3 +77,36 @@ def test_parallel_loads_all_succeed_and_lose_nothing(ref_db, tmp_path, backend):
         # before the first one committed
         windows = [o[4] for o in outcomes]
         assert max(w[0] for w in windows) < min(w[1] for w in windows)
+
+
+def _same_file_worker(path: str, url: str, start, results) -> None:
+    """Load ``path`` holding the write open a moment, so all workers are past the quick look for
+    an earlier identical load before the first commits."""
+    real_insert = load_module._insert_records
+
+    def insert_and_wait(s, upload_id, records):
+        real_insert(s, upload_id, records)
+        time.sleep(HOLD_SECONDS)
+
+    load_module._insert_records = insert_and_wait
+    start.wait(timeout=60)
+    result = load_module.load_file(Path(path), url=url)
+    results.put((result.outcome, result.records_written, result.previous_upload_id, [p.render() for p in result.problems]))
+
+
+def test_the_same_file_loaded_at_once_loads_once(ref_db, tmp_path, backend):
+    path = write_xlsx(tmp_path / "zelfde.xlsx", simple_rows(["GM0363", "", "in concept", None, "geen", None]))
+    ctx = mp.get_context("spawn")
+    start, results = ctx.Barrier(WORKERS), ctx.Queue()
+    procs = [ctx.Process(target=_same_file_worker, args=(str(path), ref_db, start, results)) for _ in range(WORKERS)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    assert all(p.exitcode == 0 for p in procs), [p.exitcode for p in procs]
+    outcomes = sorted((results.get(timeout=5) for _ in procs), key=lambda o: o[0])
+    assert [o[0] for o in outcomes] == ["geladen"] + ["ongewijzigd"] * (WORKERS - 1), outcomes
+    after = counts(ref_db)
+    assert after["records"] == 2 and after["data_version"] == 1
+    loaded = [u for u in uploads(ref_db) if u.outcome == "geladen"]
+    assert len(loaded) == 1 and all(o[2] == loaded[0].id for o in outcomes[1:])
