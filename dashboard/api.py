@@ -441,6 +441,7 @@ def load_bytes(
     """Write the bytes to a private temporary file and load them. Returns ``(result, None)`` or
     ``(None, {"message", "problems", "upload_id"})`` when the ETL refused the file as a whole."""
     from etl.errors import EtlError
+    from etl.store import StoreError
 
     suffix = Path(original_name).suffix.lower()
     safe = secure_filename(original_name) or "bestand"
@@ -459,6 +460,8 @@ def load_bytes(
                 url=url,
                 progress=progress,
             )
+        except StoreError as exc:  # the server cannot keep originals now; the attempt is logged
+            raise ApiError(503, str(exc), upload_id=exc.upload_id) from None
         except EtlError as exc:
             problems = problem_dicts(getattr(exc, "problems", None)) or [{"message": str(exc), "text": str(exc)}]
             upload_id = None if dry_run else record_refusal(principal.username, channel, str(exc), original_name, content, url)

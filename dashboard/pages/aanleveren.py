@@ -27,6 +27,7 @@ import dash
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import security
+from etl.errors import EtlError
 from etvi import accounts
 from etvi.config import settings
 
@@ -794,6 +795,8 @@ def handle_confirm(n_clicks, waiting):
         )
     except accounts.AccountError as exc:
         return notice(str(exc), "error"), None, True, True, no_update, no_update
+    except EtlError as exc:  # e.g. the upload store is full or read-only: nothing loaded, attempt logged
+        return notice(str(exc), "error", id_="aanl-niet-opgeslagen"), None, True, True, no_update, history(user)
     finally:
         release_claim(claimed)
     data = api.result_dict(result, max_changes=PREVIEW_ROWS)

@@ -1,12 +1,13 @@
 """The ``etvi`` command. Each module in this package adds its subcommands through ``register(app)``.
 
-``main`` turns every expected failure into a Dutch message and an exit code; a traceback is
-shown only with ``ETVI_DEBUG=1``.
+``main`` turns every expected failure into a Dutch message and an exit code; a traceback (and
+the library's log output) is shown only with ``ETVI_DEBUG=1``.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import pkgutil
 import sys
@@ -60,6 +61,10 @@ def user_errors() -> tuple[type[BaseException], ...]:
 
 
 def main() -> None:
+    if os.environ.get("ETVI_DEBUG") != "1":
+        # the commands say what went wrong in Dutch; the library's log lines and tracebacks
+        # (meant for a server's log) would only repeat it, in English
+        logging.getLogger().addHandler(logging.NullHandler())
     _register_all()
     try:
         app()

@@ -80,8 +80,11 @@ def uploads(url: str) -> list[Upload]:
         return list(s.execute(select(Upload).order_by(Upload.id)).scalars())
 
 
-def run_cli(*args: str, url: str, tmp_path: Path, extra_env: dict | None = None, timeout: int = 180) -> subprocess.CompletedProcess:
-    """The real entry point (``etvi.cli.main``) in a fresh interpreter."""
+def run_cli(
+    *args: str, url: str, tmp_path: Path, extra_env: dict | None = None, timeout: int = 180, prelude: str = ""
+) -> subprocess.CompletedProcess:
+    """The real entry point (``etvi.cli.main``) in a fresh interpreter; ``prelude``: Python code
+    run first (fault injection)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ETVI_")}
     env.update(
         ETVI_DATABASE_URL=url,
@@ -89,10 +92,10 @@ def run_cli(*args: str, url: str, tmp_path: Path, extra_env: dict | None = None,
         ETVI_STORE_DIR=str(tmp_path / "uploads"),
         ETVI_CACHE_DIR=str(tmp_path / "cache"),
         COLUMNS="200",
-        **(extra_env or {}),
     )
+    env.update(extra_env or {})
     return subprocess.run(
-        [sys.executable, "-c", "from etvi.cli import main; main()", *args],
+        [sys.executable, "-c", prelude + "\nfrom etvi.cli import main; main()", *args],
         cwd=tmp_path,
         env=env,
         capture_output=True,
