@@ -43,9 +43,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-from werkzeug.utils import secure_filename
 
 from dashboard import security
+from etl import names
 from etvi import accounts
 from etvi.config import settings
 
@@ -171,14 +171,16 @@ def record_refusal(
     from models.tables import Upload
 
     problem = {"message": message, "severity": "error", "text": message}
+    renamed = names.note(file_name) if file_name else None
     with db.session(url) as s:
         row = Upload(
-            file_name=(file_name or "(geen bestand)")[:255],
+            file_name=names.clean(file_name) if file_name else "(geen bestand)",
             sha256=hashlib.sha256(content).hexdigest() if content is not None else "",
             username=username,
             channel=channel,
             outcome="geweigerd",
             error_report=json.dumps([problem], ensure_ascii=False),
+            warnings=json.dumps([renamed.to_dict()], ensure_ascii=False) if renamed else None,
         )
         s.add(row)
         s.flush()
@@ -200,7 +202,7 @@ def record_anonymous_attempt(label: str, channel: str, message: str, url: str | 
             "upload_geweigerd",
             kanaal=channel,
             reden=message,
-            bestand=getattr(file, "filename", None),
+            bestand=names.clean(file.filename) if getattr(file, "filename", None) else None,
             adres=request.remote_addr,
         )
 
@@ -389,11 +391,14 @@ def post_upload():
         refuse(message, "(te groot, niet gelezen)", None)
         raise ApiError(413, message) from None
     if upload is None or not upload.filename:
-        message = "Geen bestand ontvangen: stuur het als multipart-veld 'file'."
+        message = (
+            "Geen bestand ontvangen: stuur het als multipart-veld 'file' (een formulier dat niet te lezen is, "
+            "bijvoorbeeld met een bestandsnaam die geen geldige UTF-8 is, telt ook als geen bestand)."
+        )
         refuse(message)
         raise ApiError(400, message)
     content = upload.read(limit + 1)
-    original = Path(upload.filename.replace("\\", "/")).name or "bestand"
+    original = upload.filename  # as sent: cleaned where it is stored or shown (etl.names)
     if len(content) > limit:
         message = f"Het bestand is te groot; de grens is {settings().max_file_mb} MB."
         refuse(message, original, None)
@@ -423,7 +428,7 @@ def _peek_file(limit: int) -> tuple[str, bytes | None]:
     upload = request.files.get("file") or request.files.get("bestand")
     if upload is None or not upload.filename:
         return "(geen bestand)", None
-    return Path(upload.filename.replace("\\", "/")).name, upload.read(limit + 1)
+    return upload.filename, upload.read(limit + 1)
 
 
 def load_bytes(
@@ -443,10 +448,8 @@ def load_bytes(
     from etl.errors import EtlError
     from etl.store import StoreError
 
-    suffix = Path(original_name).suffix.lower()
-    safe = secure_filename(original_name) or "bestand"
     with tempfile.TemporaryDirectory(prefix="etvi-upload-") as tmp:
-        path = Path(tmp) / (safe if safe.lower().endswith(suffix) else safe + suffix)
+        path = Path(tmp) / f"upload{names.suffix(names.clean(original_name))}"  # never the name itself
         path.write_bytes(content)
         try:
             result = run_load(
@@ -615,7 +618,7 @@ def download_original(upload_id: int):
         if path is None:
             raise ApiError(404, f"Van upload {upload_id} is geen origineel bewaard (bijvoorbeeld omdat het geweigerd is).")
         accounts.audit(s, principal.username, "origineel_gedownload", upload_id=upload_id, bestand=upload.file_name)
-        name = upload.file_name
+        name = names.clean(upload.file_name)  # also for rows logged before names were cleaned
     return send_file(path, as_attachment=True, download_name=name, max_age=0)
 
 

@@ -39,7 +39,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
-from etl import safety, store
+from etl import names, safety, store
 from etl.errors import EtlError, FileRefused, Problem
 from etl.gemeenten import name_key
 from etl.read import read_table
@@ -369,13 +369,15 @@ def load_file(
     """
     started = time.perf_counter()
     path = Path(path)
-    name = original_name or path.name
+    given = original_name or path.name
+    name = names.clean(given)  # the name is data: stored and shown cleaned, never a path
     if not path.is_file():
-        raise EtlError(f"Bestand niet gevonden: {path}")
+        raise EtlError(f"Bestand niet gevonden: {names.printable(path)}")
     ref = reference or load_reference(url)
     cfg = settings()
     sha = _sha256(path)
-    suffix = Path(name).suffix.lower()
+    suffix = names.suffix(name)
+    name_note = names.note(given)
     result = LoadResult(file_name=name, outcome=GEWEIGERD, sha256=sha)
     audit = dict(file_name=name, sha256=sha, username=username, channel=channel, is_demo=is_demo, peildatum=peildatum)
 
@@ -408,6 +410,9 @@ def load_file(
             result.records_valid = len(validated.records)
             if dry_run:
                 result.changes = compute_changes(validated.records, ref, url)
+
+    if name_note is not None:
+        result.warnings = [name_note, *result.warnings]
 
     def finish(outcome: str, **extra) -> LoadResult:
         result.outcome = outcome

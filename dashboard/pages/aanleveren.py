@@ -27,6 +27,7 @@ import dash
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import security
+from etl import names
 from etl.errors import EtlError
 from etvi import accounts
 from etvi.config import settings
@@ -316,7 +317,7 @@ def save_pending(content: bytes, original_name: str, username: str, peildatum: d
     token = secrets.token_urlsafe(18)
     folder = pending_root() / token
     folder.mkdir(parents=True, mode=0o700)
-    suffix = Path(original_name).suffix.lower()
+    suffix = names.suffix(names.clean(original_name))  # the name itself is never part of a path
     path = folder / f"bestand{suffix}"
     path.write_bytes(content)
     meta = {"username": username, "original_name": original_name, "peildatum": peildatum.isoformat() if peildatum else None}
@@ -691,28 +692,29 @@ def handle_upload(contents, filename, peildatum, waiting):
         return _forbidden(exc), None, True, True, "", no_update
     if isinstance(waiting, dict):
         drop_pending(waiting.get("token")) if load_pending(waiting.get("token"), user.username) else None
-    name = Path(str(filename or "bestand").replace("\\", "/")).name or "bestand"
+    given = str(filename or "bestand")  # kept as sent for the log (etl.names.note); shown cleaned
+    name = names.clean(given)
     limit = settings().max_file_mb * 1024 * 1024
     url = security.db_url()
     problem = date_problem(peildatum, "Peildatum")
     if problem:
         message = f"{name} is niet gecontroleerd. {problem}"
-        api.record_refusal(user.username, "web", message, name, None, url)
+        api.record_refusal(user.username, "web", message, given, None, url)
         return notice(message, "error", id_="aanl-geweigerd"), None, True, True, "", history(user)
     try:
         content = decode_upload(contents)
     except ValueError as exc:
-        api.record_refusal(user.username, "web", str(exc), name, None, url)
+        api.record_refusal(user.username, "web", str(exc), given, None, url)
         return notice(str(exc), "error"), None, True, True, "", history(user)
     if len(content) > limit:
         message = f"{name} is te groot ({len(content) / 1024 / 1024:.1f} MB); de grens is {settings().max_file_mb} MB."
-        api.record_refusal(user.username, "web", message, name, None, url)
+        api.record_refusal(user.username, "web", message, given, None, url)
         return notice(message, "error", id_="aanl-geweigerd"), None, True, True, "", history(user)
     form_date = parse_form_date(peildatum)
-    token, path = save_pending(content, name, user.username, form_date)
+    token, path = save_pending(content, given, user.username, form_date)
     keep = False
     try:
-        result = api.run_load(path, principal=user, channel="web", original_name=name, peildatum=form_date, dry_run=True, url=url)
+        result = api.run_load(path, principal=user, channel="web", original_name=given, peildatum=form_date, dry_run=True, url=url)
         data = api.result_dict(result, max_changes=PREVIEW_ROWS)
         if result.outcome == "geweigerd":
             api.log_refused_dry_run(result, user, "web", url)
@@ -725,7 +727,7 @@ def handle_upload(contents, filename, peildatum, waiting):
         from etl.errors import EtlError
 
         message = str(exc) if isinstance(exc, EtlError) else "Er ging iets mis bij het controleren van het bestand. Probeer het later opnieuw."
-        api.record_refusal(user.username, "web", message, name, content, url)
+        api.record_refusal(user.username, "web", message, given, content, url)
         if not isinstance(exc, EtlError):
             import logging
 
@@ -743,7 +745,7 @@ def log_refused_web_attempt(message: str, filename, session_uid) -> None:
     from models import db
     from models.tables import User
 
-    name = Path(str(filename or "bestand").replace("\\", "/")).name or "bestand"
+    name = str(filename or "bestand")  # record_refusal and the audit event store it cleaned
     user = security.current_user()
     url = security.db_url()
     if user is not None:
@@ -756,7 +758,7 @@ def log_refused_web_attempt(message: str, filename, session_uid) -> None:
             if known is not None:
                 label = f"{known.username} (uitgeschakeld of sessie verlopen)"
     with db.session(url) as s:
-        accounts.audit(s, label, "upload_geweigerd", kanaal="web", reden=message, bestand=name)
+        accounts.audit(s, label, "upload_geweigerd", kanaal="web", reden=message, bestand=names.clean(name))
 
 
 def handle_confirm(n_clicks, waiting):
@@ -800,7 +802,7 @@ def handle_confirm(n_clicks, waiting):
     finally:
         release_claim(claimed)
     data = api.result_dict(result, max_changes=PREVIEW_ROWS)
-    name = meta["original_name"]
+    name = result.file_name  # cleaned
     if result.outcome == "geweigerd":
         return notice(f"{name} is bij het opslaan geweigerd; er is niets opgeslagen.", "error"), None, True, True, render_report(data, name), history(user)
     codes = sorted({c["gemeente_code"] for c in data.get("changes") or [] if c.get("gemeente_code")})

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -42,6 +43,7 @@ def _sentence(text: str) -> str:
 
 def _files(paths: list[Path]) -> list[Path]:
     from etl.errors import EtlError
+    from etl.names import printable
     from etl.safety import KINDS, REFUSED
 
     found: list[Path] = []
@@ -54,7 +56,7 @@ def _files(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             found.append(path)
         else:
-            raise EtlError(f"Bestand of map niet gevonden: {path}")
+            raise EtlError(f"Bestand of map niet gevonden: {printable(path)}")
     if not found:
         raise EtlError("Geen bestanden gevonden om te laden (.xlsx, .ods of .csv).")
     return found
@@ -62,11 +64,11 @@ def _files(paths: list[Path]) -> list[Path]:
 
 def _print_problems(result) -> None:
     for problem in result.problems[:MAX_SHOWN]:
-        console.print(f"  [red]fout[/]  {problem.render()}", markup=True, highlight=False, soft_wrap=True)
+        console.print(f"  [red]fout[/]  {escape(problem.render())}", markup=True, highlight=False, soft_wrap=True)
     if len(result.problems) > MAX_SHOWN:
         console.print(f"  … en nog {result.error_count - MAX_SHOWN} fouten")
     for warning in result.warnings[:MAX_SHOWN]:
-        console.print(f"  [yellow]let op[/] {warning.render()}", markup=True, highlight=False, soft_wrap=True)
+        console.print(f"  [yellow]let op[/] {escape(warning.render())}", markup=True, highlight=False, soft_wrap=True)
     if len(result.warnings) > MAX_SHOWN:
         console.print(f"  … en nog {len(result.warnings) - MAX_SHOWN} waarschuwingen")
 
@@ -93,6 +95,7 @@ def load(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Alleen controleren en tonen wat er zou veranderen; niets opslaan.")] = False,
 ) -> None:
     """Laad statusbestanden in de database. Elk bestand wordt eerst helemaal gecontroleerd en dan in zijn geheel geladen, of niet."""
+    from etl import names
     from etl.errors import EtlError, Problem
     from etl.load import GEWEIGERD, LoadResult, load_file
     from etl.reference import load_reference
@@ -108,7 +111,8 @@ def load(
         file_task = progress.add_task("Bestanden", total=len(files))
         row_task = progress.add_task("Rijen", total=None)
         for path in files:
-            progress.reset(row_task, total=None, description=f"Rijen {path.name}")
+            shown = names.clean(path.name)  # a name is data: it may hold anything, even bytes that are not UTF-8
+            progress.reset(row_task, total=None, description=f"Rijen {escape(shown)}")
 
             def on_rows(done: int, total: int) -> None:
                 progress.update(row_task, completed=done, total=max(total, done))
@@ -118,10 +122,10 @@ def load(
             except StoreError:  # no file can be loaded now: stop, main() says why (the attempt is logged)
                 raise
             except EtlError as exc:  # this file only (e.g. it disappeared); the batch goes on
-                result = LoadResult(file_name=path.name, outcome=GEWEIGERD, problems=[Problem(str(exc).rstrip("."), file=path.name)], error_count=1)
+                result = LoadResult(file_name=shown, outcome=GEWEIGERD, problems=[Problem(str(exc).rstrip("."), file=shown)], error_count=1)
             results.append(result)
             style = OUTCOME_STYLE.get(result.outcome, "")
-            progress.console.print(f"[bold]{path.name}[/]: [{style}]{result.outcome}[/]", highlight=False)
+            progress.console.print(f"[bold]{escape(result.file_name)}[/]: [{style}]{result.outcome}[/]", highlight=False)
             _print_problems(result)
             if dry_run and result.outcome != GEWEIGERD:
                 _print_changes(result)
@@ -131,7 +135,7 @@ def load(
     for r in results:
         written = r.records_written if not dry_run else r.records_valid
         summary.add_row(
-            r.file_name, f"[{OUTCOME_STYLE.get(r.outcome, '')}]{r.outcome}[/]", str(r.rows_read), str(written),
+            escape(r.file_name), f"[{OUTCOME_STYLE.get(r.outcome, '')}]{r.outcome}[/]", str(r.rows_read), str(written),
             str(len(r.changes)), str(r.error_count), str(len(r.warnings)),
         )  # fmt: skip
     console.print(summary)
