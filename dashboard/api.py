@@ -29,7 +29,8 @@ Example::
     curl -H "Authorization: Bearer $TOKEN" -F file=@stand.xlsx -F peildatum=2026-03-01 \
          "https://monitor.example/api/v1/uploads?dry_run=1"
     curl "https://monitor.example/api/v1/status?peildatum=2026-03-01&format=csv" -o stand.csv
-Errors are JSON ``{"fout": "<Dutch message>", "status": <code>}``.
+Errors are JSON ``{"fout": "<Dutch message>", "status": <code>}``; 503 when the upload store
+cannot keep the original (full, read-only, not a folder), with the logged attempt's ``upload_id``.
 """
 
 from __future__ import annotations
