@@ -63,6 +63,8 @@ def clean(name: object) -> str:
     text = text.strip()
     if not text.strip(". "):
         return FALLBACK
+    if SUFFIX_RE.fullmatch(text):  # only an extension left ('\x00.csv'): keep it as one
+        text = FALLBACK + text.lower()
     ext = suffix(text)
     if len(text) > MAX_CHARS:
         stem = text[: len(text) - len(ext)] if ext else text

@@ -26,6 +26,7 @@ HOSTILE = [
     "../../etc/passwd.csv",
     "..\\..\\windows\\system32.csv",
     "..",
+    "\x00.csv",  # nothing but the extension left
     "factuur\u202evsc.exe.csv",  # right-to-left override
     "zero\u200bwidth\u2066isolate\u2069.csv",
     "regel\u2028scheiding.csv",

@@ -23,7 +23,7 @@ from tests.api.support import csv_file, multipart
 from tests.upload.support import Dash, data_url, text_of
 
 N = 5
-HOLD_SECONDS = 0.4
+HOLD_SECONDS = 1.0  # long enough for every thread to arrive while the first still loads, also on a busy machine
 
 
 @pytest.fixture
