@@ -39,6 +39,7 @@ import hashlib
 import json
 import re
 import tempfile
+from contextlib import ExitStack
 from datetime import date, datetime
 from pathlib import Path
 
@@ -46,7 +47,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from dashboard import security
-from etl import names
+from etl import names, store
 from etvi import accounts
 from etvi.config import settings
 
@@ -447,11 +448,19 @@ def load_bytes(
     """Write the bytes to a private temporary file and load them. Returns ``(result, None)`` or
     ``(None, {"message", "problems", "upload_id"})`` when the ETL refused the file as a whole."""
     from etl.errors import EtlError
-    from etl.store import StoreError
 
-    with tempfile.TemporaryDirectory(prefix="etvi-upload-") as tmp:
-        path = Path(tmp) / f"upload{names.suffix(names.clean(original_name))}"  # never the name itself
-        path.write_bytes(content)
+    with ExitStack() as stack:
+        try:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="etvi-upload-"))
+            path = Path(tmp) / f"upload{names.suffix(names.clean(original_name))}"  # never the name itself
+            path.write_bytes(content)
+        except OSError as exc:  # the temporary folder full, read-only or not a folder
+            message = (
+                f"De server kon het bestand niet tijdelijk bewaren in {tempfile.gettempdir()}: {store.reason(exc)}. "
+                "Er is niets opgeslagen; probeer het later opnieuw of meld het aan de beheerder."
+            )
+            upload_id = None if dry_run else record_refusal(principal.username, channel, message, original_name, content, url)
+            raise ApiError(503, message, upload_id=upload_id) from None
         try:
             result = run_load(
                 path,
@@ -464,7 +473,7 @@ def load_bytes(
                 url=url,
                 progress=progress,
             )
-        except StoreError as exc:  # the server cannot keep originals now; the attempt is logged
+        except store.StoreError as exc:  # the server cannot keep originals now; the attempt is logged
             raise ApiError(503, str(exc), upload_id=exc.upload_id) from None
         except EtlError as exc:
             problems = problem_dicts(getattr(exc, "problems", None)) or [{"message": str(exc), "text": str(exc)}]

@@ -36,15 +36,19 @@ REASONS = {
 }
 
 
+def reason(exc: OSError) -> str:
+    """Why a file could not be written, in Dutch (also for the temporary files of uploads)."""
+    return REASONS.get(exc.errno) or (exc.strerror or type(exc).__name__)
+
+
 class StoreError(EtlError):
     """The original could not be kept in the upload store; nothing was loaded."""
 
     def __init__(self, root: Path, exc: OSError):
         self.root = root
         self.errno = exc.errno
-        reason = REASONS.get(exc.errno) or (exc.strerror or type(exc).__name__)
         super().__init__(
-            f"Het origineel kon niet worden bewaard in {root} (ETVI_STORE_DIR): {reason}. "
+            f"Het origineel kon niet worden bewaard in {root} (ETVI_STORE_DIR): {reason(exc)}. "
             "Er is niets geladen. Meld dit aan de beheerder van de server."
         )
         self.upload_id: int | None = None  # the logged attempt, set by the loader

@@ -27,7 +27,7 @@ import dash
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import security
-from etl import names
+from etl import names, store
 from etl.errors import EtlError
 from etvi import accounts
 from etvi.config import settings
@@ -711,7 +711,15 @@ def handle_upload(contents, filename, peildatum, waiting):
         api.record_refusal(user.username, "web", message, given, None, url)
         return notice(message, "error", id_="aanl-geweigerd"), None, True, True, "", history(user)
     form_date = parse_form_date(peildatum)
-    token, path = save_pending(content, given, user.username, form_date)
+    try:
+        token, path = save_pending(content, given, user.username, form_date)
+    except OSError as exc:  # the cache folder full, read-only or not a folder
+        message = (
+            f"{name} kon niet tijdelijk worden bewaard in {pending_root()} (ETVI_CACHE_DIR): {store.reason(exc)}. "
+            "Er is niets opgeslagen. Meld dit aan de beheerder van de server."
+        )
+        api.record_refusal(user.username, "web", message, given, content, url)
+        return notice(message, "error", id_="aanl-niet-bewaard"), None, True, True, "", history(user)
     keep = False
     try:
         result = api.run_load(path, principal=user, channel="web", original_name=given, peildatum=form_date, dry_run=True, url=url)
