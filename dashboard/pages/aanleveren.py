@@ -170,7 +170,7 @@ def upload_rows(uploads) -> list[list]:
         rows.append(
             [
                 local_time(u.created_at),
-                u.file_name,
+                names.clean(u.file_name),  # also rows logged before names were cleaned
                 u.username,
                 u.channel,
                 nl_date(u.peildatum),
