@@ -249,8 +249,8 @@ def problem_list(problems: list[dict], title: str, kind: str, id_: str) -> html.
             summary,
             data_table(["Soort melding", "Aantal"], kind_rows, f"{title} per soort", id_=f"{id_}-soorten", numeric={1}),
             html.P(page_position(0, n), id={"type": "aanl-meldingen-positie", **key}, className="report-position", role="status"),
-            html.Div(problem_table(problems[: reports.PAGE_SIZE], title, id_), id={"type": "aanl-meldingen-tabel", **key}),
             html.Div(pager, className="report-pager"),
+            html.Div(problem_table(problems[: reports.PAGE_SIZE], title, id_), id={"type": "aanl-meldingen-tabel", **key}),
         ],
         className=f"report-{kind} report-long",
     )
