@@ -40,6 +40,7 @@ PENDING_HOURS = 24
 PREVIEW_ROWS = 200  # changes listed one by one; beyond that a summary per onderdeel and status
 UPLOAD_REFUSED = "Uw account mag geen gegevens aanleveren."
 ACCEPT = ".xlsx,.ods,.csv"
+MB = 1024 * 1024
 OUTCOME_LABELS = {
     "geladen": "geladen",
     "ongewijzigd": "ongewijzigd (al eerder geladen)",
@@ -381,9 +382,6 @@ def load_pending(token: str | None, username: str) -> tuple[Path, dict] | None:
 def drop_pending(token: str | None) -> None:
     if token and isinstance(token, str) and token.replace("-", "").replace("_", "").isalnum():
         shutil.rmtree(pending_root() / token, ignore_errors=True)
-
-
-MB = 1024 * 1024
 
 
 def accepted_types() -> str:
