@@ -252,6 +252,16 @@ def test_too_big_file_is_refused_on_the_page(live, browser, tmp_path, monkeypatc
         page.wait_for_timeout(500)
         assert all(n < 1024 * 1024 for n in sent), sent  # the file was not sent
 
+        # Dropped on the zone instead of chosen: the same message, nothing sent.
+        dropped = page.evaluate_handle(
+            "() => { const dt = new DataTransfer();"
+            " dt.items.add(new File([new Uint8Array(11 * 1024 * 1024)], 'gesleept.xlsx')); return dt; }"
+        )
+        page.dispatch_event("#aanl-upload", "drop", {"dataTransfer": dropped})
+        expect(message).to_contain_text("Het bestand is te groot (11,0 MB); het maximum is 10 MB. ‘gesleept.xlsx’")
+        page.wait_for_timeout(500)
+        assert all(n < 1024 * 1024 for n in sent), sent
+
         # A wrong type is named too, and a good file clears the message.
         wrong = tmp_path / "notities.txt"
         wrong.write_text("hallo")
