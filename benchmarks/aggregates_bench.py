@@ -78,6 +78,14 @@ def main() -> int:
     args = parser.parse_args()
     from dashboard.data import DataSource
     from dashboard_bench import build_database
+    from preconditions import Missing, data_dir, fail
+
+    if args.runs < 1:
+        return fail("--runs moet minstens 1 zijn.")
+    try:
+        data_dir(REPO)
+    except Missing as exc:
+        return fail(str(exc))
 
     with tempfile.TemporaryDirectory(prefix="etvi-bench-") as tmp:
         os.environ.setdefault("ETVI_DATA_DIR", str(REPO / "data"))

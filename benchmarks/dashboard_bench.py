@@ -42,8 +42,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import requests  # noqa: E402
+import preconditions  # noqa: E402
+from preconditions import CHROMIUM, Missing, fail  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 TARGETS = {"geometry": 40 * 1024, "map_change": 2 * 1024, "all_change": 15 * 1024, "p95_ms": 50, "first_map_s": 2.0}
 
@@ -138,7 +139,9 @@ def start(url: str):
         rt = current()
         rt.data.reference()
         rt.data.history()
-        rt.shape("gemeente")
+        shape, problem = rt.shape_or_none("gemeente")
+        if shape is None:
+            raise Missing(f"de gemeentegrenzen konden niet worden geladen uit ETVI_GEO_DIR: {problem}")
     server = make_server("127.0.0.1", 0, app.server, threaded=True, request_handler=KeepAliveHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return app, server, f"http://127.0.0.1:{server.server_port}"
@@ -265,12 +268,30 @@ def http_benchmark(client: Client, runs: int) -> dict:
 # --- browser -------------------------------------------------------------------------------
 
 
-FIRST_MAP_JS = """(sel) => new Promise(resolve => {
+FIRST_MAP_JS = """(sel) => new Promise((resolve, reject) => {
     const done = () => resolve(performance.now());
     if (document.querySelector(sel)) return done();
-    new MutationObserver((_, obs) => { if (document.querySelector(sel)) { obs.disconnect(); done(); } })
-        .observe(document.documentElement, {childList: true, subtree: true});
+    // Observe the document itself: right after the navigation commits, the new document may
+    // have no <html> element yet (observe(document.documentElement) then throws).
+    const obs = new MutationObserver(() => { if (document.querySelector(sel)) { obs.disconnect(); done(); } });
+    obs.observe(document, {childList: true, subtree: true});
+    setTimeout(() => { obs.disconnect(); reject(new Error('geen kaart na 60 s')); }, 60000);
 })"""
+
+
+def time_first_map(page, selector: str) -> float:
+    """Milliseconds from the navigation's start until ``selector`` is in the page."""
+    from playwright.sync_api import Error
+
+    for attempt in range(3):
+        try:
+            return page.evaluate(FIRST_MAP_JS, selector)
+        except Error as exc:
+            # The document that was current at "commit" can still be replaced (a redirect);
+            # evaluate again in the one that is there now.
+            if "context was destroyed" not in str(exc) or attempt == 2:
+                raise Missing(f"de kaart ({selector}) verscheen niet in Chromium: {str(exc).splitlines()[0]}") from None
+    raise AssertionError("unreachable")
 
 
 def first_map_visible(base: str, path: str, graph_id: str, runs: int = 3) -> dict:
@@ -284,11 +305,11 @@ def first_map_visible(base: str, path: str, graph_id: str, runs: int = 3) -> dic
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 page = context.new_page()
                 page.goto(base + path, wait_until="commit")
-                ms = page.evaluate(FIRST_MAP_JS, f"#{graph_id} .choroplethlayer path")
+                ms = time_first_map(page, f"#{graph_id} .choroplethlayer path")
                 cold.append(ms / 1000)
                 # the same browser again (HTTP cache warm): reload
                 page.reload(wait_until="commit")
-                ms = page.evaluate(FIRST_MAP_JS, f"#{graph_id} .choroplethlayer path")
+                ms = time_first_map(page, f"#{graph_id} .choroplethlayer path")
                 warm.append(ms / 1000)
                 geo_transfers.append(
                     page.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/kaartvormen/gemeente.geojson')).map(e => e.transferSize)")
@@ -361,9 +382,22 @@ def main() -> int:
     parser.add_argument("--browser-runs", type=int, default=3, help="koude starts in Chromium (standaard 3)")
     parser.add_argument("--no-browser", action="store_true", help="sla de meting in Chromium over")
     args = parser.parse_args()
-    if not os.environ.get("ETVI_GEO_DIR"):
-        print("Zet ETVI_GEO_DIR op de map met grensbestanden (bijv. cartomap-nl/wgs84).", file=sys.stderr)
-        return 2
+    if args.runs < 1 or args.browser_runs < 1:
+        return fail("--runs en --browser-runs moeten minstens 1 zijn.")
+    try:
+        preconditions.geo_dir()
+        preconditions.data_dir(REPO)
+        browser = None if args.no_browser else preconditions.chromium()
+        return run(args, browser is not None)
+    except Missing as exc:
+        return fail(str(exc))
+    except requests.HTTPError as exc:
+        print(f"Benchmark afgebroken: de server antwoordde {exc.response.status_code} op {exc.request.url}: "
+              f"{exc.response.text[:300]}", file=sys.stderr)  # fmt: skip
+        return 1
+
+
+def run(args, with_browser: bool) -> int:
     with tempfile.TemporaryDirectory(prefix="etvi-bench-") as tmp:
         os.environ["ETVI_CACHE_DIR"] = str(Path(tmp) / "cache")
         os.environ.setdefault("ETVI_DATA_DIR", str(REPO / "data"))
@@ -375,7 +409,7 @@ def main() -> int:
             h = http_benchmark(client, args.runs)
             h["load_start"] = load_start
             ours_b = naive_b = None
-            if not args.no_browser and Path(CHROMIUM).exists():
+            if with_browser:
                 ours_b = first_map_visible(base, "/", "ov-map", args.browser_runs)
                 naive_b = first_map_visible(base, "/bench-naief", "bench-naive-map", args.browser_runs)
             ok = report(h, ours_b, naive_b)

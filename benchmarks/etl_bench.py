@@ -37,6 +37,8 @@ from queue import Empty
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from preconditions import Missing, data_dir, fail, postgres  # noqa: E402
+
 ONDERDELEN = ["woonzorgvisie", "verordening", "verdeling opgave", "koploper"]
 
 
@@ -123,7 +125,9 @@ def _ours(path: str, url: str, store: str, queue) -> None:
     started = time.perf_counter()
     result = load_file(Path(path), url=url)
     seconds = time.perf_counter() - started
-    assert result.outcome == "geladen", [p.render() for p in result.problems[:5]]
+    if result.outcome != "geladen":
+        queue.put(MeasureFailed(f"{Path(path).name} werd {result.outcome}: " + "; ".join(p.render() for p in result.problems[:3])))
+        return
     queue.put((seconds, before, _rss_mb(), result.records_written))
 
 
@@ -164,6 +168,10 @@ def _naive(path: str, url: str, header_row: int, per_row: bool, queue) -> None:
     queue.put((time.perf_counter() - started, before, _rss_mb(), written))
 
 
+class MeasureFailed(Exception):
+    """A measurement did not produce a result; the message says why (a picklable string)."""
+
+
 def _measure(target, args) -> tuple[float, float, float, int]:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
@@ -175,8 +183,10 @@ def _measure(target, args) -> tuple[float, float, float, int]:
             break
         except Empty:
             if proc.exitcode is not None:
-                raise SystemExit(f"meetproces stopte zonder resultaat (exit {proc.exitcode})") from None
+                raise MeasureFailed(f"het meetproces ({target.__name__.strip('_')}) stopte zonder resultaat (exit {proc.exitcode})") from None
     proc.join()
+    if isinstance(result, MeasureFailed):
+        raise result
     return result
 
 
@@ -205,12 +215,27 @@ def _fresh_postgres(admin_url: str) -> tuple[str, callable]:
     return url, drop
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--postgres", help="also time our load on PostgreSQL (admin URL; a temporary database is created)")
     args = parser.parse_args()
+    if args.rows < 1:
+        return fail("--rows moet minstens 1 zijn.")
+    try:
+        data_dir(REPO)
+        if args.postgres:
+            postgres(args.postgres)
+        run(args)
+    except Missing as exc:
+        return fail(str(exc))
+    except MeasureFailed as exc:
+        print(f"Benchmark afgebroken: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
+
+def run(args) -> None:
     with tempfile.TemporaryDirectory(prefix="etvi-bench-") as tmp:
         folder = Path(tmp)
         base_db = folder / "base.sqlite"
@@ -270,4 +295,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

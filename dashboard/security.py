@@ -311,11 +311,24 @@ def _safe_next(target: str | None) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+def dash_request_limit() -> int:
+    """The largest Dash callback request. The upload page's file travels base64-encoded (4/3)
+    inside it; files up to twice ``ETVI_MAX_FILE_MB`` get through, so the callback can say in
+    Dutch how big the file is. Anything bigger is refused before it is read (a Dutch 413 that
+    the page shows, see assets/etvi.js)."""
+    file_bytes = 2 * settings().max_file_mb * 1024 * 1024
+    return 4 * -(-file_bytes // 3) + 1024 * 1024
+
+
 def _before_request():
     path = request.path
     if path.startswith("/_dash-update-component") and request.method == "POST":
         # dcc.Upload sends the file base64-encoded inside the callback request.
-        request.max_content_length = int(settings().max_file_mb * 1.5 * 1024 * 1024) + 1024 * 1024
+        limit = dash_request_limit()
+        request.max_content_length = limit
+        if (request.content_length or 0) > limit:
+            about = (request.content_length - 64 * 1024) * 3 / 4 / (1024 * 1024)
+            return _error(413, f"Het bestand is te groot (ongeveer {about:.0f} MB); het maximum is {settings().max_file_mb} MB. Er is niets opgeslagen.")
     # The API authenticates by Bearer token (not an ambient credential: no CSRF risk); only an API
     # request that would act on a browser session's login needs the CSRF check.
     api_without_session = path.startswith("/api/") and (_has_bearer() or session.get("uid") is None)

@@ -204,3 +204,78 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     return nativeFetch.call(this, input, init);
   };
 })();
+
+/* /aanleveren: a file that is too big, or not of an accepted type, is refused here before it is
+   read or sent, with the page's Dutch message (data-te-groot, data-verkeerd-type on
+   #aanl-upload-grens). dcc.Upload's max_size and accept drop such a file without a word.
+   Should the server still refuse the upload callback (413, e.g. a page opened before the limit
+   changed) or the request fail on the way, that is said in the same place. */
+(function () {
+  function say(message) {
+    var dc = window.dash_clientside;
+    if (!dc || !dc.set_props || !document.getElementById('aanl-bestand-fout')) { return; }
+    dc.set_props('aanl-bestand-fout', {children: message || '', hidden: !message});
+    if (message) {
+      /* the report and the confirm button were for the previous file */
+      dc.set_props('aanl-rapport', {children: ''});
+      dc.set_props('aanl-wacht', {data: null});
+      dc.set_props('aanl-bevestig', {disabled: true});
+      dc.set_props('aanl-annuleer', {disabled: true});
+    }
+  }
+  function mb(bytes) { return (bytes / 1048576).toFixed(1).replace('.', ','); }
+  function fill(template, file) {
+    return (template || '').split('{naam}').join(file.name).split('{mb}').join(mb(file.size));
+  }
+  function check(files) {
+    var rules = document.getElementById('aanl-upload-grens');
+    if (!rules || !files || !files.length) { return; }
+    var file = files[0];
+    var max = Number(rules.getAttribute('data-max-bytes'));
+    var name = (file.name || '').toLowerCase();
+    var accepted = (rules.getAttribute('data-accept') || '').split(',').map(function (a) { return a.trim().toLowerCase(); })
+      .filter(Boolean);
+    if (max > 0 && file.size > max) {
+      say(fill(rules.getAttribute('data-te-groot'), file));
+    } else if (accepted.length && !accepted.some(function (ext) { return name.slice(-ext.length) === ext; })) {
+      say(fill(rules.getAttribute('data-verkeerd-type'), file));
+    } else {
+      say('');
+    }
+  }
+  function inUpload(el) { return el && el.closest && el.closest('#aanl-upload'); }
+  document.addEventListener('change', function (e) {
+    if (e.target && e.target.type === 'file' && inUpload(e.target)) { check(e.target.files); }
+  }, true);
+  document.addEventListener('drop', function (e) {
+    if (inUpload(e.target) && e.dataTransfer) { check(e.dataTransfer.files); }
+  }, true);
+
+  /* The upload check's request: its inputs (before the file's value) name aanl-upload.contents. */
+  function isUploadCheck(url, init) {
+    var body = init && typeof init.body === 'string' ? init.body.slice(0, 4000) : '';
+    return /\/_dash-update-component(\?|$)/.test(url) && body.indexOf('"id":"aanl-upload","property":"contents"') !== -1;
+  }
+  var nativeFetch = window.fetch;
+  if (!nativeFetch) { return; }
+  window.fetch = function (input, init) {
+    var url = typeof input === 'string' ? input : (input && input.url) || '';
+    var sent = nativeFetch.apply(this, arguments);
+    if (!isUploadCheck(url, init)) { return sent; }
+    var maxMb = function () {
+      var rules = document.getElementById('aanl-upload-grens');
+      return Math.round(Number(rules && rules.getAttribute('data-max-bytes')) / 1048576);
+    };
+    return sent.then(function (res) {
+      if (res.status === 413) {
+        var tooBig = 'Het bestand is te groot; het maximum is ' + maxMb() + ' MB. Er is niets opgeslagen.';
+        res.clone().json().then(function (body) { say((body && body.fout) || tooBig); }, function () { say(tooBig); });
+      }
+      return res;
+    }, function (err) {
+      say('Het bestand kon niet worden verstuurd (is het groter dan ' + maxMb() + ' MB, of is de verbinding verbroken?). ' +
+          'Er is niets opgeslagen; probeer het opnieuw.');
+      throw err;
+    });
+  };
+})();

@@ -24,9 +24,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import dash
-from dash import Input, Output, State, dcc, html, no_update
+from dash import MATCH, Input, Output, State, dcc, html, no_update
 
-from dashboard import security
+from dashboard import reports, security
 from etl import names, store
 from etl.errors import EtlError
 from etvi import accounts
@@ -48,6 +48,7 @@ ALREADY_CONFIRMED = (
     "De uitkomst staat zo onder ‘Eerdere aanleveringen’."
 )
 ACCEPT = ".xlsx,.ods,.csv"
+MB = 1024 * 1024
 OUTCOME_LABELS = {
     "geladen": "geladen",
     "ongewijzigd": "ongewijzigd (al eerder geladen)",
@@ -190,31 +191,77 @@ UPLOAD_HEADERS = ["Tijdstip", "Bestand", "Door", "Kanaal", "Peildatum", "Uitkoms
 # --------------------------------------------------------------------------------------------
 
 
+def _n(n: int) -> str:
+    """A count as written in Dutch: 100.000."""
+    return f"{int(n):,}".replace(",", ".")
+
+
+def problem_rows(items: list[dict]) -> list[list]:
+    return [
+        [
+            str(p.get("row")) if p.get("row") is not None else "—",
+            p.get("column") or "—",
+            p.get("value") or "—",
+            p.get("text") or p.get("message") or "",
+        ]
+        for p in items
+    ]
+
+
+PROBLEM_HEADERS = ["Rij", "Kolom", "Waarde", "Melding"]
+
+
+def problem_table(items: list[dict], title: str, id_: str) -> html.Div:
+    return data_table(PROBLEM_HEADERS, problem_rows(items), f"{title}: rij, kolom, waarde en melding", id_=id_)
+
+
+def page_position(start: int, total: int) -> str:
+    return f"Meldingen {_n(start + 1)}–{_n(min(start + reports.PAGE_SIZE, total))} van {_n(total)}"
+
+
 def problem_list(problems: list[dict], title: str, kind: str, id_: str) -> html.Div:
-    """Problems as the CLI shows them (``Problem.render()``), with row and column in a table too."""
-    rows = []
-    for p in problems:
-        rows.append(
-            [
-                str(p.get("row")) if p.get("row") is not None else "—",
-                p.get("column") or "—",
-                p.get("value") or "—",
-                p.get("text") or p.get("message") or "",
-            ]
-        )
+    """Problems as the CLI shows them (``Problem.render()``), with row and column in a table too.
+
+    A long list (more than ``reports.PAGE_SIZE``) is folded: a count per kind of message, the
+    first page, buttons for the next pages and the whole list as CSV; the list itself waits on
+    the server (``dashboard.reports``), so the page stays fast with 100,000 messages.
+    """
     n = len(problems)
     noun = ("fout" if n == 1 else "fouten") if kind == "error" else ("waarschuwing" if n == 1 else "waarschuwingen")
     with_row = sorted({p.get("row") for p in problems if isinstance(p.get("row"), int)})
     where = ""
     if with_row:
         where = f", in rij {with_row[0]}" if len(with_row) == 1 else f", in de rijen {', '.join(str(r) for r in with_row[:10])}{' …' if len(with_row) > 10 else ''}"
+    summary = html.P(f"{_n(n)} {noun}{where}. De tabel geeft per melding de rij en kolom in uw bestand.", className="report-summary")
+    if n <= reports.PAGE_SIZE:
+        return html.Div([html.H3(title), summary, problem_table(problems, title, id_)], className=f"report-{kind}")
+    by_kind = reports.kinds(problems)
+    kind_rows = [[text or "—", _n(count)] for text, count in by_kind[: reports.KINDS_SHOWN]]
+    if len(by_kind) > reports.KINDS_SHOWN:
+        rest = sum(count for _, count in by_kind[reports.KINDS_SHOWN :])
+        kind_rows.append([f"{_n(len(by_kind) - reports.KINDS_SHOWN)} andere soorten", _n(rest)])
+    user = security.current_user()
+    token = reports.save(problems, user.username) if user is not None else None
+    key = {"lijst": id_}
+    pager = []
+    if token:
+        pager = [
+            html.Button(f"Vorige {reports.PAGE_SIZE}", id={"type": "aanl-meldingen-vorige", **key}, n_clicks=0, disabled=True, className="button secondary"),
+            html.Button(f"Volgende {reports.PAGE_SIZE}", id={"type": "aanl-meldingen-volgende", **key}, n_clicks=0, className="button secondary"),
+            html.Button("Alle meldingen downloaden (csv)", id={"type": "aanl-meldingen-csv", **key}, n_clicks=0, className="button secondary"),
+            dcc.Download(id={"type": "aanl-meldingen-download", **key}),
+            dcc.Store(id={"type": "aanl-meldingen", **key}, data={"token": token, "start": 0, "total": n, "lijst": id_, "titel": title}),
+        ]
     return html.Div(
         [
             html.H3(title),
-            html.P(f"{n} {noun}{where}. De tabel geeft per melding de rij en kolom in uw bestand.", className="report-summary"),
-            data_table(["Rij", "Kolom", "Waarde", "Melding"], rows, f"{title}: rij, kolom, waarde en melding", id_=id_),
+            summary,
+            data_table(["Soort melding", "Aantal"], kind_rows, f"{title} per soort", id_=f"{id_}-soorten", numeric={1}),
+            html.P(page_position(0, n), id={"type": "aanl-meldingen-positie", **key}, className="report-position", role="status"),
+            html.Div(pager, className="report-pager"),
+            html.Div(problem_table(problems[: reports.PAGE_SIZE], title, id_), id={"type": "aanl-meldingen-tabel", **key}),
         ],
-        className=f"report-{kind}",
+        className=f"report-{kind} report-long",
     )
 
 
@@ -374,6 +421,31 @@ def release_claim(claimed: Path) -> None:
     shutil.rmtree(claimed.parent, ignore_errors=True)
 
 
+def accepted_types() -> str:
+    """``ACCEPT`` as words: "xlsx, ods of csv"."""
+    kinds = [a.strip().lstrip(".") for a in ACCEPT.split(",") if a.strip()]
+    return kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} of {kinds[-1]}"
+
+
+def mb_text(size: int) -> str:
+    return f"{size / MB:.1f}".replace(".", ",")
+
+
+def too_big_message(name: str, size: int | None) -> str:
+    """The one message for a file over ``ETVI_MAX_FILE_MB``, from the browser and the server
+    alike (``size`` ``None`` leaves ``{mb}`` for etvi.js to fill in)."""
+    shown = "{mb}" if size is None else mb_text(size)
+    return (
+        f"Het bestand is te groot ({shown} MB); het maximum is {settings().max_file_mb} MB. "
+        f"‘{name}’ is niet gecontroleerd en er is niets opgeslagen. Maak het bestand kleiner, "
+        "bijvoorbeeld door alleen de rijen van uw gemeente(n) te laten staan."
+    )
+
+
+def wrong_type_message(name: str) -> str:
+    return f"‘{name}’ kan niet worden aangeleverd: alleen bestanden van het type {accepted_types()} worden gelezen."
+
+
 def decode_upload(contents: str) -> bytes:
     _, _, encoded = contents.partition(",")
     try:
@@ -504,27 +576,40 @@ def layout(**_query):
                                 "aanl-peildatum", "Peildatum (alleen invullen als die niet in het bestand staat)", None,
                                 "Laat leeg als het bestand een kolom peildatum heeft.",
                             ),
-                            dcc.Upload(
-                                id="aanl-upload",
-                                accept=ACCEPT,
-                                multiple=False,
-                                children=html.Div(
-                                    [
-                                        "Sleep uw bestand hierheen of ",
-                                        html.Span("kies een bestand", className="linklike"),
-                                        f" (xlsx, ods of csv, hoogstens {max_mb} MB).",
-                                    ]
+                            html.Div(
+                                dcc.Upload(
+                                    id="aanl-upload",
+                                    accept=ACCEPT,
+                                    multiple=False,
+                                    # Bigger files are not read or sent: etvi.js says why (dcc.Upload
+                                    # drops them without a word).
+                                    max_size=settings().max_file_mb * MB,
+                                    children=html.Div(
+                                        [
+                                            "Sleep uw bestand hierheen of ",
+                                            html.Span("kies een bestand", className="linklike"),
+                                            f" ({accepted_types()}, hoogstens {max_mb} MB).",
+                                        ]
+                                    ),
+                                    className="upload-zone",
+                                    style={
+                                        "border": "2px dashed #555",
+                                        "borderRadius": "6px",
+                                        "padding": "1.5rem",
+                                        "textAlign": "center",
+                                        "cursor": "pointer",
+                                        "margin": "0.5rem 0 1rem",
+                                    },
                                 ),
-                                className="upload-zone",
-                                style={
-                                    "border": "2px dashed #555",
-                                    "borderRadius": "6px",
-                                    "padding": "1.5rem",
-                                    "textAlign": "center",
-                                    "cursor": "pointer",
-                                    "margin": "0.5rem 0 1rem",
+                                id="aanl-upload-grens",
+                                **{
+                                    "data-max-bytes": str(settings().max_file_mb * MB),
+                                    "data-accept": ACCEPT,
+                                    "data-te-groot": too_big_message("{naam}", None),
+                                    "data-verkeerd-type": wrong_type_message("{naam}"),
                                 },
                             ),
+                            html.Div(id="aanl-bestand-fout", className="notice notice-error", role="alert", hidden=True),
                             dcc.Loading(
                                 html.Div(id="aanl-rapport", **{"aria-live": "polite"}),
                                 type="default",
@@ -653,6 +738,35 @@ def register_callbacks(app: dash.Dash) -> None:
     def cancel_(n_clicks, waiting):
         return cancel(n_clicks, waiting)
 
+    def report_part(type_: str) -> dict:
+        return {"type": type_, "lijst": MATCH}
+
+    @app.callback(
+        Output(report_part("aanl-meldingen-tabel"), "children"),
+        Output(report_part("aanl-meldingen-positie"), "children"),
+        Output(report_part("aanl-meldingen-vorige"), "disabled"),
+        Output(report_part("aanl-meldingen-volgende"), "disabled"),
+        Output(report_part("aanl-meldingen"), "data"),
+        Input(report_part("aanl-meldingen-vorige"), "n_clicks"),
+        Input(report_part("aanl-meldingen-volgende"), "n_clicks"),
+        State(report_part("aanl-meldingen"), "data"),
+        prevent_initial_call=True,
+    )
+    def report_page(_previous, _next, state):
+        triggered = dash.ctx.triggered_id
+        step = 1 if isinstance(triggered, dict) and triggered.get("type") == "aanl-meldingen-volgende" else -1
+        return handle_report_page(step, state)
+
+    @app.callback(
+        Output(report_part("aanl-meldingen-download"), "data"),
+        Output(report_part("aanl-meldingen-positie"), "children", allow_duplicate=True),
+        Input(report_part("aanl-meldingen-csv"), "n_clicks"),
+        State(report_part("aanl-meldingen"), "data"),
+        prevent_initial_call=True,
+    )
+    def report_csv(n_clicks, state):
+        return handle_report_csv(n_clicks, state)
+
     for button in ("aanl-bevestig", "aanl-annuleer"):
         app.clientside_callback(
             "function (disabled) { return disabled ? 'true' : 'false'; }",
@@ -665,6 +779,45 @@ def register_callbacks(app: dash.Dash) -> None:
         def check_date(value, _label=label):
             problem = date_problem(value, _label)
             return (problem or "", "date-input invalid" if problem else "date-input")
+
+
+REPORT_GONE = "Deze lijst is niet meer beschikbaar (verlopen of van een ander account). Upload het bestand opnieuw."
+REPORT_TITLES = {"aanl-fouten": "Fouten", "aanl-waarschuwingen": "Waarschuwingen"}
+
+
+def _report_items(state) -> tuple[list[dict] | None, str | None]:
+    """The stored list behind a long report, for the user it was made for; or a message."""
+    try:
+        user = security.require(accounts.can_upload, UPLOAD_REFUSED)
+    except security.Forbidden as exc:
+        return None, str(exc)
+    items = reports.load(state.get("token"), user.username) if isinstance(state, dict) else None
+    return (items, None) if items is not None else (None, REPORT_GONE)
+
+
+def handle_report_page(step: int, state):
+    """Show the previous (``step`` -1) or next (+1) page of a long report."""
+    items, problem = _report_items(state)
+    if items is None:
+        return no_update, problem, True, True, no_update
+    lijst = state.get("lijst") if state.get("lijst") in REPORT_TITLES else "aanl-waarschuwingen"
+    title = state.get("titel") if isinstance(state.get("titel"), str) else REPORT_TITLES[lijst]
+    total = len(items)
+    start = reports.page_start(state.get("start"), step, total)
+    table = problem_table(items[start : start + reports.PAGE_SIZE], title, lijst)
+    at_end = start + reports.PAGE_SIZE >= total
+    return table, page_position(start, total), start == 0, at_end, {**state, "start": start, "total": total}
+
+
+def handle_report_csv(n_clicks, state):
+    """The whole list of a long report as a CSV download."""
+    if not n_clicks:
+        return no_update, no_update
+    items, problem = _report_items(state)
+    if items is None:
+        return no_update, problem
+    name = "fouten" if state.get("lijst") == "aanl-fouten" else "waarschuwingen"
+    return dcc.send_bytes(reports.csv_bytes(items), f"meldingen-{name}.csv"), no_update
 
 
 def cancel(n_clicks, waiting):
@@ -707,7 +860,7 @@ def handle_upload(contents, filename, peildatum, waiting):
         api.record_refusal(user.username, "web", str(exc), given, None, url)
         return notice(str(exc), "error"), None, True, True, "", history(user)
     if len(content) > limit:
-        message = f"{name} is te groot ({len(content) / 1024 / 1024:.1f} MB); de grens is {settings().max_file_mb} MB."
+        message = too_big_message(name, len(content))
         api.record_refusal(user.username, "web", message, given, None, url)
         return notice(message, "error", id_="aanl-geweigerd"), None, True, True, "", history(user)
     form_date = parse_form_date(peildatum)

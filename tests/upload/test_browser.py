@@ -220,3 +220,115 @@ def test_delivery_status_choice_is_in_the_address(live, browser):
         expect(page.locator("#audit-uitkomst")).to_contain_text("geweigerd")
         expect(page.locator("#audit-levering-wrap")).to_contain_text("in Zuid-Holland", timeout=30_000)
         expect(page).to_have_url(f"{base}/auditlog?uitkomst=geweigerd&provincie=PV28")
+
+
+def test_too_big_file_is_refused_on_the_page(live, browser, tmp_path, monkeypatch):
+    """A 12 MB file: the page says it is too big before sending it. When the server's limit is
+    lower than the page knows (the limit changed after the page was opened), the callback or
+    the server's 413 says so on the page too; never a silent nothing."""
+    from playwright.sync_api import expect
+
+    base, actors = live
+    big = tmp_path / "groot.csv"
+    big.write_bytes(b"gemeentecode;peildatum;verordening\n" + b"x" * (12 * 1024 * 1024 - 35))
+    with browser_page(browser) as page:
+        sent: list[int] = []
+        page.on("request", lambda r: sent.append(len(r.post_data_buffer or b"")) if "_dash-update-component" in r.url else None)
+        page.goto(f"{base}/login?next=%2Faanleveren")
+        log_in(page, actors["gemeente_a"])
+        expect(page).to_have_url(f"{base}/aanleveren")
+        expect(page.locator("#aanl-upload")).to_be_visible()
+        page.locator("#aanl-upload input[type=file]").set_input_files(str(big))
+        message = page.locator("#aanl-bestand-fout")
+        expect(message).to_be_visible()
+        expect(message).to_have_text(
+            "Het bestand is te groot (12,0 MB); het maximum is 10 MB. ‘groot.csv’ is niet gecontroleerd en er is niets "
+            "opgeslagen. Maak het bestand kleiner, bijvoorbeeld door alleen de rijen van uw gemeente(n) te laten staan."
+        )
+        expect(message).to_have_attribute("role", "alert")
+        shots = os.environ.get("UX_SCREENSHOTS")
+        if shots:
+            page.locator("#aanl-upload-grens").locator("..").screenshot(path=str(Path(shots) / "aanleveren-te-groot.png"))
+        page.wait_for_timeout(500)
+        assert all(n < 1024 * 1024 for n in sent), sent  # the file was not sent
+
+        # Dropped on the zone instead of chosen: the same message, nothing sent.
+        dropped = page.evaluate_handle(
+            "() => { const dt = new DataTransfer();"
+            " dt.items.add(new File([new Uint8Array(11 * 1024 * 1024)], 'gesleept.xlsx')); return dt; }"
+        )
+        page.dispatch_event("#aanl-upload", "drop", {"dataTransfer": dropped})
+        expect(message).to_contain_text("Het bestand is te groot (11,0 MB); het maximum is 10 MB. ‘gesleept.xlsx’")
+        page.wait_for_timeout(500)
+        assert all(n < 1024 * 1024 for n in sent), sent
+
+        # A wrong type is named too, and a good file clears the message.
+        wrong = tmp_path / "notities.txt"
+        wrong.write_text("hallo")
+        page.locator("#aanl-upload input[type=file]").set_input_files(str(wrong))
+        expect(message).to_contain_text("‘notities.txt’ kan niet worden aangeleverd: alleen bestanden van het type xlsx, ods of csv")
+        good = tmp_path / "goed.csv"
+        good.write_text("gemeentecode;peildatum;verordening\nGM0363;2026-03-01;vastgesteld\n")
+        page.locator("#aanl-upload input[type=file]").set_input_files(str(good))
+        expect(page.locator("#aanl-goedgekeurd")).to_be_visible(timeout=30_000)
+        expect(message).to_be_hidden()
+
+        # The server's limit drops to 1 MB while the page still allows 10 MB.
+        monkeypatch.setenv("ETVI_MAX_FILE_MB", "1")
+        middle = tmp_path / "midden.csv"
+        middle.write_bytes(good.read_bytes() + b"x" * (1536 * 1024))
+        page.locator("#aanl-upload input[type=file]").set_input_files(str(middle))
+        expect(page.locator("#aanl-geweigerd")).to_contain_text("Het bestand is te groot (1,5 MB); het maximum is 1 MB.", timeout=30_000)
+        expect(page.locator("#aanl-bevestig")).to_be_disabled()
+        huge = tmp_path / "enorm.csv"
+        huge.write_bytes(good.read_bytes() + b"x" * (4 * 1024 * 1024))
+        page.locator("#aanl-upload input[type=file]").set_input_files(str(huge))
+        # The server refuses this request unread (413); the page shows its Dutch message.
+        expect(message).to_contain_text("Het bestand is te groot (ongeveer 4 MB); het maximum is 1 MB.", timeout=30_000)
+        expect(page.locator("#aanl-geweigerd")).to_have_count(0)  # the report of the earlier file is gone
+
+
+def test_report_with_100000_warnings_renders_fast(live, browser, monkeypatch):
+    """A check with 100,000 distinct row warnings shows within seconds: a count, the kinds, one
+    page of 100 and buttons for the next pages and the whole list."""
+    import time
+
+    from playwright.sync_api import expect
+
+    from tests.upload.support import add_row_warnings
+
+    add_row_warnings(monkeypatch, 100_000)
+    base, actors = live
+    good = b"gemeentecode;peildatum;verordening\nGM0363;2026-03-01;vastgesteld\n"
+    with browser_page(browser) as page:
+        page.goto(f"{base}/login?next=%2Faanleveren")
+        log_in(page, actors["gemeente_a"])
+        expect(page).to_have_url(f"{base}/aanleveren")
+        expect(page.locator("#aanl-upload")).to_be_visible()
+        started = time.monotonic()
+        page.locator("#aanl-upload input[type=file]").set_input_files({"name": "veel.csv", "mimeType": "text/csv", "buffer": good})
+        warnings = page.locator(".report-warning")
+        expect(warnings.locator(".report-summary")).to_contain_text("100.000 waarschuwingen", timeout=20_000)
+        seconds = time.monotonic() - started
+        assert seconds < 20, seconds
+        expect(page.locator("#aanl-goedgekeurd")).to_be_visible()
+        expect(page.locator("#aanl-waarschuwingen tbody tr")).to_have_count(100)
+        expect(page.locator("#aanl-waarschuwingen-soorten")).to_contain_text("testmelding …: waarde '…' wijkt af")
+        expect(warnings.locator(".report-position")).to_have_text("Meldingen 1–100 van 100.000")
+        previous = warnings.get_by_role("button", name="Vorige 100")
+        expect(previous).to_be_disabled()
+        warnings.get_by_role("button", name="Volgende 100").click()
+        expect(warnings.locator(".report-position")).to_have_text("Meldingen 101–200 van 100.000", timeout=20_000)
+        expect(page.locator("#aanl-waarschuwingen tbody tr").first.locator("th")).to_have_text("102")
+        expect(previous).to_be_enabled()
+        shots = os.environ.get("UX_SCREENSHOTS")
+        if shots:
+            page.locator(".report-warning").screenshot(path=str(Path(shots) / "aanleveren-lang-rapport.png"))
+        with page.expect_download(timeout=60_000) as info:
+            warnings.get_by_role("button", name="Alle meldingen downloaden (csv)").click()
+        download = info.value
+        assert download.suggested_filename == "meldingen-waarschuwingen.csv"
+        lines = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
+        assert len(lines) == 1 + 100_000 and lines[0] == "Blad;Rij;Kolom;Waarde;Melding"
+        # The file can still be confirmed.
+        expect(page.locator("#aanl-bevestig")).to_be_enabled()

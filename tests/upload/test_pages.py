@@ -431,3 +431,125 @@ def test_audit_log_filters_come_from_the_address(env, ref_db):
     # Unknown values fall back to no filter.
     page = admin.page("/auditlog", "?uitkomst=misschien&gebruiker=niemand")
     assert _find_id(page, "audit-uitkomst")["props"]["value"] is None and "goed.csv" in text_of(page)
+
+
+MB = 1024 * 1024
+
+
+def test_file_over_the_limit_is_refused_in_dutch_by_the_callback(env, ref_db, monkeypatch):
+    """A file between the limit and what the callback request may carry reaches the callback,
+    which names its size; nothing is checked or kept, the attempt is in the upload log."""
+    monkeypatch.setenv("ETVI_MAX_FILE_MB", "1")
+    app, actors, browser = env
+    page = browser("gemeente_a")
+    good = csv_file([("GM0363", "vastgesteld", "eerst goed")])
+    out = page.call("aanl-upload", "contents", data_url(good), {"aanl-upload.filename": "goed.csv"})
+    assert out["aanl-wacht.data"]  # a checked file waits for confirmation
+    big = good + b"x" * (3 * MB // 2)
+    out = page.call("aanl-upload", "contents", data_url(big), {"aanl-upload.filename": "groot.csv"}, {"aanl-wacht.data": out["aanl-wacht.data"]})
+    report = text_of(out["aanl-rapport.children"])
+    assert "Het bestand is te groot (1,5 MB); het maximum is 1 MB." in report
+    assert "groot.csv" in report
+    assert out["aanl-wacht.data"] is None and out["aanl-bevestig.disabled"] is True
+    assert [(u.outcome, u.file_name) for u in _uploads(ref_db)] == [("geweigerd", "groot.csv")]
+    assert "te groot" in _uploads(ref_db)[0].error_report
+    assert _records(ref_db) == []
+
+
+def test_callback_request_over_its_limit_gets_a_dutch_413(env, ref_db, monkeypatch):
+    """Beyond twice the file limit the request is refused before it is read: 413 with a Dutch
+    message in JSON (the page's script shows it), for a logged-in and an anonymous client alike."""
+    monkeypatch.setenv("ETVI_MAX_FILE_MB", "1")
+    app, actors, browser = env
+    from dashboard import security
+
+    with app.server.test_request_context():
+        limit = security.dash_request_limit()
+    assert 2 * MB * 4 // 3 < limit < 3 * MB * 4 // 3
+    for who in ("gemeente_a", None):
+        page = browser(who)
+        resp = page.post("aanl-upload", "contents", data_url(b"x" * (3 * MB)), {"aanl-upload.filename": "enorm.csv"})
+        assert resp.status_code == 413
+        body = resp.get_json()
+        assert body["status"] == 413 and "te groot" in body["fout"] and "het maximum is 1 MB" in body["fout"]
+        assert "Request Entity" not in resp.get_data(as_text=True)
+    assert _records(ref_db) == []
+
+
+def test_long_report_is_folded_and_paged(env, ref_db):
+    """1,500 wrong rows: the errors (capped by the validation at 1,000 plus a line for the rest)
+    come as a count per kind, the first 100 and pages of 100; the whole list as CSV."""
+    app, actors, browser = env
+    page = browser("gemeente_a")
+    rows = [("GM0363", f"fout{i}", "") for i in range(1500)]
+    out = page.call("aanl-upload", "contents", data_url(csv_file(rows)), {"aanl-upload.filename": "lang.csv"})
+    report = out["aanl-rapport.children"]
+    text = text_of(report)
+    assert "1.001 fouten" in text and "Meldingen 1–100 van 1.001" in text
+    assert "'…' is geen geldige status" in text  # the count per kind, values folded
+    assert "fout0" in text and "fout99" in text and "fout100'" not in text
+    assert len(text) < 100_000
+    store = _find_type(report, "aanl-meldingen")["props"]["data"]
+    assert store["total"] == 1001 and store["start"] == 0
+    key = {"type": "aanl-meldingen-volgende", "lijst": "aanl-fouten"}
+    nxt = page.call_match(key, "n_clicks", 1, {"aanl-meldingen.data": store})
+    shown = text_of(nxt["aanl-meldingen-tabel.children"])
+    assert "fout100" in shown and "fout199" in shown and "fout99'" not in shown
+    assert nxt["aanl-meldingen-positie.children"] == "Meldingen 101–200 van 1.001"
+    assert nxt["aanl-meldingen-vorige.disabled"] is False and nxt["aanl-meldingen-volgende.disabled"] is False
+    # To the last page and not beyond.
+    state = {**store, "start": 1000}
+    last = page.call_match(key, "n_clicks", 2, {"aanl-meldingen.data": state})
+    assert last["aanl-meldingen-positie.children"] == "Meldingen 1.001–1.001 van 1.001"
+    assert last["aanl-meldingen-volgende.disabled"] is True
+    assert "nog 500 fouten" in text_of(last["aanl-meldingen-tabel.children"])
+    # The whole list as CSV, as Dutch Excel opens it.
+    csv_out = page.call_match({"type": "aanl-meldingen-csv", "lijst": "aanl-fouten"}, "n_clicks", 1, {"aanl-meldingen.data": store})
+    download = csv_out["aanl-meldingen-download.data"]
+    content = base64.b64decode(download["content"]).decode("utf-8-sig") if download.get("base64") else download["content"]
+    lines = content.strip().splitlines()
+    assert lines[0] == "Blad;Rij;Kolom;Waarde;Melding" and len(lines) == 1 + 1001
+    assert download["filename"] == "meldingen-fouten.csv"
+    # Another account cannot read the list, even with its token.
+    other = browser("gemeente_b")
+    gone = other.call_match(key, "n_clicks", 1, {"aanl-meldingen.data": store})
+    assert "niet meer beschikbaar" in gone["aanl-meldingen-positie.children"]
+    assert "aanl-meldingen-tabel.children" not in gone or "fout" not in text_of(gone.get("aanl-meldingen-tabel.children"))
+
+
+def test_report_with_100000_warnings_stays_small(env, ref_db, monkeypatch):
+    """100,000 distinct row warnings: the answer carries a count, the kinds and one page."""
+    import time
+
+    from tests.upload.support import add_row_warnings
+
+    add_row_warnings(monkeypatch, 100_000)
+    app, actors, browser = env
+    page = browser("gemeente_a")
+    started = time.perf_counter()
+    resp = page.post("aanl-upload", "contents", data_url(csv_file([("GM0363", "vastgesteld", "")])), {"aanl-upload.filename": "veel.csv"})
+    seconds = time.perf_counter() - started
+    assert resp.status_code == 200
+    assert len(resp.get_data()) < 100_000, len(resp.get_data())
+    text = text_of(resp.get_json())
+    assert "100.000 waarschuwingen" in text and "Meldingen 1–100 van 100.000" in text and "goedgekeurd" in text
+    assert "testmelding …: waarde '…' wijkt af" in text
+    assert seconds < 30, seconds
+
+
+def _find_type(node, type_: str):
+    """The first component in a rendered tree whose (dict) id has this type."""
+    if isinstance(node, dict):
+        props = node.get("props") or {}
+        if isinstance(props.get("id"), dict) and props["id"].get("type") == type_:
+            return node
+        for value in props.values():
+            found = _find_type(value, type_)
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for value in node:
+            found = _find_type(value, type_)
+            if found is not None:
+                return found
+    return None
