@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.support import create_actors, make_app
+from tests.upload.support import add_row_warnings
 
 pytestmark = pytest.mark.browser
 
@@ -294,8 +295,6 @@ def test_report_with_100000_warnings_renders_fast(live, browser, monkeypatch):
     import time
 
     from playwright.sync_api import expect
-
-    from tests.upload.support import add_row_warnings
 
     add_row_warnings(monkeypatch, 100_000)
     base, actors = live

@@ -13,7 +13,7 @@ from sqlmodel import select
 from models import db
 from models.tables import AuditEvent, StatusRecord, Upload
 from tests.api.support import csv_file, multipart
-from tests.upload.support import Dash, data_url, text_of
+from tests.upload.support import Dash, add_row_warnings, data_url, text_of
 
 
 @pytest.fixture
@@ -520,8 +520,6 @@ def test_long_report_is_folded_and_paged(env, ref_db):
 def test_report_with_100000_warnings_stays_small(env, ref_db, monkeypatch):
     """100,000 distinct row warnings: the answer carries a count, the kinds and one page."""
     import time
-
-    from tests.upload.support import add_row_warnings
 
     add_row_warnings(monkeypatch, 100_000)
     app, actors, browser = env
