@@ -8,7 +8,10 @@ Roles:
 
 Passwords are hashed with Argon2id (argon2-cffi); API tokens are 256-bit random strings of which
 only the SHA-256 is stored. Repeated failed logins lock the account for a while, and repeated
-failures from one client address (whatever the usernames) block that address for a while. The permission
+failures from one client address (whatever the usernames) block that address for a while; a refused
+login answers the same, in words and in time, whether the name exists, is locked or disabled, so
+account names cannot be discovered. Browser sessions live in the database (``etvi.sessions``), so
+logout, a password reset, disabling an account and "log out everywhere" end them at once. The permission
 checks (``can_*``) are pure functions of a user, so the web server, the API and the tests all use
 the same rules. Every management action and every login is written to ``AuditEvent``.
 """
@@ -29,6 +32,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from etvi import sessions
 from models.tables import AuditEvent, Gemeente, Provincie, StatusRecord, Upload, User
 
 ROLES = ("beheerder", "provincie", "gemeente")
@@ -50,8 +54,9 @@ _dummy: dict[str, str] = {}
 
 
 def _dummy_hash() -> str:
-    """A hash to verify against when the user does not exist, so that case takes as long as a
-    wrong password. Made on first use, not at import (every ``etvi`` command imports this)."""
+    """A hash to verify against when the user does not exist (or is locked or disabled), so that
+    case takes as long as a wrong password. Made on first use, not at import (every ``etvi``
+    command imports this); the web server makes it at start-up (``prepare_login``)."""
     params = _hasher.time_cost, _hasher.memory_cost, _hasher.parallelism
     key = repr(params)
     if key not in _dummy:
@@ -59,13 +64,19 @@ def _dummy_hash() -> str:
     return _dummy[key]
 
 
+def prepare_login() -> None:
+    """Make the dummy hash now, so the first refused login of a server process does not take
+    a hash longer than the others."""
+    _dummy_hash()
+
+
 class AccountError(ValueError):
     """A user-management or login problem; ``str()`` is a Dutch message for the user."""
 
 
 class LoginError(AccountError):
-    """Login refused. ``locked_until`` is set when the account (or, with ``per_address``, the
-    client address) is temporarily blocked."""
+    """Login refused. ``locked_until`` is set (with ``per_address``) when the client address is
+    temporarily blocked; a refusal for the account itself never says why, see ``authenticate``."""
 
     def __init__(self, message: str, locked_until: datetime | None = None, per_address: bool = False):
         super().__init__(message)
@@ -98,7 +109,6 @@ class Principal:
     gemeente_codes: frozenset[str]
     provincie_code: str | None
     active: bool
-    credential_tag: str = ""  # changes when the password changes, which ends existing sessions
 
     @classmethod
     def from_user(cls, user: User) -> "Principal":
@@ -109,7 +119,6 @@ class Principal:
             gemeente_codes=frozenset(split_codes(user.gemeente_codes)),
             provincie_code=user.provincie_code,
             active=bool(user.active),
-            credential_tag=credential_tag(user),
         )
 
     @property
@@ -123,11 +132,6 @@ class Principal:
 
 def split_codes(value: str | None) -> list[str]:
     return [c.strip() for c in (value or "").split(",") if c.strip()]
-
-
-def credential_tag(user: User) -> str:
-    """A short fingerprint of the password hash; a session remembers it, a reset invalidates it."""
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
 
 def _codes(user) -> frozenset[str]:
@@ -372,12 +376,23 @@ def list_users(s: Session) -> list[User]:
 
 
 def disable_user(s: Session, username: str, actor: str = "cli") -> User:
-    """Deactivate an account: its sessions and its token stop working at the next request."""
+    """Deactivate an account: its sessions end now, and its token stops working at the next
+    request (``user_for_token`` checks ``active``)."""
     user = get_user(s, username)
     user.active = False  # its token stays recorded, so a later attempt with it can be named in the log
     s.add(user)
-    audit(s, actor, "gebruiker_uitgeschakeld", gebruiker=user.username)
+    ended = sessions.end_all(s, user.id)
+    audit(s, actor, "gebruiker_uitgeschakeld", gebruiker=user.username, sessies_beeindigd=ended)
     return user
+
+
+def end_sessions(s: Session, username: str, actor: str = "cli") -> int:
+    """Log a user out everywhere: end every browser session of the account (its API token is
+    separate and keeps working). Returns the number of sessions ended."""
+    user = get_user(s, username)
+    ended = sessions.end_all(s, user.id)
+    audit(s, actor, "sessies_beeindigd", gebruiker=user.username, aantal=ended)
+    return ended
 
 
 def enable_user(s: Session, username: str, actor: str = "cli") -> User:
@@ -391,7 +406,8 @@ def enable_user(s: Session, username: str, actor: str = "cli") -> User:
 
 
 def reset_password(s: Session, username: str, password: str | None = None, actor: str = "cli") -> str | None:
-    """Set a new password (generated when none is given) and lift a login lock.
+    """Set a new password (generated when none is given), lift a login lock and end the
+    account's browser sessions.
 
     Returns the generated password, or ``None`` when the caller supplied one.
     """
@@ -405,7 +421,8 @@ def reset_password(s: Session, username: str, password: str | None = None, actor
     user.failed_logins = 0
     user.locked_until = None
     s.add(user)
-    audit(s, actor, "wachtwoord_opnieuw_ingesteld", gebruiker=user.username)
+    ended = sessions.end_all(s, user.id)  # whoever knew the old password is logged out
+    audit(s, actor, "wachtwoord_opnieuw_ingesteld", gebruiker=user.username, sessies_beeindigd=ended)
     return generated
 
 
@@ -425,22 +442,19 @@ def create_token(s: Session, username: str, actor: str = "cli") -> str:
 # Authentication
 # --------------------------------------------------------------------------------------------
 
-LOGIN_FAILED_MESSAGE = "Onbekende gebruikersnaam of onjuist wachtwoord."
+LOGIN_FAILED_MESSAGE = (
+    "Inloggen is niet gelukt: de gebruikersnaam of het wachtwoord klopt niet, of het account is na "
+    f"{MAX_FAILED_LOGINS} mislukte pogingen op rij tijdelijk ({LOCK_MINUTES} minuten) geblokkeerd. "
+    "Probeer het later opnieuw, of vraag de beheerder om een nieuw wachtwoord."
+)
 # Audit actions that mean "a password was checked and was wrong"; they count towards the limit
-# per client address. Refusals without a password check (locked account, blocked address) do not.
+# per client address. Refusals of a locked account or a blocked address do not.
 FAILED_LOGIN_ACTIONS = ("inloggen_mislukt", "account_geblokkeerd")
 
 
 def _minutes(until: datetime, now: datetime) -> str:
     minutes = max(1, int((until - now).total_seconds() + 59) // 60)
     return f"{minutes} {'minuut' if minutes == 1 else 'minuten'}"
-
-
-def _locked_message(until: datetime, now: datetime) -> str:
-    return (
-        f"Te veel mislukte inlogpogingen. Dit account is tijdelijk geblokkeerd; probeer het over "
-        f"{_minutes(until, now)} opnieuw, of vraag de beheerder om een nieuw wachtwoord."
-    )
 
 
 def _address_message(until: datetime, now: datetime) -> str:
@@ -488,23 +502,35 @@ def address_blocked_until(
     return _aware(times[-1]) + window
 
 
+def _refuse(s: Session, actor: str, action: str, **detail) -> LoginError:
+    """Record a refused login (committed: the caller's session rolls back on the error) and
+    return the one answer every refusal for an account gets."""
+    audit(s, actor, action, **detail)
+    s.commit()
+    return LoginError(LOGIN_FAILED_MESSAGE)
+
+
 def authenticate(
     s: Session, username: str, password: str, now: datetime | None = None, source: str = "", address: str | None = None
 ) -> User:
     """Check a username and password; returns the user or raises ``LoginError`` (Dutch message).
 
-    Two limits, both checked before the password:
+    Two limits:
 
-    - per client ``address`` (the web layer passes the request's address): after
+    - per client ``address`` (the web layer passes the request's address), checked first: after
       ``ETVI_LOGIN_IP_MAX_FAILURES`` failed logins from one address within
       ``ETVI_LOGIN_IP_WINDOW_MINUTES``, whatever the usernames, that address is refused until the
-      window has moved on (``LoginError.per_address``); see ``address_blocked_until``;
-    - per account: after ``MAX_FAILED_LOGINS`` failures in a row the account is locked for
-      ``LOCK_MINUTES``; while locked the password is not even checked. Success resets the counter.
-      The counter is incremented in SQL so concurrent attempts in several workers all count.
+      window has moved on (``LoginError.per_address``, with the time to wait); see
+      ``address_blocked_until``;
+    - per account: after ``MAX_FAILED_LOGINS`` wrong passwords in a row the account is locked for
+      ``LOCK_MINUTES``; while locked even the right password is refused. Success resets the
+      counter. The counter is incremented in SQL so concurrent attempts in several workers all count.
 
-    A failed attempt commits its audit event (and counter) before raising, so it survives the
-    caller's rollback.
+    Account names cannot be discovered: an unknown name, a wrong password, a locked and a
+    disabled account all get the same ``LOGIN_FAILED_MESSAGE`` (which mentions the lock), and
+    every one of them costs exactly one Argon2 verification (against a dummy hash when there is
+    no usable one), so neither the answer nor its time tells them apart. Why it was refused is
+    in the audit trail for the beheerder.
     """
     now = now or utcnow()
     where = {"bron": source, **({"adres": address} if address else {})}
@@ -519,22 +545,17 @@ def authenticate(
         s.commit()
         raise LoginError(_address_message(blocked_until, now), blocked_until, per_address=True)
     user = s.exec(select(User).where(User.username == name)).first() if name else None
+    locked_until = _aware(user.locked_until) if user is not None else None
+    usable = user is not None and user.active and not (locked_until is not None and locked_until > now)
+    # Exactly one Argon2 verification on every path.
+    correct = verify_password(user.password_hash if usable else _dummy_hash(), password or "") and usable
     if user is None:
-        verify_password(_dummy_hash(), password or "")  # same cost as a real check
-        audit(s, actor, "inloggen_mislukt", reden="onbekende gebruiker", **where)
-        s.commit()
-        raise LoginError(LOGIN_FAILED_MESSAGE)
-    locked_until = _aware(user.locked_until)
+        raise _refuse(s, actor, "inloggen_mislukt", reden="onbekende gebruiker", **where)
     if locked_until is not None and locked_until > now:
-        audit(s, user.username, "inloggen_geweigerd", reden="geblokkeerd", **where)
-        s.commit()
-        raise LoginError(_locked_message(locked_until, now), locked_until)
+        raise _refuse(s, user.username, "inloggen_geweigerd", reden="geblokkeerd", tot=locked_until.isoformat(), **where)
     if not user.active:
-        verify_password(_dummy_hash(), password or "")
-        audit(s, user.username, "inloggen_mislukt", reden="uitgeschakeld", **where)
-        s.commit()
-        raise LoginError(LOGIN_FAILED_MESSAGE)
-    if not verify_password(user.password_hash, password or ""):
+        raise _refuse(s, user.username, "inloggen_mislukt", reden="uitgeschakeld", **where)
+    if not correct:
         s.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
         s.flush()
         s.refresh(user)
@@ -542,13 +563,8 @@ def authenticate(
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
             s.add(user)
-            audit(s, user.username, "account_geblokkeerd", tot=user.locked_until.isoformat(), **detail)
-            # Commit the lock even though we raise: the caller's session rolls back on error.
-            s.commit()
-            raise LoginError(_locked_message(user.locked_until, now), user.locked_until)
-        audit(s, user.username, "inloggen_mislukt", **detail)
-        s.commit()
-        raise LoginError(LOGIN_FAILED_MESSAGE)
+            raise _refuse(s, user.username, "account_geblokkeerd", tot=user.locked_until.isoformat(), **detail)
+        raise _refuse(s, user.username, "inloggen_mislukt", **detail)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_logins = 0
@@ -575,9 +591,21 @@ def user_for_token(s: Session, token: str | None) -> User | None:
     return user if user is not None and user.active else None
 
 
-def load_principal(s: Session, user_id: int) -> Principal | None:
-    user = s.get(User, user_id)
-    return Principal.from_user(user) if user is not None else None
+def start_session(s: Session, user: User) -> str:
+    """A new browser session for a user who just logged in; returns the id for the cookie."""
+    return sessions.start(s, user.id)
+
+
+def session_principal(s: Session, user_id, session_id) -> Principal | None:
+    """The active user of a live browser session, or ``None`` (logged out, expired, ended by a
+    password reset or "log out everywhere", account disabled or gone)."""
+    user = sessions.user_for(s, user_id, session_id)
+    return Principal.from_user(user) if user is not None and user.active else None
+
+
+def end_session(s: Session, session_id) -> None:
+    """Logout in one browser: that session (and every copy of its cookie) ends."""
+    sessions.end(s, session_id)
 
 
 # --------------------------------------------------------------------------------------------

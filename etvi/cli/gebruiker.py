@@ -153,12 +153,26 @@ def list_() -> None:
 
 @gebruiker.command("disable")
 def disable(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
-    """Schakel een gebruiker uit: inloggen en het API-token werken direct niet meer."""
+    """Schakel een gebruiker uit: inloggen, lopende sessies en het API-token werken direct niet meer."""
     from etvi import accounts
 
     with _session() as s:
         user = accounts.disable_user(s, naam, actor=_actor())
-    out.print(f"Gebruiker [bold]{user.username}[/] is uitgeschakeld; inloggen en het API-token werken niet meer.")
+    out.print(f"Gebruiker [bold]{user.username}[/] is uitgeschakeld; inloggen, lopende sessies en het API-token werken niet meer.")
+
+
+@gebruiker.command("logout")
+def logout(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
+    """Log een gebruiker overal uit: elke browsersessie van het account eindigt direct.
+
+    Het API-token blijft werken; maak een nieuw token of schakel de gebruiker uit om dat te stoppen."""
+    from etvi import accounts
+
+    with _session() as s:
+        ended = accounts.end_sessions(s, naam, actor=_actor())
+        name = accounts.get_user(s, naam).username
+    sessies = "sessie" if ended == 1 else "sessies"
+    out.print(f"Gebruiker [bold]{name}[/] is overal uitgelogd ({ended} {sessies} beëindigd). Het API-token werkt nog.")
 
 
 @gebruiker.command("enable")
