@@ -29,7 +29,7 @@ from typing import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
 from etvi import sessions
@@ -729,19 +729,51 @@ def latest_attempts(s: Session, codes: set[str]) -> dict[str, list[dict]]:
 
 
 def uploads_visible_to(s: Session, user, limit: int = 50) -> list[Upload]:
-    """Upload history a user may see: everything for the beheerder; for a gemeente user the
-    attempts by accounts sharing one of its gemeenten plus uploads that wrote records for them."""
-    q = select(Upload).order_by(Upload.created_at.desc(), Upload.id.desc()).limit(limit)
+    """Upload history a user may see, newest first: everything for the beheerder; for a gemeente
+    user its own attempts, and other accounts' attempts that were only about its gemeenten.
+
+    An attempt is about the gemeenten in its file (``Upload.gemeente_codes``; for an old upload
+    without them, those of the records it wrote), or, when the file named none (unreadable), the
+    uploading gemeente account's own gemeenten. So an account sharing a gemeente with another sees
+    the other's uploads for that gemeente, but not those that touch gemeenten outside its own
+    scope; a file that also covered other gemeenten (a beheerder's national load) is not listed,
+    as its name and counts are about those too. Other roles see nothing.
+    """
+    newest = select(Upload).order_by(Upload.created_at.desc(), Upload.id.desc())
     if can_see_audit(user):
-        return list(s.exec(q).all())
-    codes = sorted(_codes(user)) if _active(user) and user.role == "gemeente" else []
-    if not codes:
+        return list(s.exec(newest.limit(limit)).all())
+    own = set(_codes(user)) if _active(user) and user.role == "gemeente" else set()
+    if not own:
         return []
-    colleagues = [
-        u.username
-        for u in s.exec(select(User).where(User.role == "gemeente")).all()
-        if set(split_codes(u.gemeente_codes)) & set(codes)
-    ]
-    with_records = select(StatusRecord.upload_id).where(StatusRecord.gemeente_code.in_(codes)).distinct()
-    q = q.where((Upload.username.in_(colleagues or [user.username])) | (Upload.id.in_(with_records)))
-    return list(s.exec(q).all())
+    scopes = {u.username: set(split_codes(u.gemeente_codes)) for u in s.exec(select(User).where(User.role == "gemeente")).all()}
+    colleagues = sorted(name for name, scope in scopes.items() if scope & own) or [user.username]
+    # A cheap pre-selection in SQL (uploads by accounts that share a gemeente, or naming one of
+    # ours, or with a record for one of ours); the exact rule is applied below.
+    with_records = select(StatusRecord.upload_id).where(StatusRecord.gemeente_code.in_(sorted(own))).distinct()
+    candidates = newest.where(
+        Upload.username.in_(colleagues)
+        | or_(*(Upload.gemeente_codes.contains(code) for code in sorted(own)))
+        | Upload.id.in_(with_records)
+    )
+    found: list[Upload] = []
+    batch, offset = max(limit * 4, 200), 0
+    while len(found) < limit:
+        uploads = list(s.exec(candidates.offset(offset).limit(batch)).all())
+        if not uploads:
+            break
+        offset += len(uploads)
+        missing = [u.id for u in uploads if not split_codes(u.gemeente_codes)]
+        written: dict[int, set[str]] = {}
+        if missing:
+            rows = s.execute(
+                select(StatusRecord.upload_id, StatusRecord.gemeente_code).where(StatusRecord.upload_id.in_(missing)).distinct()
+            ).all()
+            for upload_id, code in rows:
+                written.setdefault(upload_id, set()).add(code)
+        for u in uploads:
+            about = set(split_codes(u.gemeente_codes)) or written.get(u.id) or scopes.get(u.username) or set()
+            if u.username == user.username or (about and about <= own):
+                found.append(u)
+                if len(found) == limit:
+                    break
+    return found
