@@ -57,7 +57,7 @@ OPEN_PATHS = {"/login", "/logout", "/favicon.ico", "/_favicon.ico"}
 # Pages that need a logged-in user even when the dashboard is public, and who may open them.
 PROTECTED_PAGES: dict[str, Callable] = {
     "/aanleveren": accounts.can_upload,
-    "/auditlog": lambda u: accounts.can_see_audit(u) or accounts.can_see_delivery(u, getattr(u, "provincie_code", None)),
+    "/auditlog": accounts.can_see_audit,
     "/aanlevering": lambda u: accounts.can_see_audit(u) or accounts.can_see_delivery(u, getattr(u, "provincie_code", None)),
 }
 
