@@ -126,15 +126,16 @@ def add(
 @gebruiker.command("list")
 def list_() -> None:
     """Toon alle gebruikers met hun rol, bereik en status."""
-    from etvi import accounts
+    from etvi import accounts, sessions
 
     with _session() as s:
         users = accounts.list_users(s)
+        live = {u.id: sessions.count(s, u.id) for u in users}
     if not users:
         out.print("Er zijn nog geen gebruikers. Maak er een aan met: etvi gebruiker add NAAM --rol beheerder")
         return
     table = Table(title="Gebruikers")
-    for col in ("naam", "rol", "bereik", "actief", "API-token", "aangemaakt", "geblokkeerd tot"):
+    for col in ("naam", "rol", "bereik", "actief", "API-token", "sessies", "aangemaakt", "geblokkeerd tot"):
         table.add_column(col)
     now = accounts.utcnow()
     for u in users:
@@ -145,6 +146,7 @@ def list_() -> None:
             _scope(u),
             "ja" if u.active else "nee",
             "ja" if u.token_hash else "nee",
+            str(live[u.id]),
             u.created_at.strftime("%Y-%m-%d %H:%M") if u.created_at else "",
             locked.strftime("%Y-%m-%d %H:%M UTC") if locked and locked > now else "",
         )

@@ -217,3 +217,27 @@ def test_login_limit_settings(monkeypatch):
     monkeypatch.setenv("ETVI_TRUSTED_PROXIES", "-1")
     with pytest.raises(ConfigError, match="ETVI_TRUSTED_PROXIES"):
         settings()
+
+
+def test_usersession_migration_down_and_up(db_url):
+    """0005 adds the session table; downgrading drops it (and every session), upgrading brings it
+    back empty: everyone logs in again, nobody keeps a session."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from models.db import alembic_config
+
+    with db.session(db_url) as s:
+        user, _ = accounts.create_user(s, "vng", "beheerder", password="juist-wachtwoord-1")
+        sid = accounts.start_session(s, user)
+    with db.session(db_url) as s:
+        assert accounts.session_principal(s, user.id, sid).username == "vng"
+    db.dispose_all()
+    command.downgrade(alembic_config(db_url), "0004")
+    db.dispose_all()
+    assert "usersession" not in inspect(db.engine(db_url)).get_table_names()
+    db.upgrade(db_url)
+    with db.session(db_url) as s:
+        assert accounts.session_principal(s, user.id, sid) is None
+        assert accounts.session_principal(s, user.id, None) is None
+        assert accounts.session_principal(s, "1", sid) is None  # a forged cookie value of the wrong type

@@ -187,11 +187,13 @@ def test_cli_logout_everywhere(accounts_app, ref_db):
     client = client_for("gemeente_a")
     copies = [copy_of(client, app) for _ in range(3)]
     other = client_for("gemeente_b")
+    assert live_sessions(ref_db, "amsterdam") == 1
     res = etvi_cli(ref_db, "gebruiker", "logout", a.username.upper())
     assert res.returncode == 0, res.stderr
     assert "amsterdam" in res.stdout and "overal uitgelogd" in res.stdout and "1 sessie beëindigd" in res.stdout
     assert_session_ended(copies, ref_db)
     assert logged_in(other)
+    assert live_sessions(ref_db, "amsterdam") == 0
     with db.session(ref_db) as s:
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "sessies_beeindigd")).one()
     assert event.username.startswith("cli:") and '"gebruiker": "amsterdam"' in event.detail
@@ -203,3 +205,14 @@ def etvi_cli(url: str, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ETVI_")}
     env.update(ETVI_DATABASE_URL=url, COLUMNS="200")
     return subprocess.run([ETVI, *args], stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=60)
+
+
+def live_sessions(url: str, username: str) -> int:
+    """The ``sessies`` column of ``etvi gebruiker list`` for one user."""
+    res = etvi_cli(url, "gebruiker", "list")
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    header = next(line for line in lines if "naam" in line and "sessies" in line)
+    columns = [c.strip() for c in header.split("┃")]
+    row = next(line for line in lines if line.split("│")[1:2] and line.split("│")[1].strip() == username)
+    return int(row.split("│")[columns.index("sessies")].strip())
