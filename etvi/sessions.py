@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from models.tables import User, UserSession
@@ -76,4 +76,5 @@ def end_all(s: Session, user_id: int) -> int:
 def count(s: Session, user_id: int, now: datetime | None = None) -> int:
     """How many live sessions a user has (for ``etvi gebruiker list`` and the tests)."""
     now = now or _utcnow()
-    return len(s.exec(select(UserSession.id_hash).where(UserSession.user_id == user_id, UserSession.expires_at > now)).all())
+    q = select(func.count()).select_from(UserSession).where(UserSession.user_id == user_id, UserSession.expires_at > now)
+    return s.exec(q).one()

@@ -17,7 +17,7 @@ from sqlmodel import select
 from etvi import accounts, sessions
 from models import db
 from models.tables import AuditEvent, StatusRecord, Upload, UserSession
-from tests.api.support import csrf_headers, csv_file, login, make_app, multipart
+from tests.api.support import csrf_headers, csv_file, make_app, multipart
 
 SESSION_COOKIE = "etvi_sessie"
 ETVI = str(Path(sys.executable).with_name("etvi"))
