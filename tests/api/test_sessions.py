@@ -4,7 +4,9 @@ on the same database. Through HTTP (Flask test client), on SQLite and PostgreSQL
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -18,6 +20,7 @@ from etvi import accounts, sessions
 from models import db
 from models.tables import AuditEvent, StatusRecord, Upload, UserSession
 from tests.api.support import csrf_headers, csv_file, make_app, multipart
+from tests.dashboard import dashcall
 
 SESSION_COOKIE = "etvi_sessie"
 ETVI = str(Path(sys.executable).with_name("etvi"))
@@ -42,6 +45,16 @@ def upload(client, note: str):
     return client.post("/api/v1/uploads", data=multipart(content, "sessie.csv"), headers=csrf_headers(client))
 
 
+def page_upload(client, app) -> dict:
+    """Upload a file on /aanleveren as the browser does (the check callback); its answer."""
+    content = "data:text/csv;base64," + base64.b64encode(csv_file([("GM0363", "vastgesteld", "via de pagina")])).decode()
+    values = {"aanl-upload.contents": content, "aanl-upload.filename": "pagina.csv"}
+    body = dashcall.payload(app, "aanl-rapport", "children", values, ["aanl-upload.contents"])
+    resp = client.post("/_dash-update-component", json=body, headers=csrf_headers(client))
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return resp.get_json()["response"]
+
+
 def counts(url) -> tuple[int, int]:
     with db.session(url) as s:
         return (
@@ -50,10 +63,10 @@ def counts(url) -> tuple[int, int]:
         )
 
 
-def assert_session_ended(copies: list, url: str) -> None:
+def assert_session_ended(copies: list, url: str, app) -> None:
     """Each copy was made before the session ended; each is used once (a refused request
     replaces the cookie, so a second use would prove nothing)."""
-    ik, up, page = copies
+    ik, up, page, dash_upload = copies
     me = ik.get("/api/v1/ik")
     assert me.status_code == 200 and me.get_json()["ingelogd"] is False
     before = counts(url)
@@ -63,6 +76,11 @@ def assert_session_ended(copies: list, url: str) -> None:
     assert counts(url) == before  # nothing loaded, no upload row
     resp = page.get("/aanleveren")
     assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
+    # The upload on the page (a Dash callback, as the browser sends it) is refused too.
+    answer = page_upload(dash_upload, app)
+    assert "niet (meer) ingelogd" in json.dumps(answer["aanl-rapport"], ensure_ascii=False)
+    assert answer["aanl-wacht"]["data"] is None
+    assert counts(url) == before
 
 
 def _end_by(how: str, app, client, actors, username: str) -> None:
@@ -95,9 +113,10 @@ def test_every_copy_of_the_cookie_ends(accounts_app, ref_db, how):
     assert logged_in(first)
     resp = upload(copy_of(client, app), "voor het einde")
     assert resp.status_code == 201, resp.get_data(as_text=True)
-    copies = [copy_of(client, app) for _ in range(3)]
+    assert page_upload(copy_of(client, app), app)["aanl-wacht"]["data"]["token"]  # checked, waiting for confirmation
+    copies = [copy_of(client, app) for _ in range(4)]
     _end_by(how, app, client, actors, a.username)
-    assert_session_ended(copies, ref_db)
+    assert_session_ended(copies, ref_db, app)
     assert not logged_in(client)
     with db.session(ref_db) as s:
         assert sessions.count(s, accounts.get_user(s, a.username).id) == 0
@@ -117,10 +136,10 @@ def test_two_app_servers_on_one_database(accounts_app, ref_db):
     app, actors, client_for = accounts_app
     other_app = make_app(ref_db)
     client = client_for("gemeente_a")
-    elsewhere = [copy_of(client, other_app) for _ in range(4)]
+    elsewhere = [copy_of(client, other_app) for _ in range(5)]
     assert logged_in(elsewhere.pop())
     client.post("/logout", data={"csrf_token": client.get_cookie("_csrf_token").value})
-    assert_session_ended(elsewhere, ref_db)
+    assert_session_ended(elsewhere, ref_db, other_app)
     # And the other way round: "log out everywhere" through the second server's API ends a
     # session made on the first.
     b = actors["gemeente_b"]
@@ -185,13 +204,13 @@ def test_cli_logout_everywhere(accounts_app, ref_db):
     app, actors, client_for = accounts_app
     a = actors["gemeente_a"]
     client = client_for("gemeente_a")
-    copies = [copy_of(client, app) for _ in range(3)]
+    copies = [copy_of(client, app) for _ in range(4)]
     other = client_for("gemeente_b")
     assert live_sessions(ref_db, "amsterdam") == 1
     res = etvi_cli(ref_db, "gebruiker", "logout", a.username.upper())
     assert res.returncode == 0, res.stderr
     assert "amsterdam" in res.stdout and "overal uitgelogd" in res.stdout and "1 sessie beëindigd" in res.stdout
-    assert_session_ended(copies, ref_db)
+    assert_session_ended(copies, ref_db, app)
     assert logged_in(other)
     assert live_sessions(ref_db, "amsterdam") == 0
     with db.session(ref_db) as s:
