@@ -447,8 +447,9 @@ LOGIN_FAILED_MESSAGE = (
     f"{MAX_FAILED_LOGINS} mislukte pogingen op rij tijdelijk ({LOCK_MINUTES} minuten) geblokkeerd. "
     "Probeer het later opnieuw, of vraag de beheerder om een nieuw wachtwoord."
 )
-# Audit actions that mean "a password was checked and was wrong"; they count towards the limit
-# per client address. Refusals of a locked account or a blocked address do not.
+# Audit actions of a refused login for an account; they count towards the limit per client address.
+# Every such refusal counts alike (unknown name, wrong password, locked, disabled), so that limit
+# does not reveal which names exist either; refusals of a blocked address do not count.
 FAILED_LOGIN_ACTIONS = ("inloggen_mislukt", "account_geblokkeerd")
 
 
@@ -470,7 +471,8 @@ def address_blocked_until(
 ) -> datetime | None:
     """Until when logins from ``address`` are refused, or ``None`` when they are not.
 
-    Counts the failed logins (wrong password or unknown user, for any username) from that address
+    Counts the refused logins for accounts (unknown name, wrong password, locked or disabled
+    account, whatever the usernames) from that address
     in the last ``window_minutes`` (``ETVI_LOGIN_IP_WINDOW_MINUTES``); at ``max_failures``
     (``ETVI_LOGIN_IP_MAX_FAILURES``; 0 switches the check off) the address waits until the oldest
     of those leaves the window. The failures are the audit trail's own login events, so every
@@ -552,7 +554,7 @@ def authenticate(
     if user is None:
         raise _refuse(s, actor, "inloggen_mislukt", reden="onbekende gebruiker", **where)
     if locked_until is not None and locked_until > now:
-        raise _refuse(s, user.username, "inloggen_geweigerd", reden="geblokkeerd", tot=locked_until.isoformat(), **where)
+        raise _refuse(s, user.username, "inloggen_mislukt", reden="geblokkeerd", tot=locked_until.isoformat(), **where)
     if not user.active:
         raise _refuse(s, user.username, "inloggen_mislukt", reden="uitgeschakeld", **where)
     if not correct:

@@ -110,3 +110,18 @@ def test_refusals_take_the_same_time(world, ref_db):
     for key, median in medians.items():
         assert median >= 0.7 * one_verify, (key, medians, one_verify)
     assert max(medians.values()) <= 2.0 * min(medians.values()), (medians, one_verify)
+
+
+def test_limit_per_address_counts_every_name_alike(ref_db, monkeypatch):
+    """The limit per client address cannot be used to tell names apart either: attempts on a
+    locked account count exactly like attempts on a name that does not exist."""
+    monkeypatch.setenv("ETVI_LOGIN_IP_MAX_FAILURES", str(accounts.MAX_FAILED_LOGINS + 3))
+    app = make_app(ref_db)
+    actors = create_actors(ref_db)
+    statuses = {}
+    for name, address in ((actors["gemeente_a"].username, "203.0.113.10"), ("bestaat-niet-hier", "203.0.113.11")):
+        client = app.server.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        statuses[name] = [login(client, name, "fout-wachtwoord-1", expect_ok=False).status_code for _ in range(accounts.MAX_FAILED_LOGINS + 5)]
+    locked, unknown = statuses.values()
+    assert locked == unknown == [401] * (accounts.MAX_FAILED_LOGINS + 3) + [429] * 2
