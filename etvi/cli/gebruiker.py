@@ -172,9 +172,10 @@ def logout(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
 
     with _session() as s:
         ended = accounts.end_sessions(s, naam, actor=_actor())
-        name = accounts.get_user(s, naam).username
+        user = accounts.get_user(s, naam)
     sessies = "sessie" if ended == 1 else "sessies"
-    out.print(f"Gebruiker [bold]{name}[/] is overal uitgelogd ({ended} {sessies} beëindigd). Het API-token werkt nog.")
+    token = " Het API-token werkt nog." if user.token_hash else ""
+    out.print(f"Gebruiker [bold]{user.username}[/] is overal uitgelogd ({ended} {sessies} beëindigd).{token}")
 
 
 @gebruiker.command("enable")
