@@ -727,6 +727,22 @@ def disable_user(naam: str):
     return jsonify(body)
 
 
+@bp.post("/gebruikers/<naam>/uitloggen")
+def end_user_sessions(naam: str):
+    """Log a user out everywhere: every browser session of the account ends at once (its API
+    token is separate; disable the account or make a new token to stop that too)."""
+    principal = _manager()
+    from models import db
+
+    try:
+        with db.session(_url()) as s:
+            ended = accounts.end_sessions(s, naam, actor=f"api:{principal.username}")
+            body = {**_user_dict(accounts.get_user(s, naam)), "sessies_beeindigd": ended}
+    except accounts.AccountError as exc:
+        raise ApiError(404, str(exc)) from None
+    return jsonify(body)
+
+
 def install(app, url: str | None = None) -> None:
     """Register the API on a Dash app's Flask server (or a Flask app). Idempotent.
 

@@ -5,8 +5,10 @@
 - a secret key from ``ETVI_SECRET_KEY``, else from the file ``secret_key`` in the data folder,
   generated (256 bits, mode 0600) on first run; never in the repository;
 - session cookies that are HttpOnly, SameSite=Lax, and Secure whenever the request came in over
-  HTTPS (directly, or through a trusted proxy that sets ``X-Forwarded-Proto``); a password reset
-  or a disabled account ends existing sessions at the next request;
+  HTTPS (directly, or through a trusted proxy that sets ``X-Forwarded-Proto``). The cookie holds
+  a session id that must still be in the database (``etvi.sessions``) on every request, so logout,
+  a password reset, a disabled account and "log out everywhere" end every copy of it at once, on
+  every worker and app server;
 - ``X-Forwarded-*`` headers are trusted only with ``ETVI_TRUSTED_PROXIES`` set to the number of
   reverse proxies in front (``install_proxy_fix``); by default the client address is the
   connection's own;
@@ -42,20 +44,20 @@ from flask import Flask, Response, g, has_request_context, jsonify, redirect, re
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from etvi import accounts
+from etvi import accounts, sessions
 from etvi.config import settings
 
 CSRF_COOKIE = "_csrf_token"  # the name Dash's renderer reads
 CSRF_HEADER = "X-CSRFToken"  # the header Dash's renderer sends
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
-SESSION_HOURS = 12
+SESSION_HOURS = sessions.SESSION_HOURS
 OPEN_PATHS = {"/login", "/logout", "/favicon.ico", "/_favicon.ico"}
 
 # Pages that need a logged-in user even when the dashboard is public, and who may open them.
 PROTECTED_PAGES: dict[str, Callable] = {
     "/aanleveren": accounts.can_upload,
-    "/auditlog": lambda u: accounts.can_see_audit(u) or accounts.can_see_delivery(u, getattr(u, "provincie_code", None)),
+    "/auditlog": accounts.can_see_audit,
     "/aanlevering": lambda u: accounts.can_see_audit(u) or accounts.can_see_delivery(u, getattr(u, "provincie_code", None)),
 }
 
@@ -166,10 +168,11 @@ _db_url = db_url
 
 
 def current_user() -> accounts.Principal | None:
-    """The logged-in user of this request (from the session), checked against the database.
+    """The logged-in user of this request, checked against the database on every request.
 
-    A disabled account, a deleted one, or one whose password was reset since the login is
-    treated as logged out, and the session is cleared.
+    The cookie's session must still be recorded (not logged out, not ended by a password reset,
+    by disabling the account or by "log out everywhere", not expired) and the account active;
+    otherwise the request is anonymous and the cookie is cleared.
     """
     if not has_request_context():
         return None
@@ -181,9 +184,8 @@ def current_user() -> accounts.Principal | None:
         from models import db
 
         with db.session(_db_url()) as s:
-            principal = accounts.load_principal(s, uid)
-        if principal is None or not principal.active or principal.credential_tag != session.get("tag"):
-            principal = None
+            principal = accounts.session_principal(s, uid, session.get("sid"))
+        if principal is None:
             _reset_session()
     g.etvi_user = principal
     return principal
@@ -492,6 +494,7 @@ def login_view():
                 s, username, password, source=f"web {request.remote_addr or ''}".strip(), address=request.remote_addr
             )
             principal = accounts.Principal.from_user(user)
+            session_id = accounts.start_session(s, user)
     except accounts.LoginError as exc:
         resp = Response(_login_form(next_url, str(exc), username), status=401, mimetype="text/html")
         if exc.per_address and exc.locked_until is not None:
@@ -503,7 +506,7 @@ def login_view():
     session.clear()
     session.permanent = True
     session["uid"] = principal.id
-    session["tag"] = principal.credential_tag
+    session["sid"] = session_id
     csrf_token()  # a fresh token for the new session
     g.etvi_user = principal
     return redirect(landing_page(principal, next_url))
@@ -528,6 +531,7 @@ def logout_view():
         from models import db
 
         with db.session(_db_url()) as s:
+            accounts.end_session(s, session.get("sid"))
             accounts.audit(s, user.username, "uitgelogd")
     _reset_session()
     g.etvi_user = None
@@ -587,6 +591,7 @@ def install(app, url: str | None = None, public: bool | None = None) -> None:
             server.config["ETVI_PUBLIC"] = public
         return
     server.extensions["etvi_security"] = True
+    accounts.prepare_login()
     server.config["ETVI_DATABASE_URL"] = url
     server.config["ETVI_PUBLIC"] = public
     server.secret_key = secret_key()

@@ -8,7 +8,10 @@ Roles:
 
 Passwords are hashed with Argon2id (argon2-cffi); API tokens are 256-bit random strings of which
 only the SHA-256 is stored. Repeated failed logins lock the account for a while, and repeated
-failures from one client address (whatever the usernames) block that address for a while. The permission
+failures from one client address (whatever the usernames) block that address for a while; a refused
+login answers the same, in words and in time, whether the name exists, is locked or disabled, so
+account names cannot be discovered. Browser sessions live in the database (``etvi.sessions``), so
+logout, a password reset, disabling an account and "log out everywhere" end them at once. The permission
 checks (``can_*``) are pure functions of a user, so the web server, the API and the tests all use
 the same rules. Every management action and every login is written to ``AuditEvent``.
 """
@@ -26,9 +29,10 @@ from typing import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
+from etvi import sessions
 from models.tables import AuditEvent, Gemeente, Provincie, StatusRecord, Upload, User
 
 ROLES = ("beheerder", "provincie", "gemeente")
@@ -50,8 +54,9 @@ _dummy: dict[str, str] = {}
 
 
 def _dummy_hash() -> str:
-    """A hash to verify against when the user does not exist, so that case takes as long as a
-    wrong password. Made on first use, not at import (every ``etvi`` command imports this)."""
+    """A hash to verify against when the user does not exist (or is locked or disabled), so that
+    case takes as long as a wrong password. Made on first use, not at import (every ``etvi``
+    command imports this); the web server makes it at start-up (``prepare_login``)."""
     params = _hasher.time_cost, _hasher.memory_cost, _hasher.parallelism
     key = repr(params)
     if key not in _dummy:
@@ -59,13 +64,19 @@ def _dummy_hash() -> str:
     return _dummy[key]
 
 
+def prepare_login() -> None:
+    """Make the dummy hash now, so the first refused login of a server process does not take
+    a hash longer than the others."""
+    _dummy_hash()
+
+
 class AccountError(ValueError):
     """A user-management or login problem; ``str()`` is a Dutch message for the user."""
 
 
 class LoginError(AccountError):
-    """Login refused. ``locked_until`` is set when the account (or, with ``per_address``, the
-    client address) is temporarily blocked."""
+    """Login refused. ``locked_until`` is set (with ``per_address``) when the client address is
+    temporarily blocked; a refusal for the account itself never says why, see ``authenticate``."""
 
     def __init__(self, message: str, locked_until: datetime | None = None, per_address: bool = False):
         super().__init__(message)
@@ -98,7 +109,6 @@ class Principal:
     gemeente_codes: frozenset[str]
     provincie_code: str | None
     active: bool
-    credential_tag: str = ""  # changes when the password changes, which ends existing sessions
 
     @classmethod
     def from_user(cls, user: User) -> "Principal":
@@ -109,7 +119,6 @@ class Principal:
             gemeente_codes=frozenset(split_codes(user.gemeente_codes)),
             provincie_code=user.provincie_code,
             active=bool(user.active),
-            credential_tag=credential_tag(user),
         )
 
     @property
@@ -123,11 +132,6 @@ class Principal:
 
 def split_codes(value: str | None) -> list[str]:
     return [c.strip() for c in (value or "").split(",") if c.strip()]
-
-
-def credential_tag(user: User) -> str:
-    """A short fingerprint of the password hash; a session remembers it, a reset invalidates it."""
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
 
 def _codes(user) -> frozenset[str]:
@@ -372,12 +376,23 @@ def list_users(s: Session) -> list[User]:
 
 
 def disable_user(s: Session, username: str, actor: str = "cli") -> User:
-    """Deactivate an account: its sessions and its token stop working at the next request."""
+    """Deactivate an account: its sessions end now, and its token stops working at the next
+    request (``user_for_token`` checks ``active``)."""
     user = get_user(s, username)
     user.active = False  # its token stays recorded, so a later attempt with it can be named in the log
     s.add(user)
-    audit(s, actor, "gebruiker_uitgeschakeld", gebruiker=user.username)
+    ended = sessions.end_all(s, user.id)
+    audit(s, actor, "gebruiker_uitgeschakeld", gebruiker=user.username, sessies_beeindigd=ended)
     return user
+
+
+def end_sessions(s: Session, username: str, actor: str = "cli") -> int:
+    """Log a user out everywhere: end every browser session of the account (its API token is
+    separate and keeps working). Returns the number of sessions ended."""
+    user = get_user(s, username)
+    ended = sessions.end_all(s, user.id)
+    audit(s, actor, "sessies_beeindigd", gebruiker=user.username, aantal=ended)
+    return ended
 
 
 def enable_user(s: Session, username: str, actor: str = "cli") -> User:
@@ -391,7 +406,8 @@ def enable_user(s: Session, username: str, actor: str = "cli") -> User:
 
 
 def reset_password(s: Session, username: str, password: str | None = None, actor: str = "cli") -> str | None:
-    """Set a new password (generated when none is given) and lift a login lock.
+    """Set a new password (generated when none is given), lift a login lock and end the
+    account's browser sessions.
 
     Returns the generated password, or ``None`` when the caller supplied one.
     """
@@ -405,7 +421,8 @@ def reset_password(s: Session, username: str, password: str | None = None, actor
     user.failed_logins = 0
     user.locked_until = None
     s.add(user)
-    audit(s, actor, "wachtwoord_opnieuw_ingesteld", gebruiker=user.username)
+    ended = sessions.end_all(s, user.id)  # whoever knew the old password is logged out
+    audit(s, actor, "wachtwoord_opnieuw_ingesteld", gebruiker=user.username, sessies_beeindigd=ended)
     return generated
 
 
@@ -425,22 +442,20 @@ def create_token(s: Session, username: str, actor: str = "cli") -> str:
 # Authentication
 # --------------------------------------------------------------------------------------------
 
-LOGIN_FAILED_MESSAGE = "Onbekende gebruikersnaam of onjuist wachtwoord."
-# Audit actions that mean "a password was checked and was wrong"; they count towards the limit
-# per client address. Refusals without a password check (locked account, blocked address) do not.
+LOGIN_FAILED_MESSAGE = (
+    "Inloggen is niet gelukt: de gebruikersnaam of het wachtwoord klopt niet, of het account is na "
+    f"{MAX_FAILED_LOGINS} mislukte pogingen op rij tijdelijk ({LOCK_MINUTES} minuten) geblokkeerd. "
+    "Probeer het later opnieuw, of vraag de beheerder om een nieuw wachtwoord."
+)
+# Audit actions of a refused login for an account; they count towards the limit per client address.
+# Every such refusal counts alike (unknown name, wrong password, locked, disabled), so that limit
+# does not reveal which names exist either; refusals of a blocked address do not count.
 FAILED_LOGIN_ACTIONS = ("inloggen_mislukt", "account_geblokkeerd")
 
 
 def _minutes(until: datetime, now: datetime) -> str:
     minutes = max(1, int((until - now).total_seconds() + 59) // 60)
     return f"{minutes} {'minuut' if minutes == 1 else 'minuten'}"
-
-
-def _locked_message(until: datetime, now: datetime) -> str:
-    return (
-        f"Te veel mislukte inlogpogingen. Dit account is tijdelijk geblokkeerd; probeer het over "
-        f"{_minutes(until, now)} opnieuw, of vraag de beheerder om een nieuw wachtwoord."
-    )
 
 
 def _address_message(until: datetime, now: datetime) -> str:
@@ -456,7 +471,8 @@ def address_blocked_until(
 ) -> datetime | None:
     """Until when logins from ``address`` are refused, or ``None`` when they are not.
 
-    Counts the failed logins (wrong password or unknown user, for any username) from that address
+    Counts the refused logins for accounts (unknown name, wrong password, locked or disabled
+    account, whatever the usernames) from that address
     in the last ``window_minutes`` (``ETVI_LOGIN_IP_WINDOW_MINUTES``); at ``max_failures``
     (``ETVI_LOGIN_IP_MAX_FAILURES``; 0 switches the check off) the address waits until the oldest
     of those leaves the window. The failures are the audit trail's own login events, so every
@@ -488,23 +504,35 @@ def address_blocked_until(
     return _aware(times[-1]) + window
 
 
+def _refuse(s: Session, actor: str, action: str, **detail) -> LoginError:
+    """Record a refused login (committed: the caller's session rolls back on the error) and
+    return the one answer every refusal for an account gets."""
+    audit(s, actor, action, **detail)
+    s.commit()
+    return LoginError(LOGIN_FAILED_MESSAGE)
+
+
 def authenticate(
     s: Session, username: str, password: str, now: datetime | None = None, source: str = "", address: str | None = None
 ) -> User:
     """Check a username and password; returns the user or raises ``LoginError`` (Dutch message).
 
-    Two limits, both checked before the password:
+    Two limits:
 
-    - per client ``address`` (the web layer passes the request's address): after
+    - per client ``address`` (the web layer passes the request's address), checked first: after
       ``ETVI_LOGIN_IP_MAX_FAILURES`` failed logins from one address within
       ``ETVI_LOGIN_IP_WINDOW_MINUTES``, whatever the usernames, that address is refused until the
-      window has moved on (``LoginError.per_address``); see ``address_blocked_until``;
-    - per account: after ``MAX_FAILED_LOGINS`` failures in a row the account is locked for
-      ``LOCK_MINUTES``; while locked the password is not even checked. Success resets the counter.
-      The counter is incremented in SQL so concurrent attempts in several workers all count.
+      window has moved on (``LoginError.per_address``, with the time to wait); see
+      ``address_blocked_until``;
+    - per account: after ``MAX_FAILED_LOGINS`` wrong passwords in a row the account is locked for
+      ``LOCK_MINUTES``; while locked even the right password is refused. Success resets the
+      counter. The counter is incremented in SQL so concurrent attempts in several workers all count.
 
-    A failed attempt commits its audit event (and counter) before raising, so it survives the
-    caller's rollback.
+    Account names cannot be discovered: an unknown name, a wrong password, a locked and a
+    disabled account all get the same ``LOGIN_FAILED_MESSAGE`` (which mentions the lock), and
+    every one of them costs exactly one Argon2 verification (against a dummy hash when there is
+    no usable one), so neither the answer nor its time tells them apart. Why it was refused is
+    in the audit trail for the beheerder.
     """
     now = now or utcnow()
     where = {"bron": source, **({"adres": address} if address else {})}
@@ -519,22 +547,17 @@ def authenticate(
         s.commit()
         raise LoginError(_address_message(blocked_until, now), blocked_until, per_address=True)
     user = s.exec(select(User).where(User.username == name)).first() if name else None
+    locked_until = _aware(user.locked_until) if user is not None else None
+    usable = user is not None and user.active and not (locked_until is not None and locked_until > now)
+    # Exactly one Argon2 verification on every path.
+    correct = verify_password(user.password_hash if usable else _dummy_hash(), password or "") and usable
     if user is None:
-        verify_password(_dummy_hash(), password or "")  # same cost as a real check
-        audit(s, actor, "inloggen_mislukt", reden="onbekende gebruiker", **where)
-        s.commit()
-        raise LoginError(LOGIN_FAILED_MESSAGE)
-    locked_until = _aware(user.locked_until)
+        raise _refuse(s, actor, "inloggen_mislukt", reden="onbekende gebruiker", **where)
     if locked_until is not None and locked_until > now:
-        audit(s, user.username, "inloggen_geweigerd", reden="geblokkeerd", **where)
-        s.commit()
-        raise LoginError(_locked_message(locked_until, now), locked_until)
+        raise _refuse(s, user.username, "inloggen_mislukt", reden="geblokkeerd", tot=locked_until.isoformat(), **where)
     if not user.active:
-        verify_password(_dummy_hash(), password or "")
-        audit(s, user.username, "inloggen_mislukt", reden="uitgeschakeld", **where)
-        s.commit()
-        raise LoginError(LOGIN_FAILED_MESSAGE)
-    if not verify_password(user.password_hash, password or ""):
+        raise _refuse(s, user.username, "inloggen_mislukt", reden="uitgeschakeld", **where)
+    if not correct:
         s.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
         s.flush()
         s.refresh(user)
@@ -542,13 +565,8 @@ def authenticate(
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
             s.add(user)
-            audit(s, user.username, "account_geblokkeerd", tot=user.locked_until.isoformat(), **detail)
-            # Commit the lock even though we raise: the caller's session rolls back on error.
-            s.commit()
-            raise LoginError(_locked_message(user.locked_until, now), user.locked_until)
-        audit(s, user.username, "inloggen_mislukt", **detail)
-        s.commit()
-        raise LoginError(LOGIN_FAILED_MESSAGE)
+            raise _refuse(s, user.username, "account_geblokkeerd", tot=user.locked_until.isoformat(), **detail)
+        raise _refuse(s, user.username, "inloggen_mislukt", **detail)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_logins = 0
@@ -575,9 +593,21 @@ def user_for_token(s: Session, token: str | None) -> User | None:
     return user if user is not None and user.active else None
 
 
-def load_principal(s: Session, user_id: int) -> Principal | None:
-    user = s.get(User, user_id)
-    return Principal.from_user(user) if user is not None else None
+def start_session(s: Session, user: User) -> str:
+    """A new browser session for a user who just logged in; returns the id for the cookie."""
+    return sessions.start(s, user.id)
+
+
+def session_principal(s: Session, user_id, session_id) -> Principal | None:
+    """The active user of a live browser session, or ``None`` (logged out, expired, ended by a
+    password reset or "log out everywhere", account disabled or gone)."""
+    user = sessions.user_for(s, user_id, session_id)
+    return Principal.from_user(user) if user is not None and user.active else None
+
+
+def end_session(s: Session, session_id) -> None:
+    """Logout in one browser: that session (and every copy of its cookie) ends."""
+    sessions.end(s, session_id)
 
 
 # --------------------------------------------------------------------------------------------
@@ -701,19 +731,51 @@ def latest_attempts(s: Session, codes: set[str]) -> dict[str, list[dict]]:
 
 
 def uploads_visible_to(s: Session, user, limit: int = 50) -> list[Upload]:
-    """Upload history a user may see: everything for the beheerder; for a gemeente user the
-    attempts by accounts sharing one of its gemeenten plus uploads that wrote records for them."""
-    q = select(Upload).order_by(Upload.created_at.desc(), Upload.id.desc()).limit(limit)
+    """Upload history a user may see, newest first: everything for the beheerder; for a gemeente
+    user its own attempts, and other accounts' attempts that were only about its gemeenten.
+
+    An attempt is about the gemeenten in its file (``Upload.gemeente_codes``; for an old upload
+    without them, those of the records it wrote), or, when the file named none (unreadable), the
+    uploading gemeente account's own gemeenten. So an account sharing a gemeente with another sees
+    the other's uploads for that gemeente, but not those that touch gemeenten outside its own
+    scope; a file that also covered other gemeenten (a beheerder's national load) is not listed,
+    as its name and counts are about those too. Other roles see nothing.
+    """
+    newest = select(Upload).order_by(Upload.created_at.desc(), Upload.id.desc())
     if can_see_audit(user):
-        return list(s.exec(q).all())
-    codes = sorted(_codes(user)) if _active(user) and user.role == "gemeente" else []
-    if not codes:
+        return list(s.exec(newest.limit(limit)).all())
+    own = set(_codes(user)) if _active(user) and user.role == "gemeente" else set()
+    if not own:
         return []
-    colleagues = [
-        u.username
-        for u in s.exec(select(User).where(User.role == "gemeente")).all()
-        if set(split_codes(u.gemeente_codes)) & set(codes)
-    ]
-    with_records = select(StatusRecord.upload_id).where(StatusRecord.gemeente_code.in_(codes)).distinct()
-    q = q.where((Upload.username.in_(colleagues or [user.username])) | (Upload.id.in_(with_records)))
-    return list(s.exec(q).all())
+    scopes = {u.username: set(split_codes(u.gemeente_codes)) for u in s.exec(select(User).where(User.role == "gemeente")).all()}
+    colleagues = sorted(name for name, scope in scopes.items() if scope & own) or [user.username]
+    # A cheap pre-selection in SQL (uploads by accounts that share a gemeente, or naming one of
+    # ours, or with a record for one of ours); the exact rule is applied below.
+    with_records = select(StatusRecord.upload_id).where(StatusRecord.gemeente_code.in_(sorted(own))).distinct()
+    candidates = newest.where(
+        Upload.username.in_(colleagues)
+        | or_(*(Upload.gemeente_codes.contains(code) for code in sorted(own)))
+        | Upload.id.in_(with_records)
+    )
+    found: list[Upload] = []
+    batch, offset = max(limit * 4, 200), 0
+    while len(found) < limit:
+        uploads = list(s.exec(candidates.offset(offset).limit(batch)).all())
+        if not uploads:
+            break
+        offset += len(uploads)
+        missing = [u.id for u in uploads if not split_codes(u.gemeente_codes)]
+        written: dict[int, set[str]] = {}
+        if missing:
+            rows = s.execute(
+                select(StatusRecord.upload_id, StatusRecord.gemeente_code).where(StatusRecord.upload_id.in_(missing)).distinct()
+            ).all()
+            for upload_id, code in rows:
+                written.setdefault(upload_id, set()).add(code)
+        for u in uploads:
+            about = set(split_codes(u.gemeente_codes)) or written.get(u.id) or scopes.get(u.username) or set()
+            if u.username == user.username or (about and about <= own):
+                found.append(u)
+                if len(found) == limit:
+                    break
+    return found

@@ -137,6 +137,19 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = None
 
 
+class UserSession(SQLModel, table=True):
+    """A browser login. The signed cookie carries the session id; only its SHA-256 is stored.
+
+    Deleting the row ends the session on every worker and app server at once (logout, password
+    reset, disabling the account, "log out everywhere"); the cookie alone is not enough.
+    """
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+
+
 class AuditEvent(SQLModel, table=True):
     """Actions other than uploads (user management, logins, reference reloads).
 

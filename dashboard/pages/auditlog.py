@@ -3,9 +3,8 @@
 - The beheerder sees every upload attempt (who, when, file name, sha256, outcome, counts, the
   error report), can download any stored original, and sees the other audited actions
   (user management, logins).
-- A provincie account sees the delivery status of the gemeenten in its provincie.
-- Everyone else is refused — by the server hook on the page URL, in the layout, and again in
-  every callback.
+- Everyone else is refused (a provincie account too: its delivery status is on /aanlevering) —
+  by the server hook on the page URL (403), in the layout, and again in every callback.
 """
 
 from __future__ import annotations
@@ -57,7 +56,7 @@ def _dropdown(id_: str, label: str, options, placeholder: str, value=None) -> ht
 
 
 def _may_open(user) -> bool:
-    return accounts.can_see_audit(user) or accounts.can_see_delivery(user, getattr(user, "provincie_code", None))
+    return accounts.can_see_audit(user)
 
 
 def _errors(text: str | None):
@@ -175,16 +174,6 @@ def layout(gebruiker=None, uitkomst=None, provincie=None, **_query):
         return html.Div(header + [notice(["Log in om deze pagina te zien. ", html.A("Inloggen", href="/login?next=/auditlog")], "info")])
     if not _may_open(user):
         return html.Div(header + [html.Div(no_access(user, "het auditlog"), id="audit-geen-toegang")])
-    if user.role == "provincie":
-        return html.Div(
-            header
-            + [
-                html.H2("Aanleverstatus van de gemeenten in uw provincie"),
-                html.P(["Meer details (bestand, onderdelen, wie nog nooit aanleverde) staan op ",
-                        dcc.Link("de aanleverstatus", href="/aanlevering"), "."]),
-                delivery_table(user.provincie_code),
-            ]
-        )
     usernames = _usernames()
     provincies = _provincie_options()
     gebruiker = gebruiker if gebruiker in usernames else None
@@ -250,7 +239,7 @@ def register_callbacks(app: dash.Dash) -> None:
     )
     def filter_delivery(provincie):
         try:
-            security.require(lambda u: accounts.can_see_delivery(u, provincie) if provincie else accounts.can_see_audit(u))
+            security.require(accounts.can_see_audit, "Alleen een beheerder mag het auditlog inzien.")
         except security.Forbidden as exc:
             return notice(str(exc), "error")
         return delivery_table(provincie or None)

@@ -126,15 +126,16 @@ def add(
 @gebruiker.command("list")
 def list_() -> None:
     """Toon alle gebruikers met hun rol, bereik en status."""
-    from etvi import accounts
+    from etvi import accounts, sessions
 
     with _session() as s:
         users = accounts.list_users(s)
+        live = {u.id: sessions.count(s, u.id) for u in users}
     if not users:
         out.print("Er zijn nog geen gebruikers. Maak er een aan met: etvi gebruiker add NAAM --rol beheerder")
         return
     table = Table(title="Gebruikers")
-    for col in ("naam", "rol", "bereik", "actief", "API-token", "aangemaakt", "geblokkeerd tot"):
+    for col in ("naam", "rol", "bereik", "actief", "API-token", "sessies", "aangemaakt", "geblokkeerd tot"):
         table.add_column(col)
     now = accounts.utcnow()
     for u in users:
@@ -145,6 +146,7 @@ def list_() -> None:
             _scope(u),
             "ja" if u.active else "nee",
             "ja" if u.token_hash else "nee",
+            str(live[u.id]),
             u.created_at.strftime("%Y-%m-%d %H:%M") if u.created_at else "",
             locked.strftime("%Y-%m-%d %H:%M UTC") if locked and locked > now else "",
         )
@@ -153,12 +155,27 @@ def list_() -> None:
 
 @gebruiker.command("disable")
 def disable(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
-    """Schakel een gebruiker uit: inloggen en het API-token werken direct niet meer."""
+    """Schakel een gebruiker uit: inloggen, lopende sessies en het API-token werken direct niet meer."""
     from etvi import accounts
 
     with _session() as s:
         user = accounts.disable_user(s, naam, actor=_actor())
-    out.print(f"Gebruiker [bold]{user.username}[/] is uitgeschakeld; inloggen en het API-token werken niet meer.")
+    out.print(f"Gebruiker [bold]{user.username}[/] is uitgeschakeld; inloggen, lopende sessies en het API-token werken niet meer.")
+
+
+@gebruiker.command("logout")
+def logout(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
+    """Log een gebruiker overal uit: elke browsersessie van het account eindigt direct.
+
+    Het API-token blijft werken; maak een nieuw token of schakel de gebruiker uit om dat te stoppen."""
+    from etvi import accounts
+
+    with _session() as s:
+        ended = accounts.end_sessions(s, naam, actor=_actor())
+        user = accounts.get_user(s, naam)
+    sessies = "sessie" if ended == 1 else "sessies"
+    token = " Het API-token werkt nog." if user.token_hash else ""
+    out.print(f"Gebruiker [bold]{user.username}[/] is overal uitgelogd ({ended} {sessies} beëindigd).{token}")
 
 
 @gebruiker.command("enable")

@@ -97,13 +97,16 @@ def test_login_throttling_and_reset(ref_db):
         with pytest.raises(accounts.LoginError) as info:
             with db.session(ref_db) as s:
                 accounts.authenticate(s, "nh", "fout", now=now)
-        if attempt < accounts.MAX_FAILED_LOGINS:
-            assert info.value.locked_until is None
-    assert info.value.locked_until is not None and "geblokkeerd" in str(info.value)
-    # Locked: even the right password is refused, without checking it.
-    with pytest.raises(accounts.LoginError, match="geblokkeerd"):
+        # The answer never says whether the account exists or is locked.
+        assert str(info.value) == accounts.LOGIN_FAILED_MESSAGE and info.value.locked_until is None
+    with db.session(ref_db) as s:
+        locked = accounts._aware(accounts.get_user(s, "nh").locked_until)
+    assert locked == now + timedelta(minutes=accounts.LOCK_MINUTES)
+    # Locked: even the right password is refused, with the same answer.
+    with pytest.raises(accounts.LoginError) as info:
         with db.session(ref_db) as s:
             accounts.authenticate(s, "nh", "juist-wachtwoord-1", now=now + timedelta(minutes=1))
+    assert str(info.value) == accounts.LOGIN_FAILED_MESSAGE
     # After the lock expires the right password works and resets the counter.
     with db.session(ref_db) as s:
         later = now + timedelta(minutes=accounts.LOCK_MINUTES + 1)
@@ -111,21 +114,24 @@ def test_login_throttling_and_reset(ref_db):
         assert user.failed_logins == 0
     with db.session(ref_db) as s:
         events = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id)).all()]
-    assert events.count("inloggen_mislukt") == accounts.MAX_FAILED_LOGINS - 1
-    assert "account_geblokkeerd" in events and "inloggen_geweigerd" in events
+    # Four wrong passwords, the fifth locks, the refusal while locked is counted like them.
+    assert events.count("inloggen_mislukt") == accounts.MAX_FAILED_LOGINS
+    assert events.count("account_geblokkeerd") == 1 and "inloggen_geweigerd" not in events
     assert events[-1] == "ingelogd"
 
-    # Reset lifts a lock and changes the credential tag (ending existing sessions).
+    # Reset lifts a lock and ends the account's browser sessions.
     with db.session(ref_db) as s:
-        before = accounts.credential_tag(accounts.get_user(s, "nh"))
+        sid = accounts.start_session(s, accounts.get_user(s, "nh"))
+    with db.session(ref_db) as s:
+        assert accounts.session_principal(s, accounts.get_user(s, "nh").id, sid).username == "nh"
         new_pw = accounts.reset_password(s, "nh")
-        after = accounts.credential_tag(accounts.get_user(s, "nh"))
-    assert before != after
     with db.session(ref_db) as s:
+        assert accounts.session_principal(s, accounts.get_user(s, "nh").id, sid) is None
         assert accounts.authenticate(s, "nh", new_pw)
-    with pytest.raises(accounts.LoginError, match="Onbekende gebruikersnaam"):
+    with pytest.raises(accounts.LoginError) as info:
         with db.session(ref_db) as s:
             accounts.authenticate(s, "niemand", "wat-dan-ook")
+    assert str(info.value) == accounts.LOGIN_FAILED_MESSAGE
 
 
 def test_tokens_store_only_a_hash(ref_db):
@@ -212,3 +218,27 @@ def test_login_limit_settings(monkeypatch):
     monkeypatch.setenv("ETVI_TRUSTED_PROXIES", "-1")
     with pytest.raises(ConfigError, match="ETVI_TRUSTED_PROXIES"):
         settings()
+
+
+def test_usersession_migration_down_and_up(db_url):
+    """0005 adds the session table; downgrading drops it (and every session), upgrading brings it
+    back empty: everyone logs in again, nobody keeps a session."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from models.db import alembic_config
+
+    with db.session(db_url) as s:
+        user, _ = accounts.create_user(s, "vng", "beheerder", password="juist-wachtwoord-1")
+        sid = accounts.start_session(s, user)
+    with db.session(db_url) as s:
+        assert accounts.session_principal(s, user.id, sid).username == "vng"
+    db.dispose_all()
+    command.downgrade(alembic_config(db_url), "0004")
+    db.dispose_all()
+    assert "usersession" not in inspect(db.engine(db_url)).get_table_names()
+    db.upgrade(db_url)
+    with db.session(db_url) as s:
+        assert accounts.session_principal(s, user.id, sid) is None
+        assert accounts.session_principal(s, user.id, None) is None
+        assert accounts.session_principal(s, "1", sid) is None  # a forged cookie value of the wrong type

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 
 from etvi import accounts
@@ -81,3 +82,22 @@ def multipart(content: bytes, name: str = "status.csv", **fields) -> dict:
     data = {"file": (io.BytesIO(content), name)}
     data.update(fields)
     return data
+
+
+def page_content(client, pathname: str, search: str = "") -> str:
+    """What Dash pages renders for this address as ``client`` (the server callback behind
+    ``_pages_content``, posted as the browser does), as JSON text."""
+    deps = client.get("/_dash-dependencies").get_json()
+    dep = next(d for d in deps if "_pages_content" in d["output"] and d.get("clientside_function") is None)
+    outputs = [{"id": part.partition(".")[0], "property": part.partition(".")[2]} for part in dep["output"].strip(".").split("...")]
+    values = {"pathname": pathname, "search": search}
+    payload = {
+        "output": dep["output"],
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": [{"id": i["id"], "property": i["property"], "value": values.get(i["property"])} for i in dep["inputs"]],
+        "state": [{"id": s["id"], "property": s["property"], "value": None} for s in dep["state"]],
+        "changedPropIds": ["_pages_location.pathname"],
+    }
+    resp = client.post("/_dash-update-component", json=payload, headers=csrf_headers(client))
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return json.dumps(resp.get_json()["response"], ensure_ascii=False)

@@ -26,7 +26,7 @@ EXPECTED = {
     "status_api": dict(anoniem=200, gemeente_a=200, gemeente_b=200, provincie=200, beheerder=200, uitgeschakeld=401, ongeldig_token=401),
     "status_api_private": dict(anoniem=401, gemeente_a=200, gemeente_b=200, provincie=200, beheerder=200, uitgeschakeld=401, ongeldig_token=401),
     "audit_log": dict(anoniem=401, gemeente_a=403, gemeente_b=403, provincie=403, beheerder=200, uitgeschakeld=401, ongeldig_token=401),
-    "audit_log_page": dict(anoniem=302, gemeente_a=403, gemeente_b=403, provincie=200, beheerder=200, uitgeschakeld=302, ongeldig_token=302),
+    "audit_log_page": dict(anoniem=302, gemeente_a=403, gemeente_b=403, provincie=403, beheerder=200, uitgeschakeld=302, ongeldig_token=302),
     "user_management": dict(anoniem=401, gemeente_a=403, gemeente_b=403, provincie=403, beheerder=200, uitgeschakeld=401, ongeldig_token=401),
     "user_management_ui": dict(anoniem=401, gemeente_a=403, gemeente_b=403, provincie=403, beheerder=201, uitgeschakeld=401, ongeldig_token=401),
 }

@@ -11,7 +11,7 @@ from models.tables import Gemeente, Milestone, StatusLevel, StatusRecord, Upload
 
 from tests.conftest import REPO
 
-HEAD = "0004"
+HEAD = "0005"
 
 
 def test_migrations_match_the_models(db_url):
