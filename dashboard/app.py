@@ -266,8 +266,8 @@ def create_app(url: str | None = None, *, shape_loader=None) -> dash.Dash:
     server.after_request(_not_found_status)
     server.after_request(firstpage.no_store)
     faults.install(server)
-    complete_setup(app)
-    server.extensions[csp.EXTENSION] = csp.policy(app.csp_hashes())
+    # Dash adds inline scripts up to its setup on the first request: hash them per response
+    server.extensions[csp.EXTENSION] = lambda: csp.policy(app.csp_hashes())
     return app
 
 
@@ -275,7 +275,8 @@ SETUP_PATH = "/_favicon.ico"  # open without a login (security.OPEN_PATHS), need
 
 
 def complete_setup(app: dash.Dash) -> None:
-    """Run Dash's once-per-process setup now, before the server accepts a request.
+    """Run Dash's once-per-process setup now, before the server accepts a request (the WSGI
+    entry point and the development server call it; afterwards Flask accepts no new routes).
 
     Dash does it in a ``before_request`` hook on the first request and sets its "done" flag
     before the work, so under threaded workers a second request arriving meanwhile sees an

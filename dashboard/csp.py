@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-EXTENSION = "etvi_csp"  # the app's policy in ``server.extensions`` (set by ``dashboard.app``)
+EXTENSION = "etvi_csp"  # ``server.extensions[EXTENSION]()``: the app's policy (set by ``dashboard.app``)
 
 DIRECTIVES: dict[str, tuple[str, ...]] = {
     "default-src": ("'self'",),

@@ -381,7 +381,8 @@ def _after_request(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("Content-Security-Policy", current_app.extensions.get(csp.EXTENSION) or csp.policy())
+    app_policy = current_app.extensions.get(csp.EXTENSION)
+    response.headers.setdefault("Content-Security-Policy", app_policy() if app_policy else csp.policy())
     if session.get("uid") is not None or request.path in ("/login", "/logout"):
         response.headers.setdefault("Cache-Control", "no-store")
         response.vary.add("Cookie")
