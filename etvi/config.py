@@ -30,7 +30,7 @@ def check_database_url(url: str) -> str:
     if _SCHEME_ALIASES.get(scheme, scheme) not in DATABASE_SCHEMES:
         shown = repr(scheme) if scheme else "(geen)"
         raise ConfigError(
-            f"{PREFIX}DATABASE_URL gebruikt een databasetype dat niet wordt ondersteund: {shown}. "
+            f"De database-URL ({PREFIX}DATABASE_URL) gebruikt een databasetype dat niet wordt ondersteund: {shown}. "
             f"Ondersteund zijn {' en '.join(DATABASE_SCHEMES)}, bijvoorbeeld "
             "sqlite:///pad/naar/etvi.sqlite of postgresql+psycopg://gebruiker:wachtwoord@host/database."
         )

@@ -1,4 +1,4 @@
-/* A failed callback (the server answers 503 when the database is briefly down, or 500) shows a
+/* A failed callback or layout request (the server answers 503 when the database is briefly down, or 500) shows a
    visible Dutch notice: Dash's renderer shows failed callbacks only in its debug tools. The
    notice carries the server's own message (JSON {"fout": ...}) and disappears when a later
    callback succeeds again. */
@@ -34,7 +34,8 @@
   window.fetch = function (input, init) {
     var url = typeof input === 'string' ? input : (input && input.url) || '';
     var promise = original(input, init);
-    if (url.indexOf('/_dash-update-component') === -1) { return promise; }
+    // callbacks, and the layout and dependencies the page is built from
+    if (!/\/_dash-(update-component|layout|dependencies)/.test(url)) { return promise; }
     return promise.then(function (response) {
       if (response.status >= 500) {
         response.clone().json().then(function (body) {

@@ -139,7 +139,53 @@ def test_database_down_while_browsing_answers_503_in_dutch_and_recovers(tmp_path
     assert len(failure_lines) == seen_503, (len(failure_lines), seen_503, output[-3000:])
 
 
-# --- other errors, through the Flask test client, on SQLite and PostgreSQL -----------------------
+# --- through the Flask test client, on SQLite and PostgreSQL ----------------------------------------
+
+
+def _unreachable(backend: str, url: str, tmp_path, down: bool) -> None:
+    """PostgreSQL: refuse connections. SQLite: the database file replaced by a directory, which
+    SQLite cannot open (and back). Pooled connections are dropped either way."""
+    from models import db
+
+    if backend == "postgres":
+        _database_access(url, allowed=not down)
+    else:
+        path = make_url(url).database
+        if down:
+            os.rename(path, tmp_path / "weg.sqlite")
+            os.mkdir(path)
+        else:
+            os.rmdir(path)
+            os.rename(tmp_path / "weg.sqlite", path)
+    db.dispose_all()
+
+
+def test_database_unreachable_answers_503_in_dutch_and_recovers(backend, dash_db, dash_app, client, tmp_path, caplog):
+    callback = dashcall.payload(dash_app, "ov-cards", "children", {"ov-peildatum.value": "2025-12-31"}, ["ov-peildatum.value"])
+
+    def answers():
+        return {
+            "download": client.get(DOWNLOAD, headers={"Accept": "text/html"}),
+            "api": client.get("/api/v1/status"),
+            "callback": client.post("/_dash-update-component", json=callback),
+        }
+
+    assert {k: r.status_code for k, r in answers().items()} == {"download": 200, "api": 200, "callback": 200}
+    _unreachable(backend, dash_db, tmp_path, down=True)
+    caplog.clear()
+    try:
+        during = answers()
+    finally:
+        _unreachable(backend, dash_db, tmp_path, down=False)
+    for name, resp in during.items():
+        assert resp.status_code == 503, (name, resp.get_data(as_text=True)[:300])
+        assert resp.headers["Retry-After"] == "5"
+        assert "database is even niet bereikbaar" in resp.get_data(as_text=True)
+    assert during["api"].json["status"] == 503 and during["callback"].json["status"] == 503
+    assert during["download"].mimetype == "text/html"
+    records = [r for r in caplog.records if r.name == "dashboard.faults"]
+    assert len(records) == 3 and all(r.exc_info is None for r in records), [r.getMessage() for r in records]
+    assert {k: r.status_code for k, r in answers().items()} == {"download": 200, "api": 200, "callback": 200}
 
 
 def test_an_unexpected_error_gives_a_dutch_500_page_and_json(dash_app):
