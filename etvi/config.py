@@ -26,13 +26,16 @@ _SCHEME_ALIASES = {"sqlite+pysqlite": "sqlite"}
 def check_database_url(url: str) -> str:
     """``url`` when its scheme is supported, else ``ConfigError`` naming the supported schemes
     (an unknown scheme would otherwise fail on a missing driver module, in English)."""
-    scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
-    if _SCHEME_ALIASES.get(scheme, scheme) not in DATABASE_SCHEMES:
-        shown = repr(scheme) if scheme else "(geen)"
+    supported = (
+        f"Ondersteund zijn {' en '.join(DATABASE_SCHEMES)}, bijvoorbeeld "
+        "sqlite:///pad/naar/etvi.sqlite of postgresql+psycopg://gebruiker:wachtwoord@host/database."
+    )
+    scheme, sep, _ = url.partition("://")
+    if not sep or not scheme:
+        raise ConfigError(f"{PREFIX}DATABASE_URL is geen geldige database-URL: {url!r}. {supported}")
+    if _SCHEME_ALIASES.get(scheme.lower(), scheme.lower()) not in DATABASE_SCHEMES:
         raise ConfigError(
-            f"De database-URL ({PREFIX}DATABASE_URL) gebruikt een databasetype dat niet wordt ondersteund: {shown}. "
-            f"Ondersteund zijn {' en '.join(DATABASE_SCHEMES)}, bijvoorbeeld "
-            "sqlite:///pad/naar/etvi.sqlite of postgresql+psycopg://gebruiker:wachtwoord@host/database."
+            f"De database-URL ({PREFIX}DATABASE_URL) gebruikt een databasetype dat niet wordt ondersteund: {scheme!r}. {supported}"
         )
     return url
 

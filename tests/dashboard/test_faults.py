@@ -256,7 +256,8 @@ def _refused(tmp_path, url: str, commands: list[list[str]]) -> None:
         assert proc.returncode == 2, (command, proc.returncode, out[-2000:])
         assert "Traceback" not in out and "ModuleNotFoundError" not in out, (command, out[-2000:])
         flat = " ".join(out.split())
-        assert "databasetype dat niet wordt ondersteund" in flat and "sqlite en postgresql+psycopg" in flat, (command, out)
+        what = "geen geldige database-URL" if "://" not in url else "databasetype dat niet wordt ondersteund"
+        assert what in flat and "Ondersteund zijn sqlite en postgresql+psycopg" in flat, (command, out)
 
 
 def test_an_unsupported_database_url_is_refused_in_dutch_by_every_command(tmp_path):
