@@ -13,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
+from dashboard.app import create_app
+from tests.conftest import BACKENDS
 from tests.dashboard.serving import filled_database, start_serve, stop
 
 RESTARTS = 10
@@ -36,17 +38,17 @@ def burst(base: str, paths: list[str]) -> list[tuple[str, int | str]]:
         return list(pool.map(get, paths))
 
 
-def test_every_request_right_after_a_restart_is_answered(backend, tmp_path):
-    url, drop = filled_database(backend, tmp_path)
+def test_every_request_right_after_a_restart_is_answered(tmp_path):
+    """Ten restarts in all, taking turns on SQLite and PostgreSQL (the race is Dash's, not the
+    database's; it was seen on PostgreSQL)."""
+    databases = [filled_database(backend, tmp_path / backend) for backend in BACKENDS]
     try:
-        proc, base = start_serve(url, tmp_path)
-        try:
-            paths = ["/"] + asset_paths(requests.get(base + "/", timeout=30).text)
-        finally:
-            stop(proc)
+        index = create_app(databases[0][0]).server.test_client().get("/").get_data(as_text=True)
+        paths = ["/"] + asset_paths(index)
         failures = []
         stopping = []
         for n in range(RESTARTS):
+            url = databases[n % len(databases)][0]
             proc, base = start_serve(url, tmp_path, wait=False)
             try:
                 # twice over, so both workers get a share of the first requests
@@ -60,4 +62,5 @@ def test_every_request_right_after_a_restart_is_answered(backend, tmp_path):
             thread.join()
         assert not failures, failures
     finally:
-        drop()
+        for _, drop in databases:
+            drop()
