@@ -14,7 +14,7 @@ import dash
 import flask
 from dash import ALL, Input, Output, State, dcc, html
 
-from dashboard import api, downloads, firstpage, security
+from dashboard import api, csp, downloads, faults, firstpage, security
 from dashboard.data import DataSource
 from dashboard.runtime import Runtime, current
 from dashboard.shapes import ShapeStore, register_route
@@ -265,7 +265,28 @@ def create_app(url: str | None = None, *, shape_loader=None) -> dash.Dash:
     )
     server.after_request(_not_found_status)
     server.after_request(firstpage.no_store)
+    faults.install(server)
+    # Dash adds inline scripts up to its setup on the first request: hash them per response
+    server.extensions[csp.EXTENSION] = lambda: csp.policy(app.csp_hashes())
     return app
+
+
+SETUP_PATH = "/_favicon.ico"  # open without a login (security.OPEN_PATHS), needs no database
+
+
+def complete_setup(app: dash.Dash) -> None:
+    """Run Dash's once-per-process setup now, before the server accepts a request (the WSGI
+    entry point and the development server call it; afterwards Flask accepts no new routes).
+
+    Dash does it in a ``before_request`` hook on the first request and sets its "done" flag
+    before the work, so under threaded workers a second request arriving meanwhile sees an
+    empty library registry and its ``/_dash-component-suites/...`` asset fails with 500 (plotly/
+    dash#3971). One request through Flask's test client here runs every such hook (the server
+    setup and the pages router) to completion first; a failure stops the worker at start.
+    """
+    response = app.server.test_client().get(SETUP_PATH)
+    if response.status_code >= 500 or not app.registered_paths.get("dash"):
+        raise RuntimeError(f"Het dashboard kon niet worden ingericht (HTTP {response.status_code} op {SETUP_PATH}).")
 
 
 # --------------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ import dash
 import flask
 from dash import html
 
+from dashboard import faults
+
 HEADER = "X-Etvi-Page"
 LOCATION_ID = "_pages_location"
 CONTENT_ID = "_pages_content"
@@ -80,8 +82,11 @@ def page_container():
         return dash.page_container
     try:
         layout, title = content_for(app, pathname, search)
-    except Exception:  # noqa: BLE001 - the routing callback will render the page (and show its error)
-        log.exception("eerste pagina-inhoud voor %s%s mislukt", pathname, search)
+    except Exception as exc:  # noqa: BLE001 - the routing callback will render the page (and show its error)
+        if faults.is_database_unavailable(exc):  # an outage, not a bug: one line, no traceback
+            log.warning("eerste pagina-inhoud voor %s%s overgeslagen: de database is niet bereikbaar", pathname, search)
+        else:
+            log.exception("eerste pagina-inhoud voor %s%s mislukt", pathname, search)
         return dash.page_container
     container = copy.copy(dash.page_container)
     children = []

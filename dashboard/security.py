@@ -40,10 +40,11 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, has_request_context, jsonify, redirect, request, session
+from flask import Flask, Response, current_app, g, has_request_context, jsonify, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from dashboard import csp
 from etvi import accounts, sessions
 from etvi.config import settings
 
@@ -291,7 +292,14 @@ def _error(status: int, message: str) -> Response:
         if home:
             body += f"<p><a href='{home}'>Naar {html.escape(_PAGE_LABELS.get(home, home))}</a></p>"
     body += "<p><a href='/'>Naar het landelijk overzicht</a></p>"
-    return Response(_page("Geen toegang" if status == 403 else "Fout", body), status=status, mimetype="text/html")
+    title = {403: "Geen toegang", 404: "Niet gevonden", 503: "Even niet beschikbaar"}.get(status, "Fout")
+    return Response(_page(title, body), status=status, mimetype="text/html")
+
+
+def error_response(status: int, message: str) -> Response:
+    """The error answer of this request: JSON ``{"fout", "status"}`` for the API and Dash's
+    requests, else a Dutch page in the site's frame (``dashboard.faults`` uses it)."""
+    return _error(status, message)
 
 
 def _has_bearer() -> bool:
@@ -386,8 +394,10 @@ def _after_request(response: Response) -> Response:
             path="/",
         )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    app_policy = current_app.extensions.get(csp.EXTENSION)
+    response.headers.setdefault("Content-Security-Policy", app_policy() if app_policy else csp.policy())
     if session.get("uid") is not None or request.path in ("/login", "/logout"):
         response.headers.setdefault("Cache-Control", "no-store")
         response.vary.add("Cookie")
@@ -419,7 +429,10 @@ def _shell_html(title: str, body: str) -> str:
         from dashboard.texts import APP_SUBTITLE, APP_TITLE
     except Exception:  # noqa: BLE001
         NAV, APP_TITLE, APP_SUBTITLE = [("/", "Landelijk overzicht")], "ETVI-monitor", ""
-    user = current_user()
+    try:
+        user = current_user()
+    except Exception:  # noqa: BLE001 - an error page must render without the database
+        user = None
     items = [f"<li><a class='nav-link' href='{href}'>{html.escape(label)}</a></li>" for href, label in NAV]
     for n, item in enumerate(account_menu(user, request.path if request.path not in ("/login", "/logout") else "/")):
         first = " nav-account-first" if n == 0 else ""

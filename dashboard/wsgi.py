@@ -4,8 +4,9 @@ Each worker process imports this module and builds its own app, engine and cache
 caches of all workers follow the database's data version, so they agree.
 """
 
-from dashboard.app import create_app, warm_up
+from dashboard.app import complete_setup, create_app, warm_up
 
 app = create_app()
 server = app.server
+complete_setup(app)  # before this worker accepts its first request (plotly/dash#3971)
 warm_up(app)

@@ -18,6 +18,28 @@ class ConfigError(ValueError):
     """A configuration value that cannot be used; the message is Dutch and user-facing."""
 
 
+# The database URL schemes the product supports (the drivers it installs).
+DATABASE_SCHEMES = ("sqlite", "postgresql+psycopg")
+_SCHEME_ALIASES = {"sqlite+pysqlite": "sqlite"}
+
+
+def check_database_url(url: str) -> str:
+    """``url`` when its scheme is supported, else ``ConfigError`` naming the supported schemes
+    (an unknown scheme would otherwise fail on a missing driver module, in English)."""
+    supported = (
+        f"Ondersteund zijn {' en '.join(DATABASE_SCHEMES)}, bijvoorbeeld "
+        "sqlite:///pad/naar/etvi.sqlite of postgresql+psycopg://gebruiker:wachtwoord@host/database."
+    )
+    scheme, sep, _ = url.partition("://")
+    if not sep or not scheme:
+        raise ConfigError(f"{PREFIX}DATABASE_URL is geen geldige database-URL: {url!r}. {supported}")
+    if _SCHEME_ALIASES.get(scheme.lower(), scheme.lower()) not in DATABASE_SCHEMES:
+        raise ConfigError(
+            f"De database-URL ({PREFIX}DATABASE_URL) gebruikt een databasetype dat niet wordt ondersteund: {scheme!r}. {supported}"
+        )
+    return url
+
+
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(PREFIX + name)
     return value if value not in (None, "") else default
@@ -88,7 +110,7 @@ def settings() -> Settings:
         raise ConfigError(f"{PREFIX}GEO_YEAR moet een jaartal zijn, zoals 2026, niet {geo_year!r}.")
     return Settings(
         data_dir=data_dir,
-        database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / 'etvi.sqlite'}"),
+        database_url=check_database_url(_env("DATABASE_URL", f"sqlite:///{data_dir / 'etvi.sqlite'}")),
         geo_dir=Path(geo_dir).expanduser() if geo_dir else None,
         geo_year=int(geo_year) if geo_year else None,
         geo_url=_env("GEO_URL", "https://cartomap.github.io/nl/wgs84/"),

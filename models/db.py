@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlmodel import Session, select
 
-from etvi.config import ConfigError, settings
+from etvi.config import ConfigError, check_database_url, settings
 from models.tables import Meta
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -29,6 +29,7 @@ _engines: dict[str, Engine] = {}
 
 
 def _create(url: str) -> Engine:
+    check_database_url(url)
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -41,7 +42,7 @@ def _create(url: str) -> Engine:
         return engine
     try:
         return create_engine(url, pool_pre_ping=True)
-    except NoSuchModuleError:
+    except (NoSuchModuleError, ImportError):
         raise ConfigError(
             f"Het databasetype in ETVI_DATABASE_URL wordt niet ondersteund: {parsed.drivername}. "
             "Gebruik sqlite:///pad/naar/bestand.sqlite of postgresql+psycopg://gebruiker:wachtwoord@host/db."

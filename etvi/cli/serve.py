@@ -89,9 +89,11 @@ def serve(
     db.dispose_all()  # no pooled connections may cross into the worker processes
     err.print(f"Dashboard met {count} gemeenten op http://{host}:{port}/ ({'ontwikkelserver' if dev else f'{workers} processen'}).", highlight=False)
     if dev:
-        from dashboard.app import create_app
+        from dashboard.app import complete_setup, create_app
 
-        create_app().run(host=host, port=port, debug=True)
+        app = create_app()
+        complete_setup(app)
+        app.run(host=host, port=port, debug=True)
         return
     run_gunicorn(gunicorn_options(host, port, workers))
 

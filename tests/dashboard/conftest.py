@@ -122,7 +122,7 @@ def start_server(app, port: int):
 def live(tmp_path_factory):
     if not os.environ.get("ETVI_GEO_DIR"):
         pytest.skip(reason="ETVI_GEO_DIR is niet gezet: de browsertests gebruiken de echte grensbestanden")
-    from dashboard.app import create_app
+    from dashboard.app import complete_setup, create_app
 
     tmp = tmp_path_factory.mktemp("live")
     url, drop = create_database("sqlite", tmp)
@@ -135,6 +135,7 @@ def live(tmp_path_factory):
         from dashboard.runtime import current
 
         current().shape("gemeente")  # build the browser shapes once, before any page asks
+    complete_setup(app)  # as every `etvi serve` worker does: no first-request race in the threaded server
     port = free_port()
     server = start_server(app, port)
     try:

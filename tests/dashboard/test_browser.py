@@ -131,7 +131,7 @@ def test_first_load_carries_the_page_and_draws_the_map_before_what_lies_below(li
     trace = map_trace(page)
     assert trace["z"] == expected_z(live.db_url, date(2026, 9, 30), "verordening", trace["locations"])
     # the strip marks the peildatum of the address (the strip's own callback runs once it exists)
-    page.wait_for_function("document.querySelector('#ov-mstrip').textContent.includes('30 september 2026')")
+    page.wait_for_function("() => document.querySelector('#ov-mstrip').textContent.includes('30 september 2026')")
 
     name = queries.gemeenten(live.db_url).set_index("code").loc["GM0344", "name"]
     page.click("#ov-goto")
@@ -147,7 +147,7 @@ def test_first_load_carries_the_page_and_draws_the_map_before_what_lies_below(li
 
     page.get_by_role("link", name="Regio's vergelijken").click()
     page.wait_for_url(re.compile(r"/regios"))
-    page.wait_for_function("document.querySelector('main h1').innerText.startsWith('Regio')")
+    page.wait_for_function("() => document.querySelector('main h1').innerText.startsWith('Regio')")
     assert any("_pages_content" in o for o in outputs)  # (requests are recorded)
     assert page.errors == []
 
@@ -158,7 +158,7 @@ def test_a_peildatum_chosen_before_the_map_is_drawn_is_marked_on_the_strip(live,
     page.route(re.compile(r"/kaartvormen/gemeente\.geojson"), lambda route: held.append(route))
     page.goto(live.url + "/?peildatum=2026-09-30")
     page.wait_for_selector("#ov-peildatum")
-    page.wait_for_function("document.querySelector('#ov-goto') !== null")
+    page.wait_for_function("() => document.querySelector('#ov-goto') !== null")
     assert held, "the geometry request was not held"
     choose_peildatum(page, "ov-peildatum", "31 maart 2024")
     page.wait_for_url(re.compile(r"peildatum=2024-03-31"))
@@ -167,7 +167,7 @@ def test_a_peildatum_chosen_before_the_map_is_drawn_is_marked_on_the_strip(live,
         route.continue_()
     wait_for_map(page)
     page.wait_for_selector("#ov-mstrip .scatterlayer")
-    page.wait_for_function("document.querySelector('#ov-mstrip').textContent.includes('31 maart 2024')", timeout=15000)
+    page.wait_for_function("() => document.querySelector('#ov-mstrip').textContent.includes('31 maart 2024')", timeout=15000)
     assert "30 september 2026" not in page.text_content("#ov-mstrip")
     assert page.errors == []
 
@@ -215,7 +215,7 @@ def test_a_copied_link_reproduces_the_view_in_a_new_browser(live, page, browser)
     page.get_by_role("radio", name="Provincies (aandeel gereed)").check()
     choose_peildatum(page, "ov-peildatum", "31 december 2024")
     page.wait_for_url(re.compile(r"peildatum=2024-12-31.*niveau=provincie|niveau=provincie.*peildatum=2024-12-31"))
-    page.wait_for_function("document.querySelector('#ov-map-heading').innerText.includes('31 december 2024')")
+    page.wait_for_function("() => document.querySelector('#ov-map-heading').innerText.includes('31 december 2024')")
     wait_for_dash(page)
     url = page.url
     assert "onderdeel=verdeling+opgave" in url
@@ -264,7 +264,7 @@ def test_which_provinces_are_furthest_behind_on_the_verordening(live, page):
     wait_for_dash(page)
     page.get_by_role("radio", name="Verordening met urgentieregeling").check()
     page.wait_for_url(re.compile(r"onderdeel=verordening"))
-    page.wait_for_function("document.querySelector('#rg-target').innerText.includes('Urgentieregeling in alle gemeenten')")
+    page.wait_for_function("() => document.querySelector('#rg-target').innerText.includes('Urgentieregeling in alle gemeenten')")
     wait_for_dash(page)
     assert "2026" in page.inner_text("#rg-target")
     first_row = page.locator("#rg-rank-table tbody tr").first.locator("th").inner_text()
@@ -289,17 +289,17 @@ def test_controls_work_with_the_keyboard(live, page):
     assert page.evaluate("document.getElementById('ov-peildatum').tabIndex") == 0
     page.keyboard.press("ArrowDown")  # opens the list
     page.wait_for_selector(".dash-dropdown-options[role=listbox]", state="visible")
-    page.wait_for_function("document.activeElement && document.activeElement.value === '2026-09-30'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.value === '2026-09-30'")
     page.keyboard.press("ArrowDown")  # to the next date
-    page.wait_for_function("(v => /^\\d{4}-\\d{2}-\\d{2}$/.test(v) && v !== '2026-09-30')(document.activeElement && document.activeElement.value)")
+    page.wait_for_function("() => (v => /^\\d{4}-\\d{2}-\\d{2}$/.test(v) && v !== '2026-09-30')(document.activeElement && document.activeElement.value)")
     page.keyboard.press("Enter")
-    page.wait_for_function("!window.location.search.includes('peildatum=2026-09-30')")
+    page.wait_for_function("() => !window.location.search.includes('peildatum=2026-09-30')")
     expect(page.locator("#ov-peildatum")).to_be_focused()  # the list hands the focus back
     radio = page.get_by_role("radio", name="Woonzorgvisie")
     radio.focus()
     expect(radio).to_be_focused()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("window.location.search.includes('onderdeel=verordening')")
+    page.wait_for_function("() => window.location.search.includes('onderdeel=verordening')")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.type") == "radio"
     assert page.errors == []

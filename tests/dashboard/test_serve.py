@@ -4,19 +4,13 @@ PostgreSQL, giving the same answers."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 import requests
 
-from models import db
-from tests.conftest import PG_URL, create_database
-from tests.dashboard import dashcall, sample_data
-from tests.dashboard.conftest import TEST_END, TEST_START, build_reference_db, free_port
+from tests.conftest import PG_URL
+from tests.dashboard import dashcall
+from tests.dashboard.serving import filled_database, start_serve, stop
 
 CHECKS = [
     "/download/overzicht.csv?peildatum=2025-06-30&onderdeel=verordening&niveau=gemeente",
@@ -25,46 +19,6 @@ CHECKS = [
     "/download/mijlpalen-voortgang.csv?niveau=provincie",
     "/download/verouderd.csv?peildatum=2026-09-30&dagen=100",
 ]
-
-
-def start_serve(url: str, tmp_path, workers: int = 2):
-    port = free_port()
-    env = dict(os.environ)
-    env.update(
-        ETVI_DATABASE_URL=url,
-        ETVI_CACHE_DIR=str(tmp_path / f"cache-{port}"),
-        ETVI_GEO_URL="http://127.0.0.1:9/",  # never download boundaries in a test
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from etvi.cli import main; main()", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"etvi serve stopte: {proc.stdout.read()[-3000:]}")
-        try:
-            if requests.get(base + "/", timeout=2).status_code == 200:
-                return proc, base
-        except requests.RequestException:
-            time.sleep(0.3)
-    stop(proc)
-    raise AssertionError("etvi serve kwam niet op")
-
-
-def stop(proc) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def answers(base: str) -> dict:
@@ -93,14 +47,6 @@ def answers(base: str) -> dict:
     assert len(cards) == 1
     out["cards"] = cards.pop()
     return out
-
-
-def filled_database(backend: str, tmp_path):
-    url, drop = create_database(backend, tmp_path)
-    build_reference_db(url)
-    sample_data.populate(url, start=TEST_START, end=TEST_END)
-    db.dispose_all()
-    return url, drop
 
 
 def test_serve_with_workers_gives_the_same_answers_on_sqlite_and_postgres(tmp_path):
