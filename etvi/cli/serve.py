@@ -3,6 +3,7 @@ development server (one process, debug tools, reloads on code changes)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Optional
 
 import typer
@@ -78,6 +79,10 @@ def serve(
 ) -> None:
     """Het dashboard starten."""
     from etvi.config import settings
+
+    # a server's log lines (one per failed request, see dashboard/faults.py) go to stderr; the
+    # other commands keep library output quiet (etvi.cli.main)
+    logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s", force=True)
 
     cfg = settings()
     host = host or cfg.host
