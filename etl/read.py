@@ -172,11 +172,11 @@ def read_workbook(data: bytes, file: str, kind: str, contract: Contract, max_row
         header_index, found = hit
         table = _build(file, meta.name, head, header_index, found, iterator, data_sheet.end[0] + 1, max_rows)
         col_offset = data_sheet.start[1] if data_sheet.start else 0
-        if kind == "xlsx":
-            scan = _scan_xlsx(data, file, meta.name, col_offset, table)
-            merged = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in (data_sheet.merged_cell_ranges or [])]
-        else:
+        if kind == "ods":
             scan, merged = _scan_ods(data, meta.name)
+        else:
+            scan = _scan_xlsx(data, file, meta.name, col_offset, table) if kind == "xlsx" else {}
+            merged = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in (data_sheet.merged_cell_ranges or [])]
         _merged_problems(table, merged, col_offset)
         if scan:
             _patch_rows(table, scan, col_offset)
