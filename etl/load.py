@@ -361,7 +361,7 @@ def load_file(
         if hashlib.sha256(data).hexdigest() != sha:
             raise FileRefused([Problem("het bestand veranderde tijdens het lezen; probeer het opnieuw", file=name)])
         kind = safety.check_content(data, name, cfg)
-        table = read_table(data, name, kind, ref.contract, cfg.max_rows, sheet)
+        table = read_table(data, name, kind, ref.contract, cfg.max_rows, sheet, max_columns=cfg.max_columns)
         validated = validate(table, ref, peildatum=peildatum, allowed_gemeenten=allowed_gemeenten, progress=progress)
     except FileRefused as exc:
         result.problems = exc.problems

@@ -23,6 +23,8 @@ from etl.contract import Contract, header_key
 from etl.errors import ERROR, WARNING, FileRefused, Problem, show
 
 HEADER_SEARCH_ROWS = 20
+FOLD_UNKNOWN = 5  # more unknown columns than this are one warning naming the first few
+MAX_COLUMNS = 200  # default of ETVI_MAX_COLUMNS: columns read per row (a wider CSV row is refused)
 Row = tuple[int, list]  # (row number as the user sees it, cell values)
 
 
@@ -102,8 +104,14 @@ def _build(
             problems.append(Problem(f"de kolommen {shown} betekenen hetzelfde; laat er één staan", file=file, sheet=sheet, row=header_index + 1))
         columns[name] = places[0]
     known = {col for places in found.values() for col, _ in places}
-    for col, cell in enumerate(head[header_index]):
-        if col not in known and cell not in (None, "") and str(cell).strip():
+    unknown = [cell for col, cell in enumerate(head[header_index]) if col not in known and cell not in (None, "") and str(cell).strip()]
+    if len(unknown) > FOLD_UNKNOWN:
+        shown = ", ".join(f"'{show(c)}'" for c in unknown[:FOLD_UNKNOWN])
+        count = f"{len(unknown):,}".replace(",", ".")
+        message = f"{count} onbekende kolommen worden genegeerd, waaronder {shown} …"
+        warnings.append(Problem(message, file=file, sheet=sheet, row=header_index + 1, severity=WARNING))
+    else:
+        for cell in unknown:
             warnings.append(
                 Problem(f"kolom '{show(cell)}' is onbekend en wordt genegeerd", file=file, sheet=sheet, row=header_index + 1, severity=WARNING)
             )
@@ -439,9 +447,20 @@ def _csv_problem(exc: csv.Error, text: str, file: str, row: int, line: int) -> P
     return Problem(message, file=file, row=row)
 
 
-def _csv_rows(text: str, delimiter: str, file: str, limit: int | None = None) -> list[list[str]]:
+def _too_wide(row: list[str], max_columns: int, file: str, number: int) -> Problem:
+    width = max(i for i, c in enumerate(row) if c.strip()) + 1
+    return Problem(
+        f"de regel heeft {width:,} kolommen; er worden hoogstens {max_columns:,} gelezen. Verwijder de overbodige "
+        "kolommen (of laat de beheerder ETVI_MAX_COLUMNS verhogen)".replace(",", "."),
+        file=file,
+        row=number,
+    )
+
+
+def _csv_rows(text: str, delimiter: str, file: str, limit: int | None = None, max_columns: int = MAX_COLUMNS) -> list[list[str]]:
     """All records (or the first ``limit``), each as its cells. A record that cannot be read,
-    or a quote still open at the end of the file, refuses the file naming the row."""
+    a record with a value beyond ``max_columns``, or a quote still open at the end of the file,
+    refuses the file naming the row."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[list[str]] = []
     start = last_start = 1
@@ -453,6 +472,8 @@ def _csv_rows(text: str, delimiter: str, file: str, limit: int | None = None) ->
             break
         except csv.Error as exc:
             raise FileRefused([_csv_problem(exc, text, file, len(rows) + 1, start)]) from None
+        if len(row) > max_columns and any(c.strip() for c in row[max_columns:]):
+            raise FileRefused([_too_wide(row, max_columns, file, len(rows) + 1)])
         rows.append(row)
         last_start = start
     start = last_start
@@ -469,13 +490,32 @@ def _csv_rows(text: str, delimiter: str, file: str, limit: int | None = None) ->
     return rows
 
 
-def read_csv(data: bytes, file: str, contract: Contract, max_rows: int) -> Table:
+def _nul_warning(text: str, file: str) -> Problem | None:
+    """NUL characters in a text file (a stray one, wherever it is: the first line, inside quotes,
+    the last byte) are dropped like every other invisible character, with one warning."""
+    at = text.find("\x00")
+    if at < 0:
+        return None
+    count = text.count("\x00")
+    line = text.count("\n", 0, at) + 1
+    return Problem(
+        f"het bestand bevat {count} NUL-teken{'s' if count > 1 else ''} (onzichtbaar; het eerste op regel {line}); "
+        "die zijn genegeerd",
+        file=file,
+        severity=WARNING,
+    )
+
+
+def read_csv(data: bytes, file: str, contract: Contract, max_rows: int, max_columns: int = MAX_COLUMNS) -> Table:
     text, encoding = decode(data)
+    if "\r" in text:  # Windows CRLF, and old-Mac CR-only line endings, as line feeds
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    nul = _nul_warning(text, file)
     text = clean_text(text)
     best, unreadable = None, []
     for delimiter in (";", ",", "\t"):
         try:
-            head = _csv_rows(text, delimiter, file, HEADER_SEARCH_ROWS)
+            head = _csv_rows(text, delimiter, file, HEADER_SEARCH_ROWS, max_columns)
         except FileRefused as exc:
             unreadable.append(exc)
             continue
@@ -487,13 +527,18 @@ def read_csv(data: bytes, file: str, contract: Contract, max_rows: int) -> Table
             raise unreadable[0]
         raise FileRefused([_no_header(file, None, contract)])
     delimiter, header_index, found = best
-    rows = _csv_rows(text, delimiter, file)
+    rows = _csv_rows(text, delimiter, file, max_columns=max_columns)
     table = _build(file, None, rows, header_index, found, iter(()), len(rows), max_rows)
     table.encoding, table.delimiter = encoding, delimiter
+    if nul:
+        table.warnings.append(nul)
     return table
 
 
-def read_table(data: bytes, file: str, kind: str, contract: Contract, max_rows: int, sheet: str | None = None) -> Table:
+def read_table(
+    data: bytes, file: str, kind: str, contract: Contract, max_rows: int, sheet: str | None = None, max_columns: int = MAX_COLUMNS
+) -> Table:
+    """``max_columns`` bounds a CSV row; a workbook's columns are bounded before this (etl.extent)."""
     if kind == "csv":
-        return read_csv(data, file, contract, max_rows)
+        return read_csv(data, file, contract, max_rows, max_columns)
     return read_workbook(data, file, kind, contract, max_rows, sheet)
