@@ -267,9 +267,13 @@ def _check_ods(data: bytes, file: str, limits: Limits) -> None:
     (LibreOffice writes the rest of every sheet that way)."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         xml = zf.read("content.xml")
+    long_at = _long_text(xml, limits)
+    last_cell = None  # (sheet, row, col) of the latest cell start, to name the cell of a long text
     sheet, row, row_repeat, col, filled = None, 0, 1, 0, False
     for m in _ODS_TOKEN.finditer(xml):
         closing, tag, attrs, empty = m[1], m[2], m[3], m[4]
+        if long_at is not None and m.start() > long_at:
+            raise _too_long(file, last_cell[0] if last_cell else None, cell_name(*last_cell[1:]) if last_cell else None, limits)
         if tag == b"table":
             if not closing:
                 name = _TABLE_NAME.search(attrs)
@@ -288,6 +292,7 @@ def _check_ods(data: bytes, file: str, limits: Limits) -> None:
             continue
         if closing:
             continue
+        last_cell = (sheet, row, col)
         rep = _COLS_REPEATED.search(attrs)
         repeat = (int(rep[1]) if rep else 1) or 1
         if not empty or b"value-type" in attrs:
@@ -297,8 +302,8 @@ def _check_ods(data: bytes, file: str, limits: Limits) -> None:
             if row >= limits.rows:
                 raise _far(file, sheet, row, col, limits)
         col += repeat
-    if _long_text(xml, limits) is not None:
-        raise _too_long(file, None, None, limits)
+    if long_at is not None:
+        raise _too_long(file, last_cell[0] if last_cell else None, cell_name(*last_cell[1:]) if last_cell else None, limits)
 
 
 # --- xls (BIFF8 in an OLE2 compound file) ---------------------------------------------------
