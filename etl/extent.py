@@ -18,6 +18,7 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from etl.cells import cell_name, column_letters
@@ -64,12 +65,15 @@ def _too_long(file: str, sheet: str | None, cell: str | None, limits: Limits) ->
 
 def check(data: bytes, file: str, kind: str, limits: Limits) -> None:
     """Raise FileRefused when a sheet reaches beyond ``limits`` or holds a too long text."""
-    if kind == "xlsx":
-        _check_xlsx(data, file, limits)
-    elif kind == "ods":
-        _check_ods(data, file, limits)
-    elif kind == "xls":
-        _check_xls(data, file, limits)
+    try:
+        if kind == "xlsx":
+            _check_xlsx(data, file, limits)
+        elif kind == "ods":
+            _check_ods(data, file, limits)
+        elif kind == "xls":
+            _check_xls(data, file, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError, struct.error, UnicodeDecodeError, ValueError, KeyError):
+        raise _refuse(file, None, "het bestand is beschadigd en kan niet worden gelezen; sla het opnieuw op in Excel of LibreOffice") from None
 
 
 # --- xlsx -----------------------------------------------------------------------------------
@@ -153,9 +157,15 @@ _UNUSUAL = (re.compile(rb"""<c(?! r="[A-Za-z])[\s>/]"""), re.compile(rb":c[\s>/]
 
 
 def _usual(xml: bytes) -> bool:
-    """Whether every cell element is written ``<c r="A…`` without a namespace prefix. Anything
-    else is walked element by element."""
-    return not any(p.search(xml) for p in _UNUSUAL)
+    """Whether every cell element is written ``<c r="A…`` without a namespace prefix, and no
+    element has an r attribute elsewhere (a second ``r="XFD1048576"`` in a cell is the one
+    calamine uses). Counted with bytes.count, which runs at memory speed; anything else is walked
+    element by element."""
+    if any(p.search(xml) for p in _UNUSUAL):
+        return False
+    if b"\tr=" in xml or b"\nr=" in xml or b"\rr=" in xml or b"r =" in xml or b"r\t=" in xml:
+        return False
+    return xml.count(b" r=") == xml.count(b"<c r=") + xml.count(b"<row r=")
 
 
 def _is_value_cell(xml: bytes, start: int) -> bool:
@@ -180,17 +190,21 @@ def _walk_cells(xml: bytes, file: str, sheet: str | None, limits: Limits) -> Non
         closing, tag, attrs, empty = m[1], m[2], m[3], m[4]
         if closing:
             continue
-        ref = _REF.search(attrs)
+        refs = _REF.findall(attrs)  # every r attribute: a duplicate must not hide a far one
         if tag == b"row":
-            row = int(ref[2]) - 1 if ref and ref[2] else row + 1
+            numbers = [int(r[1]) for r in refs if r[1]]
+            row = max(numbers) - 1 if numbers else row + 1
             col = -1
             continue
-        if ref and ref[1] and ref[2]:
-            row, col = int(ref[2]) - 1, _column_number(ref[1]) - 1
+        cells = [(int(r[1]) - 1, _column_number(r[0]) - 1) for r in refs if r[0] and r[1]]
+        if cells:
+            row, col = max(cells)
+            far_col = max(c for _, c in cells)
         else:
             col += 1
-        if not empty and (row >= limits.rows or col >= limits.columns):
-            raise _far(file, sheet, max(row, 0), max(col, 0), limits)
+            far_col = col
+        if not empty and (row >= limits.rows or far_col >= limits.columns):
+            raise _far(file, sheet, max(row, 0), max(far_col, 0), limits)
 
 
 def _long_text(xml: bytes, limits: Limits) -> int | None:
@@ -261,6 +275,11 @@ _COLS_REPEATED = re.compile(rb"""table:number-columns-repeated\s*=\s*["']\s*(\d+
 _TABLE_NAME = re.compile(rb"""table:name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
+def _repeat(pattern: re.Pattern[bytes], attrs: bytes) -> int:
+    """A repeat count; of duplicated attributes the largest (whichever a reader takes, it is covered)."""
+    return max([int(n) for n in pattern.findall(attrs)] or [1]) or 1
+
+
 def _check_ods(data: bytes, file: str, limits: Limits) -> None:
     """Rows and cells of content.xml in order with their repeats; a cell with a value (a value
     type or content) that lands beyond the limits refuses the file. Empty repeats are free
@@ -282,8 +301,7 @@ def _check_ods(data: bytes, file: str, limits: Limits) -> None:
             continue
         if tag == b"table-row":
             if not closing:
-                rep = _ROWS_REPEATED.search(attrs)
-                row_repeat, col, filled = (int(rep[1]) if rep else 1) or 1, 0, False
+                row_repeat, col, filled = _repeat(_ROWS_REPEATED, attrs), 0, False
             if closing or empty:
                 if filled and row + row_repeat > limits.rows:
                     raise _far(file, sheet, row + row_repeat - 1, 0, limits)
@@ -293,8 +311,7 @@ def _check_ods(data: bytes, file: str, limits: Limits) -> None:
         if closing:
             continue
         last_cell = (sheet, row, col)
-        rep = _COLS_REPEATED.search(attrs)
-        repeat = (int(rep[1]) if rep else 1) or 1
+        repeat = _repeat(_COLS_REPEATED, attrs)
         if not empty or b"value-type" in attrs:
             filled = True
             if col + repeat > limits.columns:

@@ -181,7 +181,7 @@ def read_workbook(data: bytes, file: str, kind: str, contract: Contract, max_row
         table = _build(file, meta.name, head, header_index, found, iterator, data_sheet.end[0] + 1, max_rows)
         col_offset = data_sheet.start[1] if data_sheet.start else 0
         if kind == "ods":
-            scan, merged = _scan_ods(data, meta.name)
+            scan, merged = _scan_ods(data, meta.name, file)
         else:
             scan = _scan_xlsx(data, file, meta.name, col_offset, table) if kind == "xlsx" else {}
             merged = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in (data_sheet.merged_cell_ranges or [])]
@@ -221,7 +221,7 @@ def _merged_problems(table: Table, merged: list, col_offset: int) -> None:
     for (r0, c0), (r1, c1) in merged:
         if r1 <= header_row0 or (r0 == r1 and c0 == c1):
             continue
-        columns = [used[c] for c in range(c0, c1 + 1) if c in used]
+        columns = [header for c, header in sorted(used.items()) if c0 <= c <= c1]  # not range(): a span can be 16,384 wide
         first, last = cell_name(r0, c0), cell_name(r1, c1)
         message = (
             f"cellen {first}:{last} zijn samengevoegd; alleen {first} heeft een waarde. "
@@ -348,7 +348,14 @@ _T = f"{{{_TABLE_NS}}}"
 _MAX_REPEAT = 1_048_576
 
 
-def _scan_ods(data: bytes, sheet: str) -> tuple[dict[int, dict[int, str]], list]:
+def _count(node, name: str) -> int:
+    """A repeat or span attribute as a count of at least 1 (garbage counts as 1; the real extent
+    was checked before reading, see etl.extent)."""
+    value = node.get(name, "1") or "1"
+    return min(max(int(value), 1), _MAX_REPEAT) if value.isdigit() else 1
+
+
+def _scan_ods(data: bytes, sheet: str, file: str = "") -> tuple[dict[int, dict[int, str]], list]:
     """Error cells (LibreOffice: ``calcext:value-type="error"``) and merged ranges (``number-rows-
     spanned``/``number-columns-spanned``) of one sheet in content.xml; 0-based absolute positions
     for merged ranges, 1-based rows for errors. Parsed only when a byte scan finds a marker."""
@@ -364,41 +371,44 @@ def _scan_ods(data: bytes, sheet: str) -> tuple[dict[int, dict[int, str]], list]
                 tail = chunk[-40:]
         if not hit:
             return errors, merged
-        with zf.open("content.xml") as stream:
-            in_sheet, row, col = False, -1, 0
-            for event, node in ElementTree.iterparse(stream, events=("start", "end")):
-                tag = node.tag
-                if tag == f"{_T}table":
-                    if event == "start":
-                        in_sheet = node.get(f"{_T}name") == sheet
-                        row = -1
-                    elif in_sheet:
-                        break
-                    continue
-                if not in_sheet:
-                    if event == "end" and tag in (f"{_T}table-row", f"{_T}table-cell", f"{_T}covered-table-cell"):
+        try:
+            with zf.open("content.xml") as stream:
+                in_sheet, row, col = False, -1, 0
+                for event, node in ElementTree.iterparse(stream, events=("start", "end")):
+                    tag = node.tag
+                    if tag == f"{_T}table":
+                        if event == "start":
+                            in_sheet = node.get(f"{_T}name") == sheet
+                            row = -1
+                        elif in_sheet:
+                            break
+                        continue
+                    if not in_sheet:
+                        if event == "end" and tag in (f"{_T}table-row", f"{_T}table-cell", f"{_T}covered-table-cell"):
+                            node.clear()
+                        continue
+                    if tag == f"{_T}table-row":
+                        if event == "start":
+                            row += 1
+                            col = 0
+                        else:
+                            row += _count(node, f"{_T}number-rows-repeated") - 1
+                            node.clear()
+                    elif tag in (f"{_T}table-cell", f"{_T}covered-table-cell") and event == "end":
+                        repeat = _count(node, f"{_T}number-columns-repeated")
+                        if tag == f"{_T}table-cell":
+                            if node.get(f"{{{_CALCEXT_NS}}}value-type") == "error":
+                                text = "".join(node.itertext()).strip() or "#N/A"
+                                for c in range(col, col + repeat):
+                                    errors.setdefault(row + 1, {})[c] = text
+                            rows_spanned = _count(node, f"{_T}number-rows-spanned")
+                            cols_spanned = _count(node, f"{_T}number-columns-spanned")
+                            if rows_spanned > 1 or cols_spanned > 1:
+                                merged.append(((row, col), (row + rows_spanned - 1, col + cols_spanned - 1)))
+                        col += repeat
                         node.clear()
-                    continue
-                if tag == f"{_T}table-row":
-                    if event == "start":
-                        row += 1
-                        col = 0
-                    else:
-                        row += min(int(node.get(f"{_T}number-rows-repeated", "1") or 1), _MAX_REPEAT) - 1
-                        node.clear()
-                elif tag in (f"{_T}table-cell", f"{_T}covered-table-cell") and event == "end":
-                    repeat = min(int(node.get(f"{_T}number-columns-repeated", "1") or 1), _MAX_REPEAT)
-                    if tag == f"{_T}table-cell":
-                        if node.get(f"{{{_CALCEXT_NS}}}value-type") == "error":
-                            text = "".join(node.itertext()).strip() or "#N/A"
-                            for c in range(col, col + repeat):
-                                errors.setdefault(row + 1, {})[c] = text
-                        rows_spanned = int(node.get(f"{_T}number-rows-spanned", "1") or 1)
-                        cols_spanned = int(node.get(f"{_T}number-columns-spanned", "1") or 1)
-                        if rows_spanned > 1 or cols_spanned > 1:
-                            merged.append(((row, col), (row + rows_spanned - 1, col + cols_spanned - 1)))
-                    col += repeat
-                    node.clear()
+        except ElementTree.ParseError as exc:
+            raise FileRefused([_broken_xml(file, "content.xml", exc)]) from None
     return errors, merged
 
 

@@ -38,6 +38,8 @@ OLE = extent.OLE
 XLSB = "dit is een binair Excel-bestand (.xlsb); sla het op als Excel-werkmap (.xlsx)"
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 MAX_ZIP_ENTRIES = 10_000
+# what zipfile raises on a damaged archive (names that are not UTF-8, impossible offsets …)
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, struct.error, UnicodeDecodeError, ValueError, OverflowError, KeyError, NotImplementedError)
 _CHUNK = 1 << 20
 
 
@@ -103,19 +105,25 @@ def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
     if info.compress_type == zipfile.ZIP_STORED:
         if scan:
             _scan_dtd(b"", body)
+        if zlib.crc32(body) != info.CRC:
+            raise zipfile.BadZipFile("bad CRC")
         return len(body)
     inflater = zlib.decompressobj(-15)
-    total, pending = 0, body
+    total, pending, crc = 0, body, 0
     while True:
         out = inflater.decompress(pending, _CHUNK)
         if scan:
             tail = _scan_dtd(tail, out)
         total += len(out)
+        crc = zlib.crc32(out, crc)
         if total > cap:
             return total
         pending = inflater.unconsumed_tail
         if not pending and not out:
-            return total + len(inflater.flush())
+            rest = inflater.flush()
+            if zlib.crc32(rest, crc) != info.CRC:  # a damaged member: later readers would fail on it
+                raise zipfile.BadZipFile("bad CRC")
+            return total + len(rest)
 
 
 def check_zip(data: bytes, name: str, kind: str, s: Settings) -> None:
@@ -155,7 +163,7 @@ def check_zip(data: bytes, name: str, kind: str, s: Settings) -> None:
             "het bestand bevat een DTD of entiteitsdefinitie (<!DOCTYPE>/<!ENTITY>); Excel en LibreOffice "
             "schrijven die nooit, dus het bestand wordt niet geopend. Sla het opnieuw op in Excel of LibreOffice",
         ) from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, struct.error):
+    except ZIP_ERRORS:
         raise refuse(name, f"het bestand is beschadigd en kan niet worden geopend als {expected}") from None
 
 
