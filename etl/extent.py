@@ -142,30 +142,22 @@ def _greater(limit: str, alphabet: str) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-def _far_refs(limits: Limits) -> list[tuple[re.Pattern[bytes], re.Pattern[bytes]]]:
-    """(prefilter, exact) patterns for cell references as Excel, LibreOffice and openpyxl write
-    them (``<c r="A1"``, the reference first) beyond the column or the row limit. Each starts
-    with a literal, so a scan runs at C speed; the exact row pattern only runs on a sheet that
-    has rows with as many digits as the limit."""
-    col = re.compile(rf"""<c r="{_greater(column_letters(limits.columns - 1), "letters")}""".encode())
-    digits = len(str(limits.rows))
-    row = re.compile(rf"""<c r="[A-Za-z]+0*{_greater(str(limits.rows), "digits")}["\s]""".encode())
-    return [(col, col), (re.compile(rf"""<c r="[A-Za-z]+\d{{{digits}}}""".encode()), row)]
+# A cell tag as Excel, LibreOffice and openpyxl write it: the reference first, then the usual
+# attributes once each. Any other cell tag (no reference, a second r, other separators or
+# attributes) and any namespace prefix send the sheet to the element-by-element walk.
+_ATTRS = rb"""(?: s="\d{1,5}")?(?: t="\w{1,9}")?(?: cm="\d{1,5}")?(?: vm="\d{1,5}")?(?: ph="[01]")?/?>"""
+_CANONICAL = re.compile(rb'<c r="[A-Z]{1,3}\d{1,7}"' + _ATTRS)
+_PREFIXED = re.compile(rb":c[\s>/]")
 
 
-_UNUSUAL = (re.compile(rb"""<c(?! r="[A-Za-z])[\s>/]"""), re.compile(rb":c[\s>/]"))
-
-
-def _usual(xml: bytes) -> bool:
-    """Whether every cell element is written ``<c r="A…`` without a namespace prefix, and no
-    element has an r attribute elsewhere (a second ``r="XFD1048576"`` in a cell is the one
-    calamine uses). Counted with bytes.count, which runs at memory speed; anything else is walked
-    element by element."""
-    if any(p.search(xml) for p in _UNUSUAL):
-        return False
-    if b"\tr=" in xml or b"\nr=" in xml or b"\rr=" in xml or b"r =" in xml or b"r\t=" in xml:
-        return False
-    return xml.count(b" r=") == xml.count(b"<c r=") + xml.count(b"<row r=")
+def _suspects(limits: Limits) -> re.Pattern[bytes]:
+    """Cell tags that are not of the usual form or whose reference lies beyond the limits: one
+    scan that starts with a literal (``<c``), so it runs at C speed and finds nothing in a
+    normal sheet."""
+    col = _greater(column_letters(limits.columns - 1), "letters")
+    row = _greater(str(limits.rows), "digits")
+    near = rf'(?!{col})[A-Z]{{1,3}}(?!0*{row}")\d{{1,7}}"'.encode()
+    return re.compile(rb'<c(?=[\s>/])(?! r="' + near + _ATTRS + rb")")
 
 
 def _is_value_cell(xml: bytes, start: int) -> bool:
@@ -220,8 +212,24 @@ def _long_text(xml: bytes, limits: Limits) -> int | None:
     return None
 
 
+def _scan_sheet(xml: bytes, file: str, sheet: str | None, limits: Limits, suspects: re.Pattern[bytes]) -> None:
+    if _PREFIXED.search(xml):
+        _walk_cells(xml, file, sheet, limits)
+        return
+    pos = 0
+    while m := suspects.search(xml, pos):
+        if not _CANONICAL.match(xml, m.start()):
+            _walk_cells(xml, file, sheet, limits)
+            return
+        if _is_value_cell(xml, m.start()):
+            cell = _cell_at(xml, m.start())
+            if cell is not None:
+                raise _far(file, sheet, cell[0], cell[1], limits)
+        pos = m.end()
+
+
 def _check_xlsx(data: bytes, file: str, limits: Limits) -> None:
-    far = _far_refs(limits)
+    suspects = _suspects(limits)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         sheets = _sheet_names(zf)
         shared = None
@@ -234,16 +242,7 @@ def _check_xlsx(data: bytes, file: str, limits: Limits) -> None:
             if b"<" not in xml or not _CELL_START.search(xml):
                 continue
             sheet = sheets.get(member, None)
-            if not _usual(xml):
-                _walk_cells(xml, file, sheet, limits)
-            else:
-                for prefilter, exact in far:
-                    first = prefilter.search(xml)
-                    for m in exact.finditer(xml, first.start()) if first else ():
-                        if _is_value_cell(xml, m.start()):
-                            cell = _cell_at(xml, m.start())
-                            if cell is not None:
-                                raise _far(file, sheet, cell[0], cell[1], limits)
+            _scan_sheet(xml, file, sheet, limits, suspects)
             at = _long_text(xml, limits)
             if at is not None:
                 start = xml.rfind(b"<c", 0, at)
@@ -272,6 +271,7 @@ def _shared_cell(zf: zipfile.ZipFile, members: list[str], sheets: dict[str, str]
 _ODS_TOKEN = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>")
 _ROWS_REPEATED = re.compile(rb"""table:number-rows-repeated\s*=\s*["']\s*(\d+)""")
 _COLS_REPEATED = re.compile(rb"""table:number-columns-repeated\s*=\s*["']\s*(\d+)""")
+_SPACES = re.compile(rb"""<text:s\b[^>]*?text:c\s*=\s*["']\s*(\d+)""")  # <text:s text:c="N"/>: N spaces
 _TABLE_NAME = re.compile(rb"""table:name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
@@ -287,12 +287,20 @@ def _check_ods(data: bytes, file: str, limits: Limits) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         xml = zf.read("content.xml")
     long_at = _long_text(xml, limits)
+    # spaces written as a count (<text:s text:c="2000000000"/>) are expanded by the reader: summed per cell
+    spaces = [(m.start(), int(m[1])) for m in _SPACES.finditer(xml)] if b"text:c" in xml else []
+    spaced, in_cell = 0, 0
     last_cell = None  # (sheet, row, col) of the latest cell start, to name the cell of a long text
     sheet, row, row_repeat, col, filled = None, 0, 1, 0, False
     for m in _ODS_TOKEN.finditer(xml):
         closing, tag, attrs, empty = m[1], m[2], m[3], m[4]
         if long_at is not None and m.start() > long_at:
             raise _too_long(file, last_cell[0] if last_cell else None, cell_name(*last_cell[1:]) if last_cell else None, limits)
+        while spaced < len(spaces) and spaces[spaced][0] < m.start():
+            in_cell += spaces[spaced][1]
+            spaced += 1
+        if in_cell > limits.cell_chars:
+            raise _too_long(file, last_cell[0] if last_cell else sheet, cell_name(*last_cell[1:]) if last_cell else None, limits)
         if tag == b"table":
             if not closing:
                 name = _TABLE_NAME.search(attrs)
@@ -310,7 +318,7 @@ def _check_ods(data: bytes, file: str, limits: Limits) -> None:
             continue
         if closing:
             continue
-        last_cell = (sheet, row, col)
+        last_cell, in_cell = (sheet, row, col), 0
         repeat = _repeat(_COLS_REPEATED, attrs)
         if not empty or b"value-type" in attrs:
             filled = True
@@ -319,7 +327,7 @@ def _check_ods(data: bytes, file: str, limits: Limits) -> None:
             if row >= limits.rows:
                 raise _far(file, sheet, row, col, limits)
         col += repeat
-    if long_at is not None:
+    if long_at is not None or in_cell + sum(n for _, n in spaces[spaced:]) > limits.cell_chars:
         raise _too_long(file, last_cell[0] if last_cell else None, cell_name(*last_cell[1:]) if last_cell else None, limits)
 
 

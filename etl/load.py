@@ -366,7 +366,9 @@ def load_file(
     except FileRefused as exc:
         result.problems = exc.problems
         result.error_count = len(exc.problems)
-    except Exception as exc:  # noqa: BLE001 - a hostile or broken file must never escape as a crash
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a hostile or broken file must never escape as a crash (a Rust panic in the reader is a BaseException)
         log.exception("Lezen of controleren van %s mislukt", name)
         result.problems = [unreadable(name, exc)]
         result.error_count = 1

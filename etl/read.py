@@ -154,7 +154,8 @@ def _build(
 def read_workbook(data: bytes, file: str, kind: str, contract: Contract, max_rows: int, sheet: str | None = None) -> Table:
     try:
         workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - calamine raises several unrelated types
+    except BaseException as exc:  # noqa: BLE001 - calamine raises several unrelated types, and panics
+        _reraise_unless_reader_failure(exc)
         raise FileRefused([Problem(f"het bestand kan niet worden gelezen ({type(exc).__name__}); sla het opnieuw op in Excel of LibreOffice", file=file)]) from None
     sheets = [m for m in workbook.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
     if sheet is not None:
@@ -168,11 +169,12 @@ def read_workbook(data: bytes, file: str, kind: str, contract: Contract, max_row
     for meta in candidates:
         try:
             data_sheet = workbook.get_sheet_by_name(meta.name)
-        except Exception:  # noqa: BLE001
+        except BaseException as exc:  # noqa: BLE001
+            _reraise_unless_reader_failure(exc)
             raise FileRefused([Problem("het blad kan niet worden gelezen; sla het bestand opnieuw op", file=file, sheet=meta.name)]) from None
         if data_sheet.end is None:
             continue
-        iterator = iter(data_sheet.iter_rows())
+        iterator = _guarded(data_sheet.iter_rows(), file, meta.name)
         head = [next(iterator, []) for _ in range(min(HEADER_SEARCH_ROWS, data_sheet.end[0] + 1))]
         hit = _find_header(head, contract)
         if hit is None:
@@ -191,6 +193,23 @@ def read_workbook(data: bytes, file: str, kind: str, contract: Contract, max_row
         return table
     shown = candidates[0].name if sheet is not None and candidates else None
     raise FileRefused([_no_header(file, shown, contract)])
+
+
+def _reraise_unless_reader_failure(exc: BaseException) -> None:
+    """calamine reports a Rust panic (a damaged file it did not foresee) as pyo3's PanicException,
+    a BaseException: that is a broken file like any other; Ctrl-C and exit are not."""
+    if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        raise exc
+
+
+def _guarded(rows: Iterator[list], file: str, sheet: str) -> Iterator[list]:
+    """calamine's rows, with a failure while iterating (rows are read lazily, during validation)
+    turned into a refusal."""
+    try:
+        yield from rows
+    except BaseException as exc:  # noqa: BLE001
+        _reraise_unless_reader_failure(exc)
+        raise FileRefused([Problem("het blad kan niet worden gelezen; het bestand is beschadigd. Sla het opnieuw op", file=file, sheet=sheet)]) from None
 
 
 def _patch_rows(table: Table, errors: dict[int, dict[int, str]], col_offset: int) -> None:

@@ -39,7 +39,7 @@ XLSB = "dit is een binair Excel-bestand (.xlsb); sla het op als Excel-werkmap (.
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 MAX_ZIP_ENTRIES = 10_000
 # what zipfile raises on a damaged archive (names that are not UTF-8, impossible offsets …)
-ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, struct.error, UnicodeDecodeError, ValueError, OverflowError, KeyError, NotImplementedError)
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, struct.error, UnicodeDecodeError, ValueError, OverflowError, KeyError, NotImplementedError, RuntimeError)
 _CHUNK = 1 << 20
 
 

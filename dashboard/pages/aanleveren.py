@@ -39,7 +39,7 @@ PAGE = dict(
 PENDING_HOURS = 24
 PREVIEW_ROWS = 200  # changes listed one by one; beyond that a summary per onderdeel and status
 UPLOAD_REFUSED = "Uw account mag geen gegevens aanleveren."
-ACCEPT = ".xlsx,.ods,.csv"
+ACCEPT = ".xlsx,.ods,.csv,.xls"
 OUTCOME_LABELS = {
     "geladen": "geladen",
     "ongewijzigd": "ongewijzigd (al eerder geladen)",

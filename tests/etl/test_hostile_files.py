@@ -202,6 +202,9 @@ def _big_text_ods(text: str) -> bytes:
     [
         ("groot.xlsx", _big_text_xlsx, "groot.xlsx: cel C4 (blad Status) bevat meer dan 131.072 tekens"),
         ("groot.ods", _big_text_ods, "groot.ods, blad Status: cel C4 bevat meer dan 131.072 tekens"),
+        # two billion spaces written as one count: the reader used to expand them and abort
+        ("spaties.ods", lambda _: _big_text_ods('a<text:s text:c="2000000000"/>b'), "spaties.ods, blad Status: cel C4 bevat meer dan 131.072 tekens"),
+        ("veel_spaties.ods", lambda _: _big_text_ods('a<text:s text:c="100000"/>' * 300), "veel_spaties.ods, blad Status: cel C4 bevat meer dan"),
     ],
 )
 def test_a_megabyte_cell_in_a_small_workbook_is_refused_before_reading(ref_db, tmp_path, name, build, where):
