@@ -78,7 +78,6 @@ def check(data: bytes, file: str, kind: str, limits: Limits) -> None:
 
 # --- xlsx -----------------------------------------------------------------------------------
 
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet\s[^>]*>")
 _ATTR = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REL_TAG = re.compile(rb"<(?:[\w.-]+:)?Relationship\s[^>]*>")
