@@ -335,7 +335,7 @@ def _check_ods(data: bytes, file: str, limits: Limits) -> None:
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _FREE, _END = 0xFFFFFFFF, 0xFFFFFFFE
 # BIFF records that hold one cell with a value, each starting with row (u16) and column (u16)
-_CELL_RECORDS = {0x0006, 0x0203, 0x0204, 0x00FD, 0x027E, 0x0205, 0x00D6, 0x0406, 0x0207}
+_CELL_RECORDS = {0x0006, 0x0203, 0x0204, 0x00FD, 0x027E, 0x0205, 0x00D6, 0x0406}
 _MULRK, _BOF, _BOUNDSHEET, _DIMENSIONS, _FILEPASS = 0x00BD, 0x0809, 0x0085, 0x0200, 0x002F
 
 

@@ -33,7 +33,7 @@ OUTCOMES = {"geweigerd", "proef"}
 SOURCES = [
     "template_ingevuld.xlsx", "template_ingevuld_libreoffice.xlsx", "template_ingevuld_libreoffice.ods",
     "template_ingevuld_libreoffice.xls", "windows1252_puntkomma.csv", "rommelig.xlsx", "foutwaarden_libreoffice.ods",
-    "samengevoegd.xlsx",
+    "samengevoegd.xlsx", "formule_tekst_libreoffice.xls",
 ]  # fmt: skip
 
 DRIVER = """

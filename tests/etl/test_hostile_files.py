@@ -9,7 +9,10 @@ Fixtures (tests/fixtures/etl):
 - ``foutwaarden.xlsx`` (openpyxl, error cells as written by Excel without formulas) and its
   LibreOffice copies ``foutwaarden_libreoffice.ods``/``.xlsx`` (``soffice --headless
   --convert-to``): #VALUE!, #N/A and #REF! cells;
-- ``samengevoegd.xlsx`` and ``samengevoegd_libreoffice.ods``: D2:D3 merged over two data rows.
+- ``samengevoegd.xlsx`` and ``samengevoegd_libreoffice.ods``: D2:D3 merged over two data rows;
+- ``formule_tekst_libreoffice.xls``: a legacy .xls (LibreOffice) with text formulas.
+
+Hand-built hostile workbooks (far cells, huge repeats, megabyte cells) come from ``hostile.py``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import pytest
 from openpyxl import Workbook
 
 from etl.load import load_file
+from models.queries import status_history
 from tests.etl import hostile
 from tests.etl.conftest import FX, counts, run_cli, uploads, write_csv, write_xlsx
 
@@ -326,3 +330,11 @@ def test_a_cyrillic_letter_in_a_gemeente_name_gets_a_warning(ref_db, tmp_path):
     refused = load_file(write_csv(tmp_path / "tegenstrijdig.csv", rows[:2]))
     assert refused.outcome == "geweigerd" and counts(ref_db)["records"] == 2
     assert "gemeentecode GM0599 hoort bij Rotterdam, maar de naam is Amsterdam (GM0363)" in refused.problems[0].render()
+
+
+def test_legacy_xls_with_text_formulas_loads(ref_db):
+    """The STRING record after a text formula holds no cell position (it was once read as one)."""
+    result = load_file(FX / "formule_tekst_libreoffice.xls")
+    assert result.outcome == "geladen", [p.render() for p in result.problems]
+    history = status_history(ref_db)
+    assert list(zip(history.gemeente_code, history.onderdeel, history.status, history.comment)) == [("GM0599", "verordening", "vastgesteld", "ab" * 40)]
