@@ -58,6 +58,17 @@ def _far(file: str, sheet: str | None, row0: int, col0: int, limits: Limits) -> 
     )  # fmt: skip
 
 
+MAX_CELLS = 10_000_000  # rows × columns of one sheet as laid out in memory (32 bytes a cell in calamine)
+
+
+def _too_many_cells(file: str, sheet: str | None, rows: int, columns: int) -> FileRefused:
+    return _refuse(
+        file, sheet,
+        f"het blad loopt tot cel {cell_name(rows - 1, columns - 1)}: {_thousands(rows * columns)} cellen; er worden "
+        f"hoogstens {_thousands(MAX_CELLS)} cellen per blad gelezen. Verwijder wat er ver weg staat of splits het blad",
+    )  # fmt: skip
+
+
 def _too_long(file: str, sheet: str | None, cell: str | None, limits: Limits) -> FileRefused:
     where = f"cel {cell} bevat" if cell else "een cel bevat"
     return _refuse(file, sheet, f"{where} meer dan {_thousands(limits.cell_chars)} tekens; dat is geen statusbestand. Kort de tekst in")
@@ -291,6 +302,7 @@ def _check_ods(data: bytes, file: str, limits: Limits) -> None:
     spaced, in_cell = 0, 0
     last_cell = None  # (sheet, row, col) of the latest cell start, to name the cell of a long text
     sheet, row, row_repeat, col, filled = None, 0, 1, 0, False
+    deepest = widest = 0  # rows and columns with a value in this sheet (a repeated value counts in full)
     for m in _ODS_TOKEN.finditer(xml):
         closing, tag, attrs, empty = m[1], m[2], m[3], m[4]
         if long_at is not None and m.start() > long_at:
@@ -304,7 +316,7 @@ def _check_ods(data: bytes, file: str, limits: Limits) -> None:
             if not closing:
                 name = _TABLE_NAME.search(attrs)
                 sheet = (name[1] if name[1] is not None else name[2]).decode("utf-8", "replace")[:100] if name else None
-                row = 0
+                row = deepest = widest = 0
             continue
         if tag == b"table-row":
             if not closing:
@@ -312,6 +324,10 @@ def _check_ods(data: bytes, file: str, limits: Limits) -> None:
             if closing or empty:
                 if filled and row + row_repeat > limits.rows:
                     raise _far(file, sheet, row + row_repeat - 1, 0, limits)
+                if filled:
+                    deepest = max(deepest, row + row_repeat)
+                    if deepest * widest > MAX_CELLS:
+                        raise _too_many_cells(file, sheet, deepest, widest)
                 row += row_repeat
                 row_repeat, col, filled = 1, 0, False
             continue
@@ -325,6 +341,7 @@ def _check_ods(data: bytes, file: str, limits: Limits) -> None:
                 raise _far(file, sheet, row, col + repeat - 1, limits)
             if row >= limits.rows:
                 raise _far(file, sheet, row, col, limits)
+            widest = max(widest, col + repeat)
         col += repeat
     if long_at is not None or in_cell + sum(n for _, n in spaces[spaced:]) > limits.cell_chars:
         raise _too_long(file, last_cell[0] if last_cell else None, cell_name(*last_cell[1:]) if last_cell else None, limits)
@@ -406,7 +423,7 @@ def _check_xls(data: bytes, file: str, limits: Limits) -> None:
     except (_Damaged, struct.error):
         raise _refuse(file, None, "het bestand is beschadigd en kan niet worden geopend als Excel-bestand (.xls)") from None
     names: dict[int, str] = {}
-    sheet, pos, end = None, 0, len(stream)
+    sheet, pos, end, deepest, widest = None, 0, len(stream), 0, 0
     while pos + 4 <= end:
         rid, length = struct.unpack_from("<HH", stream, pos)
         body = stream[pos + 4 : pos + 4 + length]
@@ -415,7 +432,7 @@ def _check_xls(data: bytes, file: str, limits: Limits) -> None:
             raw = body[8 : 8 + count * (2 if flags & 1 else 1)]
             names[struct.unpack_from("<I", body)[0]] = raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")
         elif rid == _BOF:
-            sheet = names.get(pos)
+            sheet, deepest, widest = names.get(pos), 0, 0
         elif rid == _FILEPASS:
             raise _refuse(file, None, "het bestand is met een wachtwoord beveiligd. Haal de beveiliging eraf en sla het opnieuw op")
         elif rid == _DIMENSIONS and len(body) >= 10:
@@ -427,6 +444,9 @@ def _check_xls(data: bytes, file: str, limits: Limits) -> None:
             row, col = struct.unpack_from("<HH", body)
             if row >= limits.rows or col >= limits.columns:
                 raise _far(file, sheet, row, col, limits)
+            deepest, widest = max(deepest, row + 1), max(widest, col + 1)
+            if deepest * widest > MAX_CELLS:
+                raise _too_many_cells(file, sheet, deepest, widest)
         elif rid == _MULRK and len(body) >= 6:
             row, _ = struct.unpack_from("<HH", body)
             last = struct.unpack_from("<H", body, len(body) - 2)[0]

@@ -266,3 +266,16 @@ def test_refused_attempts_keep_sha_and_name(ref_db, tmp_path):
     logged = uploads(ref_db)[-1]
     assert (logged.file_name, logged.sha256, logged.stored_path) == ("Aanlevering maart.xlsx", result.sha256, None)
     assert counts(ref_db)["records"] == 0
+
+
+def test_a_value_repeated_over_a_whole_ods_sheet_is_refused(ref_db, tmp_path):
+    """199 columns × 199,000 rows of one repeated value, inside both limits, in a 1 KB file: 40
+    million cells (1.3 GB in the reader) are refused by their number."""
+    repeated = '<table:table-row table:number-rows-repeated="199000">' + hostile.ods_cell("x", ' table:number-columns-repeated="199"') + "</table:table-row>"
+    path = tmp_path / "herhaald.ods"
+    path.write_bytes(hostile.ods_bytes(hostile.ods_status_rows() + repeated))
+    assert path.stat().st_size < 2_000
+    refused(
+        ref_db, load_file(path),
+        "herhaald.ods, blad Status: het blad loopt tot cel GQ199003: 39.601.597 cellen; er worden hoogstens 10.000.000 cellen per blad gelezen",
+    )  # fmt: skip
