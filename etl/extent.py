@@ -354,6 +354,7 @@ _FREE, _END = 0xFFFFFFFF, 0xFFFFFFFE
 # BIFF records that hold one cell with a value, each starting with row (u16) and column (u16)
 _CELL_RECORDS = {0x0006, 0x0203, 0x0204, 0x00FD, 0x027E, 0x0205, 0x00D6, 0x0406}
 _MULRK, _BOF, _BOUNDSHEET, _DIMENSIONS, _FILEPASS = 0x00BD, 0x0809, 0x0085, 0x0200, 0x002F
+BIFF8_ROWS, BIFF8_COLUMNS = 65_536, 256
 
 
 class _Damaged(Exception):
@@ -437,9 +438,12 @@ def _check_xls(data: bytes, file: str, limits: Limits) -> None:
             raise _refuse(file, None, "het bestand is met een wachtwoord beveiligd. Haal de beveiliging eraf en sla het opnieuw op")
         elif rid == _DIMENSIONS and len(body) >= 10:
             # calamine sizes the sheet from this record (a claimed A1:XFD4000000000 aborts it)
+            # (formatted empty cells count in it, so up to BIFF8's own 65,536 × 256 is allowed)
             rows, cols = struct.unpack_from("<I2xH", body, 4) if len(body) >= 14 else struct.unpack_from("<xxHxxH", body)
-            if rows > limits.rows or cols > limits.columns:
+            if rows > max(limits.rows, BIFF8_ROWS) or cols > max(limits.columns, BIFF8_COLUMNS):
                 raise _far(file, sheet, max(rows, 1) - 1, max(cols, 1) - 1, limits)
+            if rows * cols > MAX_CELLS:
+                raise _too_many_cells(file, sheet, rows, cols)
         elif rid in _CELL_RECORDS and len(body) >= 4:
             row, col = struct.unpack_from("<HH", body)
             if row >= limits.rows or col >= limits.columns:

@@ -279,3 +279,16 @@ def test_a_value_repeated_over_a_whole_ods_sheet_is_refused(ref_db, tmp_path):
         ref_db, load_file(path),
         "herhaald.ods, blad Status: het blad loopt tot cel GQ199003: 39.601.597 cellen; er worden hoogstens 10.000.000 cellen per blad gelezen",
     )  # fmt: skip
+
+
+def test_xls_dimensions_of_formatted_cells_are_allowed_up_to_biff8s_own_maximum(ref_db, tmp_path):
+    """Excel counts formatted empty cells in DIMENSIONS (up to column IV); only a range no .xls
+    can have, or more cells than are read, is refused."""
+    path = tmp_path / "opgemaakt.xls"
+    path.write_bytes(hostile.xls_with(FX / "template_ingevuld_libreoffice.xls", dimensions=(400, 256)))
+    result = load_file(path)
+    assert result.outcome == "geladen", [p.render() for p in result.problems]
+    path.write_bytes(hostile.xls_with(FX / "template_ingevuld_libreoffice.xls", dimensions=(65_536, 256)))
+    second = load_file(path)
+    assert second.outcome == "geweigerd" and uploads(ref_db)[-1].outcome == "geweigerd"
+    assert "cel IV65536: 16.777.216 cellen; er worden hoogstens 10.000.000 cellen per blad gelezen" in second.problems[0].render()
