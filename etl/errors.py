@@ -13,6 +13,7 @@ from typing import Any
 
 ERROR = "error"
 WARNING = "warning"
+MAX_REFUSALS = 1000  # problems kept in one FileRefused; the rest are counted in one line
 
 
 class EtlError(Exception):
@@ -23,6 +24,10 @@ class FileRefused(EtlError):
     """The file cannot be read at all (too big, wrong type, no header); carries the problems."""
 
     def __init__(self, problems: list["Problem"]):
+        if len(problems) > MAX_REFUSALS:
+            first = problems[0]
+            rest = len(problems) - MAX_REFUSALS
+            problems = problems[:MAX_REFUSALS] + [Problem(f"… en nog {rest} fouten die niet afzonderlijk worden getoond", first.file, first.sheet)]
         self.problems = problems
         super().__init__("\n".join(p.render() for p in problems))
 
@@ -55,11 +60,11 @@ class Problem:
         if self.file:
             parts.append(self.file)
         if self.sheet:
-            parts.append(f"blad {self.sheet}")
+            parts.append(f"blad {show(self.sheet)}")
         if self.row is not None:
             parts.append(f"rij {self.row}")
         if self.column:
-            parts.append(f"kolom '{self.column}'")
+            parts.append(f"kolom '{show(self.column)}'")
         return ", ".join(parts)
 
     def render(self) -> str:
@@ -79,9 +84,9 @@ class Problem:
         return {
             "message": self.message,
             "file": self.file,
-            "sheet": self.sheet,
+            "sheet": show(self.sheet) if self.sheet else self.sheet,  # sheet and header are user text: bounded
             "row": self.row,
-            "column": self.column,
+            "column": show(self.column) if self.column else self.column,
             "value": self.value,
             "allowed": list(self.allowed),
             "severity": self.severity,

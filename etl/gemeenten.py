@@ -2,7 +2,9 @@
 
 Names are compared without case, accents, punctuation and a leading "gemeente". A name or code
 from before a merger resolves to the current gemeente with a warning; a name that fits several
-gemeenten ("Bergen") or none is an error that lists the closest candidates.
+gemeenten ("Bergen") or none is an error that lists the closest candidates. A name with letters
+from another script that look Latin (a Cyrillic "А" in "Amsterdam", pasted from somewhere or
+typed on purpose) is read as the Latin name with a warning, also next to a code that fits it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,12 @@ from etl.errors import show
 _CODE = re.compile(r"^(?:gm[\s.\-_]*)?0*(\d{1,4})(?:\.0+)?$")
 _PARENTHETICAL = re.compile(r"\s*\(.*\)\s*$")
 _PREFIX = re.compile(r"^\s*gemeente\s+", re.IGNORECASE)
+# Cyrillic and Greek letters that look like Latin ones (the common part of Unicode's confusables)
+HOMOGLYPHS = str.maketrans(
+    "АВЕКМНОРСТХУЅІЈаеорсухіјѕԁһӏԛԝ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχ",
+    "ABEKMHOPCTXYSIJaeopcyxijsdhlqw" "ABEZHIKMNOPTYXaikvoptux",
+)
+_OTHER_SCRIPT = re.compile("[\u0370-\u03ff\u0400-\u052f]")
 
 
 def normalise_code(value: object) -> str | None:
@@ -43,6 +51,7 @@ class Resolution:
     error: str | None = None
     candidates: tuple[str, ...] = ()  # codes that could be meant
     field: str = "gemeente"  # the input at fault: "gemeentecode" or "gemeente"
+    homoglyph: bool = False  # the name was read after replacing look-alike letters (warning says so)
 
 
 @dataclass
@@ -124,6 +133,20 @@ class GemeenteResolver:
         return result
 
     def _resolve_name(self, text: str) -> Resolution:
+        if _OTHER_SCRIPT.search(text):
+            latin = text.translate(HOMOGLYPHS)
+            if latin != text and not _OTHER_SCRIPT.search(latin):
+                found = self._resolve_name(latin)
+                if found.code is not None:
+                    count = sum(a != b for a, b in zip(text, latin))
+                    letters = "letter" if count == 1 else "letters"
+                    warning = (
+                        f"de naam '{show(text)}' bevat {count} {letters} uit een ander schrift (Cyrillisch of Grieks) die "
+                        f"op Latijnse letters lijken; gelezen als {self.names[found.code]}. Typ de naam opnieuw in"
+                    )
+                    if found.warning:
+                        warning += f"; {found.warning}"
+                    return Resolution(found.code, warning=warning, homoglyph=True)
         key = name_key(text)
         if not key:
             return Resolution(None, error="de gemeentenaam is leeg")
@@ -172,6 +195,8 @@ class GemeenteResolver:
         if by_code.code is None or not has_name:
             return by_code
         by_name = self.by_name(name_value)
+        if by_name.homoglyph and by_name.code == by_code.code and by_code.warning is None:
+            return Resolution(by_code.code, warning=by_name.warning, homoglyph=True)
         if by_name.code == by_code.code or by_code.code in by_name.candidates:
             return by_code
         meant = self.label(by_name.code) if by_name.code else f"'{show(name_value)}'"

@@ -388,12 +388,14 @@ def load_file(
         if hashlib.sha256(data).hexdigest() != sha:
             raise FileRefused([Problem("het bestand veranderde tijdens het lezen; probeer het opnieuw", file=name)])
         kind = safety.check_content(data, name, cfg)
-        table = read_table(data, name, kind, ref.contract, cfg.max_rows, sheet)
+        table = read_table(data, name, kind, ref.contract, cfg.max_rows, sheet, max_columns=cfg.max_columns)
         validated = validate(table, ref, peildatum=peildatum, allowed_gemeenten=allowed_gemeenten, progress=progress)
     except FileRefused as exc:
         result.problems = exc.problems
         result.error_count = len(exc.problems)
-    except Exception as exc:  # noqa: BLE001 - a hostile or broken file must never escape as a crash
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a hostile or broken file must never escape as a crash (a Rust panic in the reader is a BaseException)
         log.exception("Lezen of controleren van %s mislukt", name)
         result.problems = [unreadable(name, exc)]
         result.error_count = 1

@@ -23,6 +23,8 @@ from etl.contract import Contract, header_key
 from etl.errors import ERROR, WARNING, FileRefused, Problem, show
 
 HEADER_SEARCH_ROWS = 20
+FOLD_UNKNOWN = 5  # more unknown columns than this are one warning naming the first few
+MAX_COLUMNS = 200  # default of ETVI_MAX_COLUMNS: columns read per row (a wider CSV row is refused)
 Row = tuple[int, list]  # (row number as the user sees it, cell values)
 
 
@@ -102,8 +104,14 @@ def _build(
             problems.append(Problem(f"de kolommen {shown} betekenen hetzelfde; laat er één staan", file=file, sheet=sheet, row=header_index + 1))
         columns[name] = places[0]
     known = {col for places in found.values() for col, _ in places}
-    for col, cell in enumerate(head[header_index]):
-        if col not in known and cell not in (None, "") and str(cell).strip():
+    unknown = [cell for col, cell in enumerate(head[header_index]) if col not in known and cell not in (None, "") and str(cell).strip()]
+    if len(unknown) > FOLD_UNKNOWN:
+        shown = ", ".join(f"'{show(c)}'" for c in unknown[:FOLD_UNKNOWN])
+        count = f"{len(unknown):,}".replace(",", ".")
+        message = f"{count} onbekende kolommen worden genegeerd, waaronder {shown} …"
+        warnings.append(Problem(message, file=file, sheet=sheet, row=header_index + 1, severity=WARNING))
+    else:
+        for cell in unknown:
             warnings.append(
                 Problem(f"kolom '{show(cell)}' is onbekend en wordt genegeerd", file=file, sheet=sheet, row=header_index + 1, severity=WARNING)
             )
@@ -146,7 +154,8 @@ def _build(
 def read_workbook(data: bytes, file: str, kind: str, contract: Contract, max_rows: int, sheet: str | None = None) -> Table:
     try:
         workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - calamine raises several unrelated types
+    except BaseException as exc:  # noqa: BLE001 - calamine raises several unrelated types, and panics
+        _reraise_unless_reader_failure(exc)
         raise FileRefused([Problem(f"het bestand kan niet worden gelezen ({type(exc).__name__}); sla het opnieuw op in Excel of LibreOffice", file=file)]) from None
     sheets = [m for m in workbook.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
     if sheet is not None:
@@ -160,11 +169,12 @@ def read_workbook(data: bytes, file: str, kind: str, contract: Contract, max_row
     for meta in candidates:
         try:
             data_sheet = workbook.get_sheet_by_name(meta.name)
-        except Exception:  # noqa: BLE001
+        except BaseException as exc:  # noqa: BLE001
+            _reraise_unless_reader_failure(exc)
             raise FileRefused([Problem("het blad kan niet worden gelezen; sla het bestand opnieuw op", file=file, sheet=meta.name)]) from None
         if data_sheet.end is None:
             continue
-        iterator = iter(data_sheet.iter_rows())
+        iterator = _guarded(data_sheet.iter_rows(), file, meta.name)
         head = [next(iterator, []) for _ in range(min(HEADER_SEARCH_ROWS, data_sheet.end[0] + 1))]
         hit = _find_header(head, contract)
         if hit is None:
@@ -172,17 +182,34 @@ def read_workbook(data: bytes, file: str, kind: str, contract: Contract, max_row
         header_index, found = hit
         table = _build(file, meta.name, head, header_index, found, iterator, data_sheet.end[0] + 1, max_rows)
         col_offset = data_sheet.start[1] if data_sheet.start else 0
-        if kind == "xlsx":
-            scan = _scan_xlsx(data, file, meta.name, col_offset, table)
-            merged = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in (data_sheet.merged_cell_ranges or [])]
+        if kind == "ods":
+            scan, merged = _scan_ods(data, meta.name, file)
         else:
-            scan, merged = _scan_ods(data, meta.name)
+            scan = _scan_xlsx(data, file, meta.name, col_offset, table) if kind == "xlsx" else {}
+            merged = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in (data_sheet.merged_cell_ranges or [])]
         _merged_problems(table, merged, col_offset)
         if scan:
             _patch_rows(table, scan, col_offset)
         return table
     shown = candidates[0].name if sheet is not None and candidates else None
     raise FileRefused([_no_header(file, shown, contract)])
+
+
+def _reraise_unless_reader_failure(exc: BaseException) -> None:
+    """calamine reports a Rust panic (a damaged file it did not foresee) as pyo3's PanicException,
+    a BaseException: that is a broken file like any other; Ctrl-C and exit are not."""
+    if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        raise exc
+
+
+def _guarded(rows: Iterator[list], file: str, sheet: str) -> Iterator[list]:
+    """calamine's rows, with a failure while iterating (rows are read lazily, during validation)
+    turned into a refusal."""
+    try:
+        yield from rows
+    except BaseException as exc:  # noqa: BLE001
+        _reraise_unless_reader_failure(exc)
+        raise FileRefused([Problem("het blad kan niet worden gelezen; het bestand is beschadigd. Sla het opnieuw op", file=file, sheet=sheet)]) from None
 
 
 def _patch_rows(table: Table, errors: dict[int, dict[int, str]], col_offset: int) -> None:
@@ -213,7 +240,7 @@ def _merged_problems(table: Table, merged: list, col_offset: int) -> None:
     for (r0, c0), (r1, c1) in merged:
         if r1 <= header_row0 or (r0 == r1 and c0 == c1):
             continue
-        columns = [used[c] for c in range(c0, c1 + 1) if c in used]
+        columns = [header for c, header in sorted(used.items()) if c0 <= c <= c1]  # not range(): a span can be 16,384 wide
         first, last = cell_name(r0, c0), cell_name(r1, c1)
         message = (
             f"cellen {first}:{last} zijn samengevoegd; alleen {first} heeft een waarde. "
@@ -340,7 +367,14 @@ _T = f"{{{_TABLE_NS}}}"
 _MAX_REPEAT = 1_048_576
 
 
-def _scan_ods(data: bytes, sheet: str) -> tuple[dict[int, dict[int, str]], list]:
+def _count(node, name: str) -> int:
+    """A repeat or span attribute as a count of at least 1 (garbage counts as 1; the real extent
+    was checked before reading, see etl.extent)."""
+    value = node.get(name, "1") or "1"
+    return min(max(int(value), 1), _MAX_REPEAT) if value.isdigit() else 1
+
+
+def _scan_ods(data: bytes, sheet: str, file: str = "") -> tuple[dict[int, dict[int, str]], list]:
     """Error cells (LibreOffice: ``calcext:value-type="error"``) and merged ranges (``number-rows-
     spanned``/``number-columns-spanned``) of one sheet in content.xml; 0-based absolute positions
     for merged ranges, 1-based rows for errors. Parsed only when a byte scan finds a marker."""
@@ -356,41 +390,44 @@ def _scan_ods(data: bytes, sheet: str) -> tuple[dict[int, dict[int, str]], list]
                 tail = chunk[-40:]
         if not hit:
             return errors, merged
-        with zf.open("content.xml") as stream:
-            in_sheet, row, col = False, -1, 0
-            for event, node in ElementTree.iterparse(stream, events=("start", "end")):
-                tag = node.tag
-                if tag == f"{_T}table":
-                    if event == "start":
-                        in_sheet = node.get(f"{_T}name") == sheet
-                        row = -1
-                    elif in_sheet:
-                        break
-                    continue
-                if not in_sheet:
-                    if event == "end" and tag in (f"{_T}table-row", f"{_T}table-cell", f"{_T}covered-table-cell"):
+        try:
+            with zf.open("content.xml") as stream:
+                in_sheet, row, col = False, -1, 0
+                for event, node in ElementTree.iterparse(stream, events=("start", "end")):
+                    tag = node.tag
+                    if tag == f"{_T}table":
+                        if event == "start":
+                            in_sheet = node.get(f"{_T}name") == sheet
+                            row = -1
+                        elif in_sheet:
+                            break
+                        continue
+                    if not in_sheet:
+                        if event == "end" and tag in (f"{_T}table-row", f"{_T}table-cell", f"{_T}covered-table-cell"):
+                            node.clear()
+                        continue
+                    if tag == f"{_T}table-row":
+                        if event == "start":
+                            row += 1
+                            col = 0
+                        else:
+                            row += _count(node, f"{_T}number-rows-repeated") - 1
+                            node.clear()
+                    elif tag in (f"{_T}table-cell", f"{_T}covered-table-cell") and event == "end":
+                        repeat = _count(node, f"{_T}number-columns-repeated")
+                        if tag == f"{_T}table-cell":
+                            if node.get(f"{{{_CALCEXT_NS}}}value-type") == "error":
+                                text = "".join(node.itertext()).strip() or "#N/A"
+                                for c in range(col, col + repeat):
+                                    errors.setdefault(row + 1, {})[c] = text
+                            rows_spanned = _count(node, f"{_T}number-rows-spanned")
+                            cols_spanned = _count(node, f"{_T}number-columns-spanned")
+                            if rows_spanned > 1 or cols_spanned > 1:
+                                merged.append(((row, col), (row + rows_spanned - 1, col + cols_spanned - 1)))
+                        col += repeat
                         node.clear()
-                    continue
-                if tag == f"{_T}table-row":
-                    if event == "start":
-                        row += 1
-                        col = 0
-                    else:
-                        row += min(int(node.get(f"{_T}number-rows-repeated", "1") or 1), _MAX_REPEAT) - 1
-                        node.clear()
-                elif tag in (f"{_T}table-cell", f"{_T}covered-table-cell") and event == "end":
-                    repeat = min(int(node.get(f"{_T}number-columns-repeated", "1") or 1), _MAX_REPEAT)
-                    if tag == f"{_T}table-cell":
-                        if node.get(f"{{{_CALCEXT_NS}}}value-type") == "error":
-                            text = "".join(node.itertext()).strip() or "#N/A"
-                            for c in range(col, col + repeat):
-                                errors.setdefault(row + 1, {})[c] = text
-                        rows_spanned = int(node.get(f"{_T}number-rows-spanned", "1") or 1)
-                        cols_spanned = int(node.get(f"{_T}number-columns-spanned", "1") or 1)
-                        if rows_spanned > 1 or cols_spanned > 1:
-                            merged.append(((row, col), (row + rows_spanned - 1, col + cols_spanned - 1)))
-                    col += repeat
-                    node.clear()
+        except ElementTree.ParseError as exc:
+            raise FileRefused([_broken_xml(file, "content.xml", exc)]) from None
     return errors, merged
 
 
@@ -439,9 +476,20 @@ def _csv_problem(exc: csv.Error, text: str, file: str, row: int, line: int) -> P
     return Problem(message, file=file, row=row)
 
 
-def _csv_rows(text: str, delimiter: str, file: str, limit: int | None = None) -> list[list[str]]:
+def _too_wide(row: list[str], max_columns: int, file: str, number: int) -> Problem:
+    width = max(i for i, c in enumerate(row) if c.strip()) + 1
+    return Problem(
+        f"de regel heeft {width:,} kolommen; er worden hoogstens {max_columns:,} gelezen. Verwijder de overbodige "
+        "kolommen (of laat de beheerder ETVI_MAX_COLUMNS verhogen)".replace(",", "."),
+        file=file,
+        row=number,
+    )
+
+
+def _csv_rows(text: str, delimiter: str, file: str, limit: int | None = None, max_columns: int = MAX_COLUMNS) -> list[list[str]]:
     """All records (or the first ``limit``), each as its cells. A record that cannot be read,
-    or a quote still open at the end of the file, refuses the file naming the row."""
+    a record with a value beyond ``max_columns``, or a quote still open at the end of the file,
+    refuses the file naming the row."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[list[str]] = []
     start = last_start = 1
@@ -453,6 +501,8 @@ def _csv_rows(text: str, delimiter: str, file: str, limit: int | None = None) ->
             break
         except csv.Error as exc:
             raise FileRefused([_csv_problem(exc, text, file, len(rows) + 1, start)]) from None
+        if len(row) > max_columns and any(c.strip() for c in row[max_columns:]):
+            raise FileRefused([_too_wide(row, max_columns, file, len(rows) + 1)])
         rows.append(row)
         last_start = start
     start = last_start
@@ -469,13 +519,32 @@ def _csv_rows(text: str, delimiter: str, file: str, limit: int | None = None) ->
     return rows
 
 
-def read_csv(data: bytes, file: str, contract: Contract, max_rows: int) -> Table:
+def _nul_warning(text: str, file: str) -> Problem | None:
+    """NUL characters in a text file (a stray one, wherever it is: the first line, inside quotes,
+    the last byte) are dropped like every other invisible character, with one warning."""
+    at = text.find("\x00")
+    if at < 0:
+        return None
+    count = text.count("\x00")
+    line = text.count("\n", 0, at) + 1
+    return Problem(
+        f"het bestand bevat {count} NUL-teken{'s' if count > 1 else ''} (onzichtbaar; het eerste op regel {line}); "
+        "die zijn genegeerd",
+        file=file,
+        severity=WARNING,
+    )
+
+
+def read_csv(data: bytes, file: str, contract: Contract, max_rows: int, max_columns: int = MAX_COLUMNS) -> Table:
     text, encoding = decode(data)
+    if "\r" in text:  # Windows CRLF, and old-Mac CR-only line endings, as line feeds
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    nul = _nul_warning(text, file)
     text = clean_text(text)
     best, unreadable = None, []
     for delimiter in (";", ",", "\t"):
         try:
-            head = _csv_rows(text, delimiter, file, HEADER_SEARCH_ROWS)
+            head = _csv_rows(text, delimiter, file, HEADER_SEARCH_ROWS, max_columns)
         except FileRefused as exc:
             unreadable.append(exc)
             continue
@@ -487,13 +556,18 @@ def read_csv(data: bytes, file: str, contract: Contract, max_rows: int) -> Table
             raise unreadable[0]
         raise FileRefused([_no_header(file, None, contract)])
     delimiter, header_index, found = best
-    rows = _csv_rows(text, delimiter, file)
+    rows = _csv_rows(text, delimiter, file, max_columns=max_columns)
     table = _build(file, None, rows, header_index, found, iter(()), len(rows), max_rows)
     table.encoding, table.delimiter = encoding, delimiter
+    if nul:
+        table.warnings.append(nul)
     return table
 
 
-def read_table(data: bytes, file: str, kind: str, contract: Contract, max_rows: int, sheet: str | None = None) -> Table:
+def read_table(
+    data: bytes, file: str, kind: str, contract: Contract, max_rows: int, sheet: str | None = None, max_columns: int = MAX_COLUMNS
+) -> Table:
+    """``max_columns`` bounds a CSV row; a workbook's columns are bounded before this (etl.extent)."""
     if kind == "csv":
-        return read_csv(data, file, contract, max_rows)
+        return read_csv(data, file, contract, max_rows, max_columns)
     return read_workbook(data, file, kind, contract, max_rows, sheet)

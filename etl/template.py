@@ -70,9 +70,9 @@ def instructions(ref: Reference) -> list[tuple[str, str]]:
         ("Lege cel", "Een lege statuscel betekent 'geen nieuws': er wordt niets vastgelegd. Vul 'geen' alleen in als er echt "
                      "niets is. Hoofdletters en spaties rond het woord tellen niet mee."),
         ("Datums", "Een datumcel, of als tekst 2024-03-01, 1-3-2024, 01-03-2024 of 1 maart 2024. De dag staat altijd vóór de maand."),
-        ("Toelichting", "Vrije tekst bij de rij."),
-        ("Bron", "Een link naar het document (raadsbesluit, visie). Alleen links die beginnen met http:// of https://."),
-        ("Bestanden", f"Excel-werkmap (.xlsx), OpenDocument (.ods) of CSV (.csv, met ; of , als scheidingsteken; UTF-8 of "
+        ("Toelichting", f"Vrije tekst bij de rij, hoogstens {cfg.max_toelichting} tekens."),
+        ("Bron", f"Een link naar het document (raadsbesluit, visie), hoogstens {cfg.max_bron} tekens. Alleen links die beginnen met http:// of https://."),
+        ("Bestanden", f"Excel-werkmap (.xlsx of het oude .xls), OpenDocument (.ods) of CSV (.csv, met ; of , als scheidingsteken; UTF-8 of "
                       f"Windows-1252). Maximaal {cfg.max_file_mb} MB en {cfg.max_rows} rijen. Formules moeten een berekende "
                       "waarde hebben (sla het bestand op in Excel of LibreOffice). Bestanden met macro's (.xlsm) worden geweigerd. "
                       "Het eerste blad met een herkenbare kopregel wordt gelezen."),

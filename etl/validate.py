@@ -16,8 +16,9 @@ from etl.cells import ERROR_VALUES, ErrorValue, clean, error_message, has_invisi
 from etl.contract import KOPLOPER
 from etl.dates import EXAMPLES, DateError, format_date, parse_date
 from etl.errors import ERROR, WARNING, Problem, show
-from etl.read import Table
+from etl.read import FIELD_LIMIT, Table
 from etl.reference import Reference
+from etvi.config import settings
 
 MAX_PROBLEMS = 1000
 BLANK = object()  # an empty status cell: no news
@@ -70,6 +71,10 @@ def as_text(value: object) -> str:
     return str(value).strip()
 
 
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
 def check_url(text: str) -> str | None:
     """An error message, or None for an acceptable http(s) link."""
     parts = urlsplit(text)
@@ -104,13 +109,17 @@ class _Collector:
 
     def warnings(self) -> list[Problem]:
         result = []
-        for problem, more in self._warnings.values():
+        folded = list(self._warnings.values())
+        for problem, more in folded[:MAX_PROBLEMS]:
             if more:
                 problem = Problem(
                     f"{problem.message} (en in nog {more} andere rij{'en' if more > 1 else ''})",
                     problem.file, problem.sheet, problem.row, problem.column, problem.value, problem.allowed, WARNING,
                 )  # fmt: skip
             result.append(problem)
+        if len(folded) > MAX_PROBLEMS:
+            rest = len(folded) - MAX_PROBLEMS
+            result.append(Problem(f"… en nog {rest} andere waarschuwingen die niet afzonderlijk worden getoond", self.file, self.sheet, severity=WARNING))
         return result
 
     def truncated(self) -> list[Problem]:
@@ -131,6 +140,8 @@ def validate(
 ) -> Validated:
     """Check every row; ``peildatum`` (command line / upload form) overrides the file's cell."""
     today = today or date.today()
+    cfg = settings()
+    max_note, max_bron = cfg.max_toelichting, cfg.max_bron
     out = _Collector(table.file, table.sheet)
     for w in table.warnings:
         out.warning(w.message, w.row, w.column, w.value)
@@ -221,7 +232,10 @@ def validate(
         broken = False
         for i, header in checked:
             value = cells[i]
-            if type(value) is ErrorValue or value in ERROR_VALUES:
+            if value.__class__ is str and len(value) > FIELD_LIMIT:
+                out.error(f"de cel is langer dan {_thousands(FIELD_LIMIT)} tekens; dat is geen statusbestand", number, header, value)
+                broken = True
+            elif type(value) is ErrorValue or value in ERROR_VALUES:
                 out.error(error_message(value), number, header, value)
                 broken = True
         if broken:
@@ -248,7 +262,7 @@ def validate(
             out.error(found.error, number, column, code_raw if use_code else name_raw)
         else:
             if found.warning:
-                by_code = not _empty(code_raw)
+                by_code = not _empty(code_raw) and not found.homoglyph
                 out.warning(found.warning, number, head.get("gemeentecode" if by_code else "gemeente"), code_raw if by_code else name_raw)
             if allowed_gemeenten is not None and code not in allowed_gemeenten:
                 mine = ", ".join(resolver.label(c) for c in sorted(allowed_gemeenten)) or "geen enkele gemeente"
@@ -276,6 +290,16 @@ def validate(
 
         note = as_text(cells[i_note]) if i_note is not None else ""
         bron = as_text(cells[i_bron]) if i_bron is not None else ""
+        if len(note) > max_note:
+            out.error(
+                f"de toelichting is {_thousands(len(note))} tekens lang; het maximum is {_thousands(max_note)}. Kort de tekst in "
+                "of zet een link naar het stuk in de kolom bron",
+                number, head["toelichting"], note,
+            )  # fmt: skip
+            note = ""
+        if len(bron) > max_bron:
+            out.error(f"de link is {_thousands(len(bron))} tekens lang; het maximum is {_thousands(max_bron)}", number, head["bron"], bron)
+            bron = ""
         if bron:
             if bron not in urls:
                 urls[bron] = check_url(bron)

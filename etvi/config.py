@@ -95,6 +95,9 @@ class Settings:
     login_ip_max_failures: int = 20
     login_ip_window_minutes: int = 15
     trusted_proxies: int = 0
+    max_columns: int = 200
+    max_toelichting: int = 2000
+    max_bron: int = 2000
 
     @property
     def is_sqlite(self) -> bool:
@@ -129,4 +132,7 @@ def settings() -> Settings:
         login_ip_max_failures=_at_least("LOGIN_IP_MAX_FAILURES", 20),
         login_ip_window_minutes=_at_least("LOGIN_IP_WINDOW_MINUTES", 15, minimum=1),
         trusted_proxies=_at_least("TRUSTED_PROXIES", 0),
+        max_columns=_at_least("MAX_COLUMNS", 200, minimum=2),
+        max_toelichting=_at_least("MAX_TOELICHTING", 2000, minimum=1),
+        max_bron=_at_least("MAX_BRON", 2000, minimum=1),
     )

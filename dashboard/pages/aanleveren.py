@@ -47,7 +47,7 @@ ALREADY_CONFIRMED = (
     "Dit bestand is al bevestigd en wordt al verwerkt; het wordt maar één keer opgeslagen. "
     "De uitkomst staat zo onder ‘Eerdere aanleveringen’."
 )
-ACCEPT = ".xlsx,.ods,.csv"
+ACCEPT = ".xlsx,.ods,.csv,.xls"
 MB = 1024 * 1024
 OUTCOME_LABELS = {
     "geladen": "geladen",

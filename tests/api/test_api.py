@@ -185,6 +185,7 @@ def _upload_rows(url):
 
 
 def test_hostile_files_are_422_with_problems_and_logged(setup, ref_db):
+    from tests.etl import hostile
     from tests.etl.conftest import FX
 
     app, actors, auth = setup
@@ -197,6 +198,10 @@ def test_hostile_files_are_422_with_problems_and_logged(setup, ref_db):
         ("rommel.xlsx", (FX / "xml_rommel_na_einde.xlsx").read_bytes(), "rommel.xlsx: het bestand is beschadigd"),
         ("bom.xlsx", (FX / "xml_entiteitenbom.xlsx").read_bytes(), "bom.xlsx: het bestand bevat een DTD of entiteitsdefinitie"),
         ("fout.ods", (FX / "foutwaarden_libreoffice.ods").read_bytes(), "rij 3, kolom 'woonzorgvisie': de cel bevat een foutwaarde (#REF!)"),
+        # one stray cell far away: the reader used to abort the worker process (issue 9, item 3)
+        ("ver.xlsx", hostile.xlsx_bytes(hostile.status_rows() + '<row r="150000"><c r="XFD150000"><v>1</v></c></row>'), "ver.xlsx, blad Status: cel XFD150000 ligt buiten het bereik"),
+        ("ver.ods", hostile.ods_bytes(hostile.ods_status_rows() + "<table:table-row>" + hostile.ods_cell("x", ' table:number-columns-repeated="16384"') + "</table:table-row>"), "ver.ods, blad Status: cel XFD4 ligt buiten het bereik"),
+        ("ver.xls", hostile.xls_with(FX / "template_ingevuld_libreoffice.xls", cell=(5, 0xFFFF)), "cel CRXP6 ligt buiten het bereik"),
     ]
     for name, content, fragment in cases:
         resp = client.post("/api/v1/uploads", data=multipart(content, name=name), headers=auth["beheerder"])

@@ -26,6 +26,9 @@ TEMPLATE_VALUES: dict[str, dict[str, object]] = {
 # The formula fixture: a status computed by a formula (cached by LibreOffice, uncached by openpyxl).
 FORMULA_CODE = "GM0599"
 FORMULA = '=IF(1=1,"vastgesteld","geen")'
+# The legacy .xls with text formulas (their results are STRING records after each FORMULA record).
+XLS_FORMULA = '="vast"&"gesteld"'
+XLS_NOTE_FORMULA = '=REPT("ab",40)'
 
 # --- the messy hand-made workbook ------------------------------------------------------------
 MESSY_PEILDATUM = date(2024, 3, 31)

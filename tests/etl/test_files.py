@@ -15,7 +15,7 @@ from models.queries import status_history
 from tests.etl import fixture_specs as spec
 from tests.etl.conftest import FX, uploads
 
-TEMPLATE_FILES = ["template_ingevuld.xlsx", "template_ingevuld_libreoffice.ods", "template_ingevuld_libreoffice.xlsx"]
+TEMPLATE_FILES = ["template_ingevuld.xlsx", "template_ingevuld_libreoffice.ods", "template_ingevuld_libreoffice.xlsx", "template_ingevuld_libreoffice.xls"]
 
 
 def _expected_template() -> dict[str, dict[str, tuple[str, date | None]]]:
