@@ -560,7 +560,7 @@ def layout(**_query):
                             html.P(
                                 "Het sjabloon bevat een instructieblad en een blad met uw gemeente(n) al ingevuld, "
                                 "met keuzelijsten voor de statussen. U mag ook een eigen spreadsheet gebruiken "
-                                "(xlsx, ods of csv) met dezelfde kolomnamen."
+                                "(xlsx, ods, csv of xls) met dezelfde kolomnamen."
                             ),
                             *date_field("aanl-sjabloon-peildatum", "Peildatum in het sjabloon", date.today().strftime("%d-%m-%Y")),
                             html.Button("Sjabloon downloaden", id="aanl-sjabloon-knop", n_clicks=0, className="button"),

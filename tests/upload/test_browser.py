@@ -267,7 +267,7 @@ def test_too_big_file_is_refused_on_the_page(live, browser, tmp_path, monkeypatc
         wrong = tmp_path / "notities.txt"
         wrong.write_text("hallo")
         page.locator("#aanl-upload input[type=file]").set_input_files(str(wrong))
-        expect(message).to_contain_text("‘notities.txt’ kan niet worden aangeleverd: alleen bestanden van het type xlsx, ods of csv")
+        expect(message).to_contain_text("‘notities.txt’ kan niet worden aangeleverd: alleen bestanden van het type xlsx, ods, csv of xls")
         good = tmp_path / "goed.csv"
         good.write_text("gemeentecode;peildatum;verordening\nGM0363;2026-03-01;vastgesteld\n")
         page.locator("#aanl-upload input[type=file]").set_input_files(str(good))
