@@ -76,7 +76,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="herhalingen per meting (standaard 3; de mediaan telt)")
     args = parser.parse_args()
-    from dashboard.data import DataSource
     from dashboard_bench import build_database
     from preconditions import Missing, data_dir, fail
 
@@ -86,6 +85,8 @@ def main() -> int:
         data_dir(REPO)
     except Missing as exc:
         return fail(str(exc))
+
+    from dashboard.data import DataSource
 
     with tempfile.TemporaryDirectory(prefix="etvi-bench-") as tmp:
         os.environ.setdefault("ETVI_DATA_DIR", str(REPO / "data"))

@@ -624,7 +624,7 @@ def install(app, url: str | None = None, public: bool | None = None) -> None:
     server.add_url_rule("/api/v1/ik", "etvi_whoami", whoami_view, methods=["GET"])
     if getattr(app, "use_pages", False):
         # The pages that need a login: upload (/aanleveren) and audit log (/auditlog).
-        from dashboard.pages import aanlevering, aanleveren, auditlog
+        from dashboard.pages import aanleveren, aanlevering, auditlog
 
         server.extensions["etvi_dash_pages"] = True
         aanleveren.register(app)

@@ -113,7 +113,8 @@ def initialize(report: Report = lambda _msg: None, build_shapes: bool = True) ->
 
     result = InitResult(year=year, gemeenten=len(gemeenten), provincies=len(provincies), warnings=warnings)
     with db.session() as s:
-        report("Statussen, mijlpalen en fusies laden uit " + str(cfg.data_dir))
+        sources = sorted({str(referencedata.reference_file(cfg.data_dir, n).parent) for n in referencedata.REFERENCE_FILES})
+        report("Statussen, mijlpalen en fusies laden uit " + " en ".join(sources))
         result.changed.update(referencedata.load_data_files(s, cfg.data_dir, data_files))
         result.changed["gemeenten"] = referencedata.load_geography(s, provincies, gemeenten)
         result.changed["regio's"] = referencedata.load_region_memberships(s, regions) if len(regions) else False

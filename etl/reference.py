@@ -15,7 +15,7 @@ from sqlmodel import Session
 from etl.contract import Contract, contract_from_levels
 from etl.errors import EtlError
 from etl.gemeenten import GemeenteResolver
-from etl.referencedata import ReferenceDataError, read_name_variants
+from etl.referencedata import ReferenceDataError, read_name_variants, reference_file
 from etvi.config import settings
 from models.db import engine
 from models.tables import Gemeente, Merger, Provincie, StatusLevel
@@ -36,7 +36,7 @@ def gemeente_resolver(names: dict[str, str], mergers: Iterable, data_dir: Path |
     """The resolver for the current gemeenten (code → name), the mergers (Merger rows or anything
     with their ``old_code``, ``old_name``, ``new_code``, ``effective_date``) and the name variants
     in ``data_dir``; a bad naamvarianten.csv is a ReferenceDataError."""
-    variants_path = (data_dir or settings().data_dir) / "naamvarianten.csv"
+    variants_path = reference_file(data_dir or settings().data_dir, "naamvarianten.csv")
     variants = read_name_variants(variants_path) if variants_path.exists() else {}
     return GemeenteResolver(names, variants, {m.old_code: (m.old_name, m.new_code, m.effective_date) for m in mergers})
 

@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import Integer, delete
 from sqlmodel import Session, select
 
+from etvi.config import PACKAGED_DATA_DIR
 from models.tables import Gemeente, Merger, Milestone, Provincie, RegionMembership, StatusLevel
 
 GEMEENTE_CODE = re.compile(r"^GM\d{4}$")
@@ -232,13 +233,26 @@ def sync(s: Session, model, objects: list, key, where=None) -> bool:
     return True
 
 
+REFERENCE_FILES = ("statussen.csv", "mijlpalen.csv", "fusies.csv", "naamvarianten.csv")
+
+
+def reference_file(data_dir: Path, name: str) -> Path:
+    """``name`` in the data folder when it is there (the user's copy wins), else the copy the
+    installed package carries; so ``etvi init`` works from any folder after ``pip install``.
+    When neither exists, the data folder's path, so the error names the place to put it."""
+    own = data_dir / name
+    packaged = PACKAGED_DATA_DIR / name
+    return packaged if not own.exists() and packaged.exists() else own
+
+
 def read_data_files(data_dir: Path) -> dict[str, list]:
-    """Status levels, milestones and mergers from ``data_dir``, validated, by the name ``etvi init`` reports."""
-    levels = read_status_levels(data_dir / "statussen.csv")
+    """Status levels, milestones and mergers from ``data_dir`` (each file falling back to the
+    packaged copy), validated, by the name ``etvi init`` reports."""
+    levels = read_status_levels(reference_file(data_dir, "statussen.csv"))
     return {
         "statussen": levels,
-        "mijlpalen": read_milestones(data_dir / "mijlpalen.csv", levels),
-        "fusies": read_mergers(data_dir / "fusies.csv"),
+        "mijlpalen": read_milestones(reference_file(data_dir, "mijlpalen.csv"), levels),
+        "fusies": read_mergers(reference_file(data_dir, "fusies.csv")),
     }
 
 

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The reference CSVs an installed wheel carries: the repository's data/*.csv, mapped into the
+# package by setup.py. In a clone (editable install) this folder does not exist; data/ is used.
+PACKAGED_DATA_DIR = Path(__file__).resolve().parent / "referentiedata"
 PREFIX = "ETVI_"
 
 
@@ -104,8 +107,16 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
+def default_data_dir() -> Path:
+    """The clone's ``data/`` when running from a source checkout, else ``data/`` in the current
+    folder: an installed package must not write its database into site-packages."""
+    if (REPO_ROOT / "pyproject.toml").is_file() and (REPO_ROOT / "data").is_dir():
+        return REPO_ROOT / "data"
+    return Path.cwd() / "data"
+
+
 def settings() -> Settings:
-    data_dir = Path(_env("DATA_DIR", str(REPO_ROOT / "data"))).expanduser()
+    data_dir = Path(_env("DATA_DIR") or default_data_dir()).expanduser()
     cache_dir = Path(_env("CACHE_DIR", str(data_dir / "cache"))).expanduser()
     geo_dir = _env("GEO_DIR")
     geo_year = _env("GEO_YEAR")

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.aggregates import NO_DATA_LABEL
 from dashboard.figures.palette import (
     BORDER_COLOR,
     FONT,
@@ -23,7 +24,6 @@ from dashboard.figures.palette import (
     new_figure,
     status_colors,
 )
-from dashboard.aggregates import NO_DATA_LABEL
 from dashboard.texts import fmt_pct
 
 MAP_HEIGHT = 560

@@ -24,6 +24,7 @@ from dashboard.runtime import current
 from dashboard.state import parse_peildatum, query
 from dashboard.texts import OKEC_URL, fmt_date, fmt_pct, level_title, onderdeel_title
 
+
 def title(code=None, **_) -> str:
     try:
         name = current().data.reference().gemeente_name((code or "").upper())

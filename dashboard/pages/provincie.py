@@ -21,6 +21,7 @@ from dashboard.runtime import current
 from dashboard.state import choose, parse_peildatum, query
 from dashboard.texts import fmt_date, fmt_pct, fmt_pp, onderdeel_title
 
+
 def title(code=None, **_) -> str:
     try:
         name = current().data.reference().provincie_name((code or "").upper())

@@ -154,10 +154,9 @@ def template(
 ) -> None:
     """Schrijf het invulsjabloon: een instructieblad en een gegevensblad met keuzelijsten, één rij per gemeente."""
     from etl.errors import EtlError
+    from etl.export import check_output_path
     from etl.reference import load_reference
     from etl.template import write_template
-
-    from etl.export import check_output_path
 
     if output.suffix.lower() != ".xlsx":
         raise EtlError("Het sjabloon is een Excel-werkmap: geef een bestandsnaam die eindigt op .xlsx.")

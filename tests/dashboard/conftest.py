@@ -18,17 +18,15 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from etl import referencedata
 from models import db
-from tests.conftest import REPO, create_database, sample_geography
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, create_database, sample_geography  # noqa: E402,F401
 from tests.dashboard import sample_data
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401
 # Short history for function-scoped databases (fast on both backends); the browser server gets more.
 TEST_START, TEST_END = date(2024, 3, 31), date(2026, 9, 30)
 

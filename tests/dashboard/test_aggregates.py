@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from dashboard import aggregates as agg
-from tests.dashboard import reference_aggregates as reference
 from models import queries
+from tests.dashboard import reference_aggregates as reference
 
 LEVELS = pd.DataFrame(
     [

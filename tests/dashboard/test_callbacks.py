@@ -246,7 +246,7 @@ def test_demo_banner_follows_meta(dash_app, client, dash_db):
 
 
 def test_serve_refuses_without_gemeenten(db_url, monkeypatch):
-    from etvi.cli import app, _register_all
+    from etvi.cli import _register_all, app
 
     _register_all()
     monkeypatch.setenv("ETVI_DATABASE_URL", db_url)

@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.figures import charts, maps, palette
 from dashboard import texts
+from dashboard.figures import charts, maps, palette
 from tests.dashboard.conftest import square
 
 GEOJSON = {

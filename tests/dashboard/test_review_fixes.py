@@ -111,8 +111,8 @@ def test_regios_time_table_says_what_it_counts_and_agrees_with_the_ranking(dash_
 
 
 def test_mijlpalen_and_regios_agree_on_the_last_twelve_months(dash_app):
-    from dashboard.runtime import current
     from dashboard import views
+    from dashboard.runtime import current
 
     with dash_app.server.test_request_context("/"):
         ds = current().data

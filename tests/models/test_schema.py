@@ -8,7 +8,6 @@ from sqlmodel import select
 from etl import referencedata
 from models import db, queries
 from models.tables import Gemeente, Milestone, StatusLevel, StatusRecord, Upload
-
 from tests.conftest import REPO
 
 HEAD = "0005"
@@ -241,8 +240,9 @@ def test_upgrade_to_0004_gives_audit_events_their_address_and_downgrades(backend
             assert accounts.address_blocked_until(s, "198.51.100.5", max_failures=2, window_minutes=10) is None
         db.dispose_all()
         db.upgrade(url, "0004")
-        from models.db import alembic_config
         from alembic import command
+
+        from models.db import alembic_config
 
         command.downgrade(alembic_config(url), "0003")
         db.dispose_all()

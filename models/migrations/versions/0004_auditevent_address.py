@@ -10,8 +10,8 @@ Create Date: 2026-11-22
 """
 import json
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0004"
 down_revision = "0003"
