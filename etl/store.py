@@ -21,7 +21,6 @@ from pathlib import Path
 from etl.errors import EtlError
 from etvi.config import settings
 
-
 REASONS = {
     errno.ENOSPC: "de schijf is vol",
     errno.EDQUOT: "het schijfquotum is op",

@@ -10,9 +10,9 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-05
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 
 revision = "0005"
 down_revision = "0004"
