@@ -8,6 +8,7 @@ import threading
 
 import pytest
 
+from dashboard.app import complete_setup
 from models import db
 from models.tables import Meta
 from tests.api.support import create_actors, make_app
@@ -221,6 +222,7 @@ def live(ref_db):
     app = make_app(ref_db)
     actors = create_actors(ref_db)
     _set_demo(ref_db)
+    complete_setup(app)  # as every `etvi serve` worker does: no first-request race (plotly/dash#3971)
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

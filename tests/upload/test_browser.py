@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.app import complete_setup
 from tests.api.support import create_actors, make_app
 from tests.upload.support import add_row_warnings
 
@@ -72,6 +73,7 @@ def live(ref_db, monkeypatch):
 
     app = make_app(ref_db)
     actors = create_actors(ref_db)
+    complete_setup(app)  # as every `etvi serve` worker does: no first-request race (plotly/dash#3971)
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
