@@ -255,16 +255,23 @@ def validate(
             progress(rows_read, total)
         if len(cells) < width:
             cells = list(cells) + padding[len(cells) :]
-        broken = False
+        if number in totals_rows:
+            out.warning("dit is de totaalrij van de Excel-tabel, geen gemeente; de rij is overgeslagen", number)
+            continue
+        broken = None
         for i, header in checked:
             value = cells[i]
             if type(value) is ErrorValue or value in ERROR_VALUES:
-                out.error(error_message(value), number, header, value)
-                broken = True
+                broken = (broken or []) + [(header, value)]
         if broken:
-            continue  # the row is refused for its error cells; its other cells say nothing reliable
-        if number in totals_rows:
-            out.warning("dit is de totaalrij van de Excel-tabel, geen gemeente; de rij is overgeslagen", number)
+            # the row is refused for its error cells (its other cells say nothing reliable), unless
+            # it is no data row at all: a "Gemiddelde" row showing #DEEL/0! is skipped like any total
+            why = not_a_gemeente(cells, False)
+            if why:
+                out.warning(why, number)
+                continue
+            for header, value in broken:
+                out.error(error_message(value), number, header, value)
             continue
         for i in data_indexes:
             if not _empty(cells[i]):

@@ -279,6 +279,23 @@ def test_gemeenten_that_look_like_those_words_are_data_and_misspelt_ones_stay_er
     ]
 
 
+@pytest.mark.parametrize("writer", ["xlsx", "csv"])
+def test_a_totals_row_showing_spreadsheet_errors_is_skipped_but_a_gemeente_row_with_one_is_refused(ref_db, tmp_path, writer):
+    rows = simple_rows(["GM0363", "", "vastgesteld", None, None, None], ["", "Gemiddelde", "#DIV/0!", None, "#N/A", None])
+    write = write_xlsx if writer == "xlsx" else write_csv
+    result = load_file(write(tmp_path / f"gem.{writer}", rows))
+    assert result.outcome == "geladen", [p.render() for p in result.problems]
+    assert [(w.row, w.message) for w in result.warnings] == [(4, "'Gemiddelde' is een totaalrij, geen gemeente; de rij is overgeslagen")]
+    rows[-1][1] = "Rotterdam"
+    refused = load_file(write(tmp_path / f"fout.{writer}", rows))
+    assert refused.outcome == "geweigerd" and counts(ref_db)["records"] == 1
+    texts = [p.render() for p in refused.problems]
+    assert [t.split(": ", 1)[1] for t in texts] == [
+        "de cel bevat een foutwaarde (#DIV/0!); vul een geldige waarde in.", "de cel bevat een foutwaarde (#N/A); vul een geldige waarde in."
+    ]
+    assert all(", rij 4, kolom '" in t for t in texts)
+
+
 # --- item 15: adopted after the peildatum -----------------------------------------------------------
 
 
