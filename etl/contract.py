@@ -46,7 +46,7 @@ DATE_PATTERNS = (
     "vaststelling {o}",
     "vastgesteld op {o}",
 )
-STATUS_PATTERNS = ("{o}", "status {o}", "{o} status")
+STATUS_PATTERNS = ("{o}", "status {o}", "{o} status", "{o} stand", "{o} stand van zaken", "stand van zaken {o}")
 
 # Status words people use instead of the official ones, per onderdeel. A synonym only applies
 # when its target exists in the status table, so editing statussen.csv stays safe.

@@ -223,6 +223,21 @@ def test_two_row_header_unmerged_group_over_gemeente_and_an_unknown_sub_column(r
     assert result.warnings[0].row == 3
 
 
+def test_two_row_header_grouped_by_kind_instead_of_by_onderdeel(ref_db, tmp_path):
+    """'Stand van zaken' over the onderdelen and 'Vastgesteld op' over the same onderdelen: the sub
+    row alone would name every onderdeel twice; with the group titles each column is distinct."""
+    rows = [
+        ["Peildatum", "30-06-2024"],
+        [None, None, "Stand van zaken", None, "Vastgesteld op", None],
+        ["gemeentecode", "gemeente", "woonzorgvisie", "verordening", "woonzorgvisie", "verordening"],
+        ["GM0363", "Amsterdam", "vastgesteld", "in voorbereiding", "15-05-2024", None],
+    ]
+    result = load_file(write_xlsx(tmp_path / "soort.xlsx", rows))
+    assert result.outcome == "geladen", [p.render() for p in result.problems]
+    assert result.warnings == []
+    assert _loaded(ref_db) == {"GM0363": {"woonzorgvisie": ("vastgesteld", date(2024, 5, 15)), "verordening": ("in voorbereiding", None)}}
+
+
 def test_a_data_row_below_a_one_row_header_is_not_taken_for_sub_headers(ref_db, tmp_path):
     """'verordening' above 'vastgesteld' reads as 'verordening vastgesteld' (a date column), but then
     the status column is lost: so it is a data row, refused for its missing gemeente."""
