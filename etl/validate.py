@@ -23,6 +23,7 @@ MAX_PROBLEMS = 1000
 BLANK = object()  # an empty status cell: no news
 _record = tuple.__new__  # builds a Record without NamedTuple's Python-level __new__ (hot loop)
 PROGRESS_EVERY = 2000
+NO_DATA_SKIPPED = "is geen bekende gemeente en de rij heeft geen statussen; de rij is overgeslagen"
 NO_STATUS = "het bestand bevat geen enkele status; vul per gemeente minstens één status in"
 
 
@@ -238,8 +239,13 @@ def validate(
         if repeats_header(cells):
             return "de kopregel staat hier nog een keer; de rij is overgeslagen"
         if no_data and texts:
-            return f"'{show(texts[0])}' is geen bekende gemeente en de rij heeft geen statussen; de rij is overgeslagen"
+            return f"'{show(texts[0])}' {NO_DATA_SKIPPED}"
         return None
+
+    def skip(why: str, number: int) -> None:
+        """Totals, notes and a repeated header are few and each named; texts without statuses may be
+        a long list of anything, so those are folded into one line with a count."""
+        out.warning(why, number, kind="geen gemeente, geen statussen" if why.endswith(NO_DATA_SKIPPED) else None)
 
     records, about = result.records, result.gemeenten
     rows_read = 0
@@ -268,7 +274,7 @@ def validate(
             # it is no data row at all: a "Gemiddelde" row showing #DEEL/0! is skipped like any total
             why = not_a_gemeente(cells, False)
             if why:
-                out.warning(why, number)
+                skip(why, number)
                 continue
             for header, value in broken:
                 out.error(error_message(value), number, header, value)
@@ -279,7 +285,7 @@ def validate(
         else:
             why = not_a_gemeente(cells, True)  # None: a prefilled gemeente row without news
             if why:
-                out.warning(why, number)
+                skip(why, number)
             continue
         code_raw = cells[i_code] if i_code is not None else ""
         name_raw = cells[i_name] if i_name is not None else ""
@@ -293,7 +299,7 @@ def validate(
         if code is not None:
             about.add(code)
         if code is None and (why := not_a_gemeente(cells, False)):
-            out.warning(why, number)
+            skip(why, number)
             continue
         if code is None:
             use_code = found.field == "gemeentecode" and i_code is not None

@@ -283,6 +283,7 @@ def test_gemeenten_that_look_like_those_words_are_data_and_misspelt_ones_stay_er
         ["", "Opmeer", None, None, "vastgesteld", None],
         ["", "Sommeren", "geen", None, None, None],  # a typo with a status: an error, never skipped
         ["", "Amsterdm", None, None, None, None],  # a typo without a status: skipped with a warning
+        ["", "Provincie Utrecht", None, None, None, None],  # texts without statuses: folded into one line
     )
     texts = _refused(ref_db, load_file(write_xlsx(tmp_path / "s.xlsx", rows)), "s.xlsx, blad Status, rij 6, kolom 'gemeente': 'Sommeren' is geen bekende gemeente")
     assert len(texts) == 1
@@ -290,7 +291,7 @@ def test_gemeenten_that_look_like_those_words_are_data_and_misspelt_ones_stay_er
     result = load_file(good)
     assert result.outcome == "geladen" and set(_loaded(ref_db)) == {"GM0847", "GM1876", "GM0432"}
     assert [(w.row, w.message) for w in result.warnings] == [
-        (6, "'Amsterdm' is geen bekende gemeente en de rij heeft geen statussen; de rij is overgeslagen")
+        (6, "'Amsterdm' is geen bekende gemeente en de rij heeft geen statussen; de rij is overgeslagen (en in nog 1 andere rij)")
     ]
 
 
