@@ -46,7 +46,7 @@ DATE_PATTERNS = (
     "vaststelling {o}",
     "vastgesteld op {o}",
 )
-STATUS_PATTERNS = ("{o}", "status {o}", "{o} status")
+STATUS_PATTERNS = ("{o}", "status {o}", "{o} status", "{o} stand", "{o} stand van zaken", "stand van zaken {o}")
 
 # Status words people use instead of the official ones, per onderdeel. A synonym only applies
 # when its target exists in the status table, so editing statussen.csv stays safe.
@@ -95,6 +95,22 @@ STATUS_SYNONYMS: dict[str, dict[str, str]] = {
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
 
+# Rows below the data that are not gemeenten, by the text in their first cells: totals (what
+# Excel's table totals row, pivot tables and hand-made sums write) and notes. Only applied to a
+# row whose gemeente cells name no gemeente, so a real gemeente is never taken for one.
+TOTAL_WORDS = (
+    "totaal generaal", "eindtotaal", "subtotaal", "totaal", "totalen", "som", "gemiddelde", "gemiddeld", "aantal",
+    "mediaan", "minimum", "maximum", "grand total", "subtotal", "totals", "total", "sum", "average", "count",
+)  # fmt: skip
+NOTE_WORDS = (
+    "bron", "bronnen", "toelichting", "opmerking", "opmerkingen", "noot", "noten", "voetnoot", "let op", "nb", "n b",
+    "legenda", "disclaimer", "laatst bijgewerkt", "bijgewerkt", "toegevoegd", "ingevuld door", "opgesteld door", "versie",
+)  # fmt: skip
+_TOTAL = re.compile(rf"^(?:{'|'.join(re.escape(w) for w in TOTAL_WORDS)})(?: |$)")
+_NOTE = re.compile(rf"^(?:{'|'.join(re.escape(w) for w in NOTE_WORDS)})(?: |$)")
+_NOTE_MARK = re.compile(r"^\s*(?:[*†‡¹²³⁴⁵⁶⁷⁸⁹]|\(\d{1,2}\)|\[\d{1,2}\]|\d{1,2}\)\s)")
+TOTAL, NOTE = "totaal", "opmerking"
+
 
 def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
@@ -108,6 +124,21 @@ def header_key(text: object) -> str:
 def word_key(text: object) -> str:
     """Status words: lower case, no accents, single spaces, no trailing dot."""
     return _SPACES.sub(" ", strip_accents(str(text)).lower()).strip().rstrip(".").strip()
+
+
+def row_kind(text: object) -> str | None:
+    """TOTAL for "Totaal", "Som van …", "Aantal: 12"; NOTE for "Bron: …", "* …", "Toelichting: …";
+    else None. Whether the row names a gemeente after all is for the caller to check."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    if _NOTE_MARK.match(text):
+        return NOTE
+    words = _NON_ALNUM.sub(" ", strip_accents(text).lower()).strip()
+    if _TOTAL.match(words):
+        return TOTAL
+    if _NOTE.match(words):
+        return NOTE
+    return None
 
 
 def date_column(onderdeel: str) -> str:

@@ -183,6 +183,15 @@ class GemeenteResolver:
                 codes.append(code)
         return codes[:limit]
 
+    def known(self, value: object) -> bool:
+        """Whether a cell names a gemeente exactly (a code, a name, a variant, a pre-merger name or
+        code, or an ambiguous name such as "Bergen"): no guessing, no suggestions."""
+        if isinstance(value, str) and _CODE.match(re.sub(r"\s+", " ", value).strip().lower()):
+            code = normalise_code(value)
+            return code in self.names or code in self.mergers
+        key = name_key(value) if isinstance(value, str) else ""
+        return bool(key) and (key in self._exact or key in self._variant or key in self._old or key in self._base)
+
     def resolve(self, code_value: object, name_value: object) -> Resolution:
         """Code wins when both are given, and the name must then fit the code."""
         has_code = code_value not in (None, "")

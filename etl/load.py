@@ -42,9 +42,9 @@ from sqlmodel import Session
 from etl import names, safety, store
 from etl.errors import EtlError, FileRefused, Problem
 from etl.gemeenten import name_key
-from etl.read import read_table
+from etl.read import read_tables
 from etl.reference import Reference, load_reference
-from etl.validate import Record, Validated, validate
+from etl.validate import Record, Validated, validate_sheets
 from etvi.config import settings
 from models.db import bump_data_version, engine
 from models.tables import Meta, StatusRecord, Upload
@@ -388,8 +388,8 @@ def load_file(
         if hashlib.sha256(data).hexdigest() != sha:
             raise FileRefused([Problem("het bestand veranderde tijdens het lezen; probeer het opnieuw", file=name)])
         kind = safety.check_content(data, name, cfg)
-        table = read_table(data, name, kind, ref.contract, cfg.max_rows, sheet, max_columns=cfg.max_columns)
-        validated = validate(table, ref, peildatum=peildatum, allowed_gemeenten=allowed_gemeenten, progress=progress)
+        sheets = read_tables(data, name, kind, ref.contract, cfg.max_rows, sheet, max_columns=cfg.max_columns)
+        validated = validate_sheets(sheets, ref, peildatum=peildatum, allowed_gemeenten=allowed_gemeenten, progress=progress)
     except FileRefused as exc:
         result.problems = exc.problems
         result.error_count = len(exc.problems)

@@ -4,15 +4,23 @@ the file-level peildatum, and an iterator over the data rows with their spreadsh
 xlsx and ods are read with calamine (Rust; fast and streaming over rows), csv with the standard
 library after detecting the encoding (UTF-8 with or without BOM, UTF-16, else Windows-1252 as
 Dutch Excel writes it) and the delimiter (the one that yields a recognisable header).
+
+A workbook gives one ``Table`` per sheet with a recognisable header (hidden sheets too, with a
+warning); sheets without one are returned as ``SkippedSheet`` with their first rows, so the
+validator can say so when they hold gemeenten. A header may span two rows: group titles
+("Woonzorgvisie", merged or only in the group's first cell) above sub-headers ("status",
+"vastgesteld op"), read as the combined names.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Iterator
 from xml.etree import ElementTree
 
@@ -25,7 +33,16 @@ from etl.errors import ERROR, WARNING, FileRefused, Problem, show
 HEADER_SEARCH_ROWS = 20
 FOLD_UNKNOWN = 5  # more unknown columns than this are one warning naming the first few
 MAX_COLUMNS = 200  # default of ETVI_MAX_COLUMNS: columns read per row (a wider CSV row is refused)
+SKIPPED_SAMPLE_ROWS = 200  # rows of a sheet without a header that are looked at for gemeenten
 Row = tuple[int, list]  # (row number as the user sees it, cell values)
+
+
+@dataclass
+class Header:
+    top: int  # 0-based index of the first header row (the group titles of a two-row header)
+    index: int  # 0-based index of the last header row; the data starts below it
+    found: dict[str, list[tuple[int, str]]]  # field → [(cell index, header as written)]
+    labels: dict[int, str]  # every non-empty header column → its name as written (group + sub)
 
 
 @dataclass
@@ -41,20 +58,99 @@ class Table:
     errors: list[Problem] = field(default_factory=list)  # about the sheet, found while reading (merged cells)
     encoding: str | None = None
     delimiter: str | None = None
+    header_rows: list[list] = field(default_factory=list)  # the header row(s) as read, to spot a repeat below
+    totals_rows: set[int] = field(default_factory=set)  # totals rows of Excel tables (ListObjects)
 
 
-def _find_header(rows: list[list], contract: Contract) -> tuple[int, dict[str, list[tuple[int, str]]]] | None:
-    """Index of the first row with a gemeente column and at least one onderdeel column."""
+@dataclass
+class SkippedSheet:
+    """A sheet without a recognisable header: not read, kept for a look at whether it holds gemeenten."""
+
+    name: str
+    hidden: bool
+    rows: list[Row]
+
+
+@dataclass
+class Sheets:
+    """What one file holds: a table per sheet with a header, and the sheets that were skipped."""
+
+    tables: list[Table]
+    skipped: list[SkippedSheet] = field(default_factory=list)
+
+
+def _texts(cells: list) -> dict[int, str]:
+    """The non-empty text cells of a row, cleaned: the candidates for header names."""
+    out = {}
+    for col, cell in enumerate(cells):
+        if isinstance(cell, str) and cell.strip():
+            text = clean(cell).strip()
+            if text:
+                out[col] = text
+    return out
+
+
+def _valid(found: dict) -> bool:
+    return ("gemeente" in found or "gemeentecode" in found) and any(f.startswith("status:") for f in found)
+
+
+def _width(found: dict) -> int:
+    return sum(len(places) for places in found.values())
+
+
+def _one_row(cells: list, contract: Contract) -> dict[str, list[tuple[int, str]]]:
+    found: dict[str, list[tuple[int, str]]] = {}
+    for col, text in _texts(cells).items():
+        name = contract.field_for(text)
+        if name:
+            found.setdefault(name, []).append((col, text))
+    return found
+
+
+def _two_rows(group: list, sub: list, contract: Contract) -> tuple[dict[str, list[tuple[int, str]]], dict[int, str], bool]:
+    """Group titles above sub-headers. A group title holds for the columns to its right until the
+    next one (a merged title has its text only in the first cell, and so has an unmerged one);
+    each column is tried as "group sub", then as the sub-header alone; a title without a
+    sub-header (merged down over both rows) stands for itself. Returns the fields found, every
+    column's name as written, and whether any field needed its group title."""
+    groups, subs = _texts(group), _texts(sub)
+    found: dict[str, list[tuple[int, str]]] = {}
+    labels: dict[int, str] = {}
+    combined, carried = False, None
+    for col in range(max(len(group), len(sub))):
+        carried = groups.get(col, carried)
+        below = subs.get(col)
+        if below is not None:
+            options = ([f"{carried} {below}"] if carried else []) + [below]
+        elif col in groups:
+            options = [groups[col]]
+        else:
+            continue
+        for text in options:
+            name = contract.field_for(text)
+            if name:
+                found.setdefault(name, []).append((col, text))
+                combined = combined or (below is not None and text != below)
+                labels[col] = text
+                break
+        else:
+            labels[col] = f"{groups[col]} {below}" if below is not None and col in groups else options[-1]
+    return found, labels, combined
+
+
+def _find_header(rows: list[list], contract: Contract) -> Header | None:
+    """The first row with a gemeente column and at least one onderdeel column; or two rows, group
+    titles above sub-headers, when read together they name more columns and lose none."""
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        found: dict[str, list[tuple[int, str]]] = {}
-        for col, cell in enumerate(cells):
-            if isinstance(cell, str) and cell.strip():
-                cell = clean(cell)
-                name = contract.field_for(cell)
-                if name:
-                    found.setdefault(name, []).append((col, cell.strip()))
-        if ("gemeente" in found or "gemeentecode" in found) and any(f.startswith("status:") for f in found):
-            return index, found
+        single = _one_row(cells, contract)
+        if index + 1 < len(rows):
+            found, labels, combined = _two_rows(cells, rows[index + 1], contract)
+            alone = _width(single) if _valid(single) else 0
+            if combined and _valid(found) and _width(found) > alone and set(single) <= set(found):
+                return Header(index, index + 1, found, labels)
+        if _valid(single):
+            labels = {col: show(cell) for col, cell in enumerate(cells) if cell not in (None, "") and str(cell).strip()}
+            return Header(index, index, single, labels)
     return None
 
 
@@ -90,30 +186,30 @@ def _build(
     file: str,
     sheet: str | None,
     head: list[list],
-    header_index: int,
-    found: dict[str, list[tuple[int, str]]],
+    header: Header,
     rest: Iterator[list],
     total: int,
     max_rows: int,
 ) -> Table:
     problems, warnings = [], []
     columns: dict[str, tuple[int, str]] = {}
-    for name, places in found.items():
+    header_index = header.index
+    for name, places in header.found.items():
         if len(places) > 1:
             shown = " en ".join(f"'{h}'" for _, h in places)
             problems.append(Problem(f"de kolommen {shown} betekenen hetzelfde; laat er één staan", file=file, sheet=sheet, row=header_index + 1))
         columns[name] = places[0]
-    known = {col for places in found.values() for col, _ in places}
-    unknown = [cell for col, cell in enumerate(head[header_index]) if col not in known and cell not in (None, "") and str(cell).strip()]
+    known = {col for places in header.found.values() for col, _ in places}
+    unknown = [label for col, label in header.labels.items() if col not in known]
     if len(unknown) > FOLD_UNKNOWN:
         shown = ", ".join(f"'{show(c)}'" for c in unknown[:FOLD_UNKNOWN])
         count = f"{len(unknown):,}".replace(",", ".")
         message = f"{count} onbekende kolommen worden genegeerd, waaronder {shown} …"
         warnings.append(Problem(message, file=file, sheet=sheet, row=header_index + 1, severity=WARNING))
     else:
-        for cell in unknown:
+        for label in unknown:
             warnings.append(
-                Problem(f"kolom '{show(cell)}' is onbekend en wordt genegeerd", file=file, sheet=sheet, row=header_index + 1, severity=WARNING)
+                Problem(f"kolom '{show(label)}' is onbekend en wordt genegeerd", file=file, sheet=sheet, row=header_index + 1, severity=WARNING)
             )
     data_rows = total - header_index - 1
     if data_rows > max_rows:
@@ -143,56 +239,94 @@ def _build(
         columns=columns,
         rows=rows(),
         total_rows=max(data_rows, 0),
-        peildatum=_peildatum_above(head[:header_index]),
+        peildatum=_peildatum_above(head[: header.top]),
         warnings=warnings,
+        header_rows=head[header.top : header_index + 1],
     )
 
 
 # --- xlsx and ods ---------------------------------------------------------------------------
 
 
-def read_workbook(data: bytes, file: str, kind: str, contract: Contract, max_rows: int, sheet: str | None = None) -> Table:
+def read_workbook(data: bytes, file: str, kind: str, contract: Contract, max_rows: int, sheet: str | None = None) -> Sheets:
+    """Every sheet with a recognisable header (hidden ones too), or only the one named."""
     try:
         workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except BaseException as exc:  # noqa: BLE001 - calamine raises several unrelated types, and panics
         _reraise_unless_reader_failure(exc)
         raise FileRefused([Problem(f"het bestand kan niet worden gelezen ({type(exc).__name__}); sla het opnieuw op in Excel of LibreOffice", file=file)]) from None
     sheets = [m for m in workbook.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
+    candidates = sheets
     if sheet is not None:
-        chosen = [m for m in sheets if m.name.strip().lower() == sheet.strip().lower()]
-        if not chosen:
+        candidates = [m for m in sheets if m.name.strip().lower() == sheet.strip().lower()]
+        if not candidates:
             names = tuple(m.name for m in sheets)
             raise FileRefused([Problem(f"het blad '{sheet}' bestaat niet", file=file, allowed=names)])
-        candidates = chosen
-    else:
-        candidates = [m for m in sheets if m.visible == calamine.SheetVisibleEnum.Visible]
+    result = Sheets(tables=[])
     for meta in candidates:
-        try:
-            data_sheet = workbook.get_sheet_by_name(meta.name)
-        except BaseException as exc:  # noqa: BLE001
-            _reraise_unless_reader_failure(exc)
-            raise FileRefused([Problem("het blad kan niet worden gelezen; sla het bestand opnieuw op", file=file, sheet=meta.name)]) from None
-        if data_sheet.end is None:
-            continue
-        iterator = _guarded(data_sheet.iter_rows(), file, meta.name)
-        head = [next(iterator, []) for _ in range(min(HEADER_SEARCH_ROWS, data_sheet.end[0] + 1))]
-        hit = _find_header(head, contract)
-        if hit is None:
-            continue
-        header_index, found = hit
-        table = _build(file, meta.name, head, header_index, found, iterator, data_sheet.end[0] + 1, max_rows)
-        col_offset = data_sheet.start[1] if data_sheet.start else 0
-        if kind == "ods":
-            scan, merged = _scan_ods(data, meta.name, file)
-        else:
-            scan = _scan_xlsx(data, file, meta.name, col_offset, table) if kind == "xlsx" else {}
-            merged = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in (data_sheet.merged_cell_ranges or [])]
-        _merged_problems(table, merged, col_offset)
-        if scan:
-            _patch_rows(table, scan, col_offset)
-        return table
-    shown = candidates[0].name if sheet is not None and candidates else None
-    raise FileRefused([_no_header(file, shown, contract)])
+        read = _read_sheet(workbook, meta, data, file, kind, contract, max_rows, named=sheet is not None)
+        if isinstance(read, Table):
+            result.tables.append(read)
+        elif read is not None:
+            result.skipped.append(read)
+    if not result.tables:
+        raise FileRefused([_no_header(file, candidates[0].name if sheet is not None else None, contract)])
+    rows = sum(t.total_rows for t in result.tables)
+    if rows > max_rows:
+        raise FileRefused(
+            [
+                Problem(
+                    f"de bladen hebben samen {rows} rijen; het maximum is {max_rows}. Splits het bestand of laat de beheerder ETVI_MAX_ROWS verhogen",
+                    file=file,
+                )
+            ]
+        )
+    return result
+
+
+def _read_sheet(
+    workbook, meta, data: bytes, file: str, kind: str, contract: Contract, max_rows: int, named: bool = False
+) -> Table | SkippedSheet | None:
+    """One sheet: a Table when it has a header, a SkippedSheet with its first rows when not,
+    None when it is empty. ``named``: the user asked for this sheet (no word about it being hidden)."""
+    hidden = meta.visible != calamine.SheetVisibleEnum.Visible
+    try:
+        data_sheet = workbook.get_sheet_by_name(meta.name)
+    except BaseException as exc:  # noqa: BLE001
+        _reraise_unless_reader_failure(exc)
+        raise FileRefused([Problem("het blad kan niet worden gelezen; sla het bestand opnieuw op", file=file, sheet=meta.name)]) from None
+    if data_sheet.end is None:
+        return None
+    iterator = _guarded(data_sheet.iter_rows(), file, meta.name)
+    head = [next(iterator, []) for _ in range(min(HEADER_SEARCH_ROWS + 1, data_sheet.end[0] + 1))]
+    header = _find_header(head, contract)
+    if header is None:
+        sample = head + list(islice(iterator, max(SKIPPED_SAMPLE_ROWS - len(head), 0)))
+        return SkippedSheet(meta.name, hidden, [(number, cells) for number, cells in enumerate(sample, start=1)])
+    table = _build(file, meta.name, head, header, iterator, data_sheet.end[0] + 1, max_rows)
+    if hidden and not named:
+        table.warnings.insert(
+            0,
+            Problem(
+                "dit blad is verborgen, maar heeft een herkenbare kopregel en is daarom ook gelezen. Hoort het er niet bij, "
+                "verwijder het blad of laad alleen het juiste blad (--sheet)",
+                file=file,
+                sheet=meta.name,
+                severity=WARNING,
+            ),
+        )
+    col_offset = data_sheet.start[1] if data_sheet.start else 0
+    if kind == "ods":
+        scan, merged = _scan_ods(data, meta.name, file)
+    else:
+        scan = _scan_xlsx(data, file, meta.name, col_offset, table) if kind == "xlsx" else {}
+        merged = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in (data_sheet.merged_cell_ranges or [])]
+        if kind == "xlsx":
+            table.totals_rows = _xlsx_totals_rows(data, meta.name, file)
+    _merged_problems(table, merged, col_offset)
+    if scan:
+        _patch_rows(table, scan, col_offset)
+    return table
 
 
 def _reraise_unless_reader_failure(exc: BaseException) -> None:
@@ -283,6 +417,35 @@ def _sheet_xml_path(zf: zipfile.ZipFile, sheet: str, file: str) -> str | None:
             target = targets.get(node.get(_REL_NS), "")
             return target.lstrip("/") if target.startswith("/") else "xl/" + target
     return None
+
+
+def _xlsx_totals_rows(data: bytes, sheet: str, file: str) -> set[int]:
+    """1-based rows that are the totals row of an Excel table (ListObject) on the sheet, from the
+    table parts the sheet links to (``totalsRowCount`` at the end of the table's range)."""
+    rows: set[int] = set()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        path = _sheet_xml_path(zf, sheet, file)
+        names = set(zf.namelist())
+        if path is None or "/" not in path:
+            return rows
+        folder, name = path.rsplit("/", 1)
+        rels_path = f"{folder}/_rels/{name}.rels"
+        if rels_path not in names:
+            return rows
+        for rel in _xml(zf.read(rels_path), file, rels_path):
+            if not rel.get("Type", "").endswith("/table"):
+                continue
+            target = rel.get("Target", "")
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"{folder}/{target}")
+            if part not in names:
+                continue
+            table = _xml(zf.read(part), file, part)
+            count = table.get("totalsRowCount", "0")
+            end = _CELL_REF.match((table.get("ref") or "").split(":")[-1])
+            if count.isdigit() and int(count) > 0 and end:
+                last = int(end[2])
+                rows.update(range(last - int(count) + 1, last + 1))
+    return rows
 
 
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]|\st=[\"']e[\"']")
@@ -544,30 +707,31 @@ def read_csv(data: bytes, file: str, contract: Contract, max_rows: int, max_colu
     best, unreadable = None, []
     for delimiter in (";", ",", "\t"):
         try:
-            head = _csv_rows(text, delimiter, file, HEADER_SEARCH_ROWS, max_columns)
+            head = _csv_rows(text, delimiter, file, HEADER_SEARCH_ROWS + 1, max_columns)
         except FileRefused as exc:
             unreadable.append(exc)
             continue
         hit = _find_header(head, contract)
-        if hit and (best is None or len(hit[1]) > len(best[2])):
-            best = (delimiter, hit[0], hit[1])
+        if hit and (best is None or _width(hit.found) > _width(best[1].found)):
+            best = (delimiter, hit)
     if best is None:
         if unreadable:
             raise unreadable[0]
         raise FileRefused([_no_header(file, None, contract)])
-    delimiter, header_index, found = best
+    delimiter, header = best
     rows = _csv_rows(text, delimiter, file, max_columns=max_columns)
-    table = _build(file, None, rows, header_index, found, iter(()), len(rows), max_rows)
+    table = _build(file, None, rows, header, iter(()), len(rows), max_rows)
     table.encoding, table.delimiter = encoding, delimiter
     if nul:
         table.warnings.append(nul)
     return table
 
 
-def read_table(
+def read_tables(
     data: bytes, file: str, kind: str, contract: Contract, max_rows: int, sheet: str | None = None, max_columns: int = MAX_COLUMNS
-) -> Table:
-    """``max_columns`` bounds a CSV row; a workbook's columns are bounded before this (etl.extent)."""
+) -> Sheets:
+    """A csv is one table; a workbook one per sheet with a header (or only ``sheet``).
+    ``max_columns`` bounds a CSV row; a workbook's columns are bounded before this (etl.extent)."""
     if kind == "csv":
-        return read_csv(data, file, contract, max_rows, max_columns)
+        return Sheets(tables=[read_csv(data, file, contract, max_rows, max_columns)])
     return read_workbook(data, file, kind, contract, max_rows, sheet)

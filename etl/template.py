@@ -53,7 +53,8 @@ def instructions(ref: Reference) -> list[tuple[str, str]]:
                      "accenten, Bergen (NH) en Bergen (L)). Een naam of code van vóór een herindeling wordt omgezet naar de "
                      "huidige gemeente, met een waarschuwing. 'Bergen' alleen is niet eenduidig."),
         ("Kolomnamen", "Hoofdletters, accenten, spaties, liggende streepjes en koppeltekens in kolomnamen tellen niet mee. "
-                       "De kopregel mag in de eerste 20 rijen staan; titels erboven mogen. Onbekende kolommen worden genegeerd "
+                       "De kopregel mag in de eerste 20 rijen staan; titels erboven mogen. Een kopregel over twee rijen mag ook: "
+                       "een groepstitel (Woonzorgvisie) boven 'status' en 'vastgesteld op'. Onbekende kolommen worden genegeerd "
                        "(met een waarschuwing)."),
     ]  # fmt: skip
     for onderdeel in c.onderdelen:
@@ -69,13 +70,15 @@ def instructions(ref: Reference) -> list[tuple[str, str]]:
     lines += [
         ("Lege cel", "Een lege statuscel betekent 'geen nieuws': er wordt niets vastgelegd. Vul 'geen' alleen in als er echt "
                      "niets is. Hoofdletters en spaties rond het woord tellen niet mee."),
-        ("Datums", "Een datumcel, of als tekst 2024-03-01, 1-3-2024, 01-03-2024 of 1 maart 2024. De dag staat altijd vóór de maand."),
+        ("Datums", "Een datumcel, of als tekst 2024-03-01, 1-3-2024, 01-03-2024 of 1 maart 2024. De dag staat altijd vóór de maand. "
+                  "Een datum van vaststelling na de peildatum is een fout."),
         ("Toelichting", f"Vrije tekst bij de rij, hoogstens {cfg.max_toelichting} tekens."),
         ("Bron", f"Een link naar het document (raadsbesluit, visie), hoogstens {cfg.max_bron} tekens. Alleen links die beginnen met http:// of https://."),
         ("Bestanden", f"Excel-werkmap (.xlsx of het oude .xls), OpenDocument (.ods) of CSV (.csv, met ; of , als scheidingsteken; UTF-8 of "
                       f"Windows-1252). Maximaal {cfg.max_file_mb} MB en {cfg.max_rows} rijen. Formules moeten een berekende "
                       "waarde hebben (sla het bestand op in Excel of LibreOffice). Bestanden met macro's (.xlsm) worden geweigerd. "
-                      "Het eerste blad met een herkenbare kopregel wordt gelezen."),
+                      "Alle bladen met een herkenbare kopregel worden gelezen (ook verborgen bladen, met een waarschuwing); "
+                      "met --sheet leest u één blad. Totaalrijen en opmerkingen onder de tabel worden overgeslagen."),
         ("Controle", "Het hele bestand wordt eerst gecontroleerd. Bij één fout wordt niets geladen en krijgt u een lijst met "
                      "alle fouten (blad, rij, kolom, waarde en wat wel mag). Hetzelfde bestand nog eens laden verandert niets."),
         ("Geschiedenis", "Niets wordt overschreven: een nieuwe aanlevering voor dezelfde gemeente en peildatum komt erbij en "

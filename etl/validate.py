@@ -13,10 +13,10 @@ from typing import Callable, NamedTuple
 from urllib.parse import urlsplit
 
 from etl.cells import ERROR_VALUES, ErrorValue, clean, error_message, has_invisible
-from etl.contract import KOPLOPER
+from etl.contract import KOPLOPER, NOTE, TOTAL, header_key, row_kind
 from etl.dates import EXAMPLES, DateError, format_date, parse_date
 from etl.errors import ERROR, WARNING, Problem, show
-from etl.read import FIELD_LIMIT, Table
+from etl.read import FIELD_LIMIT, Sheets, SkippedSheet, Table
 from etl.reference import Reference
 from etvi.config import settings
 
@@ -24,6 +24,8 @@ MAX_PROBLEMS = 1000
 BLANK = object()  # an empty status cell: no news
 _record = tuple.__new__  # builds a Record without NamedTuple's Python-level __new__ (hot loop)
 PROGRESS_EVERY = 2000
+NO_DATA_SKIPPED = "is geen bekende gemeente en de rij heeft geen statussen; de rij is overgeslagen"
+NO_STATUS = "het bestand bevat geen enkele status; vul per gemeente minstens één status in"
 
 
 class Record(NamedTuple):
@@ -137,8 +139,13 @@ def validate(
     allowed_gemeenten: set[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
+    seen: dict | None = None,
+    alone: bool = True,
 ) -> Validated:
-    """Check every row; ``peildatum`` (command line / upload form) overrides the file's cell."""
+    """Check every row of one sheet; ``peildatum`` (command line / upload form) overrides the
+    file's cell. ``seen``: the records of the sheets checked before, to find the same gemeente
+    and onderdeel on two sheets; ``alone``: this sheet is the whole file (so no status at all is
+    an error here rather than for the file)."""
     today = today or date.today()
     cfg = settings()
     max_note, max_bron = cfg.max_toelichting, cfg.max_bron
@@ -214,7 +221,43 @@ def validate(
             return result
 
     result = Validated(peildatum=file_peildatum)
-    seen: dict[tuple[str, str, date], tuple[int, Record]] = {}
+    seen = {} if seen is None else seen  # (code, onderdeel, peildatum) → (sheet, row, record)
+    totals_rows = table.totals_rows
+    header_keys = [{c: header_key(v) for c, v in enumerate(h) if isinstance(v, str) and v.strip()} for h in table.header_rows]
+
+    def repeats_header(cells: list) -> bool:
+        texts = {c: header_key(v) for c, v in enumerate(cells) if isinstance(v, str) and v.strip()}
+        return bool(texts) and any(all(keys.get(c) == k for c, k in texts.items()) for keys in header_keys)
+
+    def not_a_gemeente(cells: list, no_data: bool) -> str | None:
+        """Why a row whose gemeente cells name no gemeente is no data row (a totals row, a note,
+        the header again, a text without statuses), or None: then it is a data row after all."""
+        labels = [v for v in (cells[i_code] if i_code is not None else "", cells[i_name] if i_name is not None else "") if not _empty(v)]
+        if not labels:  # "Totaal" or a note may stand in another column than the gemeente
+            first = next((c for c in cells if isinstance(c, str) and not _empty(c)), None)
+            labels = [first] if first is not None else []
+        texts = [as_text(v) for v in labels]
+        if any(resolver.known(t) for t in texts):
+            return None
+        for text in texts:
+            kind = row_kind(text)
+            if kind == TOTAL:
+                return f"'{show(text)}' is een totaalrij, geen gemeente; de rij is overgeslagen"
+            if kind == NOTE:
+                return f"'{show(text)}' is een opmerking, geen gemeente; de rij is overgeslagen"
+            if contract.field_for(text) in ("gemeente", "gemeentecode"):
+                return "de kopregel staat hier nog een keer; de rij is overgeslagen"
+        if repeats_header(cells):
+            return "de kopregel staat hier nog een keer; de rij is overgeslagen"
+        if no_data and texts:
+            return f"'{show(texts[0])}' {NO_DATA_SKIPPED}"
+        return None
+
+    def skip(why: str, number: int) -> None:
+        """Totals, notes and a repeated header are few and each named; texts without statuses may be
+        a long list of anything, so those are folded into one line with a count."""
+        out.warning(why, number, kind="geen gemeente, geen statussen" if why.endswith(NO_DATA_SKIPPED) else None)
+
     records, about = result.records, result.gemeenten
     rows_read = 0
     total = table.total_rows
@@ -229,22 +272,38 @@ def validate(
             progress(rows_read, total)
         if len(cells) < width:
             cells = list(cells) + padding[len(cells) :]
-        broken = False
+        if number in totals_rows:
+            out.warning("dit is de totaalrij van de Excel-tabel, geen gemeente; de rij is overgeslagen", number)
+            continue
+        broken = None
+        too_long = False
         for i, header in checked:
             value = cells[i]
             if value.__class__ is str and len(value) > FIELD_LIMIT:
                 out.error(f"de cel is langer dan {_thousands(FIELD_LIMIT)} tekens; dat is geen statusbestand", number, header, value)
-                broken = True
+                too_long = True
             elif type(value) is ErrorValue or value in ERROR_VALUES:
-                out.error(error_message(value), number, header, value)
-                broken = True
+                broken = (broken or []) + [(header, value)]
+        if too_long:
+            continue  # the row is refused for its oversized cell
         if broken:
-            continue  # the row is refused for its error cells; its other cells say nothing reliable
+            # the row is refused for its error cells (its other cells say nothing reliable), unless
+            # it is no data row at all: a "Gemiddelde" row showing #DEEL/0! is skipped like any total
+            why = not_a_gemeente(cells, False)
+            if why:
+                skip(why, number)
+                continue
+            for header, value in broken:
+                out.error(error_message(value), number, header, value)
+            continue
         for i in data_indexes:
             if not _empty(cells[i]):
                 break
         else:
-            continue  # a prefilled gemeente row without news
+            why = not_a_gemeente(cells, True)  # None: a prefilled gemeente row without news
+            if why:
+                skip(why, number)
+            continue
         code_raw = cells[i_code] if i_code is not None else ""
         name_raw = cells[i_name] if i_name is not None else ""
         try:
@@ -256,6 +315,9 @@ def validate(
         code = found.code
         if code is not None:
             about.add(code)
+        if code is None and (why := not_a_gemeente(cells, False)):
+            skip(why, number)
+            continue
         if code is None:
             use_code = found.field == "gemeentecode" and i_code is not None
             column = head.get("gemeentecode") if use_code else (head.get("gemeente") or gemeente_column)
@@ -332,10 +394,14 @@ def validate(
                     out.error(error, number, date_header, date_raw, EXAMPLES)
                     continue
                 if row_peildatum and adopted > row_peildatum:
-                    out.warning(
-                        f"de datum vastgesteld op ({format_date(adopted)}) ligt na de peildatum ({format_date(row_peildatum)})",
-                        number, date_header, date_raw, kind="vastgesteld na peildatum",
+                    # a status cannot have been adopted after the day it describes: the map would
+                    # show a status that did not exist yet on that peildatum
+                    out.error(
+                        f"de datum vastgesteld op ({format_date(adopted)}) ligt na de peildatum ({format_date(row_peildatum)}); "
+                        f"op {format_date(row_peildatum)} was {onderdeel} nog niet vastgesteld. Corrigeer de datum of de peildatum",
+                        number, date_header, date_raw,
                     )  # fmt: skip
+                    continue
             row_regio = None
             if onderdeel == KOPLOPER:
                 koploper_seen = True
@@ -358,23 +424,25 @@ def validate(
             key = (record.gemeente_code, record.onderdeel, record.peildatum)
             earlier = seen.get(key)
             if earlier is None:
-                seen[key] = (number, record)
+                seen[key] = (table.sheet, number, record)
                 records.append(record)
-            elif earlier[1] == record:
+                continue
+            there = f"rij {earlier[1]}" if earlier[0] == table.sheet else f"blad {earlier[0]}, rij {earlier[1]}"
+            if earlier[2] == record:
                 out.warning(
-                    f"{resolver.label(record.gemeente_code)} staat dubbel voor {record.onderdeel} (zelfde gegevens als rij {earlier[0]})",
+                    f"{resolver.label(record.gemeente_code)} staat dubbel voor {record.onderdeel} (zelfde gegevens als {there})",
                     number, gemeente_column, kind="dubbel",
                 )  # fmt: skip
             else:
                 out.error(
                     f"{resolver.label(record.gemeente_code)} heeft voor {record.onderdeel} op peildatum "
-                    f"{format_date(record.peildatum)} ook al andere gegevens in rij {earlier[0]}; laat één rij staan",
+                    f"{format_date(record.peildatum)} ook al andere gegevens in {there}; laat één rij staan",
                     number, gemeente_column,
                 )  # fmt: skip
     if progress:
         progress(rows_read, max(total, rows_read))
-    if not records and out.error_count == 0:
-        out.error("het bestand bevat geen enkele status; vul per gemeente minstens één status in")
+    if alone and not records and out.error_count == 0:
+        out.error(NO_STATUS)
     result.rows_read = rows_read
     result.problems = out.truncated()
     result.error_count = out.error_count
@@ -384,3 +452,92 @@ def validate(
         if len(peildata) == 1:
             result.peildatum = next(iter(peildata))
     return result
+
+
+def validate_sheets(
+    sheets: Sheets,
+    ref: Reference,
+    *,
+    peildatum: date | None = None,
+    allowed_gemeenten: set[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    today: date | None = None,
+) -> Validated:
+    """Every table of the file as one: the sheets are checked in order with their records shared,
+    so the same gemeente and onderdeel on two sheets is a duplicate (same data: a warning) or a
+    contradiction (an error naming both places). Skipped sheets that hold gemeenten are named."""
+    tables = sheets.tables
+    total = sum(t.total_rows for t in tables)
+    seen: dict = {}
+    parts: list[Validated] = []
+    done = 0
+    for table in tables:
+        step = None
+        if progress is not None:
+            step = lambda n, _total, base=done: progress(base + n, max(total, base + n))  # noqa: E731
+        part = validate(
+            table, ref, peildatum=peildatum, allowed_gemeenten=allowed_gemeenten, progress=step, today=today,
+            seen=seen, alone=len(tables) == 1,
+        )  # fmt: skip
+        parts.append(part)
+        done += part.rows_read
+    extra = [w for s in sheets.skipped if (w := skipped_sheet_warning(s, tables[0].file, ref)) is not None]
+    if len(parts) == 1:
+        parts[0].warnings += extra
+        return parts[0]
+    result = Validated()
+    listed: list[Problem] = []
+    for table, part in zip(tables, parts):
+        result.records += part.records
+        result.rows_read += part.rows_read
+        result.error_count += part.error_count
+        result.gemeenten |= part.gemeenten
+        result.warnings += part.warnings
+        listed += part.problems[:MAX_PROBLEMS]  # without a sheet's "… en nog" line
+        if not part.records and part.error_count == 0:
+            result.warnings.append(
+                Problem(
+                    "dit blad heeft een herkenbare kopregel, maar er staat geen enkele status in; er is niets uit gelezen",
+                    table.file, table.sheet, severity=WARNING,
+                )  # fmt: skip
+            )
+    if not result.records and result.error_count == 0:
+        listed.append(Problem(NO_STATUS, tables[0].file))
+        result.error_count = 1
+    result.problems = listed[:MAX_PROBLEMS]
+    if result.error_count > len(result.problems):
+        rest = result.error_count - len(result.problems)
+        result.problems.append(Problem(f"… en nog {rest} fouten die niet afzonderlijk worden getoond", tables[0].file))
+    result.warnings += extra
+    peildata = {p.peildatum for p in parts}
+    if len(peildata) == 1:
+        result.peildatum = next(iter(peildata))
+    if result.peildatum is None and result.records:
+        days = {r.peildatum for r in result.records}
+        if len(days) == 1:
+            result.peildatum = next(iter(days))
+    return result
+
+
+def skipped_sheet_warning(sheet: SkippedSheet, file: str, ref: Reference) -> Problem | None:
+    """A sheet without a recognisable header is not read; that is worth a word only when it holds
+    gemeenten (an instruction sheet or a list of choices stays silent)."""
+    hits: list[tuple[int, str]] = []
+    for number, cells in sheet.rows:
+        for cell in cells:
+            if isinstance(cell, str) and cell.strip():
+                text = clean(cell).strip()
+                if text and not text[0].isdigit() and ref.resolver.known(text):
+                    hits.append((number, text))
+                    break
+    if not hits:
+        return None
+    number, text = hits[0]
+    more = f" en nog {len(hits) - 1} andere rij{'en' if len(hits) > 2 else ''}" if len(hits) > 1 else ""
+    hidden = " (verborgen)" if sheet.hidden else ""
+    return Problem(
+        f"dit blad{hidden} is niet gelezen: het heeft geen herkenbare kopregel (een rij met 'gemeente' of 'gemeentecode' "
+        f"en minstens één van: {', '.join(ref.contract.onderdelen)}), maar er staan wel gemeenten op (rij {number}: "
+        f"{show(text)}{more}). Moet het blad meetellen, zet er dan zo'n kopregel boven",
+        file, sheet.name, severity=WARNING,
+    )  # fmt: skip

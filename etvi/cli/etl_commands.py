@@ -91,7 +91,7 @@ def _print_changes(result) -> None:
 def load(
     paths: Annotated[list[Path], typer.Argument(help="Bestanden (.xlsx, .ods, .csv, .xls) of mappen met zulke bestanden.", show_default=False)],
     peildatum: Annotated[Optional[str], typer.Option("--peildatum", help="Peildatum voor rijen zonder eigen peildatum, bv. 2024-03-01 of 1-3-2024. Gaat vóór de cel 'Peildatum' in het bestand.")] = None,
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Lees dit blad in plaats van het eerste blad met een herkenbare kopregel.")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Lees alleen dit blad (standaard: alle bladen met een herkenbare kopregel).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Alleen controleren en tonen wat er zou veranderen; niets opslaan.")] = False,
 ) -> None:
     """Laad statusbestanden in de database. Elk bestand wordt eerst helemaal gecontroleerd en dan in zijn geheel geladen, of niet."""

@@ -60,7 +60,11 @@ def test_messy_handmade_workbook_loads(ref_db):
     weesp = [w for w in result.warnings if "Weesp" in w.message]
     assert len(weesp) == 1 and weesp[0].column == "Gemeente"
     assert load_workbook(FX / "rommelig.xlsx").active.cell(row=weesp[0].row, column=1).value == "Weesp"
-    assert not any(p.sheet == "Notities" for p in result.warnings)
+    bron = [w for w in result.warnings if w.message.startswith("'Bron: eigen inventarisatie")]
+    assert len(bron) == 1 and "is een opmerking, geen gemeente; de rij is overgeslagen" in bron[0].message
+    assert load_workbook(FX / "rommelig.xlsx").active.cell(row=bron[0].row, column=1).value.startswith("Bron:")
+    notes = [w.render() for w in result.warnings if w.sheet == "Notities"]  # no header, but a gemeente: named
+    assert len(notes) == 1 and "dit blad is niet gelezen" in notes[0] and "(rij 2: Amsterdam)" in notes[0]
 
 
 def test_windows1252_semicolon_csv_loads_with_history(ref_db):

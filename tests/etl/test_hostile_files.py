@@ -84,7 +84,7 @@ def test_an_unexpected_failure_while_reading_is_a_logged_refusal(ref_db, tmp_pat
     def boom(*args, **kwargs):
         raise KeyError("xl/sharedStrings.xml")
 
-    monkeypatch.setattr(etl.load, "read_table", boom)
+    monkeypatch.setattr(etl.load, "read_tables", boom)
     path = write_csv(tmp_path / "status.csv", [["gemeentecode", "peildatum", "woonzorgvisie"], ["GM0363", "1-3-2024", "geen"]])
     texts = refused_and_logged(ref_db, load_file(path), "status.csv: het bestand kan niet worden gelezen of gecontroleerd", "KeyError")
     assert len(texts) == 1

@@ -183,8 +183,8 @@ def test_named_sheet(ref_db, tmp_path):
     wb.save(tmp_path / "jaren.xlsx")
     result = load_file(tmp_path / "jaren.xlsx", sheet="2024")
     assert result.outcome == "geladen" and result.peildatum == date(2024, 12, 31)
-    other = load_file(tmp_path / "jaren.xlsx")  # same bytes, other sheet: other records, so it loads
-    assert other.outcome == "geladen" and other.peildatum == date(2023, 12, 31)
+    both = load_file(tmp_path / "jaren.xlsx")  # same bytes, every sheet: other records, so it loads
+    assert both.outcome == "geladen" and both.records_written == 2 and both.peildatum is None
     missing = load_file(tmp_path / "jaren.xlsx", sheet="2025")
     assert missing.outcome == "geweigerd"
     assert missing.problems[0].render() == "jaren.xlsx: het blad '2025' bestaat niet. Toegestaan: 2023, 2024."
@@ -209,7 +209,7 @@ def test_uninitialised_database_says_run_etvi_init(db_url, tmp_path):
         load_file(path, peildatum=date(2024, 3, 1))
 
 
-def test_hidden_sheets_are_skipped_unless_named(ref_db, tmp_path):
+def test_hidden_sheets_are_read_with_a_warning_and_can_be_named(ref_db, tmp_path):
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -223,6 +223,12 @@ def test_hidden_sheets_are_skipped_unless_named(ref_db, tmp_path):
         visible.append(row)
     wb.save(tmp_path / "verborgen.xlsx")
     result = load_file(tmp_path / "verborgen.xlsx", dry_run=True)
-    assert result.outcome == "proef" and list(result.changes.nieuwe_status) == ["vastgesteld"]
+    assert result.outcome == "geweigerd"  # the hidden sheet is read, and contradicts the visible one
+    assert [p.render() for p in result.problems] == [
+        "verborgen.xlsx, blad Nieuw, rij 3, kolom 'gemeentecode': Amsterdam (GM0363) heeft voor woonzorgvisie op peildatum "
+        "01-03-2024 ook al andere gegevens in blad Oud, rij 3; laat één rij staan."
+    ]
+    assert [w.sheet for w in result.warnings] == ["Oud"] and "verborgen" in result.warnings[0].message
     named = load_file(tmp_path / "verborgen.xlsx", dry_run=True, sheet="oud")
-    assert list(named.changes.nieuwe_status) == ["geen"]
+    assert list(named.changes.nieuwe_status) == ["geen"] and named.warnings == []  # asked for: no word about hidden
+    assert list(load_file(tmp_path / "verborgen.xlsx", dry_run=True, sheet="Nieuw").changes.nieuwe_status) == ["vastgesteld"]
