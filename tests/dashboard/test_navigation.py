@@ -11,7 +11,7 @@ import pytest
 from dashboard.app import complete_setup
 from models import db
 from models.tables import Meta
-from tests.api.support import create_actors, make_app
+from tests.api.support import create_actors, make_app, page_content
 
 
 def _text(value) -> str:
@@ -38,26 +38,6 @@ def _menu(client) -> str:
     layout = client.get("/_dash-layout").get_json()
     header = _find(layout, lambda n: n.get("type") == "Nav")
     return _text(header)
-
-
-def _page_content(app, client, pathname: str) -> str:
-    """What Dash pages renders for ``pathname``: the server callback behind ``_pages_content``."""
-    from tests.api.support import csrf_headers
-
-    deps = client.get("/_dash-dependencies").get_json()
-    dep = next(d for d in deps if "_pages_content" in d["output"] and d.get("clientside_function") is None)
-    outputs = [{"id": part.partition(".")[0], "property": part.partition(".")[2]} for part in dep["output"].strip(".").split("...")]
-    values = {"pathname": pathname, "search": ""}
-    payload = {
-        "output": dep["output"],
-        "outputs": outputs if len(outputs) > 1 else outputs[0],
-        "inputs": [{"id": i["id"], "property": i["property"], "value": values.get(i["property"])} for i in dep["inputs"]],
-        "state": [{"id": s["id"], "property": s["property"], "value": None} for s in dep["state"]],
-        "changedPropIds": ["_pages_location.pathname"],
-    }
-    resp = client.post("/_dash-update-component", json=payload, headers=csrf_headers(client))
-    assert resp.status_code == 200, resp.get_data(as_text=True)
-    return _text(resp.get_json()["response"])
 
 
 def _find(node, pred):
@@ -153,13 +133,13 @@ def test_geen_toegang_inside_the_shell(env):
     assert 'lang="nl"' in html and "_dash-renderer" in html or "dash-renderer" in html  # the Dash index, not a bare page
     # The shell (menu with the account entries) and the page's own explanation and links.
     assert "Uitloggen" in _menu(c)
-    content = _page_content(app, c, "/aanleveren")
+    content = page_content(c, "/aanleveren")
     assert "Geen toegang" in content and "provincieaccount" in content
     assert "/aanlevering" in content and "Landelijk overzicht" in content
     # The same for a gemeente on the audit log.
     g = client_for("gemeente_a")
     assert g.get("/auditlog").status_code == 403
-    content = _page_content(app, g, "/auditlog")
+    content = page_content(g, "/auditlog")
     assert "Geen toegang" in content and "gemeenteaccount" in content and "/aanleveren" in content
 
 
@@ -208,8 +188,8 @@ def test_unknown_addresses_answer_404(env, path, status):
 
 def test_404_page_content(env):
     app, actors, client_for = env
-    assert "Pagina niet gevonden" in _page_content(app, client_for(None), "/bestaatniet")
-    assert "Gemeente niet gevonden" in _page_content(app, client_for(None), "/gemeente/GM9999")
+    assert "Pagina niet gevonden" in page_content(client_for(None), "/bestaatniet")
+    assert "Gemeente niet gevonden" in page_content(client_for(None), "/gemeente/GM9999")
 
 
 # --- browser ---------------------------------------------------------------------------------

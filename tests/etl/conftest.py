@@ -4,6 +4,7 @@ in a subprocess, and database counts for "nothing changed" assertions."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -78,6 +79,20 @@ def counts(url: str) -> dict[str, int]:
 def uploads(url: str) -> list[Upload]:
     with Session(engine(url)) as s:
         return list(s.execute(select(Upload).order_by(Upload.id)).scalars())
+
+
+def refused(url: str, result, *fragments: str) -> list[str]:
+    """Assert the file was refused with these fragments among its problems, nothing written and the
+    attempt logged with exactly these problems; return the rendered problems."""
+    texts = [p.render() for p in result.problems]
+    assert result.outcome == "geweigerd", texts
+    for fragment in fragments:
+        assert any(fragment in t for t in texts), (fragment, texts)
+    assert counts(url)["records"] == 0
+    logged = uploads(url)[-1]
+    assert logged.id == result.upload_id and logged.outcome == "geweigerd" and logged.records_written == 0
+    assert [p["text"] for p in json.loads(logged.error_report)] == texts
+    return texts
 
 
 def run_cli(

@@ -3,7 +3,6 @@ is allowed, all problems at once, the attempt logged, and no status record writt
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import pytest
@@ -11,21 +10,7 @@ from openpyxl import load_workbook
 
 from etl.errors import EtlError
 from etl.load import load_file
-from tests.etl.conftest import FX, counts, simple_rows, uploads, write_csv, write_xlsx
-
-
-def refused(url: str, result, *fragments: str) -> list[str]:
-    """Assert the file was refused, nothing written, the attempt logged; return the rendered problems."""
-    texts = [p.render() for p in result.problems]
-    assert result.outcome == "geweigerd", texts
-    for fragment in fragments:
-        assert any(fragment in t for t in texts), (fragment, texts)
-    assert counts(url)["records"] == 0
-    logged = uploads(url)[-1]
-    assert logged.id == result.upload_id and logged.outcome == "geweigerd" and logged.records_written == 0
-    report = json.loads(logged.error_report)
-    assert [p["text"] for p in report] == texts
-    return texts
+from tests.etl.conftest import FX, refused, simple_rows, uploads, write_csv, write_xlsx
 
 
 def test_unknown_gemeente_names_the_cell_and_suggests(ref_db, tmp_path):

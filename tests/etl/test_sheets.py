@@ -5,7 +5,6 @@ backends; the files are written by openpyxl and by LibreOffice (``make_fixtures.
 
 from __future__ import annotations
 
-import json
 import zipfile
 from datetime import date
 
@@ -18,7 +17,7 @@ from etl.reference import load_reference
 from models.queries import status_history
 from tests.api.support import create_actors, make_app, multipart
 from tests.etl import fixture_specs as spec
-from tests.etl.conftest import FX, counts, run_cli, simple_rows, uploads, write_csv, write_xlsx
+from tests.etl.conftest import FX, counts, refused, run_cli, simple_rows, uploads, write_csv, write_xlsx
 
 REGIO_FILES = ["per_regio.xlsx", "per_regio_libreoffice.ods", "per_regio_libreoffice.xlsx"]
 TWO_ROW_FILES = ["twee_kopregels.xlsx", "twee_kopregels_libreoffice.ods", "twee_kopregels_libreoffice.csv"]
@@ -44,17 +43,6 @@ def _sheets(path, sheets: dict[str, list[list]], hidden: tuple[str, ...] = ()) -
             ws.sheet_state = "hidden"
     wb.save(path)
     return path
-
-
-def _refused(url: str, result, *fragments: str) -> list[str]:
-    texts = [p.render() for p in result.problems]
-    assert result.outcome == "geweigerd", texts
-    for fragment in fragments:
-        assert any(fragment in t for t in texts), (fragment, texts)
-    assert counts(url)["records"] == 0
-    logged = uploads(url)[-1]
-    assert logged.outcome == "geweigerd" and [p["text"] for p in json.loads(logged.error_report)] == texts
-    return texts
 
 
 def _no_traceback(proc) -> None:
@@ -118,7 +106,7 @@ def test_conflicting_values_on_two_sheets_name_both_places(ref_db, tmp_path):
             "Zuid": simple_rows(["GM0599", "", "geen", None, None, None], ["GM0363", "", "in concept", None, None, None]),
         },
     )
-    texts = _refused(
+    texts = refused(
         ref_db, load_file(path),
         "regios.xlsx, blad Zuid, rij 4, kolom 'gemeentecode': Amsterdam (GM0363) heeft voor woonzorgvisie op peildatum "
         "01-03-2024 ook al andere gegevens in blad Noord, rij 3; laat één rij staan",
@@ -151,7 +139,7 @@ def test_problems_name_their_sheet_and_a_sheet_without_peildatum_refuses(ref_db,
             "Zuid": simple_rows(["GM0599", "", "klaar", None, None, None], peildatum=None),
         },
     )
-    _refused(
+    refused(
         ref_db, load_file(path),
         "regios.xlsx, blad Zuid, rij 2, kolom 'woonzorgvisie': 'klaar' is geen geldige status",
         "regios.xlsx, blad Zuid: er is geen peildatum",
@@ -180,7 +168,7 @@ def test_a_sheet_that_cannot_be_read_is_named(ref_db, tmp_path):
                 assert b"Maastricht" in body
                 body = body.replace(b"<sheetData>", b'<sheetData><row r="1"><c r="A1" t="s"><v>999</v></c></row>', 1)
             zout.writestr(item, body)
-    assert _refused(ref_db, load_file(path)) == ["kapot_blad.xlsx, blad Zuid: het blad kan niet worden gelezen; sla het bestand opnieuw op."]
+    assert refused(ref_db, load_file(path)) == ["kapot_blad.xlsx, blad Zuid: het blad kan niet worden gelezen; sla het bestand opnieuw op."]
 
 
 # --- item 12: headers over two rows -----------------------------------------------------------
@@ -242,7 +230,7 @@ def test_a_data_row_below_a_one_row_header_is_not_taken_for_sub_headers(ref_db, 
     """'verordening' above 'vastgesteld' reads as 'verordening vastgesteld' (a date column), but then
     the status column is lost: so it is a data row, refused for its missing gemeente."""
     rows = [["Peildatum", "1-3-2024"], ["gemeente", "woonzorgvisie", "verordening"], ["", "geen", "vastgesteld"], ["Utrecht", "geen", ""]]
-    _refused(ref_db, load_file(write_xlsx(tmp_path / "een.xlsx", rows)), "een.xlsx, blad Status, rij 3, kolom 'gemeente': gemeentecode en gemeente zijn allebei leeg")
+    refused(ref_db, load_file(write_xlsx(tmp_path / "een.xlsx", rows)), "een.xlsx, blad Status, rij 3, kolom 'gemeente': gemeentecode en gemeente zijn allebei leeg")
 
 
 # --- item 13: rows that are not gemeenten ----------------------------------------------------------
@@ -285,7 +273,7 @@ def test_gemeenten_that_look_like_those_words_are_data_and_misspelt_ones_stay_er
         ["", "Amsterdm", None, None, None, None],  # a typo without a status: skipped with a warning
         ["", "Provincie Utrecht", None, None, None, None],  # texts without statuses: folded into one line
     )
-    texts = _refused(ref_db, load_file(write_xlsx(tmp_path / "s.xlsx", rows)), "s.xlsx, blad Status, rij 6, kolom 'gemeente': 'Sommeren' is geen bekende gemeente")
+    texts = refused(ref_db, load_file(write_xlsx(tmp_path / "s.xlsx", rows)), "s.xlsx, blad Status, rij 6, kolom 'gemeente': 'Sommeren' is geen bekende gemeente")
     assert len(texts) == 1
     good = write_xlsx(tmp_path / "goed.xlsx", rows[:5] + rows[6:])
     result = load_file(good)
@@ -333,7 +321,7 @@ def test_adopted_after_the_peildatum_is_refused_cli(ref_db, tmp_path):
 
 def test_adopted_after_a_row_peildatum_is_refused(ref_db, tmp_path):
     rows = [["gemeentecode", "peildatum", "verordening", "verordening vastgesteld op"], ["GM0363", "2024-03-01", "vastgesteld", "2024-03-02"]]
-    _refused(ref_db, load_file(write_csv(tmp_path / "rij.csv", rows)), "rij 2, kolom 'verordening vastgesteld op': de datum vastgesteld op (02-03-2024) ligt na de peildatum (01-03-2024)")
+    refused(ref_db, load_file(write_csv(tmp_path / "rij.csv", rows)), "rij 2, kolom 'verordening vastgesteld op': de datum vastgesteld op (02-03-2024) ligt na de peildatum (01-03-2024)")
 
 
 def test_demo_data_never_adopts_after_its_peildatum(ref_db):
