@@ -2,8 +2,9 @@
 
 ``install(app)`` wires everything in with one call:
 
-- a secret key from ``ETVI_SECRET_KEY``, else from the file ``secret_key`` in the data folder,
-  generated (256 bits, mode 0600) on first run; never in the repository;
+- a secret key from ``ETVI_SECRET_KEY``, else the one in the database (``etvi.signing_keys``),
+  the same for every worker and app server; after ``etvi sessiesleutel vernieuw`` the old key
+  stays valid for ``ETVI_SECRET_KEY_GRACE_HOURS`` (Flask's ``SECRET_KEY_FALLBACKS``);
 - session cookies that are HttpOnly, SameSite=Lax, and Secure whenever the request came in over
   HTTPS (directly, or through a trusted proxy that sets ``X-Forwarded-Proto``). The cookie holds
   a session id that must still be in the database (``etvi.sessions``) on every request, so logout,
@@ -33,19 +34,21 @@ from __future__ import annotations
 
 import hmac
 import html
-import os
+import logging
 import secrets
+import threading
+import time
 from datetime import timedelta
-from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, has_request_context, jsonify, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import csp
-from etvi import accounts, sessions
+from etvi import accounts, sessions, signing_keys
 from etvi.config import settings
 
 CSRF_COOKIE = "_csrf_token"  # the name Dash's renderer reads
@@ -53,6 +56,7 @@ CSRF_HEADER = "X-CSRFToken"  # the header Dash's renderer sends
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 SESSION_HOURS = sessions.SESSION_HOURS
+log = logging.getLogger(__name__)
 OPEN_PATHS = {"/login", "/logout", "/favicon.ico", "/_favicon.ico"}
 
 # Pages that need a logged-in user even when the dashboard is public, and who may open them.
@@ -111,39 +115,41 @@ def landing_page(user: accounts.Principal, requested: str | None) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def secret_key() -> str:
-    """``ETVI_SECRET_KEY``, else the key in ``<data_dir>/secret_key``, created on first run.
-
-    Creation is atomic (O_EXCL), so several server workers starting at once agree on one key.
-    """
-    cfg = settings()
-    if cfg.secret_key:
-        return cfg.secret_key
-    path = Path(cfg.data_dir) / "secret_key"
-    try:
-        return _read_key(path)
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read_key(path)
-    with os.fdopen(fd, "w") as f:
-        f.write(key + "\n")
-    return key
+KEYS_EXTENSION = "etvi_signing_keys"
 
 
-def _read_key(path: Path) -> str:
-    for _ in range(50):  # another worker may be writing it right now
-        key = path.read_text().strip()
-        if key:
-            return key
-        import time
+def secret_key(url: str | None = None) -> str:
+    """The key new session cookies are signed with (``etvi.signing_keys``)."""
+    return signing_keys.load(url).current
 
-        time.sleep(0.02)
-    raise RuntimeError(f"Het bestand {path} is leeg; verwijder het zodat er een nieuwe sleutel wordt gemaakt.")
+
+def refresh_keys(app: Flask, force: bool = False) -> bool:
+    """Give ``app`` the database's current key and the fallbacks still in their grace period.
+
+    Read at most every ``ETVI_SECRET_KEY_REFRESH_SECONDS`` per process (``force``: at most once a
+    second), so a rotation on any server reaches every worker within that time without a
+    restart. Returns whether the keys changed. A database that cannot be read keeps the keys
+    this process already has."""
+    state = app.extensions.setdefault(KEYS_EXTENSION, {"checked": None, "version": None, "lock": threading.Lock()})
+    interval = 1.0 if force else settings().secret_key_refresh_seconds
+    checked = state["checked"]
+    if checked is not None and time.monotonic() - checked < interval:
+        return False
+    with state["lock"]:
+        if state["checked"] is not checked:
+            return False  # another thread of this process just did it
+        try:
+            ring = signing_keys.load(app.config.get("ETVI_DATABASE_URL"))
+        except SQLAlchemyError as exc:
+            log.warning("Sessiesleutels niet gelezen uit de database: %s", exc.__class__.__name__)
+            state["checked"] = time.monotonic()
+            return False
+        changed = (ring.version, ring.current, ring.fallbacks) != state["version"]
+        app.config["SECRET_KEY_FALLBACKS"] = list(ring.fallbacks)
+        app.secret_key = ring.current
+        state["version"] = (ring.version, ring.current, ring.fallbacks)
+        state["checked"] = time.monotonic()
+        return changed
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -151,6 +157,15 @@ class _SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or (has_request_context() and request.is_secure)
+
+    def open_session(self, app: Flask, request):
+        """Check the keys first (a rotation elsewhere); a cookie no known key accepts may be
+        signed with a newer one, so look again before treating the visitor as new."""
+        refresh_keys(app)
+        opened = super().open_session(app, request)
+        if opened is not None and not opened and request.cookies.get(self.get_cookie_name(app)) and refresh_keys(app, force=True):
+            opened = super().open_session(app, request)
+        return opened
 
 
 # --------------------------------------------------------------------------------------------
@@ -607,7 +622,7 @@ def install(app, url: str | None = None, public: bool | None = None) -> None:
     accounts.prepare_login()
     server.config["ETVI_DATABASE_URL"] = url
     server.config["ETVI_PUBLIC"] = public
-    server.secret_key = secret_key()
+    refresh_keys(server)
     server.session_interface = _SessionInterface()
     server.config.update(
         SESSION_COOKIE_NAME="etvi_sessie",

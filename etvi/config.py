@@ -101,6 +101,10 @@ class Settings:
     max_columns: int = 200
     max_toelichting: int = 2000
     max_bron: int = 2000
+    secret_key_grace_hours: int = 24
+    secret_key_refresh_seconds: int = 10
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
 
     @property
     def is_sqlite(self) -> bool:
@@ -146,4 +150,8 @@ def settings() -> Settings:
         max_columns=_at_least("MAX_COLUMNS", 200, minimum=2),
         max_toelichting=_at_least("MAX_TOELICHTING", 2000, minimum=1),
         max_bron=_at_least("MAX_BRON", 2000, minimum=1),
+        secret_key_grace_hours=_at_least("SECRET_KEY_GRACE_HOURS", 24),
+        secret_key_refresh_seconds=_at_least("SECRET_KEY_REFRESH_SECONDS", 10),
+        db_pool_size=_at_least("DB_POOL_SIZE", 5, minimum=1),
+        db_max_overflow=_at_least("DB_MAX_OVERFLOW", 10),
     )

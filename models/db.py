@@ -28,6 +28,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 _engines: dict[str, Engine] = {}
 
 
+def _pool_options(parsed) -> dict:
+    """``ETVI_DB_POOL_SIZE`` and ``ETVI_DB_MAX_OVERFLOW``: connections each server process keeps
+    open and may add at peaks. Every worker of every app server has its own pool, so PostgreSQL's
+    ``max_connections`` must cover servers × workers × (pool size + overflow); see the README.
+    An in-memory SQLite database has a single connection per thread, without a pool to size."""
+    if parsed.get_backend_name() == "sqlite" and (not parsed.database or parsed.database == ":memory:"):
+        return {}
+    cfg = settings()
+    return {"pool_size": cfg.db_pool_size, "max_overflow": cfg.db_max_overflow}
+
+
 def _create(url: str) -> Engine:
     check_database_url(url)
     try:
@@ -37,11 +48,11 @@ def _create(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, **_pool_options(parsed))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     try:
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, **_pool_options(parsed))
     except (NoSuchModuleError, ImportError):
         raise ConfigError(
             f"Het databasetype in ETVI_DATABASE_URL wordt niet ondersteund: {parsed.drivername}. "

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import stat
 
 import pytest
 from sqlmodel import select
 
-from dashboard import security
 from etvi import accounts
 from models import db
 from models.tables import AuditEvent
@@ -19,18 +16,6 @@ from tests.api.support import create_actors, csrf_headers, login, make_app
 @pytest.fixture
 def app(ref_db):
     return make_app(ref_db)
-
-
-def test_secret_key_generated_once_outside_repo(tmp_path, monkeypatch):
-    monkeypatch.setenv("ETVI_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("ETVI_SECRET_KEY", raising=False)
-    first = security.secret_key()
-    path = tmp_path / "data" / "secret_key"
-    assert path.is_file() and len(first) >= 64
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert security.secret_key() == first
-    monkeypatch.setenv("ETVI_SECRET_KEY", "uit-de-configuratie")
-    assert security.secret_key() == "uit-de-configuratie"
 
 
 def test_login_sets_safe_cookies_and_logout(app, ref_db):
