@@ -129,7 +129,7 @@ def refresh_keys(app: Flask, force: bool = False) -> bool:
     Read at most every ``ETVI_SECRET_KEY_REFRESH_SECONDS`` per process (``force``: at most once a
     second), so a rotation on any server reaches every worker within that time without a
     restart. Returns whether the keys changed. A database that cannot be read keeps the keys
-    this process already has."""
+    this process already has (at the very start: a key of its own until the database answers)."""
     state = app.extensions.setdefault(KEYS_EXTENSION, {"checked": None, "version": None, "lock": threading.Lock()})
     interval = 1.0 if force else settings().secret_key_refresh_seconds
     checked = state["checked"]
@@ -142,6 +142,10 @@ def refresh_keys(app: Flask, force: bool = False) -> bool:
             ring = signing_keys.load(app.config.get("ETVI_DATABASE_URL"))
         except SQLAlchemyError as exc:
             log.warning("Sessiesleutels niet gelezen uit de database: %s", exc.__class__.__name__)
+            if not app.secret_key:
+                # No database key yet (no schema, database down at start): a key of this process
+                # alone keeps anonymous pages working; the database's replaces it once readable.
+                app.secret_key = secrets.token_hex(32)
             state["checked"] = time.monotonic()
             return False
         changed = (ring.version, ring.current, ring.fallbacks) != state["version"]

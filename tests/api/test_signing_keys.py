@@ -223,3 +223,16 @@ def test_pool_settings_reach_the_engine(db_url, monkeypatch):
     assert engine.pool._max_overflow == 3  # no public reader; a test may look
     with engine.connect():
         assert engine.pool.checkedout() == 1
+
+
+def test_a_server_started_before_the_schema_takes_the_database_key_later(tmp_path):
+    """``etvi serve`` refuses a database without tables, but an app built on one (a test, a
+    script) still answers anonymous pages with a key of its own, and takes the database's key
+    as soon as there is one."""
+    url = f"sqlite:///{tmp_path / 'later.sqlite'}"
+    app = make_app(url)
+    client = app.server.test_client()
+    assert client.get("/login").status_code == 200 and client.get_cookie("_csrf_token")
+    db.upgrade(url)
+    assert client.get("/login").status_code == 200
+    assert app.server.secret_key == stored_keys(url)["current"]
