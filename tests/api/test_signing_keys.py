@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -236,3 +237,18 @@ def test_a_server_started_before_the_schema_takes_the_database_key_later(tmp_pat
     db.upgrade(url)
     assert client.get("/login").status_code == 200
     assert app.server.secret_key == stored_keys(url)["current"]
+
+
+def test_a_cookie_with_a_newer_key_makes_a_worker_look_at_once(ref_db, tmp_path, monkeypatch):
+    """A worker that has not yet read the key after a rotation (long refresh interval) still
+    accepts a cookie signed with the new key: it reads the keys again when a cookie fails."""
+    monkeypatch.setenv("ETVI_SECRET_KEY_REFRESH_SECONDS", "3600")
+    behind = server_with_own_folder(ref_db, tmp_path / "achter", monkeypatch)
+    old_key = behind.server.secret_key
+    signing_keys.rotate(ref_db)
+    time.sleep(1.1)  # a failing cookie makes a worker look at most once a second
+    ahead = server_with_own_folder(ref_db, tmp_path / "voor", monkeypatch)
+    assert ahead.server.secret_key != old_key == behind.server.secret_key
+    new = login_cookies(ahead, create_actors(ref_db)["gemeente_a"])
+    assert logged_in(with_cookies(behind, *new))
+    assert behind.server.secret_key == ahead.server.secret_key
