@@ -118,11 +118,6 @@ def landing_page(user: accounts.Principal, requested: str | None) -> str:
 KEYS_EXTENSION = "etvi_signing_keys"
 
 
-def secret_key(url: str | None = None) -> str:
-    """The key new session cookies are signed with (``etvi.signing_keys``)."""
-    return signing_keys.load(url).current
-
-
 def refresh_keys(app: Flask, force: bool = False) -> bool:
     """Give ``app`` the database's current key and the fallbacks still in their grace period.
 
@@ -617,8 +612,10 @@ def install(app, url: str | None = None, public: bool | None = None) -> None:
     """
     server: Flask = getattr(app, "server", app)
     if "etvi_security" in server.extensions:
-        if url is not None:
+        if url is not None and url != server.config.get("ETVI_DATABASE_URL"):
             server.config["ETVI_DATABASE_URL"] = url
+            server.extensions.pop(KEYS_EXTENSION, None)  # the keys of the other database
+            refresh_keys(server)
         if public is not None:
             server.config["ETVI_PUBLIC"] = public
         return
