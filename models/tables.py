@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -77,6 +77,17 @@ class Milestone(SQLModel, table=True):
     confidence: str = "onbevestigd"  # bevestigd, doel, onbevestigd, onbekend
     source_url: str | None = None
     note: str = ""
+
+
+class StoredFile(SQLModel, table=True):
+    """The original bytes of every loaded file, once per content (SHA-256): in the database, so
+    every app server sharing it can hand out any original (``Upload.stored_path`` marks an
+    upload that has one)."""
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Upload(SQLModel, table=True):
