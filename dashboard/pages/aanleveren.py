@@ -958,7 +958,7 @@ def handle_confirm(n_clicks, waiting):
         )
     except accounts.AccountError as exc:
         return notice(str(exc), "error"), None, True, True, no_update, no_update
-    except EtlError as exc:  # e.g. the upload store is full or read-only: nothing loaded, attempt logged
+    except EtlError as exc:  # the ETL refused the file as a whole: nothing loaded, attempt logged
         return notice(str(exc), "error", id_="aanl-niet-opgeslagen"), None, True, True, no_update, history(user)
     finally:
         release_claim(claimed)
