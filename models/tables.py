@@ -90,6 +90,19 @@ class StoredFile(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class PendingUpload(SQLModel, table=True):
+    """A file checked on /aanleveren and waiting for its confirm: in the database, so the check
+    on one app server can be confirmed on another. ``meta`` is JSON (ASCII-escaped: a name may
+    hold any character, also NUL); ``claimed_at`` is set by the one confirm that takes it."""
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    username: str
+    meta: str = Field(sa_column=Column(Text, nullable=False))
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    claimed_at: datetime | None = None
+
+
 class Upload(SQLModel, table=True):
     """Every load attempt, accepted or refused: the audit trail."""
 

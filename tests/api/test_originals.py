@@ -1,21 +1,25 @@
 """Several app servers, one database and nothing else shared: an original uploaded through one
-server is handed out by another with its own data folder, and the migration to 0007 moves the
-originals of the former file store (ETVI_STORE_DIR) into the database. On SQLite and PostgreSQL."""
+server is handed out by another with its own data folder, a file checked on one server is
+confirmed on another, and the migration to 0007 moves the originals of the former file store
+(ETVI_STORE_DIR) into the database. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import shutil
+from datetime import timedelta
 
 from sqlalchemy import text
 from sqlmodel import select
 
-from etl import referencedata
+from dashboard import pending
+from etl import referencedata, store
 from models import db
-from models.tables import StoredFile
-from tests.api.support import create_actors, csv_file, make_app, multipart
+from models.tables import PendingUpload, StoredFile, Upload, utcnow
+from tests.api.support import create_actors, csv_file, login, make_app, multipart
 from tests.conftest import REPO, create_database, sample_geography
+from tests.upload.support import Dash, data_url, text_of
 
 
 def _data_folder(tmp_path, name):
@@ -55,6 +59,13 @@ def test_an_original_uploaded_on_one_server_downloads_from_another(accounts_app,
         kept = s.exec(select(StoredFile)).all()
     assert [(f.sha256, f.size) for f in kept] == [(hashlib.sha256(content).hexdigest(), len(content))]  # once
     assert not [p for p in (folder_a, folder_b) if (p / "uploads").exists()]  # nothing on disk
+
+
+def _logged_in(app, actor):
+    client = app.server.test_client()
+    client.get("/")
+    login(client, actor.username, actor.password)
+    return client
 
 
 def _upload_row(conn, sha, stored_path, name):
@@ -116,3 +127,49 @@ def test_upgrade_from_0005_moves_the_store_folder_into_the_database(backend, tmp
     finally:
         db.dispose_all()
         drop()
+
+
+def test_a_check_on_one_server_is_confirmed_on_another(accounts_app, ref_db, tmp_path, monkeypatch):
+    """The checked file waits in the database: server B (another data and cache folder) confirms
+    what server A checked, exactly once; another user cannot take it."""
+    app_a, actors, client_for = accounts_app
+    content = csv_file([("GM0363", "vastgesteld", "gecontroleerd op A")])
+    folder_a = _data_folder(tmp_path, "server-a")
+    monkeypatch.setenv("ETVI_DATA_DIR", str(folder_a))
+    monkeypatch.setenv("ETVI_CACHE_DIR", str(folder_a / "cache"))
+    on_a = Dash(app_a, client_for("gemeente_a"))
+    out = on_a.call("aanl-upload", "contents", data_url(content), {"aanl-upload.filename": "Amsterdam.csv"})
+    waiting = out["aanl-wacht.data"]
+    assert waiting and waiting["bestand"] == "Amsterdam.csv"
+
+    folder_b = _data_folder(tmp_path, "server-b")
+    monkeypatch.setenv("ETVI_DATA_DIR", str(folder_b))
+    monkeypatch.setenv("ETVI_CACHE_DIR", str(folder_b / "cache"))
+    app_b = make_app(ref_db)
+    on_b = Dash(app_b, _logged_in(app_b, actors["gemeente_a"]))
+    other = Dash(app_b, _logged_in(app_b, actors["gemeente_b"]))
+    out = other.call("aanl-bevestig", "n_clicks", 1, {"aanl-wacht.data": waiting})
+    assert "geen gecontroleerd bestand" in text_of(out["aanl-resultaat.children"])  # not theirs
+    out = on_b.call("aanl-bevestig", "n_clicks", 1, {"aanl-wacht.data": waiting})
+    assert "is opgeslagen" in text_of(out["aanl-resultaat.children"])
+    again = on_b.call("aanl-bevestig", "n_clicks", 2, {"aanl-wacht.data": waiting})
+    assert "geen gecontroleerd bestand" in text_of(again["aanl-resultaat.children"])
+    with db.session(ref_db) as s:
+        loaded = [(u.outcome, u.channel, u.username) for u in s.exec(select(Upload).order_by(Upload.id))]
+        assert s.exec(select(PendingUpload)).all() == []
+        assert store.read(s, hashlib.sha256(content).hexdigest()) == content
+    assert loaded == [("geladen", "web", actors["gemeente_a"].username)]
+    assert not [p for p in (folder_a, folder_b) if (p / "cache" / "aanleveren").exists()]
+
+
+def test_a_waiting_file_expires(accounts_app, ref_db, monkeypatch):
+    app, actors, client_for = accounts_app
+    page = Dash(app, client_for("gemeente_a"))
+    out = page.call("aanl-upload", "contents", data_url(csv_file([("GM0363", "vastgesteld", "")])), {"aanl-upload.filename": "a.csv"})
+    waiting = out["aanl-wacht.data"]
+    with db.session(ref_db) as s:
+        s.execute(text("UPDATE pendingupload SET created_at = :t"), {"t": utcnow() - timedelta(hours=pending.PENDING_HOURS, minutes=1)})
+    out = page.call("aanl-bevestig", "n_clicks", 1, {"aanl-wacht.data": waiting})
+    assert "verlopen" in text_of(out["aanl-resultaat.children"])
+    with db.session(ref_db) as s:
+        assert s.exec(select(Upload.outcome)).all() == []

@@ -11,7 +11,7 @@ import tempfile
 from sqlmodel import select
 
 from models import db
-from models.tables import StatusRecord, Upload
+from models.tables import PendingUpload, StatusRecord, Upload
 from tests.api.support import csv_file, multipart
 from tests.upload.support import Dash, data_url, text_of
 
@@ -38,16 +38,19 @@ def test_api_temporary_folder_unusable_is_503_in_dutch(accounts_app, ref_db, tmp
     assert uploads == [("geweigerd", None, "api")] and records == 0
 
 
-def test_page_check_with_an_unusable_cache_folder_says_so(accounts_app, ref_db, tmp_path, monkeypatch):
-    """The checked file waits in ETVI_CACHE_DIR; when that cannot be written the page says so."""
+def test_page_check_with_an_unusable_temporary_folder_says_so(accounts_app, ref_db, tmp_path, monkeypatch):
+    """The checked file is read from a private temporary file; when that cannot be written the
+    page says so, in Dutch, and nothing waits for a confirm."""
     app, actors, client_for = accounts_app
     page = Dash(app, client_for("gemeente_a"))
-    plain = tmp_path / "cache-is-een-bestand"
+    plain = tmp_path / "tmp-is-een-bestand"
     plain.write_text("geen map")
-    monkeypatch.setenv("ETVI_CACHE_DIR", str(plain))
+    monkeypatch.setattr(tempfile, "tempdir", str(plain))
     out = page.call("aanl-upload", "contents", data_url(csv_file([("GM0363", "vastgesteld", "")])), {"aanl-upload.filename": "a.csv"})
     shown = text_of(out["aanl-rapport.children"])
-    assert "kon niet tijdelijk worden bewaard" in shown and "geen map" in shown and "ETVI_CACHE_DIR" in shown
+    assert "kon niet tijdelijk worden bewaard" in shown and "geen map" in shown and str(plain) in shown
     assert out["aanl-wacht.data"] is None
     uploads, records = _state(ref_db)
     assert uploads == [("geweigerd", None, "web")] and records == 0
+    with db.session(ref_db) as s:
+        assert s.exec(select(PendingUpload)).all() == []

@@ -1,4 +1,4 @@
-"""storedfile: the originals of loaded files in the database instead of on one server's disk
+"""storedfile and pendingupload: originals and checked uploads in the database, not on one disk
 
 Several app servers share one database and nothing else; with the originals in a folder
 (ETVI_STORE_DIR) only the server that took the upload could hand it out. This upgrade reads
@@ -7,6 +7,10 @@ every original the upload log refers to from the folder ETVI_STORE_DIR names at 
 time. A missing file is skipped with a warning and its uploads lose the mark (``stored_path``),
 so nobody is offered a download that does not exist. Downgrading writes the originals back into
 that folder before dropping the table.
+
+``pendingupload`` holds a file checked on /aanleveren until its confirm (it was a folder under
+ETVI_CACHE_DIR), so the confirm may reach another server than the check. Files waiting during
+the upgrade are not moved: they are checked again.
 
 Revision ID: 0007
 Revises: 0005
@@ -50,6 +54,18 @@ def upgrade() -> None:
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("sha256"),
     )
+    op.create_table(
+        "pendingupload",
+        sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("username", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("meta", sa.Text(), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("claimed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("token_hash"),
+    )
+    with op.batch_alter_table("pendingupload", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_pendingupload_created_at"), ["created_at"], unique=False)
     conn = op.get_bind()
     root = store_dir()
     rows = conn.execute(
@@ -81,3 +97,6 @@ def downgrade() -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
     op.drop_table("storedfile")
+    with op.batch_alter_table("pendingupload", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pendingupload_created_at"))
+    op.drop_table("pendingupload")
