@@ -29,13 +29,14 @@ Example::
     curl -H "Authorization: Bearer $TOKEN" -F file=@stand.xlsx -F peildatum=2026-03-01 \
          "https://monitor.example/api/v1/uploads?dry_run=1"
     curl "https://monitor.example/api/v1/status?peildatum=2026-03-01&format=csv" -o stand.csv
-Errors are JSON ``{"fout": "<Dutch message>", "status": <code>}``; 503 when the upload store
-cannot keep the original (full, read-only, not a folder), with the logged attempt's ``upload_id``.
+Errors are JSON ``{"fout": "<Dutch message>", "status": <code>}``; 503 when the server cannot
+write the upload to its temporary folder, with the logged attempt's ``upload_id``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import tempfile
@@ -473,8 +474,6 @@ def load_bytes(
                 url=url,
                 progress=progress,
             )
-        except store.StoreError as exc:  # the server cannot keep originals now; the attempt is logged
-            raise ApiError(503, str(exc), upload_id=exc.upload_id) from None
         except EtlError as exc:
             problems = problem_dicts(getattr(exc, "problems", None)) or [{"message": str(exc), "text": str(exc)}]
             upload_id = None if dry_run else record_refusal(principal.username, channel, str(exc), original_name, content, url)
@@ -598,20 +597,6 @@ def upload_dict(u) -> dict:
     }
 
 
-def stored_file(stored_path: str | None) -> Path | None:
-    """The stored original on disk, only if it lies inside the upload store."""
-    if not stored_path:
-        return None
-    store = Path(settings().store_dir).resolve()
-    path = Path(stored_path)
-    if not path.is_absolute():
-        path = store / path
-    path = path.resolve()
-    if store != path and store not in path.parents:
-        return None
-    return path if path.is_file() else None
-
-
 @bp.get("/uploads/<int:upload_id>/bestand")
 def download_original(upload_id: int):
     principal = _principal(required=True)
@@ -624,12 +609,12 @@ def download_original(upload_id: int):
         upload = s.get(Upload, upload_id)
         if upload is None:
             raise ApiError(404, f"Upload {upload_id} bestaat niet.")
-        path = stored_file(upload.stored_path)
-        if path is None:
+        content = store.read(s, upload.sha256) if upload.stored_path else None
+        if content is None:
             raise ApiError(404, f"Van upload {upload_id} is geen origineel bewaard (bijvoorbeeld omdat het geweigerd is).")
         accounts.audit(s, principal.username, "origineel_gedownload", upload_id=upload_id, bestand=upload.file_name)
         name = names.clean(upload.file_name)  # also for rows logged before names were cleaned
-    return send_file(path, as_attachment=True, download_name=name, max_age=0)
+    return send_file(io.BytesIO(content), as_attachment=True, download_name=name, max_age=0)
 
 
 @bp.get("/aanlevering")

@@ -321,7 +321,7 @@ def _write(
             s.add(upload)
             s.flush()
             _insert_records(s, upload.id, records)
-            upload.stored_path = store.save(data, values["sha256"], suffix)
+            upload.stored_path = store.save(s, data, values["sha256"], suffix)
             s.add(upload)
             s.flush()
             _ensure_data_version(s)
@@ -364,8 +364,8 @@ def load_file(
     over a 'Peildatum' cell in the file. ``allowed_gemeenten``: codes this user may report on;
     a row for any other gemeente refuses the whole file. Raises EtlError only when no file can
     be loaded at all (missing file, database not initialised); everything about the file itself
-    comes back in the result. Raises ``store.StoreError`` (an EtlError) when the original cannot
-    be kept in the upload store: nothing is loaded, the attempt is logged as ``geweigerd``.
+    comes back in the result. The original is kept in the database in the same transaction
+    (``etl.store``).
     """
     started = time.perf_counter()
     path = Path(path)
@@ -447,13 +447,6 @@ def load_file(
                 result.changes = pd.DataFrame(columns=CHANGE_COLUMNS, dtype=object)
                 return finish(ONGEWIJZIGD, upload_id=upload_id, previous_upload_id=earlier.id)
             return finish(GELADEN, upload_id=upload_id, records_written=len(records))
-        except store.StoreError as exc:  # nothing written; the attempt is logged, the caller says why
-            log.error("Laden van %s mislukt: %s", name, exc)
-            exc.upload_id = _log_attempt(
-                url, **audit, rows_read=result.rows_read, outcome=GEWEIGERD,
-                error_report=_json([Problem(str(exc).rstrip("."), file=name)]), warnings=_json(result.warnings),
-            )  # fmt: skip
-            raise
         except Exception as exc:  # noqa: BLE001 - any failure: nothing written, attempt logged
             if _is_transient(exc) and attempt < RETRIES - 1:
                 time.sleep(0.2 * (attempt + 1))

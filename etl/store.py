@@ -1,25 +1,21 @@
-"""Immutable, content-addressed copies of loaded files, for audit.
+"""Immutable, content-addressed copies of loaded files, for audit: in the database.
 
-A file is stored once under ``<store_dir>/<sha[:2]>/<sha><ext>``; the Upload row keeps that
-relative path, so the store can move with ETVI_STORE_DIR. Writes go to a temporary file in the
-same folder and are renamed into place, so a reader never sees half a file. The copy is written
-inside the load's transaction, before the commit: if the commit then fails, an unreferenced copy
-may remain, which is harmless (same content, same name) and never the other way round.
-
-When the copy cannot be written (disk full, read-only, the store path is a file, no rights) the
-load stops with ``StoreError``: a Dutch message that names the store and the reason, so nobody
-goes looking at the database.
+Every app server that shares the database can hand out every original, so nothing depends on
+one server's disk. A file is kept once per SHA-256 in ``storedfile``; the Upload row keeps
+``stored_path`` (``<sha[:2]>/<sha><ext>``, the name it had in the former file store) as the mark
+that it has an original. The copy is written in the load's own transaction with
+insert-if-absent, so it exists exactly when the upload that refers to it was committed, and
+several loads of the same bytes at once leave one copy.
 """
 
 from __future__ import annotations
 
 import errno
-import os
-import tempfile
-from pathlib import Path
 
-from etl.errors import EtlError
-from etvi.config import settings
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from models.tables import StoredFile, utcnow
 
 REASONS = {
     errno.ENOSPC: "de schijf is vol",
@@ -33,61 +29,30 @@ REASONS = {
     errno.ENAMETOOLONG: "het pad is te lang",
     errno.EIO: "een schijffout (I/O)",
 }
+INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def reason(exc: OSError) -> str:
-    """Why a file could not be written, in Dutch (also for the temporary files of uploads)."""
+    """Why a file could not be written, in Dutch (for the temporary files of uploads)."""
     return REASONS.get(exc.errno) or (exc.strerror or type(exc).__name__)
-
-
-class StoreError(EtlError):
-    """The original could not be kept in the upload store; nothing was loaded."""
-
-    def __init__(self, root: Path, exc: OSError):
-        self.root = root
-        self.errno = exc.errno
-        super().__init__(
-            f"Het origineel kon niet worden bewaard in {root} (ETVI_STORE_DIR): {reason(exc)}. "
-            "Er is niets geladen. Meld dit aan de beheerder van de server."
-        )
-        self.upload_id: int | None = None  # the logged attempt, set by the loader
 
 
 def relative_path(sha256: str, suffix: str) -> str:
     return f"{sha256[:2]}/{sha256}{suffix.lower()}"
 
 
-def save(data: bytes, sha256: str, suffix: str, store_dir: Path | None = None) -> str:
-    """Store ``data`` (whose hash the caller computed) and return its path relative to the store."""
-    root = store_dir or settings().store_dir
-    rel = relative_path(sha256, suffix)
-    target = root / rel
-    try:
-        if target.is_file() and target.stat().st_size == len(data):
-            return rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=suffix)
-    except OSError as exc:
-        raise StoreError(root, exc) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o444)
-        os.replace(tmp, target)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise StoreError(root, exc) from None
-        raise
-    return rel
+def save(s: Session, data: bytes, sha256: str, suffix: str) -> str:
+    """Keep ``data`` (whose hash the caller computed) in the caller's transaction, unless the
+    same content is already there; returns the ``stored_path`` mark for the Upload row."""
+    insert = INSERTS[s.get_bind().dialect.name]
+    s.execute(
+        insert(StoredFile.__table__)
+        .values(sha256=sha256, size=len(data), content=data, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["sha256"])
+    )
+    return relative_path(sha256, suffix)
 
 
-def stored_file(rel: str, store_dir: Path | None = None) -> Path:
-    """The absolute path of a stored copy; refuses paths that would leave the store."""
-    root = (store_dir or settings().store_dir).resolve()
-    path = (root / rel).resolve()
-    if root not in path.parents:
-        raise EtlError(f"Ongeldig pad in de uploadopslag: {rel}")
-    return path
+def read(s: Session, sha256: str) -> bytes | None:
+    """The kept original with this hash, or None."""
+    return s.exec(select(StoredFile.content).where(StoredFile.sha256 == sha256)).first()

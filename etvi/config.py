@@ -84,7 +84,6 @@ class Settings:
     geo_year: int | None
     geo_url: str
     cache_dir: Path
-    store_dir: Path
     max_file_mb: int
     max_rows: int
     max_uncompressed_mb: int
@@ -133,7 +132,6 @@ def settings() -> Settings:
         geo_year=int(geo_year) if geo_year else None,
         geo_url=_env("GEO_URL", "https://cartomap.github.io/nl/wgs84/"),
         cache_dir=cache_dir,
-        store_dir=Path(_env("STORE_DIR", str(data_dir / "uploads"))).expanduser(),
         max_file_mb=_int("MAX_FILE_MB", 10),
         max_rows=_int("MAX_ROWS", 200_000),
         max_uncompressed_mb=_int("MAX_UNCOMPRESSED_MB", 100),

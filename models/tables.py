@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -77,6 +77,30 @@ class Milestone(SQLModel, table=True):
     confidence: str = "onbevestigd"  # bevestigd, doel, onbevestigd, onbekend
     source_url: str | None = None
     note: str = ""
+
+
+class StoredFile(SQLModel, table=True):
+    """The original bytes of every loaded file, once per content (SHA-256): in the database, so
+    every app server sharing it can hand out any original (``Upload.stored_path`` marks an
+    upload that has one)."""
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PendingUpload(SQLModel, table=True):
+    """A file checked on /aanleveren and waiting for its confirm: in the database, so the check
+    on one app server can be confirmed on another. ``meta`` is JSON (ASCII-escaped: a name may
+    hold any character, also NUL); ``claimed_at`` is set by the one confirm that takes it."""
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    username: str
+    meta: str = Field(sa_column=Column(Text, nullable=False))
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    claimed_at: datetime | None = None
 
 
 class Upload(SQLModel, table=True):

@@ -56,7 +56,6 @@ def _isolated_env(tmp_path, monkeypatch):
             monkeypatch.delenv(key)
     monkeypatch.setenv("ETVI_DATA_DIR", str(REPO / "data"))
     monkeypatch.setenv("ETVI_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("ETVI_STORE_DIR", str(tmp_path / "uploads"))
     monkeypatch.setenv("ETVI_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.sqlite'}")
 
 

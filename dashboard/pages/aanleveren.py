@@ -7,26 +7,24 @@ shows it at once. Below: the upload history for your gemeente(n).
 
 Every callback checks the role and scope on the server again (``security.require``); what the
 page shows or hides is convenience, not protection. The file waits between check and confirm in
-a private folder under the cache directory, bound to the user who uploaded it.
+the database (``dashboard.pending``), bound to the user who uploaded it, so the confirm may
+reach another app server than the check.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import json
-import os
-import secrets
-import shutil
 import tempfile
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import dash
 from dash import MATCH, Input, Output, State, dcc, html, no_update
 
-from dashboard import reports, security
+from dashboard import pending, reports, security
 from etl import names, store
 from etl.errors import EtlError
 from etvi import accounts
@@ -39,8 +37,6 @@ PAGE = dict(
     description="Lever de stand van zaken van uw gemeente aan.",
     order=90,
 )
-PENDING_HOURS = 24
-CLAIMED_PREFIX = ".bevestigd-"  # a pending folder taken by a confirm (not a valid token)
 PREVIEW_ROWS = 200  # changes listed one by one; beyond that a summary per onderdeel and status
 UPLOAD_REFUSED = "Uw account mag geen gegevens aanleveren."
 ALREADY_CONFIRMED = (
@@ -342,83 +338,14 @@ def render_report(data: dict, file_name: str) -> html.Div:
 # --------------------------------------------------------------------------------------------
 
 
-def pending_root() -> Path:
-    return Path(settings().cache_dir) / "aanleveren"
-
-
-def _cleanup_pending() -> None:
-    root = pending_root()
-    if not root.is_dir():
-        return
-    cutoff = time.time() - PENDING_HOURS * 3600
-    for entry in root.iterdir():
-        try:
-            if entry.is_dir() and entry.stat().st_mtime < cutoff:
-                shutil.rmtree(entry, ignore_errors=True)
-        except OSError:
-            pass
-
-
-def save_pending(content: bytes, original_name: str, username: str, peildatum: date | None) -> tuple[str, Path]:
-    _cleanup_pending()
-    token = secrets.token_urlsafe(18)
-    folder = pending_root() / token
-    folder.mkdir(parents=True, mode=0o700)
-    suffix = names.suffix(names.clean(original_name))  # the name itself is never part of a path
-    path = folder / f"bestand{suffix}"
-    path.write_bytes(content)
-    meta = {"username": username, "original_name": original_name, "peildatum": peildatum.isoformat() if peildatum else None}
-    (folder / "meta.json").write_text(json.dumps(meta))
-    return token, path
-
-
-def _valid_token(token) -> bool:
-    return bool(token) and isinstance(token, str) and token.replace("-", "").replace("_", "").isalnum()
-
-
-def _pending_in(folder: Path, username: str) -> tuple[Path, dict] | None:
-    try:
-        meta = json.loads((folder / "meta.json").read_text())
-        if meta.get("username") != username:
-            return None
-        files = [p for p in folder.iterdir() if p.name.startswith("bestand")]
-    except (OSError, ValueError):  # also: taken by a confirm in the meantime
-        return None
-    return (files[0], meta) if files else None
-
-
-def load_pending(token: str | None, username: str) -> tuple[Path, dict] | None:
-    """The waiting file for this token, only for the user who uploaded it."""
-    if not _valid_token(token):
-        return None
-    return _pending_in(pending_root() / token, username)
-
-
-def being_confirmed(token: str | None, username: str) -> bool:
-    """Whether a confirm of this user has taken this waiting file and is loading it now."""
-    return _valid_token(token) and _pending_in(pending_root() / f"{CLAIMED_PREFIX}{token}", username) is not None
-
-
-def drop_pending(token: str | None) -> None:
-    if _valid_token(token):
-        shutil.rmtree(pending_root() / token, ignore_errors=True)
-
-
-def claim_pending(token: str, path: Path) -> Path | None:
-    """Take the waiting file for one confirm: the folder is renamed to a claimed name (atomic), so
-    of several confirms at once exactly one gets it; the others get ``None``. The caller removes
-    the claimed folder (``release_claim``) when the load is done."""
-    folder = pending_root() / token
-    claimed = pending_root() / f"{CLAIMED_PREFIX}{token}"
-    try:
-        os.rename(folder, claimed)
-    except OSError:
-        return None
-    return claimed / path.name
-
-
-def release_claim(claimed: Path) -> None:
-    shutil.rmtree(claimed.parent, ignore_errors=True)
+@contextmanager
+def as_file(content: bytes, original_name: str) -> Iterator[Path]:
+    """The bytes as a private temporary file for the ETL (the name itself is never part of a
+    path). Raises OSError when the temporary folder cannot take it."""
+    with tempfile.TemporaryDirectory(prefix="etvi-aanleveren-") as tmp:
+        path = Path(tmp) / f"bestand{names.suffix(names.clean(original_name))}"
+        path.write_bytes(content)
+        yield path
 
 
 def accepted_types() -> str:
@@ -824,8 +751,8 @@ def cancel(n_clicks, waiting):
     if not n_clicks:
         return (no_update,) * 5
     user = security.current_user()
-    if user is not None and isinstance(waiting, dict) and load_pending(waiting.get("token"), user.username):
-        drop_pending(waiting.get("token"))
+    if user is not None and isinstance(waiting, dict) and pending.load(waiting.get("token"), user.username, security.db_url()):
+        pending.drop(waiting.get("token"), security.db_url())
     return notice("Geannuleerd; er is niets opgeslagen.", "info"), None, True, True, ""
 
 
@@ -844,7 +771,7 @@ def handle_upload(contents, filename, peildatum, waiting):
         log_refused_web_attempt(str(exc), filename, session_uid)
         return _forbidden(exc), None, True, True, "", no_update
     if isinstance(waiting, dict):
-        drop_pending(waiting.get("token")) if load_pending(waiting.get("token"), user.username) else None
+        pending.drop(waiting.get("token"), security.db_url()) if pending.load(waiting.get("token"), user.username, security.db_url()) else None
     given = str(filename or "bestand")  # kept as sent for the log (etl.names.note); shown cleaned
     name = names.clean(given)
     limit = settings().max_file_mb * 1024 * 1024
@@ -864,24 +791,24 @@ def handle_upload(contents, filename, peildatum, waiting):
         api.record_refusal(user.username, "web", message, given, None, url)
         return notice(message, "error", id_="aanl-geweigerd"), None, True, True, "", history(user)
     form_date = parse_form_date(peildatum)
-    try:
-        token, path = save_pending(content, given, user.username, form_date)
-    except OSError as exc:  # the cache folder full, read-only or not a folder
-        message = (
-            f"{name} kon niet tijdelijk worden bewaard in {pending_root()} (ETVI_CACHE_DIR): {store.reason(exc)}. "
-            "Er is niets opgeslagen. Meld dit aan de beheerder van de server."
-        )
-        api.record_refusal(user.username, "web", message, given, content, url)
-        return notice(message, "error", id_="aanl-niet-bewaard"), None, True, True, "", history(user)
+    token = pending.save(content, given, user.username, form_date, url)
     keep = False
     try:
-        result = api.run_load(path, principal=user, channel="web", original_name=given, peildatum=form_date, dry_run=True, url=url)
+        with as_file(content, given) as path:
+            result = api.run_load(path, principal=user, channel="web", original_name=given, peildatum=form_date, dry_run=True, url=url)
         data = api.result_dict(result, max_changes=PREVIEW_ROWS)
         if result.outcome == "geweigerd":
             api.log_refused_dry_run(result, user, "web", url)
             return render_report(data, name), None, True, True, "", history(user)
         keep = True
         return render_report(data, name), {"token": token, "bestand": name}, False, False, "", no_update
+    except OSError as exc:  # the temporary folder full, read-only or not a folder
+        message = (
+            f"{name} kon niet tijdelijk worden bewaard in {tempfile.gettempdir()}: {store.reason(exc)}. "
+            "Er is niets opgeslagen. Meld dit aan de beheerder van de server."
+        )
+        api.record_refusal(user.username, "web", message, given, content, url)
+        return notice(message, "error", id_="aanl-niet-bewaard"), None, True, True, "", history(user)
     except accounts.AccountError as exc:
         return notice(str(exc), "error"), None, True, True, "", no_update
     except Exception as exc:  # noqa: BLE001 - EtlError and anything unexpected: tell the user, log it
@@ -896,7 +823,7 @@ def handle_upload(contents, filename, peildatum, waiting):
         return notice(message, "error"), None, True, True, "", history(user)
     finally:
         if not keep:
-            drop_pending(token)
+            pending.drop(token, url)
 
 
 def log_refused_web_attempt(message: str, filename, session_uid) -> None:
@@ -933,10 +860,10 @@ def handle_confirm(n_clicks, waiting):
     except security.Forbidden as exc:
         return _forbidden(exc), None, True, True, no_update, no_update
     token = waiting.get("token") if isinstance(waiting, dict) else None
-    found = load_pending(token, user.username)
-    claimed = claim_pending(token, found[0]) if found is not None else None
+    url = security.db_url()
+    claimed = pending.claim(token, user.username, url)
     if claimed is None:
-        if found is not None or being_confirmed(token, user.username):  # another confirm got there first
+        if pending.being_confirmed(token, user.username, url):  # another confirm got there first
             return (
                 notice(ALREADY_CONFIRMED, "info", id_="aanl-al-bevestigd"), None, True, True, no_update, history(user),
             )  # fmt: skip
@@ -944,24 +871,24 @@ def handle_confirm(n_clicks, waiting):
             notice("Er staat geen gecontroleerd bestand klaar (al opgeslagen of verlopen). Upload het bestand opnieuw.", "error"),
             None, True, True, no_update, no_update,
         )  # fmt: skip
-    meta = found[1]
-    url = security.db_url()
+    content, meta = claimed
     try:
-        result = api.run_load(
-            claimed,
-            principal=user,
-            channel="web",
-            original_name=meta["original_name"],
-            peildatum=parse_form_date(meta.get("peildatum")),
-            dry_run=False,
-            url=url,
-        )
+        with as_file(content, meta["original_name"]) as path:
+            result = api.run_load(
+                path,
+                principal=user,
+                channel="web",
+                original_name=meta["original_name"],
+                peildatum=meta["peildatum"],
+                dry_run=False,
+                url=url,
+            )
     except accounts.AccountError as exc:
         return notice(str(exc), "error"), None, True, True, no_update, no_update
-    except EtlError as exc:  # e.g. the upload store is full or read-only: nothing loaded, attempt logged
+    except EtlError as exc:  # the ETL refused the file as a whole: nothing loaded, attempt logged
         return notice(str(exc), "error", id_="aanl-niet-opgeslagen"), None, True, True, no_update, history(user)
     finally:
-        release_claim(claimed)
+        pending.release(token, url)
     data = api.result_dict(result, max_changes=PREVIEW_ROWS)
     name = result.file_name  # cleaned
     if result.outcome == "geweigerd":

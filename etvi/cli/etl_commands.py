@@ -99,7 +99,6 @@ def load(
     from etl.errors import EtlError, Problem
     from etl.load import GEWEIGERD, LoadResult, load_file
     from etl.reference import load_reference
-    from etl.store import StoreError
 
     when = _date(peildatum, future=True)  # a future peildatum is refused per file, and logged
     files = _files(paths)
@@ -119,8 +118,6 @@ def load(
 
             try:
                 result = load_file(path, peildatum=when, sheet=sheet, dry_run=dry_run, progress=on_rows, reference=ref)
-            except StoreError:  # no file can be loaded now: stop, main() says why (the attempt is logged)
-                raise
             except EtlError as exc:  # this file only (e.g. it disappeared); the batch goes on
                 result = LoadResult(file_name=shown, outcome=GEWEIGERD, problems=[Problem(str(exc).rstrip("."), file=shown)], error_count=1)
             results.append(result)

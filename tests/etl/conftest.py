@@ -104,7 +104,6 @@ def run_cli(
     env.update(
         ETVI_DATABASE_URL=url,
         ETVI_DATA_DIR=str(REPO / "data"),
-        ETVI_STORE_DIR=str(tmp_path / "uploads"),
         ETVI_CACHE_DIR=str(tmp_path / "cache"),
         COLUMNS="200",
     )

@@ -77,7 +77,7 @@ def reference_url(tmp_path_factory) -> str:
 
 def _run(url: str, paths: list[Path], tmp_path: Path) -> tuple[subprocess.CompletedProcess | None, list[dict]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ETVI_")}
-    env.update(ETVI_DATABASE_URL=url, ETVI_DATA_DIR=str(REPO / "data"), ETVI_STORE_DIR=str(tmp_path / "store"), PYTHONPATH=str(REPO))
+    env.update(ETVI_DATABASE_URL=url, ETVI_DATA_DIR=str(REPO / "data"), PYTHONPATH=str(REPO))
     try:
         proc = subprocess.run(
             [sys.executable, "-c", DRIVER.format(limit=MEMORY_LIMIT), url, *map(str, paths)],

@@ -5,22 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
-import stat
 from datetime import date
 
 import pandas as pd
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from etl import load as load_module
+from etl import store
 from etl.load import load_file
-from etl.store import stored_file
+from models import db
 from models.db import engine
 from models.queries import status_asof, status_history
-from models.tables import Upload
+from models.tables import StoredFile, Upload
 from tests.etl.conftest import FX, counts, simple_rows, uploads, write_xlsx
 
 TEMPLATE = FX / "template_ingevuld.xlsx"
@@ -46,16 +45,20 @@ def test_copy_with_another_name_is_still_the_same_file(ref_db, tmp_path):
     assert load_file(copy).outcome == "ongewijzigd"
 
 
-def test_original_is_stored_immutable_and_content_addressed(ref_db):
+def test_original_is_stored_once_in_the_database_content_addressed(ref_db, tmp_path):
     result = load_file(TEMPLATE)
     upload = uploads(ref_db)[-1]
     sha = hashlib.sha256(TEMPLATE.read_bytes()).hexdigest()
     assert upload.sha256 == result.sha256 == sha
     assert upload.stored_path == f"{sha[:2]}/{sha}.xlsx"
-    path = stored_file(upload.stored_path)
-    assert path.read_bytes() == TEMPLATE.read_bytes()
-    assert not os.stat(path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
-    assert not [p for p in path.parent.iterdir() if p.name.startswith(".tmp-")]
+    with db.session(ref_db) as s:
+        assert store.read(s, sha) == TEMPLATE.read_bytes()
+        assert s.exec(select(StoredFile.size)).all() == [len(TEMPLATE.read_bytes())]
+    copy = tmp_path / "nog een kopie.xlsx"
+    shutil.copy(TEMPLATE, copy)
+    assert load_file(copy).outcome == "ongewijzigd"  # the same bytes again: still one copy
+    with db.session(ref_db) as s:
+        assert len(s.exec(select(StoredFile.sha256)).all()) == 1
 
 
 def test_a_successful_load_bumps_the_data_version(ref_db, tmp_path):

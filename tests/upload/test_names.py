@@ -14,7 +14,7 @@ from sqlmodel import select
 from etl import names
 from etl.names import MAX_CHARS
 from models import db
-from models.tables import Upload
+from models.tables import PendingUpload, Upload
 from tests.api.support import csv_file, multipart
 from tests.upload.support import Dash, data_url, text_of
 
@@ -116,8 +116,10 @@ def test_page_check_and_confirm_with_a_hostile_name(accounts_app, ref_db, tmp_pa
     assert "goedgekeurd" in report and json.dumps(shown, ensure_ascii=False)[1:-1] in report
     waiting = out["aanl-wacht.data"]
     assert waiting["bestand"] == shown
-    pending = [p.name for p in (tmp_path / "cache" / "aanleveren").rglob("*") if p.is_file()]
-    assert sorted(pending) == ["bestand.csv", "meta.json"]  # the name is never part of a path
+    with db.session(ref_db) as s:
+        waiting_rows = s.exec(select(PendingUpload)).all()
+    assert [json.loads(p.meta)["original_name"] for p in waiting_rows] == [name]  # kept as given, as data
+    assert not (tmp_path / "cache" / "aanleveren").exists()  # never a path, not even a folder
     out = page.call("aanl-bevestig", "n_clicks", 1, {"aanl-wacht.data": waiting})
     assert "is opgeslagen" in text_of(out["aanl-resultaat.children"])
     upload = _uploads(ref_db)[-1]
