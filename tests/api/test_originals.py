@@ -1,6 +1,6 @@
 """Several app servers, one database and nothing else shared: an original uploaded through one
 server is handed out by another with its own data folder, a file checked on one server is
-confirmed on another, and the migration to 0007 moves the originals of the former file store
+confirmed on another, and the migration to 0006 moves the originals of the former file store
 (ETVI_STORE_DIR) into the database. On SQLite and PostgreSQL."""
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ that folder before dropping the table.
 ETVI_CACHE_DIR), so the confirm may reach another server than the check. Files waiting during
 the upgrade are not moved: they are checked again.
 
-Revision ID: 0007
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-05
 """
@@ -27,7 +27,7 @@ from alembic import op
 
 from etvi.config import settings
 
-revision = "0007"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
