@@ -115,8 +115,7 @@ def make_files(url: str, folder: Path, history_rows: int) -> tuple[Path, Path, i
     return template, history, HEADER_ROW, 1
 
 
-def _ours(path: str, url: str, store: str, queue) -> None:
-    os.environ["ETVI_STORE_DIR"] = store
+def _ours(path: str, url: str, queue) -> None:
     from etl.load import load_file
     from etl.reference import load_reference
 
@@ -246,11 +245,10 @@ def run(args) -> None:
         template, history, template_header, history_header = make_files(base_url, folder, args.rows)
         print(f"  bestanden gemaakt in {time.perf_counter() - t:.1f} s: {template.name} {template.stat().st_size // 1024} kB, "
               f"{history.name} {history.stat().st_size // 1024} kB")  # fmt: skip
-        store = str(folder / "store")
         rows = []
         cases = [("342 rijen (sjabloon)", template, template_header), (f"{args.rows:,} rijen (historie)".replace(",", "."), history, history_header)]
         for label, path, header in cases:
-            ours = _measure(_ours, (str(path), _fresh_sqlite(base_db, folder), store))
+            ours = _measure(_ours, (str(path), _fresh_sqlite(base_db, folder)))
             naive = _measure(_naive, (str(path), _fresh_sqlite(base_db, folder), header, False))
             rows.append((label, "SQLite", ours, naive, "commit per bestand"))
             if path is template:
@@ -259,7 +257,7 @@ def run(args) -> None:
             if args.postgres:
                 url, drop = _fresh_postgres(args.postgres)
                 try:
-                    ours_pg = _measure(_ours, (str(path), url, store))
+                    ours_pg = _measure(_ours, (str(path), url))
                 finally:
                     drop()
                 url, drop = _fresh_postgres(args.postgres)
@@ -270,7 +268,7 @@ def run(args) -> None:
                 rows.append((label, "PostgreSQL", ours_pg, naive_pg, "commit per bestand"))
 
         cli_url = _fresh_sqlite(base_db, folder)
-        env = {**os.environ, "ETVI_DATABASE_URL": cli_url, "ETVI_STORE_DIR": store, "ETVI_DATA_DIR": str(REPO / "data")}
+        env = {**os.environ, "ETVI_DATABASE_URL": cli_url, "ETVI_DATA_DIR": str(REPO / "data")}
         t = time.perf_counter()
         proc = subprocess.run([sys.executable, "-c", "from etvi.cli import main; main()", "load", str(template)], env=env, capture_output=True, text=True)
         cli_seconds = time.perf_counter() - t
