@@ -101,6 +101,7 @@ class Settings:
     max_columns: int = 200
     max_toelichting: int = 2000
     max_bron: int = 2000
+    log_format: str = "text"
 
     @property
     def is_sqlite(self) -> bool:
@@ -146,4 +147,12 @@ def settings() -> Settings:
         max_columns=_at_least("MAX_COLUMNS", 200, minimum=2),
         max_toelichting=_at_least("MAX_TOELICHTING", 2000, minimum=1),
         max_bron=_at_least("MAX_BRON", 2000, minimum=1),
+        log_format=_log_format(),
     )
+
+
+def _log_format() -> str:
+    value = (_env("LOG_FORMAT", "text") or "text").lower()
+    if value not in ("text", "json"):
+        raise ConfigError(f"{PREFIX}LOG_FORMAT moet text of json zijn, niet {value!r}.")
+    return value
