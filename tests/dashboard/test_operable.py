@@ -4,8 +4,10 @@
   and set no cookie; ``ready`` is 503 with a Dutch reason for a database at an older schema
   revision or one that cannot be reached, on SQLite and PostgreSQL.
 * Every response carries ``X-Request-ID`` (a safe incoming id is kept, anything else replaced);
-  the Dutch 500 page and JSON name it; the request's log line holds id, method, path, status,
+  the Dutch 500 page and JSON name it; logins, logouts and refused CSRF checks are logged (no secrets); the request's log line holds id, method, path, status,
   duration and user id, never a query string.
+* Anonymous GETs (pages, Dash's JSON, scripts, assets) set no cookie; an anonymous callback is
+  checked by its origin only, a logged-in one still needs the CSRF token.
 * A live ``etvi serve`` writes those lines to stderr as text, or as JSON with ``ETVI_LOG_FORMAT=json``.
 """
 
@@ -13,14 +15,18 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import pytest
 import requests
+from sqlalchemy.exc import OperationalError
 
 from dashboard.app import create_app
 from etvi import accounts
 from models import db
+from tests.api.support import login
 from tests.conftest import create_database
+from tests.dashboard import dashcall
 from tests.dashboard.conftest import synthetic_loader
 from tests.dashboard.serving import filled_database, start_serve, stop
 
@@ -133,6 +139,16 @@ def test_the_dutch_500_names_the_request_id(dash_app):
     assert api.status_code == 500 and f"Kenmerk van dit verzoek: {api.headers['X-Request-ID']}." in api.json["fout"]
 
 
+def test_the_dutch_503_names_the_request_id(dash_app):
+    def unreachable():
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("verbinding geweigerd"))
+
+    dash_app.server.add_url_rule("/api/v1/weg", "api_weg", unreachable)
+    resp = dash_app.server.test_client().get("/api/v1/weg", headers={"X-Request-ID": "db-weg-1"})
+    assert resp.status_code == 503 and resp.headers["Retry-After"] == "5"
+    assert resp.json["fout"].endswith("Kenmerk van dit verzoek: db-weg-1.")
+
+
 @pytest.mark.parametrize("log_format", ["text", "json"])
 def test_a_live_server_logs_each_request_to_stderr(log_format, tmp_path):
     url, drop = filled_database("sqlite", tmp_path)
@@ -160,3 +176,51 @@ def test_a_live_server_logs_each_request_to_stderr(log_format, tmp_path):
     else:
         assert "etvi.request: live-77 GET /data 200 " in lines[0] and lines[0].endswith("gebruiker=-")
         assert "[INFO]" in lines[0]
+
+
+def _callback(dash_app) -> dict:
+    return dashcall.payload(dash_app, "ov-cards", "children", {"ov-peildatum.value": "2025-12-31"}, ["ov-peildatum.value"])
+
+
+def test_anonymous_gets_set_no_cookie_and_callbacks_stay_csrf_safe(dash_app):
+    client = dash_app.server.test_client()
+    index = client.get("/")
+    assert index.status_code == 200
+    scripts = re.findall(r'src="(/_dash-component-suites/[^"]+)"', index.get_data(as_text=True))
+    assets = re.findall(r'href="(/assets/[^"]+)"', index.get_data(as_text=True))
+    assert scripts and assets
+    paths = ["/", "/regios", "/mijlpalen", "/data", "/_dash-layout", "/_dash-dependencies", scripts[0], assets[0], "/bestaat-niet"]
+    for path in paths:
+        resp = client.get(path)
+        assert resp.status_code in (200, 404) and "Set-Cookie" not in resp.headers, (path, resp.headers.get("Set-Cookie"))
+    assert client.get_cookie("_csrf_token") is None and client.get_cookie("etvi_sessie") is None
+    # an anonymous viewer changes the peildatum without any cookie; another website cannot
+    same = client.post("/_dash-update-component", json=_callback(dash_app), headers={"Origin": "http://localhost"})
+    assert same.status_code == 200 and "Set-Cookie" not in same.headers
+    for forged in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Origin": "null"}, {"Referer": "https://evil.example/x"}):
+        resp = client.post("/_dash-update-component", json=_callback(dash_app), headers=forged)
+        assert resp.status_code == 403 and "Beveiligingscontrole" in resp.json["fout"], forged
+
+
+def test_a_logged_in_callback_still_needs_the_csrf_token(accounts_app):
+    app, actors, client_for = accounts_app
+    user = client_for("beheerder")
+    token = user.get_cookie("_csrf_token").value
+    body = _callback(app)
+    assert user.post("/_dash-update-component", json=body, headers={"Origin": "http://localhost"}).status_code == 403
+    assert user.post("/_dash-update-component", json=body, headers={"X-CSRFToken": token, "Origin": "http://localhost"}).status_code == 200
+
+
+def test_security_events_are_logged_without_secrets(accounts_app, caplog):
+    app, actors, client_for = accounts_app
+    a = actors["gemeente_a"]
+    client = client_for(None)
+    caplog.set_level(logging.INFO, logger="etvi.security")
+    login(client, a.username, "fout-" + a.password, expect_ok=False)
+    login(client, a.username, a.password)
+    client.post("/logout", headers={"Origin": "https://evil.example"})
+    messages = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "etvi.security"]
+    kinds = [(level, message.split(":")[0].split(" vanaf")[0]) for level, message in messages]
+    assert kinds == [("WARNING", "inloggen mislukt"), ("INFO", "ingelogd"), ("WARNING", "beveiligingscontrole mislukt")], messages
+    assert all(re.search(r"\[[0-9a-f]{16}\]$", message) for _, message in messages)
+    assert a.password not in caplog.text and a.username not in caplog.text
