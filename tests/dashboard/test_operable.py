@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 import requests
@@ -224,3 +227,12 @@ def test_security_events_are_logged_without_secrets(accounts_app, caplog):
     assert kinds == [("WARNING", "inloggen mislukt"), ("INFO", "ingelogd"), ("WARNING", "beveiligingscontrole mislukt")], messages
     assert all(re.search(r"\[[0-9a-f]{16}\]$", message) for _, message in messages)
     assert a.password not in caplog.text and a.username not in caplog.text
+
+
+def test_an_unknown_log_format_is_refused_in_dutch(tmp_path):
+    env = {**os.environ, "ETVI_LOG_FORMAT": "xml", "ETVI_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"}
+    done = subprocess.run(
+        [sys.executable, "-c", "from etvi.cli import main; main()", "serve", "--port", "1"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2 and "ETVI_LOG_FORMAT moet text of json zijn, niet 'xml'" in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
