@@ -56,6 +56,7 @@ def dict_config(log_format: str | None = None) -> dict:
             # line per request without query strings, see dashboard.requestlog)
             "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
             "gunicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
+            "werkzeug": {"level": "WARNING"},  # ``--dev``: its access lines carry query strings
             "alembic": {"level": "WARNING"},  # its plugin set-up lines on import are noise in a server log
         },
     }
