@@ -14,7 +14,7 @@ import dash
 import flask
 from dash import ALL, Input, Output, State, dcc, html
 
-from dashboard import api, csp, downloads, faults, firstpage, security
+from dashboard import api, csp, downloads, faults, firstpage, health, requestlog, security
 from dashboard.data import DataSource
 from dashboard.runtime import Runtime, current
 from dashboard.shapes import ShapeStore, register_route
@@ -266,6 +266,8 @@ def create_app(url: str | None = None, *, shape_loader=None) -> dash.Dash:
     server.after_request(_not_found_status)
     server.after_request(firstpage.no_store)
     faults.install(server)
+    requestlog.install(server)  # after the other hooks: its start runs first, its log line last
+    health.install(server, url)  # /health/live and /health/ready, in front of all of the above
     # Dash adds inline scripts up to its setup on the first request: hash them per response
     server.extensions[csp.EXTENSION] = lambda: csp.policy(app.csp_hashes())
     return app

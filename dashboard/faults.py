@@ -23,7 +23,7 @@ import logging
 from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from dashboard import security
+from dashboard import requestlog, security
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,15 @@ def _first_line(exc: BaseException) -> str:
     return f"{type(detail).__name__}: {text[0] if text else ''}"
 
 
+def _with_id(message: str) -> str:
+    """The message with this request's id, so a user can quote it and the beheerder find the log line."""
+    return f"{message} Kenmerk van dit verzoek: {requestlog.request_id()}."
+
+
 def database_unavailable(exc: BaseException):
-    log.warning("database niet bereikbaar: %s %s -> 503 (%s)", request.method, request.path, _first_line(exc))
+    log.warning("database niet bereikbaar: %s %s -> 503 (%s) [%s]", request.method, request.path, _first_line(exc), requestlog.request_id())
     g.etvi_user = None  # the menu of the error page must not ask the database again
-    resp = security.error_response(503, UNAVAILABLE)
+    resp = security.error_response(503, _with_id(UNAVAILABLE))
     resp.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return resp
 
@@ -79,9 +84,9 @@ def unexpected(exc: BaseException):
         return exc
     if is_database_unavailable(exc):
         return database_unavailable(exc)
-    log.error("onverwachte fout: %s %s -> 500", request.method, request.path, exc_info=exc)
+    log.error("onverwachte fout: %s %s -> 500 [%s]", request.method, request.path, requestlog.request_id(), exc_info=exc)
     g.etvi_user = None
-    return security.error_response(500, UNEXPECTED)
+    return security.error_response(500, _with_id(UNEXPECTED))
 
 
 def unknown_asset(_exc: BaseException):

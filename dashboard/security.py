@@ -47,16 +47,20 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import csp
+from dashboard import csp, requestlog
 from etvi import accounts, sessions, signing_keys
 from etvi.config import settings
+
+# Security events in the server log (the audit table keeps the full record): logins, logouts,
+# refused CSRF checks; never a password, token or attempted username (it may be a mistyped password).
+log = logging.getLogger("etvi.security")
 
 CSRF_COOKIE = "_csrf_token"  # the name Dash's renderer reads
 CSRF_HEADER = "X-CSRFToken"  # the header Dash's renderer sends
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+DASH_CALLBACK = "/_dash-update-component"
 SESSION_HOURS = sessions.SESSION_HOURS
-log = logging.getLogger(__name__)
 OPEN_PATHS = {"/login", "/logout", "/favicon.ico", "/_favicon.ico"}
 
 # Pages that need a logged-in user even when the dashboard is public, and who may open them.
@@ -275,6 +279,10 @@ def csrf_problem() -> str | None:
         referer = request.headers.get("Referer")
         if referer and not _same_origin(referer):
             return "het verzoek komt van een andere website"
+    if request.path == DASH_CALLBACK and session.get("uid") is None:
+        # An anonymous callback carries no credential a forged request could abuse, so the
+        # origin checks above suffice: anonymous viewers need no CSRF cookie (see _after_request)
+        return None
     expected = session.get("csrf")
     sent = request.headers.get(CSRF_HEADER)
     if not sent and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
@@ -314,6 +322,12 @@ def error_response(status: int, message: str) -> Response:
     """The error answer of this request: JSON ``{"fout", "status"}`` for the API and Dash's
     requests, else a Dutch page in the site's frame (``dashboard.faults`` uses it)."""
     return _error(status, message)
+
+
+def _event(level: int, message: str, *args) -> None:
+    """A security event in the log, with the request id so it matches the request's line."""
+    rid = requestlog.request_id()
+    log.log(level, message + " [%s]", *args, rid, extra={"request_id": rid})
 
 
 def _has_bearer() -> bool:
@@ -359,6 +373,7 @@ def _before_request():
     if request.method not in SAFE_METHODS and not api_without_session:
         problem = csrf_problem()
         if problem:
+            _event(logging.WARNING, "beveiligingscontrole mislukt: %s %s (%s)", request.method, path, problem)
             return _error(403, f"Beveiligingscontrole mislukt: {problem}. Herlaad de pagina en probeer het opnieuw.")
     if path in OPEN_PATHS or path.startswith("/api/"):
         return None  # the API authenticates each request itself
@@ -397,8 +412,10 @@ def _after_request(response: Response) -> Response:
     status = g.get("etvi_status")
     if status and response.status_code == 200:
         response.status_code = status
-    token = csrf_token()
-    if request.cookies.get(CSRF_COOKIE) != token:
+    # The token exists once a login form was shown or someone logged in; an anonymous page, asset
+    # or callback sets no cookie at all, so a proxy or CDN may cache what anonymous viewers get.
+    token = session.get("csrf")
+    if token and request.cookies.get(CSRF_COOKIE) != token:
         response.set_cookie(
             CSRF_COOKIE,
             token,
@@ -524,7 +541,9 @@ def login_view():
             session_id = accounts.start_session(s, user)
     except accounts.LoginError as exc:
         resp = Response(_login_form(next_url, str(exc), username), status=401, mimetype="text/html")
-        if exc.per_address and exc.locked_until is not None:
+        blocked = exc.per_address and exc.locked_until is not None
+        _event(logging.WARNING, "inloggen mislukt vanaf %s%s", request.remote_addr or "-", " (adres tijdelijk geweigerd)" if blocked else "")
+        if blocked:
             # Too many failures from this address: 429 with the time to wait, as HTTP says.
             resp.status_code = 429
             wait = (exc.locked_until - accounts.utcnow()).total_seconds()
@@ -536,6 +555,7 @@ def login_view():
     session["sid"] = session_id
     csrf_token()  # a fresh token for the new session
     g.etvi_user = principal
+    _event(logging.INFO, "ingelogd: gebruiker %s vanaf %s", principal.id, request.remote_addr or "-")
     return redirect(landing_page(principal, next_url))
 
 
@@ -560,6 +580,7 @@ def logout_view():
         with db.session(_db_url()) as s:
             accounts.end_session(s, session.get("sid"))
             accounts.audit(s, user.username, "uitgelogd")
+        _event(logging.INFO, "uitgelogd: gebruiker %s", user.id)
     _reset_session()
     g.etvi_user = None
     return redirect("/")

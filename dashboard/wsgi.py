@@ -5,6 +5,9 @@ caches of all workers follow the database's data version, so they agree.
 """
 
 from dashboard.app import complete_setup, create_app, warm_up
+from etvi import logging_config
+
+logging_config.configure()  # the same lines under ``gunicorn dashboard.wsgi:server`` as under ``etvi serve``
 
 app = create_app()
 server = app.server

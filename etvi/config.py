@@ -104,6 +104,7 @@ class Settings:
     secret_key_refresh_seconds: int = 10
     db_pool_size: int = 5
     db_max_overflow: int = 10
+    log_format: str = "text"
 
     @property
     def is_sqlite(self) -> bool:
@@ -152,4 +153,12 @@ def settings() -> Settings:
         secret_key_refresh_seconds=_at_least("SECRET_KEY_REFRESH_SECONDS", 10),
         db_pool_size=_at_least("DB_POOL_SIZE", 5, minimum=1),
         db_max_overflow=_at_least("DB_MAX_OVERFLOW", 10),
+        log_format=_log_format(),
     )
+
+
+def _log_format() -> str:
+    value = (_env("LOG_FORMAT", "text") or "text").lower()
+    if value not in ("text", "json"):
+        raise ConfigError(f"{PREFIX}LOG_FORMAT moet text of json zijn, niet {value!r}.")
+    return value

@@ -9,7 +9,10 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from etvi import logging_config
+
 err = Console(stderr=True)
+log = logging.getLogger("etvi.serve")
 
 
 def check_database(url: str | None = None) -> int:
@@ -41,9 +44,10 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict:
         "threads": 4,
         "timeout": 120,
         "graceful_timeout": 20,
-        "accesslog": "-",
+        "accesslog": None,  # the app logs each request itself, without query strings (dashboard/requestlog.py)
         "errorlog": "-",
         "loglevel": "info",
+        "logconfig_dict": logging_config.dict_config(),
         "preload_app": False,  # every worker opens its own database connections
         # gunicorn's control socket lives in one fixed place per user; two dashboards (or a
         # test next to a running one) would fight over it, and ``etvi serve`` does not use it
@@ -80,11 +84,11 @@ def serve(
     """Het dashboard starten."""
     from etvi.config import settings
 
-    # a server's log lines (one per failed request, see dashboard/faults.py) go to stderr; the
-    # other commands keep library output quiet (etvi.cli.main)
-    logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s", force=True)
-
     cfg = settings()
+    # a server's log lines (one per request, see dashboard/requestlog.py) go to stderr; the
+    # other commands keep library output quiet (etvi.cli.main)
+    logging_config.configure(cfg.log_format)
+
     host = host or cfg.host
     port = port or cfg.port
     workers = workers or cfg.workers
@@ -92,7 +96,8 @@ def serve(
     from models import db
 
     db.dispose_all()  # no pooled connections may cross into the worker processes
-    err.print(f"Dashboard met {count} gemeenten op http://{host}:{port}/ ({'ontwikkelserver' if dev else f'{workers} processen'}).", highlight=False)
+    # a log line like every other line of a running server (one JSON object with ETVI_LOG_FORMAT=json)
+    log.info("Dashboard met %s gemeenten op http://%s:%s/ (%s).", count, host, port, "ontwikkelserver" if dev else f"{workers} processen")
     if dev:
         from dashboard.app import complete_setup, create_app
 

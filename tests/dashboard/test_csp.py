@@ -113,7 +113,8 @@ def test_every_kind_of_response_carries_the_policy(accounts_app):
         "doorverwijzing": anon.get("/aanleveren"),
         "onbekende bundle": anon.get("/_dash-component-suites/bestaat_niet/x.js"),
         "404-pagina": anon.get("/gemeente/GM9999"),
-        "csrf-fout": anon.post("/_dash-update-component", json={}),
+        # an anonymous callback is checked by its origin (it needs no token): a foreign one is refused
+        "csrf-fout": anon.post("/_dash-update-component", json={}, headers={"Origin": "https://evil.example"}),
     }
     assert responses["doorverwijzing"].status_code == 302 and responses["csrf-fout"].status_code == 403
     for what, resp in responses.items():

@@ -27,7 +27,8 @@ def answers(base: str) -> dict:
     out = {}
     # a forwarded-https header from an untrusted client (ETVI_TRUSTED_PROXIES unset) is ignored,
     # by gunicorn as well as by the app: the session cookies do not claim HTTPS
-    spoofed = requests.get(base + "/", headers={"X-Forwarded-Proto": "https"}, timeout=30)
+    # (the login page: anonymous pages set no cookie at all)
+    spoofed = requests.get(base + "/login", headers={"X-Forwarded-Proto": "https"}, timeout=30)
     assert spoofed.status_code == 200 and spoofed.headers.get("Set-Cookie")
     assert "secure" not in spoofed.headers["Set-Cookie"].lower()
     s = requests.Session()
