@@ -3,56 +3,22 @@ the session cookie at once, whichever worker answers; on SQLite and PostgreSQL."
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
-
 import pytest
 import requests
 
 from tests.api.support import create_actors, csv_file
-from tests.dashboard.conftest import free_port
+from tests.dashboard.serving import start_serve, stop
 
 ROUNDS = 12  # requests per check, spread by gunicorn over its workers
 
 
 @pytest.fixture
 def served(ref_db, tmp_path):
-    port = free_port()
-    env = dict(os.environ)
-    env.update(
-        ETVI_DATABASE_URL=ref_db,
-        ETVI_SECRET_KEY="test-secret-key-not-for-production",
-        ETVI_CACHE_DIR=str(tmp_path / "cache"),
-        ETVI_GEO_URL="http://127.0.0.1:9/",  # never download boundaries in a test
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from etvi.cli import main; main()", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    proc, base = start_serve(ref_db, tmp_path, env_extra={"ETVI_SECRET_KEY": "test-secret-key-not-for-production"})
     try:
-        deadline = time.time() + 90
-        while True:
-            assert proc.poll() is None, proc.stdout.read()[-3000:]
-            assert time.time() < deadline, "etvi serve kwam niet op"
-            try:
-                if requests.get(base + "/login", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.3)
         yield base, create_actors(ref_db)
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-
+        stop(proc)
 
 def _as(base: str, cookies: dict, path: str = "/api/v1/ik", **kwargs) -> requests.Response:
     """A request with exactly these cookies (no jar: a refused request cannot clear them)."""

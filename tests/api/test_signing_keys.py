@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -25,7 +24,7 @@ from etvi import signing_keys
 from models import db
 from models.tables import Meta
 from tests.api.support import create_actors, csrf_headers, csv_file, login, make_app, multipart
-from tests.dashboard.conftest import free_port
+from tests.dashboard.serving import start_serve, stop, wait_ready
 
 SESSION_COOKIE = "etvi_sessie"
 
@@ -257,47 +256,20 @@ def test_a_cookie_with_a_newer_key_makes_a_worker_look_at_once(ref_db, tmp_path,
     assert behind.server.secret_key == ahead.server.secret_key
 
 
-def start_serve(url: str, folder: Path) -> tuple[subprocess.Popen, str]:
-    """``etvi serve`` (gunicorn) with its own data and cache folders and no ETVI_SECRET_KEY."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ETVI_") or k == "ETVI_GEO_DIR"}
-    env.update(ETVI_DATABASE_URL=url, ETVI_DATA_DIR=str(folder), ETVI_CACHE_DIR=str(folder / "cache"), ETVI_GEO_URL="http://127.0.0.1:9/")
+def start_in(url: str, folder: Path):
+    """``etvi serve`` with its own data and cache folders and no ETVI_SECRET_KEY, not yet ready."""
     folder.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-c", "from etvi.cli import main; main()", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def wait_up(proc: subprocess.Popen, base: str) -> None:
-    deadline = time.time() + 120
-    while True:
-        assert proc.poll() is None, proc.stdout.read()[-3000:]
-        assert time.time() < deadline, "etvi serve kwam niet op"
-        try:
-            if requests.get(base + "/login", timeout=5).status_code == 200:
-                return
-        except requests.RequestException:
-            time.sleep(0.3)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    return start_serve(url, folder, wait=False, env_extra={"ETVI_DATA_DIR": str(folder), "ETVI_CACHE_DIR": str(folder / "cache")})
 
 
 def test_two_etvi_serve_share_sessions_without_configuration(ref_db, tmp_path):
     """Two real servers (each two workers, its own folders) on one fresh database: both start
     at once, agree on the key, and a login on A is valid, CSRF included, on every worker of B."""
     actors = create_actors(ref_db)
-    servers = [start_serve(ref_db, tmp_path / name) for name in ("a", "b")]
+    servers = [start_in(ref_db, tmp_path / name) for name in ("a", "b")]
     try:
         for proc, base in servers:
-            wait_up(proc, base)
+            wait_ready(proc, base)
         (_, a), (_, b) = servers
         browser = requests.Session()
         browser.get(a + "/login", timeout=30)

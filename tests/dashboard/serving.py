@@ -1,5 +1,5 @@
 """A live ``etvi serve`` (real gunicorn workers) in a subprocess, for tests of the server as it runs
-in production: ``start_serve``, ``stop`` and ``filled_database``."""
+in production: ``start_serve``, ``wait_ready``, ``stop`` and ``filled_database``."""
 
 from __future__ import annotations
 
@@ -52,12 +52,19 @@ def start_serve(url: str, tmp_path, workers: int = 2, wait: bool = True, port: i
                 time.sleep(0.02)
         stop(proc)
         raise AssertionError("etvi serve opende de poort niet")
+    wait_ready(proc, base, log, seconds=deadline - time.time())
+    return proc, base
+
+
+def wait_ready(proc, base: str, log=None, seconds: float = 60) -> None:
+    """Wait until ``/`` answers 200 (every worker has set up Dash before it takes a request)."""
+    deadline = time.time() + seconds
     while time.time() < deadline:
         if proc.poll() is not None:
             raise AssertionError(f"etvi serve stopte: {_output(proc, log)}")
         try:
             if requests.get(base + "/", timeout=2).status_code == 200:
-                return proc, base
+                return
         except requests.RequestException:
             time.sleep(0.3)
     stop(proc)
