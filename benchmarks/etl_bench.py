@@ -66,7 +66,7 @@ def make_files(url: str, folder: Path, history_rows: int) -> tuple[Path, Path, i
     from openpyxl import Workbook
 
     from etl.contract import date_column
-    from etl.reference import load_reference
+    from etl.lookups import load_reference
     from etl.template import HEADER_ROW, write_template
 
     ref = load_reference(url, REPO / "data")
@@ -117,7 +117,7 @@ def make_files(url: str, folder: Path, history_rows: int) -> tuple[Path, Path, i
 
 def _ours(path: str, url: str, queue) -> None:
     from etl.load import load_file
-    from etl.reference import load_reference
+    from etl.lookups import load_reference
 
     load_reference(url, REPO / "data")  # warm imports and the engine, as a running server has them
     before = _rss_mb()

@@ -14,7 +14,7 @@ import dash
 import flask
 from dash import ALL, Input, Output, State, dcc, html
 
-from dashboard import api, csp, downloads, faults, firstpage, health, requestlog, security
+from dashboard import api, csp, downloads, faults, health, prerender, requestlog, security
 from dashboard.data import DataSource
 from dashboard.runtime import Runtime, current
 from dashboard.shapes import ShapeStore, register_route
@@ -168,7 +168,7 @@ def _shell() -> html.Div:
                 className="site-header",
             ),
             banner,
-            html.Main(firstpage.page_container(), id="inhoud", tabIndex="-1"),
+            html.Main(prerender.page_container(), id="inhoud", tabIndex="-1"),
             html.Footer(
                 [
                     html.P(
@@ -264,7 +264,7 @@ def create_app(url: str | None = None, *, shape_loader=None) -> dash.Dash:
         State("_pages_location", "search"),
     )
     server.after_request(_not_found_status)
-    server.after_request(firstpage.no_store)
+    server.after_request(prerender.no_store)
     faults.install(server)
     requestlog.install(server)  # after the other hooks: its start runs first, its log line last
     health.install(server, url)  # /health/live and /health/ready, in front of all of the above

@@ -661,9 +661,9 @@ def install(app, url: str | None = None, public: bool | None = None) -> None:
     server.add_url_rule("/api/v1/ik", "etvi_whoami", whoami_view, methods=["GET"])
     if getattr(app, "use_pages", False):
         # The pages that need a login: upload (/aanleveren) and audit log (/auditlog).
-        from dashboard.pages import aanleveren, aanlevering, auditlog
+        from dashboard.pages import auditlog, delivery, upload
 
         server.extensions["etvi_dash_pages"] = True
-        aanleveren.register(app)
+        upload.register(app)
         auditlog.register(app)
-        aanlevering.register(app)
+        delivery.register(app)

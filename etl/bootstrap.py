@@ -36,7 +36,7 @@ class InitResult:
 
 def membership_lists() -> list[Path]:
     """Region membership lists (``regio_*.csv|xlsx``) in the data folder and the geo folder."""
-    from geo.reference import membership_files
+    from geo.membership import membership_files
 
     cfg = settings()
     folders = [cfg.data_dir] + ([cfg.geo_dir] if cfg.geo_dir else [])
@@ -54,7 +54,7 @@ def read_memberships(paths: list[Path], resolver) -> tuple[pd.DataFrame, list[st
     the current gemeente, exactly as for status uploads; an unknown gemeente is an error naming
     file and row.
     """
-    from geo.reference import MEMBERSHIP_COLUMNS, PLACE_COLUMNS, read_membership_rows
+    from geo.membership import MEMBERSHIP_COLUMNS, PLACE_COLUMNS, read_membership_rows
 
     frames, warnings = [], []
     for path in paths:
@@ -77,8 +77,8 @@ def load_region_lists(paths: list[Path], url: str | None = None) -> ListLoad:
     """``etvi regio load``: the lists replace their regiotypes, next to what a boundary file gave
     those types (as ``etvi init`` combines them). A gemeente in two regio's of one type, in one
     list, across lists or against the boundary layer, is a GeoError and changes nothing."""
-    from etl.reference import load_reference
-    from geo.reference import combine_memberships
+    from etl.lookups import load_reference
+    from geo.membership import combine_memberships
 
     reference = load_reference(url)
     lists, warnings = read_memberships(paths, reference.resolver)
@@ -92,8 +92,8 @@ def load_region_lists(paths: list[Path], url: str | None = None) -> ListLoad:
 
 
 def initialize(report: Report = lambda _msg: None, build_shapes: bool = True) -> InitResult:
-    from etl.reference import gemeente_resolver
-    from geo import boundaries, reference
+    from etl.lookups import gemeente_resolver
+    from geo import boundaries, membership
 
     cfg = settings()
     report("Database bijwerken naar het nieuwste schema")
@@ -102,14 +102,14 @@ def initialize(report: Report = lambda _msg: None, build_shapes: bool = True) ->
     geo_dir = boundaries.boundary_dir()
     year = boundaries.choose_year(geo_dir)
     report(f"Grenzen lezen uit {geo_dir} (jaar {year})")
-    provincies = reference.provincies(year)
-    gemeenten = reference.gemeenten(year)
+    provincies = membership.provincies(year)
+    gemeenten = membership.gemeenten(year)
     data_files = referencedata.read_data_files(cfg.data_dir)
-    boundary_regions, warnings = reference.boundary_region_memberships(reference.gemeenten_gdf(year), year)
+    boundary_regions, warnings = membership.boundary_region_memberships(membership.gemeenten_gdf(year), year)
     resolver = gemeente_resolver(dict(zip(gemeenten["code"], gemeenten["name"])), data_files["fusies"], cfg.data_dir)
     lists, list_warnings = read_memberships(membership_lists(), resolver)
     warnings += list_warnings
-    regions = reference.combine_memberships([boundary_regions, lists], resolver.names)
+    regions = membership.combine_memberships([boundary_regions, lists], resolver.names)
 
     result = InitResult(year=year, gemeenten=len(gemeenten), provincies=len(provincies), warnings=warnings)
     with db.session() as s:

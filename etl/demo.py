@@ -24,7 +24,7 @@ from sqlmodel import Session
 from etl.contract import KOPLOPER, date_column, has_date
 from etl.errors import EtlError
 from etl.load import GELADEN, load_file
-from etl.reference import Reference, load_reference
+from etl.lookups import Reference, load_reference
 from etl.template import write_template
 from etvi.config import settings
 from models.db import engine, get_meta, set_meta

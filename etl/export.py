@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from etl.contract import KOPLOPER, date_column, has_date
 from etl.errors import EtlError
 from etl.gemeenten import name_key
-from etl.reference import Reference, load_reference
+from etl.lookups import Reference, load_reference
 from models.queries import status_asof
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -42,8 +42,8 @@ from sqlmodel import Session
 from etl import names, safety, store
 from etl.errors import EtlError, FileRefused, Problem
 from etl.gemeenten import name_key
+from etl.lookups import Reference, load_reference
 from etl.read import read_tables
-from etl.reference import Reference, load_reference
 from etl.validate import Record, Validated, validate_sheets
 from etvi.config import settings
 from models.db import bump_data_version, engine

@@ -317,7 +317,7 @@ def load_region_memberships(s: Session, memberships: pd.DataFrame) -> bool:
 def boundary_memberships(s: Session, region_types: set[str]) -> pd.DataFrame:
     """The stored memberships of ``region_types`` that came from a boundary file, not from a list."""
     from geo.boundaries import parse_file_name
-    from geo.reference import MEMBERSHIP_COLUMNS
+    from geo.membership import MEMBERSHIP_COLUMNS
 
     stored = s.exec(select(RegionMembership).where(RegionMembership.region_type.in_(sorted(region_types)))).all()
     rows = [[getattr(m, c) for c in MEMBERSHIP_COLUMNS] for m in stored if parse_file_name(m.source) is not None]

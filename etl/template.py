@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from etl.contract import KOPLOPER, STATUS_SYNONYMS, date_column, has_date
 from etl.dates import EARLIEST, LATEST
 from etl.errors import EtlError
-from etl.reference import Reference, load_reference
+from etl.lookups import Reference, load_reference
 from etvi.config import settings
 
 DATA_SHEET = "Gegevens"

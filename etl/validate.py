@@ -16,8 +16,8 @@ from etl.cells import ERROR_VALUES, ErrorValue, clean, error_message, has_invisi
 from etl.contract import KOPLOPER, NOTE, TOTAL, header_key, row_kind
 from etl.dates import EXAMPLES, DateError, format_date, parse_date
 from etl.errors import ERROR, WARNING, Problem, show
+from etl.lookups import Reference
 from etl.read import FIELD_LIMIT, Sheets, SkippedSheet, Table
-from etl.reference import Reference
 from etvi.config import settings
 
 MAX_PROBLEMS = 1000

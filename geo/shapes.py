@@ -31,7 +31,7 @@ import shapely
 from etvi.config import settings
 from geo.boundaries import BASE_LEVELS, GEMEENTE, PROVINCIE, boundary_dir, ensure_files, layer_year, read_layer
 from geo.errors import GeoError
-from geo.reference import assign_provincies, provincie_layer
+from geo.membership import assign_provincies, provincie_layer
 
 # Degrees (about 150-200 m). cartomap's files are already generalised, so this only trims tiny
 # zigzags. Measured gzip size of the gemeente map: 2025/2026 33.2 KB, 2024 38.6 KB (39.6 unsimplified).

@@ -188,7 +188,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
 
 /* Name the address of this page in the layout request (header X-Etvi-Page), so the server sends
    the page's content with the first layout instead of in a second round trip
-   (dashboard/firstpage.py). */
+   (dashboard/prerender.py). */
 (function () {
   var nativeFetch = window.fetch;
   if (!nativeFetch) { return; }

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dash
 
-from dashboard.pages import gegevens, gemeente, home, mijlpalen, not_found_404, provincie, regios
+from dashboard.pages import data_overview, gemeente, home, mijlpalen, not_found_404, provincie, regios
 
-MODULES = [home, regios, provincie, gemeente, mijlpalen, gegevens, not_found_404]
+MODULES = [home, regios, provincie, gemeente, mijlpalen, data_overview, not_found_404]
 
 
 def register_all(app: dash.Dash) -> None:

@@ -17,7 +17,7 @@ from dash import Input, Output, dcc, html, no_update
 from dashboard import components as ui
 from dashboard import security
 from dashboard.pages import common
-from dashboard.pages.aanleveren import OUTCOME_LABELS, data_table, local_time, nl_date, no_access, notice, who_bar
+from dashboard.pages.upload import OUTCOME_LABELS, data_table, local_time, nl_date, no_access, notice, who_bar
 from etvi import accounts
 
 PAGE = dict(
@@ -141,10 +141,10 @@ def events_table() -> html.Div:
 
 def delivery_table(provincie_code: str | None) -> html.Div:
     """The delivery status per gemeente, latest attempt included: the same view as /aanlevering."""
-    from dashboard.pages import aanlevering
+    from dashboard.pages import delivery
 
-    names = aanlevering.provincie_names()
-    return aanlevering.delivery_view(provincie_code, names.get(provincie_code) if provincie_code else None)
+    names = delivery.provincie_names()
+    return delivery.delivery_view(provincie_code, names.get(provincie_code) if provincie_code else None)
 
 
 def _provincie_options() -> list[dict]:

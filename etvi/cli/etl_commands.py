@@ -98,7 +98,7 @@ def load(
     from etl import names
     from etl.errors import EtlError, Problem
     from etl.load import GEWEIGERD, LoadResult, load_file
-    from etl.reference import load_reference
+    from etl.lookups import load_reference
 
     when = _date(peildatum, future=True)  # a future peildatum is refused per file, and logged
     files = _files(paths)
@@ -152,7 +152,7 @@ def template(
     """Schrijf het invulsjabloon: een instructieblad en een gegevensblad met keuzelijsten, één rij per gemeente."""
     from etl.errors import EtlError
     from etl.export import check_output_path
-    from etl.reference import load_reference
+    from etl.lookups import load_reference
     from etl.template import write_template
 
     if output.suffix.lower() != ".xlsx":

@@ -112,7 +112,7 @@ new MutationObserver(() => {
 
 
 def test_first_load_carries_the_page_and_draws_the_map_before_what_lies_below(live, page):
-    """dashboard/firstpage.py and etvi.afterMap: the page for the address arrives with the first
+    """dashboard/prerender.py and etvi.afterMap: the page for the address arrives with the first
     layout (no routing callback), the map is drawn before the milestone strip and list, and the
     gemeente list of "Ga naar gemeente" arrives after it; later navigation still routes."""
     outputs = []

@@ -39,7 +39,7 @@ def page_layout(app, module, **query):
 
 
 def test_every_page_layout_renders(dash_app):
-    from dashboard.pages import gegevens, gemeente, home, mijlpalen, not_found_404, provincie, regios
+    from dashboard.pages import data_overview, gemeente, home, mijlpalen, not_found_404, provincie, regios
 
     for module, kwargs in [
         (home, {}),
@@ -50,7 +50,7 @@ def test_every_page_layout_renders(dash_app):
         (gemeente, {"code": "GM0363", "peildatum": "2025-06-30"}),
         (gemeente, {"code": "GM9999"}),
         (mijlpalen, {"niveau": "provincie"}),
-        (gegevens, {"weergave": "verouderd", "dagen": "30"}),
+        (data_overview, {"weergave": "verouderd", "dagen": "30"}),
         (not_found_404, {}),
     ]:
         layout = page_layout(dash_app, module, **kwargs)

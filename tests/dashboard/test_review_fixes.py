@@ -238,9 +238,9 @@ def test_aanleverformaat_is_byte_identical_to_etvi_export(client, dash_db, tmp_p
 
 
 def test_download_pages_speak_plain_dutch(dash_app):
-    from dashboard.pages import gegevens, mijlpalen
+    from dashboard.pages import data_overview, mijlpalen
 
-    for module in (gegevens, mijlpalen):
+    for module in (data_overview, mijlpalen):
         text = json.dumps(page_layout(dash_app, module).to_plotly_json(), default=str)
         for jargon in ("etvi export", "data/mijlpalen.csv", "data/statussen.csv", "data/fusies.csv"):
             assert jargon not in text, (module.__name__, jargon)

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from etl.contract import contract_from_levels
 from etl.gemeenten import GemeenteResolver
-from etl.reference import load_reference
+from etl.lookups import load_reference
 from etl.referencedata import read_mergers, read_name_variants, read_status_levels
 from models.db import engine
 from models.tables import Meta, StatusRecord, Upload

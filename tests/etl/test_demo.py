@@ -11,7 +11,7 @@ from sqlmodel import Session
 from etl.demo import KOPLOPER_CENTRES, build_quarters, load_demo_data, quarter_ends
 from etl.errors import EtlError
 from etl.load import load_file
-from etl.reference import load_reference
+from etl.lookups import load_reference
 from models.db import engine, get_meta
 from models.queries import status_asof, status_history
 from models.tables import Upload

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from etl.export import export_columns, neutralise, write_export
 from etl.load import load_file
-from etl.reference import load_reference
+from etl.lookups import load_reference
 from tests.etl import fixture_specs as spec
 from tests.etl.conftest import FX, write_xlsx
 

@@ -40,7 +40,7 @@ DRIVER = """
 import json, logging, resource, sys, time
 resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 from etl.load import load_file
-from etl.reference import load_reference
+from etl.lookups import load_reference
 
 class Caught(logging.Handler):
     # a failure the loader caught and logged with its traceback: a refusal for the user, a bug here

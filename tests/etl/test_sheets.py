@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from etl.demo import build_quarters
 from etl.load import load_file
-from etl.reference import load_reference
+from etl.lookups import load_reference
 from models.queries import status_history
 from tests.api.support import create_actors, make_app, multipart
 from tests.etl import fixture_specs as spec

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from etl.load import load_file
-from etl.reference import load_reference
+from etl.lookups import load_reference
 from etl.template import DATA_SHEET, HEADER_ROW, INSTRUCTION_SHEET, LISTS_SHEET, PEILDATUM_CELL, write_template
 from models.db import engine
 from models.queries import status_history

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geo import boundaries, reference
+from geo import boundaries, membership
 from geo.errors import GeoError
 from tests.geo.conftest import GEMEENTEN, PROVINCIES, gemeente_records, topojson_text
 
@@ -80,7 +80,7 @@ def test_cached_files_are_not_downloaded_again(server):
 def test_reference_tables_work_from_downloaded_files(server):
     site, _ = server
     publish(site, 2025)
-    table = reference.gemeenten(2025)
+    table = membership.gemeenten(2025)
     assert sorted(table["code"]) == sorted(code for code, *_ in GEMEENTEN)
 
 

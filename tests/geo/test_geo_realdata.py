@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from geo import boundaries, reference, shapes
+from geo import boundaries, membership, shapes
 
 pytestmark = pytest.mark.geodata
 
@@ -17,8 +17,8 @@ GGD_REGIOS_2025 = 25  # geo/README.md
 
 @pytest.mark.parametrize("year", YEARS)
 def test_counts_and_codes(real_geo_dir, year):
-    provincies = reference.provincies(year)
-    gemeenten = reference.gemeenten(year)
+    provincies = membership.provincies(year)
+    gemeenten = membership.gemeenten(year)
     assert len(provincies) == PROVINCIES
     assert len(gemeenten) == GEMEENTEN_2023_2026
     assert gemeenten["code"].is_unique and provincies["code"].is_unique
@@ -30,7 +30,7 @@ def test_counts_and_codes(real_geo_dir, year):
 def test_every_gemeente_in_exactly_one_provincie(real_geo_dir, year):
     gemeenten = boundaries.read_layer("gemeente", year)
     provincies = boundaries.read_layer("provincie", year)
-    hits = reference.points_in_polygons(gemeenten, provincies)
+    hits = membership.points_in_polygons(gemeenten, provincies)
     assert len(hits) == GEMEENTEN_2023_2026
     assert {code: len(found) for code, found in hits.items() if len(found) != 1} == {}
 
@@ -39,7 +39,7 @@ def test_every_gemeente_in_exactly_one_provincie(real_geo_dir, year):
 def test_assigned_provincie_holds_most_of_the_gemeente(real_geo_dir, year):
     """Independent of the point test. The layers are generalised separately, so border
     gemeenten stick out of their provincie by up to ~11% (Kerkrade): compare shares, not 100%."""
-    gemeenten = reference.gemeenten_gdf(year)
+    gemeenten = membership.gemeenten_gdf(year)
     layer = boundaries.read_layer("provincie", year)
     for row in gemeenten.itertuples():
         shares = {code: row.geometry.intersection(area).area / row.geometry.area for code, area in zip(layer["code"], layer.geometry)}
@@ -58,8 +58,8 @@ def test_assigned_provincie_holds_most_of_the_gemeente(real_geo_dir, year):
     ],
 )
 def test_spot_checks(real_geo_dir, year, code, name, provincie_code, provincie_name):
-    gemeenten = reference.gemeenten(year).set_index("code")
-    provincies = reference.provincies(year).set_index("code")
+    gemeenten = membership.gemeenten(year).set_index("code")
+    provincies = membership.provincies(year).set_index("code")
     assert gemeenten.loc[code, "name"] == name
     assert gemeenten.loc[code, "provincie_code"] == provincie_code
     assert provincies.loc[provincie_code, "name"] == provincie_name
@@ -67,8 +67,8 @@ def test_spot_checks(real_geo_dir, year, code, name, provincie_code, provincie_n
 
 @pytest.mark.parametrize("year", YEARS)
 def test_ggdregio_covers_all_gemeenten(real_geo_dir, year):
-    gemeenten = reference.gemeenten_gdf(year)
-    memberships, warnings = reference.boundary_region_memberships(gemeenten, year)
+    gemeenten = membership.gemeenten_gdf(year)
+    memberships, warnings = membership.boundary_region_memberships(gemeenten, year)
     ggd = memberships[memberships["region_type"] == "ggdregio"]
     assert sorted(ggd["gemeente_code"]) == sorted(gemeenten["code"])
     assert ggd["gemeente_code"].is_unique
@@ -81,8 +81,8 @@ def test_ggdregio_covers_all_gemeenten(real_geo_dir, year):
 
 @pytest.mark.parametrize("year", YEARS)
 def test_every_region_file_assigns_every_gemeente_once(real_geo_dir, year):
-    gemeenten = reference.gemeenten_gdf(year)
-    memberships, warnings = reference.boundary_region_memberships(gemeenten, year)
+    gemeenten = membership.gemeenten_gdf(year)
+    memberships, warnings = membership.boundary_region_memberships(gemeenten, year)
     region_types = [level for level in boundaries.available(real_geo_dir) if level not in boundaries.BASE_LEVELS]
     assert sorted(memberships["region_type"].unique()) == sorted(region_types)
     counts = memberships.groupby("region_type")["gemeente_code"].nunique()

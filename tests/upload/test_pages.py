@@ -194,7 +194,7 @@ def test_report_counts_are_singular_and_errors_listed_once(env, ref_db):
     ],
 )
 def test_form_dates_are_day_first(text, expected):
-    from dashboard.pages.aanleveren import date_problem, parse_form_date
+    from dashboard.pages.upload import date_problem, parse_form_date
 
     got = parse_form_date(text)
     assert (got.isoformat() if got else None) == expected

@@ -20,7 +20,7 @@ from dash import Input, Output, dcc, html
 from dashboard import components as ui
 from dashboard import security
 from dashboard.pages import common
-from dashboard.pages.aanleveren import OUTCOME_LABELS, data_table, local_time, nl_date, no_access, notice, who_bar
+from dashboard.pages.upload import OUTCOME_LABELS, data_table, local_time, nl_date, no_access, notice, who_bar
 from etvi import accounts
 
 PAGE = dict(

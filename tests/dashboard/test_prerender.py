@@ -1,4 +1,4 @@
-"""The first layout of a page load carries the page (dashboard.firstpage), through HTTP.
+"""The first layout of a page load carries the page (dashboard.prerender), through HTTP.
 
 What the layout request returns for an address must be exactly what Dash's routing callback
 returns for it, or a first load would show something else than a later navigation.
@@ -83,12 +83,12 @@ def test_without_a_usable_page_name_the_layout_is_the_empty_shell(client, header
 
 
 def test_a_failing_page_layout_falls_back_to_the_routing_callback(dash_app, client, monkeypatch):
-    from dashboard import firstpage
+    from dashboard import prerender
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("kapot")
 
-    monkeypatch.setattr(firstpage, "content_for", broken)
+    monkeypatch.setattr(prerender, "content_for", broken)
     layout, _ = _layout(client, "/regios")
     assert _by_id(layout, "_pages_content")["props"].get("children") is None
     assert _by_id(layout, "_pages_location")["props"].get("pathname") is None
