@@ -151,9 +151,7 @@ def cycles(graph: ImportGraph) -> list[str]:
         if len(component) < 2:
             continue
         cycle = cycle_in(component, graph.edges)
-        where = ", ".join(
-            f"{graph.lines[(a, b)][0].name}:{graph.lines[(a, b)][1]}" for a, b in zip(cycle, cycle[1:])
-        )
+        where = ", ".join(f"{graph.lines[(a, b)][0].name}:{graph.lines[(a, b)][1]}" for a, b in zip(cycle, cycle[1:]))
         found.append(f"{' -> '.join(cycle)} ({where}); in the same knot: {', '.join(component)}")
     return found
 
@@ -276,7 +274,9 @@ def test_forbidden_directions_are_found(tmp_path):
     )
     graph = build_graph(tmp_path, ("dashboard", "geo", "etl"))
     assert graph.edges["geo"] == {"etl.read"}
-    assert forbidden(graph, is_page, is_page) == [f"{tmp_path / 'dashboard/pages/one.py'}:1: dashboard.pages.one imports dashboard.pages.two"]
+    assert forbidden(graph, is_page, is_page) == [
+        f"{tmp_path / 'dashboard/pages/one.py'}:1: dashboard.pages.one imports dashboard.pages.two"
+    ]
     assert len(forbidden(graph, is_page, _in("dashboard.api"))) == 1
     assert len(forbidden(graph, _in("geo"), _in("etl"))) == 1
     assert not cycles(graph)
