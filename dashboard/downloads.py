@@ -27,6 +27,9 @@ from flask import Flask, Response, abort, request
 from dashboard import views
 from dashboard.runtime import current
 from dashboard.state import choose, parse_peildatum, positive_int
+from etl.export import export_frame, to_csv_bytes, write_export
+from etl.template import write_template
+from etvi.config import settings
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -79,8 +82,6 @@ def _csv_value(value):
 def to_csv(frame: pd.DataFrame) -> bytes:
     """CSV as Dutch Excel opens it: ``etl.export.to_csv_bytes`` (``;``, UTF-8 with BOM, ISO dates,
     formulas neutralised) with decimal commas."""
-    from etl.export import to_csv_bytes
-
     out = frame.astype(object).copy()
     for col in out.columns:
         out[col] = [_csv_value(x) for x in out[col]]
@@ -136,10 +137,6 @@ def build(view: str, args) -> tuple[str, pd.DataFrame]:
     if view == "gemeenten":
         return "Gemeenten", views.gemeenten_wide(ds, peil, v)
     if view == "aanleverformaat":
-        try:
-            from etl.export import export_frame
-        except ImportError:
-            return "Gemeenten", views.gemeenten_wide(ds, peil, v)
         return "Gemeenten", export_frame(peil, url=ds.url)
     if view == "verouderd":
         days = positive_int(args.get("dagen"), _stale_days())
@@ -154,8 +151,6 @@ UNDATED_VIEWS = {"mijlpalen"}  # the same on every peildatum: no date in the fil
 
 def aanleverformaat(peil: date, fmt: str) -> bytes:
     """The export of ``etvi export --peildatum`` for that date, made by the same code."""
-    from etl.export import export_frame, to_csv_bytes, write_export
-
     url = current().data.url
     if fmt == "csv":
         return to_csv_bytes(export_frame(peil, url))
@@ -164,17 +159,11 @@ def aanleverformaat(peil: date, fmt: str) -> bytes:
 
 
 def _stale_days() -> int:
-    from etvi.config import settings
-
     return settings().stale_days
 
 
 def template_bytes() -> bytes:
     """The empty template from ``etl.template`` (the ETL builds it from the database's statuses)."""
-    try:
-        from etl.template import write_template
-    except ImportError:
-        raise DownloadError("Het aanleversjabloon is in deze installatie niet beschikbaar.") from None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "sjabloon.xlsx"
         write_template(path, url=current().data.url)

@@ -13,7 +13,11 @@ from typing import Callable
 import pandas as pd
 
 from etl import referencedata
+from etl.lookups import gemeente_resolver, load_reference
+from etl.region_lists import read_membership_rows
 from etvi.config import settings
+from geo import boundaries, membership, shapes
+from geo.membership import MEMBERSHIP_COLUMNS, PLACE_COLUMNS, combine_memberships, membership_files
 from models import db
 
 Report = Callable[[str], None]
@@ -36,8 +40,6 @@ class InitResult:
 
 def membership_lists() -> list[Path]:
     """Region membership lists (``regio_*.csv|xlsx``) in the data folder and the geo folder."""
-    from geo.membership import membership_files
-
     cfg = settings()
     folders = [cfg.data_dir] + ([cfg.geo_dir] if cfg.geo_dir else [])
     found: list[Path] = []
@@ -54,8 +56,6 @@ def read_memberships(paths: list[Path], resolver) -> tuple[pd.DataFrame, list[st
     the current gemeente, exactly as for status uploads; an unknown gemeente is an error naming
     file and row.
     """
-    from geo.membership import MEMBERSHIP_COLUMNS, PLACE_COLUMNS, read_membership_rows
-
     frames, warnings = [], []
     for path in paths:
         frame, found = read_membership_rows(path, resolver)
@@ -77,9 +77,6 @@ def load_region_lists(paths: list[Path], url: str | None = None) -> ListLoad:
     """``etvi regio load``: the lists replace their regiotypes, next to what a boundary file gave
     those types (as ``etvi init`` combines them). A gemeente in two regio's of one type, in one
     list, across lists or against the boundary layer, is a GeoError and changes nothing."""
-    from etl.lookups import load_reference
-    from geo.membership import combine_memberships
-
     reference = load_reference(url)
     lists, warnings = read_memberships(paths, reference.resolver)
     with db.session(url) as s:
@@ -92,9 +89,6 @@ def load_region_lists(paths: list[Path], url: str | None = None) -> ListLoad:
 
 
 def initialize(report: Report = lambda _msg: None, build_shapes: bool = True) -> InitResult:
-    from etl.lookups import gemeente_resolver
-    from geo import boundaries, membership
-
     cfg = settings()
     report("Database bijwerken naar het nieuwste schema")
     db.upgrade()
@@ -126,8 +120,6 @@ def initialize(report: Report = lambda _msg: None, build_shapes: bool = True) ->
             result.changed["geo_jaar"] = True
 
     if build_shapes:
-        from geo import shapes
-
         report("Kaartvormen voor de browser maken")
         result.shapes = shapes.build_shapes(year, memberships=regions if len(regions) else None)
     return result

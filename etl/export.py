@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -167,8 +168,6 @@ def write_export(
 
 def check_output_path(output: str | Path) -> Path:
     """A file we can write: not a directory, in an existing, writable folder. Dutch messages."""
-    import os
-
     path = Path(output)
     if path.is_dir() or str(output).endswith(("/", os.sep)):
         raise EtlError(f"{output} is een map; geef een bestandsnaam, bijvoorbeeld {Path(output) / 'export.csv'}.")

@@ -18,6 +18,8 @@ from sqlalchemy import Integer, delete
 from sqlmodel import Session, select
 
 from etvi.config import PACKAGED_DATA_DIR
+from geo.boundaries import parse_file_name
+from geo.membership import MEMBERSHIP_COLUMNS
 from models.tables import Gemeente, Merger, Milestone, Provincie, RegionMembership, StatusLevel
 
 GEMEENTE_CODE = re.compile(r"^GM\d{4}$")
@@ -316,9 +318,6 @@ def load_region_memberships(s: Session, memberships: pd.DataFrame) -> bool:
 
 def boundary_memberships(s: Session, region_types: set[str]) -> pd.DataFrame:
     """The stored memberships of ``region_types`` that came from a boundary file, not from a list."""
-    from geo.boundaries import parse_file_name
-    from geo.membership import MEMBERSHIP_COLUMNS
-
     stored = s.exec(select(RegionMembership).where(RegionMembership.region_type.in_(sorted(region_types)))).all()
     rows = [[getattr(m, c) for c in MEMBERSHIP_COLUMNS] for m in stored if parse_file_name(m.source) is not None]
     return pd.DataFrame(rows, columns=MEMBERSHIP_COLUMNS)

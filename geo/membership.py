@@ -12,8 +12,6 @@ gemeentecode -> regio. The database is written by the caller, not here.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
@@ -198,110 +196,6 @@ def membership_files(dir: Path) -> list[Path]:
     )
 
 
-def read_membership_list(path: Path, resolver=None) -> pd.DataFrame:
-    """Read a regio list (CSV or xlsx) into the membership columns; all problems in one GeoError.
-
-    Rows are numbered as a spreadsheet shows them (the header is row 1). Gemeentecodes may be
-    written 363, 0363 or GM0363. ``regionaam`` is optional and defaults to the regiocode. See
-    ``read_membership_rows`` for ``resolver``.
-    """
-    return read_membership_rows(path, resolver)[0][MEMBERSHIP_COLUMNS]
-
-
-def read_membership_rows(path: Path, resolver=None) -> tuple[pd.DataFrame, list[str]]:
-    """A regio list as membership columns plus ``PLACE_COLUMNS``, and warnings for users.
-
-    With a ``resolver`` (``etl.gemeenten.GemeenteResolver``) every gemeente must be a current
-    one, a pre-merger code or name maps to its successor with a warning (as status uploads do),
-    and an optional ``gemeente`` column holds the name: it must fit the code, or stands in for
-    an empty gemeentecode. Without one the codes are only checked for their form.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise GeoError(f"De regiolijst {path} bestaat niet.")
-    if suffix not in (".csv", ".xlsx"):
-        raise GeoError(f"{path.name}: een regiolijst moet een .csv- of .xlsx-bestand zijn.")
-    max_rows = _check_file_safety(path)
-    if suffix == ".csv":
-        rows = _csv_rows(path)
-    else:
-        rows = _xlsx_rows(path, max_rows)
-    if sum(1 for _, cells in rows if any(cells)) - 1 > max_rows:
-        raise GeoError(
-            f"{path.name}: de lijst heeft meer dan {max_rows} rijen; het maximum is {max_rows} "
-            "(ETVI_MAX_ROWS). Splits het bestand of laat de beheerder ETVI_MAX_ROWS verhogen."
-        )
-    return _parse_membership_rows(path.name, rows, resolver)
-
-
-def _check_file_safety(path: Path) -> int:
-    """The same checks as ``etvi load`` before a parser sees the bytes (``etl.safety``: size,
-    content matching the extension, macros, zip bombs, DTDs); returns the row limit."""
-    from etl import safety
-    from etl.errors import FileRefused
-    from etvi.config import settings
-
-    cfg = settings()
-    try:
-        safety.check_size(path, path.name, cfg)
-        safety.check_content(path.read_bytes(), path.name, cfg)
-    except FileRefused as exc:
-        raise GeoError("\n".join(p.render() for p in exc.problems)) from None
-    return cfg.max_rows
-
-
-def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    from etl.read import decode  # the encodings status files may have: UTF-8 (BOM), UTF-16/32, Windows-1252
-
-    text, _ = decode(path.read_bytes())
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
-    delimiter = max((";", ",", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        # Numbered per record, as a spreadsheet shows them, not per text line.
-        return [(number, [cell.strip() for cell in row]) for number, row in enumerate(reader, start=1)]
-    except csv.Error as exc:
-        raise GeoError(f"{path.name}, regel {reader.line_num}: de CSV-opmaak klopt niet ({exc}).") from None
-
-
-def _xlsx_rows(path: Path, max_rows: int | None = None) -> list[tuple[int, list[str]]]:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        detail = " ".join(str(exc).split())[:200]
-        raise GeoError(f"{path.name}: het bestand kan niet worden gelezen als Excel-werkmap ({detail}).") from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        filled = 0
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(v) for v in values]
-            rows.append((number, cells))
-            filled += any(cells)
-            if max_rows is not None and filled > max_rows + 1:
-                break  # over the limit: stop reading, the caller refuses
-        return rows
-    except GeoError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a broken sheet is the user's file, not a crash
-        detail = " ".join(str(exc).split())[:200]
-        raise GeoError(f"{path.name}: het bestand kan niet worden gelezen als Excel-werkmap ({detail}).") from None
-    finally:
-        workbook.close()
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _header_key(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", text.strip().lower())
 
@@ -321,7 +215,16 @@ def normalize_regiotype(text: str) -> str | None:
     return text if re.fullmatch(r"[a-z][a-z0-9_]*", text) else None
 
 
-def _parse_membership_rows(name: str, rows: list[tuple[int, list[str]]], resolver=None) -> tuple[pd.DataFrame, list[str]]:
+def parse_membership_rows(name: str, rows: list[tuple[int, list[str]]], resolver=None) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of regio list ``name`` (spreadsheet row number, cell texts; the header first) as
+    membership columns plus ``PLACE_COLUMNS``, and warnings for users; all problems in one GeoError.
+
+    With a ``resolver`` (``etl.gemeenten.GemeenteResolver``) every gemeente must be a current
+    one, a pre-merger code or name maps to its successor with a warning (as status uploads do),
+    and an optional ``gemeente`` column holds the name: it must fit the code, or stands in for
+    an empty gemeentecode. Without one the codes are only checked for their form. Reading the
+    file itself (checks, encodings, xlsx) is ``etl.region_lists``.
+    """
     rows = [(number, cells) for number, cells in rows if any(cells)]
     if not rows:
         raise GeoError(f"{name}: het bestand is leeg.")

@@ -6,6 +6,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
@@ -87,8 +90,6 @@ def session(url: str | None = None) -> Iterator[Session]:
 
 
 def alembic_config(url: str | None = None):
-    from alembic.config import Config
-
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", (url or settings().database_url).replace("%", "%%"))
@@ -96,14 +97,10 @@ def alembic_config(url: str | None = None):
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
-    from alembic import command
-
     command.upgrade(alembic_config(url), revision)
 
 
 def current_revision(url: str | None = None) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with engine(url).connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 

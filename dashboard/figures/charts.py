@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import dash
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.aggregates import NATIONAL_CODE, to_date
+from dashboard.aggregates import NATIONAL_CODE, PROJECTION_HORIZON_YEARS, horizon, milestone_deadline, to_date
 from dashboard.figures.palette import (
     ACCENT,
     FONT,
@@ -244,8 +245,6 @@ def _add_marker_line(fig: go.Figure, name: str, when, label: str, color: str, da
 
 def _period(value, precision: str | None) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day a milestone date stands for (a day: the day itself)."""
-    from dashboard.aggregates import milestone_deadline
-
     d = to_date(value)
     if precision == "jaar":
         return pd.Timestamp(d.year, 1, 1), pd.Timestamp(d.year, 12, 31)
@@ -256,8 +255,6 @@ def _period(value, precision: str | None) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def _period_text(value, precision: str | None) -> str:
     """'2026 (uiterlijk 31 december 2026)', 'februari 2023 (uiterlijk 28 februari 2023)', '1 juli 2027'."""
-    from dashboard.aggregates import milestone_deadline
-
     text = fmt_milestone_date(value, precision)
     if precision in ("jaar", "maand"):
         return f"{text} (uiterlijk {fmt_date(milestone_deadline(value, precision))})"
@@ -276,8 +273,6 @@ def strip_peildatum_update(when, label: str) -> dict:
 
 def strip_peildatum_patch(when, label: str):
     """The same as a ``dash.Patch`` for the strip figure."""
-    import dash
-
     patch = dash.Patch()
     for (part, index), changes in strip_peildatum_update(when, label).items():
         for key, value in changes.items():
@@ -329,8 +324,6 @@ def projection_chart(
     stops at the horizon and a note says "niet binnen 10 jaar"). The deadline is a labelled
     vertical line, dotted and marked "(onbevestigd)" when its date is not confirmed.
     """
-    from dashboard.aggregates import PROJECTION_HORIZON_YEARS, horizon
-
     today_ts = pd.Timestamp(to_date(today))
     limit = pd.Timestamp(horizon(today))
     fig = new_figure()

@@ -6,6 +6,8 @@ counts, and a table; colours only reinforce the order (light = not started, dark
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
+
 # ColorBrewer YlGnBu, 9 classes (colour-blind safe, print friendly, monotonic lightness).
 YLGNBU = ["#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58"]
 NO_DATA_COLOR = "#ffffff"  # drawn with a dark outline; labelled "Geen gegevens" in legend and hover
@@ -106,6 +108,4 @@ BASE_TEMPLATE = {
 
 def new_figure(data=None):
     """A Plotly figure with the dashboard's small template."""
-    import plotly.graph_objects as go
-
     return go.Figure(data=data, layout={"template": BASE_TEMPLATE})

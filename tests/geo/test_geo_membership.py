@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from shapely.geometry import box
 
+from etl import region_lists
 from geo import membership
 from geo.errors import GeoError
 from tests.geo.conftest import GEMEENTEN, GGD_REGIOS, PROVINCIES, SIZE, X0, Y0, cell, gemeente_records, write_layer
@@ -173,7 +174,7 @@ def test_cp1252_semicolon_csv(tmp_path):
         "gm1900;opvangregio;OR02;Súdwest-Fryslân ‘t Gooi €\r\n"
     )
     path.write_bytes(text.encode("cp1252"))
-    table = membership.read_membership_list(path)
+    table = region_lists.read_membership_list(path)
     assert list(table.columns) == MEMBERSHIP_COLUMNS
     rows = set(table[["region_type", "region_code", "region_name", "gemeente_code"]].itertuples(index=False, name=None))
     assert rows == {
@@ -187,7 +188,7 @@ def test_cp1252_semicolon_csv(tmp_path):
 def test_utf8_bom_comma_csv_without_regionaam(tmp_path):
     path = tmp_path / "regio_koploper.csv"
     path.write_text("gemeentecode,regiotype,regiocode\nGM0363,koploperregio,MRA\n", encoding="utf-8-sig")
-    table = membership.read_membership_list(path)
+    table = region_lists.read_membership_list(path)
     assert table.iloc[0].to_dict() == {
         "region_type": "koploperregio",
         "region_code": "MRA",
@@ -206,7 +207,7 @@ def test_xlsx_with_numeric_codes(tmp_path):
     sheet.append([None, None, None, None])
     sheet.append([14.0, "woningmarktregio", "WM02", "Groningen-Drenthe"])
     workbook.save(path)
-    table = membership.read_membership_list(path)
+    table = region_lists.read_membership_list(path)
     assert dict(zip(table["gemeente_code"], table["region_code"])) == {"GM0363": "WM01", "GM0014": "WM02"}
 
 
@@ -220,7 +221,7 @@ def test_xlsx_errors_use_sheet_row_numbers(tmp_path):
     sheet.append(["12345", "woningmarktregio", "WM01", "Amsterdam"])
     workbook.save(path)
     with pytest.raises(GeoError) as caught:
-        membership.read_membership_list(path)
+        region_lists.read_membership_list(path)
     assert "regio_woningmarkt.xlsx, rij 4, kolom gemeentecode: '12345' is geen geldige gemeentecode" in str(caught.value)
 
 
@@ -240,7 +241,7 @@ def test_errors_name_file_row_and_column(tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(GeoError) as caught:
-        membership.read_membership_list(path)
+        region_lists.read_membership_list(path)
     message = str(caught.value)
     assert message.startswith("regels.csv bevat 7 fout(en):")
     expected = [
@@ -262,7 +263,7 @@ def test_at_most_twenty_errors_are_shown(tmp_path):
     lines = ["gemeentecode,regiotype,regiocode"] + [f"X{i},type,R1" for i in range(30)]
     path.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(GeoError) as caught:
-        membership.read_membership_list(path)
+        region_lists.read_membership_list(path)
     message = str(caught.value)
     assert "bevat 30 fout(en)" in message
     assert "rij 21," in message and "rij 22," not in message
@@ -273,7 +274,7 @@ def test_missing_columns_are_named(tmp_path):
     path = tmp_path / "regio_fout.csv"
     path.write_text("gemeente;regio\nGM0363;MRA\n", encoding="utf-8")
     with pytest.raises(GeoError) as caught:
-        membership.read_membership_list(path)
+        region_lists.read_membership_list(path)
     message = str(caught.value)
     assert "regio_fout.csv, rij 1" in message
     assert "gemeentecode, regiotype, regiocode ontbreken" in message
@@ -285,21 +286,21 @@ def test_empty_lists_are_errors(tmp_path, content):
     path = tmp_path / "regio_leeg.csv"
     path.write_bytes(content)
     with pytest.raises(GeoError, match="regio_leeg.csv"):
-        membership.read_membership_list(path)
+        region_lists.read_membership_list(path)
 
 
 def test_exact_duplicate_rows_are_kept_once(tmp_path):
     path = tmp_path / "regio_dubbel.csv"
     path.write_text("gemeentecode,regiotype,regiocode\nGM0363,koploperregio,MRA\n363,koploperregio,MRA\n", encoding="utf-8")
-    assert len(membership.read_membership_list(path)) == 1
+    assert len(region_lists.read_membership_list(path)) == 1
 
 
 def test_unsupported_or_damaged_files(tmp_path):
     odt = tmp_path / "regio_lijst.ods"
     odt.write_text("x")
     with pytest.raises(GeoError, match=r"\.csv- of \.xlsx"):
-        membership.read_membership_list(odt)
+        region_lists.read_membership_list(odt)
     broken = tmp_path / "regio_lijst.xlsx"
     broken.write_bytes(b"PK\x03\x04 dit is geen werkmap")
     with pytest.raises(GeoError, match="regio_lijst.xlsx: het bestand (kan niet worden gelezen als|is beschadigd en kan niet worden geopend als) Excel-werkmap"):
-        membership.read_membership_list(broken)
+        region_lists.read_membership_list(broken)
