@@ -22,6 +22,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pandas as pd
+from flask import Response, abort, request
+
+from geo import boundaries, shapes
+from geo.errors import GeoError
 
 SHAPES_PREFIX = "/kaartvormen/"
 TOPOJSON_URL = SHAPES_PREFIX + "topojson/"
@@ -59,12 +63,6 @@ class ShapeFile:
 
 
 def _geo_load(level: str, year: int | None, memberships: pd.DataFrame | None) -> dict:
-    try:
-        from geo import boundaries, shapes
-    except ImportError as exc:  # the geo package is not installed/complete
-        raise ShapesUnavailable(f"Het kaartonderdeel (geo) is niet beschikbaar: {exc}.") from None
-    from geo.errors import GeoError
-
     try:
         if year is None:
             year = boundaries.choose_year()
@@ -124,8 +122,6 @@ class ShapeStore:
 
 def register_route(server, shape_store: ShapeStore, resolve: Callable[[str], ShapeFile | None]) -> None:
     """``GET /kaartvormen/<level>.geojson``: the layer's GeoJSON, gzip-encoded when accepted."""
-    from flask import Response, abort, request
-
     @server.route(TOPOJSON_URL + "<name>.json")
     def etvi_empty_topojson(name: str):  # noqa: ANN202 - Flask view
         return Response(json.dumps(EMPTY_TOPOLOGY), mimetype="application/json", headers={"Cache-Control": f"public, max-age={MAX_AGE}"})

@@ -24,7 +24,10 @@ import re
 import threading
 from pathlib import Path
 
+import brotli
 from flask import Flask, Response, abort, request
+from flask_compress import Compress
+from plotly.offline import get_plotlyjs_version
 
 VENDOR = Path(__file__).resolve().parent / "vendor"
 STATIC_PREFIX = "/etvi-static/"
@@ -59,8 +62,6 @@ def _cache_key(req) -> str:
 
 
 def configure_compression(server: Flask) -> None:
-    from flask_compress import Compress
-
     server.config.update(
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_ALGORITHM_STREAMING=["br", "deflate"],
@@ -81,10 +82,6 @@ def _bundle_version(path: Path) -> str | None:
 
 def plotly_bundle() -> Path | None:
     """The vendored geo bundle when it matches the installed plotly.js version, else None."""
-    try:
-        from plotly.offline import get_plotlyjs_version
-    except ImportError:  # pragma: no cover
-        return None
     wanted = get_plotlyjs_version()
     for path in sorted(VENDOR.glob("plotly-geo-*.min.js")):
         if _bundle_version(path) == wanted:
@@ -110,11 +107,7 @@ class _Precompressed:
         self._br: bytes | None = None
         self.lock = threading.Lock()
 
-    def br(self) -> bytes | None:
-        try:
-            import brotli
-        except ImportError:  # pragma: no cover
-            return None
+    def br(self) -> bytes:
         with self.lock:
             if self._br is None:
                 self._br = brotli.compress(self.raw, quality=9)

@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from etvi.errors import UserError
+
 ERROR = "error"
 WARNING = "warning"
 MAX_REFUSALS = 1000  # problems kept in one FileRefused; the rest are counted in one line
 
 
-class EtlError(Exception):
+class EtlError(UserError):
     """A failure with a Dutch, user-facing message."""
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Integer, delete
 from sqlmodel import Session, select
 
 from etvi.config import PACKAGED_DATA_DIR
+from etvi.errors import UserError
 from geo.boundaries import parse_file_name
 from geo.membership import MEMBERSHIP_COLUMNS
 from models.tables import Gemeente, Merger, Milestone, Provincie, RegionMembership, StatusLevel
@@ -32,7 +33,7 @@ LEVELS = ("landelijk", "provincie", "regio", "gemeente")
 CONFIDENCES = ("bevestigd", "doel", "onbevestigd", "onbekend")
 
 
-class ReferenceDataError(ValueError):
+class ReferenceDataError(UserError, ValueError):
     """Problems in a reference file; ``str()`` is a Dutch message listing every line at fault."""
 
     def __init__(self, path: Path, problems: list[str]):

@@ -33,6 +33,7 @@ from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
 from etvi import sessions
+from etvi.errors import UserError
 from models.tables import AuditEvent, Gemeente, Provincie, StatusRecord, Upload, User
 
 ROLES = ("beheerder", "provincie", "gemeente")
@@ -70,7 +71,7 @@ def prepare_login() -> None:
     _dummy_hash()
 
 
-class AccountError(ValueError):
+class AccountError(UserError, ValueError):
     """A user-management or login problem; ``str()`` is a Dutch message for the user."""
 
 

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from etvi.errors import UserError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The reference CSVs an installed wheel carries: the repository's data/*.csv, mapped into the
 # package by setup.py. In a clone (editable install) this folder does not exist; data/ is used.
@@ -17,7 +19,7 @@ PACKAGED_DATA_DIR = Path(__file__).resolve().parent / "referentiedata"
 PREFIX = "ETVI_"
 
 
-class ConfigError(ValueError):
+class ConfigError(UserError, ValueError):
     """A configuration value that cannot be used; the message is Dutch and user-facing."""
 
 

@@ -6,8 +6,10 @@ text, so the message itself must be Dutch, name the file involved and say what t
 
 from __future__ import annotations
 
+from etvi.errors import UserError
 
-class GeoError(Exception):
+
+class GeoError(UserError):
     """A problem with boundary files or regio lists; ``str()`` is a Dutch message for users."""
 
     def __init__(self, message: str):

@@ -18,6 +18,7 @@ from dashboard.pages import common
 from dashboard.runtime import current
 from dashboard.state import choose, parse_peildatum, positive_int
 from dashboard.texts import fmt_date, fmt_date_short, level_title
+from etvi.config import settings
 
 PAGE = dict(path="/data", name="Data", title="Data en downloads – ETVI-monitor", order=5)
 P = "dt"
@@ -40,8 +41,6 @@ WEERGAVEN = [
 
 
 def _stale_default() -> int:
-    from etvi.config import settings
-
     return settings().stale_days
 
 

@@ -22,7 +22,7 @@ from dashboard import views
 from dashboard.pages import common
 from dashboard.runtime import current
 from dashboard.state import parse_peildatum, query
-from dashboard.texts import OKEC_URL, fmt_date, fmt_pct, level_title, onderdeel_title
+from dashboard.texts import OKEC_URL, fmt_date, fmt_date_short, fmt_pct, level_title, onderdeel_title
 
 
 def title(code=None, **_) -> str:
@@ -161,8 +161,6 @@ def _build(rt, v, code: str, pd_: date) -> list:
 
 
 def _cell_date(row) -> str:
-    from dashboard.texts import fmt_date_short
-
     return fmt_date_short(row.iloc[0])
 
 

@@ -21,6 +21,7 @@ from dashboard.pages import common
 from dashboard.runtime import current
 from dashboard.state import choose, parse_peildatum, query
 from dashboard.texts import change_column, fmt_date, fmt_milestone_date, fmt_pct, level_singular, level_title, onderdeel_title
+from etvi.config import settings
 
 PAGE = dict(path="/regios", name="Regio's vergelijken", title="Regio's vergelijken – ETVI-monitor", order=1)
 P = "rg"
@@ -34,8 +35,6 @@ PARAMS = [
 
 def default_regiotype(ref, onderdeel: str) -> str:
     """Verdeling van de opgave is agreed per region type ETVI_VERDELING_REGIOTYPE; else provincie."""
-    from etvi.config import settings
-
     if onderdeel == "verdeling opgave":
         configured = settings().verdeling_regiotype
         if configured in ref.levels_available():

@@ -12,12 +12,56 @@ import os
 import pkgutil
 import sys
 
+import click
 import typer
 from rich.console import Console
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from typer.core import TyperGroup
+
+from etvi.errors import UserError
+
+# Every top-level command: the module in this package that defines it, and its line in ``etvi --help``.
+# A command's module (and with it geopandas, Dash or the database layer) is imported only when that
+# command runs, so ``etvi --help`` stays quick. tests/etvi/cli/test_commands.py holds this table to the
+# modules' own ``register``.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("demo", "Demo: database inrichten, fictieve gegevens 2022–vandaag laden en het dashboard starten."),
+    "load": ("etl_commands", "Laad statusbestanden in de database."),
+    "template": ("etl_commands", "Schrijf het invulsjabloon: een instructieblad en een gegevensblad met keuzelijsten."),
+    "export": ("etl_commands", "Exporteer per gemeente de status, datum van vaststelling en peildatum per onderdeel."),
+    "demo-data": ("etl_commands", "Maak fictieve demogegevens (2022 tot vandaag) als sjabloonbestanden en laad ze."),
+    "serve": ("serve", "Het dashboard starten."),
+    "init": ("setup_commands", "Database aanmaken of bijwerken en referentiegegevens laden."),
+    "gebruiker": ("gebruiker", "Gebruikers beheren: accounts, rollen, wachtwoorden en API-tokens."),
+    "sessiesleutel": ("sessiesleutel", "De sleutel waarmee alle app-servers de sessiecookies ondertekenen."),
+    "db": ("setup_commands", "Databaseschema beheren."),
+    "regio": ("setup_commands", "Regio-indelingen bekijken en laden."),
+    "geo": ("setup_commands", "Grensbestanden en kaartvormen."),
+}
+
+
+class LazyCommands(TyperGroup):
+    """The ``etvi`` group: lists ``COMMANDS`` from the table and imports a command's module when it runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(dict.fromkeys([*COMMANDS, *self.commands]))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
+            return self.commands.get(cmd_name)
+        return click.Command(cmd_name, help=COMMANDS[cmd_name][1])
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        if args and args[0] not in self.commands:
+            module = COMMANDS[args[0]][0] if args[0] in COMMANDS else None
+            for name, command in commands_of(*([module] if module else command_modules())).items():
+                self.commands.setdefault(name, command)
+        return super().resolve_command(ctx, args)
+
 
 app = typer.Typer(
     name="etvi",
-    help="ETVI-monitor: voortgang van 'Een thuis voor iedereen' per gemeente.",
+    cls=LazyCommands,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -26,38 +70,31 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
+@app.callback()
+def etvi() -> None:
+    """ETVI-monitor: voortgang van 'Een thuis voor iedereen' per gemeente."""
+
+
+def command_modules() -> list[str]:
+    return sorted(info.name for info in pkgutil.iter_modules(__path__))
+
+
+def commands_of(*modules: str) -> dict[str, click.Command]:
+    """The click commands that ``modules`` add through their ``register(app)``."""
+    collected = typer.Typer()
+    for name in modules:
+        module = importlib.import_module(f"{__name__}.{name}")
+        if hasattr(module, "register"):
+            module.register(collected)
+    return dict(typer.main.get_group(collected).commands)
+
+
 def _register_all() -> None:
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
+    """Register every command on ``app`` at once (for tests that call ``app`` directly)."""
+    for info in command_modules():
+        module = importlib.import_module(f"{__name__}.{info}")
         if hasattr(module, "register"):
             module.register(app)
-
-
-def user_errors() -> tuple[type[BaseException], ...]:
-    """Exception types whose message is written for users (Dutch, says what and where)."""
-    from etl.referencedata import ReferenceDataError
-    from etvi.config import ConfigError
-
-    types: list[type[BaseException]] = [ConfigError, ReferenceDataError]
-    try:
-        from geo.errors import GeoError
-
-        types.append(GeoError)
-    except ImportError:
-        pass
-    try:
-        from etl.errors import EtlError
-
-        types.append(EtlError)
-    except ImportError:
-        pass
-    try:
-        from etvi.accounts import AccountError
-
-        types.append(AccountError)
-    except ImportError:
-        pass
-    return tuple(types)
 
 
 def main() -> None:
@@ -65,7 +102,6 @@ def main() -> None:
         # the commands say what went wrong in Dutch; the library's log lines and tracebacks
         # (meant for a server's log) would only repeat it, in English
         logging.getLogger().addHandler(logging.NullHandler())
-    _register_all()
     try:
         app()
     except SystemExit:
@@ -78,9 +114,7 @@ def main() -> None:
 
 def _report(exc: Exception) -> int:
     """Print a Dutch message for ``exc`` and return the exit code."""
-    from sqlalchemy.exc import OperationalError, ProgrammingError
-
-    if isinstance(exc, user_errors()):
+    if isinstance(exc, UserError):
         err.print(f"[bold red]Fout:[/] {exc}", highlight=False, soft_wrap=True)
         return 2
     if isinstance(exc, (OperationalError, ProgrammingError)) and _missing_table(exc):

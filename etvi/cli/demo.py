@@ -13,6 +13,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from etl.demo import load_demo_data
+from etvi.cli.serve import serve
+from etvi.cli.setup_commands import init
+from etvi.config import settings
+
 out = Console()
 
 
@@ -23,11 +28,6 @@ def demo(
     no_serve: bool = typer.Option(False, "--no-serve", help="Alleen inrichten en demogegevens laden, niet starten."),
 ) -> None:
     """Demo: database inrichten, fictieve gegevens 2022–vandaag laden en het dashboard starten."""
-    from etl.demo import load_demo_data
-    from etvi.cli.serve import serve
-    from etvi.cli.setup_commands import init
-    from etvi.config import settings
-
     if not os.environ.get("ETVI_DATABASE_URL"):
         os.environ["ETVI_DATABASE_URL"] = f"sqlite:///{settings().data_dir / 'demo.sqlite'}"
     out.print(f"Demodatabase: {settings().database_url}", highlight=False)

@@ -8,6 +8,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from etl.bootstrap import initialize, load_region_lists
+from geo import boundaries, shapes
+from models import db, queries
+
 out = Console()
 db_app = typer.Typer(help="Databaseschema beheren.", no_args_is_help=True)
 regio_app = typer.Typer(help="Regio-indelingen bekijken en laden.", no_args_is_help=True)
@@ -19,8 +23,6 @@ def init() -> None:
 
     Laadt gemeenten, provincies, regio's, statussen, mijlpalen en fusies. Twee keer draaien verandert niets.
     """
-    from etl.bootstrap import initialize
-
     result = initialize(report=lambda msg: out.print(f"• {msg}", highlight=False))
     for warning in result.warnings:
         out.print(f"[yellow]Waarschuwing:[/] {warning}", highlight=False, soft_wrap=True)
@@ -38,21 +40,16 @@ def init() -> None:
 
 
 def print_shape_sizes(paths: dict[str, Path]) -> None:
-    from geo.shapes import shape_sizes
-
     if not paths:
         return
     table = Table("Kaartlaag", "Grootte", "Gecomprimeerd (gzip)", title="Kaartvormen voor de browser")
-    for level, size in sorted(shape_sizes(paths).items()):
+    for level, size in sorted(shapes.shape_sizes(paths).items()):
         table.add_row(level, f"{size.raw / 1024:.1f} KB", f"{size.gzip / 1024:.1f} KB")
     out.print(table)
 
 
 def geo_build() -> None:
     """Kaartvormen voor de browser (opnieuw) maken en hun grootte tonen."""
-    from geo import boundaries, shapes
-    from models import queries
-
     year = boundaries.choose_year(boundaries.boundary_dir())
     memberships = queries.region_memberships()
     print_shape_sizes(shapes.build_shapes(year, memberships=memberships if len(memberships) else None))
@@ -60,8 +57,6 @@ def geo_build() -> None:
 
 def geo_info() -> None:
     """Welke grensbestanden (niveaus en jaren) beschikbaar zijn en welk jaar wordt gebruikt."""
-    from geo import boundaries
-
     directory = boundaries.boundary_dir()
     found = boundaries.available(directory)
     table = Table("Niveau", "Jaren", title=f"Grensbestanden in {directory}")
@@ -74,23 +69,17 @@ def geo_info() -> None:
 
 def upgrade() -> None:
     """Het databaseschema bijwerken naar de nieuwste versie (Alembic)."""
-    from models import db
-
     db.upgrade()
     out.print(f"Schema is bij: versie {db.current_revision()}")
 
 
 def status() -> None:
     """De schemaversie van de database tonen."""
-    from models import db
-
     out.print(f"Schemaversie: {db.current_revision() or 'geen (voer etvi init uit)'}")
 
 
 def regio_list() -> None:
     """Geladen regio-indelingen met het aantal regio's en gemeenten."""
-    from models import queries
-
     frame = queries.region_memberships()
     if frame.empty:
         out.print("Er zijn nog geen regio-indelingen geladen. Voer eerst etvi init uit.")
@@ -111,9 +100,6 @@ def regio_load(
     waarschuwing omgezet naar de huidige gemeente. Staat een gemeente voor één regiotype in twee
     regio's, dan wordt niets gewijzigd.
     """
-    from etl.bootstrap import load_region_lists
-    from models import queries
-
     before = queries.region_memberships()
     result = load_region_lists(list(files))
     for warning in result.warnings:
