@@ -17,8 +17,8 @@ from rapidfuzz import fuzz, process
 
 from etl.contract import header_key
 from etl.errors import show
+from etvi.codes import gemeente_code
 
-_CODE = re.compile(r"^(?:gm[\s.\-_]*)?0*(\d{1,4})(?:\.0+)?$")
 _PARENTHETICAL = re.compile(r"\s*\(.*\)\s*$")
 _PREFIX = re.compile(r"^\s*gemeente\s+", re.IGNORECASE)
 # Cyrillic and Greek letters that look like Latin ones (the common part of Unicode's confusables)
@@ -27,17 +27,6 @@ HOMOGLYPHS = str.maketrans(
     "ABEKMHOPCTXYSIJaeopcyxijsdhlqw" "ABEZHIKMNOPTYXaikvoptux",
 )
 _OTHER_SCRIPT = re.compile("[\u0370-\u03ff\u0400-\u052f]")
-
-
-def normalise_code(value: object) -> str | None:
-    """'GM0363', 'gm 363', 'GM-0363', '0363', 363, 363.0 or '363.0' → 'GM0363'; None when it is not
-    code-shaped ('363.5', '36.3', '-363', 'GM03 63')."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool):
-        return None
-    m = _CODE.match(re.sub(r"\s+", " ", str(value)).strip().lower())
-    return f"GM{int(m[1]):04d}" if m and int(m[1]) > 0 else None
 
 
 def name_key(name: object) -> str:
@@ -109,7 +98,7 @@ class GemeenteResolver:
             return self._cache_code[value]
         except (KeyError, TypeError):
             pass
-        code = normalise_code(value)
+        code = gemeente_code(value)
         if code is None:
             result = Resolution(None, error=f"'{show(value)}' is geen gemeentecode; gebruik de vorm GM0363 (of 363)", field="gemeentecode")
         elif code in self.names:
@@ -186,8 +175,8 @@ class GemeenteResolver:
     def known(self, value: object) -> bool:
         """Whether a cell names a gemeente exactly (a code, a name, a variant, a pre-merger name or
         code, or an ambiguous name such as "Bergen"): no guessing, no suggestions."""
-        if isinstance(value, str) and _CODE.match(re.sub(r"\s+", " ", value).strip().lower()):
-            code = normalise_code(value)
+        code = gemeente_code(value) if isinstance(value, str) else None
+        if code is not None:
             return code in self.names or code in self.mergers
         key = name_key(value) if isinstance(value, str) else ""
         return bool(key) and (key in self._exact or key in self._variant or key in self._old or key in self._base)
@@ -211,7 +200,7 @@ class GemeenteResolver:
         meant = self.label(by_name.code) if by_name.code else f"'{show(name_value)}'"
         return Resolution(
             None,
-            error=f"gemeentecode {normalise_code(code_value)} hoort bij {self.names[by_code.code]}, "
+            error=f"gemeentecode {gemeente_code(code_value)} hoort bij {self.names[by_code.code]}, "
             f"maar de naam is {meant}; controleer welke gemeente bedoeld is",
             field="gemeentecode",
         )

@@ -31,6 +31,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from etvi.codes import gemeente_code, provincie_code
 from etvi.config import settings
 from geo.errors import GeoError
 
@@ -338,10 +339,10 @@ def read_boundary_file(path: Path, level: str | None = None) -> gpd.GeoDataFrame
     if len(raw) == 0:
         raise GeoError(f"{path}: het bestand bevat geen enkel gebied.")
 
-    codes = raw[code_col].map(lambda v: _normalize_code(v, level))
+    area_codes = raw[code_col].map(lambda v: _area_code(v, level))
     names = raw[name_col].map(lambda v: "" if _is_missing(v) else str(v).strip())
-    _check_codes(path, level, str(code_col), codes)
-    frame = gpd.GeoDataFrame({"code": codes, "name": names}, geometry=raw.geometry.values, crs=raw.crs)
+    _check_codes(path, level, str(code_col), area_codes)
+    frame = gpd.GeoDataFrame({"code": area_codes, "name": names}, geometry=raw.geometry.values, crs=raw.crs)
     frame = _to_wgs84(path, frame)
     frame = _clean_geometries(path, frame)
     if frame["code"].duplicated().any():
@@ -382,24 +383,18 @@ def _is_missing(value) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
 
 
-def _normalize_code(value, level: str) -> str:
-    """CBS codes as in cartomap: ``363`` or ``0363`` becomes GM0363 in a gemeente file."""
+def _area_code(value, level: str) -> str:
+    """A gemeente or provincie code read by ``etvi.codes`` (cartomap writes ``363`` for GM0363);
+    other codes, and what is no code at all (so ``_check_codes`` can name it), as written."""
     if _is_missing(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
-    if re.fullmatch(r"\d+\.0", text):
-        text = text[:-2]
-    if level == GEMEENTE:
-        text = text.upper()
-        if re.fullmatch(r"\d{1,4}", text):
-            return "GM" + text.zfill(4)
-    elif level == PROVINCIE:
-        text = text.upper()
-        if re.fullmatch(r"\d{1,2}", text):
-            return "PV" + text.zfill(2)
-    return text
+    read = {GEMEENTE: gemeente_code, PROVINCIE: provincie_code}.get(level)
+    if read is not None:
+        return read(value) or text
+    return text[:-2] if re.fullmatch(r"\d+\.0", text) else text
 
 
 def _check_codes(path: Path, level: str, column: str, codes: pd.Series) -> None:

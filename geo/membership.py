@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from etvi import codes
 from geo.boundaries import (
     BASE_LEVELS,
     GEMEENTE,
@@ -200,15 +201,6 @@ def _header_key(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", text.strip().lower())
 
 
-def normalize_gemeentecode(text: str) -> str | None:
-    """GM0363 for 'GM0363', 'gm0363', '0363', '363' or '363.0'; None if it is no gemeentecode."""
-    text = re.sub(r"\s+", "", text).upper()
-    if re.fullmatch(r"GM\d{4}", text):
-        return text
-    match = re.fullmatch(r"(\d{1,4})(?:\.0+)?", text)
-    return "GM" + match.group(1).zfill(4) if match else None
-
-
 def normalize_regiotype(text: str) -> str | None:
     """'Woningmarktregio' -> 'woningmarktregio'; spaces and hyphens become underscores."""
     text = re.sub(r"[\s\-]+", "_", text.strip().lower())
@@ -261,7 +253,7 @@ def parse_membership_rows(name: str, rows: list[tuple[int, list[str]]], resolver
         raw_code, raw_type, region_code = cell(cells, "gemeentecode"), cell(cells, "regiotype"), cell(cells, "regiocode")
         raw_name = cell(cells, "gemeente") if resolver is not None else ""
         region_name = cell(cells, "regionaam") or region_code
-        gemeente_code = normalize_gemeentecode(raw_code)
+        gemeente_code = codes.gemeente_code(raw_code)
         region_type = normalize_regiotype(raw_type)
         given = ""
         ok = True

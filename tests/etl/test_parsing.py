@@ -7,7 +7,6 @@ import pytest
 from etl.contract import header_key
 from etl.dates import DateError, parse_date
 from etl.errors import Problem
-from etl.gemeenten import normalise_code
 
 
 @pytest.mark.parametrize(
@@ -44,16 +43,6 @@ def test_bad_dates_are_refused_with_a_dutch_message(raw):
     with pytest.raises(DateError) as err:
         parse_date(raw)
     assert "datum" in str(err.value) or "periode" in str(err.value)
-
-
-@pytest.mark.parametrize("raw", ["GM0363", "gm0363", "GM 0363", "363", "0363", 363, 363.0, "GM363"])
-def test_gemeentecode_forms(raw):
-    assert normalise_code(raw) == "GM0363"
-
-
-@pytest.mark.parametrize("raw", ["Amsterdam", "GM", "GM12345", "0", "", True])
-def test_not_a_gemeentecode(raw):
-    assert normalise_code(raw) is None
 
 
 @pytest.mark.parametrize(
