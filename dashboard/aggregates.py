@@ -8,8 +8,8 @@ Conventions
 -----------
 * **Status at a peildatum** (the map, the cards, the tables) is what was *known* on that date:
   per gemeente and onderdeel the record with the latest peildatum on or before it; among
-  records with the same peildatum the newest upload wins (the same rule as
-  ``models.queries.status_asof``).
+  records with the same peildatum the newest upload wins: the as-of rule of ``models.asof``,
+  whose ``asof`` this module uses.
 * **Progress over time** (the lines on /regios, the milestone figures) counts a status from its
   *adoption date* where known, else from its peildatum: a record counts from
   ``min(adopted_on, peildatum)``, and at each date the record with that effective date on or
@@ -37,6 +37,8 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+
+from models.asof import asof, in_knowledge_order, last_per_key
 
 NO_DATA_LABEL = "Geen gegevens"
 NO_DATA_RANK = -1
@@ -183,47 +185,20 @@ def min_rank(levels: pd.DataFrame, onderdeel: str, status: str | None) -> int | 
 
 
 def prepare_history(history: pd.DataFrame) -> pd.DataFrame:
-    """Normalise ``queries.status_history()``: datetime columns, knowledge order, effective date.
-
-    Rows are sorted by knowledge order (peildatum, upload, input order) and numbered ``seq``,
-    so ties resolve like the SQL as-of query. ``key`` numbers each (gemeente, onderdeel) pair.
-    """
-    h = history.copy()
-    h["peildatum"] = pd.to_datetime(h["peildatum"]).astype("datetime64[ns]")
+    """Normalise ``queries.status_history()``: ``models.asof.in_knowledge_order`` (datetime peildatum,
+    rows numbered ``seq`` in knowledge order, ``key`` per (gemeente, onderdeel) pair) plus datetime
+    ``adopted_on`` and the effective date."""
+    h = in_knowledge_order(history)
     h["adopted_on"] = pd.to_datetime(h["adopted_on"]).astype("datetime64[ns]")
-    h["upload_key"] = pd.to_numeric(h["upload_id"], errors="coerce").fillna(0).astype("int64")
-    h["seq"] = np.arange(len(h))
-    h = h.sort_values(["peildatum", "upload_key", "seq"], kind="stable").reset_index(drop=True)
-    h["seq"] = np.arange(len(h))
     adopted = h["adopted_on"].where(h["adopted_on"].notna() & (h["adopted_on"] < h["peildatum"]), h["peildatum"])
     h["effective"] = adopted
-    pairs = h["gemeente_code"].astype(str) + "|" + h["onderdeel"].astype(str)
-    h["key"] = pd.factorize(pairs)[0].astype("int64")
     return h
-
-
-def _last_per_key(h: pd.DataFrame, n: int) -> pd.DataFrame:
-    """Among the first ``n`` rows, the last row of each key (rows are in knowledge order)."""
-    if n <= 0:
-        return h.iloc[0:0]
-    keys = h["key"].to_numpy()[:n][::-1]
-    _, first = np.unique(keys, return_index=True)
-    return h.iloc[np.sort(n - 1 - first)]
-
-
-def asof(history: pd.DataFrame, peildatum) -> pd.DataFrame:
-    """Latest known record per (gemeente_code, onderdeel) on ``peildatum`` (prepared history).
-
-    The history is in knowledge order, so the records known on a date are a prefix of it.
-    """
-    n = int(np.searchsorted(history["peildatum"].to_numpy(), np.datetime64(_ts(peildatum)), side="right"))
-    return _last_per_key(history, n).reset_index(drop=True)
 
 
 def effective_at(history: pd.DataFrame, when) -> pd.DataFrame:
     """Status per (gemeente_code, onderdeel) at ``when`` counting from adoption dates (see module doc)."""
     h = history[history["effective"] <= _ts(when)]
-    return _last_per_key(h, len(h)).reset_index(drop=True)
+    return last_per_key(h, len(h)).reset_index(drop=True)
 
 
 def effective_grid(history: pd.DataFrame, onderdeel: str, codes, dates: list[date]) -> pd.DataFrame:

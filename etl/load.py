@@ -24,7 +24,6 @@ import hashlib
 import json
 import logging
 import time
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -33,7 +32,7 @@ from pathlib import Path
 from typing import Callable
 
 import pandas as pd
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -46,7 +45,9 @@ from etl.lookups import Reference, load_reference
 from etl.read import read_tables
 from etl.validate import Record, Validated, validate_sheets
 from etvi.config import settings
+from models.asof import known_at
 from models.db import bump_data_version, engine
+from models.queries import status_history
 from models.tables import Meta, StatusRecord, Upload
 
 log = logging.getLogger(__name__)
@@ -118,36 +119,19 @@ def _is_transient(exc: BaseException) -> bool:
 
 
 def compute_changes(records: list[Record], ref: Reference, url: str | None = None) -> pd.DataFrame:
-    """Each new record whose status differs from the status known at its peildatum (as status_asof
-    would give it: the latest peildatum on or before, and among equal peildata the newest upload)."""
+    """Each new record whose status differs from the status known at its peildatum (the as-of rule,
+    ``models.asof.known_at``)."""
     if not records:
         return pd.DataFrame(columns=CHANGE_COLUMNS, dtype=object)
     codes = sorted({r[0] for r in records})
-    latest = max(r[4] for r in records)
-    stmt = (
-        select(StatusRecord.gemeente_code, StatusRecord.onderdeel, StatusRecord.peildatum, StatusRecord.status)
-        .where(StatusRecord.peildatum <= latest)
-        .order_by(StatusRecord.peildatum, func.coalesce(StatusRecord.upload_id, 0), StatusRecord.id)
-    )
-    if len(codes) <= 400:
-        stmt = stmt.where(StatusRecord.gemeente_code.in_(codes))
-    known: dict[tuple[str, str], tuple[list[date], list[str]]] = {}
-    with engine(url).connect() as conn:
-        for code, onderdeel, peildatum, status in conn.execute(stmt):
-            days, statuses = known.setdefault((code, onderdeel), ([], []))
-            if days and days[-1] == peildatum:
-                statuses[-1] = status  # same peildatum: the newer upload wins
-            else:
-                days.append(peildatum)
-                statuses.append(status)
-    rows = []
-    for r in records:
-        current = None
-        if (series := known.get((r[0], r[1]))) is not None:
-            at = bisect_right(series[0], r[4])
-            current = series[1][at - 1] if at else None
-        if current != r[2]:
-            rows.append((r[0], ref.names.get(r[0], r[0]), r[1], r[4], current, r[2]))
+    history = status_history(url, until=max(r[4] for r in records), codes=codes if len(codes) <= 400 else None)
+    new = pd.DataFrame(records, columns=RECORD_COLUMNS)
+    current = known_at(history, new)
+    rows = [
+        (r[0], ref.names.get(r[0], r[0]), r[1], r[4], now, r[2])
+        for r, now in zip(records, current)
+        if now != r[2]
+    ]
     order = {o: i for i, o in enumerate(ref.contract.onderdelen)}
     keys = {code: name_key(ref.names.get(code, code)) for code in codes}
     rows.sort(key=lambda x: (keys[x[0]], order.get(x[2], 99), x[3]))

@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import String, func, select
 
+from models.asof import KNOWLEDGE_ORDER
 from models.db import engine
 from models.tables import Gemeente, Milestone, Provincie, RegionMembership, StatusLevel, StatusRecord
 
@@ -49,21 +50,12 @@ def _frame(stmt, url: str | None = None, columns: list[str] | None = None) -> pd
 
 
 def status_asof(peildatum: date, url: str | None = None) -> pd.DataFrame:
-    """The latest status per gemeente and onderdeel with peildatum <= the given date.
-
-    Among records with the same peildatum the newest upload wins; history is never rewritten,
-    so this reconstructs what was known about any date.
-    """
+    """The state at ``peildatum`` of every gemeente and onderdeel by the as-of rule (``models.asof``):
+    the latest record with peildatum <= the date, among equal peildata the newest upload. The reference
+    for the vectorised forms in ``models.asof``."""
     rank = (
         func.row_number()
-        .over(
-            partition_by=(StatusRecord.gemeente_code, StatusRecord.onderdeel),
-            order_by=(
-                StatusRecord.peildatum.desc(),
-                func.coalesce(StatusRecord.upload_id, 0).desc(),
-                StatusRecord.id.desc(),
-            ),
-        )
+        .over(partition_by=(StatusRecord.gemeente_code, StatusRecord.onderdeel), order_by=[c.desc() for c in KNOWLEDGE_ORDER])
         .label("rn")
     )
     cols = [getattr(StatusRecord, c) for c in STATUS_COLUMNS]
@@ -72,10 +64,15 @@ def status_asof(peildatum: date, url: str | None = None) -> pd.DataFrame:
     return _frame(stmt, url, STATUS_COLUMNS)
 
 
-def status_history(url: str | None = None) -> pd.DataFrame:
-    """Every status record, oldest first: the input for time series and trends."""
+def status_history(url: str | None = None, until: date | None = None, codes: list[str] | None = None) -> pd.DataFrame:
+    """Every status record (with peildatum <= ``until``, of gemeenten ``codes``) in knowledge order
+    (``models.asof``): the input for time series, trends and the vectorised as-of rule."""
     cols = [getattr(StatusRecord, c) for c in STATUS_COLUMNS]
-    stmt = select(*cols).order_by(StatusRecord.peildatum, func.coalesce(StatusRecord.upload_id, 0), StatusRecord.id)
+    stmt = select(*cols).order_by(*KNOWLEDGE_ORDER)
+    if until is not None:
+        stmt = stmt.where(StatusRecord.peildatum <= until)
+    if codes is not None:
+        stmt = stmt.where(StatusRecord.gemeente_code.in_(codes))
     return _frame(stmt, url, STATUS_COLUMNS)
 
 

@@ -1,0 +1,79 @@
+"""The as-of rule, stated once.
+
+The state of a gemeente's onderdeel at peildatum D is its latest record with peildatum <= D;
+among records with the same peildatum the newest upload wins (a record without an upload counts
+as the oldest; within one upload the later row). History is never rewritten, so this tells what
+was known about any date.
+
+Put as a sort order (``KNOWLEDGE_ORDER``: peildatum, upload, row), the state at D is the *last*
+record per (gemeente, onderdeel) among those with peildatum <= D. ``models.queries.status_asof``
+is the SQL form and the reference; ``asof`` (one date, every pair: the dashboard) and
+``known_at`` (a date per row: the ETL's comparison with what is known) are the vectorised forms
+for a history in that order (``models.queries.status_history``, or ``in_knowledge_order``).
+tests/models/test_asof.py holds them to the reference on random histories.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func
+
+from models.tables import StatusRecord
+
+KNOWLEDGE_ORDER = (StatusRecord.peildatum, func.coalesce(StatusRecord.upload_id, 0), StatusRecord.id)
+PAIR = ["gemeente_code", "onderdeel"]
+
+
+def in_knowledge_order(history: pd.DataFrame) -> pd.DataFrame:
+    """``history`` (status records; rows by id) sorted as ``KNOWLEDGE_ORDER`` sorts the table, with
+    ``peildatum`` as datetime64, ``upload_key`` (upload id, 0 for none) and ``key`` (a number per pair)."""
+    h = history.copy()
+    h["peildatum"] = pd.to_datetime(h["peildatum"]).astype("datetime64[ns]")
+    h["upload_key"] = pd.to_numeric(h["upload_id"], errors="coerce").fillna(0).astype("int64")
+    h["seq"] = np.arange(len(h))
+    h = h.sort_values(["peildatum", "upload_key", "seq"], kind="stable").reset_index(drop=True)
+    h["seq"] = np.arange(len(h))
+    h["key"] = pd.factorize(h["gemeente_code"].astype(str) + "|" + h["onderdeel"].astype(str))[0].astype("int64")
+    return h
+
+
+def last_per_key(history: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Among the first ``n`` rows (in knowledge order), the last row of each ``key``."""
+    if n <= 0:
+        return history.iloc[0:0]
+    keys = history["key"].to_numpy()[:n][::-1]
+    _, first = np.unique(keys, return_index=True)
+    return history.iloc[np.sort(n - 1 - first)]
+
+
+def asof(history: pd.DataFrame, peildatum) -> pd.DataFrame:
+    """The state at ``peildatum`` of every pair that has one: a row per (gemeente_code, onderdeel).
+
+    ``history`` from ``in_knowledge_order``; the records with peildatum <= D are a prefix of it.
+    """
+    n = int(np.searchsorted(history["peildatum"].to_numpy(), np.datetime64(pd.Timestamp(peildatum).normalize(), "ns"), side="right"))
+    return last_per_key(history, n).reset_index(drop=True)
+
+
+def known_at(history: pd.DataFrame, wanted: pd.DataFrame) -> pd.Series:
+    """For each row of ``wanted`` (gemeente_code, onderdeel, peildatum) the status known at its own
+    peildatum, None where nothing was; ``history`` (gemeente_code, onderdeel, peildatum, status)
+    in knowledge order."""
+    if wanted.empty:
+        return pd.Series([], index=wanted.index, dtype=object)
+    known = history[[*PAIR, "peildatum", "status"]].drop_duplicates([*PAIR, "peildatum"], keep="last")
+    known = known.assign(peildatum=pd.to_datetime(known["peildatum"]).astype("datetime64[ns]"), found=True)
+    rows = wanted[[*PAIR]].assign(peildatum=pd.to_datetime(wanted["peildatum"]).astype("datetime64[ns]"), row=np.arange(len(wanted)))
+    for column in PAIR:
+        known[column] = known[column].astype(object)
+        rows[column] = rows[column].astype(object)
+    merged = pd.merge_asof(
+        rows.sort_values("peildatum", kind="stable"),
+        known.sort_values("peildatum", kind="stable"),
+        on="peildatum",
+        by=PAIR,
+        direction="backward",
+    ).sort_values("row")
+    status = merged["status"].astype(object).where(merged["found"].eq(True), None)
+    return pd.Series(status.to_numpy(dtype=object), index=wanted.index, dtype=object)
