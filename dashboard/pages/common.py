@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 import dash
 from dash import Input, Output, State, dcc, html
@@ -14,7 +14,7 @@ from dashboard import aggregates as agg
 from dashboard import components as ui
 from dashboard.data import Reference, Version
 from dashboard.figures import maps
-from dashboard.runtime import Runtime
+from dashboard.runtime import Runtime, current
 from dashboard.state import peildatum_options
 from dashboard.texts import fmt_date, fmt_pct, level_title, onderdeel_title
 
@@ -168,3 +168,53 @@ def future_notice(peildatum) -> html.Div | None:
     from dashboard.state import FUTURE_NOTICE, future_peildatum
 
     return ui.notice(FUTURE_NOTICE, "warning") if future_peildatum(peildatum, today()) else None
+
+# --- the map of a page (``/``, ``/provincie/...``) -------------------------------------------
+# Its components and its server callback agree on the ids ``<prefix>-map``, ``-legend``,
+# ``-map-heading``, ``-map-summary``, ``-map-key`` (what the browser holds, so an update can be
+# values only) and ``-map-update`` (those values, patched in by ``map_update_callback``).
+
+
+def map_components(prefix: str, mc: MapContent, label: str) -> list:
+    """Heading, summary, and the map beside its legend."""
+    return [
+        html.H3(mc.heading, id=f"{prefix}-map-heading"),
+        html.P(mc.summary, id=f"{prefix}-map-summary", **{"aria-live": "polite"}),
+        html.Div(
+            [
+                ui.graph(f"{prefix}-map", mc.figure, label, className="map"),
+                html.Div(mc.legend, id=f"{prefix}-legend", className="legend-box"),
+            ],
+            className="map-row",
+        ),
+    ]
+
+
+def map_stores(prefix: str, mc: MapContent) -> list:
+    return [dcc.Store(id=f"{prefix}-map-key", data=mc.key), dcc.Store(id=f"{prefix}-map-update")]
+
+
+def map_callback(app: dash.Dash, prefix: str, controls: list, content: Callable[..., MapContent]) -> None:
+    """Redraw the map when ``controls`` (Inputs and States) change.
+
+    ``content(rt, v, *control values, previous_key=...)`` gives the map; passing on the key the
+    browser holds is what lets ``map_content`` answer with values only.
+    """
+
+    @app.callback(
+        Output(f"{prefix}-map", "figure"),
+        Output(f"{prefix}-map-update", "data"),
+        Output(f"{prefix}-legend", "children"),
+        Output(f"{prefix}-map-heading", "children"),
+        Output(f"{prefix}-map-summary", "children"),
+        Output(f"{prefix}-map-key", "data"),
+        *controls,
+        State(f"{prefix}-map-key", "data"),
+        prevent_initial_call=True,
+    )
+    def update_map(*values):
+        *control_values, key = values
+        rt = current()
+        v = rt.data.version()
+        mc = content(rt, v, *control_values, previous_key=key)
+        return (*mc.outputs(), mc.legend, mc.heading, mc.summary, mc.key)

@@ -16,7 +16,7 @@ from dashboard import aggregates as agg
 from dashboard import components as ui
 from dashboard import views
 from dashboard.figures import charts
-from dashboard.pages import common, pagemap
+from dashboard.pages import common
 from dashboard.runtime import current
 from dashboard.state import choose, flag, parse_peildatum, query
 from dashboard.texts import (
@@ -91,7 +91,7 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
                         ],
                         className="controls",
                     ),
-                    *pagemap.components(P, mc, "Kaart van Nederland; dezelfde gegevens staan in de tabel onder de kaart."),
+                    *common.map_components(P, mc, "Kaart van Nederland; dezelfde gegevens staan in de tabel onder de kaart."),
                     html.P(
                         "Klik op een gebied om de details te openen, of gebruik de tabel of de keuzelijst hieronder (ook met het toetsenbord).",
                         className="hint",
@@ -121,7 +121,7 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
                 ],
                 **{"aria-labelledby": f"{P}-mijlpalen-heading"},
             ),
-            *pagemap.stores(P, mc),
+            *common.map_stores(P, mc),
             _after_map(ref, pd_, gemeente_opts),
             dcc.Store(id=f"{P}-after-map-stale"),
             dcc.Store(id=f"{P}-tabel", data=show),
@@ -193,7 +193,7 @@ def _map(rt, v, peildatum, onderdeel, niveau, previous_key) -> common.MapContent
 
 
 def register_callbacks(app: dash.Dash) -> None:
-    pagemap.update_callback(app, P, [Input(f"{P}-peildatum", "value"), Input(f"{P}-onderdeel", "value"), Input(f"{P}-niveau", "value")], _map)
+    common.map_callback(app, P, [Input(f"{P}-peildatum", "value"), Input(f"{P}-onderdeel", "value"), Input(f"{P}-niveau", "value")], _map)
 
     @app.callback(Output(f"{P}-cards", "children"), Input(f"{P}-peildatum", "value"), prevent_initial_call=True)
     def update_cards(peildatum):

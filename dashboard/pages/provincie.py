@@ -16,7 +16,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dashboard import components as ui
 from dashboard import views
 from dashboard.figures import charts
-from dashboard.pages import common, pagemap
+from dashboard.pages import common
 from dashboard.runtime import current
 from dashboard.state import choose, parse_peildatum, query
 from dashboard.texts import fmt_date, fmt_pct, fmt_pp, onderdeel_title
@@ -66,7 +66,7 @@ def layout(code=None, peildatum=None, onderdeel=None, sorteer=None, volgorde=Non
                 [
                     html.H2("Kaart", id=f"{P}-kaart-heading"),
                     html.Div(ui.radio_group(f"{P}-onderdeel", "Onderdeel", common.onderdeel_options(ref), ond), className="controls"),
-                    *pagemap.components(P, mc, f"Kaart van {name}; dezelfde gegevens staan in de tabel eronder."),
+                    *common.map_components(P, mc, f"Kaart van {name}; dezelfde gegevens staan in de tabel eronder."),
                     html.P("Klik op een gemeente om het profiel te openen, of gebruik de tabel.", className="hint"),
                 ],
                 **{"aria-labelledby": f"{P}-kaart-heading"},
@@ -88,7 +88,7 @@ def layout(code=None, peildatum=None, onderdeel=None, sorteer=None, volgorde=Non
                 **{"aria-labelledby": f"{P}-vgl-heading"},
             ),
             dcc.Store(id=f"{P}-code", data=code),
-            *pagemap.stores(P, mc),
+            *common.map_stores(P, mc),
             dcc.Store(id=f"{P}-sort", data=sort_col),
             dcc.Store(id=f"{P}-order", data=order),
             common.url_spec(P, PARAMS, f"provincie-{code}"),
@@ -150,7 +150,7 @@ def _map(rt, v, peildatum, onderdeel, code, previous_key) -> common.MapContent:
 
 
 def register_callbacks(app: dash.Dash) -> None:
-    pagemap.update_callback(app, P, [Input(f"{P}-peildatum", "value"), Input(f"{P}-onderdeel", "value"), State(f"{P}-code", "data")], _map)
+    common.map_callback(app, P, [Input(f"{P}-peildatum", "value"), Input(f"{P}-onderdeel", "value"), State(f"{P}-code", "data")], _map)
 
     @app.callback(
         Output(f"{P}-sort", "data"),
