@@ -38,7 +38,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from models.asof import asof, in_knowledge_order, last_per_key
+from models.asof import asof, count_known, in_knowledge_order, last_of_each, last_per_key
 
 NO_DATA_LABEL = "Geen gegevens"
 NO_DATA_RANK = -1
@@ -410,11 +410,8 @@ def _counts_known_on(
     n_done = np.zeros((len(dates), len(keys)), dtype=int)
     n_reported = np.zeros((len(dates), len(keys)), dtype=int)
     for i, when in enumerate(dates):
-        cut = int(np.searchsorted(known, np.datetime64(_ts(when)), side="right"))
-        idx = np.flatnonzero(rec_pos[:cut] >= 0)
-        # the last record of each gemeente among those known on the date
-        _, first_from_end = np.unique(rec_pos[idx][::-1], return_index=True)
-        last = idx[::-1][first_from_end]
+        idx = np.flatnonzero(rec_pos[: count_known(known, when)] >= 0)
+        last = idx[last_of_each(rec_pos[idx], len(idx))]  # each gemeente's state on the date
         meets = np.zeros(len(codes), dtype=bool)
         reported = np.zeros(len(codes), dtype=bool)
         meets[rec_pos[last]] = rec_meets[last]

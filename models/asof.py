@@ -38,22 +38,29 @@ def in_knowledge_order(history: pd.DataFrame) -> pd.DataFrame:
     return h
 
 
+def count_known(peildata: np.ndarray, peildatum) -> int:
+    """How many records are known at ``peildatum``: in knowledge order they are a prefix, up to the
+    last one with peildatum <= the date (``peildata``: datetime64, in knowledge order)."""
+    return int(np.searchsorted(peildata, np.datetime64(pd.Timestamp(peildatum).normalize(), "ns"), side="right"))
+
+
+def last_of_each(keys: np.ndarray, n: int) -> np.ndarray:
+    """Positions, ascending, of the last row of each key among the first ``n`` (in knowledge order)."""
+    if n <= 0:
+        return np.empty(0, dtype=np.int64)
+    _, first = np.unique(keys[:n][::-1], return_index=True)
+    return np.sort(n - 1 - first)
+
+
 def last_per_key(history: pd.DataFrame, n: int) -> pd.DataFrame:
     """Among the first ``n`` rows (in knowledge order), the last row of each ``key``."""
-    if n <= 0:
-        return history.iloc[0:0]
-    keys = history["key"].to_numpy()[:n][::-1]
-    _, first = np.unique(keys, return_index=True)
-    return history.iloc[np.sort(n - 1 - first)]
+    return history.iloc[last_of_each(history["key"].to_numpy(), n)]
 
 
 def asof(history: pd.DataFrame, peildatum) -> pd.DataFrame:
-    """The state at ``peildatum`` of every pair that has one: a row per (gemeente_code, onderdeel).
-
-    ``history`` from ``in_knowledge_order``; the records with peildatum <= D are a prefix of it.
-    """
-    n = int(np.searchsorted(history["peildatum"].to_numpy(), np.datetime64(pd.Timestamp(peildatum).normalize(), "ns"), side="right"))
-    return last_per_key(history, n).reset_index(drop=True)
+    """The state at ``peildatum`` of every pair that has one: a row per (gemeente_code, onderdeel);
+    ``history`` from ``in_knowledge_order``."""
+    return last_per_key(history, count_known(history["peildatum"].to_numpy(), peildatum)).reset_index(drop=True)
 
 
 def known_at(history: pd.DataFrame, wanted: pd.DataFrame) -> pd.Series:
