@@ -12,11 +12,10 @@ import os
 import pkgutil
 import sys
 
-import click
 import typer
 from rich.console import Console
 from sqlalchemy.exc import OperationalError, ProgrammingError
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from etvi.errors import UserError
 
@@ -43,15 +42,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
 class LazyCommands(TyperGroup):
     """The ``etvi`` group: lists ``COMMANDS`` from the table and imports a command's module when it runs."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(dict.fromkeys([*COMMANDS, *self.commands]))
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> TyperCommand | TyperGroup | None:
         if cmd_name in self.commands or cmd_name not in COMMANDS:
             return self.commands.get(cmd_name)
-        return click.Command(cmd_name, help=COMMANDS[cmd_name][1])
+        return TyperCommand(name=cmd_name, help=COMMANDS[cmd_name][1])  # for the list in --help only
 
-    def resolve_command(self, ctx: click.Context, args: list[str]):
+    def resolve_command(self, ctx: typer.Context, args: list[str]):
         if args and args[0] not in self.commands:
             module = COMMANDS[args[0]][0] if args[0] in COMMANDS else None
             for name, command in commands_of(*([module] if module else command_modules())).items():
@@ -79,8 +78,8 @@ def command_modules() -> list[str]:
     return sorted(info.name for info in pkgutil.iter_modules(__path__))
 
 
-def commands_of(*modules: str) -> dict[str, click.Command]:
-    """The click commands that ``modules`` add through their ``register(app)``."""
+def commands_of(*modules: str) -> dict[str, TyperCommand | TyperGroup]:
+    """The commands that ``modules`` add through their ``register(app)``."""
     collected = typer.Typer()
     for name in modules:
         module = importlib.import_module(f"{__name__}.{name}")
