@@ -232,7 +232,7 @@ def test_errors_name_file_row_and_column(tmp_path):
         "GM0363;koploperregio;MRA;Metropoolregio Amsterdam\n"
         "GM0014;koploperregio;GRO;Groningen\n"
         ";koploperregio;GRO;Groningen\n"
-        "GM99;koploperregio;MRA;Metropoolregio Amsterdam\n"
+        "GM99999;koploperregio;MRA;Metropoolregio Amsterdam\n"
         "GM0518;;HGL;Haaglanden\n"
         "GM0518;provincie;PV28;Zuid-Holland\n"
         "GM0014;koploperregio;MRA;Metropoolregio Amsterdam\n"
@@ -246,7 +246,7 @@ def test_errors_name_file_row_and_column(tmp_path):
     assert message.startswith("regels.csv bevat 7 fout(en):")
     expected = [
         "regels.csv, rij 4, kolom gemeentecode: is leeg",
-        "regels.csv, rij 5, kolom gemeentecode: 'GM99' is geen geldige gemeentecode (verwacht GM gevolgd door 4 cijfers)",
+        "regels.csv, rij 5, kolom gemeentecode: 'GM99999' is geen geldige gemeentecode (verwacht GM gevolgd door 4 cijfers)",
         "regels.csv, rij 6, kolom regiotype: is leeg",
         "regels.csv, rij 7, kolom regiotype: 'provincie' kan niet",
         "regels.csv, rij 8, kolom regiocode: GM0014 staat voor koploperregio al in regio GRO (rij 3)",
