@@ -8,7 +8,7 @@ when, and who never delivered (issue 5).
   whom), so "tried but refused" is visible next to "never delivered".
 - Everyone else gets "Geen toegang" (HTTP 403 from the server hook, inside the normal shell).
 
-The numbers come from ``etvi.accounts.delivery_overview``, the same as ``GET /api/v1/aanlevering``.
+The numbers come from ``etvi.upload.log.delivery_overview``, the same as ``GET /api/v1/aanlevering``.
 The callback checks the role and scope on the server again.
 """
 
@@ -16,12 +16,17 @@ from __future__ import annotations
 
 import dash
 from dash import Input, Output, dcc, html
+from sqlmodel import select
 
 from dashboard import components as ui
 from dashboard import security
+from dashboard.components import DROPDOWN_LABELS
 from dashboard.pages import common
 from dashboard.pages.upload import OUTCOME_LABELS, data_table, local_time, nl_date, no_access, notice, who_bar
-from etvi import accounts
+from etvi.accounts import policy
+from etvi.upload import log
+from models import db
+from models.tables import Provincie, StatusRecord, Upload
 
 PAGE = dict(
     path="/aanlevering",
@@ -36,42 +41,15 @@ P = "levering"
 PARAMS = [("provincie", f"{P}-provincie", "value")]  # query key, component id, property (see pages/common.url_sync)
 LIST_NEVER_UP_TO = 20
 
-try:  # the dashboard's Dutch texts for the dropdown's built-in labels
-    from dashboard.components import DROPDOWN_LABELS
-except ImportError:  # pragma: no cover
-    DROPDOWN_LABELS = None
-
-
-def may_open(user) -> bool:
-    return accounts.can_see_audit(user) or accounts.can_see_delivery(user, getattr(user, "provincie_code", None))
-
-
-def may_see(user, provincie: str | None) -> bool:
-    """All provincies: beheerder only; one provincie: beheerder or that provincie's account."""
-    if provincie is None:
-        return accounts.can_see_audit(user)
-    return accounts.can_see_delivery(user, provincie)
-
-
 def provincie_names() -> dict[str, str]:
-    from sqlmodel import select
-
-    from models import db
-    from models.tables import Provincie
-
     with db.session(security.db_url()) as s:
         return {p.code: p.name for p in s.exec(select(Provincie).order_by(Provincie.name)).all()}
 
 
 def overview(provincie: str | None) -> list[dict]:
     """``delivery_overview`` plus, per gemeente, the file and the onderdelen of its latest delivery."""
-    from sqlmodel import select
-
-    from models import db
-    from models.tables import StatusRecord, Upload
-
     with db.session(security.db_url()) as s:
-        rows = accounts.delivery_overview(s, provincie)
+        rows = log.delivery_overview(s, provincie)
         ids = {r["upload_id"] for r in rows if r["upload_id"] is not None}
         files, parts = {}, {}
         if ids:
@@ -188,7 +166,7 @@ def layout(provincie=None, **_query):
     header = [html.H1("Aanleverstatus per gemeente"), who_bar(user, "/aanlevering")]
     if user is None:
         return html.Div(header + [notice(["Log in om deze pagina te zien. ", html.A("Inloggen", href="/login?next=/aanlevering")], "info")])
-    if not may_open(user):
+    if not policy.may_open(user, PAGE["path"]):
         return html.Div(header + [no_access(user, "de aanleverstatus van gemeenten")])
     names = provincie_names()
     intro = html.P(
@@ -236,7 +214,7 @@ def register_callbacks(app: dash.Dash) -> None:
     def choose_provincie(provincie):
         provincie = (provincie or "").strip().upper() or None
         try:
-            security.require(lambda u: may_see(u, provincie), "Uw account heeft geen rechten voor de aanleverstatus van deze provincie.")
+            security.require(lambda u: policy.may_see_delivery(u, provincie), "Uw account heeft geen rechten voor de aanleverstatus van deze provincie.")
         except security.Forbidden as exc:
             return notice(str(exc), "error", id_="levering-geen-toegang")
         names = provincie_names()

@@ -52,7 +52,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
     except ImportError:
         pass
     try:
-        from etvi.accounts import AccountError
+        from etvi.accounts.errors import AccountError
 
         types.append(AccountError)
     except ImportError:
