@@ -18,7 +18,8 @@ from sqlmodel import select
 from dashboard import components as ui
 from dashboard import security
 from dashboard.components import DROPDOWN_LABELS
-from dashboard.pages import common, delivery
+from dashboard.delivery_status import delivery_view, provincie_names
+from dashboard.pages import common
 from dashboard.pages.upload import OUTCOME_LABELS, data_table, local_time, nl_date, no_access, notice, who_bar
 from etvi.accounts import policy
 from models import db
@@ -125,8 +126,8 @@ def events_table() -> html.Div:
 
 def delivery_table(provincie_code: str | None) -> html.Div:
     """The delivery status per gemeente, latest attempt included: the same view as /aanlevering."""
-    names = delivery.provincie_names()
-    return delivery.delivery_view(provincie_code, names.get(provincie_code) if provincie_code else None)
+    names = provincie_names()
+    return delivery_view(provincie_code, names.get(provincie_code) if provincie_code else None)
 
 
 def _provincie_options() -> list[dict]:
