@@ -353,8 +353,10 @@ def _before_request():
     access = policy.page_access(None, path, public)
     if access is not policy.Access.ALLOW:  # what anyone may open needs no look-up of the user
         access = policy.page_access(current_user(), path, public)
-    if access is policy.Access.LOGIN and (request.method == "GET" or policy.protected_page(path) is None):
-        if request.method == "GET" and not _wants_json():
+    if access is policy.Access.LOGIN:
+        # A page of the public site that needs a login sends a browser (any Accept) to the login form.
+        to_form = not _wants_json() or (public and policy.protected_page(path) is not None)
+        if request.method == "GET" and to_form:
             return redirect("/login?next=" + _quote_next(request.full_path if request.query_string else path))
         return _error(401, "Inloggen is vereist.")
     if access is policy.Access.DENY and request.method == "GET":
