@@ -49,8 +49,12 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from dashboard import security
 from etl import names, store
-from etvi import accounts
+from etvi.accounts import audit, policy, tokens, users
+from etvi.accounts.errors import AccountError
+from etvi.accounts.policy import Principal
 from etvi.config import settings
+from etvi.upload import log
+from models import db
 
 bp = Blueprint("etvi_api", __name__, url_prefix="/api/v1")
 
@@ -119,23 +123,36 @@ def _bearer() -> str | None:
     return value.strip()
 
 
-def _principal(required: bool) -> accounts.Principal | None:
+LOGIN_REQUIRED = "Inloggen is vereist: stuur een API-token als Authorization: Bearer <token>."
+
+
+def _principal(required: bool) -> Principal | None:
     """The caller: from a Bearer token when one is sent (the session is then ignored), else the
     browser session. A bad token is always a 401, even on public endpoints."""
     token = _bearer()
     if token is not None:
-        from models import db
-
         with db.session(_url()) as s:
-            user = accounts.user_for_token(s, token)
-            principal = accounts.Principal.from_user(user) if user else None
+            user = tokens.user_for_token(s, token)
+            principal = Principal.from_user(user) if user else None
         if principal is None:
             raise ApiError(401, "Ongeldig, verlopen of ingetrokken API-token.")
         security.set_request_user(principal)
         return principal
     principal = security.current_user()
     if principal is None and required:
-        raise ApiError(401, "Inloggen is vereist: stuur een API-token als Authorization: Bearer <token>.")
+        raise ApiError(401, LOGIN_REQUIRED)
+    return principal
+
+
+def _caller(endpoint: str) -> Principal | None:
+    """The caller, when the access policy lets it call ``endpoint`` (a key of
+    ``policy.ENDPOINTS``); else 401 (no valid login) or 403 with the policy's Dutch reason."""
+    principal = _principal(required=False)
+    access = policy.endpoint_access(principal, endpoint, security.is_public())
+    if access is policy.Access.LOGIN:
+        raise ApiError(401, LOGIN_REQUIRED)
+    if access is policy.Access.DENY:
+        raise ApiError(403, policy.ENDPOINTS[endpoint].refused)
     return principal
 
 
@@ -146,10 +163,8 @@ def _caller_label(url: str | None = None) -> str:
         return "anoniem"
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
-        from models import db
-
         with db.session(url) as s:
-            owner = accounts.token_owner(s, value.strip())
+            owner = tokens.token_owner(s, value.strip())
             if owner is not None:
                 return f"{owner.username} (uitgeschakeld)"
     return "ongeldig-token"
@@ -199,7 +214,7 @@ def record_anonymous_attempt(label: str, channel: str, message: str, url: str | 
         request.max_content_length = limit
         file = request.files.get("file") or request.files.get("bestand")
     with db.session(url) as s:
-        accounts.audit(
+        audit.record(
             s,
             label,
             "upload_geweigerd",
@@ -292,7 +307,7 @@ OUTCOME_STATUS = {"geladen": 201, "ongewijzigd": 200, "proef": 200, "geweigerd":
 def run_load(
     path: Path,
     *,
-    principal: accounts.Principal,
+    principal: Principal,
     channel: str,
     original_name: str,
     peildatum: date | None = None,
@@ -304,7 +319,7 @@ def run_load(
     """The one place the web and the API call the ETL: always with the user's scope."""
     from etl.load import load_file
 
-    scope = accounts.upload_scope(principal)  # raises for accounts that may not upload
+    scope = policy.upload_scope(principal)  # raises for accounts that may not upload
     return load_file(
         path,
         original_name=original_name,
@@ -377,8 +392,8 @@ def post_upload():
         if not dry_run:
             record_refusal(principal.username, "api", message, *args, url=url)
 
-    if not accounts.can_upload(principal):
-        message = "Uw account mag geen gegevens aanleveren."
+    if policy.endpoint_access(principal, "upload", security.is_public()) is not policy.Access.ALLOW:
+        message = policy.ENDPOINTS["upload"].refused
         name, content = _peek_file(limit) if not dry_run else ("", None)
         refuse(message, name, content)
         raise ApiError(403, message)
@@ -438,7 +453,7 @@ def load_bytes(
     content: bytes,
     original_name: str,
     *,
-    principal: accounts.Principal,
+    principal: Principal,
     channel: str,
     peildatum: date | None = None,
     sheet: str | None = None,
@@ -481,7 +496,7 @@ def load_bytes(
     return result, None
 
 
-def log_refused_dry_run(result, principal: accounts.Principal, channel: str, url: str | None = None) -> int:
+def log_refused_dry_run(result, principal: Principal, channel: str, url: str | None = None) -> int:
     """Log a dry run that was refused as a refused attempt, exactly as ``load_file`` logs a
     refused real load (``load_file`` writes nothing on a dry run). The web flow validates with a
     dry run first, so a refusal there is the end of that upload attempt."""
@@ -512,9 +527,7 @@ def log_refused_dry_run(result, principal: accounts.Principal, channel: str, url
 
 @bp.get("/status")
 def get_status():
-    principal = _principal(required=False)
-    if not accounts.can_view(principal, security.is_public()):
-        raise ApiError(401, "Inloggen is vereist: stuur een API-token als Authorization: Bearer <token>.")
+    _caller("status")
     peildatum = parse_peildatum(request.args.get("peildatum")) or date.today()
     fmt = (request.args.get("format") or "json").strip().lower()
     if fmt not in ("json", "csv"):
@@ -546,9 +559,7 @@ def status_csv(frame) -> bytes:
 
 @bp.get("/uploads")
 def list_uploads():
-    principal = _principal(required=True)
-    if not accounts.can_see_audit(principal):
-        raise ApiError(403, "Alleen een beheerder mag het auditlog van uploads inzien.")
+    _caller("uploads")
     try:
         limit = min(max(int(request.args.get("limit", 100)), 1), 1000)
         offset = max(int(request.args.get("offset", 0)), 0)
@@ -599,9 +610,7 @@ def upload_dict(u) -> dict:
 
 @bp.get("/uploads/<int:upload_id>/bestand")
 def download_original(upload_id: int):
-    principal = _principal(required=True)
-    if not accounts.can_see_audit(principal):
-        raise ApiError(403, "Alleen een beheerder mag opgeslagen originelen downloaden.")
+    principal = _caller("original")
     from models import db
     from models.tables import Upload
 
@@ -612,25 +621,21 @@ def download_original(upload_id: int):
         content = store.read(s, upload.sha256) if upload.stored_path else None
         if content is None:
             raise ApiError(404, f"Van upload {upload_id} is geen origineel bewaard (bijvoorbeeld omdat het geweigerd is).")
-        accounts.audit(s, principal.username, "origineel_gedownload", upload_id=upload_id, bestand=upload.file_name)
+        audit.record(s, principal.username, "origineel_gedownload", upload_id=upload_id, bestand=upload.file_name)
         name = names.clean(upload.file_name)  # also for rows logged before names were cleaned
     return send_file(io.BytesIO(content), as_attachment=True, download_name=name, max_age=0)
 
 
 @bp.get("/aanlevering")
 def delivery():
-    principal = _principal(required=True)
+    principal = _caller("delivery")
     provincie = (request.args.get("provincie") or "").strip().upper() or None
     if principal.role == "provincie" and provincie is None:
         provincie = principal.provincie_code
-    if provincie is None and not accounts.can_see_audit(principal):
-        raise ApiError(403, "Geef een provincie waarvoor uw account rechten heeft.")
-    if provincie is not None and not accounts.can_see_delivery(principal, provincie):
-        raise ApiError(403, f"Uw account heeft geen rechten voor de aanleverstatus van {provincie}.")
-    from models import db
-
+    if not policy.may_see_delivery(principal, provincie):
+        raise ApiError(403, f"Uw account heeft geen rechten voor de aanleverstatus van {provincie or 'alle provincies'}.")
     with db.session(_url()) as s:
-        rows = accounts.delivery_overview(s, provincie)
+        rows = log.delivery_overview(s, provincie)
     return jsonify({"provincie": provincie, "gemeenten": _jsonable(rows)})
 
 
@@ -643,7 +648,7 @@ def _user_dict(u) -> dict:
     return {
         "naam": u.username,
         "rol": u.role,
-        "gemeenten": accounts.split_codes(u.gemeente_codes),
+        "gemeenten": policy.split_codes(u.gemeente_codes),
         "provincie": u.provincie_code,
         "actief": bool(u.active),
         "api_token": bool(u.token_hash),
@@ -651,36 +656,25 @@ def _user_dict(u) -> dict:
     }
 
 
-def _manager() -> accounts.Principal:
-    principal = _principal(required=True)
-    if not accounts.can_manage_users(principal):
-        raise ApiError(403, "Alleen een beheerder mag gebruikers beheren.")
-    return principal
-
-
 @bp.get("/gebruikers")
 def list_users():
-    _manager()
-    from models import db
-
+    _caller("users")
     with db.session(_url()) as s:
-        return jsonify({"gebruikers": [_user_dict(u) for u in accounts.list_users(s)]})
+        return jsonify({"gebruikers": [_user_dict(u) for u in users.list_users(s)]})
 
 
 @bp.post("/gebruikers")
 def create_user():
-    principal = _manager()
+    principal = _caller("create_user")
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ApiError(400, "Stuur JSON zoals {\"naam\": \"amsterdam\", \"rol\": \"gemeente\", \"gemeenten\": [\"GM0363\"]}.")
-    from models import db
-
     gemeenten = data.get("gemeenten") or []
     if isinstance(gemeenten, str):
         gemeenten = [gemeenten]
     try:
         with db.session(_url()) as s:
-            user, password = accounts.create_user(
+            user, password = users.create_user(
                 s,
                 str(data.get("naam") or ""),
                 str(data.get("rol") or ""),
@@ -689,7 +683,7 @@ def create_user():
                 actor=f"api:{principal.username}",
             )
             body = _user_dict(user)
-    except accounts.AccountError as exc:
+    except AccountError as exc:
         raise ApiError(400, str(exc)) from None
     body["wachtwoord"] = password  # shown once
     resp = jsonify(body)
@@ -700,14 +694,12 @@ def create_user():
 
 @bp.post("/gebruikers/<naam>/uitschakelen")
 def disable_user(naam: str):
-    principal = _manager()
-    from models import db
-
+    principal = _caller("disable_user")
     try:
         with db.session(_url()) as s:
-            user = accounts.disable_user(s, naam, actor=f"api:{principal.username}")
+            user = users.disable_user(s, naam, actor=f"api:{principal.username}")
             body = _user_dict(user)
-    except accounts.AccountError as exc:
+    except AccountError as exc:
         raise ApiError(404, str(exc)) from None
     return jsonify(body)
 
@@ -716,14 +708,12 @@ def disable_user(naam: str):
 def end_user_sessions(naam: str):
     """Log a user out everywhere: every browser session of the account ends at once (its API
     token is separate; disable the account or make a new token to stop that too)."""
-    principal = _manager()
-    from models import db
-
+    principal = _caller("end_user_sessions")
     try:
         with db.session(_url()) as s:
-            ended = accounts.end_sessions(s, naam, actor=f"api:{principal.username}")
-            body = {**_user_dict(accounts.get_user(s, naam)), "sessies_beeindigd": ended}
-    except accounts.AccountError as exc:
+            ended = users.end_sessions(s, naam, actor=f"api:{principal.username}")
+            body = {**_user_dict(users.get_user(s, naam)), "sessies_beeindigd": ended}
+    except AccountError as exc:
         raise ApiError(404, str(exc)) from None
     return jsonify(body)
 

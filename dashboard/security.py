@@ -7,13 +7,13 @@
   stays valid for ``ETVI_SECRET_KEY_GRACE_HOURS`` (Flask's ``SECRET_KEY_FALLBACKS``);
 - session cookies that are HttpOnly, SameSite=Lax, and Secure whenever the request came in over
   HTTPS (directly, or through a trusted proxy that sets ``X-Forwarded-Proto``). The cookie holds
-  a session id that must still be in the database (``etvi.sessions``) on every request, so logout,
+  a session id that must still be in the database (``etvi.accounts.sessions``) on every request, so logout,
   a password reset, a disabled account and "log out everywhere" end every copy of it at once, on
   every worker and app server;
 - ``X-Forwarded-*`` headers are trusted only with ``ETVI_TRUSTED_PROXIES`` set to the number of
   reverse proxies in front (``install_proxy_fix``); by default the client address is the
   connection's own;
-- login limits per account and per client address (``accounts.authenticate``); a blocked address
+- login limits per account and per client address (``etvi.accounts.throttle``); a blocked address
   gets HTTP 429 with ``Retry-After``;
 - CSRF protection on every state-changing request, Dash's ``POST /_dash-update-component``
   included: the request must come from our own origin (``Origin``/``Referer``/``Sec-Fetch-Site``)
@@ -21,13 +21,14 @@
   Dash's renderer already sends that header from the ``_csrf_token`` cookie, which we set, so the
   normal Dash UI works unchanged. API requests authenticated by a Bearer token are exempt (a token
   is not an ambient credential a browser attaches by itself);
-- ``/login`` and ``/logout`` in Dutch; with ``ETVI_PUBLIC=false`` every other path needs a login;
+- ``/login`` and ``/logout`` in Dutch; who may open which path is ``etvi.accounts.policy``'s
+  ``page_access`` (with ``ETVI_PUBLIC=false`` every other path needs a login);
 - helpers callbacks use to get the current user and to check role and scope on the server;
 - the Dash pages ``/aanleveren`` (upload), ``/auditlog`` (audit log) and ``/aanlevering``
   (delivery status per provincie), when the app uses Dash pages; a logged-in user who may not
   open one gets HTTP 403 with the page's own "Geen toegang" text inside the normal shell;
 - ``account_menu(user)``: the account links of the menu (Inloggen, or Ingelogd als, Uitloggen
-  and the role's pages), and ``landing_page``: where each role goes after logging in.
+  and the pages the policy lets the role open), and ``landing_page``: where each role goes after logging in.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ import threading
 import time
 from datetime import timedelta
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import Flask, Response, current_app, g, has_request_context, jsonify, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
@@ -48,8 +49,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import csp, requestlog
-from etvi import accounts, sessions, signing_keys
+from etvi import signing_keys
+from etvi.accounts import audit, clock, passwords, policy, sessions, throttle
+from etvi.accounts.errors import LoginError
+from etvi.accounts.policy import Principal
 from etvi.config import settings
+from models import db
 
 # Security events in the server log (the audit table keeps the full record): logins, logouts,
 # refused CSRF checks; never a password, token or attempted username (it may be a mistyped password).
@@ -61,55 +66,28 @@ CSRF_FIELD = "csrf_token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 DASH_CALLBACK = "/_dash-update-component"
 SESSION_HOURS = sessions.SESSION_HOURS
-OPEN_PATHS = {"/login", "/logout", "/favicon.ico", "/_favicon.ico"}
-
-# Pages that need a logged-in user even when the dashboard is public, and who may open them.
-PROTECTED_PAGES: dict[str, Callable] = {
-    "/aanleveren": accounts.can_upload,
-    "/auditlog": accounts.can_see_audit,
-    "/aanlevering": lambda u: accounts.can_see_audit(u) or accounts.can_see_delivery(u, getattr(u, "provincie_code", None)),
-}
-
-# Where each role goes after logging in when it asked for nothing in particular (or for a page
-# it may not open), and what each role may do, in the words the "Geen toegang" page uses.
-ROLE_HOME = {"gemeente": "/aanleveren", "beheerder": "/aanleveren", "provincie": "/aanlevering"}
-ROLE_RIGHTS = {
-    "gemeente": "Met een gemeenteaccount kunt u de stand van zaken van uw eigen gemeente(n) aanleveren "
-    "en de eerdere aanleveringen daarvan inzien.",
-    "provincie": "Met een provincieaccount kunt u het dashboard bekijken en zien welke gemeenten in uw "
-    "provincie wat en wanneer hebben aangeleverd. Aanleveren doen de gemeenten zelf.",
-    "beheerder": "Als beheerder (VNG) kunt u voor alle gemeenten aanleveren, het auditlog inzien en "
-    "gebruikers beheren.",
-}
 
 
-def account_menu(user: accounts.Principal | None, path: str = "/") -> list[dict]:
+def account_menu(user: Principal | None, path: str = "/") -> list[dict]:
     """The account part of the menu for this user: ``kind`` is ``page`` (a Dash page, marked as
-    current in the browser), ``link`` (a server route) or ``text``. Decided on the server per request."""
+    current in the browser), ``link`` (a server route) or ``text``. Decided on the server per request;
+    the pages are those ``policy.pages_for`` lets the user open."""
     if user is None:
         return [{"kind": "link", "href": "/login?next=" + _quote_next(path or "/"), "label": "Inloggen", "id": "nav-inloggen"}]
-    items: list[dict] = []
-    if accounts.can_upload(user):
-        items.append({"kind": "page", "href": "/aanleveren", "label": "Aanleveren"})
-    if user.role == "provincie" and accounts.can_see_delivery(user, user.provincie_code):
-        items.append({"kind": "page", "href": "/aanlevering", "label": "Aanleverstatus"})
-    if accounts.can_see_audit(user):
-        items.append({"kind": "page", "href": "/aanlevering", "label": "Aanleverstatus"})
-        items.append({"kind": "page", "href": "/auditlog", "label": "Auditlog"})
+    items: list[dict] = [{"kind": "page", "href": p.path, "label": p.label} for p in policy.pages_for(user)]
     items.append({"kind": "text", "label": f"Ingelogd als {user.username}", "user": user.username, "id": "nav-ingelogd-als"})
     items.append({"kind": "link", "href": "/logout", "label": "Uitloggen", "id": "nav-uitloggen"})
     return items
 
 
-def landing_page(user: accounts.Principal, requested: str | None) -> str:
+def landing_page(user: Principal, requested: str | None) -> str:
     """Where to send ``user`` after logging in: the page asked for when the account may open it,
     else the page for its role (a provincie asking for /aanleveren gets its delivery status)."""
-    home = ROLE_HOME.get(user.role, "/")
+    home = policy.home(user)
     if not requested:
         return home
     target = _safe_next(requested)
-    check = PROTECTED_PAGES.get(urlsplit(target).path.rstrip("/") or "/")
-    if check is not None and not check(user):
+    if not policy.may_open(user, urlsplit(target).path):
         return home
     return target
 
@@ -178,15 +156,13 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 def db_url() -> str | None:
     """The database URL this app was installed with (``None``: ETVI_DATABASE_URL)."""
-    from flask import current_app
-
     return current_app.config.get("ETVI_DATABASE_URL")
 
 
 _db_url = db_url
 
 
-def current_user() -> accounts.Principal | None:
+def current_user() -> Principal | None:
     """The logged-in user of this request, checked against the database on every request.
 
     The cookie's session must still be recorded (not logged out, not ended by a password reset,
@@ -200,24 +176,20 @@ def current_user() -> accounts.Principal | None:
     principal = None
     uid = session.get("uid")
     if uid is not None:
-        from models import db
-
         with db.session(_db_url()) as s:
-            principal = accounts.session_principal(s, uid, session.get("sid"))
+            principal = sessions.principal(s, uid, session.get("sid"))
         if principal is None:
             _reset_session()
     g.etvi_user = principal
     return principal
 
 
-def set_request_user(principal: accounts.Principal | None) -> None:
+def set_request_user(principal: Principal | None) -> None:
     """Used by the API when a Bearer token identifies the user of this request."""
     g.etvi_user = principal
 
 
 def is_public() -> bool:
-    from flask import current_app
-
     value = current_app.config.get("ETVI_PUBLIC")
     return settings().public if value is None else bool(value)
 
@@ -226,7 +198,7 @@ class Forbidden(Exception):
     """Raised by ``require`` when the current user may not do something; message is Dutch."""
 
 
-def require(check: Callable[[accounts.Principal | None], bool], message: str = "") -> accounts.Principal:
+def require(check: Callable[[Principal | None], bool], message: str = "") -> Principal:
     """The current user if ``check(user)`` holds, else ``Forbidden`` — for use inside callbacks."""
     user = current_user()
     if user is None:
@@ -237,7 +209,7 @@ def require(check: Callable[[accounts.Principal | None], bool], message: str = "
 
 
 def can_view_now() -> bool:
-    return accounts.can_view(current_user(), is_public())
+    return policy.can_view(current_user(), is_public())
 
 
 # --------------------------------------------------------------------------------------------
@@ -308,11 +280,11 @@ def _error(status: int, message: str) -> Response:
         return resp
     body = f"<p role='alert'>{html.escape(message)}</p>"
     user = current_user() if status == 403 else None
-    if user is not None and user.role in ROLE_RIGHTS:
-        body += f"<p>{html.escape(ROLE_RIGHTS[user.role])}</p>"
-        home = ROLE_HOME.get(user.role)
-        if home:
-            body += f"<p><a href='{home}'>Naar {html.escape(_PAGE_LABELS.get(home, home))}</a></p>"
+    if user is not None and user.role in policy.ROLE_RIGHTS:
+        body += f"<p>{html.escape(policy.ROLE_RIGHTS[user.role])}</p>"
+        home = policy.protected_page(policy.home(user))
+        if home is not None:
+            body += f"<p><a href='{home.path}'>Naar {html.escape(home.name)}</a></p>"
     body += "<p><a href='/'>Naar het landelijk overzicht</a></p>"
     title = {403: "Geen toegang", 404: "Niet gevonden", 503: "Even niet beschikbaar"}.get(status, "Fout")
     return Response(_page(title, body), status=status, mimetype="text/html")
@@ -375,36 +347,33 @@ def _before_request():
         if problem:
             _event(logging.WARNING, "beveiligingscontrole mislukt: %s %s (%s)", request.method, path, problem)
             return _error(403, f"Beveiligingscontrole mislukt: {problem}. Herlaad de pagina en probeer het opnieuw.")
-    if path in OPEN_PATHS or path.startswith("/api/"):
-        return None  # the API authenticates each request itself
-    if not is_public() and current_user() is None:
-        if request.method == "GET" and not _wants_json():
+    if path.startswith("/api/"):
+        return None  # the API checks each endpoint itself (policy.endpoint_access)
+    public = is_public()
+    access = policy.page_access(None, path, public)
+    if access is not policy.Access.ALLOW:  # what anyone may open needs no look-up of the user
+        access = policy.page_access(current_user(), path, public)
+    if access is policy.Access.LOGIN:
+        # A page of the public site that needs a login sends a browser (any Accept) to the login form.
+        to_form = not _wants_json() or (public and policy.protected_page(path) is not None)
+        if request.method == "GET" and to_form:
             return redirect("/login?next=" + _quote_next(request.full_path if request.query_string else path))
         return _error(401, "Inloggen is vereist.")
-    check = PROTECTED_PAGES.get(path.rstrip("/") or "/")
-    if check is not None and request.method == "GET":
-        user = current_user()
-        if user is None:
-            return redirect("/login?next=" + _quote_next(path))
-        if not check(user):
-            if _dash_pages() and not _wants_json():
-                # The page itself says "Geen toegang" inside the normal shell (menu, banner, links);
-                # its layout and every callback check the rights again. Only the status differs.
-                g.etvi_status = 403
-                return None
-            return _error(403, "Uw account heeft geen toegang tot deze pagina.")
+    if access is policy.Access.DENY and request.method == "GET":
+        if _dash_pages() and not _wants_json():
+            # The page itself says "Geen toegang" inside the normal shell (menu, banner, links);
+            # its layout and every callback check the rights again. Only the status differs.
+            g.etvi_status = 403
+            return None
+        return _error(403, "Uw account heeft geen toegang tot deze pagina.")
     return None
 
 
 def _dash_pages() -> bool:
-    from flask import current_app
-
     return bool(current_app.extensions.get("etvi_dash_pages"))
 
 
 def _quote_next(target: str) -> str:
-    from urllib.parse import quote
-
     return quote(target.rstrip("?"), safe="")
 
 
@@ -438,9 +407,6 @@ def _after_request(response: Response) -> Response:
 # --------------------------------------------------------------------------------------------
 # Login and logout pages
 # --------------------------------------------------------------------------------------------
-
-_PAGE_LABELS = {"/aanleveren": "de aanleverpagina", "/aanlevering": "de aanleverstatus", "/auditlog": "het auditlog"}
-
 
 def _demo() -> bool:
     """Whether demo data is loaded (Meta ``demo_data`` = ``ja``): the banner then shows on every page."""
@@ -530,23 +496,21 @@ def login_view():
         return Response(_login_form(next_url), mimetype="text/html")
     username = (request.form.get("gebruikersnaam") or "").strip()
     password = request.form.get("wachtwoord") or ""
-    from models import db
-
     try:
         with db.session(_db_url()) as s:
-            user = accounts.authenticate(
+            user = throttle.authenticate(
                 s, username, password, source=f"web {request.remote_addr or ''}".strip(), address=request.remote_addr
             )
-            principal = accounts.Principal.from_user(user)
-            session_id = accounts.start_session(s, user)
-    except accounts.LoginError as exc:
+            principal = Principal.from_user(user)
+            session_id = sessions.start(s, user.id)
+    except LoginError as exc:
         resp = Response(_login_form(next_url, str(exc), username), status=401, mimetype="text/html")
         blocked = exc.per_address and exc.locked_until is not None
         _event(logging.WARNING, "inloggen mislukt vanaf %s%s", request.remote_addr or "-", " (adres tijdelijk geweigerd)" if blocked else "")
         if blocked:
             # Too many failures from this address: 429 with the time to wait, as HTTP says.
             resp.status_code = 429
-            wait = (exc.locked_until - accounts.utcnow()).total_seconds()
+            wait = (exc.locked_until - clock.utcnow()).total_seconds()
             resp.headers["Retry-After"] = str(max(1, int(wait + 0.999)))
         return resp
     session.clear()
@@ -575,11 +539,9 @@ def logout_view():
             mimetype="text/html",
         )
     if user is not None:
-        from models import db
-
         with db.session(_db_url()) as s:
-            accounts.end_session(s, session.get("sid"))
-            accounts.audit(s, user.username, "uitgelogd")
+            sessions.end(s, session.get("sid"))
+            audit.record(s, user.username, "uitgelogd")
         _event(logging.INFO, "uitgelogd: gebruiker %s", user.id)
     _reset_session()
     g.etvi_user = None
@@ -641,7 +603,7 @@ def install(app, url: str | None = None, public: bool | None = None) -> None:
             server.config["ETVI_PUBLIC"] = public
         return
     server.extensions["etvi_security"] = True
-    accounts.prepare_login()
+    passwords.prepare_login()
     server.config["ETVI_DATABASE_URL"] = url
     server.config["ETVI_PUBLIC"] = public
     refresh_keys(server)

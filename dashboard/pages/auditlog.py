@@ -13,12 +13,17 @@ import json
 
 import dash
 from dash import Input, Output, dcc, html, no_update
+from sqlmodel import select
 
 from dashboard import components as ui
 from dashboard import security
+from dashboard.components import DROPDOWN_LABELS
+from dashboard.delivery_status import delivery_view, provincie_names
 from dashboard.pages import common
 from dashboard.pages.upload import OUTCOME_LABELS, data_table, local_time, nl_date, no_access, notice, who_bar
-from etvi import accounts
+from etvi.accounts import policy
+from models import db
+from models.tables import AuditEvent, Provincie, Upload
 
 PAGE = dict(
     path="/auditlog",
@@ -38,12 +43,6 @@ PARAMS = [
     ("provincie", f"{P}-provincie", "value"),
 ]
 
-try:  # the dashboard's Dutch texts for the dropdown's built-in labels
-    from dashboard.components import DROPDOWN_LABELS
-except ImportError:  # pragma: no cover
-    DROPDOWN_LABELS = None
-
-
 def _dropdown(id_: str, label: str, options, placeholder: str, value=None) -> html.Div:
     extra = {"labels": DROPDOWN_LABELS} if DROPDOWN_LABELS else {}
     return html.Div(
@@ -53,10 +52,6 @@ def _dropdown(id_: str, label: str, options, placeholder: str, value=None) -> ht
         ],
         className="control",
     )
-
-
-def _may_open(user) -> bool:
-    return accounts.can_see_audit(user)
 
 
 def _errors(text: str | None):
@@ -72,11 +67,6 @@ def _errors(text: str | None):
 
 def uploads_table(username: str | None = None, outcome: str | None = None) -> html.Div:
     """All upload attempts, newest first (beheerder)."""
-    from sqlmodel import select
-
-    from models import db
-    from models.tables import Upload
-
     q = select(Upload).order_by(Upload.created_at.desc(), Upload.id.desc()).limit(LIMIT)
     if username:
         q = q.where(Upload.username == username)
@@ -118,11 +108,6 @@ def uploads_table(username: str | None = None, outcome: str | None = None) -> ht
 
 
 def events_table() -> html.Div:
-    from sqlmodel import select
-
-    from models import db
-    from models.tables import AuditEvent
-
     with db.session(security.db_url()) as s:
         events = s.exec(select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(LIMIT)).all()
     rows = []
@@ -141,28 +126,16 @@ def events_table() -> html.Div:
 
 def delivery_table(provincie_code: str | None) -> html.Div:
     """The delivery status per gemeente, latest attempt included: the same view as /aanlevering."""
-    from dashboard.pages import delivery
-
-    names = delivery.provincie_names()
-    return delivery.delivery_view(provincie_code, names.get(provincie_code) if provincie_code else None)
+    names = provincie_names()
+    return delivery_view(provincie_code, names.get(provincie_code) if provincie_code else None)
 
 
 def _provincie_options() -> list[dict]:
-    from sqlmodel import select
-
-    from models import db
-    from models.tables import Provincie
-
     with db.session(security.db_url()) as s:
         return [{"label": p.name, "value": p.code} for p in s.exec(select(Provincie).order_by(Provincie.name)).all()]
 
 
 def _usernames() -> list[str]:
-    from sqlmodel import select
-
-    from models import db
-    from models.tables import Upload
-
     with db.session(security.db_url()) as s:
         return sorted(set(s.exec(select(Upload.username).distinct()).all()))
 
@@ -172,7 +145,7 @@ def layout(gebruiker=None, uitkomst=None, provincie=None, **_query):
     header = [html.H1("Auditlog en aanleverstatus"), who_bar(user, "/auditlog")]
     if user is None:
         return html.Div(header + [notice(["Log in om deze pagina te zien. ", html.A("Inloggen", href="/login?next=/auditlog")], "info")])
-    if not _may_open(user):
+    if not policy.may_open(user, PAGE["path"]):
         return html.Div(header + [html.Div(no_access(user, "het auditlog"), id="audit-geen-toegang")])
     usernames = _usernames()
     provincies = _provincie_options()
@@ -225,7 +198,7 @@ def register_callbacks(app: dash.Dash) -> None:
     )
     def filter_uploads(username, outcome):
         try:
-            security.require(accounts.can_see_audit, "Alleen een beheerder mag het auditlog inzien.")
+            security.require(policy.can_see_audit, "Alleen een beheerder mag het auditlog inzien.")
         except security.Forbidden as exc:
             return notice(str(exc), "error")
         if outcome not in (None, *OUTCOMES):
@@ -239,7 +212,7 @@ def register_callbacks(app: dash.Dash) -> None:
     )
     def filter_delivery(provincie):
         try:
-            security.require(accounts.can_see_audit, "Alleen een beheerder mag het auditlog inzien.")
+            security.require(policy.can_see_audit, "Alleen een beheerder mag het auditlog inzien.")
         except security.Forbidden as exc:
             return notice(str(exc), "error")
         return delivery_table(provincie or None)

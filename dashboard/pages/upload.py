@@ -27,8 +27,11 @@ from dash import MATCH, Input, Output, State, dcc, html, no_update
 from dashboard import pending, reports, security
 from etl import names, store
 from etl.errors import EtlError
-from etvi import accounts
+from etvi.accounts import audit, policy
+from etvi.accounts.errors import AccountError
+from etvi.accounts.policy import Principal
 from etvi.config import settings
+from etvi.upload import log
 
 PAGE = dict(
     path="/aanleveren",
@@ -112,7 +115,7 @@ def notice(children, kind: str = "info", id_: str | None = None) -> html.Div:
     return html.Div(children, className=f"notice notice-{kind}", role=role, **attrs)
 
 
-def who_bar(user: accounts.Principal | None, next_path: str) -> html.Div:
+def who_bar(user: Principal | None, next_path: str) -> html.Div:
     if user is None:
         return html.P(
             ["U bent niet ingelogd. ", html.A("Inloggen", href=f"/login?next={next_path}", id="login-link")],
@@ -122,36 +125,29 @@ def who_bar(user: accounts.Principal | None, next_path: str) -> html.Div:
         [
             "Ingelogd als ",
             html.Strong(user.username, id="ingelogd-als"),
-            f" ({accounts.ROLE_LABELS.get(user.role, user.role)}: {user.scope_label}). ",
+            f" ({policy.ROLE_LABELS.get(user.role, user.role)}: {user.scope_label}). ",
             html.A("Uitloggen", href="/logout", id="logout-link"),
         ],
         className="account-bar",
     )
 
 
-def no_access(user: accounts.Principal | None, what: str) -> html.Div:
+def no_access(user: Principal | None, what: str) -> html.Div:
     """"Geen toegang" inside the normal page: why, what this role may do, and where to go instead."""
-    from dashboard.security import ROLE_HOME, ROLE_RIGHTS
-
-    role = accounts.ROLE_LABELS.get(user.role, user.role) if user is not None else ""
+    role = policy.ROLE_LABELS.get(user.role, user.role) if user is not None else ""
     onward = []
     if user is not None:
-        if accounts.can_upload(user):
-            onward.append(html.Li(dcc.Link("Gegevens aanleveren", href="/aanleveren")))
-        if accounts.can_see_audit(user) or (user.role == "provincie" and accounts.can_see_delivery(user, user.provincie_code)):
-            onward.append(html.Li(dcc.Link("Aanleverstatus van de gemeenten", href="/aanlevering")))
-        if accounts.can_see_audit(user):
-            onward.append(html.Li(dcc.Link("Auditlog", href="/auditlog")))
+        onward += [html.Li(dcc.Link(page.link, href=page.path)) for page in policy.pages_for(user)]
     onward += [
         html.Li(dcc.Link("Landelijk overzicht", href="/")),
         html.Li(html.A("Inloggen met een ander account", href="/logout")),
     ]
-    home = ROLE_HOME.get(user.role) if user is not None else None
+    home = policy.ROLE_HOME.get(user.role) if user is not None else None
     return html.Div(
         [
             html.H2("Geen toegang"),
             notice(f"Uw account ({role}) heeft geen toegang tot {what}.", "error", id_="geen-toegang"),
-            html.P(ROLE_RIGHTS.get(user.role, "") if user is not None else "", id="geen-toegang-rechten"),
+            html.P(policy.ROLE_RIGHTS.get(user.role, "") if user is not None else "", id="geen-toegang-rechten"),
             html.P("Klopt dit niet? Neem contact op met de beheerder bij VNG."),
             html.H3("Verder naar"),
             html.Ul(onward, id="geen-toegang-links"),
@@ -431,13 +427,13 @@ def date_field(id_: str, label: str, value: str | None, hint: str = "") -> list:
 # --------------------------------------------------------------------------------------------
 
 
-def history(user: accounts.Principal | None) -> html.Div:
-    if user is None or not accounts.can_upload(user):
+def history(user: Principal | None) -> html.Div:
+    if user is None or not policy.can_upload(user):
         return html.Div()
     from models import db
 
     with db.session(security.db_url()) as s:
-        uploads = accounts.uploads_visible_to(s, user, limit=50)
+        uploads = log.uploads_visible_to(s, user, limit=50)
         rows = upload_rows(uploads)
     if not rows:
         return html.P("Er zijn nog geen aanleveringen voor uw gemeente.", id="aanl-geen-geschiedenis")
@@ -459,7 +455,7 @@ def _gemeente_names(codes) -> str:
 
 def layout(**_query):
     user = security.current_user()
-    allowed = user is not None and accounts.can_upload(user)
+    allowed = policy.may_open(user, PAGE["path"])
     if user is None:
         refusal = notice(["Log in om gegevens aan te leveren. ", html.A("Inloggen", href="/login?next=/aanleveren")], "info")
     elif not allowed:
@@ -617,7 +613,7 @@ def register_callbacks(app: dash.Dash) -> None:
         if not n_clicks:
             return no_update, no_update
         try:
-            user = security.require(accounts.can_upload, UPLOAD_REFUSED)
+            user = security.require(policy.can_upload, UPLOAD_REFUSED)
         except security.Forbidden as exc:
             return no_update, _forbidden(exc)
         problem = date_problem(peildatum, "Peildatum in het sjabloon")
@@ -625,7 +621,7 @@ def register_callbacks(app: dash.Dash) -> None:
             return no_update, notice(problem, "error", id_="aanl-sjabloon-datumfout")
         from etl.template import write_template
 
-        scope = accounts.upload_scope(user)
+        scope = policy.upload_scope(user)
         codes = sorted(scope) if scope is not None else None
         with tempfile.TemporaryDirectory(prefix="etvi-sjabloon-") as tmp:
             path = write_template(
@@ -715,7 +711,7 @@ REPORT_TITLES = {"aanl-fouten": "Fouten", "aanl-waarschuwingen": "Waarschuwingen
 def _report_items(state) -> tuple[list[dict] | None, str | None]:
     """The stored list behind a long report, for the user it was made for; or a message."""
     try:
-        user = security.require(accounts.can_upload, UPLOAD_REFUSED)
+        user = security.require(policy.can_upload, UPLOAD_REFUSED)
     except security.Forbidden as exc:
         return None, str(exc)
     items = reports.load(state.get("token"), user.username) if isinstance(state, dict) else None
@@ -766,7 +762,7 @@ def handle_upload(contents, filename, peildatum, waiting):
 
     session_uid = flask.session.get("uid")
     try:
-        user = security.require(accounts.can_upload, UPLOAD_REFUSED)
+        user = security.require(policy.can_upload, UPLOAD_REFUSED)
     except security.Forbidden as exc:
         log_refused_web_attempt(str(exc), filename, session_uid)
         return _forbidden(exc), None, True, True, "", no_update
@@ -809,7 +805,7 @@ def handle_upload(contents, filename, peildatum, waiting):
         )
         api.record_refusal(user.username, "web", message, given, content, url)
         return notice(message, "error", id_="aanl-niet-bewaard"), None, True, True, "", history(user)
-    except accounts.AccountError as exc:
+    except AccountError as exc:
         return notice(str(exc), "error"), None, True, True, "", no_update
     except Exception as exc:  # noqa: BLE001 - EtlError and anything unexpected: tell the user, log it
         from etl.errors import EtlError
@@ -846,7 +842,7 @@ def log_refused_web_attempt(message: str, filename, session_uid) -> None:
             if known is not None:
                 label = f"{known.username} (uitgeschakeld of sessie verlopen)"
     with db.session(url) as s:
-        accounts.audit(s, label, "upload_geweigerd", kanaal="web", reden=message, bestand=names.clean(name))
+        audit.record(s, label, "upload_geweigerd", kanaal="web", reden=message, bestand=names.clean(name))
 
 
 def handle_confirm(n_clicks, waiting):
@@ -856,7 +852,7 @@ def handle_confirm(n_clicks, waiting):
     if not n_clicks:
         return (no_update,) * 6
     try:
-        user = security.require(accounts.can_upload, UPLOAD_REFUSED)
+        user = security.require(policy.can_upload, UPLOAD_REFUSED)
     except security.Forbidden as exc:
         return _forbidden(exc), None, True, True, no_update, no_update
     token = waiting.get("token") if isinstance(waiting, dict) else None
@@ -883,7 +879,7 @@ def handle_confirm(n_clicks, waiting):
                 dry_run=False,
                 url=url,
             )
-    except accounts.AccountError as exc:
+    except AccountError as exc:
         return notice(str(exc), "error"), None, True, True, no_update, no_update
     except EtlError as exc:  # the ETL refused the file as a whole: nothing loaded, attempt logged
         return notice(str(exc), "error", id_="aanl-niet-opgeslagen"), None, True, True, no_update, history(user)

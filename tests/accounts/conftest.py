@@ -1,7 +1,7 @@
 import pytest
 from argon2 import PasswordHasher
 
-from etvi import accounts
+from etvi.accounts import passwords
 
 
 @pytest.fixture(autouse=True)
@@ -14,4 +14,4 @@ def _secret_key(monkeypatch):
 def _fast_hashing(monkeypatch):
     """Cheap Argon2id parameters in this process (each real hash takes ~0.2 s); the CLI in a
     subprocess and production keep the library's recommended ones."""
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))

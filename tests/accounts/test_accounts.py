@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from etvi import accounts
+from etvi.accounts import clock, errors, policy, sessions, throttle, tokens, users
+from etvi.upload import log
 from models import db
 from models.tables import AuditEvent, User
 
@@ -23,44 +24,44 @@ def test_permission_matrix_pure():
     prov = _user("provincie", provincie="PV27")
     off = _user("gemeente", "GM0363", active=False)
 
-    assert accounts.can_view(None, public=True)
-    assert not accounts.can_view(None, public=False)
-    assert accounts.can_view(gem, public=False)
-    assert not accounts.can_view(off, public=False)
+    assert policy.can_view(None, public=True)
+    assert not policy.can_view(None, public=False)
+    assert policy.can_view(gem, public=False)
+    assert not policy.can_view(off, public=False)
 
-    assert accounts.can_upload_for(gem, ["GM0363"])
-    assert accounts.can_upload_for(gem, ["GM0363", "GM0518"])
-    assert not accounts.can_upload_for(gem, ["GM0363", "GM0599"])
-    assert not accounts.can_upload_for(gem, [])
-    assert accounts.can_upload_for(beheerder, ["GM0599"])
-    assert not accounts.can_upload_for(prov, ["GM0363"])
-    assert not accounts.can_upload_for(off, ["GM0363"])
-    assert not accounts.can_upload_for(None, ["GM0363"])
+    assert policy.can_upload_for(gem, ["GM0363"])
+    assert policy.can_upload_for(gem, ["GM0363", "GM0518"])
+    assert not policy.can_upload_for(gem, ["GM0363", "GM0599"])
+    assert not policy.can_upload_for(gem, [])
+    assert policy.can_upload_for(beheerder, ["GM0599"])
+    assert not policy.can_upload_for(prov, ["GM0363"])
+    assert not policy.can_upload_for(off, ["GM0363"])
+    assert not policy.can_upload_for(None, ["GM0363"])
 
-    assert accounts.upload_scope(gem) == {"GM0363", "GM0518"}
-    assert accounts.upload_scope(beheerder) is None
-    with pytest.raises(accounts.AccountError):
-        accounts.upload_scope(prov)
-    with pytest.raises(accounts.AccountError):
-        accounts.upload_scope(off)
+    assert policy.upload_scope(gem) == {"GM0363", "GM0518"}
+    assert policy.upload_scope(beheerder) is None
+    with pytest.raises(errors.AccountError):
+        policy.upload_scope(prov)
+    with pytest.raises(errors.AccountError):
+        policy.upload_scope(off)
 
-    for check in (accounts.can_see_audit, accounts.can_manage_users):
+    for check in (policy.can_see_audit, policy.can_manage_users):
         assert check(beheerder)
         assert not check(gem) and not check(prov) and not check(off) and not check(None)
         assert not check(_user("beheerder", active=False))
 
-    assert accounts.can_see_delivery(prov, "PV27")
-    assert not accounts.can_see_delivery(prov, "PV26")
-    assert accounts.can_see_delivery(beheerder, "PV26")
-    assert not accounts.can_see_delivery(gem, "PV27")
+    assert policy.can_see_delivery(prov, "PV27")
+    assert not policy.can_see_delivery(prov, "PV26")
+    assert policy.can_see_delivery(beheerder, "PV26")
+    assert not policy.can_see_delivery(gem, "PV27")
 
-    principal = accounts.Principal.from_user(gem)
-    assert accounts.can_upload_for(principal, ["GM0518"]) and not accounts.can_upload_for(principal, ["GM0599"])
+    principal = policy.Principal.from_user(gem)
+    assert policy.can_upload_for(principal, ["GM0518"]) and not policy.can_upload_for(principal, ["GM0599"])
 
 
 def test_create_user_validates_scope(ref_db):
     with db.session(ref_db) as s:
-        user, pw = accounts.create_user(s, "Amsterdam", "gemeente", ["363", "gm0518"])
+        user, pw = users.create_user(s, "Amsterdam", "gemeente", ["363", "gm0518"])
         assert user.username == "amsterdam"
         assert user.gemeente_codes == "GM0363,GM0518"
         assert pw and len(pw) >= 20
@@ -78,87 +79,87 @@ def test_create_user_validates_scope(ref_db):
         dict(username="x8", role="beheerder", password="kort"),
     ]
     for kwargs in bad:
-        with pytest.raises(accounts.AccountError):
+        with pytest.raises(errors.AccountError):
             with db.session(ref_db) as s:
-                accounts.create_user(s, **kwargs)
+                users.create_user(s, **kwargs)
     with db.session(ref_db) as s:
-        assert [u.username for u in accounts.list_users(s)] == ["amsterdam"]
+        assert [u.username for u in users.list_users(s)] == ["amsterdam"]
         actions = [e.action for e in s.exec(select(AuditEvent)).all()]
         assert actions == ["gebruiker_aangemaakt"]
 
 
 def test_login_throttling_and_reset(ref_db):
     with db.session(ref_db) as s:
-        accounts.create_user(s, "nh", "provincie", provincie_code="PV27", password="juist-wachtwoord-1")
+        users.create_user(s, "nh", "provincie", provincie_code="PV27", password="juist-wachtwoord-1")
     with db.session(ref_db) as s:
-        assert accounts.authenticate(s, "NH", "juist-wachtwoord-1").username == "nh"
-    now = accounts.utcnow()
-    for attempt in range(1, accounts.MAX_FAILED_LOGINS + 1):
-        with pytest.raises(accounts.LoginError) as info:
+        assert throttle.authenticate(s, "NH", "juist-wachtwoord-1").username == "nh"
+    now = clock.utcnow()
+    for attempt in range(1, throttle.MAX_FAILED_LOGINS + 1):
+        with pytest.raises(errors.LoginError) as info:
             with db.session(ref_db) as s:
-                accounts.authenticate(s, "nh", "fout", now=now)
+                throttle.authenticate(s, "nh", "fout", now=now)
         # The answer never says whether the account exists or is locked.
-        assert str(info.value) == accounts.LOGIN_FAILED_MESSAGE and info.value.locked_until is None
+        assert str(info.value) == throttle.LOGIN_FAILED_MESSAGE and info.value.locked_until is None
     with db.session(ref_db) as s:
-        locked = accounts._aware(accounts.get_user(s, "nh").locked_until)
-    assert locked == now + timedelta(minutes=accounts.LOCK_MINUTES)
+        locked = clock.aware(users.get_user(s, "nh").locked_until)
+    assert locked == now + timedelta(minutes=throttle.LOCK_MINUTES)
     # Locked: even the right password is refused, with the same answer.
-    with pytest.raises(accounts.LoginError) as info:
+    with pytest.raises(errors.LoginError) as info:
         with db.session(ref_db) as s:
-            accounts.authenticate(s, "nh", "juist-wachtwoord-1", now=now + timedelta(minutes=1))
-    assert str(info.value) == accounts.LOGIN_FAILED_MESSAGE
+            throttle.authenticate(s, "nh", "juist-wachtwoord-1", now=now + timedelta(minutes=1))
+    assert str(info.value) == throttle.LOGIN_FAILED_MESSAGE
     # After the lock expires the right password works and resets the counter.
     with db.session(ref_db) as s:
-        later = now + timedelta(minutes=accounts.LOCK_MINUTES + 1)
-        user = accounts.authenticate(s, "nh", "juist-wachtwoord-1", now=later)
+        later = now + timedelta(minutes=throttle.LOCK_MINUTES + 1)
+        user = throttle.authenticate(s, "nh", "juist-wachtwoord-1", now=later)
         assert user.failed_logins == 0
     with db.session(ref_db) as s:
         events = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id)).all()]
     # Four wrong passwords, the fifth locks, the refusal while locked is counted like them.
-    assert events.count("inloggen_mislukt") == accounts.MAX_FAILED_LOGINS
+    assert events.count("inloggen_mislukt") == throttle.MAX_FAILED_LOGINS
     assert events.count("account_geblokkeerd") == 1 and "inloggen_geweigerd" not in events
     assert events[-1] == "ingelogd"
 
     # Reset lifts a lock and ends the account's browser sessions.
     with db.session(ref_db) as s:
-        sid = accounts.start_session(s, accounts.get_user(s, "nh"))
+        sid = sessions.start(s, users.get_user(s, "nh").id)
     with db.session(ref_db) as s:
-        assert accounts.session_principal(s, accounts.get_user(s, "nh").id, sid).username == "nh"
-        new_pw = accounts.reset_password(s, "nh")
+        assert sessions.principal(s, users.get_user(s, "nh").id, sid).username == "nh"
+        new_pw = users.reset_password(s, "nh")
     with db.session(ref_db) as s:
-        assert accounts.session_principal(s, accounts.get_user(s, "nh").id, sid) is None
-        assert accounts.authenticate(s, "nh", new_pw)
-    with pytest.raises(accounts.LoginError) as info:
+        assert sessions.principal(s, users.get_user(s, "nh").id, sid) is None
+        assert throttle.authenticate(s, "nh", new_pw)
+    with pytest.raises(errors.LoginError) as info:
         with db.session(ref_db) as s:
-            accounts.authenticate(s, "niemand", "wat-dan-ook")
-    assert str(info.value) == accounts.LOGIN_FAILED_MESSAGE
+            throttle.authenticate(s, "niemand", "wat-dan-ook")
+    assert str(info.value) == throttle.LOGIN_FAILED_MESSAGE
 
 
 def test_tokens_store_only_a_hash(ref_db):
     with db.session(ref_db) as s:
-        accounts.create_user(s, "utrecht", "gemeente", ["GM0344"])
-        token = accounts.create_token(s, "utrecht")
+        users.create_user(s, "utrecht", "gemeente", ["GM0344"])
+        token = users.create_token(s, "utrecht")
     with db.session(ref_db) as s:
-        user = accounts.get_user(s, "utrecht")
-        assert user.token_hash == accounts.hash_token(token) and token not in user.token_hash
-        assert accounts.user_for_token(s, token).username == "utrecht"
-        assert accounts.user_for_token(s, token + "x") is None
-        assert accounts.user_for_token(s, "") is None
-        second = accounts.create_token(s, "utrecht")
+        user = users.get_user(s, "utrecht")
+        assert user.token_hash == tokens.hash_token(token) and token not in user.token_hash
+        assert tokens.user_for_token(s, token).username == "utrecht"
+        assert tokens.user_for_token(s, token + "x") is None
+        assert tokens.user_for_token(s, "") is None
+        second = users.create_token(s, "utrecht")
     with db.session(ref_db) as s:
-        assert accounts.user_for_token(s, token) is None  # replaced
-        assert accounts.user_for_token(s, second).username == "utrecht"
-        accounts.disable_user(s, "utrecht")
+        assert tokens.user_for_token(s, token) is None  # replaced
+        assert tokens.user_for_token(s, second).username == "utrecht"
+        users.disable_user(s, "utrecht")
     with db.session(ref_db) as s:
-        assert accounts.user_for_token(s, second) is None
-        with pytest.raises(accounts.LoginError):
-            accounts.authenticate(s, "utrecht", "whatever-password")
+        assert tokens.user_for_token(s, second) is None
+        with pytest.raises(errors.LoginError):
+            throttle.authenticate(s, "utrecht", "whatever-password")
 
 
 def test_delivery_overview_scoped_to_provincie(ref_db):
     with db.session(ref_db) as s:
-        rows = accounts.delivery_overview(s, "PV27")
-        all_rows = accounts.delivery_overview(s)
+        rows = log.delivery_overview(s, "PV27")
+        all_rows = log.delivery_overview(s)
     assert len(all_rows) == 342
     assert rows and all(r["provincie_code"] == "PV27" for r in rows)
     assert any(r["gemeente_code"] == "GM0363" for r in rows)
@@ -171,7 +172,7 @@ def test_production_hashing_parameters():
     import subprocess
     import sys
 
-    code = "from etvi import accounts; print(accounts.hash_password('een-wachtwoord-123'))"
+    code = "from etvi.accounts import passwords; print(passwords.hash_password('een-wachtwoord-123'))"
     h = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert h.startswith("$argon2id$") and "m=65536" in h and "t=3" in h
 
@@ -182,30 +183,30 @@ def test_login_limit_per_address_moves_with_the_window(ref_db, monkeypatch):
     monkeypatch.setenv("ETVI_LOGIN_IP_MAX_FAILURES", "3")
     monkeypatch.setenv("ETVI_LOGIN_IP_WINDOW_MINUTES", "10")
     with db.session(ref_db) as s:
-        accounts.create_user(s, "nh", "provincie", provincie_code="PV27", password="juist-wachtwoord-1")
+        users.create_user(s, "nh", "provincie", provincie_code="PV27", password="juist-wachtwoord-1")
     for name in ("nh", "onbekend", "nog-een"):
-        with pytest.raises(accounts.LoginError) as info:
+        with pytest.raises(errors.LoginError) as info:
             with db.session(ref_db) as s:
-                accounts.authenticate(s, name, "fout", address="203.0.113.7")
+                throttle.authenticate(s, name, "fout", address="203.0.113.7")
         assert not info.value.per_address
-    now = accounts.utcnow()
-    with pytest.raises(accounts.LoginError) as info:
+    now = clock.utcnow()
+    with pytest.raises(errors.LoginError) as info:
         with db.session(ref_db) as s:
-            accounts.authenticate(s, "nh", "juist-wachtwoord-1", address="203.0.113.7", now=now)
+            throttle.authenticate(s, "nh", "juist-wachtwoord-1", address="203.0.113.7", now=now)
     assert info.value.per_address and "vanaf uw internetadres" in str(info.value) and "10 minuten" in str(info.value)
     assert now + timedelta(minutes=9) < info.value.locked_until <= now + timedelta(minutes=10)
     with db.session(ref_db) as s:  # another address, and no address (e.g. a script): not blocked
-        assert accounts.authenticate(s, "nh", "juist-wachtwoord-1", address="203.0.113.8").username == "nh"
-        assert accounts.authenticate(s, "nh", "juist-wachtwoord-1").username == "nh"
+        assert throttle.authenticate(s, "nh", "juist-wachtwoord-1", address="203.0.113.8").username == "nh"
+        assert throttle.authenticate(s, "nh", "juist-wachtwoord-1").username == "nh"
     with db.session(ref_db) as s:  # after the window the address may try again
         later = now + timedelta(minutes=10, seconds=1)
-        assert accounts.authenticate(s, "nh", "juist-wachtwoord-1", address="203.0.113.7", now=later).username == "nh"
+        assert throttle.authenticate(s, "nh", "juist-wachtwoord-1", address="203.0.113.7", now=later).username == "nh"
     # An address matches only itself (no pattern), and it is kept in its own column.
     with db.session(ref_db) as s:
-        assert accounts.address_blocked_until(s, "203.0.113._", now) is None
-        assert accounts.address_blocked_until(s, "%", now) is None
-        assert accounts.address_blocked_until(s, "203.0.113.7", now) is not None
-        events = s.exec(select(AuditEvent).where(AuditEvent.action.in_(accounts.FAILED_LOGIN_ACTIONS))).all()
+        assert throttle.address_blocked_until(s, "203.0.113._", now) is None
+        assert throttle.address_blocked_until(s, "%", now) is None
+        assert throttle.address_blocked_until(s, "203.0.113.7", now) is not None
+        events = s.exec(select(AuditEvent).where(AuditEvent.action.in_(throttle.FAILED_LOGIN_ACTIONS))).all()
         assert events and {e.address for e in events} == {"203.0.113.7"}
         assert all(json.loads(e.detail)["adres"] == e.address for e in events)
 
@@ -229,16 +230,16 @@ def test_usersession_migration_down_and_up(db_url):
     from models.db import alembic_config
 
     with db.session(db_url) as s:
-        user, _ = accounts.create_user(s, "vng", "beheerder", password="juist-wachtwoord-1")
-        sid = accounts.start_session(s, user)
+        user, _ = users.create_user(s, "vng", "beheerder", password="juist-wachtwoord-1")
+        sid = sessions.start(s, user.id)
     with db.session(db_url) as s:
-        assert accounts.session_principal(s, user.id, sid).username == "vng"
+        assert sessions.principal(s, user.id, sid).username == "vng"
     db.dispose_all()
     command.downgrade(alembic_config(db_url), "0004")
     db.dispose_all()
     assert "usersession" not in inspect(db.engine(db_url)).get_table_names()
     db.upgrade(db_url)
     with db.session(db_url) as s:
-        assert accounts.session_principal(s, user.id, sid) is None
-        assert accounts.session_principal(s, user.id, None) is None
-        assert accounts.session_principal(s, "1", sid) is None  # a forged cookie value of the wrong type
+        assert sessions.principal(s, user.id, sid) is None
+        assert sessions.principal(s, user.id, None) is None
+        assert sessions.principal(s, "1", sid) is None  # a forged cookie value of the wrong type

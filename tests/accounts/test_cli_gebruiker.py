@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from etvi import accounts
+from etvi.accounts import throttle, tokens, users
 from models import db
 from models.tables import AuditEvent, User
 
@@ -37,10 +37,10 @@ def test_add_generates_password_once_and_never_prompts(ref_db):
     password = res.stdout.strip().splitlines()[-1]
     assert "GM0363 Amsterdam" in res.stdout
     with db.session(ref_db) as s:
-        user = accounts.get_user(s, "amsterdam")
+        user = users.get_user(s, "amsterdam")
         assert user.gemeente_codes == "GM0363,GM0518"
         assert password not in (user.password_hash or "")
-        assert accounts.authenticate(s, "amsterdam", password)
+        assert throttle.authenticate(s, "amsterdam", password)
         events = s.exec(select(AuditEvent).where(AuditEvent.action == "gebruiker_aangemaakt")).all()
         assert len(events) == 1 and events[0].username.startswith("cli:")
 
@@ -54,7 +54,7 @@ def test_password_from_stdin(ref_db):
     assert res.returncode == 0, res.stderr
     assert "een-goed-wachtwoord" not in res.stdout
     with db.session(ref_db) as s:
-        assert accounts.authenticate(s, "nh", "een-goed-wachtwoord").provincie_code == "PV27"
+        assert throttle.authenticate(s, "nh", "een-goed-wachtwoord").provincie_code == "PV27"
     # Empty stdin with the flag is an error, not a wait.
     res = run(ref_db, "add", "nh2", "--rol", "provincie", "--provincie", "PV27", "--wachtwoord-stdin")
     assert res.returncode == 2 and "geen wachtwoord" in res.stderr
@@ -82,19 +82,19 @@ def test_token_disable_and_reset(ref_db):
     token = res.stdout.strip().splitlines()[-1]
     assert token.startswith("etvi_") and len(token) > 40
     with db.session(ref_db) as s:
-        assert accounts.user_for_token(s, token).username == "utrecht"
-        assert accounts.get_user(s, "utrecht").token_hash == accounts.hash_token(token)
+        assert tokens.user_for_token(s, token).username == "utrecht"
+        assert users.get_user(s, "utrecht").token_hash == tokens.hash_token(token)
 
     res = run(ref_db, "reset-password", "utrecht")
     assert res.returncode == 0, res.stderr
     new_password = res.stdout.strip().splitlines()[-1]
     with db.session(ref_db) as s:
-        assert accounts.authenticate(s, "utrecht", new_password)
+        assert throttle.authenticate(s, "utrecht", new_password)
 
     assert run(ref_db, "disable", "utrecht").returncode == 0
     with db.session(ref_db) as s:
-        assert accounts.user_for_token(s, token) is None
-        assert not accounts.get_user(s, "utrecht").active
+        assert tokens.user_for_token(s, token) is None
+        assert not users.get_user(s, "utrecht").active
         actions = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id)).all()]
     assert actions[:1] == ["gebruiker_aangemaakt"]
     for action in ("token_aangemaakt", "wachtwoord_opnieuw_ingesteld", "gebruiker_uitgeschakeld"):

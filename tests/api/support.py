@@ -6,7 +6,7 @@ import io
 import json
 from dataclasses import dataclass
 
-from etvi import accounts
+from etvi.accounts import users
 from models import db
 
 
@@ -46,8 +46,8 @@ def create_actors(url: str) -> dict[str, Actor]:
     with db.session(url) as s:
         for key, (username, role, codes, provincie) in specs.items():
             password = f"wachtwoord-{username}-123"
-            accounts.create_user(s, username, role, codes, provincie, password=password, actor="test")
-            token = accounts.create_token(s, username, actor="test")
+            users.create_user(s, username, role, codes, provincie, password=password, actor="test")
+            token = users.create_token(s, username, actor="test")
             actors[key] = Actor(key, username, password, token)
     return actors
 

@@ -9,7 +9,8 @@ import re
 
 from sqlmodel import select
 
-from etvi import accounts
+from etvi.accounts import policy, users
+from etvi.upload import log
 from models import db
 from models.tables import Upload
 from tests.api.support import csv_file, login, multipart, page_content
@@ -20,8 +21,8 @@ AMS, RDAM, DH = "GM0363", "GM0599", "GM0518"
 def _add(url, username: str, codes: list[str]) -> tuple[str, str, str]:
     password = f"wachtwoord-{username}-123"
     with db.session(url) as s:
-        accounts.create_user(s, username, "gemeente", codes, password=password, actor="test")
-        token = accounts.create_token(s, username, actor="test")
+        users.create_user(s, username, "gemeente", codes, password=password, actor="test")
+        token = users.create_token(s, username, actor="test")
     return username, password, token
 
 
@@ -93,8 +94,8 @@ def test_history_not_shown_to_other_roles(accounts_app, ref_db):
     assert prov.get("/aanleveren").status_code == 403
     assert "h-ams.csv" not in page_content(prov, "/aanleveren")
     with db.session(ref_db) as s:
-        principal = accounts.Principal.from_user(accounts.get_user(s, "noord-holland"))
-        assert accounts.uploads_visible_to(s, principal) == []
+        principal = policy.Principal.from_user(users.get_user(s, "noord-holland"))
+        assert log.uploads_visible_to(s, principal) == []
     # The upload log of the API stays the beheerder's.
     headers = {"Authorization": f"Bearer {actors['gemeente_a'].token}"}
     assert app.server.test_client().get("/api/v1/uploads", headers=headers).status_code == 403

@@ -13,7 +13,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlmodel import select
 
-from etvi import accounts
+from etvi.accounts import passwords, throttle, users
 from models import db
 from models.tables import AuditEvent
 from tests.api.support import create_actors, login, make_app
@@ -26,12 +26,12 @@ def world(ref_db, monkeypatch):
     """The app with the standard accounts, hashed with parameters costly enough (tens of ms) that
     a missing or extra Argon2 verification shows in the time; no limit per address, so only
     the limit per account is at work."""
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=3, memory_cost=32768, parallelism=1))
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=3, memory_cost=32768, parallelism=1))
     monkeypatch.setenv("ETVI_LOGIN_IP_MAX_FAILURES", "0")
     app = make_app(ref_db)
     actors = create_actors(ref_db)
     with db.session(ref_db) as s:
-        accounts.disable_user(s, actors["uitgeschakeld"].username, actor="test")
+        users.disable_user(s, actors["uitgeschakeld"].username, actor="test")
     return app, actors
 
 
@@ -47,10 +47,10 @@ def test_unknown_wrong_locked_and_disabled_answer_alike(world, ref_db):
     locked, wrong, disabled = actors["gemeente_a"], actors["gemeente_b"], actors["uitgeschakeld"]
     # Lock gemeente A: five wrong passwords in a row. Every answer on the way is the same.
     first = [_answer(login(client, locked.username, "fout-wachtwoord-1", expect_ok=False), locked.username)
-             for _ in range(accounts.MAX_FAILED_LOGINS)]
+             for _ in range(throttle.MAX_FAILED_LOGINS)]
     assert len(set(map(repr, first))) == 1 and first[0][0] == 401
     with db.session(ref_db) as s:
-        assert accounts.get_user(s, locked.username).locked_until is not None  # the lock is real
+        assert users.get_user(s, locked.username).locked_until is not None  # the lock is real
 
     cases = {
         "onbekend": ("bestaat-niet-hier", "wat-dan-ook-123"),
@@ -63,10 +63,10 @@ def test_unknown_wrong_locked_and_disabled_answer_alike(world, ref_db):
     for key, answer in answers.items():
         assert answer == answers["onbekend"], key
     status, _, body, _ = answers["onbekend"]
-    assert status == 401 and html.escape(accounts.LOGIN_FAILED_MESSAGE) in body
+    assert status == 401 and html.escape(throttle.LOGIN_FAILED_MESSAGE) in body
     # Five more failures for an unknown name answer exactly as a real account being locked did.
     unknown = [_answer(login(client, "nog-een-onbekende", "fout-wachtwoord-1", expect_ok=False), "nog-een-onbekende")
-               for _ in range(accounts.MAX_FAILED_LOGINS + 1)]
+               for _ in range(throttle.MAX_FAILED_LOGINS + 1)]
     assert set(map(repr, unknown)) == {repr(first[0])}
     assert not client.get("/api/v1/ik").get_json()["ingelogd"]
     # The beheerder still sees why each login was refused.
@@ -82,7 +82,7 @@ def test_refusals_take_the_same_time(world, ref_db):
     app, actors = world
     client = app.server.test_client()
     locked = actors["gemeente_a"]
-    for _ in range(accounts.MAX_FAILED_LOGINS):
+    for _ in range(throttle.MAX_FAILED_LOGINS):
         login(client, locked.username, "fout-wachtwoord-1", expect_ok=False)
     cases = {
         "onbekend": ("bestaat-niet-hier", "wat-dan-ook-123"),
@@ -92,12 +92,12 @@ def test_refusals_take_the_same_time(world, ref_db):
     }
     client.get("/login")
     csrf = client.get_cookie("_csrf_token").value
-    some_hash = accounts.hash_password("een-wachtwoord-voor-de-meting")
+    some_hash = passwords.hash_password("een-wachtwoord-voor-de-meting")
     times: dict[str, list[float]] = {k: [] for k in cases}
     verify: list[float] = []
     for _ in range(ROUNDS):
         start = time.perf_counter()
-        accounts.verify_password(some_hash, "niet-dit-wachtwoord")
+        passwords.verify_password(some_hash, "niet-dit-wachtwoord")
         verify.append(time.perf_counter() - start)
         for key, (name, password) in cases.items():
             data = {"gebruikersnaam": name, "wachtwoord": password, "csrf_token": csrf, "next": "/"}
@@ -115,13 +115,13 @@ def test_refusals_take_the_same_time(world, ref_db):
 def test_limit_per_address_counts_every_name_alike(ref_db, monkeypatch):
     """The limit per client address cannot be used to tell names apart either: attempts on a
     locked account count exactly like attempts on a name that does not exist."""
-    monkeypatch.setenv("ETVI_LOGIN_IP_MAX_FAILURES", str(accounts.MAX_FAILED_LOGINS + 3))
+    monkeypatch.setenv("ETVI_LOGIN_IP_MAX_FAILURES", str(throttle.MAX_FAILED_LOGINS + 3))
     app = make_app(ref_db)
     actors = create_actors(ref_db)
     statuses = {}
     for name, address in ((actors["gemeente_a"].username, "203.0.113.10"), ("bestaat-niet-hier", "203.0.113.11")):
         client = app.server.test_client()
         client.environ_base["REMOTE_ADDR"] = address
-        statuses[name] = [login(client, name, "fout-wachtwoord-1", expect_ok=False).status_code for _ in range(accounts.MAX_FAILED_LOGINS + 5)]
+        statuses[name] = [login(client, name, "fout-wachtwoord-1", expect_ok=False).status_code for _ in range(throttle.MAX_FAILED_LOGINS + 5)]
     locked, unknown = statuses.values()
-    assert locked == unknown == [401] * (accounts.MAX_FAILED_LOGINS + 3) + [429] * 2
+    assert locked == unknown == [401] * (throttle.MAX_FAILED_LOGINS + 3) + [429] * 2

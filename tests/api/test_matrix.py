@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from etvi import accounts
+from etvi.accounts import users
 from models import db
 from models.tables import AuditEvent, StatusRecord, Upload
 from tests.api.support import create_actors, csrf_headers, csv_file, login, make_app, multipart
@@ -44,7 +44,7 @@ def _clients(app, url, actors):
         api_headers[key] = {"Authorization": f"Bearer {actor.token}"} if actor.token else {}
     # The disabled user had a session and a token; disabling must end both.
     with db.session(url) as s:
-        accounts.disable_user(s, actors["uitgeschakeld"].username, actor="test")
+        users.disable_user(s, actors["uitgeschakeld"].username, actor="test")
     # A bad token on a browser request does not log anybody in.
     clients["ongeldig_token"].environ_base["HTTP_AUTHORIZATION"] = api_headers["ongeldig_token"]["Authorization"]
     return clients, api_headers
@@ -145,7 +145,7 @@ def test_matrix_audit_log_and_user_management(world, ref_db):
             expected = 401  # the browser client sends the bad token along
         assert resp.status_code == expected, (actor, resp.get_data(as_text=True))
     with db.session(ref_db) as s:
-        names = {u.username for u in accounts.list_users(s)}
+        names = {u.username for u in users.list_users(s)}
     assert "nieuw-beheerder" in names and not {n for n in names if n.startswith("nieuw-") and n != "nieuw-beheerder"}
 
 

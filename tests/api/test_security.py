@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlmodel import select
 
-from etvi import accounts
+from etvi.accounts import throttle, users
 from models import db
 from models.tables import AuditEvent
 from tests.api.support import create_actors, csrf_headers, login, make_app
@@ -66,7 +66,7 @@ def test_wrong_password_throttled_through_the_form(app, ref_db):
     actors = create_actors(ref_db)
     client = app.server.test_client()
     a = actors["gemeente_b"]
-    for _ in range(accounts.MAX_FAILED_LOGINS):
+    for _ in range(throttle.MAX_FAILED_LOGINS):
         resp = login(client, a.username, "fout-wachtwoord", expect_ok=False)
         assert resp.status_code == 401
     assert "tijdelijk (15 minuten) geblokkeerd" in resp.get_data(as_text=True)
@@ -91,7 +91,7 @@ def test_csrf_required_for_state_changes(app, ref_db):
     resp = client.post("/_dash-update-component", json={"output": "x.children", "inputs": [], "changedPropIds": []})
     assert resp.status_code == 403 and "Beveiligingscontrole" in resp.get_json()["fout"]
     with db.session(ref_db) as s:
-        assert "leiden" not in [u.username for u in accounts.list_users(s)]
+        assert "leiden" not in [u.username for u in users.list_users(s)]
     # With the token and our own origin it works.
     resp = client.post("/api/v1/gebruikers", json=body, headers=headers)
     assert resp.status_code == 201, resp.get_data(as_text=True)
@@ -119,12 +119,12 @@ def test_password_reset_and_disable_end_sessions(app, ref_db):
     login(c1, a.username, a.password)
     login(c2, a.username, a.password)
     with db.session(ref_db) as s:
-        accounts.reset_password(s, a.username)
+        users.reset_password(s, a.username)
     assert not c1.get("/api/v1/ik").get_json()["ingelogd"]
     b = actors["gemeente_b"]
     login(c2, b.username, b.password)
     with db.session(ref_db) as s:
-        accounts.disable_user(s, b.username)
+        users.disable_user(s, b.username)
     assert not c2.get("/api/v1/ik").get_json()["ingelogd"]
 
 
@@ -195,9 +195,9 @@ def test_login_throttled_per_address_across_usernames(ref_db, monkeypatch):
     login(other, b.username, b.password)
     assert other.get("/api/v1/ik").get_json()["gebruiker"] == "vng"
     with db.session(ref_db) as s:
-        users = {u.username: u for u in accounts.list_users(s)}
+        by_name = {u.username: u for u in users.list_users(s)}
         refused = s.exec(select(AuditEvent).where(AuditEvent.action == "inloggen_geweigerd")).all()
-    assert all(users[n].locked_until is None for n in names[:3])
+    assert all(by_name[n].locked_until is None for n in names[:3])
     assert len(refused) == 2 and all(json.loads(e.detail)["adres"] == "203.0.113.7" for e in refused)
     assert "vanaf dit adres" in refused[0].detail
 

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from etvi import accounts, sessions
+from etvi.accounts import clock, sessions, users
 from models import db
 from models.tables import AuditEvent, StatusRecord, Upload, UserSession
 from tests.api.support import csrf_headers, csv_file, make_app, multipart
@@ -91,7 +91,7 @@ def _end_by(how: str, app, client, actors, username: str) -> None:
         assert resp.status_code == 302
     elif how == "reset":
         with db.session(app.server.config["ETVI_DATABASE_URL"]) as s:
-            accounts.reset_password(s, username, actor="test")
+            users.reset_password(s, username, actor="test")
     elif how == "disable":
         resp = api.post(f"/api/v1/gebruikers/{username}/uitschakelen", headers=beheerder)
         assert resp.status_code == 200, resp.get_data(as_text=True)
@@ -119,7 +119,7 @@ def test_every_copy_of_the_cookie_ends(accounts_app, ref_db, how):
     assert_session_ended(copies, ref_db, app)
     assert not logged_in(client)
     with db.session(ref_db) as s:
-        assert sessions.count(s, accounts.get_user(s, a.username).id) == 0
+        assert sessions.count(s, users.get_user(s, a.username).id) == 0
 
 
 def test_logout_ends_only_its_own_session(accounts_app, ref_db):
@@ -187,13 +187,13 @@ def test_expired_sessions_are_refused_and_cleaned_up(accounts_app, ref_db):
     client = client_for("gemeente_a")
     with db.session(ref_db) as s:
         row = s.exec(select(UserSession)).one()
-        row.expires_at = accounts.utcnow()
+        row.expires_at = clock.utcnow()
         s.add(row)
     assert not logged_in(client)
     b = client_for("gemeente_b")  # a new login removes the expired row
     with db.session(ref_db) as s:
         rows = s.exec(select(UserSession)).all()
-        assert [r.user_id for r in rows] == [accounts.get_user(s, "rotterdam").id]
+        assert [r.user_id for r in rows] == [users.get_user(s, "rotterdam").id]
     # The cookie holds the session id, the database only its SHA-256.
     cookie = app.server.session_interface.get_signing_serializer(app.server).loads(b.get_cookie(SESSION_COOKIE).value)
     assert rows[0].id_hash == hashlib.sha256(cookie["sid"].encode()).hexdigest() != cookie["sid"]

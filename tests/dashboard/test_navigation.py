@@ -87,13 +87,13 @@ def test_menu_marking_callbacks_registered(env):
 
 
 def test_disabled_user_menu_is_anonymous(env, ref_db):
-    from etvi import accounts
+    from etvi.accounts import users
 
     app, actors, client_for = env
     c = client_for("gemeente_a")
     assert "Uitloggen" in _menu(c)
     with db.session(ref_db) as s:
-        accounts.disable_user(s, actors["gemeente_a"].username, actor="test")
+        users.disable_user(s, actors["gemeente_a"].username, actor="test")
     menu = _menu(c)
     assert "Inloggen" in menu and "Uitloggen" not in menu
 

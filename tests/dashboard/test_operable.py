@@ -25,7 +25,7 @@ import requests
 from sqlalchemy.exc import OperationalError
 
 from dashboard.app import create_app
-from etvi import accounts
+from etvi.accounts import users
 from models import db
 from tests.api.support import login
 from tests.conftest import create_database
@@ -123,7 +123,7 @@ def test_every_response_has_a_request_id_and_one_log_line(accounts_app, caplog):
     user.get("/api/v1/ik")
     (line,) = _request_lines(caplog)
     with db.session(app.server.config["ETVI_DATABASE_URL"]) as s:
-        uid = accounts.get_user(s, actors["beheerder"].username).id
+        uid = users.get_user(s, actors["beheerder"].username).id
     assert line.user_id == str(uid) and line.getMessage().endswith(f"gebruiker={uid}")
     assert "etvi_sessie" not in caplog.text and user.get_cookie("etvi_sessie").value not in caplog.text
 

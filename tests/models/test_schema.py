@@ -212,7 +212,7 @@ def test_upgrade_to_0004_gives_audit_events_their_address_and_downgrades(backend
 
     from sqlalchemy import inspect, text
 
-    from etvi import accounts
+    from etvi.accounts import throttle
     from tests.conftest import create_database
 
     url, drop = create_database(backend, tmp_path)
@@ -236,8 +236,8 @@ def test_upgrade_to_0004_gives_audit_events_their_address_and_downgrades(backend
             got = conn.execute(text("SELECT username, address FROM auditevent ORDER BY id")).fetchall()
         assert [tuple(r) for r in got] == [("x", "198.51.100.4"), ("y", "198.51.100.4"), ("beheer", None), ("z", None)]
         with db.session(url) as s:
-            assert accounts.address_blocked_until(s, "198.51.100.4", max_failures=2, window_minutes=10) is not None
-            assert accounts.address_blocked_until(s, "198.51.100.5", max_failures=2, window_minutes=10) is None
+            assert throttle.address_blocked_until(s, "198.51.100.4", max_failures=2, window_minutes=10) is not None
+            assert throttle.address_blocked_until(s, "198.51.100.5", max_failures=2, window_minutes=10) is None
         db.dispose_all()
         db.upgrade(url, "0004")
         from alembic import command

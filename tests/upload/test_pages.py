@@ -99,10 +99,10 @@ def test_callbacks_refuse_without_upload_rights(env, ref_db, actor):
     app, actors, browser = env
     page = browser(actor)
     if actor == "uitgeschakeld":
-        from etvi import accounts
+        from etvi.accounts import users
 
         with db.session(ref_db) as s:
-            accounts.disable_user(s, actors[actor].username)
+            users.disable_user(s, actors[actor].username)
     good = csv_file([("GM0363", "vastgesteld", "")])
     out = page.call("aanl-upload", "contents", data_url(good), {"aanl-upload.filename": "x.csv"})
     message = text_of(out["aanl-rapport.children"])

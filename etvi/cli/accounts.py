@@ -1,4 +1,5 @@
-"""``etvi gebruiker``: accounts for the web upload and the HTTP API.
+"""``etvi gebruiker`` (accounts for the web upload and the HTTP API) and ``etvi sessiesleutel``
+(the key that signs the session cookies of every app server).
 
 Nothing here ever waits for input unless ``--wachtwoord-stdin`` is given: a generated password
 or token is printed once (as the last line, so scripts can take it with ``tail -n 1``).
@@ -15,9 +16,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-gebruiker = typer.Typer(
-    help="Gebruikers beheren: accounts, rollen, wachtwoorden en API-tokens.",
-    no_args_is_help=True,
+from etvi import signing_keys
+from etvi.accounts import clock, policy, sessions, users
+from etvi.accounts.errors import AccountError
+from etvi.config import settings
+from models import db
+from models.tables import Gemeente, Provincie
+
+gebruiker = typer.Typer(help="Gebruikers beheren: accounts, rollen, wachtwoorden en API-tokens.", no_args_is_help=True)
+sessiesleutel = typer.Typer(
+    help="De sleutel waarmee alle app-servers de sessiecookies ondertekenen (staat in de database).", no_args_is_help=True
 )
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
@@ -25,6 +33,7 @@ err = Console(stderr=True, highlight=False)
 
 def register(app: typer.Typer) -> None:
     app.add_typer(gebruiker, name="gebruiker")
+    app.add_typer(sessiesleutel, name="sessiesleutel")
 
 
 def _actor() -> str:
@@ -38,20 +47,19 @@ def _actor() -> str:
 @contextmanager
 def _session() -> Iterator:
     """A database session; account errors become a Dutch message and exit code 2."""
-    from etvi import accounts
-    from models import db
-
     try:
-        if not db.has_schema():
-            err.print(
-                "[bold red]Fout:[/] de database heeft nog geen tabellen. Voer eerst [bold]etvi init[/] uit."
-            )
-            raise typer.Exit(2)
+        _require_schema()
         with db.session() as s:
             yield s
-    except accounts.AccountError as exc:
+    except AccountError as exc:
         err.print(f"[bold red]Fout:[/] {exc}")
         raise typer.Exit(2) from None
+
+
+def _require_schema() -> None:
+    if not db.has_schema():
+        err.print("[bold red]Fout:[/] de database heeft nog geen tabellen. Voer eerst [bold]etvi init[/] uit.")
+        raise typer.Exit(2)
 
 
 def _read_password_from_stdin() -> str:
@@ -100,23 +108,17 @@ def add(
     ),
 ) -> None:
     """Maak een gebruiker aan. Zonder --wachtwoord-stdin wordt een wachtwoord gemaakt en één keer getoond."""
-    from etvi import accounts
-
     password = _read_password_from_stdin() if wachtwoord_stdin else None
     with _session() as s:
-        user, generated = accounts.create_user(
+        user, generated = users.create_user(
             s, naam, rol, gemeente or [], provincie, password=password, actor=_actor()
         )
         names = ""
         if user.role == "gemeente":
-            from models.tables import Gemeente
-
             names = " (" + ", ".join(
-                f"{c} {s.get(Gemeente, c).name}" for c in accounts.split_codes(user.gemeente_codes)
+                f"{c} {s.get(Gemeente, c).name}" for c in policy.split_codes(user.gemeente_codes)
             ) + ")"
         elif user.role == "provincie":
-            from models.tables import Provincie
-
             names = f" ({user.provincie_code} {s.get(Provincie, user.provincie_code).name})"
     out.print(f"Gebruiker [bold]{user.username}[/] aangemaakt met rol {user.role}{names}.")
     if generated:
@@ -126,20 +128,18 @@ def add(
 @gebruiker.command("list")
 def list_() -> None:
     """Toon alle gebruikers met hun rol, bereik en status."""
-    from etvi import accounts, sessions
-
     with _session() as s:
-        users = accounts.list_users(s)
-        live = {u.id: sessions.count(s, u.id) for u in users}
-    if not users:
+        found = users.list_users(s)
+        live = {u.id: sessions.count(s, u.id) for u in found}
+    if not found:
         out.print("Er zijn nog geen gebruikers. Maak er een aan met: etvi gebruiker add NAAM --rol beheerder")
         return
     table = Table(title="Gebruikers")
     for col in ("naam", "rol", "bereik", "actief", "API-token", "sessies", "aangemaakt", "geblokkeerd tot"):
         table.add_column(col)
-    now = accounts.utcnow()
-    for u in users:
-        locked = accounts._aware(u.locked_until)
+    now = clock.utcnow()
+    for u in found:
+        locked = clock.aware(u.locked_until)
         table.add_row(
             u.username,
             u.role,
@@ -156,10 +156,8 @@ def list_() -> None:
 @gebruiker.command("disable")
 def disable(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
     """Schakel een gebruiker uit: inloggen, lopende sessies en het API-token werken direct niet meer."""
-    from etvi import accounts
-
     with _session() as s:
-        user = accounts.disable_user(s, naam, actor=_actor())
+        user = users.disable_user(s, naam, actor=_actor())
     out.print(f"Gebruiker [bold]{user.username}[/] is uitgeschakeld; inloggen, lopende sessies en het API-token werken niet meer.")
 
 
@@ -168,11 +166,9 @@ def logout(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
     """Log een gebruiker overal uit: elke browsersessie van het account eindigt direct.
 
     Het API-token blijft werken; maak een nieuw token of schakel de gebruiker uit om dat te stoppen."""
-    from etvi import accounts
-
     with _session() as s:
-        ended = accounts.end_sessions(s, naam, actor=_actor())
-        user = accounts.get_user(s, naam)
+        ended = users.end_sessions(s, naam, actor=_actor())
+        user = users.get_user(s, naam)
     sessies = "sessie" if ended == 1 else "sessies"
     token = " Het API-token werkt nog." if user.token_hash else ""
     out.print(f"Gebruiker [bold]{user.username}[/] is overal uitgelogd ({ended} {sessies} beëindigd).{token}")
@@ -181,10 +177,8 @@ def logout(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
 @gebruiker.command("enable")
 def enable(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
     """Schakel een uitgeschakelde gebruiker weer in (maak daarna zo nodig een nieuw token)."""
-    from etvi import accounts
-
     with _session() as s:
-        user = accounts.enable_user(s, naam, actor=_actor())
+        user = users.enable_user(s, naam, actor=_actor())
     out.print(f"Gebruiker [bold]{user.username}[/] is weer ingeschakeld.")
 
 
@@ -196,12 +190,10 @@ def reset_password(
     ),
 ) -> None:
     """Stel een nieuw wachtwoord in (gemaakt en één keer getoond) en hef een inlogblokkade op."""
-    from etvi import accounts
-
     password = _read_password_from_stdin() if wachtwoord_stdin else None
     with _session() as s:
-        generated = accounts.reset_password(s, naam, password=password, actor=_actor())
-        name = accounts.get_user(s, naam).username
+        generated = users.reset_password(s, naam, password=password, actor=_actor())
+        name = users.get_user(s, naam).username
     out.print(f"Nieuw wachtwoord ingesteld voor [bold]{name}[/]; bestaande sessies zijn beëindigd.")
     if generated:
         _print_secret("Wachtwoord", generated)
@@ -210,11 +202,25 @@ def reset_password(
 @gebruiker.command("token")
 def token(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
     """Maak een nieuw API-token (vervangt het vorige). Het token staat op de laatste regel."""
-    from etvi import accounts
-
     with _session() as s:
-        new_token = accounts.create_token(s, naam, actor=_actor())
+        new_token = users.create_token(s, naam, actor=_actor())
     out.print(f"Nieuw API-token voor [bold]{naam.strip().lower()}[/]; het vorige token werkt niet meer.")
     out.print("Gebruik: Authorization: Bearer <token>")
     _print_secret("Token", new_token)
 
+
+@sessiesleutel.command("vernieuw")
+def vernieuw() -> None:
+    """Maak een nieuwe sessiesleutel; de vorige blijft ETVI_SECRET_KEY_GRACE_HOURS uur geldig.
+
+    Ingelogde gebruikers blijven zo ingelogd; elke server en worker neemt de nieuwe sleutel binnen
+    ETVI_SECRET_KEY_REFRESH_SECONDS seconden over, zonder herstart."""
+    _require_schema()
+    ring, until = signing_keys.rotate()
+    kept = (
+        f"De vorige sleutel blijft geldig tot {until.astimezone().strftime('%d-%m-%Y %H:%M')}; "
+        "wie nu is ingelogd, blijft ingelogd."
+        if settings().secret_key_grace_hours > 0
+        else "ETVI_SECRET_KEY_GRACE_HOURS is 0: de vorige sleutel geldt niet meer, iedereen moet opnieuw inloggen."
+    )
+    out.print(f"Nieuwe sessiesleutel gemaakt (versie {ring.version}). {kept}")

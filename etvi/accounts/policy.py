@@ -1,0 +1,296 @@
+"""Roles and the access policy, stated once: who may open which page, call which API endpoint,
+upload for which gemeente, see the audit log and the delivery status, and manage users.
+
+Roles:
+
+- ``beheerder`` (VNG): everything — uploads for any gemeente, the audit log, user management.
+- ``provincie``: scoped to one provincie; views, and sees the delivery status of its gemeenten.
+- ``gemeente``: scoped to one or more gemeentecodes; uploads for those only.
+
+Everything here is a pure function of a user (a ``Principal``, a ``User`` row or ``None``), so the
+server hook, the pages, their callbacks, the API, the menu and the tests ask the same questions and
+get the same answers. A disabled account has no rights at all; over HTTP it is anonymous.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Callable, Iterable
+
+from etvi.accounts.errors import AccountError
+
+ROLES = ("beheerder", "provincie", "gemeente")
+ROLE_LABELS = {
+    "beheerder": "beheerder (VNG)",
+    "provincie": "provincie",
+    "gemeente": "gemeente",
+}
+# What each role may do, in the words the "Geen toegang" pages use.
+ROLE_RIGHTS = {
+    "gemeente": "Met een gemeenteaccount kunt u de stand van zaken van uw eigen gemeente(n) aanleveren "
+    "en de eerdere aanleveringen daarvan inzien.",
+    "provincie": "Met een provincieaccount kunt u het dashboard bekijken en zien welke gemeenten in uw "
+    "provincie wat en wanneer hebben aangeleverd. Aanleveren doen de gemeenten zelf.",
+    "beheerder": "Als beheerder (VNG) kunt u voor alle gemeenten aanleveren, het auditlog inzien en "
+    "gebruikers beheren.",
+}
+# Where each role goes after logging in when it asked for nothing in particular (or for a page it may not open).
+ROLE_HOME = {"gemeente": "/aanleveren", "beheerder": "/aanleveren", "provincie": "/aanlevering"}
+
+# Paths anyone may open, also when the dashboard is not public: logging in needs no login.
+OPEN_PATHS = frozenset({"/login", "/logout", "/favicon.ico", "/_favicon.ico"})
+
+
+class Access(Enum):
+    """The answer of the policy for one request: allowed, needs a login (HTTP 302 to /login or
+    401), or refused to this account (HTTP 403)."""
+
+    ALLOW = "allow"
+    LOGIN = "login"
+    DENY = "deny"
+
+
+# --------------------------------------------------------------------------------------------
+# The user as the web layer keeps it
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A logged-in user as the web layer sees it: plain data, no database session attached."""
+
+    id: int
+    username: str
+    role: str
+    gemeente_codes: frozenset[str]
+    provincie_code: str | None
+    active: bool
+
+    @classmethod
+    def from_user(cls, user) -> "Principal":
+        return cls(
+            id=user.id,
+            username=user.username,
+            role=user.role,
+            gemeente_codes=frozenset(split_codes(user.gemeente_codes)),
+            provincie_code=user.provincie_code,
+            active=bool(user.active),
+        )
+
+    @property
+    def scope_label(self) -> str:
+        if self.role == "gemeente":
+            return ", ".join(sorted(self.gemeente_codes))
+        if self.role == "provincie":
+            return self.provincie_code or ""
+        return "alle gemeenten"
+
+
+def split_codes(value: str | None) -> list[str]:
+    """The gemeentecodes of ``User.gemeente_codes`` / ``Upload.gemeente_codes`` (comma-separated)."""
+    return [c.strip() for c in (value or "").split(",") if c.strip()]
+
+
+def gemeenten_of(user) -> frozenset[str]:
+    codes = getattr(user, "gemeente_codes", "")
+    if isinstance(codes, str):
+        return frozenset(split_codes(codes))
+    return frozenset(codes or ())
+
+
+def is_active(user) -> bool:
+    return user is not None and bool(getattr(user, "active", False))
+
+
+# --------------------------------------------------------------------------------------------
+# The rights
+# --------------------------------------------------------------------------------------------
+
+
+def can_view(user, public: bool) -> bool:
+    """Viewing the dashboard and the status API: anyone when public, else any active account."""
+    return public or is_active(user)
+
+
+def can_upload(user) -> bool:
+    """Whether the user may upload at all (for some gemeente)."""
+    if not is_active(user):
+        return False
+    if user.role == "beheerder":
+        return True
+    return user.role == "gemeente" and bool(gemeenten_of(user))
+
+
+def upload_scope(user) -> set[str] | None:
+    """The gemeentecodes the user may upload for; ``None`` means all (beheerder).
+
+    Raises ``AccountError`` for a user who may not upload at all, so a caller can never
+    mistake "no restriction" for "no rights".
+    """
+    if not can_upload(user):
+        raise AccountError("Dit account mag geen gegevens aanleveren.")
+    if user.role == "beheerder":
+        return None
+    return set(gemeenten_of(user))
+
+
+def can_upload_for(user, gemeente_codes: Iterable[str]) -> bool:
+    """True when the user may deliver statuses for every one of the given gemeenten."""
+    if not can_upload(user):
+        return False
+    wanted = set(gemeente_codes)
+    if user.role == "beheerder":
+        return True
+    return bool(wanted) and wanted <= gemeenten_of(user)
+
+
+def can_see_audit(user) -> bool:
+    """The full audit log of uploads (and downloading stored originals): beheerder only."""
+    return is_active(user) and user.role == "beheerder"
+
+
+def can_manage_users(user) -> bool:
+    return is_active(user) and user.role == "beheerder"
+
+
+def can_see_delivery(user, provincie_code: str | None = None) -> bool:
+    """Who delivered what and when for the gemeenten of a provincie (or all, for the beheerder)."""
+    if not is_active(user):
+        return False
+    if user.role == "beheerder":
+        return True
+    return user.role == "provincie" and provincie_code is not None and user.provincie_code == provincie_code
+
+
+def may_see_delivery(user, provincie_code: str | None) -> bool:
+    """The delivery status of all provincies (``None``): beheerder only; of one provincie: the
+    beheerder or that provincie's account."""
+    if provincie_code is None:
+        return can_see_audit(user)
+    return can_see_delivery(user, provincie_code)
+
+
+def can_see_own_delivery(user) -> bool:
+    """Whether the account has a delivery status to look at: the beheerder's, or its own provincie's."""
+    return can_see_audit(user) or can_see_delivery(user, getattr(user, "provincie_code", None))
+
+
+# --------------------------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page that needs a login even when the dashboard is public, and who may open it.
+
+    ``label`` is its name in the menu, ``link`` the text of a link to it elsewhere ("Verder naar"),
+    ``name`` how a sentence names it ("Naar de aanleverpagina")."""
+
+    path: str
+    label: str
+    link: str
+    name: str
+    allowed: Callable[[object], bool]
+
+
+PAGES = (
+    Page("/aanleveren", "Aanleveren", "Gegevens aanleveren", "de aanleverpagina", can_upload),
+    Page("/aanlevering", "Aanleverstatus", "Aanleverstatus van de gemeenten", "de aanleverstatus", can_see_own_delivery),
+    Page("/auditlog", "Auditlog", "Auditlog", "het auditlog", can_see_audit),
+)
+_PAGES_BY_PATH = {p.path: p for p in PAGES}
+
+
+def _clean(path: str) -> str:
+    return (path or "/").split("?", 1)[0].rstrip("/") or "/"
+
+
+def protected_page(path: str) -> Page | None:
+    """The protected page at ``path`` (``/auditlog/`` too), or ``None`` for every other path."""
+    return _PAGES_BY_PATH.get(_clean(path))
+
+
+def page_access(user, path: str, public: bool) -> Access:
+    """May ``user`` (``None``: anonymous) open ``path``? ``public``: ``ETVI_PUBLIC``.
+
+    Open paths always; a protected page needs an active account whose role may open it; every
+    other page is for anyone when the dashboard is public and for any active account when not.
+    The API (``/api/``) answers per endpoint, see ``endpoint_access``."""
+    path = _clean(path)
+    if path in OPEN_PATHS:
+        return Access.ALLOW
+    page = _PAGES_BY_PATH.get(path)
+    if page is None:
+        return Access.ALLOW if can_view(user, public) else Access.LOGIN
+    if not is_active(user):
+        return Access.LOGIN
+    return Access.ALLOW if page.allowed(user) else Access.DENY
+
+
+def may_open(user, path: str, public: bool = True) -> bool:
+    return page_access(user, path, public) is Access.ALLOW
+
+
+def pages_for(user) -> list[Page]:
+    """The protected pages ``user`` may open, in menu order (none for anonymous or disabled users)."""
+    return [p for p in PAGES if is_active(user) and p.allowed(user)]
+
+
+def home(user) -> str:
+    """Where ``user`` goes after logging in when it asked for nothing it may open."""
+    return ROLE_HOME.get(getattr(user, "role", None), "/") if is_active(user) else "/"
+
+
+# --------------------------------------------------------------------------------------------
+# API endpoints
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """An API endpoint and who may call it; ``refused`` is the Dutch answer of a 403.
+
+    ``public``: anyone may call it when the dashboard is public (else any active account)."""
+
+    method: str
+    path: str
+    allowed: Callable[[object], bool]
+    refused: str = "Uw account heeft hiervoor geen rechten."
+    public: bool = False
+
+
+def _anyone(user) -> bool:
+    return True
+
+
+ENDPOINTS = {
+    "status": Endpoint("GET", "/api/v1/status", _anyone, public=True),
+    "upload": Endpoint("POST", "/api/v1/uploads", can_upload, "Uw account mag geen gegevens aanleveren."),
+    "uploads": Endpoint("GET", "/api/v1/uploads", can_see_audit, "Alleen een beheerder mag het auditlog van uploads inzien."),
+    "original": Endpoint(
+        "GET", "/api/v1/uploads/<id>/bestand", can_see_audit, "Alleen een beheerder mag opgeslagen originelen downloaden."
+    ),
+    "delivery": Endpoint(
+        "GET", "/api/v1/aanlevering", can_see_own_delivery, "Uw account heeft geen rechten voor de aanleverstatus van gemeenten."
+    ),
+    "users": Endpoint("GET", "/api/v1/gebruikers", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
+    "create_user": Endpoint("POST", "/api/v1/gebruikers", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
+    "disable_user": Endpoint(
+        "POST", "/api/v1/gebruikers/<naam>/uitschakelen", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
+    ),
+    "end_user_sessions": Endpoint(
+        "POST", "/api/v1/gebruikers/<naam>/uitloggen", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
+    ),
+}
+
+
+def endpoint_access(user, name: str, public: bool) -> Access:
+    """May ``user`` call the API endpoint ``name`` (a key of ``ENDPOINTS``)? LOGIN means HTTP 401."""
+    endpoint = ENDPOINTS[name]
+    if endpoint.public and can_view(user, public):
+        return Access.ALLOW
+    if not is_active(user):
+        return Access.LOGIN
+    return Access.ALLOW if endpoint.allowed(user) else Access.DENY

@@ -1,0 +1,176 @@
+"""User management: create, list, disable, enable, reset a password, make an API token, log out
+everywhere. Every action is written to the audit trail, with who did it (``actor``).
+
+A gemeente account names its gemeenten, a provincie account its provincie, by CBS code
+(``etvi.codes``); each must exist in the reference tables.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from sqlmodel import Session, select
+
+from etvi import codes
+from etvi.accounts import audit, passwords, sessions, tokens
+from etvi.accounts.errors import AccountError
+from etvi.accounts.policy import ROLES
+from models.tables import Gemeente, Provincie, User
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
+
+
+def normalise_username(name: str) -> str:
+    name = (name or "").strip().lower()
+    if not USERNAME_RE.match(name):
+        raise AccountError(
+            f"Ongeldige gebruikersnaam {name!r}: gebruik 2 tot 64 tekens, alleen letters, cijfers en . _ @ -, "
+            "beginnend met een letter of cijfer."
+        )
+    return name
+
+
+def normalise_gemeente_code(s: Session, raw: str) -> str:
+    code = codes.gemeente_code(raw)
+    if code is None:
+        raise AccountError(f"Ongeldige gemeentecode {raw!r}: gebruik de CBS-code, zoals GM0363.")
+    gemeente = s.get(Gemeente, code)
+    if gemeente is None or gemeente.valid_to is not None:
+        raise AccountError(f"Gemeentecode {code} bestaat niet (of niet meer). Gebruik een huidige CBS-code, zoals GM0363.")
+    return code
+
+
+def normalise_provincie_code(s: Session, raw: str) -> str:
+    code = codes.provincie_code(raw)
+    if code is None:
+        raise AccountError(f"Ongeldige provinciecode {raw!r}: gebruik de CBS-code, zoals PV27.")
+    if s.get(Provincie, code) is None:
+        raise AccountError(f"Provinciecode {code} bestaat niet. Gebruik een CBS-code, zoals PV27 (Noord-Holland).")
+    return code
+
+
+def scope_for_role(s: Session, role: str, gemeenten: Iterable[str], provincie: str | None) -> tuple[str, str | None]:
+    role = (role or "").strip().lower()
+    if role not in ROLES:
+        raise AccountError(f"Onbekende rol {role!r}. Kies uit: {', '.join(ROLES)}.")
+    gemeenten = [g for g in gemeenten if g and g.strip()]
+    if role == "gemeente":
+        if not gemeenten:
+            raise AccountError("Een gebruiker met rol gemeente heeft minstens één gemeentecode nodig (--gemeente GM0363).")
+        if provincie:
+            raise AccountError("Een gebruiker met rol gemeente krijgt geen provincie; geef alleen --gemeente.")
+        found = sorted({normalise_gemeente_code(s, g) for g in gemeenten})
+        return ",".join(found), None
+    if role == "provincie":
+        if not provincie:
+            raise AccountError("Een gebruiker met rol provincie heeft een provinciecode nodig (--provincie PV27).")
+        if gemeenten:
+            raise AccountError("Een gebruiker met rol provincie krijgt geen gemeentecodes; geef alleen --provincie.")
+        return "", normalise_provincie_code(s, provincie)
+    if gemeenten or provincie:
+        raise AccountError("Een beheerder heeft rechten op alle gemeenten; geef geen --gemeente of --provincie.")
+    return "", None
+
+
+def get_user(s: Session, username: str) -> User:
+    name = (username or "").strip().lower()
+    user = s.exec(select(User).where(User.username == name)).first()
+    if user is None:
+        raise AccountError(f"Gebruiker {name!r} bestaat niet. Bekijk de gebruikers met: etvi gebruiker list")
+    return user
+
+
+def create_user(
+    s: Session,
+    username: str,
+    role: str,
+    gemeente_codes: Iterable[str] = (),
+    provincie_code: str | None = None,
+    password: str | None = None,
+    actor: str = "cli",
+) -> tuple[User, str | None]:
+    """Create an account. Returns the user and the generated password (``None`` if one was given).
+
+    The plain password is never stored; the caller shows a generated one exactly once.
+    """
+    name = normalise_username(username)
+    if s.exec(select(User).where(User.username == name)).first() is not None:
+        raise AccountError(f"Gebruiker {name!r} bestaat al.")
+    scope_codes, provincie = scope_for_role(s, role, gemeente_codes, provincie_code)
+    password, generated = passwords.new_password(password)
+    user = User(
+        username=name,
+        role=role.strip().lower(),
+        gemeente_codes=scope_codes,
+        provincie_code=provincie,
+        password_hash=passwords.hash_password(password),
+        active=True,
+    )
+    s.add(user)
+    s.flush()
+    audit.record(s, actor, "gebruiker_aangemaakt", gebruiker=name, rol=user.role, gemeenten=scope_codes, provincie=provincie)
+    return user, generated
+
+
+def list_users(s: Session) -> list[User]:
+    return list(s.exec(select(User).order_by(User.username)).all())
+
+
+def disable_user(s: Session, username: str, actor: str = "cli") -> User:
+    """Deactivate an account: its sessions end now, and its token stops working at the next
+    request (``user_for_token`` checks ``active``)."""
+    user = get_user(s, username)
+    user.active = False  # its token stays recorded, so a later attempt with it can be named in the log
+    s.add(user)
+    ended = sessions.end_all(s, user.id)
+    audit.record(s, actor, "gebruiker_uitgeschakeld", gebruiker=user.username, sessies_beeindigd=ended)
+    return user
+
+
+def end_sessions(s: Session, username: str, actor: str = "cli") -> int:
+    """Log a user out everywhere: end every browser session of the account (its API token is
+    separate and keeps working). Returns the number of sessions ended."""
+    user = get_user(s, username)
+    ended = sessions.end_all(s, user.id)
+    audit.record(s, actor, "sessies_beeindigd", gebruiker=user.username, aantal=ended)
+    return ended
+
+
+def enable_user(s: Session, username: str, actor: str = "cli") -> User:
+    user = get_user(s, username)
+    user.active = True
+    user.failed_logins = 0
+    user.locked_until = None
+    s.add(user)
+    audit.record(s, actor, "gebruiker_ingeschakeld", gebruiker=user.username)
+    return user
+
+
+def reset_password(s: Session, username: str, password: str | None = None, actor: str = "cli") -> str | None:
+    """Set a new password (generated when none is given), lift a login lock and end the
+    account's browser sessions.
+
+    Returns the generated password, or ``None`` when the caller supplied one.
+    """
+    user = get_user(s, username)
+    password, generated = passwords.new_password(password)
+    user.password_hash = passwords.hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    s.add(user)
+    ended = sessions.end_all(s, user.id)  # whoever knew the old password is logged out
+    audit.record(s, actor, "wachtwoord_opnieuw_ingesteld", gebruiker=user.username, sessies_beeindigd=ended)
+    return generated
+
+
+def create_token(s: Session, username: str, actor: str = "cli") -> str:
+    """A new API token for the user; replaces any earlier one. Only its SHA-256 is stored."""
+    user = get_user(s, username)
+    if not user.active:
+        raise AccountError(f"Gebruiker {user.username!r} is uitgeschakeld; een token is dan niet bruikbaar.")
+    token = tokens.generate_token()
+    user.token_hash = tokens.hash_token(token)
+    s.add(user)
+    audit.record(s, actor, "token_aangemaakt", gebruiker=user.username)
+    return token
