@@ -1,20 +1,20 @@
 """The Dash application: ``create_app(url=None) -> dash.Dash`` with the Flask server at ``app.server``.
 
-Other parts of the product (login, upload page, HTTP API) add their routes and blueprints to
-``app.server``. Pages are registered explicitly (``use_pages=True, pages_folder=""``) and every
-callback is bound to this app instance (``app.callback``), so several apps can live in one
-process (tests) without sharing callbacks.
+Every page is registered by ``dashboard.pages`` (``use_pages=True, pages_folder=""``), around
+each the frame of ``dashboard.frame``; the security hooks and the HTTP API add theirs to
+``app.server``. Every callback is bound to this app instance (``app.callback``), so several
+apps can live in one process (tests) without sharing callbacks.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import dash
 import flask
-from dash import ALL, Input, Output, State, dcc, html
 
-from dashboard import api, csp, downloads, faults, health, prerender, requestlog, security
+from dashboard import api, csp, downloads, faults, frame, health, pages, prerender, requestlog, routing, security
 from dashboard.data import DataSource
 from dashboard.runtime import Runtime, current
 from dashboard.shapes import ShapeStore, register_route
@@ -40,14 +40,6 @@ INDEX = """<!DOCTYPE html>
         </div>
     </body>
 </html>"""
-
-NAV = [
-    ("/", "Landelijk overzicht"),
-    ("/regios", "Regio's vergelijken"),
-    ("/mijlpalen", "Mijlpalen"),
-    ("/data", "Data"),
-]
-
 
 ASYNC_CHUNKS = ["/_dash-component-suites/dash/dcc/async-graph.js", "/_dash-component-suites/dash/dcc/async-dropdown.js"]
 
@@ -80,111 +72,14 @@ class EtviDash(dash.Dash):
         return super().interpolate_index(**kwargs).replace(">Loading...<", ">Bezig met laden…<")
 
 
-# The account entries of the menu (see security.account_menu) are marked as the current page in
-# the browser like the main entries (markNav in assets/etvi.js marks nav-0 … nav-3 by index);
-# their ids carry their path, so one pattern-matching callback handles any number of them.
-MARK_ACCOUNT_NAV = """
-function (pathname) {
-    var outs = window.dash_clientside.callback_context.outputs_list || [];
-    if (outs.length && Array.isArray(outs[0])) { outs = outs[0]; }
-    return outs.map(function (o) {
-        var href = o.id.href;
-        return pathname && (pathname === href || pathname.indexOf(href + '/') === 0) ? 'nav-link active' : 'nav-link';
-    });
-}
-"""
-# The "Inloggen" link returns to the page the visitor is on, also after navigating in the browser.
-LOGIN_NEXT = """
-function (pathname, search) {
-    var outs = window.dash_clientside.callback_context.outputs_list || [];
-    if (outs.length && Array.isArray(outs[0])) { outs = outs[0]; }
-    var target = (pathname || '/') + (search || '');
-    return outs.map(function () { return '/login?next=' + encodeURIComponent(target); });
-}
-"""
-
-
-def _menu_items() -> list:
-    """Main entries (ids nav-0 … for markNav) and the account entries of the current user, decided
-    on the server for this request: Inloggen, or Ingelogd als, the role's pages and Uitloggen."""
-    items = [html.Li(dcc.Link(label, href=href, id=f"nav-{i}", className="nav-link")) for i, (href, label) in enumerate(NAV)]
-    try:
-        user = security.current_user()
-        path = flask.request.path if flask.has_request_context() else "/"
-    except Exception:  # noqa: BLE001 - no database or request: show the anonymous menu
-        user, path = None, "/"
-    if path.startswith("/_dash"):
-        path = "/"
-    for n, item in enumerate(security.account_menu(user, path)):
-        cls = "nav-account nav-account-first" if n == 0 else "nav-account"
-        if item["kind"] == "page":
-            items.append(html.Li(dcc.Link(item["label"], href=item["href"], className="nav-link", id={"type": "nav-konto", "href": item["href"]}), className=cls))
-        elif item["kind"] == "link":
-            extra = {"id": {"type": "nav-inloggen", "href": "/login"}} if item["id"] == "nav-inloggen" else {"id": item["id"]}
-            items.append(html.Li(html.A(item["label"], href=item["href"], className="nav-link", **extra), className=cls))
-        else:
-            items.append(html.Li(["Ingelogd als ", html.Strong(item["user"])], className=f"{cls} nav-user", id=item["id"]))
-    return items
-
-
-def _shell() -> html.Div:
+def _shell():
     """The frame around every page; a function so the demo banner reflects the database on each
     load and the menu the logged-in user (rendered per request, checked on the server)."""
-    try:
-        demo = current().data.version().demo
-    except Exception:  # noqa: BLE001 - a broken database must still render the page and its message
-        demo = False
-    banner = (
-        html.Div(
-            [
-                html.Strong("Demonstratiegegevens. "),
-                "De cijfers op deze site zijn verzonnen en dienen alleen om de monitor te laten zien. "
-                "Gebruik ze niet voor beleid of communicatie.",
-            ],
-            className="demo-banner",
-            role="note",
-            id="demo-banner",
-        )
-        if demo
-        else None
-    )
-    return html.Div(
-        [
-            html.A("Naar de inhoud", href="#inhoud", className="skip-link"),
-            html.Header(
-                [
-                    html.Div(
-                        [
-                            dcc.Link(APP_TITLE, href="/", className="brand"),
-                            html.Span(APP_SUBTITLE, className="brand-sub"),
-                        ],
-                        className="brand-block",
-                    ),
-                    html.Nav(
-                        html.Ul(_menu_items()),
-                        **{"aria-label": "Hoofdmenu"},
-                    ),
-                ],
-                className="site-header",
-            ),
-            banner,
-            html.Main(prerender.page_container(), id="inhoud", tabIndex="-1"),
-            html.Footer(
-                [
-                    html.P(
-                        [
-                            "Gegevens: meldingen van gemeenten, provincies en VNG. Grenzen: CBS/PDOK, vereenvoudigd door cartomap/nl. ",
-                            dcc.Link("Over de gegevens en downloads", href="/data"),
-                            ".",
-                        ]
-                    ),
-                ],
-                className="site-footer",
-            ),
-            dcc.Location(id="etvi-nav", refresh="callback-nav"),
-        ],
-        className="page",
-    )
+    path = flask.request.path if flask.has_request_context() else "/"
+    if path.startswith("/_dash"):
+        path = "/"
+    menu = frame.entries(security.current_account_menu(path))
+    return frame.dash_shell(menu, frame.demo_loaded(), prerender.page_container())
 
 
 def warm_up(app: dash.Dash, background: bool = True) -> None:
@@ -193,7 +88,6 @@ def warm_up(app: dash.Dash, background: bool = True) -> None:
     Runs in a thread by default so a worker starts serving at once; errors are ignored here
     (the page that needs the data shows them).
     """
-    import threading
 
     def work() -> None:
         with app.server.app_context():
@@ -217,9 +111,7 @@ def create_app(url: str | None = None, *, shape_loader=None) -> dash.Dash:
 
     ``shape_loader(level, year, memberships) -> GeoJSON dict`` replaces ``geo.shapes`` (tests).
     """
-    from dashboard import pages
-
-    server = flask.Flask("dashboard")
+    server = flask.Flask("dashboard", template_folder=str(frame.TEMPLATES))
     configure_compression(server)
     external_scripts = register_static(server)
     runtime = Runtime(data=DataSource(url), shapes=ShapeStore(shape_loader))
@@ -244,26 +136,11 @@ def create_app(url: str | None = None, *, shape_loader=None) -> dash.Dash:
 
     register_route(server, runtime.shapes, lambda level: runtime.resolve_shape(level))
     downloads.register(server)
-    security.install(app, url=url)  # login, sessions, CSRF; pages /aanleveren and /auditlog
+    security.install(app, url=url)  # sessions, CSRF, the access check of every page
     api.install(app)  # /api/v1
 
-    app.clientside_callback(
-        dash.ClientsideFunction(namespace="etvi", function_name="markNav"),
-        [Output(f"nav-{i}", "className") for i in range(len(NAV))],
-        Input("_pages_location", "pathname"),
-    )
-    app.clientside_callback(
-        MARK_ACCOUNT_NAV,
-        Output({"type": "nav-konto", "href": ALL}, "className"),
-        Input("_pages_location", "pathname"),
-    )
-    app.clientside_callback(
-        LOGIN_NEXT,
-        Output({"type": "nav-inloggen", "href": ALL}, "href"),
-        Input("_pages_location", "pathname"),
-        State("_pages_location", "search"),
-    )
-    server.after_request(_not_found_status)
+    frame.register_callbacks(app)
+    server.after_request(_not_found_status(app))
     server.after_request(prerender.no_store)
     faults.install(server)
     requestlog.install(server)  # after the other hooks: its start runs first, its log line last
@@ -298,18 +175,16 @@ def complete_setup(app: dash.Dash) -> None:
 DASH_INDEX_ENDPOINTS = {"/", "/<path:path>"}
 
 
-def known_page(path: str) -> bool:
+def known_page(app: dash.Dash, path: str) -> bool:
     """Whether ``path`` is a page of this app with an existing gemeente or provincie code.
 
     Dash serves its index for every path and shows the 404 page (or the page's own "niet
     gevonden") in the browser; this check lets the server answer with the right status too.
     """
-    from dash._pages import _path_to_page
-
-    page, variables = _path_to_page(path.strip("/"))
+    page, variables = routing.page_for(app, path)
     if not page or page.get("path") == "/404":
         return False
-    code = ((variables or {}).get("code") or "").upper()
+    code = (variables.get("code") or "").upper()
     template = page.get("path_template") or ""
     if template.startswith("/gemeente/") or template.startswith("/provincie/"):
         try:
@@ -322,13 +197,18 @@ def known_page(path: str) -> bool:
     return True
 
 
-def _not_found_status(response: flask.Response) -> flask.Response:
-    req = flask.request
-    if (
-        response.status_code == 200
-        and req.method in ("GET", "HEAD")
-        and req.endpoint in DASH_INDEX_ENDPOINTS
-        and not known_page(req.path)
-    ):
-        response.status_code = 404
-    return response
+def _not_found_status(app: dash.Dash):
+    """An ``after_request`` hook: HTTP 404 for Dash's index on an address that is no page."""
+
+    def hook(response: flask.Response) -> flask.Response:
+        req = flask.request
+        if (
+            response.status_code == 200
+            and req.method in ("GET", "HEAD")
+            and req.endpoint in DASH_INDEX_ENDPOINTS
+            and not known_page(app, req.path)
+        ):
+            response.status_code = 404
+        return response
+
+    return hook

@@ -10,8 +10,9 @@ English 500 page:
 - an unknown ``/_dash-component-suites/...`` path: 404 instead of Dash's 500;
 - anything else: HTTP 500 with a Dutch message, the traceback in the log for the beheerder.
 
-Pages get an HTML page in the site's frame, the API and Dash's callback requests JSON in the
-API's ``{"fout", "status"}`` shape (``security.error_response``). In the browser,
+Every answer comes from ``security.error_response``, the one error answer of the site: an HTML
+page in the site's frame (``templates/error.html``) for pages, JSON ``{"fout", "status"}`` for
+the API and Dash's callback requests; a 5xx names the request id. In the browser,
 ``assets/storing.js`` shows the ``fout`` of a failed callback as a visible notice, since Dash's
 renderer shows failed callbacks only in its debug tools.
 """
@@ -20,7 +21,10 @@ from __future__ import annotations
 
 import logging
 
+import psycopg
+from dash.exceptions import DependencyException, InvalidResourceError
 from flask import Flask, g, request
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from dashboard import requestlog, security
@@ -33,20 +37,13 @@ UNEXPECTED = "Er ging iets mis op de server. Probeer het opnieuw; blijft dit geb
 UNKNOWN_ASSET = "Dit bestand bestaat niet."
 
 
-def _database_errors() -> tuple[type[BaseException], ...]:
-    from sqlalchemy import exc as sa_exc
-
-    types: list[type[BaseException]] = [sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError]
-    try:
-        import psycopg
-
-        types += [psycopg.OperationalError, psycopg.InterfaceError]
-    except ImportError:  # pragma: no cover - SQLite-only installs
-        pass
-    return tuple(types)
-
-
-DATABASE_ERRORS = _database_errors()
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
 
 
 def is_database_unavailable(exc: BaseException) -> bool:
@@ -63,15 +60,10 @@ def _first_line(exc: BaseException) -> str:
     return f"{type(detail).__name__}: {text[0] if text else ''}"
 
 
-def _with_id(message: str) -> str:
-    """The message with this request's id, so a user can quote it and the beheerder find the log line."""
-    return f"{message} Kenmerk van dit verzoek: {requestlog.request_id()}."
-
-
 def database_unavailable(exc: BaseException):
     log.warning("database niet bereikbaar: %s %s -> 503 (%s) [%s]", request.method, request.path, _first_line(exc), requestlog.request_id())
     g.etvi_user = None  # the menu of the error page must not ask the database again
-    resp = security.error_response(503, _with_id(UNAVAILABLE))
+    resp = security.error_response(503, UNAVAILABLE)
     resp.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return resp
 
@@ -86,7 +78,7 @@ def unexpected(exc: BaseException):
         return database_unavailable(exc)
     log.error("onverwachte fout: %s %s -> 500 [%s]", request.method, request.path, requestlog.request_id(), exc_info=exc)
     g.etvi_user = None
-    return security.error_response(500, _with_id(UNEXPECTED))
+    return security.error_response(500, UNEXPECTED)
 
 
 def unknown_asset(_exc: BaseException):
@@ -95,8 +87,6 @@ def unknown_asset(_exc: BaseException):
 
 def install(server: Flask) -> None:
     """Register the handlers on ``server`` (after Dash's own, which they partly replace)."""
-    from dash.exceptions import DependencyException, InvalidResourceError
-
     for exc_type in DATABASE_ERRORS:
         server.register_error_handler(exc_type, database_unavailable)
     server.register_error_handler(DependencyException, unknown_asset)

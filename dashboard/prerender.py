@@ -10,7 +10,8 @@ the address it was given, reports no change, and the routing callback is not cal
 
 The content is computed exactly as Dash's routing callback does (``dash.Dash.enable_pages``:
 path variables and query parameters as keyword arguments, the ``not_found_404`` page for
-unknown paths); a test compares both for several addresses. Anything unexpected (no header, a
+unknown paths; the page found by ``dashboard.routing``, public Dash API only); a test compares
+both for several addresses. Anything unexpected (no header, a
 header that is not a local path, an error in a layout, an app with ``routing_callback_inputs``)
 gives Dash's empty container, and the page loads the usual way. A layout must return what Dash
 can serialise (components), as for the routing callback; here a failure there would fail the
@@ -27,7 +28,7 @@ import dash
 import flask
 from dash import html
 
-from dashboard import faults
+from dashboard import faults, routing
 
 HEADER = "X-Etvi-Page"
 LOCATION_ID = "_pages_location"
@@ -52,22 +53,19 @@ def _target() -> tuple[str, str] | None:
 
 def content_for(app: dash.Dash, pathname: str, search: str) -> tuple[object, str]:
     """(layout, title) of the page at ``pathname``+``search``, as Dash's routing callback gives them."""
-    from dash import _pages
-
-    page, variables = _pages._path_to_page(app.strip_relative_path(pathname))
+    page, variables = routing.page_for(app, pathname)
     if page == {}:
-        for module, candidate in _pages.PAGE_REGISTRY.items():
-            if module.split(".")[-1] == "not_found_404":
-                layout, title = candidate["layout"], candidate["title"]
-                break
+        missing = routing.not_found_page()
+        if missing is not None:
+            layout, title = missing["layout"], missing["title"]
         else:
             layout, title = html.H1("404 - Page not found"), app.title
     else:
         layout, title = page.get("layout", ""), page["title"]
     if callable(layout):
-        layout = layout(**{**(variables or {}), **_pages._parse_query_string(search)})
+        layout = layout(**{**variables, **routing.query_arguments(search)})
     if callable(title):
-        title = title(**(variables or {}))
+        title = title(**variables)
     return layout, title
 
 

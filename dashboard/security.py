@@ -21,12 +21,14 @@
   Dash's renderer already sends that header from the ``_csrf_token`` cookie, which we set, so the
   normal Dash UI works unchanged. API requests authenticated by a Bearer token are exempt (a token
   is not an ambient credential a browser attaches by itself);
-- ``/login`` and ``/logout`` in Dutch; who may open which path is ``etvi.accounts.policy``'s
-  ``page_access`` (with ``ETVI_PUBLIC=false`` every other path needs a login);
+- ``/login`` and ``/logout`` in Dutch (``dashboard.pages`` registers them with every other page; Jinja
+  templates in the site's frame, ``dashboard.frame``); who may open which path is
+  ``etvi.accounts.policy``'s ``page_access`` (with ``ETVI_PUBLIC=false`` every other path needs a login);
+- ``error_response``: the one error answer (page or JSON) of the whole site;
 - helpers callbacks use to get the current user and to check role and scope on the server;
-- the Dash pages ``/aanleveren`` (upload), ``/auditlog`` (audit log) and ``/aanlevering``
-  (delivery status per provincie), when the app uses Dash pages; a logged-in user who may not
-  open one gets HTTP 403 with the page's own "Geen toegang" text inside the normal shell;
+- the access check of the Dash pages ``/aanleveren`` (upload), ``/auditlog`` (audit log) and
+  ``/aanlevering`` (delivery status per provincie); a logged-in user who may not open one gets
+  HTTP 403 with the page's own "Geen toegang" text inside the normal shell;
 - ``account_menu(user)``: the account links of the menu (Inloggen, or Ingelogd als, Uitloggen
   and the pages the policy lets the role open), and ``landing_page``: where each role goes after logging in.
 """
@@ -34,7 +36,6 @@
 from __future__ import annotations
 
 import hmac
-import html
 import logging
 import secrets
 import threading
@@ -48,7 +49,7 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import csp, requestlog
+from dashboard import csp, frame, requestlog
 from etvi import signing_keys
 from etvi.accounts import audit, clock, passwords, policy, sessions, throttle
 from etvi.accounts.errors import LoginError
@@ -273,27 +274,26 @@ def _wants_json() -> bool:
     )
 
 
-def _error(status: int, message: str) -> Response:
+def error_response(status: int, message: str) -> Response:
+    """The one error answer (400 … 503) of this request, for every part of the site: JSON
+    ``{"fout", "status"}`` for the API, Dash's requests and JSON clients, else ``error.html`` in
+    the site's frame. A 5xx names the request id, so a user can quote it and the beheerder find
+    the log line; a 403 for a logged-in user says what the account may do and where it goes."""
+    if status >= 500:
+        message = f"{message} Kenmerk van dit verzoek: {requestlog.request_id()}."
     if _wants_json():
         resp = jsonify({"fout": message, "status": status})
         resp.status_code = status
         return resp
-    body = f"<p role='alert'>{html.escape(message)}</p>"
     user = current_user() if status == 403 else None
+    rights = home = None
     if user is not None and user.role in policy.ROLE_RIGHTS:
-        body += f"<p>{html.escape(policy.ROLE_RIGHTS[user.role])}</p>"
-        home = policy.protected_page(policy.home(user))
-        if home is not None:
-            body += f"<p><a href='{home.path}'>Naar {html.escape(home.name)}</a></p>"
-    body += "<p><a href='/'>Naar het landelijk overzicht</a></p>"
-    title = {403: "Geen toegang", 404: "Niet gevonden", 503: "Even niet beschikbaar"}.get(status, "Fout")
-    return Response(_page(title, body), status=status, mimetype="text/html")
-
-
-def error_response(status: int, message: str) -> Response:
-    """The error answer of this request: JSON ``{"fout", "status"}`` for the API and Dash's
-    requests, else a Dutch page in the site's frame (``dashboard.faults`` uses it)."""
-    return _error(status, message)
+        rights = policy.ROLE_RIGHTS[user.role]
+        page = policy.protected_page(policy.home(user))
+        if page is not None:
+            home = frame.Link(page.path, f"Naar {page.name}")
+    title = frame.ERROR_TITLES.get(status, frame.ERROR_TITLE)
+    return _page("error.html", title, status, message=message, rights=rights, home=home, onward=frame.ONWARD)
 
 
 def _event(level: int, message: str, *args) -> None:
@@ -338,7 +338,7 @@ def _before_request():
         request.max_content_length = limit
         if (request.content_length or 0) > limit:
             about = (request.content_length - 64 * 1024) * 3 / 4 / (1024 * 1024)
-            return _error(413, f"Het bestand is te groot (ongeveer {about:.0f} MB); het maximum is {settings().max_file_mb} MB. Er is niets opgeslagen.")
+            return error_response(413, f"Het bestand is te groot (ongeveer {about:.0f} MB); het maximum is {settings().max_file_mb} MB. Er is niets opgeslagen.")
     # The API authenticates by Bearer token (not an ambient credential: no CSRF risk); only an API
     # request that would act on a browser session's login needs the CSRF check.
     api_without_session = path.startswith("/api/") and (_has_bearer() or session.get("uid") is None)
@@ -346,7 +346,7 @@ def _before_request():
         problem = csrf_problem()
         if problem:
             _event(logging.WARNING, "beveiligingscontrole mislukt: %s %s (%s)", request.method, path, problem)
-            return _error(403, f"Beveiligingscontrole mislukt: {problem}. Herlaad de pagina en probeer het opnieuw.")
+            return error_response(403, f"Beveiligingscontrole mislukt: {problem}. Herlaad de pagina en probeer het opnieuw.")
     if path.startswith("/api/"):
         return None  # the API checks each endpoint itself (policy.endpoint_access)
     public = is_public()
@@ -358,14 +358,14 @@ def _before_request():
         to_form = not _wants_json() or (public and policy.protected_page(path) is not None)
         if request.method == "GET" and to_form:
             return redirect("/login?next=" + _quote_next(request.full_path if request.query_string else path))
-        return _error(401, "Inloggen is vereist.")
+        return error_response(401, "Inloggen is vereist.")
     if access is policy.Access.DENY and request.method == "GET":
         if _dash_pages() and not _wants_json():
             # The page itself says "Geen toegang" inside the normal shell (menu, banner, links);
             # its layout and every callback check the rights again. Only the status differs.
             g.etvi_status = 403
             return None
-        return _error(403, "Uw account heeft geen toegang tot deze pagina.")
+        return error_response(403, "Uw account heeft geen toegang tot deze pagina.")
     return None
 
 
@@ -408,81 +408,40 @@ def _after_request(response: Response) -> Response:
 # Login and logout pages
 # --------------------------------------------------------------------------------------------
 
-def _demo() -> bool:
-    """Whether demo data is loaded (Meta ``demo_data`` = ``ja``): the banner then shows on every page."""
-    try:
-        from dashboard.runtime import current
-
-        return bool(current().data.version().demo)
-    except Exception:  # noqa: BLE001 - no dashboard runtime (bare Flask app) or a broken database
-        return False
-
-
-def _shell_html(title: str, body: str) -> str:
-    """The same frame as the Dash pages (skip link, menu, demo banner, footer), for the pages
-    Flask renders itself: login, logout and error pages."""
-    try:
-        from dashboard.app import NAV
-        from dashboard.texts import APP_SUBTITLE, APP_TITLE
-    except Exception:  # noqa: BLE001
-        NAV, APP_TITLE, APP_SUBTITLE = [("/", "Landelijk overzicht")], "ETVI-monitor", ""
+def current_account_menu(path: str) -> list[dict]:
+    """``account_menu`` for this request's user; anonymous when the database cannot say (an
+    error page, the Dash shell on a broken database must still render)."""
     try:
         user = current_user()
-    except Exception:  # noqa: BLE001 - an error page must render without the database
+    except Exception:  # noqa: BLE001 - the page and its message matter more than the menu
         user = None
-    items = [f"<li><a class='nav-link' href='{href}'>{html.escape(label)}</a></li>" for href, label in NAV]
-    for n, item in enumerate(account_menu(user, request.path if request.path not in ("/login", "/logout") else "/")):
-        first = " nav-account-first" if n == 0 else ""
-        if item["kind"] == "text":
-            items.append(f"<li class='nav-account nav-user{first}' id='{item['id']}'>Ingelogd als <strong>{html.escape(item['user'])}</strong></li>")
-            continue
-        current_cls = " active" if urlsplit(item["href"]).path == request.path else ""
-        current_attr = " aria-current='page'" if current_cls else ""
-        ident = f" id='{item['id']}'" if item.get("id") else ""
-        items.append(
-            f"<li class='nav-account{first}'><a class='nav-link{current_cls}'{ident}{current_attr} href='{html.escape(item['href'])}'>"
-            f"{html.escape(item['label'])}</a></li>"
-        )
-    banner = (
-        "<div class='demo-banner' role='note' id='demo-banner'><strong>Demonstratiegegevens. </strong>"
-        "De cijfers op deze site zijn verzonnen en dienen alleen om de monitor te laten zien. "
-        "Gebruik ze niet voor beleid of communicatie.</div>"
-        if _demo()
-        else ""
+    return account_menu(user, path)
+
+
+def _page(template: str, title: str, status: int = 200, **context) -> Response:
+    """A page Flask renders itself (``dashboard/templates``) in the site's frame, with this request's menu."""
+    path = request.path
+    body = frame.render(
+        template,
+        title=title,
+        account_items=current_account_menu(path if path not in ("/login", "/logout") else "/"),
+        path=path,
+        demo=frame.demo_loaded(),
+        **context,
     )
-    return (
-        "<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{html.escape(title)} · ETVI-monitor</title>"
-        "<link rel='stylesheet' href='/assets/style.css'><link rel='stylesheet' href='/assets/accounts.css'></head>"
-        "<body><div class='page'><a href='#inhoud' class='skip-link'>Naar de inhoud</a>"
-        "<header class='site-header'><div class='brand-block'>"
-        f"<a class='brand' href='/'>{html.escape(APP_TITLE)}</a><span class='brand-sub'>{html.escape(APP_SUBTITLE)}</span></div>"
-        f"<nav aria-label='Hoofdmenu'><ul>{''.join(items)}</ul></nav></header>{banner}"
-        f"<main id='inhoud' tabindex='-1'><div class='account-page'><h1>{html.escape(title)}</h1>{body}</div></main>"
-        "<footer class='site-footer'><p>Gegevens: meldingen van gemeenten, provincies en VNG. "
-        "Grenzen: CBS/PDOK, vereenvoudigd door cartomap/nl. <a href='/data'>Over de gegevens en downloads</a>.</p></footer>"
-        "</div></body></html>"
-    )
+    return Response(body, status=status, mimetype="text/html")
 
 
-def _page(title: str, body: str) -> str:
-    return _shell_html(title, body)
-
-
-def _login_form(next_url: str, message: str = "", username: str = "") -> str:
-    error = f"<div class='fout' role='alert' id='login-fout'>{html.escape(message)}</div>" if message else ""
+def _login_page(next_url: str, message: str = "", username: str = "", status: int = 200) -> Response:
     return _page(
+        "login.html",
         "Inloggen",
-        f"{error}<form method='post' action='/login'>"
-        f"<input type='hidden' name='{CSRF_FIELD}' value='{html.escape(csrf_token())}'>"
-        f"<input type='hidden' name='next' value='{html.escape(next_url)}'>"
-        "<label for='gebruikersnaam'>Gebruikersnaam</label>"
-        f"<input type='text' id='gebruikersnaam' name='gebruikersnaam' autocomplete='username' required value='{html.escape(username)}'>"
-        "<label for='wachtwoord'>Wachtwoord</label>"
-        "<input type='password' id='wachtwoord' name='wachtwoord' autocomplete='current-password' required>"
-        "<button type='submit' class='button primary'>Inloggen</button></form>"
-        "<p><a href='/'>Terug naar het overzicht</a></p>",
+        status,
+        message=message,
+        username=username,
+        next_url=next_url,
+        csrf_field=CSRF_FIELD,
+        csrf_token=csrf_token(),
     )
 
 
@@ -493,7 +452,7 @@ def login_view():
         user = current_user()
         if user is not None:
             return redirect(landing_page(user, next_url))
-        return Response(_login_form(next_url), mimetype="text/html")
+        return _login_page(next_url)
     username = (request.form.get("gebruikersnaam") or "").strip()
     password = request.form.get("wachtwoord") or ""
     try:
@@ -504,7 +463,7 @@ def login_view():
             principal = Principal.from_user(user)
             session_id = sessions.start(s, user.id)
     except LoginError as exc:
-        resp = Response(_login_form(next_url, str(exc), username), status=401, mimetype="text/html")
+        resp = _login_page(next_url, str(exc), username, status=401)
         blocked = exc.per_address and exc.locked_until is not None
         _event(logging.WARNING, "inloggen mislukt vanaf %s%s", request.remote_addr or "-", " (adres tijdelijk geweigerd)" if blocked else "")
         if blocked:
@@ -528,16 +487,7 @@ def logout_view():
     if request.method == "GET":
         if user is None:
             return redirect("/")
-        return Response(
-            _page(
-                "Uitloggen",
-                f"<p>U bent ingelogd als <strong>{html.escape(user.username)}</strong>.</p>"
-                "<form method='post' action='/logout'>"
-                f"<input type='hidden' name='{CSRF_FIELD}' value='{html.escape(csrf_token())}'>"
-                "<button type='submit' class='button primary'>Uitloggen</button></form><p><a href='/'>Terug naar het overzicht</a></p>",
-            ),
-            mimetype="text/html",
-        )
+        return _page("logout.html", "Uitloggen", username=user.username, csrf_field=CSRF_FIELD, csrf_token=csrf_token())
     if user is not None:
         with db.session(_db_url()) as s:
             sessions.end(s, session.get("sid"))
@@ -618,14 +568,6 @@ def install(app, url: str | None = None, public: bool | None = None) -> None:
     # Run before any hook the dashboard registered, so no other code sees an unchecked request.
     server.before_request_funcs.setdefault(None, []).insert(0, _before_request)
     server.after_request(_after_request)
-    server.add_url_rule("/login", "etvi_login", login_view, methods=["GET", "POST"])
-    server.add_url_rule("/logout", "etvi_logout", logout_view, methods=["GET", "POST"])
     server.add_url_rule("/api/v1/ik", "etvi_whoami", whoami_view, methods=["GET"])
-    if getattr(app, "use_pages", False):
-        # The pages that need a login: upload (/aanleveren) and audit log (/auditlog).
-        from dashboard.pages import auditlog, delivery, upload
-
-        server.extensions["etvi_dash_pages"] = True
-        upload.register(app)
-        auditlog.register(app)
-        delivery.register(app)
+    # The pages themselves, /login and /logout included, are registered by dashboard.pages.
+    server.extensions["etvi_dash_pages"] = bool(getattr(app, "use_pages", False))

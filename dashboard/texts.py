@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from dashboard.aggregates import to_date
+from dashboard.aggregates import PROJECTION_HORIZON_YEARS, horizon, to_date
 
 APP_TITLE = "ETVI-monitor"
 APP_SUBTITLE = "Voortgang van het programma Een thuis voor iedereen per gemeente"
@@ -164,8 +164,6 @@ def unconfirmed_suffix(confidence: str | None) -> str:
 
 def fmt_projected(projected, state: str, today) -> str:
     """The projected date for a table cell: a date, 'niet vóór <jaar>' past the horizon, or '—'."""
-    from dashboard.aggregates import horizon
-
     if state == "op_tempo" and projected is not None:
         return fmt_date_short(projected)
     if state == "na_horizon":
@@ -192,8 +190,6 @@ def assessment(state: str, deadline, today, projected=None, share_at_deadline=No
     if state == "op_tempo" and projected is not None:
         return f"{prefix} (verwacht {fmt_date(projected)})"
     if state == "na_horizon":
-        from dashboard.aggregates import PROJECTION_HORIZON_YEARS
-
         return f"{prefix} (bij dit tempo niet binnen {PROJECTION_HORIZON_YEARS} jaar)"
     if state == "geen_voortgang":
         return f"{prefix} (geen voortgang in de laatste 12 maanden)"

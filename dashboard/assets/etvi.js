@@ -93,17 +93,6 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     toggle: function (nClicks, shown) {
       var next = !shown;
       return [next, next ? 'Tabel verbergen' : 'Tabel tonen', next ? 'true' : 'false'];
-    },
-
-    /* Mark the menu item of the current page. */
-    markNav: function (pathname) {
-      var paths = ['/', '/regios', '/mijlpalen', '/data'];
-      var current = 0;
-      if (pathname && pathname.indexOf('/regios') === 0) { current = 1; }
-      else if (pathname && pathname.indexOf('/mijlpalen') === 0) { current = 2; }
-      else if (pathname && pathname.indexOf('/data') === 0) { current = 3; }
-      else if (pathname && pathname !== '/') { current = -1; }
-      return paths.map(function (_, i) { return i === current ? 'nav-link active' : 'nav-link'; });
     }
   }
 });

@@ -218,8 +218,3 @@ def register_callbacks(app: dash.Dash) -> None:
         return delivery_table(provincie or None)
 
     common.url_sync(app, P, PARAMS)
-
-
-def register(app: dash.Dash) -> None:
-    dash.register_page(__name__, layout=layout, **PAGE)
-    register_callbacks(app)

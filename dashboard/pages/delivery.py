@@ -106,8 +106,3 @@ def register_callbacks(app: dash.Dash) -> None:
     # The beheerder's choice goes into the address (?provincie=PV27), so a copied link shows the
     # same provincie; the layout reads it back.
     common.url_sync(app, P, PARAMS)
-
-
-def register(app: dash.Dash) -> None:
-    dash.register_page(__name__, layout=layout, **PAGE)
-    register_callbacks(app)

@@ -1,23 +1,20 @@
-"""Any unknown address. The server answers such an address with HTTP 404 (``dashboard.app``)."""
+"""Any unknown address. The server answers such an address with HTTP 404 (``dashboard.app``); the
+texts and the ways on are the frame's (``dashboard.frame``), as on the error pages Flask renders."""
+
 from dash import dcc, html
 
-PAGE = dict(path="/404", name="Niet gevonden", title="Pagina niet gevonden – ETVI-monitor")
+from dashboard import frame
+
+PAGE = dict(path="/404", name="Niet gevonden", title=frame.PAGE_TITLE.format(title=frame.NOT_FOUND_TITLE))
 
 
 def layout(**_):
     return html.Div(
         [
-            html.H1("Pagina niet gevonden"),
-            html.P("Deze pagina bestaat niet (meer). Misschien is het adres verkeerd getypt of is de link verouderd."),
-            html.P("Verder naar:"),
-            html.Ul(
-                [
-                    html.Li(dcc.Link("Landelijk overzicht", href="/")),
-                    html.Li(dcc.Link("Regio's vergelijken", href="/regios")),
-                    html.Li(dcc.Link("Mijlpalen", href="/mijlpalen")),
-                    html.Li(dcc.Link("Data en downloads", href="/data")),
-                ]
-            ),
+            html.H1(frame.NOT_FOUND_TITLE),
+            html.P(frame.NOT_FOUND_TEXT),
+            html.P(frame.NOT_FOUND_ONWARD),
+            html.Ul([html.Li(dcc.Link(link.label, href=link.href)) for link in frame.MENU]),
         ],
         id="niet-gevonden",
     )

@@ -904,8 +904,3 @@ def handle_confirm(n_clicks, waiting):
         else:
             message.append(".")
     return notice(message, "success", id_="aanl-opgeslagen"), None, True, True, "", history(user)
-
-
-def register(app: dash.Dash) -> None:
-    dash.register_page(__name__, layout=layout, **PAGE)
-    register_callbacks(app)

@@ -54,7 +54,7 @@ def test_wheel_carries_the_reference_data_and_nothing_of_the_working_folder(whee
     assert not [n for n in names if n.startswith("data/") or "sqlite" in n or "secret_key" in n or "/cache/" in n]
     # Folders without __init__.py that the installed product reads: migrations, assets, the vendored bundle.
     assert {"etvi/config.py", "models/migrations/env.py", "models/migrations/versions/0001_initial_schema.py",
-            "dashboard/assets/style.css"} <= set(names)
+            "dashboard/assets/style.css", "dashboard/templates/base.html", "dashboard/templates/error.html"} <= set(names)
     assert [n for n in names if n.startswith("dashboard/vendor/plotly-geo-") and n.endswith(".min.js")]
     assert "License-Expression: EUPL-1.2" in metadata_text
 
