@@ -17,8 +17,9 @@ from dash import Input, Output, dcc, html, no_update
 from dashboard import components as ui
 from dashboard import security
 from dashboard.pages import common
-from dashboard.pages.upload import OUTCOME_LABELS, data_table, local_time, nl_date, no_access, notice, who_bar
+from dashboard.pages.common import data_table, local_time, nl_date, no_access, notice, who_bar
 from etvi import accounts
+from etvi.upload.service import OUTCOME_LABELS
 
 PAGE = dict(
     path="/auditlog",

@@ -1,11 +1,13 @@
-"""Helpers shared by pages: map content (full figure or Patch), URL sync, page state defaults."""
+"""Helpers shared by pages: map content (full figure or Patch), URL sync, page state defaults, and the
+tables, notices and account bar of the account pages (upload, delivery, audit log)."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dash
 from dash import Input, Output, State, dcc, html
@@ -15,8 +17,10 @@ from dashboard import components as ui
 from dashboard.data import Reference, Version
 from dashboard.figures import maps
 from dashboard.runtime import Runtime
+from dashboard.security import ROLE_HOME, ROLE_RIGHTS
 from dashboard.state import peildatum_options
 from dashboard.texts import fmt_date, fmt_pct, level_title, onderdeel_title
+from etvi import accounts
 
 
 def today() -> date:
@@ -168,3 +172,107 @@ def future_notice(peildatum) -> html.Div | None:
     from dashboard.state import FUTURE_NOTICE, future_peildatum
 
     return ui.notice(FUTURE_NOTICE, "warning") if future_peildatum(peildatum, today()) else None
+
+
+# --------------------------------------------------------------------------------------------
+# Pieces of the account pages (upload, delivery, audit log)
+# --------------------------------------------------------------------------------------------
+
+
+def local_time(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    try:
+        value = value.astimezone(ZoneInfo("Europe/Amsterdam"))
+    except ZoneInfoNotFoundError:  # no tz database: show UTC
+        pass
+    return value.strftime("%d-%m-%Y %H:%M")
+
+
+def nl_date(value) -> str:
+    if value in (None, "") or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.date()
+    if hasattr(value, "strftime"):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def data_table(headers: list[str], rows: list[list], caption: str, id_: str | None = None, numeric: set[int] = frozenset()) -> html.Div:
+    """An accessible table: caption, column headers with scope, the first cell a row header."""
+    head = html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i in numeric else None) for i, h in enumerate(headers)]))
+    body = []
+    for row in rows:
+        cells = []
+        for i, value in enumerate(row):
+            value = "—" if value is None or value == "" else value
+            if i == 0:
+                cells.append(html.Th(value, scope="row"))
+            else:
+                cells.append(html.Td(value, className="num" if i in numeric else None))
+        body.append(html.Tr(cells))
+    attrs = {"className": "table-wrap", "tabIndex": "0", "role": "region", "aria-label": caption}
+    if id_:
+        attrs["id"] = id_
+    return html.Div(html.Table([html.Caption(caption), head, html.Tbody(body)], className="data-table"), **attrs)
+
+
+def notice(children, kind: str = "info", id_: str | None = None) -> html.Div:
+    role = "alert" if kind == "error" else "status"
+    attrs = {"id": id_} if id_ else {}
+    return html.Div(children, className=f"notice notice-{kind}", role=role, **attrs)
+
+
+def who_bar(user: accounts.Principal | None, next_path: str) -> html.Div:
+    if user is None:
+        return html.P(
+            ["U bent niet ingelogd. ", html.A("Inloggen", href=f"/login?next={next_path}", id="login-link")],
+            className="account-bar",
+        )
+    return html.P(
+        [
+            "Ingelogd als ",
+            html.Strong(user.username, id="ingelogd-als"),
+            f" ({accounts.ROLE_LABELS.get(user.role, user.role)}: {user.scope_label}). ",
+            html.A("Uitloggen", href="/logout", id="logout-link"),
+        ],
+        className="account-bar",
+    )
+
+
+def no_access(user: accounts.Principal | None, what: str) -> html.Div:
+    """"Geen toegang" inside the normal page: why, what this role may do, and where to go instead."""
+    role = accounts.ROLE_LABELS.get(user.role, user.role) if user is not None else ""
+    onward = []
+    if user is not None:
+        if accounts.can_upload(user):
+            onward.append(html.Li(dcc.Link("Gegevens aanleveren", href="/aanleveren")))
+        if accounts.can_see_audit(user) or (user.role == "provincie" and accounts.can_see_delivery(user, user.provincie_code)):
+            onward.append(html.Li(dcc.Link("Aanleverstatus van de gemeenten", href="/aanlevering")))
+        if accounts.can_see_audit(user):
+            onward.append(html.Li(dcc.Link("Auditlog", href="/auditlog")))
+    onward += [
+        html.Li(dcc.Link("Landelijk overzicht", href="/")),
+        html.Li(html.A("Inloggen met een ander account", href="/logout")),
+    ]
+    home = ROLE_HOME.get(user.role) if user is not None else None
+    return html.Div(
+        [
+            html.H2("Geen toegang"),
+            notice(f"Uw account ({role}) heeft geen toegang tot {what}.", "error", id_="geen-toegang"),
+            html.P(ROLE_RIGHTS.get(user.role, "") if user is not None else "", id="geen-toegang-rechten"),
+            html.P("Klopt dit niet? Neem contact op met de beheerder bij VNG."),
+            html.H3("Verder naar"),
+            html.Ul(onward, id="geen-toegang-links"),
+        ],
+        className="no-access",
+        **({"data-home": home} if home else {}),
+    )

@@ -13,6 +13,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from etl.demo import load_demo_data
+from etvi.upload import service
+
 out = Console()
 
 
@@ -23,7 +26,6 @@ def demo(
     no_serve: bool = typer.Option(False, "--no-serve", help="Alleen inrichten en demogegevens laden, niet starten."),
 ) -> None:
     """Demo: database inrichten, fictieve gegevens 2022–vandaag laden en het dashboard starten."""
-    from etl.demo import load_demo_data
     from etvi.cli.serve import serve
     from etvi.cli.setup_commands import init
     from etvi.config import settings
@@ -34,7 +36,7 @@ def demo(
     init()
     with Progress(TextColumn("Demogegevens laden"), BarColumn(), MofNCompleteColumn(), console=out) as bar:
         task = bar.add_task("demo", total=None)
-        result = load_demo_data(progress=lambda done, total: bar.update(task, completed=done, total=total))
+        result = load_demo_data(load_file=service.load_file, progress=lambda done, total: bar.update(task, completed=done, total=total))
     if result.skipped:
         out.print("Demogegevens waren al geladen.")
     else:
