@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dash
@@ -18,7 +19,7 @@ from dashboard.data import Reference, Version
 from dashboard.figures import maps
 from dashboard.runtime import Runtime
 from dashboard.security import ROLE_HOME, ROLE_RIGHTS
-from dashboard.state import peildatum_options
+from dashboard.state import FUTURE_NOTICE, future_peildatum, peildatum_options
 from dashboard.texts import fmt_date, fmt_pct, level_title, onderdeel_title
 from etvi import accounts
 
@@ -126,8 +127,6 @@ def click_target(click: dict | None, level: str, peildatum: str | None, onderdee
         return f"/gemeente/{code}" + (f"?{q}" if q else "")
     if level == "provincie":
         return f"/provincie/{code}" + (f"?{q}&onderdeel={onderdeel}" if q else "")
-    from urllib.parse import urlencode
-
     return "/regios?" + urlencode({k: v for k, v in {"regiotype": level, "onderdeel": onderdeel, "peildatum": peildatum, "regio": code}.items() if v})
 
 
@@ -169,8 +168,6 @@ def url_spec(prefix: str, params: list[tuple[str, str, str]], view: str | None, 
 
 def future_notice(peildatum) -> html.Div | None:
     """A short Dutch notice when the address asks for a peildatum after today (the page shows today)."""
-    from dashboard.state import FUTURE_NOTICE, future_peildatum
-
     return ui.notice(FUTURE_NOTICE, "warning") if future_peildatum(peildatum, today()) else None
 
 
