@@ -442,7 +442,9 @@ def layout(**_query):
                         className="step",
                     ),
                     html.Section([html.H2("Eerdere aanleveringen"), html.Div(history(user), id="aanl-geschiedenis")], className="step"),
-                    dcc.Store(id="aanl-wacht"),
+                    # In the tab's sessionStorage: a reload, which a load balancer may send to another
+                    # app server, still finds the checked file (``handle_restore``).
+                    dcc.Store(id="aanl-wacht", storage_type="session"),
                 ],
                 id="aanl-inhoud",
                 hidden=not allowed,
@@ -566,6 +568,16 @@ def register_callbacks(app: dash.Dash) -> None:
     def report_csv(n_clicks, state):
         return handle_report_csv(n_clicks, state)
 
+    @app.callback(
+        *_flow_outputs("resultaat", "bevestig", "annuleer"),
+        Input("aanl-wacht", "modified_timestamp"),
+        State("aanl-wacht", "data"),
+        State("aanl-bevestig", "disabled"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def restore(_modified, waiting, confirm_disabled):
+        return handle_restore(waiting, confirm_disabled)
+
     for button in ("aanl-bevestig", "aanl-annuleer"):
         app.clientside_callback(
             "function (disabled) { return disabled ? 'true' : 'false'; }",
@@ -617,6 +629,22 @@ def handle_report_csv(n_clicks, state):
         return no_update, problem
     name = "fouten" if state.get("lijst") == "aanl-fouten" else "waarschuwingen"
     return dcc.send_bytes(problem_lists.csv_bytes(items), f"meldingen-{name}.csv"), no_update
+
+
+def handle_restore(waiting, confirm_disabled):
+    """After a reload (on whichever server): offer the confirm of a file checked before, when it
+    still waits for this user. Does nothing while the page itself holds the check."""
+    if not confirm_disabled or not isinstance(waiting, dict):
+        return (no_update,) * 3
+    meta = service.waiting(waiting.get("token"), security.current_user(), security.db_url())
+    if meta is None:
+        return (no_update,) * 3
+    name = names.clean(meta["original_name"])
+    message = [
+        html.Strong(f"{name} is gecontroleerd en goedgekeurd "),
+        "en wacht op uw bevestiging. Klik op ‘Bevestigen en opslaan’ om het op te slaan, of op ‘Annuleren’.",
+    ]
+    return notice(message, "info", id_="aanl-wacht-klaar"), False, False
 
 
 def cancel(n_clicks, waiting):
