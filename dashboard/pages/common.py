@@ -22,6 +22,7 @@ from dashboard.security import ROLE_HOME, ROLE_RIGHTS
 from dashboard.state import FUTURE_NOTICE, future_peildatum, peildatum_options
 from dashboard.texts import fmt_date, fmt_pct, level_title, onderdeel_title
 from etvi import accounts
+from etvi.upload import service
 
 
 def today() -> date:
@@ -250,7 +251,7 @@ def no_access(user: accounts.Principal | None, what: str) -> html.Div:
     role = accounts.ROLE_LABELS.get(user.role, user.role) if user is not None else ""
     onward = []
     if user is not None:
-        if accounts.can_upload(user):
+        if service.may_upload(user):
             onward.append(html.Li(dcc.Link("Gegevens aanleveren", href="/aanleveren")))
         if accounts.can_see_audit(user) or (user.role == "provincie" and accounts.can_see_delivery(user, user.provincie_code)):
             onward.append(html.Li(dcc.Link("Aanleverstatus van de gemeenten", href="/aanlevering")))

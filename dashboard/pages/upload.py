@@ -311,7 +311,7 @@ def date_field(id_: str, label: str, value: str | None, hint: str = "") -> list:
 
 
 def history(user: accounts.Principal | None) -> html.Div:
-    if user is None or not accounts.can_upload(user):
+    if user is None or not service.may_upload(user):
         return html.Div()
     with db.session(security.db_url()) as s:
         uploads = accounts.uploads_visible_to(s, user, limit=50)
@@ -333,7 +333,7 @@ def _gemeente_names(codes) -> str:
 
 def layout(**_query):
     user = security.current_user()
-    allowed = user is not None and accounts.can_upload(user)
+    allowed = user is not None and service.may_upload(user)
     if user is None:
         refusal = notice(["Log in om gegevens aan te leveren. ", html.A("Inloggen", href="/login?next=/aanleveren")], "info")
     elif not allowed:
