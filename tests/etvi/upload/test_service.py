@@ -14,6 +14,7 @@ from sqlalchemy import inspect
 from sqlmodel import select
 
 from etl import load
+from etvi.upload import service
 from models import db
 from models.tables import ProblemList, Upload
 from tests.api.support import create_actors, csv_file, login, make_app
@@ -190,3 +191,14 @@ def test_migration_0007_up_and_down(db_url):
         s.add(ProblemList(token_hash="a" * 64, username="x", items=json.dumps([{"text": "é"}], ensure_ascii=False)))
     with db.session(db_url) as s:
         assert json.loads(s.get(ProblemList, "a" * 64).items) == [{"text": "é"}]
+
+
+def test_the_preview_of_a_dry_run_is_what_the_load_changes(ref_db, tmp_path):
+    """One computation decides what changes: the dry run shows exactly what the load then reports."""
+    path = tmp_path / "twee.csv"
+    path.write_bytes(csv_file([("GM0363", "vastgesteld", "a"), ("GM0599", "in voorbereiding", "b")]))
+    trial = service.load_file(path, dry_run=True, url=ref_db)
+    loaded = service.load_file(path, url=ref_db)
+    assert trial.outcome == "proef" and loaded.outcome == "geladen"
+    assert len(trial.changes) == 2 and trial.changes.to_dict("records") == loaded.changes.to_dict("records")
+    assert service.load_file(path, dry_run=True, url=ref_db).changes.empty  # now known: nothing would change
