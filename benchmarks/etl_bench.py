@@ -116,8 +116,8 @@ def make_files(url: str, folder: Path, history_rows: int) -> tuple[Path, Path, i
 
 
 def _ours(path: str, url: str, queue) -> None:
-    from etl.load import load_file
     from etl.lookups import load_reference
+    from etvi.upload.service import load_file
 
     load_reference(url, REPO / "data")  # warm imports and the engine, as a running server has them
     before = _rss_mb()

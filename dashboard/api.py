@@ -35,26 +35,24 @@ write the upload to its temporary folder, with the logged attempt's ``upload_id`
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import re
-import tempfile
-from contextlib import ExitStack
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
+from sqlmodel import select
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from dashboard import security
-from etl import names, store
-from etvi.accounts import audit, policy, tokens, users
+from etl import export
+from etvi.accounts import policy, tokens, users
 from etvi.accounts.errors import AccountError
 from etvi.accounts.policy import Principal
 from etvi.config import settings
-from etvi.upload import log
+from etvi.upload import log, service
 from models import db
+from models.tables import Upload
 
 bp = Blueprint("etvi_api", __name__, url_prefix="/api/v1")
 
@@ -170,168 +168,17 @@ def _caller_label(url: str | None = None) -> str:
     return "ongeldig-token"
 
 
-# --------------------------------------------------------------------------------------------
-# Upload log entries for attempts refused before the ETL sees the file
-# --------------------------------------------------------------------------------------------
-
-
-def record_refusal(
-    username: str,
-    channel: str,
-    message: str,
-    file_name: str = "(geen bestand)",
-    content: bytes | None = None,
-    url: str | None = None,
-) -> int:
-    """Write a refused attempt to the upload log; returns its id. Used when there is a user but
-    the attempt stops before the ETL (no rights, no file, too big, bad parameters)."""
-    from models import db
-    from models.tables import Upload
-
-    problem = {"message": message, "severity": "error", "text": message}
-    renamed = names.note(file_name) if file_name else None
-    with db.session(url) as s:
-        row = Upload(
-            file_name=names.clean(file_name) if file_name else "(geen bestand)",
-            sha256=hashlib.sha256(content).hexdigest() if content is not None else "",
-            username=username,
-            channel=channel,
-            outcome="geweigerd",
-            error_report=json.dumps([problem], ensure_ascii=False),
-            warnings=json.dumps([renamed.to_dict()], ensure_ascii=False) if renamed else None,
-        )
-        s.add(row)
-        s.flush()
-        return int(row.id)
-
-
-def record_anonymous_attempt(label: str, channel: str, message: str, url: str | None = None) -> None:
-    from models import db
-
-    file = None
+def _posted_file_name() -> str | None:
+    """The name of the posted file when the body is small enough to parse, for the log."""
     limit = settings().max_file_mb * 1024 * 1024 + FORM_OVERHEAD
-    if request.content_length is not None and request.content_length <= limit:
-        request.max_content_length = limit
-        file = request.files.get("file") or request.files.get("bestand")
-    with db.session(url) as s:
-        audit.record(
-            s,
-            label,
-            "upload_geweigerd",
-            kanaal=channel,
-            reden=message,
-            bestand=names.clean(file.filename) if getattr(file, "filename", None) else None,
-            adres=request.remote_addr,
-        )
-
-
-def problem_dicts(problems) -> list[dict]:
-    out = []
-    for p in problems or []:
-        if hasattr(p, "to_dict"):
-            out.append(p.to_dict())
-        elif isinstance(p, dict):
-            out.append(p)
-        else:
-            out.append({"message": str(p), "text": str(p)})
-    return out
-
-
-def _jsonable(value):
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if type(value).__name__ == "DataFrame":
-        return _jsonable(value.to_dict(orient="records"))
-    if hasattr(value, "to_dict"):
-        return _jsonable(value.to_dict())
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return _jsonable(asdict(value))
-    if isinstance(value, float) and value != value:  # NaN from pandas
+    if request.content_length is None or request.content_length > limit:
         return None
-    return value
+    request.max_content_length = limit
+    file = request.files.get("file") or request.files.get("bestand")
+    return file.filename if getattr(file, "filename", None) else None
 
 
-def result_dict(result, max_changes: int | None = 5000) -> dict:
-    """A ``LoadResult`` as JSON-ready data (the same fields for the API and the web page).
-
-    ``changes`` holds at most ``max_changes`` rows; ``changes_total`` is the full count and
-    ``changes_summary`` counts them per onderdeel and new status.
-    """
-    changes = getattr(result, "changes", None)
-    total = 0
-    summary: list[dict] = []
-    if changes is not None and type(changes).__name__ == "DataFrame":
-        total = len(changes)
-        if total:
-            grouped = changes.groupby(["onderdeel", "nieuwe_status"], sort=True).size().reset_index(name="aantal")
-            summary = [{k: _jsonable(v) for k, v in row.items()} for row in grouped.to_dict(orient="records")]
-        shown = changes if max_changes is None else changes.head(max_changes)
-        changes = shown.to_dict(orient="records")
-    else:
-        changes = list(changes or [])
-        total = len(changes)
-        if max_changes is not None:
-            changes = changes[:max_changes]
-    problems = list(getattr(result, "problems", []) or [])
-    warnings = list(getattr(result, "warnings", []) or [])
-    return {
-        "outcome": result.outcome,
-        "upload_id": getattr(result, "upload_id", None),
-        "rows_read": getattr(result, "rows_read", 0),
-        "records_written": getattr(result, "records_written", 0),
-        "records_valid": getattr(result, "records_valid", 0),
-        "error_count": getattr(result, "error_count", len(problems)),
-        "problems": problem_dicts(problems),
-        "warnings": problem_dicts(warnings),
-        "changes": _jsonable(changes),
-        "changes_total": total,
-        "changes_summary": summary,
-    }
-
-
-OUTCOME_MESSAGES = {
-    "geladen": "Het bestand is geladen.",
-    "ongewijzigd": "Dit bestand was al geladen; er is niets veranderd.",
-    "proef": "Proefrun: het bestand is goedgekeurd, er is niets opgeslagen.",
-    "geweigerd": "Het bestand is geweigerd; er is niets opgeslagen. Zie de lijst met problemen.",
-}
 OUTCOME_STATUS = {"geladen": 201, "ongewijzigd": 200, "proef": 200, "geweigerd": 422}
-
-
-def run_load(
-    path: Path,
-    *,
-    principal: Principal,
-    channel: str,
-    original_name: str,
-    peildatum: date | None = None,
-    sheet: str | None = None,
-    dry_run: bool = False,
-    url: str | None = None,
-    progress=None,
-):
-    """The one place the web and the API call the ETL: always with the user's scope."""
-    from etl.load import load_file
-
-    scope = policy.upload_scope(principal)  # raises for accounts that may not upload
-    return load_file(
-        path,
-        original_name=original_name,
-        peildatum=peildatum,
-        sheet=sheet,
-        dry_run=dry_run,
-        username=principal.username,
-        channel=channel,
-        allowed_gemeenten=scope,
-        progress=progress,
-        url=url,
-    )
 
 
 def parse_peildatum(raw: str | None) -> date | None:
@@ -373,7 +220,7 @@ def post_upload():
     try:
         principal = _principal(required=True)
     except ApiError as exc:
-        record_anonymous_attempt(_caller_label(url), "api", exc.message, url)
+        service.record_anonymous_attempt(_caller_label(url), "api", exc.message, _posted_file_name(), request.remote_addr, url)
         raise
     # A dry run writes nothing, not even a refusal to the upload log (README; like etvi load
     # --dry-run). The query string is read first: the form body may be too large to parse.
@@ -385,12 +232,12 @@ def post_upload():
         dry_run = _flag(raw_dry_run)
     except ApiError as exc:  # not known to be a dry run: logged like any refused attempt
         name, content = _peek_file(limit)
-        record_refusal(principal.username, "api", exc.message, name, content, url)
+        service.record_refusal(principal.username, "api", exc.message, name, content, url)
         raise
 
     def refuse(message: str, *args) -> None:
         if not dry_run:
-            record_refusal(principal.username, "api", message, *args, url=url)
+            service.record_refusal(principal.username, "api", message, *args, url=url)
 
     if policy.endpoint_access(principal, "upload", security.is_public()) is not policy.Access.ALLOW:
         message = policy.ENDPOINTS["upload"].refused
@@ -427,13 +274,14 @@ def post_upload():
         refuse(exc.message, original, content)
         raise
     sheet = (request.values.get("sheet") or "").strip() or None
-    result, error = load_bytes(
-        content, original, principal=principal, channel="api", peildatum=peildatum, sheet=sheet, dry_run=dry_run, url=url
-    )
-    if error is not None:
-        return _json_error(422, error["message"], outcome="geweigerd", problems=error["problems"], upload_id=error.get("upload_id"))
-    data = result_dict(result)
-    data["melding"] = OUTCOME_MESSAGES.get(data["outcome"], "")
+    try:
+        result = service.load_bytes(
+            content, original, principal=principal, channel="api", peildatum=peildatum, sheet=sheet, dry_run=dry_run, url=url
+        )
+    except service.NotKept as exc:
+        raise ApiError(503, str(exc), upload_id=exc.upload_id) from None
+    data = service.result_dict(result)
+    data["melding"] = service.OUTCOME_MESSAGES.get(data["outcome"], "")
     resp = jsonify(data)
     resp.status_code = OUTCOME_STATUS.get(data["outcome"], 200)
     return resp
@@ -447,82 +295,6 @@ def _peek_file(limit: int) -> tuple[str, bytes | None]:
     if upload is None or not upload.filename:
         return "(geen bestand)", None
     return upload.filename, upload.read(limit + 1)
-
-
-def load_bytes(
-    content: bytes,
-    original_name: str,
-    *,
-    principal: Principal,
-    channel: str,
-    peildatum: date | None = None,
-    sheet: str | None = None,
-    dry_run: bool = False,
-    url: str | None = None,
-    progress=None,
-):
-    """Write the bytes to a private temporary file and load them. Returns ``(result, None)`` or
-    ``(None, {"message", "problems", "upload_id"})`` when the ETL refused the file as a whole."""
-    from etl.errors import EtlError
-
-    with ExitStack() as stack:
-        try:
-            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="etvi-upload-"))
-            path = Path(tmp) / f"upload{names.suffix(names.clean(original_name))}"  # never the name itself
-            path.write_bytes(content)
-        except OSError as exc:  # the temporary folder full, read-only or not a folder
-            message = (
-                f"De server kon het bestand niet tijdelijk bewaren in {tempfile.gettempdir()}: {store.reason(exc)}. "
-                "Er is niets opgeslagen; probeer het later opnieuw of meld het aan de beheerder."
-            )
-            upload_id = None if dry_run else record_refusal(principal.username, channel, message, original_name, content, url)
-            raise ApiError(503, message, upload_id=upload_id) from None
-        try:
-            result = run_load(
-                path,
-                principal=principal,
-                channel=channel,
-                original_name=original_name,
-                peildatum=peildatum,
-                sheet=sheet,
-                dry_run=dry_run,
-                url=url,
-                progress=progress,
-            )
-        except EtlError as exc:
-            problems = problem_dicts(getattr(exc, "problems", None)) or [{"message": str(exc), "text": str(exc)}]
-            upload_id = None if dry_run else record_refusal(principal.username, channel, str(exc), original_name, content, url)
-            return None, {"message": str(exc), "problems": problems, "upload_id": upload_id}
-    return result, None
-
-
-def log_refused_dry_run(result, principal: Principal, channel: str, url: str | None = None) -> int:
-    """Log a dry run that was refused as a refused attempt, exactly as ``load_file`` logs a
-    refused real load (``load_file`` writes nothing on a dry run). The web flow validates with a
-    dry run first, so a refusal there is the end of that upload attempt."""
-    from models import db
-    from models.tables import Upload
-
-    def _dump(items):
-        items = problem_dicts(items)
-        return json.dumps(items, ensure_ascii=False) if items else None
-
-    with db.session(url) as s:
-        row = Upload(
-            file_name=result.file_name,
-            sha256=result.sha256 or "",
-            username=principal.username,
-            channel=channel,
-            peildatum=result.peildatum,
-            rows_read=result.rows_read,
-            outcome="geweigerd",
-            error_report=_dump(result.problems),
-            warnings=_dump(result.warnings),
-            gemeente_codes=",".join(getattr(result, "gemeente_codes", None) or []) or None,
-        )
-        s.add(row)
-        s.flush()
-        return int(row.id)
 
 
 @bp.get("/status")
@@ -539,21 +311,17 @@ def get_status():
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="etvi-status-{peildatum.isoformat()}.csv"'},
         )
-    rows = [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    rows = [{k: service.jsonable(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
     return jsonify({"peildatum": peildatum.isoformat(), "aantal": len(rows), "gemeenten": rows})
 
 
 def status_frame(peildatum: date, url: str | None):
     """The export table (one row per gemeente), exactly as ``etvi export`` builds it."""
-    from etl import export
-
     return export.export_frame(peildatum, url)
 
 
 def status_csv(frame) -> bytes:
     """The CSV exactly as ``etvi export --format csv`` writes it (UTF-8 with BOM, ';', neutralised)."""
-    from etl import export
-
     return export._csv_text(frame).encode("utf-8-sig")
 
 
@@ -565,11 +333,6 @@ def list_uploads():
         offset = max(int(request.args.get("offset", 0)), 0)
     except ValueError:
         raise ApiError(400, "limit en offset moeten gehele getallen zijn.") from None
-    from sqlmodel import select
-
-    from models import db
-    from models.tables import Upload
-
     q = select(Upload).order_by(Upload.created_at.desc(), Upload.id.desc())
     if request.args.get("gebruiker"):
         q = q.where(Upload.username == request.args["gebruiker"].strip().lower())
@@ -611,18 +374,12 @@ def upload_dict(u) -> dict:
 @bp.get("/uploads/<int:upload_id>/bestand")
 def download_original(upload_id: int):
     principal = _caller("original")
-    from models import db
-    from models.tables import Upload
-
-    with db.session(_url()) as s:
-        upload = s.get(Upload, upload_id)
-        if upload is None:
-            raise ApiError(404, f"Upload {upload_id} bestaat niet.")
-        content = store.read(s, upload.sha256) if upload.stored_path else None
-        if content is None:
-            raise ApiError(404, f"Van upload {upload_id} is geen origineel bewaard (bijvoorbeeld omdat het geweigerd is).")
-        audit.record(s, principal.username, "origineel_gedownload", upload_id=upload_id, bestand=upload.file_name)
-        name = names.clean(upload.file_name)  # also for rows logged before names were cleaned
+    found = service.original(upload_id, principal.username, _url())
+    if found is None:
+        raise ApiError(404, f"Upload {upload_id} bestaat niet.")
+    name, content = found
+    if content is None:
+        raise ApiError(404, f"Van upload {upload_id} is geen origineel bewaard (bijvoorbeeld omdat het geweigerd is).")
     return send_file(io.BytesIO(content), as_attachment=True, download_name=name, max_age=0)
 
 
@@ -636,7 +393,7 @@ def delivery():
         raise ApiError(403, f"Uw account heeft geen rechten voor de aanleverstatus van {provincie or 'alle provincies'}.")
     with db.session(_url()) as s:
         rows = log.delivery_overview(s, provincie)
-    return jsonify({"provincie": provincie, "gemeenten": _jsonable(rows)})
+    return jsonify({"provincie": provincie, "gemeenten": service.jsonable(rows)})
 
 
 # --------------------------------------------------------------------------------------------

@@ -250,5 +250,26 @@ def toggle(id_: str, shown: bool, controls: str, label_show: str = "Tabel tonen"
     )
 
 
-def notice(text, kind: str = "info") -> html.Div:
-    return html.Div(text, className=f"notice notice-{kind}", role="status")
+def notice(children, kind: str = "info", id_: str | None = None) -> html.Div:
+    role = "alert" if kind == "error" else "status"
+    attrs = {"id": id_} if id_ else {}
+    return html.Div(children, className=f"notice notice-{kind}", role=role, **attrs)
+
+
+def data_table(headers: list[str], rows: list[list], caption: str, id_: str | None = None, numeric: set[int] = frozenset()) -> html.Div:
+    """An accessible table: caption, column headers with scope, the first cell a row header."""
+    head = html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i in numeric else None) for i, h in enumerate(headers)]))
+    body = []
+    for row in rows:
+        cells = []
+        for i, value in enumerate(row):
+            value = "—" if value is None or value == "" else value
+            if i == 0:
+                cells.append(html.Th(value, scope="row"))
+            else:
+                cells.append(html.Td(value, className="num" if i in numeric else None))
+        body.append(html.Tr(cells))
+    attrs = {"className": "table-wrap", "tabIndex": "0", "role": "region", "aria-label": caption}
+    if id_:
+        attrs["id"] = id_
+    return html.Div(html.Table([html.Caption(caption), head, html.Tbody(body)], className="data-table"), **attrs)

@@ -9,8 +9,10 @@ from dash import html
 from sqlmodel import select
 
 from dashboard import security
-from dashboard.pages.upload import OUTCOME_LABELS, data_table, local_time, nl_date, notice
+from dashboard.components import data_table, notice
+from dashboard.texts import local_time, nl_date
 from etvi.upload import log
+from etvi.upload.service import OUTCOME_LABELS
 from models import db
 from models.tables import Provincie, StatusRecord, Upload
 

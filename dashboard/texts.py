@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dashboard.aggregates import PROJECTION_HORIZON_YEARS, horizon, to_date
 
@@ -196,3 +197,30 @@ def assessment(state: str, deadline, today, projected=None, share_at_deadline=No
     if prefix.startswith("te laat: uiterste"):
         return f"{prefix} (te weinig gegevens voor een verwachting)"
     return "te weinig gegevens voor een verwachting"
+
+
+def local_time(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    try:
+        value = value.astimezone(ZoneInfo("Europe/Amsterdam"))
+    except ZoneInfoNotFoundError:  # no tz database: show UTC
+        pass
+    return value.strftime("%d-%m-%Y %H:%M")
+
+
+def nl_date(value) -> str:
+    if value in (None, "") or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.date()
+    if hasattr(value, "strftime"):
+        return value.strftime("%d-%m-%Y")
+    return str(value)

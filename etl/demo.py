@@ -5,7 +5,7 @@ on every sheet): koploper regions move first and fastest, some gemeenten never r
 stall at a status. The six koploperregio names are public; which gemeenten belong to them is not
 published, so the demo picks members itself (the region's central gemeente plus neighbours from
 the same provincie). The history is written as template spreadsheets, one per quarter, and loaded
-through the same ``load_file`` as real files, so the demo exercises the real pipeline.
+through the same upload service as real files, so the demo exercises the real pipeline.
 Deterministic for a given seed and end date.
 """
 
@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from etl.contract import KOPLOPER, date_column, has_date
 from etl.errors import EtlError
-from etl.load import GELADEN, load_file
+from etl.load import GELADEN, LoadResult
 from etl.lookups import Reference, load_reference
 from etl.template import write_template
 from etvi.config import settings
@@ -193,6 +193,7 @@ def build_quarters(ref: Reference, today: date, seed: int = SEED) -> list[tuple[
 def load_demo_data(
     directory: Path | None = None,
     *,
+    load_file: Callable[..., LoadResult],
     url: str | None = None,
     today: date | None = None,
     seed: int = SEED,
@@ -201,6 +202,8 @@ def load_demo_data(
     """Write the quarterly demo files into ``directory`` and load them; skips when already loaded.
 
     Refuses a database that holds real (non-demo) uploads, so demo data never mixes with real data.
+    ``load_file`` is the upload service's (``etvi.upload.service.load_file``), which logs each file
+    as an upload marked as demo; passed in because the service sits above ``etl``.
     """
     started = time.perf_counter()
     directory = Path(directory or settings().data_dir / "demo")

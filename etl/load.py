@@ -1,21 +1,18 @@
-"""Load one spreadsheet: validate all of it, then write all of it in one transaction, or nothing.
+"""Load one spreadsheet: validate all of it, compare it with the database, write its records.
 
-Used by the CLI, the browser upload and the HTTP API alike. Every attempt that gets as far as
-the file is logged as an Upload row (except dry runs, which write nothing):
+The steps of a load, without the upload log: ``etvi.upload.service`` runs them, and it alone
+writes the ``Upload`` row each attempt leaves (the outcomes are described there).
 
-- ``geladen``: the Upload row, the status records (bulk insert; COPY on PostgreSQL) and an
-  immutable copy of the original file, committed together; the data version is bumped so caches
-  in every server worker are invalidated.
-- ``ongewijzigd``: the same bytes (sha256) were loaded before and would produce exactly the same
-  records; nothing is written except the Upload row recording the attempt. (A file loaded again
-  with another sheet or peildatum produces other records, so it loads normally.)
-- ``geweigerd``: any error; no status record is written, the Upload row holds the error report
-  (a JSON list of problems) and the warnings.
-- ``proef``: a dry run; validated and compared with the database, nothing written.
+- ``check_file``: read and validate the whole file; nothing is written.
+- ``compute_changes``: what the records would change (the preview of a dry run and of a load alike).
+- ``write_transaction`` / ``same_as_earlier`` / ``write_records``: inside one transaction the
+  caller commits, decide under the write lock whether the same bytes already wrote these records,
+  else bulk-insert them (COPY on PostgreSQL) and bump the data version so caches in every
+  server worker are invalidated.
 
 Concurrent loads only append rows; the one shared row (Meta 'data_version') is locked last and
 briefly, and SQLite writers take the write lock up front (BEGIN IMMEDIATE), so two processes
-loading at once both succeed. Transient lock conflicts are retried.
+loading at once both succeed. Transient lock conflicts are retried by the caller (``is_transient``).
 """
 
 from __future__ import annotations
@@ -23,13 +20,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from operator import itemgetter
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pandas as pd
 from sqlalchemy import insert, select, text
@@ -38,7 +35,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
-from etl import names, safety, store
+from etl import names, safety
 from etl.errors import EtlError, FileRefused, Problem
 from etl.gemeenten import name_key
 from etl.lookups import Reference, load_reference
@@ -104,11 +101,11 @@ def unreadable(name: str, exc: BaseException) -> Problem:
     )
 
 
-def _json(problems: list[Problem]) -> str | None:
+def problems_json(problems: list[Problem]) -> str | None:
     return json.dumps([p.to_dict() for p in problems], ensure_ascii=False) if problems else None
 
 
-def _is_transient(exc: BaseException) -> bool:
+def is_transient(exc: BaseException) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
     return isinstance(exc, (OperationalError, DBAPIError)) and any(
         s in text for s in ("database is locked", "could not serialize", "deadlock detected", "busy")
@@ -138,7 +135,7 @@ def compute_changes(records: list[Record], ref: Reference, url: str | None = Non
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS, dtype=object)
 
 
-def _same_as_earlier(s: Session, sha: str, records: list[Record]) -> Upload | None:
+def same_as_earlier(s: Session, sha: str, records: list[Record]) -> Upload | None:
     """An earlier accepted upload of the same bytes that wrote exactly these records."""
     earlier = s.execute(select(Upload).where(Upload.sha256 == sha, Upload.outcome == GELADEN).order_by(Upload.id)).scalars().all()
     if not earlier:
@@ -275,83 +272,65 @@ def _lock_key(sha: str) -> int:
     return int.from_bytes(bytes.fromhex(sha[:16]), "big", signed=True)
 
 
-def _log_attempt(url: str | None, **values) -> int:
-    with Session(engine(url), expire_on_commit=False) as s:
-        upload = Upload(**values)
-        s.add(upload)
-        s.commit()
-        return upload.id
-
-
-def _write(
-    url: str | None, values: dict, records: list[Record], data: bytes, suffix: str
-) -> tuple[str, int, Upload | None]:
-    """One transaction: Upload row, records, stored copy, data version.
-
-    Whether the same bytes already wrote these records is decided here, under the write lock
-    (``_begin``), so of several identical loads arriving at once exactly one is ``geladen`` and
-    the others are logged as ``ongewijzigd``. Returns (outcome, upload_id, earlier upload).
-    """
+@contextmanager
+def write_transaction(url: str | None, sha: str) -> Iterator[Session]:
+    """A session whose transaction holds the write lock for these bytes (``_begin``); the caller
+    commits. Rolled back on any error; SQLite's page cache is reset for the pooled connection."""
     with Session(engine(url), expire_on_commit=False) as s:
         try:
-            _begin(s, values["sha256"])
-            earlier = _same_as_earlier(s, values["sha256"], records)
-            if earlier is not None:
-                upload = Upload(**values, outcome=ONGEWIJZIGD, stored_path=earlier.stored_path)
-                s.add(upload)
-                s.commit()
-                return ONGEWIJZIGD, upload.id, earlier
-            upload = Upload(**values, outcome=GELADEN, records_written=len(records))
-            s.add(upload)
-            s.flush()
-            _insert_records(s, upload.id, records)
-            upload.stored_path = store.save(s, data, values["sha256"], suffix)
-            s.add(upload)
-            s.flush()
-            _ensure_data_version(s)
-            bump_data_version(s)
-            s.commit()
+            _begin(s, sha)
+            yield s
         except BaseException:
             s.rollback()
             raise
         finally:
             if s.get_bind().dialect.name == "sqlite":
                 try:
-                    s.connection().exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default, for the pooled connection
+                    s.connection().exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default
                 except Exception:  # noqa: BLE001 - never mask the real outcome
                     pass
-        return GELADEN, upload.id, None
 
 
-# --- the entry point -------------------------------------------------------------------------
+def write_records(s: Session, upload_id: int, records: list[Record]) -> None:
+    """Insert the records of upload ``upload_id`` and bump the data version, in ``s``'s transaction."""
+    _insert_records(s, upload_id, records)
+    _ensure_data_version(s)
+    bump_data_version(s)
 
 
-def load_file(
+# --- checking a file -------------------------------------------------------------------------
+
+
+@dataclass
+class Checked:
+    """A file read and validated: the result so far and, when it has no errors, what to write."""
+
+    result: LoadResult
+    records: list[Record] = field(default_factory=list)
+    data: bytes = b""
+    suffix: str = ""
+
+
+def check_file(
     path: str | Path,
     *,
     original_name: str | None = None,
     peildatum: date | None = None,
     sheet: str | None = None,
-    dry_run: bool = False,
-    username: str = "cli",
-    channel: str = "cli",
     allowed_gemeenten: set[str] | None = None,
-    is_demo: bool = False,
     progress: Progress | None = None,
     url: str | None = None,
     reference: Reference | None = None,
-) -> LoadResult:
-    """Validate and load one file; see the module docstring for the outcomes.
+) -> Checked:
+    """Read and validate one file; writes nothing.
 
     ``original_name`` is the name the user gave the file (its extension decides the type; the
     path may be a temporary upload). ``peildatum`` applies to rows without their own and wins
     over a 'Peildatum' cell in the file. ``allowed_gemeenten``: codes this user may report on;
     a row for any other gemeente refuses the whole file. Raises EtlError only when no file can
-    be loaded at all (missing file, database not initialised); everything about the file itself
-    comes back in the result. The original is kept in the database in the same transaction
-    (``etl.store``).
+    be checked at all (missing file, database not initialised); everything about the file itself
+    is in ``result.problems`` and ``result.warnings``.
     """
-    started = time.perf_counter()
     path = Path(path)
     given = original_name or path.name
     name = names.clean(given)  # the name is data: stored and shown cleaned, never a path
@@ -360,19 +339,16 @@ def load_file(
     ref = reference or load_reference(url)
     cfg = settings()
     sha = _sha256(path)
-    suffix = names.suffix(name)
-    name_note = names.note(given)
-    result = LoadResult(file_name=name, outcome=GEWEIGERD, sha256=sha)
-    audit = dict(file_name=name, sha256=sha, username=username, channel=channel, is_demo=is_demo, peildatum=peildatum)
-
+    result = LoadResult(file_name=name, outcome=GEWEIGERD, sha256=sha, peildatum=peildatum)
+    checked = Checked(result, suffix=names.suffix(name))
     validated: Validated | None = None
     try:
         safety.check_size(path, name, cfg)
-        data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != sha:
+        checked.data = path.read_bytes()
+        if hashlib.sha256(checked.data).hexdigest() != sha:
             raise FileRefused([Problem("het bestand veranderde tijdens het lezen; probeer het opnieuw", file=name)])
-        kind = safety.check_content(data, name, cfg)
-        sheets = read_tables(data, name, kind, ref.contract, cfg.max_rows, sheet, max_columns=cfg.max_columns)
+        kind = safety.check_content(checked.data, name, cfg)
+        sheets = read_tables(checked.data, name, kind, ref.contract, cfg.max_rows, sheet, max_columns=cfg.max_columns)
         validated = validate_sheets(sheets, ref, peildatum=peildatum, allowed_gemeenten=allowed_gemeenten, progress=progress)
     except FileRefused as exc:
         result.problems = exc.problems
@@ -389,64 +365,10 @@ def load_file(
         result.problems, result.warnings = validated.problems, validated.warnings
         result.error_count, result.rows_read = validated.error_count, validated.rows_read
         result.peildatum = validated.peildatum
-        audit["peildatum"] = validated.peildatum
         result.gemeente_codes = sorted(validated.gemeenten)
-        audit["gemeente_codes"] = ",".join(result.gemeente_codes) or None
         if not validated.problems:
             result.records_valid = len(validated.records)
-            if dry_run:
-                result.changes = compute_changes(validated.records, ref, url)
-
-    if name_note is not None:
+            checked.records = validated.records
+    if (name_note := names.note(given)) is not None:
         result.warnings = [name_note, *result.warnings]
-
-    def finish(outcome: str, **extra) -> LoadResult:
-        result.outcome = outcome
-        result.seconds = time.perf_counter() - started
-        for key, value in extra.items():
-            setattr(result, key, value)
-        return result
-
-    if result.problems:
-        if not dry_run:
-            result.upload_id = _log_attempt(
-                url, **audit, rows_read=result.rows_read, outcome=GEWEIGERD,
-                error_report=_json(result.problems), warnings=_json(result.warnings),
-            )  # fmt: skip
-        return finish(GEWEIGERD)
-    if dry_run:
-        return finish(PROEF)
-
-    records = validated.records
-    values = dict(audit, rows_read=result.rows_read, warnings=_json(result.warnings))
-    with Session(engine(url)) as s:  # a quick look first; _write decides under the write lock
-        seen = _same_as_earlier(s, sha, records) is not None
-    # what changes, against the database before this load (not needed for 'ongewijzigd')
-    if not seen:
-        result.changes = compute_changes(records, ref, url)
-    for attempt in range(RETRIES):
-        try:
-            outcome, upload_id, earlier = _write(url, values, records, data, suffix)
-            if outcome == ONGEWIJZIGD:
-                result.changes = pd.DataFrame(columns=CHANGE_COLUMNS, dtype=object)
-                return finish(ONGEWIJZIGD, upload_id=upload_id, previous_upload_id=earlier.id)
-            return finish(GELADEN, upload_id=upload_id, records_written=len(records))
-        except Exception as exc:  # noqa: BLE001 - any failure: nothing written, attempt logged
-            if _is_transient(exc) and attempt < RETRIES - 1:
-                time.sleep(0.2 * (attempt + 1))
-                continue
-            log.exception("Laden van %s mislukt", name)
-            failure = Problem(
-                f"het opslaan in de database is mislukt; er is niets opgeslagen ({type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]})",
-                file=name,
-            )
-            result.problems, result.error_count = [failure], 1
-            try:
-                result.upload_id = _log_attempt(
-                    url, **audit, rows_read=result.rows_read, outcome=GEWEIGERD,
-                    error_report=_json(result.problems), warnings=_json(result.warnings),
-                )  # fmt: skip
-            except Exception:  # noqa: BLE001 - the database itself is gone; report the first failure
-                raise exc from None
-            return finish(GEWEIGERD, records_written=0)
-    raise AssertionError("unreachable")
+    return checked

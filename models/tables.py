@@ -103,6 +103,18 @@ class PendingUpload(SQLModel, table=True):
     claimed_at: datetime | None = None
 
 
+class ProblemList(SQLModel, table=True):
+    """The whole problem list of a long check report on /aanleveren, for its next pages and CSV.
+
+    In the database so any app server can page through a list another server made. Bound to
+    the user who checked the file; ``items`` is JSON; rows older than a day count as gone."""
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    username: str
+    items: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
 class Upload(SQLModel, table=True):
     """Every load attempt, accepted or refused: the audit trail."""
 

@@ -17,11 +17,13 @@ from sqlmodel import select
 
 from dashboard import components as ui
 from dashboard import security
-from dashboard.components import DROPDOWN_LABELS
+from dashboard.components import DROPDOWN_LABELS, data_table, notice
 from dashboard.delivery_status import delivery_view, provincie_names
 from dashboard.pages import common
-from dashboard.pages.upload import OUTCOME_LABELS, data_table, local_time, nl_date, no_access, notice, who_bar
+from dashboard.pages.common import no_access, who_bar
+from dashboard.texts import local_time, nl_date
 from etvi.accounts import policy
+from etvi.upload.service import OUTCOME_LABELS
 from models import db
 from models.tables import AuditEvent, Provincie, Upload
 

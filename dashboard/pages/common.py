@@ -1,4 +1,5 @@
-"""Helpers shared by pages: map content (full figure or Patch), URL sync, page state defaults."""
+"""Helpers shared by pages: map content (full figure or Patch), URL sync, page state defaults, and the
+tables, notices and account bar of the account pages (upload, delivery, audit log)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
+from urllib.parse import urlencode
 
 import dash
 from dash import Input, Output, State, dcc, html
@@ -15,8 +17,10 @@ from dashboard import components as ui
 from dashboard.data import Reference, Version
 from dashboard.figures import maps
 from dashboard.runtime import Runtime, current
-from dashboard.state import peildatum_options
+from dashboard.state import FUTURE_NOTICE, future_peildatum, peildatum_options
 from dashboard.texts import fmt_date, fmt_pct, level_title, onderdeel_title
+from etvi.accounts import policy
+from etvi.accounts.policy import Principal
 
 
 def today() -> date:
@@ -122,8 +126,6 @@ def click_target(click: dict | None, level: str, peildatum: str | None, onderdee
         return f"/gemeente/{code}" + (f"?{q}" if q else "")
     if level == "provincie":
         return f"/provincie/{code}" + (f"?{q}&onderdeel={onderdeel}" if q else "")
-    from urllib.parse import urlencode
-
     return "/regios?" + urlencode({k: v for k, v in {"regiotype": level, "onderdeel": onderdeel, "peildatum": peildatum, "regio": code}.items() if v})
 
 
@@ -165,8 +167,6 @@ def url_spec(prefix: str, params: list[tuple[str, str, str]], view: str | None, 
 
 def future_notice(peildatum) -> html.Div | None:
     """A short Dutch notice when the address asks for a peildatum after today (the page shows today)."""
-    from dashboard.state import FUTURE_NOTICE, future_peildatum
-
     return ui.notice(FUTURE_NOTICE, "warning") if future_peildatum(peildatum, today()) else None
 
 # --- the map of a page (``/``, ``/provincie/...``) -------------------------------------------
@@ -218,3 +218,56 @@ def map_callback(app: dash.Dash, prefix: str, controls: list, content: Callable[
         v = rt.data.version()
         mc = content(rt, v, *control_values, previous_key=key)
         return (*mc.outputs(), mc.legend, mc.heading, mc.summary, mc.key)
+
+# --------------------------------------------------------------------------------------------
+# Pieces of the account pages (upload, delivery, audit log)
+# --------------------------------------------------------------------------------------------
+
+
+
+
+
+
+
+
+
+def who_bar(user: Principal | None, next_path: str) -> html.Div:
+    if user is None:
+        return html.P(
+            ["U bent niet ingelogd. ", html.A("Inloggen", href=f"/login?next={next_path}", id="login-link")],
+            className="account-bar",
+        )
+    return html.P(
+        [
+            "Ingelogd als ",
+            html.Strong(user.username, id="ingelogd-als"),
+            f" ({policy.ROLE_LABELS.get(user.role, user.role)}: {user.scope_label}). ",
+            html.A("Uitloggen", href="/logout", id="logout-link"),
+        ],
+        className="account-bar",
+    )
+
+
+def no_access(user: Principal | None, what: str) -> html.Div:
+    """"Geen toegang" inside the normal page: why, what this role may do, and where to go instead."""
+    role = policy.ROLE_LABELS.get(user.role, user.role) if user is not None else ""
+    onward = []
+    if user is not None:
+        onward += [html.Li(dcc.Link(page.link, href=page.path)) for page in policy.pages_for(user)]
+    onward += [
+        html.Li(dcc.Link("Landelijk overzicht", href="/")),
+        html.Li(html.A("Inloggen met een ander account", href="/logout")),
+    ]
+    home = policy.ROLE_HOME.get(user.role) if user is not None else None
+    return html.Div(
+        [
+            html.H2("Geen toegang"),
+            ui.notice(f"Uw account ({role}) heeft geen toegang tot {what}.", "error", id_="geen-toegang"),
+            html.P(policy.ROLE_RIGHTS.get(user.role, "") if user is not None else "", id="geen-toegang-rechten"),
+            html.P("Klopt dit niet? Neem contact op met de beheerder bij VNG."),
+            html.H3("Verder naar"),
+            html.Ul(onward, id="geen-toegang-links"),
+        ],
+        className="no-access",
+        **({"data-home": home} if home else {}),
+    )

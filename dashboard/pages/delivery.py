@@ -20,10 +20,10 @@ from dash import Input, Output, dcc, html
 
 from dashboard import components as ui
 from dashboard import security
-from dashboard.components import DROPDOWN_LABELS
+from dashboard.components import DROPDOWN_LABELS, notice
 from dashboard.delivery_status import delivery_view, provincie_names
 from dashboard.pages import common
-from dashboard.pages.upload import no_access, notice, who_bar
+from dashboard.pages.common import no_access, who_bar
 from etvi.accounts import policy
 
 PAGE = dict(

@@ -2,12 +2,12 @@
 
 Download the template prefilled for your gemeente(n) → upload xlsx, ods or csv → the validation
 report (the same messages as ``etvi load``) → a preview of what changes against the current
-status → confirm → loaded through ``etl.load.load_file`` with the account's scope, so the map
+status → confirm → loaded through the upload service (``etvi.upload.service``) with the account's scope, so the map
 shows it at once. Below: the upload history for your gemeente(n).
 
 Every callback checks the role and scope on the server again (``security.require``); what the
 page shows or hides is convenience, not protection. The file waits between check and confirm in
-the database (``dashboard.pending``), bound to the user who uploaded it, so the confirm may
+the database (``etvi.upload.pending``), bound to the user who uploaded it, so the confirm may
 reach another app server than the check.
 """
 
@@ -15,23 +15,29 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import dash
+import flask
 from dash import MATCH, Input, Output, State, dcc, html, no_update
 
-from dashboard import pending, reports, security
-from etl import names, store
+from dashboard import security
+from dashboard.components import data_table, notice
+from dashboard.pages.common import no_access, who_bar
+from dashboard.texts import local_time, nl_date
+from etl import names
 from etl.errors import EtlError
-from etvi.accounts import audit, policy
+from etl.template import write_template
+from etvi.accounts import policy
 from etvi.accounts.errors import AccountError
 from etvi.accounts.policy import Principal
 from etvi.config import settings
-from etvi.upload import log
+from etvi.upload import log, problem_lists, service
+from models import db
+from models.tables import Gemeente
 
 PAGE = dict(
     path="/aanleveren",
@@ -41,120 +47,13 @@ PAGE = dict(
     order=90,
 )
 PREVIEW_ROWS = 200  # changes listed one by one; beyond that a summary per onderdeel and status
-UPLOAD_REFUSED = "Uw account mag geen gegevens aanleveren."
+UPLOAD_REFUSED = service.UPLOAD_REFUSED
 ALREADY_CONFIRMED = (
     "Dit bestand is al bevestigd en wordt al verwerkt; het wordt maar één keer opgeslagen. "
     "De uitkomst staat zo onder ‘Eerdere aanleveringen’."
 )
 ACCEPT = ".xlsx,.ods,.csv,.xls"
 MB = 1024 * 1024
-OUTCOME_LABELS = {
-    "geladen": "geladen",
-    "ongewijzigd": "ongewijzigd (al eerder geladen)",
-    "geweigerd": "geweigerd",
-    "proef": "proef",
-}
-
-
-# --------------------------------------------------------------------------------------------
-# Small shared pieces (also used by the audit-log page)
-# --------------------------------------------------------------------------------------------
-
-
-def local_time(value: datetime | None) -> str:
-    if value is None:
-        return "—"
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    try:
-        from zoneinfo import ZoneInfo
-
-        value = value.astimezone(ZoneInfo("Europe/Amsterdam"))
-    except Exception:  # noqa: BLE001 - no tz database: show UTC
-        pass
-    return value.strftime("%d-%m-%Y %H:%M")
-
-
-def nl_date(value) -> str:
-    if value in (None, "") or (isinstance(value, float) and value != value):
-        return "—"
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    if isinstance(value, datetime):
-        value = value.date()
-    if hasattr(value, "strftime"):
-        return value.strftime("%d-%m-%Y")
-    return str(value)
-
-
-def data_table(headers: list[str], rows: list[list], caption: str, id_: str | None = None, numeric: set[int] = frozenset()) -> html.Div:
-    """An accessible table: caption, column headers with scope, the first cell a row header."""
-    head = html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i in numeric else None) for i, h in enumerate(headers)]))
-    body = []
-    for row in rows:
-        cells = []
-        for i, value in enumerate(row):
-            value = "—" if value is None or value == "" else value
-            if i == 0:
-                cells.append(html.Th(value, scope="row"))
-            else:
-                cells.append(html.Td(value, className="num" if i in numeric else None))
-        body.append(html.Tr(cells))
-    attrs = {"className": "table-wrap", "tabIndex": "0", "role": "region", "aria-label": caption}
-    if id_:
-        attrs["id"] = id_
-    return html.Div(html.Table([html.Caption(caption), head, html.Tbody(body)], className="data-table"), **attrs)
-
-
-def notice(children, kind: str = "info", id_: str | None = None) -> html.Div:
-    role = "alert" if kind == "error" else "status"
-    attrs = {"id": id_} if id_ else {}
-    return html.Div(children, className=f"notice notice-{kind}", role=role, **attrs)
-
-
-def who_bar(user: Principal | None, next_path: str) -> html.Div:
-    if user is None:
-        return html.P(
-            ["U bent niet ingelogd. ", html.A("Inloggen", href=f"/login?next={next_path}", id="login-link")],
-            className="account-bar",
-        )
-    return html.P(
-        [
-            "Ingelogd als ",
-            html.Strong(user.username, id="ingelogd-als"),
-            f" ({policy.ROLE_LABELS.get(user.role, user.role)}: {user.scope_label}). ",
-            html.A("Uitloggen", href="/logout", id="logout-link"),
-        ],
-        className="account-bar",
-    )
-
-
-def no_access(user: Principal | None, what: str) -> html.Div:
-    """"Geen toegang" inside the normal page: why, what this role may do, and where to go instead."""
-    role = policy.ROLE_LABELS.get(user.role, user.role) if user is not None else ""
-    onward = []
-    if user is not None:
-        onward += [html.Li(dcc.Link(page.link, href=page.path)) for page in policy.pages_for(user)]
-    onward += [
-        html.Li(dcc.Link("Landelijk overzicht", href="/")),
-        html.Li(html.A("Inloggen met een ander account", href="/logout")),
-    ]
-    home = policy.ROLE_HOME.get(user.role) if user is not None else None
-    return html.Div(
-        [
-            html.H2("Geen toegang"),
-            notice(f"Uw account ({role}) heeft geen toegang tot {what}.", "error", id_="geen-toegang"),
-            html.P(policy.ROLE_RIGHTS.get(user.role, "") if user is not None else "", id="geen-toegang-rechten"),
-            html.P("Klopt dit niet? Neem contact op met de beheerder bij VNG."),
-            html.H3("Verder naar"),
-            html.Ul(onward, id="geen-toegang-links"),
-        ],
-        className="no-access",
-        **({"data-home": home} if home else {}),
-    )
 
 
 def upload_rows(uploads) -> list[list]:
@@ -167,7 +66,7 @@ def upload_rows(uploads) -> list[list]:
                 u.username,
                 u.channel,
                 nl_date(u.peildatum),
-                OUTCOME_LABELS.get(u.outcome, u.outcome),
+                service.OUTCOME_LABELS.get(u.outcome, u.outcome),
                 str(u.rows_read),
                 str(u.records_written),
             ]
@@ -208,15 +107,15 @@ def problem_table(items: list[dict], title: str, id_: str) -> html.Div:
 
 
 def page_position(start: int, total: int) -> str:
-    return f"Meldingen {_n(start + 1)}–{_n(min(start + reports.PAGE_SIZE, total))} van {_n(total)}"
+    return f"Meldingen {_n(start + 1)}–{_n(min(start + problem_lists.PAGE_SIZE, total))} van {_n(total)}"
 
 
 def problem_list(problems: list[dict], title: str, kind: str, id_: str) -> html.Div:
     """Problems as the CLI shows them (``Problem.render()``), with row and column in a table too.
 
-    A long list (more than ``reports.PAGE_SIZE``) is folded: a count per kind of message, the
+    A long list (more than ``problem_lists.PAGE_SIZE``) is folded: a count per kind of message, the
     first page, buttons for the next pages and the whole list as CSV; the list itself waits on
-    the server (``dashboard.reports``), so the page stays fast with 100,000 messages.
+    the database (``etvi.upload.problem_lists``), so any app server can show the next page, so the page stays fast with 100,000 messages.
     """
     n = len(problems)
     noun = ("fout" if n == 1 else "fouten") if kind == "error" else ("waarschuwing" if n == 1 else "waarschuwingen")
@@ -225,21 +124,21 @@ def problem_list(problems: list[dict], title: str, kind: str, id_: str) -> html.
     if with_row:
         where = f", in rij {with_row[0]}" if len(with_row) == 1 else f", in de rijen {', '.join(str(r) for r in with_row[:10])}{' …' if len(with_row) > 10 else ''}"
     summary = html.P(f"{_n(n)} {noun}{where}. De tabel geeft per melding de rij en kolom in uw bestand.", className="report-summary")
-    if n <= reports.PAGE_SIZE:
+    if n <= problem_lists.PAGE_SIZE:
         return html.Div([html.H3(title), summary, problem_table(problems, title, id_)], className=f"report-{kind}")
-    by_kind = reports.kinds(problems)
-    kind_rows = [[text or "—", _n(count)] for text, count in by_kind[: reports.KINDS_SHOWN]]
-    if len(by_kind) > reports.KINDS_SHOWN:
-        rest = sum(count for _, count in by_kind[reports.KINDS_SHOWN :])
-        kind_rows.append([f"{_n(len(by_kind) - reports.KINDS_SHOWN)} andere soorten", _n(rest)])
+    by_kind = problem_lists.kinds(problems)
+    kind_rows = [[text or "—", _n(count)] for text, count in by_kind[: problem_lists.KINDS_SHOWN]]
+    if len(by_kind) > problem_lists.KINDS_SHOWN:
+        rest = sum(count for _, count in by_kind[problem_lists.KINDS_SHOWN :])
+        kind_rows.append([f"{_n(len(by_kind) - problem_lists.KINDS_SHOWN)} andere soorten", _n(rest)])
     user = security.current_user()
-    token = reports.save(problems, user.username) if user is not None else None
+    token = problem_lists.save(problems, user.username, security.db_url()) if user is not None else None
     key = {"lijst": id_}
     pager = []
     if token:
         pager = [
-            html.Button(f"Vorige {reports.PAGE_SIZE}", id={"type": "aanl-meldingen-vorige", **key}, n_clicks=0, disabled=True, className="button secondary"),
-            html.Button(f"Volgende {reports.PAGE_SIZE}", id={"type": "aanl-meldingen-volgende", **key}, n_clicks=0, className="button secondary"),
+            html.Button(f"Vorige {problem_lists.PAGE_SIZE}", id={"type": "aanl-meldingen-vorige", **key}, n_clicks=0, disabled=True, className="button secondary"),
+            html.Button(f"Volgende {problem_lists.PAGE_SIZE}", id={"type": "aanl-meldingen-volgende", **key}, n_clicks=0, className="button secondary"),
             html.Button("Alle meldingen downloaden (csv)", id={"type": "aanl-meldingen-csv", **key}, n_clicks=0, className="button secondary"),
             dcc.Download(id={"type": "aanl-meldingen-download", **key}),
             dcc.Store(id={"type": "aanl-meldingen", **key}, data={"token": token, "start": 0, "total": n, "lijst": id_, "titel": title}),
@@ -251,7 +150,7 @@ def problem_list(problems: list[dict], title: str, kind: str, id_: str) -> html.
             data_table(["Soort melding", "Aantal"], kind_rows, f"{title} per soort", id_=f"{id_}-soorten", numeric={1}),
             html.P(page_position(0, n), id={"type": "aanl-meldingen-positie", **key}, className="report-position", role="status"),
             html.Div(pager, className="report-pager"),
-            html.Div(problem_table(problems[: reports.PAGE_SIZE], title, id_), id={"type": "aanl-meldingen-tabel", **key}),
+            html.Div(problem_table(problems[: problem_lists.PAGE_SIZE], title, id_), id={"type": "aanl-meldingen-tabel", **key}),
         ],
         className=f"report-{kind} report-long",
     )
@@ -330,18 +229,8 @@ def render_report(data: dict, file_name: str) -> html.Div:
 
 
 # --------------------------------------------------------------------------------------------
-# Pending uploads between check and confirm
+# The upload form
 # --------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def as_file(content: bytes, original_name: str) -> Iterator[Path]:
-    """The bytes as a private temporary file for the ETL (the name itself is never part of a
-    path). Raises OSError when the temporary folder cannot take it."""
-    with tempfile.TemporaryDirectory(prefix="etvi-aanleveren-") as tmp:
-        path = Path(tmp) / f"bestand{names.suffix(names.clean(original_name))}"
-        path.write_bytes(content)
-        yield path
 
 
 def accepted_types() -> str:
@@ -384,8 +273,6 @@ DATE_HELP = "Typ de datum als dag-maand-jaar, bijvoorbeeld 01-03-2026."
 def parse_form_date(value: str | None) -> date | None:
     """A date typed on the page: day first (``1-3-2026``, ``01-03-2026``, ``01/03/2026``,
     ``01.03.2026``), or ISO ``2026-03-01``. ``None`` when empty or not a date (see ``date_problem``)."""
-    import re
-
     text = str(value or "").strip()
     if not text:
         return None
@@ -430,8 +317,6 @@ def date_field(id_: str, label: str, value: str | None, hint: str = "") -> list:
 def history(user: Principal | None) -> html.Div:
     if user is None or not policy.can_upload(user):
         return html.Div()
-    from models import db
-
     with db.session(security.db_url()) as s:
         uploads = log.uploads_visible_to(s, user, limit=50)
         rows = upload_rows(uploads)
@@ -442,9 +327,6 @@ def history(user: Principal | None) -> html.Div:
 
 
 def _gemeente_names(codes) -> str:
-    from models import db
-    from models.tables import Gemeente
-
     with db.session(security.db_url()) as s:
         names = []
         for code in sorted(codes):
@@ -564,7 +446,9 @@ def layout(**_query):
                         className="step",
                     ),
                     html.Section([html.H2("Eerdere aanleveringen"), html.Div(history(user), id="aanl-geschiedenis")], className="step"),
-                    dcc.Store(id="aanl-wacht"),
+                    # In the tab's sessionStorage: a reload, which a load balancer may send to another
+                    # app server, still finds the checked file (``handle_restore``).
+                    dcc.Store(id="aanl-wacht", storage_type="session"),
                 ],
                 id="aanl-inhoud",
                 hidden=not allowed,
@@ -619,8 +503,6 @@ def register_callbacks(app: dash.Dash) -> None:
         problem = date_problem(peildatum, "Peildatum in het sjabloon")
         if problem:
             return no_update, notice(problem, "error", id_="aanl-sjabloon-datumfout")
-        from etl.template import write_template
-
         scope = policy.upload_scope(user)
         codes = sorted(scope) if scope is not None else None
         with tempfile.TemporaryDirectory(prefix="etvi-sjabloon-") as tmp:
@@ -690,6 +572,16 @@ def register_callbacks(app: dash.Dash) -> None:
     def report_csv(n_clicks, state):
         return handle_report_csv(n_clicks, state)
 
+    @app.callback(
+        *_flow_outputs("resultaat", "bevestig", "annuleer"),
+        Input("aanl-wacht", "modified_timestamp"),
+        State("aanl-wacht", "data"),
+        State("aanl-bevestig", "disabled"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def restore(_modified, waiting, confirm_disabled):
+        return handle_restore(waiting, confirm_disabled)
+
     for button in ("aanl-bevestig", "aanl-annuleer"):
         app.clientside_callback(
             "function (disabled) { return disabled ? 'true' : 'false'; }",
@@ -714,7 +606,7 @@ def _report_items(state) -> tuple[list[dict] | None, str | None]:
         user = security.require(policy.can_upload, UPLOAD_REFUSED)
     except security.Forbidden as exc:
         return None, str(exc)
-    items = reports.load(state.get("token"), user.username) if isinstance(state, dict) else None
+    items = problem_lists.load(state.get("token"), user.username, security.db_url()) if isinstance(state, dict) else None
     return (items, None) if items is not None else (None, REPORT_GONE)
 
 
@@ -726,9 +618,9 @@ def handle_report_page(step: int, state):
     lijst = state.get("lijst") if state.get("lijst") in REPORT_TITLES else "aanl-waarschuwingen"
     title = state.get("titel") if isinstance(state.get("titel"), str) else REPORT_TITLES[lijst]
     total = len(items)
-    start = reports.page_start(state.get("start"), step, total)
-    table = problem_table(items[start : start + reports.PAGE_SIZE], title, lijst)
-    at_end = start + reports.PAGE_SIZE >= total
+    start = problem_lists.page_start(state.get("start"), step, total)
+    table = problem_table(items[start : start + problem_lists.PAGE_SIZE], title, lijst)
+    at_end = start + problem_lists.PAGE_SIZE >= total
     return table, page_position(start, total), start == 0, at_end, {**state, "start": start, "total": total}
 
 
@@ -740,115 +632,78 @@ def handle_report_csv(n_clicks, state):
     if items is None:
         return no_update, problem
     name = "fouten" if state.get("lijst") == "aanl-fouten" else "waarschuwingen"
-    return dcc.send_bytes(reports.csv_bytes(items), f"meldingen-{name}.csv"), no_update
+    return dcc.send_bytes(problem_lists.csv_bytes(items), f"meldingen-{name}.csv"), no_update
+
+
+def handle_restore(waiting, confirm_disabled):
+    """After a reload (on whichever server): offer the confirm of a file checked before, when it
+    still waits for this user. Does nothing while the page itself holds the check."""
+    if not confirm_disabled or not isinstance(waiting, dict):
+        return (no_update,) * 3
+    meta = service.waiting(waiting.get("token"), security.current_user(), security.db_url())
+    if meta is None:
+        return (no_update,) * 3
+    name = names.clean(meta["original_name"])
+    message = [
+        html.Strong(f"{name} is gecontroleerd en goedgekeurd "),
+        "en wacht op uw bevestiging. Klik op ‘Bevestigen en opslaan’ om het op te slaan, of op ‘Annuleren’.",
+    ]
+    return notice(message, "info", id_="aanl-wacht-klaar"), False, False
 
 
 def cancel(n_clicks, waiting):
     if not n_clicks:
         return (no_update,) * 5
-    user = security.current_user()
-    if user is not None and isinstance(waiting, dict) and pending.load(waiting.get("token"), user.username, security.db_url()):
-        pending.drop(waiting.get("token"), security.db_url())
+    if isinstance(waiting, dict):
+        service.cancel(waiting.get("token"), security.current_user(), security.db_url())
     return notice("Geannuleerd; er is niets opgeslagen.", "info"), None, True, True, ""
 
 
 def handle_upload(contents, filename, peildatum, waiting):
     """Check an uploaded file with a dry run (the callback body; a function so tests can call it)."""
-    from dashboard import api
-
     if not contents:
         return (no_update,) * 6
-    import flask
-
-    session_uid = flask.session.get("uid")
+    url = security.db_url()
+    session_uid = flask.session.get("uid")  # before the check, which ends a session that is no longer valid
     try:
         user = security.require(policy.can_upload, UPLOAD_REFUSED)
     except security.Forbidden as exc:
-        log_refused_web_attempt(str(exc), filename, session_uid)
+        service.refuse_unknown_web_attempt(str(exc), filename, security.current_user(), session_uid, url)
         return _forbidden(exc), None, True, True, "", no_update
     if isinstance(waiting, dict):
-        pending.drop(waiting.get("token"), security.db_url()) if pending.load(waiting.get("token"), user.username, security.db_url()) else None
+        service.cancel(waiting.get("token"), user, url)
     given = str(filename or "bestand")  # kept as sent for the log (etl.names.note); shown cleaned
     name = names.clean(given)
-    limit = settings().max_file_mb * 1024 * 1024
-    url = security.db_url()
     problem = date_problem(peildatum, "Peildatum")
     if problem:
         message = f"{name} is niet gecontroleerd. {problem}"
-        api.record_refusal(user.username, "web", message, given, None, url)
+        service.record_refusal(user.username, "web", message, given, None, url)
         return notice(message, "error", id_="aanl-geweigerd"), None, True, True, "", history(user)
     try:
         content = decode_upload(contents)
     except ValueError as exc:
-        api.record_refusal(user.username, "web", str(exc), given, None, url)
+        service.record_refusal(user.username, "web", str(exc), given, None, url)
         return notice(str(exc), "error"), None, True, True, "", history(user)
-    if len(content) > limit:
+    if len(content) > settings().max_file_mb * MB:
         message = too_big_message(name, len(content))
-        api.record_refusal(user.username, "web", message, given, None, url)
+        service.record_refusal(user.username, "web", message, given, None, url)
         return notice(message, "error", id_="aanl-geweigerd"), None, True, True, "", history(user)
-    form_date = parse_form_date(peildatum)
-    token = pending.save(content, given, user.username, form_date, url)
-    keep = False
     try:
-        with as_file(content, given) as path:
-            result = api.run_load(path, principal=user, channel="web", original_name=given, peildatum=form_date, dry_run=True, url=url)
-        data = api.result_dict(result, max_changes=PREVIEW_ROWS)
-        if result.outcome == "geweigerd":
-            api.log_refused_dry_run(result, user, "web", url)
-            return render_report(data, name), None, True, True, "", history(user)
-        keep = True
-        return render_report(data, name), {"token": token, "bestand": name}, False, False, "", no_update
-    except OSError as exc:  # the temporary folder full, read-only or not a folder
-        message = (
-            f"{name} kon niet tijdelijk worden bewaard in {tempfile.gettempdir()}: {store.reason(exc)}. "
-            "Er is niets opgeslagen. Meld dit aan de beheerder van de server."
-        )
-        api.record_refusal(user.username, "web", message, given, content, url)
-        return notice(message, "error", id_="aanl-niet-bewaard"), None, True, True, "", history(user)
+        result, token = service.check(content, given, user, parse_form_date(peildatum), url)
+    except service.NotKept as exc:
+        return notice(str(exc), "error", id_="aanl-niet-bewaard"), None, True, True, "", history(user)
     except AccountError as exc:
         return notice(str(exc), "error"), None, True, True, "", no_update
-    except Exception as exc:  # noqa: BLE001 - EtlError and anything unexpected: tell the user, log it
-        from etl.errors import EtlError
-
-        message = str(exc) if isinstance(exc, EtlError) else "Er ging iets mis bij het controleren van het bestand. Probeer het later opnieuw."
-        api.record_refusal(user.username, "web", message, given, content, url)
-        if not isinstance(exc, EtlError):
-            import logging
-
-            logging.getLogger(__name__).exception("Controle van %s mislukt", name)
-        return notice(message, "error"), None, True, True, "", history(user)
-    finally:
-        if not keep:
-            pending.drop(token, url)
-
-
-def log_refused_web_attempt(message: str, filename, session_uid) -> None:
-    """An upload refused before the file is looked at is still an attempt in the log: in the
-    upload log for a known account without upload rights, else as an AuditEvent."""
-    from dashboard import api
-    from models import db
-    from models.tables import User
-
-    name = str(filename or "bestand")  # record_refusal and the audit event store it cleaned
-    user = security.current_user()
-    url = security.db_url()
-    if user is not None:
-        api.record_refusal(user.username, "web", message, name, None, url)
-        return
-    label = "anoniem"
-    if session_uid is not None:
-        with db.session(url) as s:
-            known = s.get(User, session_uid)
-            if known is not None:
-                label = f"{known.username} (uitgeschakeld of sessie verlopen)"
-    with db.session(url) as s:
-        audit.record(s, label, "upload_geweigerd", kanaal="web", reden=message, bestand=names.clean(name))
+    except EtlError as exc:
+        return notice(str(exc), "error"), None, True, True, "", history(user)
+    data = service.result_dict(result, max_changes=PREVIEW_ROWS)
+    if token is None:
+        return render_report(data, name), None, True, True, "", history(user)
+    return render_report(data, name), {"token": token, "bestand": name}, False, False, "", no_update
 
 
 def handle_confirm(n_clicks, waiting):
     """Load the checked file for real, with the scope the user has now."""
-    from dashboard import api
-
     if not n_clicks:
         return (no_update,) * 6
     try:
@@ -856,36 +711,17 @@ def handle_confirm(n_clicks, waiting):
     except security.Forbidden as exc:
         return _forbidden(exc), None, True, True, no_update, no_update
     token = waiting.get("token") if isinstance(waiting, dict) else None
-    url = security.db_url()
-    claimed = pending.claim(token, user.username, url)
-    if claimed is None:
-        if pending.being_confirmed(token, user.username, url):  # another confirm got there first
-            return (
-                notice(ALREADY_CONFIRMED, "info", id_="aanl-al-bevestigd"), None, True, True, no_update, history(user),
-            )  # fmt: skip
-        return (
-            notice("Er staat geen gecontroleerd bestand klaar (al opgeslagen of verlopen). Upload het bestand opnieuw.", "error"),
-            None, True, True, no_update, no_update,
-        )  # fmt: skip
-    content, meta = claimed
     try:
-        with as_file(content, meta["original_name"]) as path:
-            result = api.run_load(
-                path,
-                principal=user,
-                channel="web",
-                original_name=meta["original_name"],
-                peildatum=meta["peildatum"],
-                dry_run=False,
-                url=url,
-            )
+        result = service.confirm(token, user, security.db_url())
+    except service.AlreadyConfirmed:
+        return notice(ALREADY_CONFIRMED, "info", id_="aanl-al-bevestigd"), None, True, True, no_update, history(user)
+    except service.NothingWaiting as exc:
+        return notice(str(exc), "error", id_="aanl-niets-klaar"), None, True, True, no_update, no_update
     except AccountError as exc:
         return notice(str(exc), "error"), None, True, True, no_update, no_update
-    except EtlError as exc:  # the ETL refused the file as a whole: nothing loaded, attempt logged
+    except EtlError as exc:  # the ETL refused the file as a whole: nothing loaded
         return notice(str(exc), "error", id_="aanl-niet-opgeslagen"), None, True, True, no_update, history(user)
-    finally:
-        pending.release(token, url)
-    data = api.result_dict(result, max_changes=PREVIEW_ROWS)
+    data = service.result_dict(result, max_changes=PREVIEW_ROWS)
     name = result.file_name  # cleaned
     if result.outcome == "geweigerd":
         return notice(f"{name} is bij het opslaan geweigerd; er is niets opgeslagen.", "error"), None, True, True, render_report(data, name), history(user)

@@ -17,6 +17,7 @@ from etl.demo import load_demo_data
 from etvi.cli.serve import serve
 from etvi.cli.setup_commands import init
 from etvi.config import settings
+from etvi.upload import service
 
 out = Console()
 
@@ -34,7 +35,7 @@ def demo(
     init()
     with Progress(TextColumn("Demogegevens laden"), BarColumn(), MofNCompleteColumn(), console=out) as bar:
         task = bar.add_task("demo", total=None)
-        result = load_demo_data(progress=lambda done, total: bar.update(task, completed=done, total=total))
+        result = load_demo_data(load_file=service.load_file, progress=lambda done, total: bar.update(task, completed=done, total=total))
     if result.skipped:
         out.print("Demogegevens waren al geladen.")
     else:

@@ -12,6 +12,18 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from etl import names
+from etl.dates import EXAMPLES, DateError, format_date, parse_date
+from etl.demo import load_demo_data
+from etl.errors import EtlError, Problem
+from etl.export import check_output_path, write_export
+from etl.load import GEWEIGERD, LoadResult
+from etl.lookups import load_reference
+from etl.names import printable
+from etl.safety import KINDS, REFUSED
+from etl.template import write_template
+from etvi.upload.service import load_file
+
 console = Console(highlight=False)
 
 OUTCOME_STYLE = {"geladen": "green", "ongewijzigd": "cyan", "proef": "yellow", "geweigerd": "bold red"}
@@ -23,9 +35,6 @@ def _date(value: Optional[str], future: bool = False) -> Optional[date]:
     """``--peildatum``: a Dutch message (EtlError, exit code 2) instead of Typer's English usage box."""
     if value is None:
         return None
-    from etl.dates import EXAMPLES, DateError, format_date, parse_date
-    from etl.errors import EtlError
-
     try:
         when = parse_date(value)
     except DateError as exc:
@@ -42,10 +51,6 @@ def _sentence(text: str) -> str:
 
 
 def _files(paths: list[Path]) -> list[Path]:
-    from etl.errors import EtlError
-    from etl.names import printable
-    from etl.safety import KINDS, REFUSED
-
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -74,8 +79,6 @@ def _print_problems(result) -> None:
 
 
 def _print_changes(result) -> None:
-    from etl.dates import format_date
-
     changes = result.changes
     if changes.empty:
         console.print("  Geen wijzigingen ten opzichte van de database.")
@@ -95,11 +98,6 @@ def load(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Alleen controleren en tonen wat er zou veranderen; niets opslaan.")] = False,
 ) -> None:
     """Laad statusbestanden in de database. Elk bestand wordt eerst helemaal gecontroleerd en dan in zijn geheel geladen, of niet."""
-    from etl import names
-    from etl.errors import EtlError, Problem
-    from etl.load import GEWEIGERD, LoadResult, load_file
-    from etl.lookups import load_reference
-
     when = _date(peildatum, future=True)  # a future peildatum is refused per file, and logged
     files = _files(paths)
     ref = load_reference()
@@ -150,11 +148,6 @@ def template(
     peildatum: Annotated[Optional[str], typer.Option("--peildatum", help="Vul de peildatum alvast in, bv. 2024-03-01.")] = None,
 ) -> None:
     """Schrijf het invulsjabloon: een instructieblad en een gegevensblad met keuzelijsten, één rij per gemeente."""
-    from etl.errors import EtlError
-    from etl.export import check_output_path
-    from etl.lookups import load_reference
-    from etl.template import write_template
-
     if output.suffix.lower() != ".xlsx":
         raise EtlError("Het sjabloon is een Excel-werkmap: geef een bestandsnaam die eindigt op .xlsx.")
     when = _date(peildatum)
@@ -181,8 +174,6 @@ def export(
     fmt: Annotated[Optional[str], typer.Option("--format", help="csv of xlsx (standaard: volgens de extensie van -o, anders csv).")] = None,
 ) -> None:
     """Exporteer per gemeente de status, datum van vaststelling en peildatum per onderdeel (csv voor Excel, of xlsx)."""
-    from etl.export import write_export
-
     when = _date(peildatum, future=True) or date.today()
     if output is None:
         output = f"etvi-export-{when.isoformat()}.{(fmt or 'csv').lower()}"
@@ -195,9 +186,7 @@ def demo_data(
     directory: Annotated[Optional[Path], typer.Option("--dir", help="Map voor de demobestanden (standaard data/demo).")] = None,
 ) -> None:
     """Maak fictieve demogegevens (2022 tot vandaag) als sjabloonbestanden en laad ze; gemarkeerd als demo."""
-    from etl.demo import load_demo_data
-
-    result = load_demo_data(directory)
+    result = load_demo_data(directory, load_file=load_file)
     if result.skipped:
         console.print("Demogegevens zijn al geladen; er is niets veranderd.")
         return

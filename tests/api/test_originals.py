@@ -13,8 +13,8 @@ from datetime import timedelta
 from sqlalchemy import text
 from sqlmodel import select
 
-from dashboard import pending
-from etl import referencedata, store
+from etl import referencedata
+from etvi.upload import originals, pending
 from models import db
 from models.tables import PendingUpload, StoredFile, Upload, utcnow
 from tests.api.support import create_actors, csv_file, login, make_app, multipart
@@ -157,7 +157,7 @@ def test_a_check_on_one_server_is_confirmed_on_another(accounts_app, ref_db, tmp
     with db.session(ref_db) as s:
         loaded = [(u.outcome, u.channel, u.username) for u in s.exec(select(Upload).order_by(Upload.id))]
         assert s.exec(select(PendingUpload)).all() == []
-        assert store.read(s, hashlib.sha256(content).hexdigest()) == content
+        assert originals.read(s, hashlib.sha256(content).hexdigest()) == content
     assert loaded == [("geladen", "web", actors["gemeente_a"].username)]
     assert not [p for p in (folder_a, folder_b) if (p / "cache" / "aanleveren").exists()]
 

@@ -48,7 +48,7 @@ def test_page_check_with_an_unusable_temporary_folder_says_so(accounts_app, ref_
     monkeypatch.setattr(tempfile, "tempdir", str(plain))
     out = page.call("aanl-upload", "contents", data_url(csv_file([("GM0363", "vastgesteld", "")])), {"aanl-upload.filename": "a.csv"})
     shown = text_of(out["aanl-rapport.children"])
-    assert "kon niet tijdelijk worden bewaard" in shown and "geen map" in shown and str(plain) in shown
+    assert "niet tijdelijk bewaren" in shown and "geen map" in shown and str(plain) in shown
     assert out["aanl-wacht.data"] is None
     uploads, records = _state(ref_db)
     assert uploads == [("geweigerd", None, "web")] and records == 0

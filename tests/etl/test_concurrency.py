@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from etl import load as load_module
+from etvi.upload import service
 from models.queries import status_history
 from tests.etl.conftest import counts, simple_rows, uploads, write_xlsx
 
@@ -34,7 +35,7 @@ def _worker(path: str, url: str, start, inside, results) -> None:
 
     load_module._insert_records = insert_and_wait
     start.wait(timeout=60)
-    result = load_module.load_file(Path(path), url=url)
+    result = service.load_file(Path(path), url=url)
     window = (inserted[-1] if inserted else None, time.time())
     results.put((Path(path).name, result.outcome, result.records_written, [p.render() for p in result.problems], window))
 
@@ -90,7 +91,7 @@ def _same_file_worker(path: str, url: str, start, results) -> None:
 
     load_module._insert_records = insert_and_wait
     start.wait(timeout=60)
-    result = load_module.load_file(Path(path), url=url)
+    result = service.load_file(Path(path), url=url)
     results.put((result.outcome, result.records_written, result.previous_upload_id, [p.render() for p in result.problems]))
 
 

@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from etl.demo import KOPLOPER_CENTRES, build_quarters, load_demo_data, quarter_ends
 from etl.errors import EtlError
-from etl.load import load_file
 from etl.lookups import load_reference
+from etvi.upload.service import load_file
 from models.db import engine, get_meta
 from models.queries import status_asof, status_history
 from models.tables import Upload
@@ -32,7 +32,7 @@ def test_demo_is_deterministic(ref_db):
 
 
 def test_demo_data_loads_through_the_pipeline_and_is_plausible(ref_db, tmp_path):
-    result = load_demo_data(tmp_path / "demo", url=ref_db, today=TODAY)
+    result = load_demo_data(tmp_path / "demo", load_file=load_file, url=ref_db, today=TODAY)
     assert not result.skipped and len(result.files) == len(quarter_ends(date(2022, 1, 1), TODAY)) == 18
     assert all(p.exists() and p.suffix == ".xlsx" for p in result.files)
     assert result.seconds < 60
@@ -69,13 +69,13 @@ def test_demo_data_loads_through_the_pipeline_and_is_plausible(ref_db, tmp_path)
 
 
 def test_demo_runs_once_and_never_mixes_with_real_data(ref_db, tmp_path):
-    load_demo_data(tmp_path / "demo", url=ref_db, today=TODAY)
+    load_demo_data(tmp_path / "demo", load_file=load_file, url=ref_db, today=TODAY)
     before = len(status_history(ref_db))
-    again = load_demo_data(tmp_path / "demo", url=ref_db, today=TODAY)
+    again = load_demo_data(tmp_path / "demo", load_file=load_file, url=ref_db, today=TODAY)
     assert again.skipped and len(status_history(ref_db)) == before
 
 
 def test_demo_refuses_a_database_with_real_uploads(ref_db, tmp_path):
     assert load_file(FX / "template_ingevuld.xlsx").outcome == "geladen"
     with pytest.raises(EtlError, match="echte aanleveringen"):
-        load_demo_data(tmp_path / "demo", url=ref_db, today=TODAY)
+        load_demo_data(tmp_path / "demo", load_file=load_file, url=ref_db, today=TODAY)

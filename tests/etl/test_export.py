@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from etl.export import export_columns, neutralise, write_export
-from etl.load import load_file
 from etl.lookups import load_reference
+from etvi.upload.service import load_file
 from tests.etl import fixture_specs as spec
 from tests.etl.conftest import FX, write_xlsx
 

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from etl.export import export_frame
-from etl.load import load_file
+from etvi.upload.service import load_file
 from models.queries import status_history
 from tests.etl import fixture_specs as spec
 from tests.etl.conftest import FX, uploads

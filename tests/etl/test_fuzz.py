@@ -39,7 +39,7 @@ SOURCES = [
 DRIVER = """
 import json, logging, resource, sys, time
 resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
-from etl.load import load_file
+from etvi.upload.service import load_file
 from etl.lookups import load_reference
 
 class Caught(logging.Handler):

@@ -25,7 +25,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from etl.load import load_file
+from etvi.upload.service import load_file
 from models.queries import status_history
 from tests.etl import hostile
 from tests.etl.conftest import FX, counts, refused, run_cli, uploads, write_csv, write_xlsx

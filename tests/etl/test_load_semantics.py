@@ -14,8 +14,8 @@ import pytest
 from sqlmodel import Session, select
 
 from etl import load as load_module
-from etl import store
-from etl.load import load_file
+from etvi.upload import originals
+from etvi.upload.service import load_file
 from models import db
 from models.db import engine
 from models.queries import status_asof, status_history
@@ -52,7 +52,7 @@ def test_original_is_stored_once_in_the_database_content_addressed(ref_db, tmp_p
     assert upload.sha256 == result.sha256 == sha
     assert upload.stored_path == f"{sha[:2]}/{sha}.xlsx"
     with db.session(ref_db) as s:
-        assert store.read(s, sha) == TEMPLATE.read_bytes()
+        assert originals.read(s, sha) == TEMPLATE.read_bytes()
         assert s.exec(select(StoredFile.size)).all() == [len(TEMPLATE.read_bytes())]
     copy = tmp_path / "nog een kopie.xlsx"
     shutil.copy(TEMPLATE, copy)
@@ -100,7 +100,7 @@ def test_failure_while_storing_the_copy_also_rolls_back(ref_db, monkeypatch):
     def no_space(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(load_module.store, "save", no_space)
+    monkeypatch.setattr(originals, "save", no_space)
     result = load_file(TEMPLATE)
     assert result.outcome == "geweigerd" and counts(ref_db)["records"] == 0
 

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from etl.errors import EtlError
-from etl.load import load_file
+from etvi.upload.service import load_file
 from tests.etl.conftest import FX, refused, simple_rows, uploads, write_csv, write_xlsx
 
 

@@ -14,8 +14,8 @@ from datetime import date
 import pytest
 
 from etl import safety
-from etl.load import load_file
 from etvi.config import settings
+from etvi.upload.service import load_file
 from tests.etl import hostile
 from tests.etl.conftest import FX, counts, run_cli, simple_rows, uploads, write_xlsx
 from tests.etl.test_refusals import refused

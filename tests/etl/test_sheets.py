@@ -12,8 +12,8 @@ import pytest
 from openpyxl import Workbook
 
 from etl.demo import build_quarters
-from etl.load import load_file
 from etl.lookups import load_reference
+from etvi.upload.service import load_file
 from models.queries import status_history
 from tests.api.support import create_actors, make_app, multipart
 from tests.etl import fixture_specs as spec

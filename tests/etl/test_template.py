@@ -8,9 +8,9 @@ from datetime import date
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from etl.load import load_file
 from etl.lookups import load_reference
 from etl.template import DATA_SHEET, HEADER_ROW, INSTRUCTION_SHEET, LISTS_SHEET, PEILDATUM_CELL, write_template
+from etvi.upload.service import load_file
 from models.db import engine
 from models.queries import status_history
 from models.tables import StatusLevel

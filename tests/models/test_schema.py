@@ -10,7 +10,7 @@ from models import db, queries
 from models.tables import Gemeente, Milestone, StatusLevel, StatusRecord, Upload
 from tests.conftest import REPO
 
-HEAD = "0006"
+HEAD = "0007"
 
 
 def test_migrations_match_the_models(db_url):
@@ -254,7 +254,7 @@ def test_upgrade_to_0004_gives_audit_events_their_address_and_downgrades(backend
 
 
 def test_every_loaded_record_points_at_its_upload(ref_db, tmp_path):
-    from etl.load import load_file
+    from etvi.upload.service import load_file
 
     csv = tmp_path / "status.csv"
     csv.write_text("gemeentecode;peildatum;woonzorgvisie;verordening\nGM0363;1-3-2025;vastgesteld;geen\n"

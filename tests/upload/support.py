@@ -6,8 +6,8 @@ from __future__ import annotations
 import base64
 import json
 
-from dashboard import api
 from etl.errors import WARNING, Problem
+from etvi.upload import service
 from tests.api.support import csrf_headers
 
 CSV_MIME = "data:text/csv;base64,"
@@ -111,11 +111,11 @@ def data_url(content: bytes) -> str:
 
 
 def add_row_warnings(monkeypatch, count: int) -> None:
-    """Every check on the page (``dashboard.api.run_load``) returns ``count`` extra warnings, one
+    """Every check on the page (``etvi.upload.service.run_load``) returns ``count`` extra warnings, one
     per row and each different, as a report with that many distinct warnings would: the load
     itself is real, only its report is made long. (The validation folds repeated warnings, so
     no small file yields 100,000 distinct ones; the page must cope with such a list anyway.)"""
-    real = api.run_load
+    real = service.run_load
 
     def run_load(*args, **kwargs):
         result = real(*args, **kwargs)
@@ -125,4 +125,4 @@ def add_row_warnings(monkeypatch, count: int) -> None:
         ]
         return result
 
-    monkeypatch.setattr(api, "run_load", run_load)
+    monkeypatch.setattr(service, "run_load", run_load)

@@ -1,24 +1,32 @@
-"""Long validation reports on /aanleveren, kept on the server so the page shows them in pages.
+"""Long problem lists of a check on /aanleveren, kept in the database so the page shows them in pages.
 
 A report can list 100,000 row warnings; sending them all in one callback answer would make a
 page the browser cannot render. The page gets the first page, a count per kind of message and
-a token; the full list waits here (a JSON file under the cache directory, bound to the user who
-uploaded the file, removed after a day) for the next page and for the download as CSV.
+a token; the full list waits in ``problemlist`` (bound to the user who checked the file, the
+token stored as its SHA-256, removed after a day) for the next page and the CSV download, on
+whichever app server the next request reaches.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import re
 import secrets
-import time
 from collections import Counter
-from pathlib import Path
+from datetime import timedelta
 
 import pandas as pd
+from sqlalchemy import delete
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import select
 
 from etl.export import to_csv_bytes
-from etvi.config import settings
+from models import db
+from models.tables import ProblemList, utcnow
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100  # rows of a report shown at once
 KEEP_HOURS = 24
@@ -27,10 +35,6 @@ CSV_COLUMNS = ["Blad", "Rij", "Kolom", "Waarde", "Melding"]
 
 _QUOTED = re.compile(r"'[^']*'|‘[^’]*’|\"[^\"]*\"")
 _NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
-
-
-def store_root() -> Path:
-    return Path(settings().cache_dir) / "meldingen"
 
 
 def item(problem: dict) -> dict:
@@ -56,48 +60,51 @@ def kinds(problems: list[dict]) -> list[tuple[str, int]]:
     return Counter(kind_of(p) for p in problems).most_common()
 
 
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def _valid(token) -> bool:
     return isinstance(token, str) and 0 < len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()
 
 
-def _cleanup(root: Path) -> None:
-    cutoff = time.time() - KEEP_HOURS * 3600
-    for entry in root.glob("*.json"):
-        try:
-            if entry.stat().st_mtime < cutoff:
-                entry.unlink()
-        except OSError:
-            pass
+def _cutoff():
+    return utcnow() - timedelta(hours=KEEP_HOURS)
 
 
-def save(problems: list[dict], username: str) -> str | None:
+def save(problems: list[dict], username: str, url: str | None = None) -> str | None:
     """Keep the whole list for ``username``; the token, or ``None`` when it cannot be written
     (the page then shows the first page and the count, without paging)."""
-    root = store_root()
+    token = secrets.token_urlsafe(18)
+    items = json.dumps([item(p) for p in problems], ensure_ascii=False)
     try:
-        root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _cleanup(root)
-        token = secrets.token_urlsafe(18)
-        path = root / f"{token}.json"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"username": username, "items": [item(p) for p in problems]}, ensure_ascii=False))
-        tmp.replace(path)
-    except OSError:
+        with db.session(url) as s:
+            s.execute(delete(ProblemList).where(ProblemList.created_at < _cutoff()))
+            s.add(ProblemList(token_hash=_hash(token), username=username, items=items))
+            s.commit()
+    except SQLAlchemyError:
+        log.exception("Meldingenlijst niet bewaard")
         return None
     return token
 
 
-def load(token, username: str) -> list[dict] | None:
+def load(token, username: str, url: str | None = None) -> list[dict] | None:
     """The list saved under ``token``, only for the user it was saved for."""
     if not _valid(token):
         return None
+    with db.session(url) as s:
+        raw = s.exec(
+            select(ProblemList.items).where(
+                ProblemList.token_hash == _hash(token), ProblemList.username == username, ProblemList.created_at >= _cutoff()
+            )
+        ).first()
+    if raw is None:
+        return None
     try:
-        data = json.loads((store_root() / f"{token}.json").read_text())
-    except (OSError, ValueError):
+        data = json.loads(raw)
+    except ValueError:
         return None
-    if not isinstance(data, dict) or data.get("username") != username:
-        return None
-    return data.get("items") or []
+    return data if isinstance(data, list) else None
 
 
 def page_start(start, step: int, total: int) -> int:
