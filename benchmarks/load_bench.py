@@ -454,6 +454,20 @@ def start_server(url: str, folder: Path, workers: int, extra: dict | None = None
     raise Missing(f"etvi serve kwam niet op binnen 120 s: {log.read_text()[-800:]}")
 
 
+def log_notes(server: Server, workers: int) -> list[str]:
+    """What the server's log says went wrong: workers restarted or killed, errors."""
+    lines = server.log.read_text(errors="replace").splitlines()
+    notes = []
+    booted = sum("Booting worker" in line for line in lines)
+    if booted > workers:
+        notes.append(f"{booted - workers} workers opnieuw gestart")
+    for marker in ("WORKER TIMEOUT", "Traceback", "ERROR", "CRITICAL"):
+        n = sum(marker in line for line in lines)
+        if n:
+            notes.append(f"{n} regels met {marker}")
+    return [f"{server.base}: {note}" for note in notes]
+
+
 def stop_server(server: Server) -> None:
     if server.proc.poll() is None:
         os.killpg(server.proc.pid, signal.SIGTERM)
@@ -497,7 +511,7 @@ def kind_order(stats: Stats) -> list[str]:
     return [k for k in first + callbacks + ["download csv", CHANGE] if k in stats.statuses or k in stats.times]
 
 
-def report(title: str, load: Stats, base: Stats, usage: str, viewers: int) -> bool:
+def report(title: str, load: Stats, base: Stats, usage: str, viewers: int, notes: list[str]) -> bool:
     rps, rps_base = load.requests / load.seconds, base.requests / base.seconds
     print()
     print("=" * 100)
@@ -519,6 +533,8 @@ def report(title: str, load: Stats, base: Stats, usage: str, viewers: int) -> bo
     if load.failed_changes:
         print(f"    {load.failed_changes} peildatumwijzigingen niet compleet")
     print(f"  machine tijdens de belasting: {usage}")
+    for note in notes:
+        print(f"  serverlog: {note}")
     checks = [
         ("0 fouten (status >= 400, verbroken of gesloten verbinding, time-out)", errors == 0 and base.error_count == 0),
         (f"p95 van een peildatumwijziging < {TARGET_CHANGE_P95_MS} ms ({pct(load.times.get(CHANGE, []), .95):.0f} ms)", pct(load.times.get(CHANGE, []), 0.95) < TARGET_CHANGE_P95_MS),
@@ -535,7 +551,8 @@ def measure(title: str, servers: list[Server], args, viewers: int) -> bool:
     base = replay(bases, viewers=1, seconds=args.baseline_seconds, think=0, changes=args.changes, seed=3)
     usage = Usage([s.proc.pid for s in servers])
     load = replay(bases, viewers=viewers, seconds=args.seconds, think=args.think, changes=args.changes, seed=5)
-    return report(title, load, base, usage.report(), viewers)
+    notes = [note for s in servers for note in log_notes(s, args.workers)]
+    return report(title, load, base, usage.report(), viewers, notes)
 
 
 def main() -> int:
