@@ -493,12 +493,21 @@ def postgres_database(admin_url: str) -> tuple[str, callable]:
 
 
 def postgres_problem(admin_url: str) -> str | None:
+    """Why PostgreSQL at ``admin_url`` cannot be used (asked with a short connect timeout), or ``None``."""
     try:
-        preconditions.postgres(admin_url)
-    except Missing as exc:
-        return str(exc)
+        if make_url(admin_url).get_backend_name() != "postgresql":
+            return f"--postgres {admin_url!r} is geen PostgreSQL-URL."
+        engine = create_engine(admin_url, connect_args={"connect_timeout": 5})
+    except (SQLAlchemyError, ValueError, ImportError) as exc:
+        return f"--postgres {admin_url!r} is geen bruikbare database-URL ({type(exc).__name__}: {exc})."
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
-        return str(exc).splitlines()[0]
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"PostgreSQL ({make_url(admin_url).render_as_string()}) is niet bereikbaar: {first}."
+    finally:
+        engine.dispose()
     return None
 
 
@@ -511,7 +520,7 @@ def kind_order(stats: Stats) -> list[str]:
     return [k for k in first + callbacks + ["download csv", CHANGE] if k in stats.statuses or k in stats.times]
 
 
-def report(title: str, load: Stats, base: Stats, usage: str, viewers: int, notes: list[str]) -> bool:
+def report(title: str, load: Stats, base: Stats, usage: dict[str, str], viewers: int, notes: list[str]) -> bool:
     rps, rps_base = load.requests / load.seconds, base.requests / base.seconds
     print()
     print("=" * 100)
@@ -532,7 +541,8 @@ def report(title: str, load: Stats, base: Stats, usage: str, viewers: int, notes
         print(f"    {n:>5} x {kind}: {what}")
     if load.failed_changes:
         print(f"    {load.failed_changes} peildatumwijzigingen niet compleet")
-    print(f"  machine tijdens de belasting: {usage}")
+    for part, text_ in usage.items():
+        print(f"  machine tijdens {'de belasting' if part == 'belasting' else 'de naïeve meting'}: {text_}")
     for note in notes:
         print(f"  serverlog: {note}")
     checks = [
@@ -548,11 +558,14 @@ def report(title: str, load: Stats, base: Stats, usage: str, viewers: int, notes
 def measure(title: str, servers: list[Server], args, viewers: int) -> bool:
     bases = [s.base for s in servers]
     replay(bases, viewers=min(4, viewers), seconds=args.warmup, think=0, changes=args.changes, seed=7)  # every worker's caches warm
+    pids = [s.proc.pid for s in servers]
+    usage = Usage(pids)
     base = replay(bases, viewers=1, seconds=args.baseline_seconds, think=0, changes=args.changes, seed=3)
-    usage = Usage([s.proc.pid for s in servers])
+    base_usage = usage.report()
+    usage = Usage(pids)
     load = replay(bases, viewers=viewers, seconds=args.seconds, think=args.think, changes=args.changes, seed=5)
     notes = [note for s in servers for note in log_notes(s, args.workers)]
-    return report(title, load, base, usage.report(), viewers, notes)
+    return report(title, load, base, {"belasting": usage.report(), "naïef": base_usage}, viewers, notes)
 
 
 def main() -> int:
@@ -586,6 +599,7 @@ def main() -> int:
 def run(args) -> int:
     problem = None if args.sqlite else postgres_problem(args.postgres)
     if problem:
+        sys.stdout.flush()
         print(f"Let op: {problem} De meting draait op SQLite, met één server; de meting met twee servers (die een PostgreSQL nodig heeft) wordt overgeslagen.", file=sys.stderr)
     on_postgres = not args.sqlite and not problem
     ok = True
