@@ -62,6 +62,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 import preconditions  # noqa: E402
 import requests  # noqa: E402
+from dashboard_bench import pct  # noqa: E402
 from preconditions import Missing, fail  # noqa: E402
 from requests.adapters import HTTPAdapter  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
@@ -143,15 +144,6 @@ def callback_kind(cb: dict) -> str:
 
 
 # --- measuring --------------------------------------------------------------------------------
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    if not values:
-        return float("nan")
-    k = (len(values) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
 def error_name(exc: BaseException) -> str:
