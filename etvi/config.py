@@ -107,6 +107,7 @@ class Settings:
     log_format: str = "text"
     threads: int = 4
     keepalive: int = 75
+    worker_connections: int = 1000
     worker_timeout: int = 120
 
     @property
@@ -159,6 +160,7 @@ def settings() -> Settings:
         log_format=_log_format(),
         threads=_at_least("THREADS", 4, minimum=1),
         keepalive=_at_least("KEEPALIVE", 75),
+        worker_connections=_at_least("WORKER_CONNECTIONS", 1000, minimum=1),
         worker_timeout=_at_least("WORKER_TIMEOUT", 120, minimum=1),
     )
 

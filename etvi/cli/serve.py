@@ -39,8 +39,8 @@ def check_database(url: str | None = None) -> int:
 
 
 def gunicorn_options(host: str, port: int, workers: int, cfg: Settings | None = None) -> dict:
-    """gunicorn's settings for ``etvi serve``; threads, keep-alive and the worker timeout from ``cfg``
-    (ETVI_THREADS, ETVI_KEEPALIVE, ETVI_WORKER_TIMEOUT)."""
+    """gunicorn's settings for ``etvi serve``; threads, keep-alive, connections and the worker timeout
+    from ``cfg`` (ETVI_THREADS, ETVI_KEEPALIVE, ETVI_WORKER_CONNECTIONS, ETVI_WORKER_TIMEOUT)."""
     cfg = cfg or settings()
     return {
         "bind": f"{host}:{port}",
@@ -54,6 +54,8 @@ def gunicorn_options(host: str, port: int, workers: int, cfg: Settings | None = 
         # load balancer in front (nginx upstream keepalive and most cloud balancers: 60 s), so that
         # the side that closes is always the one that knows no request is on its way.
         "keepalive": cfg.keepalive,
+        # open connections per worker, idle kept-alive ones included; at the limit it stops accepting
+        "worker_connections": cfg.worker_connections,
         "timeout": cfg.worker_timeout,
         "graceful_timeout": 20,
         "accesslog": None,  # the app logs each request itself, without query strings (dashboard/requestlog.py)

@@ -58,15 +58,17 @@ def test_an_idle_kept_alive_connection_stays_open_for_etvi_keepalive_seconds(tmp
 
 
 def test_the_gunicorn_settings_follow_the_etvi_variables(monkeypatch):
-    for name in ("ETVI_THREADS", "ETVI_KEEPALIVE", "ETVI_WORKER_TIMEOUT"):
+    for name in ("ETVI_THREADS", "ETVI_KEEPALIVE", "ETVI_WORKER_CONNECTIONS", "ETVI_WORKER_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
     default = gunicorn_options("127.0.0.1", 8050, 2)
-    assert (default["worker_class"], default["threads"], default["keepalive"], default["timeout"]) == ("gthread", 4, 75, 120)
+    got = (default["worker_class"], default["threads"], default["keepalive"], default["worker_connections"], default["timeout"])
+    assert got == ("gthread", 4, 75, 1000, 120)
     monkeypatch.setenv("ETVI_THREADS", "8")
     monkeypatch.setenv("ETVI_KEEPALIVE", "0")
+    monkeypatch.setenv("ETVI_WORKER_CONNECTIONS", "200")
     monkeypatch.setenv("ETVI_WORKER_TIMEOUT", "30")
     chosen = gunicorn_options("127.0.0.1", 8050, 2)
-    assert (chosen["threads"], chosen["keepalive"], chosen["timeout"]) == (8, 0, 30)
+    assert (chosen["threads"], chosen["keepalive"], chosen["worker_connections"], chosen["timeout"]) == (8, 0, 200, 30)
 
 
 @pytest.mark.parametrize(
