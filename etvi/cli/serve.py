@@ -49,8 +49,8 @@ def gunicorn_options(host: str, port: int, workers: int, cfg: Settings | None = 
         "threads": cfg.threads,
         # An idle kept-alive connection is closed after this many seconds. A client that sends its
         # next request on it just then gets a reset connection (the request is lost: browsers retry
-        # some, a proxy usually not a POST). gunicorn's default of 2 s made that happen to a few
-        # callbacks of every busy minute; it must be longer than the idle timeout of the proxy or
+        # some, a proxy usually not a POST). gunicorn's default of 2 s made that happen to about
+        # 1 request in 100 under load (benchmarks/load_bench.py); it must be longer than the idle timeout of the proxy or
         # load balancer in front (nginx upstream keepalive and most cloud balancers: 60 s), so that
         # the side that closes is always the one that knows no request is on its way.
         "keepalive": cfg.keepalive,
