@@ -52,11 +52,12 @@ $(TOOLS)/bin/uv:
 	$(TOOLS)/bin/pip install -q uv==$(UV_VERSION)
 
 # Every benchmark runs, also after one missed a target (exit 1) or a precondition (exit 2, one
-# Dutch line); make fails at the end with the highest exit code.
+# Dutch line); make fails at the end with the highest exit code. The load test runs short (10 s
+# per part) on ETVI_TEST_POSTGRES_URL or the local PostgreSQL, else on SQLite with one server.
 benchmark: $(VENV)/.installed
 	@status=0; \
-	for bench in etl_bench dashboard_bench aggregates_bench; do \
-	  $(VENV)/bin/python benchmarks/$$bench.py; rc=$$?; [ $$rc -gt $$status ] && status=$$rc; \
+	for bench in etl_bench.py dashboard_bench.py aggregates_bench.py "load_bench.py --quick"; do \
+	  $(VENV)/bin/python benchmarks/$$bench; rc=$$?; [ $$rc -gt $$status ] && status=$$rc; \
 	done; exit $$status
 
 clean:

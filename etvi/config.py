@@ -107,6 +107,10 @@ class Settings:
     db_pool_size: int = 5
     db_max_overflow: int = 10
     log_format: str = "text"
+    threads: int = 4
+    keepalive: int = 75
+    worker_connections: int = 1000
+    worker_timeout: int = 120
 
     @property
     def is_sqlite(self) -> bool:
@@ -156,6 +160,10 @@ def settings() -> Settings:
         db_pool_size=_at_least("DB_POOL_SIZE", 5, minimum=1),
         db_max_overflow=_at_least("DB_MAX_OVERFLOW", 10),
         log_format=_log_format(),
+        threads=_at_least("THREADS", 4, minimum=1),
+        keepalive=_at_least("KEEPALIVE", 75),
+        worker_connections=_at_least("WORKER_CONNECTIONS", 1000, minimum=1),
+        worker_timeout=_at_least("WORKER_TIMEOUT", 120, minimum=1),
     )
 
 
