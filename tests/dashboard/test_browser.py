@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from models import queries
-from tests.dashboard import sample_data
-from tests.dashboard.axe import run_axe
-from tests.dashboard.conftest import wait_for_dash
+from tests.support import sample_data
+from tests.support.axe import run_axe
+from tests.support.browser import wait_for_dash
 
 pytestmark = [pytest.mark.browser, pytest.mark.geodata]
 

@@ -27,11 +27,10 @@ from sqlalchemy.exc import OperationalError
 from dashboard.app import create_app
 from etvi import accounts
 from models import db
-from tests.api.support import login
-from tests.conftest import create_database
-from tests.dashboard import dashcall
-from tests.dashboard.conftest import synthetic_loader
-from tests.dashboard.serving import filled_database, start_serve, stop
+from tests.support import dashcall
+from tests.support.app import login
+from tests.support.database import create_database, filled_database
+from tests.support.shapes import synthetic_loader
 
 SECRET = "geheim-token-123"
 
@@ -153,16 +152,17 @@ def test_the_dutch_503_names_the_request_id(dash_app):
 
 
 @pytest.mark.parametrize("log_format", ["text", "json"])
-def test_a_live_server_logs_each_request_to_stderr(log_format, tmp_path):
+def test_a_live_server_logs_each_request_to_stderr(log_format, tmp_path, live_server):
     url, drop = filled_database("sqlite", tmp_path)
     log = tmp_path / "serve.log"
-    proc, base = start_serve(url, tmp_path, workers=1, log=log, env_extra={"ETVI_LOG_FORMAT": log_format})
+    server = live_server(url, "serve", workers=1, log=log, env={"ETVI_LOG_FORMAT": log_format})
+    base = server.url
     try:
         resp = requests.get(f"{base}/data?token={SECRET}", headers={"X-Request-ID": "live-77"}, timeout=30)
         assert resp.status_code == 200 and resp.headers["X-Request-ID"] == "live-77"
         assert requests.get(base + "/health/ready", timeout=30).json()["status"] == "gereed"
     finally:
-        stop(proc)
+        server.stop()
         db.dispose_all()
         drop()
     text = log.read_text()

@@ -20,9 +20,10 @@ import pytest
 
 from etl import referencedata
 from models import db
-from tests.conftest import REPO, sample_geography
-from tests.etl import fuzz_files
-from tests.etl.conftest import FX
+from tests.support import fuzz_files
+from tests.support.database import sample_geography
+from tests.support.etl import FX
+from tests.support.paths import REPO
 
 SEED = int(os.environ.get("ETVI_FUZZ_SEED", "20261205"))
 COUNT = 300
