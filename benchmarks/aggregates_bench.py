@@ -1,5 +1,5 @@
 """Aggregates benchmark: the work behind /mijlpalen on a cold cache, our array path against the
-frame path it replaced (``tests/dashboard/reference_aggregates.py``), in one run.
+frame path it replaced (``tests/support/reference_aggregates.py``), in one run.
 
     python benchmarks/aggregates_bench.py [--runs 3]
 

@@ -1,4 +1,4 @@
-"""Browser tests: headless Debian Chromium via Playwright against a live server (see conftest.live).
+"""Browser tests: headless Debian Chromium via Playwright against a live server (the module-scoped ``live`` of tests/dashboard/conftest.py).
 
 They use the real boundary files (ETVI_GEO_DIR) and run axe-core on every page.
 """

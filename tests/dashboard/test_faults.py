@@ -27,6 +27,7 @@ from tests.support import dashcall
 from tests.support.app import create_actors
 from tests.support.browser import wait_for_dash
 from tests.support.database import PG_URL, filled_database
+from tests.support.faults import add_failing_routes
 
 DOWNLOAD = "/download/gemeenten.csv?peildatum=2024-12-31"
 
@@ -191,11 +192,7 @@ def test_database_unreachable_answers_503_in_dutch_and_recovers(backend, dash_db
 
 
 def test_an_unexpected_error_gives_a_dutch_500_page_and_json(dash_app):
-    def broken():
-        raise RuntimeError("kapot")
-
-    dash_app.server.add_url_rule("/kapot", "kapot", broken)
-    dash_app.server.add_url_rule("/api/v1/kapot", "api_kapot", broken)
+    add_failing_routes(dash_app, RuntimeError("kapot"))
     client = dash_app.server.test_client()
     page = client.get("/kapot", headers={"Accept": "text/html"})
     assert page.status_code == 500 and page.mimetype == "text/html"

@@ -30,6 +30,7 @@ from models import db
 from tests.support import dashcall
 from tests.support.app import login
 from tests.support.database import create_database, filled_database
+from tests.support.faults import add_failing_routes
 from tests.support.shapes import synthetic_loader
 
 SECRET = "geheim-token-123"
@@ -128,11 +129,7 @@ def test_every_response_has_a_request_id_and_one_log_line(accounts_app, caplog):
 
 
 def test_the_dutch_500_names_the_request_id(dash_app):
-    def broken():
-        raise RuntimeError("kapot")
-
-    dash_app.server.add_url_rule("/kapot", "kapot", broken)
-    dash_app.server.add_url_rule("/api/v1/kapot", "api_kapot", broken)
+    add_failing_routes(dash_app, RuntimeError("kapot"))
     client = dash_app.server.test_client()
     page = client.get("/kapot", headers={"Accept": "text/html", "X-Request-ID": "storing-42"})
     assert page.status_code == 500 and page.headers["X-Request-ID"] == "storing-42"
@@ -142,10 +139,7 @@ def test_the_dutch_500_names_the_request_id(dash_app):
 
 
 def test_the_dutch_503_names_the_request_id(dash_app):
-    def unreachable():
-        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("verbinding geweigerd"))
-
-    dash_app.server.add_url_rule("/api/v1/weg", "api_weg", unreachable)
+    add_failing_routes(dash_app, OperationalError("SELECT 1", {}, ConnectionRefusedError("verbinding geweigerd")), page=None, api="/api/v1/weg")
     resp = dash_app.server.test_client().get("/api/v1/weg", headers={"X-Request-ID": "db-weg-1"})
     assert resp.status_code == 503 and resp.headers["Retry-After"] == "5"
     assert resp.json["fout"].endswith("Kenmerk van dit verzoek: db-weg-1.")

@@ -6,6 +6,8 @@ import io
 import json
 from dataclasses import dataclass
 
+from dashboard import api, security
+from dashboard.app import create_app
 from etvi import accounts
 from models import db
 
@@ -13,9 +15,6 @@ from models import db
 def make_app(url: str, public: bool = True):
     """The dashboard from ``dashboard.app.create_app`` with our security and API installed
     (a no-op apart from ``public`` once ``create_app`` installs them itself)."""
-    from dashboard import api, security
-    from dashboard.app import create_app
-
     app = create_app(url=url)
     security.install(app, url=url, public=public)
     api.install(app)

@@ -1,7 +1,7 @@
 """axe-core for the browser tests.
 
 The npm package ``axe-core`` (major version 4) is installed on first use into
-``tests/dashboard/.cache/axe`` (git-ignored) with ``npm install``; later runs reuse it. Set
+``tests/support/.cache/axe`` (git-ignored) with ``npm install``; later runs reuse it. Set
 ``ETVI_AXE_JS`` to an ``axe.min.js`` to use a copy from elsewhere (e.g. a CI cache). Without
 npm or network and without a cached copy, the accessibility checks are skipped with a reason.
 """

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import insert, select
 
 from etl import referencedata
-from models import db
+from models import db, queries
 from models.tables import Gemeente, StatusLevel, StatusRecord, Upload
 
 ONDERDEEL_SPEED = {"woonzorgvisie": 0.22, "verordening": 0.12, "verdeling opgave": 0.10, "koploper": 0.01}
@@ -78,8 +78,6 @@ def populate(url: str, start: date = date(2023, 3, 31), end: date = date(2026, 9
     total = 0
     with db.session(url) as s:
         if memberships:
-            from models import queries
-
             gframe = queries.gemeenten(url)
             referencedata.load_region_memberships(s, synthetic_memberships(gframe))
         for peil in peildatums:
