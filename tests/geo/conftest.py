@@ -14,6 +14,7 @@ from tests.support.geo import write_country
 # Captured before any fixture removes it: real-data tests opt back in explicitly.
 REAL_GEO_DIR = os.environ.get("ETVI_GEO_DIR")
 
+
 @pytest.fixture(autouse=True)
 def geo_env(tmp_path, monkeypatch):
     """No real boundary folder, no download URL, cache in tmp_path, and no proxy for 127.0.0.1."""

@@ -14,7 +14,7 @@ from models import db, queries
 from tests.support.cli import etvi
 from tests.support.geo import write_country
 
-REPO_DATA = Path(__file__).resolve().parents[2] / "data"
+REPO_DATA = Path(__file__).resolve().parents[3] / "data"
 HEADER = "gemeentecode;gemeente;regiotype;regiocode;regionaam\n"
 
 

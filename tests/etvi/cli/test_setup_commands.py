@@ -98,7 +98,7 @@ def test_init_loads_reference_data_and_is_repeatable(backend, db_url, tmp_path):
 def test_bad_milestone_file_leaves_database_unchanged(db_url, tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    repo_data = Path(__file__).resolve().parents[2] / "data"
+    repo_data = Path(__file__).resolve().parents[3] / "data"
     for name in ("statussen.csv", "fusies.csv", "naamvarianten.csv"):
         (data / name).write_bytes((repo_data / name).read_bytes())
     text = (repo_data / "mijlpalen.csv").read_text(encoding="utf-8").replace("2025-07-03", "2025-07-33")
