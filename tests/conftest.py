@@ -100,13 +100,12 @@ def accounts_app(ref_db):
 
 
 @pytest.fixture
-def live_server(request, tmp_path):
+def live_server(tmp_path):
     """Start live servers on 127.0.0.1 (``tests.support.live``): ``live_server(db_url)`` runs the
     real app in this process in a thread, ``live_server(db_url, "serve")`` the real ``etvi serve``
-    in a subprocess; ``env=`` adds environment variables (see ``LiveServers.start``). Returns a
-    ``LiveServer``; every one is stopped after the test. The default kind can be parametrised
-    indirectly: ``@pytest.mark.parametrize("live_server", ["serve"], indirect=True)``."""
-    with live.LiveServers(tmp_path, kind=getattr(request, "param", "thread")) as servers:
+    in a subprocess (a test on both: parametrise the kind); ``env=`` adds environment variables,
+    see ``LiveServers.start`` for the rest. Returns a ``LiveServer``; all are stopped after the test."""
+    with live.LiveServers(tmp_path) as servers:
         yield servers.start
 
 

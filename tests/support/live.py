@@ -85,9 +85,8 @@ class LiveServer:
 class LiveServers:
     """Starts live servers and stops all of them (and restores the environment) on ``close``."""
 
-    def __init__(self, tmp_path: Path, kind: str = "thread"):
+    def __init__(self, tmp_path: Path):
         self.tmp_path = tmp_path
-        self.kind = kind
         self.servers: list[LiveServer] = []
         self._saved_env: dict[str, str | None] = {}
 
@@ -100,7 +99,7 @@ class LiveServers:
     def start(
         self,
         db_url: str,
-        kind: str | None = None,
+        kind: str = "thread",
         *,
         env: dict | None = None,
         app=None,
@@ -114,11 +113,10 @@ class LiveServers:
         (``workers`` gunicorn workers, ``env`` added to the subprocess's environment, output in
         ``log``). ``wait``: return once ``/`` answers 200; ``False`` (``serve`` only): as soon as
         the port accepts connections, before the workers are ready."""
-        kind = kind or self.kind
         if kind not in KINDS:
             raise ValueError(f"kind is {KINDS}, niet {kind!r}")
         port = port or free_port()
-        server = self._serve(db_url, port, env, workers, log) if kind == "serve" else self._thread(db_url, port, env, app)
+        server = self._start_serve(db_url, port, env, workers, log) if kind == "serve" else self._start_thread(db_url, port, env, app)
         self.servers.append(server)
         if kind == "serve":
             if wait:
@@ -133,7 +131,7 @@ class LiveServers:
             self._saved_env.setdefault(key, os.environ.get(key))
             os.environ[key] = value
 
-    def _thread(self, db_url: str, port: int, env: dict | None, app) -> LiveServer:
+    def _start_thread(self, db_url: str, port: int, env: dict | None, app) -> LiveServer:
         self.set_env(env or {})
         app = app or make_app(db_url)
         complete_setup(app)  # as every `etvi serve` worker does: no first-request race (plotly/dash#3971)
@@ -142,7 +140,7 @@ class LiveServers:
         thread.start()
         return LiveServer("thread", f"http://127.0.0.1:{port}", db_url, app=app, _server=httpd, _thread=thread)
 
-    def _serve(self, db_url: str, port: int, env: dict | None, workers: int, log: Path | None) -> LiveServer:
+    def _start_serve(self, db_url: str, port: int, env: dict | None, workers: int, log: Path | None) -> LiveServer:
         full_env = dict(os.environ)
         full_env.update(
             ETVI_DATABASE_URL=db_url,
