@@ -538,17 +538,4 @@ def test_report_with_100000_warnings_stays_small(env, ref_db, monkeypatch):
 
 def _find_type(node, type_: str):
     """The first component in a rendered tree whose (dict) id has this type."""
-    if isinstance(node, dict):
-        props = node.get("props") or {}
-        if isinstance(props.get("id"), dict) and props["id"].get("type") == type_:
-            return node
-        for value in props.values():
-            found = _find_type(value, type_)
-            if found is not None:
-                return found
-    elif isinstance(node, list):
-        for value in node:
-            found = _find_type(value, type_)
-            if found is not None:
-                return found
-    return None
+    return find_in_json(node, lambda n: isinstance((n.get("props") or {}).get("id"), dict) and n["props"]["id"].get("type") == type_)
