@@ -1,5 +1,5 @@
 """Aggregates benchmark: the work behind /mijlpalen on a cold cache, our array path against the
-frame path it replaced (``tests/dashboard/reference_aggregates.py``), in one run.
+frame path it replaced (``tests/support/reference_aggregates.py``), in one run.
 
     python benchmarks/aggregates_bench.py [--runs 3]
 
@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 def frame_path():
     """``dashboard.aggregates`` with the frame definitions in place of the array functions."""
     from dashboard import aggregates as agg
-    from tests.dashboard import reference_aggregates as reference
+    from tests.support import reference_aggregates as reference
 
     names = ["asof_series", "progress_series", "projection"]
     saved = {n: getattr(agg, n) for n in names}

@@ -72,8 +72,8 @@ def pct(values: list[float], q: float) -> float:
 def build_database(directory: Path) -> str:
     from etl import referencedata
     from models import db
-    from tests.conftest import sample_geography
-    from tests.dashboard import sample_data
+    from tests.support import sample_data
+    from tests.support.database import sample_geography
 
     url = f"sqlite:///{directory / 'bench.sqlite'}"
     db.upgrade(url)
@@ -161,7 +161,7 @@ class Client:
 
     def post(self, output_id: str, prop: str, values: dict, changed: list[str]) -> tuple[dict, int, int, float]:
         """(json, compressed bytes on the wire, raw bytes, seconds)."""
-        from tests.dashboard import dashcall
+        from tests.support import dashcall
 
         body = dashcall.payload(self.app, output_id, prop, values, changed)
         t = time.perf_counter()

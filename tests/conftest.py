@@ -1,46 +1,31 @@
 """Shared fixtures: a fresh, migrated database per test on SQLite and, when
-``ETVI_TEST_POSTGRES_URL`` is set, the same test again on PostgreSQL.
+``ETVI_TEST_POSTGRES_URL`` is set, the same test again on PostgreSQL; the browser; the real app
+with accounts; live servers.
 
 PostgreSQL is added by parametrisation, not by skipping, so a run without a server
-reports only tests that really ran.
+reports only tests that really ran. Helpers that tests import live in ``tests/support/``.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from argon2 import PasswordHasher
+from playwright.sync_api import expect, sync_playwright
 
-from etl import referencedata
+from etvi.accounts import passwords
 from models import db
+from tests.support import live
+from tests.support.app import create_actors, login, make_app
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.database import BACKENDS, create_database, load_reference_data
+from tests.support.paths import REPO
 
 # Browser waits: the first page a test server renders builds its caches, which takes seconds on
 # a busy 2-core CI machine; Playwright's default of 5 s for expect() is too short there.
-try:
-    from playwright.sync_api import expect as _expect
-
-    _expect.set_options(timeout=20_000)
-except ImportError:  # pragma: no cover - playwright is a dev dependency
-    pass
-
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PG_URL = os.environ.get("ETVI_TEST_POSTGRES_URL")
-CHROMIUM = os.environ.get("ETVI_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
+expect.set_options(timeout=20_000)
 
 
 def pytest_generate_tests(metafunc):
@@ -59,24 +44,6 @@ def _isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("ETVI_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.sqlite'}")
 
 
-def create_database(backend: str, tmp_path: Path) -> tuple[str, callable]:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'etvi.sqlite'}", lambda: None
-    name = f"etvi_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-
-    def drop():
-        db.dispose_all()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url, drop
-
-
 @pytest.fixture
 def db_url(backend, tmp_path, monkeypatch):
     """A fresh database with the schema, on each backend; ETVI_DATABASE_URL points at it."""
@@ -88,18 +55,10 @@ def db_url(backend, tmp_path, monkeypatch):
     drop()
 
 
-def sample_geography() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The 2026 gemeenten and provincies (codes and names only, no boundaries)."""
-    return pd.read_csv(FIXTURES / "provincies_2026.csv"), pd.read_csv(FIXTURES / "gemeenten_2026.csv")
-
-
 @pytest.fixture
 def ref_db(db_url):
     """A database with reference data: 342 gemeenten, 12 provincies, statuses, milestones, mergers."""
-    provincies, gemeenten = sample_geography()
-    with db.session(db_url) as s:
-        referencedata.load_data_files(s, REPO / "data")
-        referencedata.load_geography(s, provincies, gemeenten)
+    load_reference_data(db_url)
     return db_url
 
 
@@ -112,8 +71,6 @@ def browser():
     """
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} ontbreekt: installeer Debian's chromium (make test doet dat als root).")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
@@ -123,13 +80,11 @@ def browser():
 @pytest.fixture
 def accounts_app(ref_db):
     """The real app (security and API installed) on ``ref_db`` with the standard accounts of
-    ``tests.api.support.create_actors``, and ``client_for(actor)``: a fresh Flask test client,
+    ``tests.support.app.create_actors``, and ``client_for(actor)``: a fresh Flask test client,
     logged in through the login form as that actor (``None``: anonymous).
 
     Unpacks as ``app, actors, client_for``.
     """
-    from tests.api.support import create_actors, login, make_app
-
     app = make_app(ref_db)
     actors = create_actors(ref_db)
 
@@ -142,3 +97,26 @@ def accounts_app(ref_db):
         return client
 
     return app, actors, client_for
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """Start live servers on 127.0.0.1 (``tests.support.live``): ``live_server(db_url)`` runs the
+    real app in this process in a thread, ``live_server(db_url, "serve")`` the real ``etvi serve``
+    in a subprocess (a test on both: parametrise the kind); ``env=`` adds environment variables,
+    see ``LiveServers.start`` for the rest. Returns a ``LiveServer``; all are stopped after the test."""
+    with live.LiveServers(tmp_path) as servers:
+        yield servers.start
+
+
+@pytest.fixture
+def fixed_secret_key(monkeypatch):
+    """A fixed ETVI_SECRET_KEY, so the tests of accounts and uploads need no key from the database."""
+    monkeypatch.setenv("ETVI_SECRET_KEY", "test-secret-key-not-for-production")
+
+
+@pytest.fixture
+def fast_hashing(monkeypatch):
+    """Cheap Argon2id parameters in this process (each real hash takes ~0.2 s); the CLI in a
+    subprocess and production keep the library's recommended ones."""
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard.serving import filled_database, start_serve, stop
+from tests.support.database import filled_database
+from tests.support.live import LiveServers
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))  # a script folder, not a package
 import load_bench  # noqa: E402
@@ -22,9 +23,8 @@ import load_bench  # noqa: E402
 def live(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("load")
     url, drop = filled_database("sqlite", tmp)
-    proc, base = start_serve(url, tmp, workers=2)
-    yield base
-    stop(proc)
+    with LiveServers(tmp) as servers:
+        yield servers.start(url, "serve", workers=2).url
     drop()
 
 

@@ -1,4 +1,4 @@
-"""Browser tests: headless Debian Chromium via Playwright against a live server (see conftest.live).
+"""Browser tests: headless Debian Chromium via Playwright against a live server (the module-scoped ``live`` of tests/dashboard/conftest.py).
 
 They use the real boundary files (ETVI_GEO_DIR) and run axe-core on every page.
 """
@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from models import queries
-from tests.dashboard import sample_data
-from tests.dashboard.axe import run_axe
-from tests.dashboard.conftest import wait_for_dash
+from tests.support import sample_data
+from tests.support.axe import run_axe
+from tests.support.browser import wait_for_dash
 
 pytestmark = [pytest.mark.browser, pytest.mark.geodata]
 

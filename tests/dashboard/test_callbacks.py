@@ -18,24 +18,10 @@ from typer.testing import CliRunner
 from dashboard.figures import maps
 from models import db, queries
 from models.tables import StatusRecord, Upload
-from tests.dashboard import dashcall
+from tests.support.components import find_component
+from tests.support.dashcall import page_layout, post
 
 PEIL = date(2025, 6, 30)
-
-
-def post(client, app, output_id, prop, values, changed):
-    body = dashcall.payload(app, output_id, prop, values, changed)
-    r = client.post("/_dash-update-component", json=body, headers={"Accept-Encoding": "gzip"})
-    assert r.status_code in (200, 204), r.get_data(as_text=True)[:2000]
-    raw = r.get_data()
-    if r.headers.get("Content-Encoding") == "gzip":
-        raw = gzip.decompress(raw)
-    return json.loads(raw) if raw else None, r
-
-
-def page_layout(app, module, **query):
-    with app.server.test_request_context("/"):
-        return module.layout(**query)
 
 
 def test_every_page_layout_renders(dash_app):
@@ -68,7 +54,7 @@ def test_peildatum_change_sends_only_values_matching_the_database(dash_app, clie
     from dashboard.pages import home
 
     layout = page_layout(dash_app, home, peildatum="2025-01-01", onderdeel="verordening")
-    key = _find(layout, "ov-map-key").data
+    key = find_component(layout, "ov-map-key").data
     values = {"ov-peildatum.value": PEIL.isoformat(), "ov-onderdeel.value": "verordening", "ov-niveau.value": "gemeente", "ov-map-key.data": key}
     data, resp = post(client, dash_app, "ov-map", "figure", values, ["ov-peildatum.value"])
     assert resp.headers.get("Content-Encoding") == "gzip"
@@ -253,20 +239,6 @@ def test_serve_refuses_without_gemeenten(db_url, monkeypatch):
     result = CliRunner().invoke(app, ["serve", "--port", "1"])
     assert result.exit_code == 2
     assert "etvi init" in result.output and "geen gemeenten" in result.output
-
-
-def _find(component, cid):
-    if getattr(component, "id", None) == cid:
-        return component
-    children = getattr(component, "children", None)
-    if children is None:
-        return None
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if hasattr(child, "to_plotly_json"):
-            hit = _find(child, cid)
-            if hit is not None:
-                return hit
-    return None
 
 
 def test_reference_edits_invalidate_the_cache_without_a_version_bump(dash_db):

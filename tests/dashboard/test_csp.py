@@ -15,8 +15,8 @@ import re
 
 import pytest
 
-from tests.api.support import create_actors
-from tests.dashboard.conftest import wait_for_dash
+from tests.support.app import create_actors
+from tests.support.browser import wait_for_dash
 
 PAGES = ["/", "/regios", "/provincie/PV27", "/gemeente/GM0363", "/mijlpalen", "/data", "/login"]
 MAPS = {"/": "ov-map", "/provincie/PV27": "pv-map"}

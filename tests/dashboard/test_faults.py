@@ -23,11 +23,11 @@ import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.api.support import create_actors
-from tests.conftest import PG_URL
-from tests.dashboard import dashcall
-from tests.dashboard.conftest import wait_for_dash
-from tests.dashboard.serving import filled_database, start_serve, stop
+from tests.support import dashcall
+from tests.support.app import create_actors
+from tests.support.browser import wait_for_dash
+from tests.support.database import PG_URL, filled_database
+from tests.support.faults import add_failing_routes
 
 DOWNLOAD = "/download/gemeenten.csv?peildatum=2024-12-31"
 
@@ -73,14 +73,15 @@ def _requests(base: str, anon: requests.Session, user: requests.Session, callbac
 
 
 @pytest.mark.skipif(not PG_URL, reason="ETVI_TEST_POSTGRES_URL is niet gezet")
-def test_database_down_while_browsing_answers_503_in_dutch_and_recovers(tmp_path, browser):
+def test_database_down_while_browsing_answers_503_in_dutch_and_recovers(tmp_path, browser, live_server):
     from dashboard.app import create_app
 
     url, drop = filled_database("postgres", tmp_path)
     actors = create_actors(url)
     log = tmp_path / "serve.log"
     callback = dashcall.payload(create_app("sqlite://"), "ov-cards", "children", {"ov-peildatum.value": "2025-12-31"}, ["ov-peildatum.value"])
-    proc, base = start_serve(url, tmp_path, log=log)
+    server = live_server(url, "serve", log=log)
+    base = server.url
     seen_503 = 0
     try:
         anon, user = requests.Session(), requests.Session()
@@ -133,7 +134,7 @@ def test_database_down_while_browsing_answers_503_in_dutch_and_recovers(tmp_path
         context.close()
         seen_503 += len(browser_503)
     finally:
-        stop(proc)
+        server.stop()
         drop()
     output = log.read_text()
     assert "Traceback" not in output, output[-3000:]
@@ -191,11 +192,7 @@ def test_database_unreachable_answers_503_in_dutch_and_recovers(backend, dash_db
 
 
 def test_an_unexpected_error_gives_a_dutch_500_page_and_json(dash_app):
-    def broken():
-        raise RuntimeError("kapot")
-
-    dash_app.server.add_url_rule("/kapot", "kapot", broken)
-    dash_app.server.add_url_rule("/api/v1/kapot", "api_kapot", broken)
+    add_failing_routes(dash_app, RuntimeError("kapot"))
     client = dash_app.server.test_client()
     page = client.get("/kapot", headers={"Accept": "text/html"})
     assert page.status_code == 500 and page.mimetype == "text/html"

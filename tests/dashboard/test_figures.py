@@ -11,7 +11,7 @@ import pytest
 
 from dashboard import texts
 from dashboard.figures import charts, maps, palette
-from tests.dashboard.conftest import square
+from tests.support.shapes import square
 
 GEOJSON = {
     "type": "FeatureCollection",

@@ -15,7 +15,6 @@ import json
 import pkgutil
 import random
 import re
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,11 +24,10 @@ import pytest
 from dash import _pages  # Dash's own router, to compare with (never used by the app itself)
 
 from dashboard import frame, pages, routing
-from dashboard.app import complete_setup
 from models import db
 from models.tables import Meta
-from tests.api.support import create_actors, make_app
-from tests.dashboard.axe import run_axe
+from tests.support.app import create_actors, make_app
+from tests.support.axe import run_axe
 
 CSRF_FAILURE = {"gebruikersnaam": "x", "wachtwoord": "y"}  # no csrf_token: refused with 403
 
@@ -317,18 +315,10 @@ def test_no_private_dash_api_in_the_app():
 
 
 @pytest.fixture
-def live(ref_db):
-    from werkzeug.serving import make_server
-
+def live(ref_db, live_server):
     app = make_app(ref_db)
     _set_demo(ref_db)
-    complete_setup(app)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    return live_server(ref_db, app=app).url
 
 
 FRAME_JS = """() => {

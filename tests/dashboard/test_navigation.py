@@ -4,14 +4,13 @@ client) and in the browser: the menu is built on the server per request and user
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 
-from dashboard.app import complete_setup
 from models import db
 from models.tables import Meta
-from tests.api.support import create_actors, make_app, page_content
+from tests.support.app import create_actors, page_content
+from tests.support.components import find_in_json
 
 
 def _text(value) -> str:
@@ -36,24 +35,11 @@ def env(accounts_app):
 
 def _menu(client) -> str:
     layout = client.get("/_dash-layout").get_json()
-    header = _find(layout, lambda n: n.get("type") == "Nav")
+    header = find_in_json(layout, lambda n: n.get("type") == "Nav")
     return _text(header)
 
 
-def _find(node, pred):
-    if isinstance(node, dict):
-        if pred(node):
-            return node
-        for v in node.values():
-            hit = _find(v, pred)
-            if hit is not None:
-                return hit
-    elif isinstance(node, list):
-        for v in node:
-            hit = _find(v, pred)
-            if hit is not None:
-                return hit
-    return None
+
 
 
 @pytest.mark.parametrize(
@@ -196,19 +182,10 @@ def test_404_page_content(env):
 
 
 @pytest.fixture
-def live(ref_db):
-    from werkzeug.serving import make_server
-
-    app = make_app(ref_db)
+def live(ref_db, live_server):
     actors = create_actors(ref_db)
     _set_demo(ref_db)
-    complete_setup(app)  # as every `etvi serve` worker does: no first-request race (plotly/dash#3971)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", actors
-    server.shutdown()
-    thread.join(timeout=10)
+    return live_server(ref_db).url, actors
 
 
 @pytest.mark.browser

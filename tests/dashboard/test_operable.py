@@ -27,11 +27,11 @@ from sqlalchemy.exc import OperationalError
 from dashboard.app import create_app
 from etvi.accounts import users
 from models import db
-from tests.api.support import login
-from tests.conftest import create_database
-from tests.dashboard import dashcall
-from tests.dashboard.conftest import synthetic_loader
-from tests.dashboard.serving import filled_database, start_serve, stop
+from tests.support import dashcall
+from tests.support.app import login
+from tests.support.database import create_database, filled_database
+from tests.support.faults import add_failing_routes
+from tests.support.shapes import synthetic_loader
 
 SECRET = "geheim-token-123"
 
@@ -129,11 +129,7 @@ def test_every_response_has_a_request_id_and_one_log_line(accounts_app, caplog):
 
 
 def test_the_dutch_500_names_the_request_id(dash_app):
-    def broken():
-        raise RuntimeError("kapot")
-
-    dash_app.server.add_url_rule("/kapot", "kapot", broken)
-    dash_app.server.add_url_rule("/api/v1/kapot", "api_kapot", broken)
+    add_failing_routes(dash_app, RuntimeError("kapot"))
     client = dash_app.server.test_client()
     page = client.get("/kapot", headers={"Accept": "text/html", "X-Request-ID": "storing-42"})
     assert page.status_code == 500 and page.headers["X-Request-ID"] == "storing-42"
@@ -143,26 +139,24 @@ def test_the_dutch_500_names_the_request_id(dash_app):
 
 
 def test_the_dutch_503_names_the_request_id(dash_app):
-    def unreachable():
-        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("verbinding geweigerd"))
-
-    dash_app.server.add_url_rule("/api/v1/weg", "api_weg", unreachable)
+    add_failing_routes(dash_app, OperationalError("SELECT 1", {}, ConnectionRefusedError("verbinding geweigerd")), page=None, api="/api/v1/weg")
     resp = dash_app.server.test_client().get("/api/v1/weg", headers={"X-Request-ID": "db-weg-1"})
     assert resp.status_code == 503 and resp.headers["Retry-After"] == "5"
     assert resp.json["fout"].endswith("Kenmerk van dit verzoek: db-weg-1.")
 
 
 @pytest.mark.parametrize("log_format", ["text", "json"])
-def test_a_live_server_logs_each_request_to_stderr(log_format, tmp_path):
+def test_a_live_server_logs_each_request_to_stderr(log_format, tmp_path, live_server):
     url, drop = filled_database("sqlite", tmp_path)
     log = tmp_path / "serve.log"
-    proc, base = start_serve(url, tmp_path, workers=1, log=log, env_extra={"ETVI_LOG_FORMAT": log_format})
+    server = live_server(url, "serve", workers=1, log=log, env={"ETVI_LOG_FORMAT": log_format})
+    base = server.url
     try:
         resp = requests.get(f"{base}/data?token={SECRET}", headers={"X-Request-ID": "live-77"}, timeout=30)
         assert resp.status_code == 200 and resp.headers["X-Request-ID"] == "live-77"
         assert requests.get(base + "/health/ready", timeout=30).json()["status"] == "gereed"
     finally:
-        stop(proc)
+        server.stop()
         db.dispose_all()
         drop()
     text = log.read_text()

@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from tests.dashboard.test_callbacks import post
-from tests.dashboard.test_navigation import _find
+from tests.support.components import find_in_json
+from tests.support.dashcall import post
 
 ADDRESSES = [
     ("/", ""),
@@ -47,7 +47,7 @@ def _layout(client, header: str | None):
 
 
 def _by_id(node, wanted: str):
-    return _find(node, lambda n: isinstance(n.get("props"), dict) and n["props"].get("id") == wanted)
+    return find_in_json(node, lambda n: isinstance(n.get("props"), dict) and n["props"].get("id") == wanted)
 
 
 def _canonical(value) -> str:

@@ -14,8 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from dashboard.app import create_app
-from tests.conftest import BACKENDS
-from tests.dashboard.serving import filled_database, start_serve, stop
+from tests.support.database import BACKENDS, filled_database
 
 RESTARTS = 10
 
@@ -38,7 +37,7 @@ def burst(base: str, paths: list[str]) -> list[tuple[str, int | str]]:
         return list(pool.map(get, paths))
 
 
-def test_every_request_right_after_a_restart_is_answered(tmp_path):
+def test_every_request_right_after_a_restart_is_answered(tmp_path, live_server):
     """Ten restarts in all, taking turns on SQLite and PostgreSQL (the race is Dash's, not the
     database's; it was seen on PostgreSQL)."""
     databases = [filled_database(backend, tmp_path / backend) for backend in BACKENDS]
@@ -49,13 +48,13 @@ def test_every_request_right_after_a_restart_is_answered(tmp_path):
         stopping = []
         for n in range(RESTARTS):
             url = databases[n % len(databases)][0]
-            proc, base = start_serve(url, tmp_path, wait=False)
+            server = live_server(url, "serve", wait=False)
             try:
                 # twice over, so both workers get a share of the first requests
-                answers = burst(base, paths + paths)
+                answers = burst(server.url, paths + paths)
             finally:
                 # the next server starts while this one shuts down (each on its own port)
-                stopping.append(threading.Thread(target=stop, args=(proc, True)))
+                stopping.append(threading.Thread(target=server.stop, args=(True,)))
                 stopping[-1].start()
             failures += [(n, path, status) for path, status in answers if status != 200]
         for thread in stopping:

@@ -17,8 +17,9 @@ from dashboard import aggregates as agg
 from dashboard import components as ui
 from dashboard import texts
 from dashboard.state import FUTURE_NOTICE, parse_peildatum
-from tests.dashboard.test_aggregates import GEMEENTEN, LEVELS, history
-from tests.dashboard.test_callbacks import _find, page_layout, post
+from tests.support.aggregate_frames import GEMEENTEN, LEVELS, history
+from tests.support.components import find_component
+from tests.support.dashcall import page_layout, post
 
 PEIL = date(2025, 6, 30)
 
@@ -96,13 +97,13 @@ def test_regios_time_table_says_what_it_counts_and_agrees_with_the_ranking(dash_
     from dashboard.pages import regios
 
     layout = page_layout(dash_app, regios, regiotype="provincie", onderdeel="verordening", peildatum=PEIL.isoformat())
-    heads, rows = table_rows(_find(layout, "rg-time-table"))
+    heads, rows = table_rows(find_component(layout, "rg-time-table"))
     asof_col = f"Peildatum {PEIL:%d-%m-%Y}, zoals toen bekend"
     assert asof_col in heads and f"{PEIL:%d-%m-%Y} volgens vaststellingsdatum" in heads
     assert not any(h.startswith("Peildatum") and h != asof_col for h in heads)
-    assert "volgens vaststellingsdatum, met de kennis van nu" in getattr(_find(layout, "rg-time-table"), "aria-label")
+    assert "volgens vaststellingsdatum, met de kennis van nu" in getattr(find_component(layout, "rg-time-table"), "aria-label")
     assert rows[-1][0] == "Nederland"  # all rows, Nederland last
-    rheads, rrows = table_rows(_find(layout, "rg-rank-table"))
+    rheads, rrows = table_rows(find_component(layout, "rg-rank-table"))
     ranking = {r[0]: _num(r[rheads.index("Aandeel gereed (%)")]) for r in rrows}
     for r in rows[:-1]:
         assert _num(r[heads.index(asof_col)]) == ranking[r[0]], r[0]
@@ -172,11 +173,11 @@ def test_mijlpalen_page_has_no_absurd_dates_and_plain_wording(dash_app):
     text = json.dumps(layout.to_plotly_json(), default=str)
     assert "verwacht bij huidig tempo" not in text
     assert not any(f"-{year}" in text for year in range(date.today().year + 11, 2300))
-    heads, rows = table_rows(_find(layout, "mp-national-table"))
+    heads, rows = table_rows(find_component(layout, "mp-national-table"))
     assert "Zekerheid" in heads and "Beoordeling" in heads
     beoordeling = [r[heads.index("Beoordeling")] for r in rows]
     assert all(b.startswith(("gehaald", "op tijd", "te laat", "te weinig")) for b in beoordeling), beoordeling
-    heads, _ = table_rows(_find(layout, "mp-regions").children)
+    heads, _ = table_rows(find_component(layout, "mp-regions").children)
     assert "Zekerheid" in heads
 
 
@@ -195,8 +196,8 @@ def test_source_links_have_unique_names_and_missing_sources_say_so(dash_app):
     for module, table_id in [(home, "ov-mlist"), (mijlpalen, "mp-all")]:
         layout = page_layout(dash_app, module)
         if module is home:  # the list is added below the map once the map is drawn
-            layout = html.Div(_find(layout, "ov-after-map").data["outputs"][0])
-        wrap = _find(layout, table_id)
+            layout = html.Div(find_component(layout, "ov-after-map").data["outputs"][0])
+        wrap = find_component(layout, table_id)
         heads, rows = table_rows(wrap)
         assert "Zekerheid" in heads and "Toelichting" in heads
         names = []
@@ -298,7 +299,7 @@ def test_regios_chart_shows_only_milestones_for_a_done_status(dash_app):
     from dashboard.pages import regios
 
     layout = page_layout(dash_app, regios, regiotype="provincie", onderdeel="woonzorgvisie", peildatum=PEIL.isoformat())
-    fig = _find(layout, "rg-time-graph").figure
+    fig = find_component(layout, "rg-time-graph").figure
     names = [t.name for t in fig.data if (t.name or "").startswith("Mijlpaal:")]
     assert names and not any("werken aan een woonzorgvisie" in n for n in names)  # min_status 'in voorbereiding'
     assert any("(onbevestigd)" in n for n in names)

@@ -12,7 +12,7 @@ from pathlib import Path
 from etl import load as load_module
 from etvi.upload import service
 from models.queries import status_history
-from tests.etl.conftest import counts, simple_rows, uploads, write_xlsx
+from tests.support.etl import counts, simple_rows, uploads, write_xlsx
 
 WORKERS = 4
 HOLD_SECONDS = 0.5

@@ -15,7 +15,7 @@ from etvi.upload.service import load_file
 from models.db import engine, get_meta
 from models.queries import status_asof, status_history
 from models.tables import Upload
-from tests.etl.conftest import FX
+from tests.support.etl import FX
 
 TODAY = date(2026, 6, 30)
 

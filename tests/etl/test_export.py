@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from etl.export import export_columns, neutralise, write_export
 from etl.lookups import load_reference
 from etvi.upload.service import load_file
-from tests.etl import fixture_specs as spec
-from tests.etl.conftest import FX, write_xlsx
+from tests.support import fixture_specs as spec
+from tests.support.etl import FX, write_xlsx
 
 NASTY = ["=HYPERLINK(\"http://evil\",\"klik\")", "+31 20 1234567", "-1+1", "@SUM(A1)", "\t=1"]
 

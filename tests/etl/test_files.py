@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from etl.export import export_frame
 from etvi.upload.service import load_file
 from models.queries import status_history
-from tests.etl import fixture_specs as spec
-from tests.etl.conftest import FX, uploads
+from tests.support import fixture_specs as spec
+from tests.support.etl import FX, uploads
 
 TEMPLATE_FILES = ["template_ingevuld.xlsx", "template_ingevuld_libreoffice.ods", "template_ingevuld_libreoffice.xlsx", "template_ingevuld_libreoffice.xls"]
 

@@ -4,7 +4,7 @@ no crash (a Rust abort or a signal), no traceback, no hang, bounded memory.
 Each child loads a batch of files (``load_file`` with ``dry_run=True``: the whole read and
 validation, nothing written) under an address-space limit (``RLIMIT_AS``) and prints one JSON
 line per file; a file that kills the child is found again by loading the rest of the batch one
-file at a time. The files are generated from a fixed seed (``tests/etl/fuzz_files.py``), so a
+file at a time. The files are generated from a fixed seed (``tests/support/fuzz_files.py``), so a
 failure names a file that can be regenerated; set ETVI_FUZZ_SEED to try other seeds.
 """
 
@@ -20,9 +20,10 @@ import pytest
 
 from etl import referencedata
 from models import db
-from tests.conftest import REPO, sample_geography
-from tests.etl import fuzz_files
-from tests.etl.conftest import FX
+from tests.support import fuzz_files
+from tests.support.database import sample_geography
+from tests.support.etl import FX
+from tests.support.paths import REPO
 
 SEED = int(os.environ.get("ETVI_FUZZ_SEED", "20261205"))
 COUNT = 300

@@ -27,8 +27,9 @@ from openpyxl import Workbook
 
 from etvi.upload.service import load_file
 from models.queries import status_history
-from tests.etl import hostile
-from tests.etl.conftest import FX, counts, refused, run_cli, uploads, write_csv, write_xlsx
+from tests.support import hostile
+from tests.support.cli import run_cli
+from tests.support.etl import FX, counts, refused, uploads, write_csv, write_xlsx
 
 HOSTILE_XML = {
     "xml_rommel_na_einde.xlsx": "is geen geldige XML (junk after document element)",

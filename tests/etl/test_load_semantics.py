@@ -20,7 +20,7 @@ from models import db
 from models.db import engine
 from models.queries import status_asof, status_history
 from models.tables import StoredFile, Upload
-from tests.etl.conftest import FX, counts, simple_rows, uploads, write_xlsx
+from tests.support.etl import FX, counts, simple_rows, uploads, write_xlsx
 
 TEMPLATE = FX / "template_ingevuld.xlsx"
 
@@ -183,7 +183,7 @@ def test_empty_status_cell_means_no_news(ref_db, tmp_path):
 
 @pytest.mark.parametrize("delimiter, encoding", [(";", "utf-8-sig"), (",", "utf-8"), (";", "cp1252"), ("\t", "utf-16")])
 def test_csv_dialects(ref_db, tmp_path, delimiter, encoding):
-    from tests.etl.conftest import write_csv
+    from tests.support.etl import write_csv
 
     rows = [["Gemeente", "Woonzorgvisie", "Toelichting"], ["Súdwest-Fryslân", "vastgesteld", "één, twee; drie"]]
     path = write_csv(tmp_path / "a.csv", rows, delimiter=delimiter, encoding=encoding)

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from etl.errors import EtlError
 from etvi.upload.service import load_file
-from tests.etl.conftest import FX, refused, simple_rows, uploads, write_csv, write_xlsx
+from tests.support.etl import FX, refused, simple_rows, uploads, write_csv, write_xlsx
 
 
 def test_unknown_gemeente_names_the_cell_and_suggests(ref_db, tmp_path):

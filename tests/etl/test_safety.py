@@ -16,9 +16,9 @@ import pytest
 from etl import safety
 from etvi.config import settings
 from etvi.upload.service import load_file
-from tests.etl import hostile
-from tests.etl.conftest import FX, counts, run_cli, simple_rows, uploads, write_xlsx
-from tests.etl.test_refusals import refused
+from tests.support import hostile
+from tests.support.cli import run_cli
+from tests.support.etl import FX, counts, refused, simple_rows, uploads, write_xlsx
 
 TEMPLATE = FX / "template_ingevuld.xlsx"
 

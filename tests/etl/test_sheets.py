@@ -15,9 +15,10 @@ from etl.demo import build_quarters
 from etl.lookups import load_reference
 from etvi.upload.service import load_file
 from models.queries import status_history
-from tests.api.support import create_actors, make_app, multipart
-from tests.etl import fixture_specs as spec
-from tests.etl.conftest import FX, counts, refused, run_cli, simple_rows, uploads, write_csv, write_xlsx
+from tests.support import fixture_specs as spec
+from tests.support.app import create_actors, make_app, multipart
+from tests.support.cli import run_cli
+from tests.support.etl import FX, counts, refused, simple_rows, uploads, write_csv, write_xlsx
 
 REGIO_FILES = ["per_regio.xlsx", "per_regio_libreoffice.ods", "per_regio_libreoffice.xlsx"]
 TWO_ROW_FILES = ["twee_kopregels.xlsx", "twee_kopregels_libreoffice.ods", "twee_kopregels_libreoffice.csv"]

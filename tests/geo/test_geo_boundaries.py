@@ -9,7 +9,7 @@ from shapely.geometry import Polygon
 
 from geo import boundaries
 from geo.errors import GeoError
-from tests.geo.conftest import GEMEENTEN, PROVINCIES, gemeente_records, write_country, write_layer
+from tests.support.geo import GEMEENTEN, PROVINCIES, gemeente_records, write_country, write_layer
 
 
 def test_geo_error_str_is_the_dutch_message():

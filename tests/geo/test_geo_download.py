@@ -12,7 +12,7 @@ import pytest
 
 from geo import boundaries, membership
 from geo.errors import GeoError
-from tests.geo.conftest import GEMEENTEN, PROVINCIES, gemeente_records, topojson_text
+from tests.support.geo import GEMEENTEN, PROVINCIES, gemeente_records, topojson_text
 
 UNREACHABLE = "http://127.0.0.1:9/"  # the discard port: nothing listens there
 

@@ -9,7 +9,7 @@ from shapely.geometry import box
 from etl import region_lists
 from geo import membership
 from geo.errors import GeoError
-from tests.geo.conftest import GEMEENTEN, GGD_REGIOS, PROVINCIES, SIZE, X0, Y0, cell, gemeente_records, write_layer
+from tests.support.geo import GEMEENTEN, GGD_REGIOS, PROVINCIES, SIZE, X0, Y0, cell, gemeente_records, write_layer
 
 MEMBERSHIP_COLUMNS = ["region_type", "region_code", "region_name", "gemeente_code", "source"]
 

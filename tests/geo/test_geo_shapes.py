@@ -15,7 +15,7 @@ from shapely.geometry import Polygon, box, shape
 
 from geo import shapes
 from geo.errors import GeoError
-from tests.geo.conftest import GEMEENTEN, GGD_REGIOS, PROVINCIES, SIZE, X0, Y0, cell, write_layer
+from tests.support.geo import GEMEENTEN, GGD_REGIOS, PROVINCIES, SIZE, X0, Y0, cell, write_layer
 
 MEMBER_COLUMNS = ["region_type", "region_code", "region_name", "gemeente_code", "source"]
 

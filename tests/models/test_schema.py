@@ -8,7 +8,7 @@ from sqlmodel import select
 from etl import referencedata
 from models import db, queries
 from models.tables import Gemeente, Milestone, StatusLevel, StatusRecord, Upload
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 HEAD = "0007"
 
@@ -140,7 +140,7 @@ def test_upgrade_from_0002_keeps_history_and_moves_the_keys_to_triggers(backend,
     a record points at an upload because the loader writes both together (next test)."""
     from sqlalchemy import inspect, text
 
-    from tests.conftest import create_database
+    from tests.support.database import create_database
 
     url, drop = create_database(backend, tmp_path)
     try:
@@ -170,7 +170,7 @@ def test_downgrade_to_0002_keeps_history_and_restores_the_foreign_keys(backend, 
     from sqlalchemy import inspect, text
 
     from models.db import alembic_config
-    from tests.conftest import create_database
+    from tests.support.database import create_database
 
     url, drop = create_database(backend, tmp_path)
     try:
@@ -213,7 +213,7 @@ def test_upgrade_to_0004_gives_audit_events_their_address_and_downgrades(backend
     from sqlalchemy import inspect, text
 
     from etvi.accounts import throttle
-    from tests.conftest import create_database
+    from tests.support.database import create_database
 
     url, drop = create_database(backend, tmp_path)
     try:

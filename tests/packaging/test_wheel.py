@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from etl import referencedata
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 REFERENCE_FILES = sorted(p.name for p in (REPO / "data").glob("*.csv"))
 # What a working clone holds besides the sources; none of it belongs in the wheel.

@@ -1,3 +1,6 @@
-"""Same account fixtures as tests/accounts: a fixed secret key and cheap password hashing."""
+import pytest
 
-from tests.accounts.conftest import _fast_hashing, _secret_key  # noqa: F401  (fixtures)
+
+@pytest.fixture(autouse=True)
+def _accounts_defaults(fixed_secret_key, fast_hashing):
+    """Every test here: a fixed secret key and cheap password hashing (tests/conftest.py)."""

@@ -14,7 +14,7 @@ from dashboard import security
 from etvi.accounts import policy, users
 from etvi.accounts.policy import Access, Principal
 from models import db
-from tests.api.support import create_actors, csrf_headers, csv_file, login, make_app, multipart
+from tests.support.app import create_actors, csrf_headers, csv_file, login, make_app, multipart
 
 ALLOW, LOGIN, DENY = Access.ALLOW, Access.LOGIN, Access.DENY
 ROLES = ["anoniem", "gemeente", "provincie", "beheerder", "uitgeschakeld"]

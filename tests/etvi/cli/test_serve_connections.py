@@ -13,7 +13,7 @@ import time
 import pytest
 
 from etvi.cli.serve import gunicorn_options
-from tests.dashboard.serving import filled_database, start_serve, stop
+from tests.support.database import filled_database
 
 IDLE = 3.0  # longer than gunicorn's default keep-alive (2 s), far shorter than ours
 
@@ -35,9 +35,10 @@ def ask(sock: socket.socket, host: str) -> bytes:
 
 
 @pytest.mark.parametrize("keepalive", [None, "1"], ids=["default", "ETVI_KEEPALIVE=1"])
-def test_an_idle_kept_alive_connection_stays_open_for_etvi_keepalive_seconds(tmp_path, keepalive):
+def test_an_idle_kept_alive_connection_stays_open_for_etvi_keepalive_seconds(tmp_path, keepalive, live_server):
     url, drop = filled_database("sqlite", tmp_path)
-    proc, base = start_serve(url, tmp_path, workers=1, env_extra={"ETVI_KEEPALIVE": keepalive} if keepalive else None)
+    server = live_server(url, "serve", workers=1, env={"ETVI_KEEPALIVE": keepalive} if keepalive else None)
+    base = server.url
     try:
         host = base.removeprefix("http://")
         address, port = host.split(":")
@@ -53,7 +54,7 @@ def test_an_idle_kept_alive_connection_stays_open_for_etvi_keepalive_seconds(tmp
         else:
             assert second.startswith(b"HTTP/1.1 200")
     finally:
-        stop(proc)
+        server.stop()
         drop()
 
 

@@ -17,10 +17,10 @@ from etl import load
 from etvi.upload import service
 from models import db
 from models.tables import ProblemList, Upload
-from tests.api.support import create_actors, csv_file, login, make_app
-from tests.conftest import REPO
-from tests.etl.conftest import run_cli
-from tests.upload.support import Dash, data_url, text_of
+from tests.support.app import create_actors, csv_file, login, make_app
+from tests.support.cli import run_cli
+from tests.support.paths import REPO
+from tests.support.upload import Dash, data_url, text_of
 
 PRODUCT = ("etl", "etvi", "dashboard", "models", "geo")
 SERVICE = Path("etvi/upload/service.py")

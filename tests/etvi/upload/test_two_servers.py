@@ -9,69 +9,17 @@ origin, as in production), and a switch that says which server gets the next req
 
 from __future__ import annotations
 
-import http.client
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 import requests
 
 from etl import referencedata
 from models import db
-from tests.api.support import create_actors, csv_file
-from tests.conftest import PG_URL, REPO, create_database, sample_geography
-from tests.dashboard.serving import start_serve, stop
+from tests.support.app import create_actors, csv_file
+from tests.support.database import PG_URL, create_database, sample_geography
+from tests.support.live import Balancer
+from tests.support.paths import REPO
 
 pytestmark = pytest.mark.browser
-
-HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization", "proxy-connection"}
-
-
-class Balancer:
-    """Forwards every request to ``self.target`` (a port on 127.0.0.1) and counts per port what
-    reached which server."""
-
-    def __init__(self, target: int):
-        self.target = target
-        self.seen: dict[int, list[str]] = {}
-        balancer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):  # quiet
-                pass
-
-            def _forward(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else None
-                port = balancer.target
-                balancer.seen.setdefault(port, []).append(f"{self.command} {self.path}")
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
-                conn.request(self.command, self.path, body=body, headers=headers)
-                resp = conn.getresponse()
-                data = resp.read()
-                self.send_response(resp.status, resp.reason)
-                for key, value in resp.getheaders():
-                    if key.lower() not in HOP_HEADERS and key.lower() != "content-length":
-                        self.send_header(key, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-                conn.close()
-
-            do_GET = do_POST = do_HEAD = _forward
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.thread.join(timeout=10)
-
 
 @pytest.fixture
 def one_postgres(tmp_path, monkeypatch):
@@ -91,19 +39,15 @@ def one_postgres(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def two_servers(one_postgres, tmp_path):
+def two_servers(one_postgres, tmp_path, live_server):
     """Servers A and B (one worker each), each with its own data and cache folder."""
     servers = []
-    try:
-        for name in ("a", "b"):
-            folder = tmp_path / f"server-{name}"
-            folder.mkdir()
-            env = {"ETVI_DATA_DIR": str(folder / "data"), "ETVI_CACHE_DIR": str(folder / "cache")}
-            servers.append(start_serve(one_postgres, folder, workers=1, env_extra=env, log=str(folder / "serve.log")))
-        yield [base for _, base in servers], create_actors(one_postgres)
-    finally:
-        for proc, _ in servers:
-            stop(proc)
+    for name in ("a", "b"):
+        folder = tmp_path / f"server-{name}"
+        folder.mkdir()
+        env = {"ETVI_DATA_DIR": str(folder / "data"), "ETVI_CACHE_DIR": str(folder / "cache")}
+        servers.append(live_server(one_postgres, "serve", workers=1, env=env, log=folder / "serve.log"))
+    return [server.url for server in servers], create_actors(one_postgres)
 
 
 def port_of(base: str) -> int:

@@ -1,0 +1,28 @@
+"""The browser of the browser tests (Debian's Chromium, driven by Playwright) and waiting for Dash."""
+
+from __future__ import annotations
+
+import os
+import time
+
+CHROMIUM = os.environ.get("ETVI_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def wait_for_dash(pg, timeout: float = 20.0) -> None:
+    """Wait until Dash has rendered and no callback is pending."""
+    pg.wait_for_selector("main h1", timeout=timeout * 1000)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        busy = pg.evaluate("document.querySelectorAll('[data-dash-is-loading=\"true\"], .dash-graph--pending').length")
+        if not busy:
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"Dash is after {timeout:.0f} s still busy")
