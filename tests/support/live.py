@@ -3,7 +3,7 @@
 (gunicorn workers) in a subprocess, as in production. Both on 127.0.0.1 and a free port.
 
 Tests get them from the ``live_server`` fixture (tests/conftest.py); a fixture with a wider scope
-uses ``LiveServers`` itself. ``Balancer`` stands in front of several servers as a load balancer does.
+uses ``LiveServers`` itself. ``Balancer`` stands in front of several servers as a load balancer does."""
 
 from __future__ import annotations
 
