@@ -261,9 +261,15 @@ def start_in(live_server, url: str, folder: Path):
     return live_server(url, "serve", wait=False, env={"ETVI_DATA_DIR": str(folder), "ETVI_CACHE_DIR": str(folder / "cache")})
 
 
+def amsterdam_row(resp: requests.Response) -> str:
+    assert resp.status_code == 200, resp.text[:300]
+    return next(line for line in resp.content.decode("utf-8-sig").splitlines() if "GM0363" in line or "Amsterdam" in line)
+
+
 def test_two_etvi_serve_share_sessions_without_configuration(ref_db, tmp_path, live_server):
     """Two real servers (each two workers, its own folders) on one fresh database: both start
-    at once, agree on the key, and a login on A is valid, CSRF included, on every worker of B."""
+    at once, agree on the key, and a login on A is valid, CSRF included, on every worker of B; a
+    change uploaded through A is on B's map view at once; a logout on B ends the session on A."""
     actors = create_actors(ref_db)
     servers = [start_in(live_server, ref_db, tmp_path / name) for name in ("a", "b")]
     try:
@@ -279,11 +285,24 @@ def test_two_etvi_serve_share_sessions_without_configuration(ref_db, tmp_path, l
         header = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
         for _ in range(6):  # spread over B's workers
             assert requests.get(b + "/api/v1/ik", headers=header, timeout=30).json()["ingelogd"] is True
+        view = "/download/overzicht.csv?peildatum=2026-03-01&onderdeel=verordening"
+        before = [amsterdam_row(requests.get(b + view, timeout=30)) for _ in range(4)]  # B's workers cache the view
+        assert not any("vastgesteld" in row for row in before), before
+        files = {"file": ("a.csv", csv_file([("GM0363", "vastgesteld", "live via A")]))}
+        resp = requests.post(a + "/api/v1/uploads", files=files, headers={**header, "X-CSRFToken": cookies["_csrf_token"], "Origin": a}, timeout=60)
+        assert resp.status_code == 201, resp.text[:500]
+        for _ in range(4):  # every worker of B shows the change made through A at once
+            assert "vastgesteld" in amsterdam_row(requests.get(b + view, timeout=30))
         files = {"file": ("b.csv", csv_file([("GM0363", "vastgesteld", "live via B")]))}
         csrf = {**header, "X-CSRFToken": cookies["_csrf_token"], "Origin": b}
         resp = requests.post(b + "/api/v1/uploads", files=files, headers=csrf, timeout=60)
         assert resp.status_code == 201, resp.text[:500]
         assert not list(tmp_path.rglob(signing_keys.LEGACY_FILE))
+        # A logout on B ends the session on every worker of A.
+        resp = requests.post(b + "/logout", data={"csrf_token": cookies["_csrf_token"]}, headers={**header, "Origin": b}, allow_redirects=False, timeout=30)
+        assert resp.status_code in (302, 303), resp.text[:500]
+        for _ in range(6):
+            assert requests.get(a + "/api/v1/ik", headers=header, timeout=30).json()["ingelogd"] is False
     finally:
         for server in servers:
             server.stop()
