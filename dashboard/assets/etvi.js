@@ -102,6 +102,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
    - RadioItems renders native radio buttons inside role="listbox"/role="option" elements
      (nested interactive controls, a listbox without a name). It becomes a plain
      role="radiogroup" named by its <legend>; the labels lose their option role.
+   - Dropdown (open): see fixOpenDropdowns.
    - Dropdown puts the Tab stop on a hidden input (aria-hidden, but focusable) and names the
      button only by its value. The button itself becomes the Tab stop (it handles the keys),
      the hidden input leaves the tab order, and the button is named by its <label> first. */
@@ -150,11 +151,41 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     });
   }
 
+  /* The open Dropdown (issue 14, item 4; Dash 4.4 bug, see dashboard/README.md): a role=dialog
+     and a role=listbox without a name, and role=option labels that hold a focusable radio or
+     checkbox (axe nested-interactive; keyboard focus lands on that input). The native inputs
+     are kept - Dash moves focus between them and they announce "checked" themselves - so the
+     list becomes a radiogroup (group for multi) of labelled native inputs, named by the
+     control's <label>, as the RadioItems above; the dialog and the search field are named too. */
+  function fixOpenDropdowns(root) {
+    root.querySelectorAll('.dash-dropdown-wrapper').forEach(function (wrapper) {
+      var button = wrapper.querySelector(':scope > button.dash-dropdown');
+      var label = button && button.id && document.querySelector('label[for="' + button.id + '"]');
+      var name = label ? label.textContent.trim() : '';
+      if (button) { setAttr(button, 'aria-haspopup', 'dialog'); }
+      var dialog = wrapper.querySelector('.dash-dropdown-content');
+      if (!dialog) { return; }
+      if (name) { setAttr(dialog, 'aria-label', name); }
+      var search = dialog.querySelector('input.dash-dropdown-search');
+      if (search) { setAttr(search, 'aria-label', name ? 'Zoeken in ' + name.toLowerCase() : 'Zoeken'); }
+      dialog.querySelectorAll('.dash-dropdown-options').forEach(function (list) {
+        var multi = !!list.querySelector('.dash-dropdown-option input[type="checkbox"]');  /* not the measuring row (index -1) */
+        setAttr(list, 'role', multi ? 'group' : 'radiogroup');
+        if (name) { setAttr(list, 'aria-label', name); }
+        list.querySelectorAll('label.dash-options-list-option').forEach(function (option) {
+          setAttr(option, 'role', null);
+          setAttr(option, 'aria-selected', null);
+        });
+      });
+    });
+  }
+
   var scheduled = false;
   function run() {
     scheduled = false;
     fixRadioGroups(document);
     fixDropdowns(document);
+    fixOpenDropdowns(document);
   }
   function schedule() {
     if (!scheduled) {
@@ -165,7 +196,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
   function start() {
     run();
     new MutationObserver(schedule).observe(document.body, {
-      childList: true, subtree: true, attributes: true, attributeFilter: ['role', 'tabindex', 'aria-labelledby', 'aria-selected']
+      childList: true, subtree: true, attributes: true, attributeFilter: ['role', 'tabindex', 'aria-labelledby', 'aria-selected', 'aria-haspopup']
     });
   }
   if (document.readyState === 'loading') {
