@@ -223,6 +223,8 @@ def download_links(prefix: str, view: str, query: str = "") -> html.P:
             html.A("CSV", href=f"/download/{view}.csv{query}", id=f"{prefix}-dl-csv", download=""),
             " · ",
             html.A("Excel (xlsx)", href=f"/download/{view}.xlsx{query}", id=f"{prefix}-dl-xlsx", download=""),
+            " · ",
+            html.A("OpenDocument (ods)", href=f"/download/{view}.ods{query}", id=f"{prefix}-dl-ods", download=""),
         ],
         className="downloads",
     )

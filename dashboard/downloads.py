@@ -1,10 +1,11 @@
-"""``GET /download/<view>.<csv|xlsx>?<the view's query string>``: the table behind a view.
+"""``GET /download/<view>.<csv|xlsx|ods>?<the view's query string>``: the table behind a view.
 
 Every page links here with its own state, so the download is the view on screen. CSV is
 what Dutch Excel opens: written by ``etl.export.to_csv_bytes`` (UTF-8 with a byte order
 mark, ``;`` separated, ISO dates, formulas neutralised), with decimal commas for numbers;
 the ``aanleverformaat`` CSV is byte for byte ``etvi export`` for the same peildatum. xlsx has
-a frozen header. Every download honours the ``peildatum`` (a future one is clamped to today);
+a frozen header. ODS (OpenDocument, on the Dutch "pas toe of leg uit" list; written by pandas
+with odfpy) holds the same cells as the xlsx. Every download honours the ``peildatum`` (a future one is clamped to today);
 views that do not depend on it (``mijlpalen``) carry no date in the file name.
 
 Views: ``overzicht``, ``regios``, ``provincie-<PVxx>``, ``gemeente-<GMxxxx>``, ``mijlpalen``,
@@ -33,6 +34,8 @@ from etvi.config import settings
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
+MIMES = {"csv": "text/csv", "xlsx": XLSX_MIME, "ods": ODS_MIME}
 
 
 class DownloadError(Exception):
@@ -88,16 +91,30 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     return to_csv_bytes(out)
 
 
+def _sheet_name(name: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "Gegevens"
+
+
 def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, frame in frames.items():
-            sheet = re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "Gegevens"
+            sheet = _sheet_name(name)
             _clean(frame).to_excel(writer, sheet_name=sheet, index=False, freeze_panes=(1, 0))
             ws = writer.sheets[sheet]
             for i, col in enumerate(frame.columns, start=1):
                 width = min(60, max(10, len(str(col)) + 2, *(len(str(v)) + 2 for v in frame[col].head(200))))
                 ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
+    return buf.getvalue()
+
+
+def to_ods(frames: dict[str, pd.DataFrame]) -> bytes:
+    """OpenDocument spreadsheet with the same cells as ``to_xlsx`` (formulas neutralised)."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="odf") as writer:
+        for name, frame in frames.items():
+            sheet = _sheet_name(name)
+            _clean(frame).to_excel(writer, sheet_name=sheet, index=False)
     return buf.getvalue()
 
 
@@ -154,6 +171,8 @@ def aanleverformaat(peil: date, fmt: str) -> bytes:
     url = current().data.url
     if fmt == "csv":
         return to_csv_bytes(export_frame(peil, url))
+    if fmt == "ods":
+        return to_ods({"Gemeenten": export_frame(peil, url)})
     with tempfile.TemporaryDirectory() as tmp:
         return write_export(Path(tmp) / "export.xlsx", peildatum=peil, url=url).read_bytes()
 
@@ -173,7 +192,7 @@ def template_bytes() -> bytes:
 def register(server: Flask) -> None:
     @server.route("/download/<view>.<fmt>")
     def etvi_download(view: str, fmt: str):  # noqa: ANN202 - Flask view
-        if fmt not in ("csv", "xlsx") or not re.fullmatch(r"[a-z0-9-]+|[a-z]+-(GM\d{4}|PV\d{2})", view):
+        if fmt not in MIMES or not re.fullmatch(r"[a-z0-9-]+|[a-z]+-(GM\d{4}|PV\d{2})", view):
             abort(404)
         stamp = parse_peildatum(request.args.get("peildatum"), date.today()).isoformat()
         try:
@@ -188,12 +207,11 @@ def register(server: Flask) -> None:
             else:
                 title, frame = build(view, request.args)
                 name = f"etvi-{view}.{fmt}" if view in UNDATED_VIEWS else f"etvi-{view}-{stamp}.{fmt}"
-                body = to_csv(frame) if fmt == "csv" else to_xlsx({title: frame})
+                body = to_csv(frame) if fmt == "csv" else to_ods({title: frame}) if fmt == "ods" else to_xlsx({title: frame})
         except DownloadError as exc:
             return Response(f"{exc}\n", status=404, mimetype="text/plain", headers={"Content-Language": "nl"})
-        mime = "text/csv" if fmt == "csv" else XLSX_MIME
         return Response(
             body,
-            mimetype=mime,
+            mimetype=MIMES[fmt],
             headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
         )

@@ -28,7 +28,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       var full = window.location.origin + path + search;
       var view = spec.view_key ? (params.get(spec.view_key) || spec.view) : spec.view;
       if (!view) { return [full]; }
-      return [full, '/download/' + view + '.csv' + search, '/download/' + view + '.xlsx' + search];
+      return [full].concat(['csv', 'xlsx', 'ods'].map(function (fmt) { return '/download/' + view + '.' + fmt + search; }));
     },
 
     /* Copy the link to this view; say so (role=status) or say how to copy it by hand. */

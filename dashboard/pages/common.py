@@ -144,7 +144,7 @@ def url_sync(app: dash.Dash, prefix: str, params: list[tuple[str, str, str]], vi
     in step with the controls. ``params``: (query key, component id, property)."""
     outputs = [Output(f"{prefix}-copy", "data")]
     if view:
-        outputs += [Output(f"{prefix}-dl-csv", "href"), Output(f"{prefix}-dl-xlsx", "href")]
+        outputs += [Output(f"{prefix}-dl-{fmt}", "href") for fmt in ("csv", "xlsx", "ods")]
     app.clientside_callback(
         dash.ClientsideFunction(namespace="etvi", function_name="syncUrl"),
         outputs,
