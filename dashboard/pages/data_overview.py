@@ -1,4 +1,4 @@
-"""``/data``: downloads (the chosen view as CSV and xlsx, the empty template), gemeenten that
+"""``/data``: downloads (the chosen view as CSV, xlsx and ODS, the empty template), gemeenten that
 never reported, reports older than a configurable age, and where data and boundaries come from.
 
 Query: ``weergave``, ``peildatum``, ``onderdeel``, ``regiotype``, ``dagen`` (age in days above
@@ -40,6 +40,16 @@ WEERGAVEN = [
 ]
 
 
+# Views whose table depends on onderdeel and regio-indeling; for the others these choices
+# would do nothing, so they are hidden (issue 14, item 13). Peildatum and the age in days stay:
+# they also set the "Volledigheid en actualiteit" section below.
+REGIO_VIEWS = {"regios"}
+
+
+def regio_controls_shown(weergave: str | None) -> bool:
+    return weergave in REGIO_VIEWS
+
+
 def _stale_default() -> int:
     return settings().stale_days
 
@@ -60,7 +70,8 @@ def layout(weergave=None, peildatum=None, onderdeel=None, regiotype=None, dagen=
             common.future_notice(peildatum),
             html.P(
                 "Alle cijfers van de monitor zijn te downloaden. Kies een weergave en een peildatum; de links hieronder geven precies die tabel "
-                "met de stand op die peildatum. Het CSV-bestand opent direct in Excel (puntkomma's, decimale komma).",
+                "met de stand op die peildatum. Het CSV-bestand opent direct in Excel (puntkomma's, decimale komma); "
+                "het ODS-bestand (OpenDocument) opent in LibreOffice en andere open software.",
                 className="intro",
             ),
             html.Section(
@@ -70,8 +81,15 @@ def layout(weergave=None, peildatum=None, onderdeel=None, regiotype=None, dagen=
                     html.Div(
                         [
                             common.peildatum_dropdown(rt, v, f"{P}-peildatum", pd_),
-                            ui.dropdown_control(f"{P}-onderdeel", "Onderdeel (voor aandeel per regio)", common.onderdeel_options(ref), ond),
-                            ui.dropdown_control(f"{P}-regiotype", "Regio-indeling", [(lvl, level_title(lvl)) for lvl in ref.levels_available()], rtype),
+                            html.Div(
+                                [
+                                    ui.radio_group(f"{P}-onderdeel", "Onderdeel", common.onderdeel_options(ref), ond),
+                                    ui.radio_group(f"{P}-regiotype", "Regio-indeling", [(lvl, level_title(lvl)) for lvl in ref.levels_available()], rtype),
+                                ],
+                                id=f"{P}-regio-keuzes",
+                                className="controls",
+                                hidden=not regio_controls_shown(w),
+                            ),
                             html.Div(
                                 [
                                     html.Label("Een melding is verouderd na (dagen)", htmlFor=f"{P}-dagen", className="control-label"),
@@ -166,5 +184,9 @@ def register_callbacks(app: dash.Dash) -> None:
         rt = current()
         v = rt.data.version()
         return _quality(rt, v, parse_peildatum(peildatum, common.today()), positive_int(dagen, _stale_default()))
+
+    @app.callback(Output(f"{P}-regio-keuzes", "hidden"), Input(f"{P}-weergave", "value"), prevent_initial_call=True)
+    def show_controls(weergave):
+        return not regio_controls_shown(weergave)
 
     common.url_sync(app, P, PARAMS, "gegevens")

@@ -91,3 +91,27 @@ def test_the_chosen_peildatum_is_marked_in_the_open_list(live, page):
     # Escape closes it and the keyboard focus is back on the button
     page.keyboard.press("Escape")
     page.wait_for_selector("#ov-peildatum[aria-expanded='false']")
+
+
+def _visible(page, selector: str) -> bool:
+    return page.evaluate("(s) => { const el = document.querySelector(s); return !!el && el.offsetParent !== null; }", selector)
+
+
+def test_data_shows_only_the_controls_of_the_chosen_view(live, page):
+    page.goto(live.url + "/data?weergave=gemeenten")
+    wait_for_dash(page)
+    assert _visible(page, "#dt-peildatum") and _visible(page, "#dt-dagen")
+    assert not _visible(page, "#dt-onderdeel") and not _visible(page, "#dt-regiotype")
+    # choose "Aandeel gereed per provincie of regio" by keyboard: onderdeel and regio-indeling appear
+    page.focus("#dt-weergave input[value='regios']")
+    page.keyboard.press("Space")
+    page.wait_for_function("() => document.querySelector('#dt-onderdeel').offsetParent !== null")
+    assert _visible(page, "#dt-regiotype")
+    page.wait_for_function("() => document.querySelector('#dt-dl-ods').getAttribute('href').startsWith('/download/regios.ods?')")
+    # and they go again for a view they do not change
+    page.focus("#dt-weergave input[value='mijlpalen']")
+    page.keyboard.press("Space")
+    page.wait_for_function("() => document.querySelector('#dt-onderdeel').offsetParent === null")
+    assert not _visible(page, "#dt-regiotype")
+    violations = run_axe(page)
+    assert violations == [], violations
