@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import dropdown_option
 from tests.support.database import filled_database
 from tests.support.live import LiveServers
 
@@ -41,7 +42,7 @@ def test_the_replay_posts_what_chromium_posts_for_a_peildatum_change(live, brows
         page.wait_for_timeout(500)
         posted.clear()
         page.click("#ov-peildatum")
-        page.get_by_role("option").nth(1).click()
+        dropdown_option(page).nth(1).click()
         deadline = time.monotonic() + 20
         while len(posted) < 4 and time.monotonic() < deadline:
             page.wait_for_timeout(100)

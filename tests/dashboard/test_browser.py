@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from models import queries
 from tests.support import sample_data
 from tests.support.axe import run_axe
-from tests.support.browser import wait_for_dash
+from tests.support.browser import dropdown_option, wait_for_dash
 
 pytestmark = [pytest.mark.browser, pytest.mark.geodata]
 
@@ -44,7 +44,7 @@ def wait_for_map(page, graph_id: str = "ov-map") -> None:
 
 def choose_peildatum(page, control_id: str, label: str) -> None:
     page.click(f"#{control_id}")
-    page.get_by_role("option", name=label, exact=True).click()
+    dropdown_option(page, label).click()
 
 
 def expected_z(db_url: str, peildatum: date, onderdeel: str, codes: list[str]) -> list[int]:
@@ -139,7 +139,7 @@ def test_first_load_carries_the_page_and_draws_the_map_before_what_lies_below(li
     search.fill(name)
     # Enter picks the first option of the list as it is then; wait until the list shows the
     # result of the whole name (options are rows reused by position while the search runs)
-    expect(page.get_by_role("option").first).to_have_text(name)
+    expect(dropdown_option(page).first).to_have_text(name)
     search.press("Enter")
     page.wait_for_url(re.compile(r"/gemeente/GM0344\?peildatum=2026-09-30"))
     expect(page.locator("main h1")).to_have_text(name)
@@ -288,7 +288,7 @@ def test_controls_work_with_the_keyboard(live, page):
     assert page.evaluate("document.activeElement.id") == "ov-peildatum"
     assert page.evaluate("document.getElementById('ov-peildatum').tabIndex") == 0
     page.keyboard.press("ArrowDown")  # opens the list
-    page.wait_for_selector(".dash-dropdown-options[role=listbox]", state="visible")
+    page.wait_for_selector(".dash-dropdown-options[role=radiogroup]", state="visible")
     page.wait_for_function("() => document.activeElement && document.activeElement.value === '2026-09-30'")
     page.keyboard.press("ArrowDown")  # to the next date
     page.wait_for_function("() => (v => /^\\d{4}-\\d{2}-\\d{2}$/.test(v) && v !== '2026-09-30')(document.activeElement && document.activeElement.value)")

@@ -26,3 +26,12 @@ def wait_for_dash(pg, timeout: float = 20.0) -> None:
             return
         time.sleep(0.05)
     raise TimeoutError(f"Dash is after {timeout:.0f} s still busy")
+
+
+def dropdown_option(page, label: str | None = None):
+    """The rows of an open dcc.Dropdown (or the one with this text). The project's a11y fix
+    (assets/etvi.js fixOpenDropdowns) makes them labelled radios instead of role=option."""
+    rows = page.locator(".dash-dropdown-content .dash-dropdown-option")
+    if label is None:
+        return rows
+    return rows.filter(has=page.get_by_role("radio", name=label, exact=True))
