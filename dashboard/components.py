@@ -164,7 +164,10 @@ LONG_TABLE_ROWS = 100  # longer tables (all 342 gemeenten) scroll inside a focus
 
 
 def status_legend(counts: pd.DataFrame, n_levels: int) -> html.Ul:
-    """Swatch, label, 'gereed' marker and number of gemeenten per status (light to dark)."""
+    """Swatch, label, 'gereed' marker and number of gemeenten per status (light to dark).
+
+    Every swatch has a dark border (style.css ``.swatch``), as neighbouring shades differ little;
+    "geen gegevens" has the thick outline it has on the map (``.swatch-nodata``)."""
     colors = [NO_DATA_COLOR] + status_colors(n_levels)
     items = []
     for row in counts.itertuples():
@@ -172,7 +175,7 @@ def status_legend(counts: pd.DataFrame, n_levels: int) -> html.Ul:
         items.append(
             html.Li(
                 [
-                    html.Span(className="swatch", style={"backgroundColor": color}, **{"aria-hidden": "true"}),
+                    html.Span(className="swatch swatch-nodata" if row.index < 0 else "swatch", style={"backgroundColor": color}, **{"aria-hidden": "true"}),
                     html.Span(row.label, className="legend-label"),
                     html.Span(" ✓ gereed" if row.is_done else "", className="legend-done"),
                     html.Span(f" ({row.count})", className="legend-count"),

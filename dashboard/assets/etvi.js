@@ -55,7 +55,13 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         customdata = update.z.map(function (z) { return update.labels[z]; });
         Object.keys(update.overrides || {}).forEach(function (i) { customdata[Number(i)] = update.overrides[i]; });
       }
+      var marker = update.marker;
+      if (update.lines) {  /* outline per area: thick and dark for geen gegevens (z = 0) */
+        var styles = update.z.map(function (z) { return z === 0 ? update.lines.nodata : update.lines.base; });
+        marker = {line: {color: styles.map(function (s) { return s[0]; }), width: styles.map(function (s) { return s[1]; })}};
+      }
       patch.assign(['data', 0, 'z'], update.z);
+      if (marker) { patch.assign(['data', 0, 'marker'], marker); }
       patch.assign(['data', 0, 'customdata'], customdata);
       if (update.colorscale) { patch.assign(['data', 0, 'colorscale'], update.colorscale); }
       if (update.zmax !== undefined) { patch.assign(['data', 0, 'zmax'], update.zmax); }

@@ -18,7 +18,10 @@ from dashboard.aggregates import NO_DATA_LABEL
 from dashboard.figures.palette import (
     BORDER_COLOR,
     FONT,
+    MAP_LINE_WIDTH,
     NO_DATA_COLOR,
+    NO_DATA_LINE_COLOR,
+    NO_DATA_LINE_WIDTH,
     SHARE_COLORSCALE,
     discrete_colorscale,
     new_figure,
@@ -56,13 +59,25 @@ def status_colorscale(n_levels: int) -> list[list]:
     return discrete_colorscale([NO_DATA_COLOR] + status_colors(n_levels))
 
 
+# outline per class: (colour, width) for geen gegevens (z = 0) and for every status
+LINES = {"nodata": [NO_DATA_LINE_COLOR, NO_DATA_LINE_WIDTH], "base": [BORDER_COLOR, MAP_LINE_WIDTH]}
+
+
+def status_lines(z: list[int]) -> dict[str, Any]:
+    """Marker of a status map: a thick dark outline for geen gegevens (white on a white page)."""
+    style = [LINES["nodata"] if v == 0 else LINES["base"] for v in z]
+    return {"line": {"color": [c for c, _ in style], "width": [w for _, w in style]}}
+
+
 def status_update(frame: pd.DataFrame, n_levels: int) -> dict[str, Any]:
-    """The per-peildatum/onderdeel part of a status map: z (status index + 1, 0 = geen gegevens), hover text, scale."""
+    """The per-peildatum/onderdeel part of a status map: z (status index + 1, 0 = geen gegevens), hover text, scale, outlines."""
+    z = [int(i) + 1 for i in frame["index"]]
     return {
-        "z": [int(i) + 1 for i in frame["index"]],
+        "z": z,
         "customdata": [str(label) for label in frame["label"]],
         "colorscale": status_colorscale(n_levels),
         "zmax": n_levels + 0.5,
+        "marker": status_lines(z),
     }
 
 
@@ -70,13 +85,13 @@ def compact_status_update(frame: pd.DataFrame, n_levels: int) -> dict[str, Any]:
     """``status_update`` in its smallest form for the wire: z plus the list of labels once.
 
     The browser expands it (``assets/etvi.js`` applyMapUpdate; ``expand_update`` here does the
-    same) to ``customdata[i] = labels[z[i]]``; ``overrides`` holds the rare points whose label
+    same) to ``customdata[i] = labels[z[i]]`` and the outlines from ``lines`` by z; ``overrides`` holds the rare points whose label
     is not the class label (a status word the statuses file does not know).
     """
     full = status_update(frame, n_levels)
     labels = [NO_DATA_LABEL] + [str(x) for x in _class_labels(frame, n_levels)]
     overrides = {str(i): lab for i, (zv, lab) in enumerate(zip(full["z"], full["customdata"])) if labels[zv] != lab}
-    out = {"z": full["z"], "labels": labels, "colorscale": full["colorscale"], "zmax": full["zmax"]}
+    out = {"z": full["z"], "labels": labels, "colorscale": full["colorscale"], "zmax": full["zmax"], "lines": LINES}
     if overrides:
         out["overrides"] = overrides
     return out
@@ -92,16 +107,20 @@ def expand_update(update: dict[str, Any]) -> dict[str, Any]:
     """What the browser makes of a compact update (mirror of applyMapUpdate in assets/etvi.js)."""
     if "labels" not in update:
         return dict(update)
-    out = {k: v for k, v in update.items() if k not in ("labels", "overrides")}
+    out = {k: v for k, v in update.items() if k not in ("labels", "overrides", "lines")}
     customdata = [update["labels"][z] for z in update["z"]]
     for i, label in (update.get("overrides") or {}).items():
         customdata[int(i)] = label
     out["customdata"] = customdata
+    lines = update["lines"]
+    style = [lines["nodata"] if z == 0 else lines["base"] for z in update["z"]]
+    out["marker"] = {"line": {"color": [c for c, _ in style], "width": [w for _, w in style]}}
     return out
 
 
 def _choropleth(geojson: Any, locations: pd.Series, names: pd.Series, update: dict[str, Any], border_width: float, **style) -> go.Choropleth:
     """What both maps share; ``update`` is the dict a Patch would carry, so a patched figure equals a rebuilt one."""
+    marker = update.get("marker") or dict(line=dict(color=BORDER_COLOR, width=border_width))
     return go.Choropleth(
         geojson=geojson,
         featureidkey="id",
@@ -110,7 +129,7 @@ def _choropleth(geojson: Any, locations: pd.Series, names: pd.Series, update: di
         z=update["z"],
         customdata=update["customdata"],
         hovertemplate=HOVER,
-        marker=dict(line=dict(color=BORDER_COLOR, width=border_width)),
+        marker=marker,
         **style,
     )
 
@@ -118,7 +137,7 @@ def _choropleth(geojson: Any, locations: pd.Series, names: pd.Series, update: di
 def status_map(frame: pd.DataFrame, n_levels: int, geojson: Any, height: int = MAP_HEIGHT, title: str | None = None) -> go.Figure:
     """One gemeente per row: ``code``, ``name``, ``index`` (-1 = geen gegevens), ``label``."""
     upd = status_update(frame, n_levels)
-    trace = _choropleth(geojson, frame["code"], frame["name"], upd, border_width=0.4, zmin=-0.5, zmax=upd["zmax"], colorscale=upd["colorscale"], showscale=False)
+    trace = _choropleth(geojson, frame["code"], frame["name"], upd, border_width=MAP_LINE_WIDTH, zmin=-0.5, zmax=upd["zmax"], colorscale=upd["colorscale"], showscale=False)
     return _base_layout(new_figure(trace), height, title)
 
 

@@ -13,6 +13,12 @@ YLGNBU = ["#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#22
 NO_DATA_COLOR = "#ffffff"  # drawn with a dark outline; labelled "Geen gegevens" in legend and hover
 BORDER_COLOR = "#4d4d4d"
 TEXT_COLOR = "#1a1a1a"
+# White "geen gegevens" areas on a white page are told apart by a thick near-black outline on the
+# map (the other areas have a thin grey one) and in the legend (issue 14, item 11).
+MAP_LINE_WIDTH = 0.4
+NO_DATA_LINE_COLOR = TEXT_COLOR
+NO_DATA_LINE_WIDTH = 1.6
+PAGE_BACKGROUND = "#ffffff"  # body background in assets/style.css
 MUTED_TEXT = "#4a4a4a"
 ACCENT = "#225ea8"  # bars and lines: contrast 6.7:1 on white
 NATIONAL_COLOR = "#1a1a1a"
@@ -41,6 +47,18 @@ def status_colors(n: int) -> list[str]:
         return [YLGNBU[i] for i in _PICKS[n]]
     step = (len(YLGNBU) - 2) / max(n - 1, 1)
     return [YLGNBU[min(len(YLGNBU) - 1, 1 + round(i * step))] for i in range(n)]
+
+
+def _luminance(color: str) -> float:
+    rgb = [int(color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
 
 
 def discrete_colorscale(colors: list[str]) -> list[list]:

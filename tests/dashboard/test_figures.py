@@ -46,7 +46,7 @@ def test_patch_update_gives_the_same_figure_as_a_rebuild():
     fig = maps.status_map(FRAME, 3, GEOJSON)
     new = FRAME.assign(index=[1, 2, 2], label=["In voorbereiding", "Vastgesteld", "Vastgesteld"])
     update = maps.status_update(new, 3)
-    assert set(update) == {"z", "customdata", "colorscale", "zmax"}
+    assert set(update) == {"z", "customdata", "colorscale", "zmax", "marker"}
     assert "geojson" not in json.dumps(update)
     patched = maps.apply_update(fig, update)
     rebuilt = maps.status_map(new, 3, GEOJSON).to_plotly_json()
