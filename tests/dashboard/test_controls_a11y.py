@@ -41,10 +41,15 @@ def _focused_option_style(page) -> dict:
 
 
 @pytest.mark.parametrize(
-    ("path", "control_id", "label"),
-    [("/?peildatum=2026-09-30", "ov-peildatum", "Peildatum"), ("/?peildatum=2026-09-30", "ov-goto", "Ga naar gemeente")],
+    ("path", "control_id", "label", "role"),
+    [
+        ("/?peildatum=2026-09-30", "ov-peildatum", "Peildatum", "radiogroup"),
+        ("/?peildatum=2026-09-30", "ov-goto", "Ga naar gemeente", "radiogroup"),
+        ("/data?weergave=gemeenten", "dt-peildatum", "Peildatum", "radiogroup"),
+        ("/regios", "rg-regio", "Gebieden uitlichten", "group"),
+    ],
 )
-def test_an_open_dropdown_passes_axe_and_shows_focus_and_choice(live, page, path, control_id, label):
+def test_an_open_dropdown_passes_axe_and_shows_focus_and_choice(live, page, path, control_id, label, role):
     page.goto(live.url + path)
     wait_for_dash(page)
     page.wait_for_function("(id) => document.querySelector('#' + id + ':not([disabled])')", arg=control_id)
@@ -56,7 +61,7 @@ def test_an_open_dropdown_passes_axe_and_shows_focus_and_choice(live, page, path
                     optionRoles: [...l.querySelectorAll('label')].map(x => x.getAttribute('role'))}; }""",
         control_id,
     )
-    assert names["dialog"] == label and names["list"] == label and names["role"] == "radiogroup"
+    assert names["dialog"] == label and names["list"] == label and names["role"] == role
     assert set(names["optionRoles"]) == {None}
     # move the keyboard focus onto an option
     if page.evaluate("document.activeElement.matches('input.dash-dropdown-search')"):
@@ -91,6 +96,21 @@ def test_the_chosen_peildatum_is_marked_in_the_open_list(live, page):
     # Escape closes it and the keyboard focus is back on the button
     page.keyboard.press("Escape")
     page.wait_for_selector("#ov-peildatum[aria-expanded='false']")
+
+
+def test_onderdeel_and_niveau_on_the_overview_are_native_radio_groups(live, page):
+    """The short lists on / need no dropdown: named radio groups, arrow keys choose."""
+    page.goto(live.url + "/?peildatum=2026-09-30&onderdeel=woonzorgvisie")
+    wait_for_dash(page)
+    for group, legend in (("ov-onderdeel", "Onderdeel"), ("ov-niveau", "Toon")):
+        assert page.get_by_role("radiogroup", name=legend).count() == 1
+        assert page.locator(f"#{group} input[type=radio]").count() >= 2
+    page.focus("#ov-onderdeel input:checked")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(lambda url: "onderdeel=woonzorgvisie" not in url)
+    assert page.evaluate("() => document.activeElement.checked && document.activeElement.type === 'radio'")
+    violations = run_axe(page)
+    assert violations == [], violations
 
 
 def _visible(page, selector: str) -> bool:
