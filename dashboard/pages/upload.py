@@ -156,11 +156,35 @@ def problem_list(problems: list[dict], title: str, kind: str, id_: str) -> html.
     )
 
 
-def changes_table(changes: list[dict], total: int | None = None, summary: list[dict] | None = None) -> html.Div:
+def _what(c: dict) -> str:
+    """What a change stores, in words: "status", or "vastgesteld op: 01-02-2026 → 15-02-2026", …"""
+    if c.get("wat") == "nieuw":
+        return "nieuw: nog niets bekend"
+    parts = [w.strip() for w in str(c.get("wat") or "").split(",") if w.strip()]
+    shown = (["status"] if "status" in parts else []) + ([str(c["details"])] if c.get("details") else [])
+    return "; ".join(shown) or ", ".join(parts) or "status"
+
+
+def changes_table(changes: list[dict], total: int | None = None, summary: list[dict] | None = None, unchanged: int = 0) -> html.Div:
+    """The preview: every record the load stores that changes what is known (``etl.load.compute_changes``),
+    and how many it stores that change nothing, so the page never says "nothing" when a save writes something."""
     total = len(changes) if total is None else total
+    same = ""
+    if unchanged:
+        same = (
+            f" {_count(unchanged, 'status staat', 'statussen staan')} al precies zo in de monitor, met dezelfde peildatum; "
+            "opslaan legt die opnieuw vast met deze aanlevering, zonder dat de kaart verandert."
+        )
     if not total:
-        return notice("Er verandert niets ten opzichte van de huidige stand: alle statussen in dit bestand zijn al bekend.", "info")
+        return notice(
+            "Er verandert niets ten opzichte van de huidige stand: alle statussen in dit bestand zijn al bekend, "
+            "met dezelfde vastgesteld-op-datum, toelichting, bron en peildatum." + same,
+            "info",
+            id_="aanl-niets-nieuw",
+        )
     parts = []
+    if same:
+        parts.append(html.P(same.strip(), id="aanl-ongewijzigd-aantal"))
     if summary and total > len(changes):
         parts.append(
             data_table(
@@ -176,6 +200,7 @@ def changes_table(changes: list[dict], total: int | None = None, summary: list[d
             f"{c.get('gemeente') or ''} ({c.get('gemeente_code')})",
             c.get("onderdeel"),
             nl_date(c.get("peildatum")),
+            _what(c),
             c.get("huidige_status") or "nog niets bekend",
             c.get("nieuwe_status"),
         ]
@@ -184,7 +209,8 @@ def changes_table(changes: list[dict], total: int | None = None, summary: list[d
     caption = f"Wat er verandert ({total} wijziging{'en' if total != 1 else ''})"
     if total > len(changes):
         caption = f"De eerste {len(changes)} van {total} wijzigingen"
-    parts.append(data_table(["Gemeente", "Onderdeel", "Peildatum", "Huidige status", "Nieuwe status"], rows, caption, id_="aanl-wijzigingen"))
+    headers = ["Gemeente", "Onderdeel", "Peildatum", "Wat verandert", "Huidige status", "Nieuwe status"]
+    parts.append(data_table(headers, rows, caption, id_="aanl-wijzigingen"))
     return html.Div(parts)
 
 
@@ -222,7 +248,9 @@ def render_report(data: dict, file_name: str) -> html.Div:
             )
         )
         parts.append(html.H3("Voorbeeld van de wijzigingen"))
-        parts.append(changes_table(data.get("changes") or [], data.get("changes_total"), data.get("changes_summary")))
+        total = data.get("changes_total") or 0
+        unchanged = max(int(data.get("records_valid") or 0) - int(total), 0)
+        parts.append(changes_table(data.get("changes") or [], total, data.get("changes_summary"), unchanged))
     if warnings:
         parts.append(problem_list(warnings, "Waarschuwingen (het bestand kan wel worden geladen)", "warning", "aanl-waarschuwingen"))
     return html.Div(parts)
