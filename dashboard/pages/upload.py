@@ -219,9 +219,28 @@ def _count(n, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def render_report(data: dict, file_name: str) -> html.Div:
+def outcome_heading(text: str) -> html.H3:
+    """The short outcome of a step ("Geweigerd: 4 fouten"): focus moves to it after confirm and
+    cancel (tabindex -1), and ``upload.js`` copies its text into the page's live region
+    (``aanl-melding``), so a screen reader hears the summary, not the whole report."""
+    return html.H3(text, className="flow-summary", tabIndex=-1)
+
+
+def check_summary(data: dict) -> str:
+    problems = data.get("problems") or []
+    if problems:
+        return f"Geweigerd: {_count(data.get('error_count') or len(problems), 'fout', 'fouten')}"
+    total = int(data.get("changes_total") or 0)
+    if not total:
+        return "Goedgekeurd: er verandert niets"
+    return f"Goedgekeurd: {_count(total, 'wijziging', 'wijzigingen')}; controleer en bevestig"
+
+
+def render_report(data: dict, file_name: str, summary: bool = True) -> html.Div:
+    """The report of a check; ``summary``: with its short outcome heading (not when the confirm
+    shows the report below its own outcome)."""
     problems, warnings = data.get("problems") or [], data.get("warnings") or []
-    parts = []
+    parts = [outcome_heading(check_summary(data))] if summary else []
     if problems:
         count = data.get("error_count") or len(problems)
         parts.append(
@@ -324,8 +343,8 @@ def date_problem(value: str | None, label: str) -> str | None:
 
 def date_field(id_: str, label: str, value: str | None, hint: str = "") -> list:
     """A text input for a Dutch date (native date inputs show mm/dd/yyyy in some browsers)."""
-    # dcc.Input takes no aria-* attributes: the format is in the label (its accessible name) and
-    # a wrong date is announced by the alert below it.
+    # dcc.Input takes no aria-* attributes: upload.js links the hint and the error to the input
+    # (aria-describedby ``{id}-uitleg {id}-fout``) and sets aria-invalid from the "invalid" class.
     return [
         html.Label(f"{label} ({DATE_PLACEHOLDER})", htmlFor=id_),
         html.Span(f"{hint} {DATE_HELP}".strip(), id=f"{id_}-uitleg", className="hint"),
@@ -417,12 +436,15 @@ def layout(**_query):
                                     # Bigger files are not read or sent: etvi.js says why (dcc.Upload
                                     # drops them without a word).
                                     max_size=settings().max_file_mb * MB,
+                                    # upload.js names the file input by this text (aria-labelledby)
+                                    # and lets Enter open the picker as Space does
                                     children=html.Div(
-                                        [
+                                        id="aanl-upload-tekst",
+                                        children=[
                                             "Sleep uw bestand hierheen of ",
                                             html.Span("kies een bestand", className="linklike"),
                                             f" ({accepted_types()}, hoogstens {max_mb} MB).",
-                                        ]
+                                        ],
                                     ),
                                     className="upload-zone",
                                     style={
@@ -444,7 +466,7 @@ def layout(**_query):
                             ),
                             html.Div(id="aanl-bestand-fout", className="notice notice-error", role="alert", hidden=True),
                             dcc.Loading(
-                                html.Div(id="aanl-rapport", **{"aria-live": "polite"}),
+                                html.Div(id="aanl-rapport"),
                                 type="default",
                                 custom_spinner=html.Div(
                                     [html.Span(className="spinner", **{"aria-hidden": "true"}),
@@ -466,13 +488,15 @@ def layout(**_query):
                             html.Button("Annuleren", id="aanl-annuleer", n_clicks=0, disabled=True, className="button secondary",
                                         **{"aria-disabled": "true"}),
                             dcc.Loading(
-                                html.Div(id="aanl-resultaat", **{"aria-live": "polite"}),
+                                html.Div(id="aanl-resultaat"),
                                 custom_spinner=html.Div("Het bestand wordt opgeslagen…", role="status"),
                                 delay_show=150,
                             ),
                         ],
                         className="step",
                     ),
+                    # The one live region of the upload flow: only the short outcome (upload.js)
+                    html.Div(id="aanl-melding", role="status", className="visually-hidden"),
                     html.Section([html.H2("Eerdere aanleveringen"), html.Div(history(user), id="aanl-geschiedenis")], className="step"),
                     # In the tab's sessionStorage: a reload, which a load balancer may send to another
                     # app server, still finds the checked file (``handle_restore``).
@@ -684,7 +708,7 @@ def cancel(n_clicks, waiting):
         return (no_update,) * 5
     if isinstance(waiting, dict):
         service.cancel(waiting.get("token"), security.current_user(), security.db_url())
-    return notice("Geannuleerd; er is niets opgeslagen.", "info"), None, True, True, ""
+    return html.Div([outcome_heading("Geannuleerd"), notice("Geannuleerd; er is niets opgeslagen.", "info")]), None, True, True, ""
 
 
 def handle_upload(contents, filename, peildatum, waiting):
@@ -742,18 +766,20 @@ def handle_confirm(n_clicks, waiting):
     try:
         result = service.confirm(token, user, security.db_url())
     except service.AlreadyConfirmed:
-        return notice(ALREADY_CONFIRMED, "info", id_="aanl-al-bevestigd"), None, True, True, no_update, history(user)
+        return _outcome("Al bevestigd", notice(ALREADY_CONFIRMED, "info", id_="aanl-al-bevestigd")), None, True, True, no_update, history(user)
     except service.NothingWaiting as exc:
-        return notice(str(exc), "error", id_="aanl-niets-klaar"), None, True, True, no_update, no_update
+        return _outcome("Niet opgeslagen", notice(str(exc), "error", id_="aanl-niets-klaar")), None, True, True, no_update, no_update
     except AccountError as exc:
         return notice(str(exc), "error"), None, True, True, no_update, no_update
     except EtlError as exc:  # the ETL refused the file as a whole: nothing loaded
-        return notice(str(exc), "error", id_="aanl-niet-opgeslagen"), None, True, True, no_update, history(user)
+        return _outcome("Niet opgeslagen", notice(str(exc), "error", id_="aanl-niet-opgeslagen")), None, True, True, no_update, history(user)
     data = service.result_dict(result, max_changes=PREVIEW_ROWS)
     name = result.file_name  # cleaned
     if result.outcome == "geweigerd":
-        return notice(f"{name} is bij het opslaan geweigerd; er is niets opgeslagen.", "error"), None, True, True, render_report(data, name), history(user)
-    codes = sorted({c["gemeente_code"] for c in data.get("changes") or [] if c.get("gemeente_code")})
+        refused = notice(f"{name} is bij het opslaan geweigerd; er is niets opgeslagen.", "error")
+        heading = f"Geweigerd: {_count(data.get('error_count'), 'fout', 'fouten')}"
+        return _outcome(heading, refused), None, True, True, render_report(data, name, summary=False), history(user)
+    codes = sorted(set(result.gemeente_codes) or {c["gemeente_code"] for c in data.get("changes") or [] if c.get("gemeente_code")})
     if result.outcome == "ongewijzigd":
         message = [html.Strong(f"{name} was al geladen. "), "Er is niets veranderd."]
     else:
@@ -767,4 +793,13 @@ def handle_confirm(n_clicks, waiting):
             message += [" of ", dcc.Link("het gemeenteprofiel", href=f"/gemeente/{codes[0]}", id="aanl-naar-gemeente"), "."]
         else:
             message.append(".")
-    return notice(message, "success", id_="aanl-opgeslagen"), None, True, True, "", history(user)
+    if result.outcome == "ongewijzigd":
+        heading = "Al geladen: er is niets veranderd"
+    else:
+        heading = f"Opgeslagen: {_count(data['records_written'], 'status', 'statussen')} voor {_count(len(codes), 'gemeente', 'gemeenten')}"
+    return _outcome(heading, notice(message, "success", id_="aanl-opgeslagen")), None, True, True, "", history(user)
+
+
+def _outcome(heading: str, body) -> html.Div:
+    """A confirm's result: its short outcome (focused, announced) above the full message."""
+    return html.Div([outcome_heading(heading), body])
