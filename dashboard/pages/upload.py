@@ -176,11 +176,11 @@ def changes_table(changes: list[dict], total: int | None = None, summary: list[d
             "opslaan legt die opnieuw vast met deze aanlevering, zonder dat de kaart verandert."
         )
     if not total:
-        return notice(
+        return quiet_notice(
             "Er verandert niets ten opzichte van de huidige stand: alle statussen in dit bestand zijn al bekend, "
             "met dezelfde vastgesteld-op-datum, toelichting, bron en peildatum." + same,
             "info",
-            id_="aanl-niets-nieuw",
+            "aanl-niets-nieuw",
         )
     parts = []
     if same:
@@ -219,6 +219,12 @@ def _count(n, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def quiet_notice(children, kind: str, id_: str) -> html.Div:
+    """A notice of the report or the result that is no live region of its own: the flow's one live
+    region (``aanl-melding``) carries the short outcome, so the full text is not read twice."""
+    return html.Div(children, className=f"notice notice-{kind}", id=id_)
+
+
 def outcome_heading(text: str) -> html.H3:
     """The short outcome of a step ("Geweigerd: 4 fouten"): focus moves to it after confirm and
     cancel (tabindex -1), and ``upload.js`` copies its text into the page's live region
@@ -244,26 +250,26 @@ def render_report(data: dict, file_name: str, summary: bool = True) -> html.Div:
     if problems:
         count = data.get("error_count") or len(problems)
         parts.append(
-            notice(
+            quiet_notice(
                 [
                     html.Strong(f"{file_name} is geweigerd: {count} fout{'en' if count != 1 else ''}. "),
                     "Er is niets opgeslagen. Verbeter het bestand en upload het opnieuw.",
                 ],
                 "error",
-                id_="aanl-geweigerd",
+                "aanl-geweigerd",
             )
         )
         parts.append(problem_list(problems, "Fouten", "error", "aanl-fouten"))
     else:
         parts.append(
-            notice(
+            quiet_notice(
                 [
                     html.Strong(f"{file_name} is goedgekeurd. "),
                     f"{_count(data.get('rows_read', 0), 'rij', 'rijen')} gelezen, {_count(data.get('records_valid', 0), 'status', 'statussen')}. "
                     "Controleer hieronder wat er verandert en klik op ‘Bevestigen en opslaan’.",
                 ],
                 "success",
-                id_="aanl-goedgekeurd",
+                "aanl-goedgekeurd",
             )
         )
         parts.append(html.H3("Voorbeeld van de wijzigingen"))
@@ -708,7 +714,7 @@ def cancel(n_clicks, waiting):
         return (no_update,) * 5
     if isinstance(waiting, dict):
         service.cancel(waiting.get("token"), security.current_user(), security.db_url())
-    return html.Div([outcome_heading("Geannuleerd"), notice("Geannuleerd; er is niets opgeslagen.", "info")]), None, True, True, ""
+    return html.Div([outcome_heading("Geannuleerd"), quiet_notice("Er is niets opgeslagen.", "info", "aanl-geannuleerd")]), None, True, True, ""
 
 
 def handle_upload(contents, filename, peildatum, waiting):
@@ -766,17 +772,17 @@ def handle_confirm(n_clicks, waiting):
     try:
         result = service.confirm(token, user, security.db_url())
     except service.AlreadyConfirmed:
-        return _outcome("Al bevestigd", notice(ALREADY_CONFIRMED, "info", id_="aanl-al-bevestigd")), None, True, True, no_update, history(user)
+        return _outcome("Al bevestigd", quiet_notice(ALREADY_CONFIRMED, "info", "aanl-al-bevestigd")), None, True, True, no_update, history(user)
     except service.NothingWaiting as exc:
-        return _outcome("Niet opgeslagen", notice(str(exc), "error", id_="aanl-niets-klaar")), None, True, True, no_update, no_update
+        return _outcome("Niet opgeslagen", quiet_notice(str(exc), "error", "aanl-niets-klaar")), None, True, True, no_update, no_update
     except AccountError as exc:
         return notice(str(exc), "error"), None, True, True, no_update, no_update
     except EtlError as exc:  # the ETL refused the file as a whole: nothing loaded
-        return _outcome("Niet opgeslagen", notice(str(exc), "error", id_="aanl-niet-opgeslagen")), None, True, True, no_update, history(user)
+        return _outcome("Niet opgeslagen", quiet_notice(str(exc), "error", "aanl-niet-opgeslagen")), None, True, True, no_update, history(user)
     data = service.result_dict(result, max_changes=PREVIEW_ROWS)
     name = result.file_name  # cleaned
     if result.outcome == "geweigerd":
-        refused = notice(f"{name} is bij het opslaan geweigerd; er is niets opgeslagen.", "error")
+        refused = quiet_notice(f"{name} is bij het opslaan geweigerd; er is niets opgeslagen.", "error", "aanl-opslaan-geweigerd")
         heading = f"Geweigerd: {_count(data.get('error_count'), 'fout', 'fouten')}"
         return _outcome(heading, refused), None, True, True, render_report(data, name, summary=False), history(user)
     codes = sorted(set(result.gemeente_codes) or {c["gemeente_code"] for c in data.get("changes") or [] if c.get("gemeente_code")})
@@ -797,7 +803,7 @@ def handle_confirm(n_clicks, waiting):
         heading = "Al geladen: er is niets veranderd"
     else:
         heading = f"Opgeslagen: {_count(data['records_written'], 'status', 'statussen')} voor {_count(len(codes), 'gemeente', 'gemeenten')}"
-    return _outcome(heading, notice(message, "success", id_="aanl-opgeslagen")), None, True, True, "", history(user)
+    return _outcome(heading, quiet_notice(message, "success", "aanl-opgeslagen")), None, True, True, "", history(user)
 
 
 def _outcome(heading: str, body) -> html.Div:
