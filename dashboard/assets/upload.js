@@ -23,10 +23,15 @@
     setAttr(input, 'aria-labelledby', 'aanl-upload-tekst');
     setAttr(input, 'aria-describedby', 'aanl-bestand-fout');
     if (!input.dataset.etviEnter) {
+      /* Enter: where the browser itself opens the picker (Chromium) a click follows the keydown;
+         where it does not, the click is made here on keyup. */
       input.dataset.etviEnter = '1';
-      input.addEventListener('keydown', function (e) {
-        if (e.key === 'Enter' && !e.repeat) {
-          e.preventDefault();
+      var waiting = false;
+      input.addEventListener('keydown', function (e) { if (e.key === 'Enter') { waiting = !e.repeat; } });
+      input.addEventListener('click', function () { waiting = false; });
+      input.addEventListener('keyup', function (e) {
+        if (e.key === 'Enter' && waiting) {
+          waiting = false;
           input.click();
         }
       });
