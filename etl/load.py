@@ -36,13 +36,14 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from etl import names, safety
+from etl.dates import format_date
 from etl.errors import EtlError, FileRefused, Problem
 from etl.gemeenten import name_key
 from etl.lookups import Reference, load_reference
 from etl.read import read_tables
 from etl.validate import Record, Validated, validate_sheets
 from etvi.config import settings
-from models.asof import known_at
+from models.asof import known_records_at
 from models.db import bump_data_version, engine
 from models.queries import status_history
 from models.tables import Meta, StatusRecord, Upload
@@ -50,7 +51,9 @@ from models.tables import Meta, StatusRecord, Upload
 log = logging.getLogger(__name__)
 
 GELADEN, ONGEWIJZIGD, GEWEIGERD, PROEF = "geladen", "ongewijzigd", "geweigerd", "proef"
-CHANGE_COLUMNS = ["gemeente_code", "gemeente", "onderdeel", "peildatum", "huidige_status", "nieuwe_status"]
+CHANGE_COLUMNS = [
+    "gemeente_code", "gemeente", "onderdeel", "peildatum", "huidige_status", "nieuwe_status", "wat", "details", "huidige_peildatum",
+]  # fmt: skip
 RECORD_COLUMNS = list(Record._fields)
 BATCH = 20_000
 SQLITE_LOAD_CACHE_KB = 64 * 1024
@@ -115,20 +118,61 @@ def is_transient(exc: BaseException) -> bool:
 # --- comparing with what is known ------------------------------------------------------------
 
 
+# What a record stores besides its pair and peildatum, with the word the preview uses for it.
+COMPARED = {"status": "status", "adopted_on": "vastgesteld op", "comment": "toelichting", "source_url": "bron", "koploperregio": "koploperregio"}
+
+
+def _same(a, b) -> bool:
+    """Equal as stored: an empty text is no value, a date equals its ISO text (SQLite)."""
+    def norm(v):
+        if v is None or (isinstance(v, str) and not v.strip()) or (not isinstance(v, str) and pd.isna(v)):
+            return None
+        if isinstance(v, datetime):
+            return v.date()
+        if isinstance(v, str) and len(v) >= 10 and v[4] == "-" and v[7] == "-":
+            try:
+                return date.fromisoformat(v[:10])
+            except ValueError:
+                return v
+        return v
+
+    return norm(a) == norm(b)
+
+
+def _shown(field: str, value) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "leeg"
+    if field == "adopted_on":
+        return format_date(value if isinstance(value, date) else date.fromisoformat(str(value)[:10]))
+    return f"‘{value}’"
+
+
 def compute_changes(records: list[Record], ref: Reference, url: str | None = None) -> pd.DataFrame:
-    """Each new record whose status differs from the status known at its peildatum (the as-of rule,
-    ``models.asof.known_at``)."""
+    """Each record that changes what is known at its peildatum (the as-of rule,
+    ``models.asof.known_records_at``): a new pair, another status, vastgesteld op, toelichting,
+    bron or koploperregio, or the same content reported for a later peildatum. ``wat`` names what
+    changes, ``details`` shows old → new. Only a record equal in every stored column to the record
+    known at that same peildatum is left out: the load stores it too, but it changes nothing."""
     if not records:
         return pd.DataFrame(columns=CHANGE_COLUMNS, dtype=object)
     codes = sorted({r[0] for r in records})
     history = status_history(url, until=max(r[4] for r in records), codes=codes if len(codes) <= 400 else None)
     new = pd.DataFrame(records, columns=RECORD_COLUMNS)
-    current = known_at(history, new)
-    rows = [
-        (r[0], ref.names.get(r[0], r[0]), r[1], r[4], now, r[2])
-        for r, now in zip(records, current)
-        if now != r[2]
-    ]
+    known = known_records_at(history, new, list(COMPARED))
+    rows = []
+    for r, old in zip(records, known.itertuples(index=False)):
+        old = old._asdict()
+        if old["known_peildatum"] is None:
+            wat, details = ["nieuw"], []
+        else:
+            differ = [f for f in COMPARED if not _same(old[f], getattr(r, f))]
+            wat = [COMPARED[f] for f in differ]
+            details = [f"{COMPARED[f]}: {_shown(f, old[f])} → {_shown(f, getattr(r, f))}" for f in differ if f != "status"]
+            if not differ and old["known_peildatum"] != r.peildatum:
+                wat = ["peildatum"]
+                details = [f"peildatum: {format_date(old['known_peildatum'])} → {format_date(r.peildatum)}"]
+        if wat:
+            rows.append((r[0], ref.names.get(r[0], r[0]), r[1], r[4], old["status"], r[2], ", ".join(wat), "; ".join(details), old["known_peildatum"]))
     order = {o: i for i, o in enumerate(ref.contract.onderdelen)}
     keys = {code: name_key(ref.names.get(code, code)) for code in codes}
     rows.sort(key=lambda x: (keys[x[0]], order.get(x[2], 99), x[3]))

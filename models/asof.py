@@ -67,10 +67,19 @@ def known_at(history: pd.DataFrame, wanted: pd.DataFrame) -> pd.Series:
     """For each row of ``wanted`` (gemeente_code, onderdeel, peildatum) the status known at its own
     peildatum, None where nothing was; ``history`` (gemeente_code, onderdeel, peildatum, status)
     in knowledge order."""
+    return known_records_at(history, wanted, ["status"])["status"]
+
+
+def known_records_at(history: pd.DataFrame, wanted: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
+    """For each row of ``wanted`` (gemeente_code, onderdeel, peildatum) the ``fields`` of the record
+    known at its own peildatum, and that record's ``known_peildatum`` (None where nothing was): what
+    a preview compares every stored column with, not only the status."""
+    columns = [*fields, "known_peildatum"]
     if wanted.empty:
-        return pd.Series([], index=wanted.index, dtype=object)
-    known = history[[*PAIR, "peildatum", "status"]].drop_duplicates([*PAIR, "peildatum"], keep="last")
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns}, index=wanted.index)
+    known = history[[*PAIR, "peildatum", *fields]].drop_duplicates([*PAIR, "peildatum"], keep="last")
     known = known.assign(peildatum=pd.to_datetime(known["peildatum"]).astype("datetime64[ns]"), found=True)
+    known["known_peildatum"] = known["peildatum"]
     rows = wanted[[*PAIR]].assign(peildatum=pd.to_datetime(wanted["peildatum"]).astype("datetime64[ns]"), row=np.arange(len(wanted)))
     for column in PAIR:
         known[column] = known[column].astype(object)
@@ -82,5 +91,11 @@ def known_at(history: pd.DataFrame, wanted: pd.DataFrame) -> pd.Series:
         by=PAIR,
         direction="backward",
     ).sort_values("row")
-    status = merged["status"].astype(object).where(merged["found"].eq(True), None)
-    return pd.Series(status.to_numpy(dtype=object), index=wanted.index, dtype=object)
+    found = merged["found"].eq(True).to_numpy()
+    out = {}
+    for column in columns:
+        values = merged[column].astype(object).to_numpy(dtype=object)
+        if column == "known_peildatum":
+            values = np.array([pd.Timestamp(v).date() if f and not pd.isna(v) else None for v, f in zip(values, found)], dtype=object)
+        out[column] = [v if f and not (v is not None and not isinstance(v, str) and pd.isna(v)) else None for v, f in zip(values, found)]
+    return pd.DataFrame(out, index=wanted.index, dtype=object)

@@ -156,11 +156,35 @@ def problem_list(problems: list[dict], title: str, kind: str, id_: str) -> html.
     )
 
 
-def changes_table(changes: list[dict], total: int | None = None, summary: list[dict] | None = None) -> html.Div:
+def _what(c: dict) -> str:
+    """What a change stores, in words: "status", or "vastgesteld op: 01-02-2026 → 15-02-2026", …"""
+    if c.get("wat") == "nieuw":
+        return "nieuw: nog niets bekend"
+    parts = [w.strip() for w in str(c.get("wat") or "").split(",") if w.strip()]
+    shown = (["status"] if "status" in parts else []) + ([str(c["details"])] if c.get("details") else [])
+    return "; ".join(shown) or ", ".join(parts) or "status"
+
+
+def changes_table(changes: list[dict], total: int | None = None, summary: list[dict] | None = None, unchanged: int = 0) -> html.Div:
+    """The preview: every record the load stores that changes what is known (``etl.load.compute_changes``),
+    and how many it stores that change nothing, so the page never says "nothing" when a save writes something."""
     total = len(changes) if total is None else total
+    same = ""
+    if unchanged:
+        same = (
+            f" {_count(unchanged, 'status staat', 'statussen staan')} al precies zo in de monitor, met dezelfde peildatum; "
+            "opslaan legt die opnieuw vast met deze aanlevering, zonder dat de kaart verandert."
+        )
     if not total:
-        return notice("Er verandert niets ten opzichte van de huidige stand: alle statussen in dit bestand zijn al bekend.", "info")
+        return quiet_notice(
+            "Er verandert niets ten opzichte van de huidige stand: alle statussen in dit bestand zijn al bekend, "
+            "met dezelfde vastgesteld-op-datum, toelichting, bron en peildatum." + same,
+            "info",
+            "aanl-niets-nieuw",
+        )
     parts = []
+    if same:
+        parts.append(html.P(same.strip(), id="aanl-ongewijzigd-aantal"))
     if summary and total > len(changes):
         parts.append(
             data_table(
@@ -176,6 +200,7 @@ def changes_table(changes: list[dict], total: int | None = None, summary: list[d
             f"{c.get('gemeente') or ''} ({c.get('gemeente_code')})",
             c.get("onderdeel"),
             nl_date(c.get("peildatum")),
+            _what(c),
             c.get("huidige_status") or "nog niets bekend",
             c.get("nieuwe_status"),
         ]
@@ -184,7 +209,8 @@ def changes_table(changes: list[dict], total: int | None = None, summary: list[d
     caption = f"Wat er verandert ({total} wijziging{'en' if total != 1 else ''})"
     if total > len(changes):
         caption = f"De eerste {len(changes)} van {total} wijzigingen"
-    parts.append(data_table(["Gemeente", "Onderdeel", "Peildatum", "Huidige status", "Nieuwe status"], rows, caption, id_="aanl-wijzigingen"))
+    headers = ["Gemeente", "Onderdeel", "Peildatum", "Wat verandert", "Huidige status", "Nieuwe status"]
+    parts.append(data_table(headers, rows, caption, id_="aanl-wijzigingen"))
     return html.Div(parts)
 
 
@@ -193,36 +219,63 @@ def _count(n, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def render_report(data: dict, file_name: str) -> html.Div:
+def quiet_notice(children, kind: str, id_: str) -> html.Div:
+    """A notice of the report or the result that is no live region of its own: the flow's one live
+    region (``aanl-melding``) carries the short outcome, so the full text is not read twice."""
+    return html.Div(children, className=f"notice notice-{kind}", id=id_)
+
+
+def outcome_heading(text: str) -> html.H3:
+    """The short outcome of a step ("Geweigerd: 4 fouten"): focus moves to it after confirm and
+    cancel (tabindex -1), and ``upload.js`` copies its text into the page's live region
+    (``aanl-melding``), so a screen reader hears the summary, not the whole report."""
+    return html.H3(text, className="flow-summary", tabIndex=-1)
+
+
+def check_summary(data: dict) -> str:
+    problems = data.get("problems") or []
+    if problems:
+        return f"Geweigerd: {_count(data.get('error_count') or len(problems), 'fout', 'fouten')}"
+    total = int(data.get("changes_total") or 0)
+    if not total:
+        return "Goedgekeurd: er verandert niets"
+    return f"Goedgekeurd: {_count(total, 'wijziging', 'wijzigingen')}; controleer en bevestig"
+
+
+def render_report(data: dict, file_name: str, summary: bool = True) -> html.Div:
+    """The report of a check; ``summary``: with its short outcome heading (not when the confirm
+    shows the report below its own outcome)."""
     problems, warnings = data.get("problems") or [], data.get("warnings") or []
-    parts = []
+    parts = [outcome_heading(check_summary(data))] if summary else []
     if problems:
         count = data.get("error_count") or len(problems)
         parts.append(
-            notice(
+            quiet_notice(
                 [
                     html.Strong(f"{file_name} is geweigerd: {count} fout{'en' if count != 1 else ''}. "),
                     "Er is niets opgeslagen. Verbeter het bestand en upload het opnieuw.",
                 ],
                 "error",
-                id_="aanl-geweigerd",
+                "aanl-geweigerd",
             )
         )
         parts.append(problem_list(problems, "Fouten", "error", "aanl-fouten"))
     else:
         parts.append(
-            notice(
+            quiet_notice(
                 [
                     html.Strong(f"{file_name} is goedgekeurd. "),
                     f"{_count(data.get('rows_read', 0), 'rij', 'rijen')} gelezen, {_count(data.get('records_valid', 0), 'status', 'statussen')}. "
                     "Controleer hieronder wat er verandert en klik op ‘Bevestigen en opslaan’.",
                 ],
                 "success",
-                id_="aanl-goedgekeurd",
+                "aanl-goedgekeurd",
             )
         )
         parts.append(html.H3("Voorbeeld van de wijzigingen"))
-        parts.append(changes_table(data.get("changes") or [], data.get("changes_total"), data.get("changes_summary")))
+        total = data.get("changes_total") or 0
+        unchanged = max(int(data.get("records_valid") or 0) - int(total), 0)
+        parts.append(changes_table(data.get("changes") or [], total, data.get("changes_summary"), unchanged))
     if warnings:
         parts.append(problem_list(warnings, "Waarschuwingen (het bestand kan wel worden geladen)", "warning", "aanl-waarschuwingen"))
     return html.Div(parts)
@@ -296,8 +349,8 @@ def date_problem(value: str | None, label: str) -> str | None:
 
 def date_field(id_: str, label: str, value: str | None, hint: str = "") -> list:
     """A text input for a Dutch date (native date inputs show mm/dd/yyyy in some browsers)."""
-    # dcc.Input takes no aria-* attributes: the format is in the label (its accessible name) and
-    # a wrong date is announced by the alert below it.
+    # dcc.Input takes no aria-* attributes: upload.js links the hint and the error to the input
+    # (aria-describedby ``{id}-uitleg {id}-fout``) and sets aria-invalid from the "invalid" class.
     return [
         html.Label(f"{label} ({DATE_PLACEHOLDER})", htmlFor=id_),
         html.Span(f"{hint} {DATE_HELP}".strip(), id=f"{id_}-uitleg", className="hint"),
@@ -389,12 +442,15 @@ def layout(**_query):
                                     # Bigger files are not read or sent: etvi.js says why (dcc.Upload
                                     # drops them without a word).
                                     max_size=settings().max_file_mb * MB,
+                                    # upload.js names the file input by this text (aria-labelledby)
+                                    # and lets Enter open the picker as Space does
                                     children=html.Div(
-                                        [
+                                        id="aanl-upload-tekst",
+                                        children=[
                                             "Sleep uw bestand hierheen of ",
                                             html.Span("kies een bestand", className="linklike"),
                                             f" ({accepted_types()}, hoogstens {max_mb} MB).",
-                                        ]
+                                        ],
                                     ),
                                     className="upload-zone",
                                     style={
@@ -416,7 +472,7 @@ def layout(**_query):
                             ),
                             html.Div(id="aanl-bestand-fout", className="notice notice-error", role="alert", hidden=True),
                             dcc.Loading(
-                                html.Div(id="aanl-rapport", **{"aria-live": "polite"}),
+                                html.Div(id="aanl-rapport"),
                                 type="default",
                                 custom_spinner=html.Div(
                                     [html.Span(className="spinner", **{"aria-hidden": "true"}),
@@ -438,13 +494,15 @@ def layout(**_query):
                             html.Button("Annuleren", id="aanl-annuleer", n_clicks=0, disabled=True, className="button secondary",
                                         **{"aria-disabled": "true"}),
                             dcc.Loading(
-                                html.Div(id="aanl-resultaat", **{"aria-live": "polite"}),
+                                html.Div(id="aanl-resultaat"),
                                 custom_spinner=html.Div("Het bestand wordt opgeslagen…", role="status"),
                                 delay_show=150,
                             ),
                         ],
                         className="step",
                     ),
+                    # The one live region of the upload flow: only the short outcome (upload.js)
+                    html.Div(id="aanl-melding", role="status", className="visually-hidden"),
                     html.Section([html.H2("Eerdere aanleveringen"), html.Div(history(user), id="aanl-geschiedenis")], className="step"),
                     # In the tab's sessionStorage: a reload, which a load balancer may send to another
                     # app server, still finds the checked file (``handle_restore``).
@@ -656,7 +714,7 @@ def cancel(n_clicks, waiting):
         return (no_update,) * 5
     if isinstance(waiting, dict):
         service.cancel(waiting.get("token"), security.current_user(), security.db_url())
-    return notice("Geannuleerd; er is niets opgeslagen.", "info"), None, True, True, ""
+    return html.Div([outcome_heading("Geannuleerd"), quiet_notice("Er is niets opgeslagen.", "info", "aanl-geannuleerd")]), None, True, True, ""
 
 
 def handle_upload(contents, filename, peildatum, waiting):
@@ -714,18 +772,20 @@ def handle_confirm(n_clicks, waiting):
     try:
         result = service.confirm(token, user, security.db_url())
     except service.AlreadyConfirmed:
-        return notice(ALREADY_CONFIRMED, "info", id_="aanl-al-bevestigd"), None, True, True, no_update, history(user)
+        return _outcome("Al bevestigd", quiet_notice(ALREADY_CONFIRMED, "info", "aanl-al-bevestigd")), None, True, True, no_update, history(user)
     except service.NothingWaiting as exc:
-        return notice(str(exc), "error", id_="aanl-niets-klaar"), None, True, True, no_update, no_update
+        return _outcome("Niet opgeslagen", quiet_notice(str(exc), "error", "aanl-niets-klaar")), None, True, True, no_update, no_update
     except AccountError as exc:
         return notice(str(exc), "error"), None, True, True, no_update, no_update
     except EtlError as exc:  # the ETL refused the file as a whole: nothing loaded
-        return notice(str(exc), "error", id_="aanl-niet-opgeslagen"), None, True, True, no_update, history(user)
+        return _outcome("Niet opgeslagen", quiet_notice(str(exc), "error", "aanl-niet-opgeslagen")), None, True, True, no_update, history(user)
     data = service.result_dict(result, max_changes=PREVIEW_ROWS)
     name = result.file_name  # cleaned
     if result.outcome == "geweigerd":
-        return notice(f"{name} is bij het opslaan geweigerd; er is niets opgeslagen.", "error"), None, True, True, render_report(data, name), history(user)
-    codes = sorted({c["gemeente_code"] for c in data.get("changes") or [] if c.get("gemeente_code")})
+        refused = quiet_notice(f"{name} is bij het opslaan geweigerd; er is niets opgeslagen.", "error", "aanl-opslaan-geweigerd")
+        heading = f"Geweigerd: {_count(data.get('error_count'), 'fout', 'fouten')}"
+        return _outcome(heading, refused), None, True, True, render_report(data, name, summary=False), history(user)
+    codes = sorted(set(result.gemeente_codes) or {c["gemeente_code"] for c in data.get("changes") or [] if c.get("gemeente_code")})
     if result.outcome == "ongewijzigd":
         message = [html.Strong(f"{name} was al geladen. "), "Er is niets veranderd."]
     else:
@@ -739,4 +799,13 @@ def handle_confirm(n_clicks, waiting):
             message += [" of ", dcc.Link("het gemeenteprofiel", href=f"/gemeente/{codes[0]}", id="aanl-naar-gemeente"), "."]
         else:
             message.append(".")
-    return notice(message, "success", id_="aanl-opgeslagen"), None, True, True, "", history(user)
+    if result.outcome == "ongewijzigd":
+        heading = "Al geladen: er is niets veranderd"
+    else:
+        heading = f"Opgeslagen: {_count(data['records_written'], 'status', 'statussen')} voor {_count(len(codes), 'gemeente', 'gemeenten')}"
+    return _outcome(heading, quiet_notice(message, "success", "aanl-opgeslagen")), None, True, True, "", history(user)
+
+
+def _outcome(heading: str, body) -> html.Div:
+    """A confirm's result: its short outcome (focused, announced) above the full message."""
+    return html.Div([outcome_heading(heading), body])

@@ -83,9 +83,10 @@ def _print_changes(result) -> None:
     if changes.empty:
         console.print("  Geen wijzigingen ten opzichte van de database.")
         return
-    table = Table("gemeente", "onderdeel", "peildatum", "nu", "wordt", title=f"Wijzigingen ({len(changes)})", title_justify="left")
+    table = Table("gemeente", "onderdeel", "peildatum", "wat", "nu", "wordt", title=f"Wijzigingen ({len(changes)})", title_justify="left")
     for row in changes.head(MAX_SHOWN).itertuples(index=False):
-        table.add_row(f"{row.gemeente} ({row.gemeente_code})", row.onderdeel, format_date(row.peildatum), row.huidige_status or "—", row.nieuwe_status)
+        what = row.details or row.wat  # e.g. "vastgesteld op: 10-01-2026 → 15-02-2026" (etl.load.compute_changes)
+        table.add_row(f"{row.gemeente} ({row.gemeente_code})", row.onderdeel, format_date(row.peildatum), what, row.huidige_status or "—", row.nieuwe_status)
     console.print(table)
     if len(changes) > MAX_SHOWN:
         console.print(f"  … en nog {len(changes) - MAX_SHOWN} wijzigingen")

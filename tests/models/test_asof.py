@@ -136,7 +136,9 @@ def test_compute_changes_compares_with_the_reference(ref_db, seed):
         known = _states(queries.status_asof(r.peildatum, ref_db)).get((r.gemeente_code, r.onderdeel), (None,))[0]
         if known != r.status:
             expected.add((r.gemeente_code, r.onderdeel, r.peildatum, known, r.status))
-    found = {(c.gemeente_code, c.onderdeel, c.peildatum, c.huidige_status, c.nieuwe_status) for c in changes.itertuples()}
+    # the status changes; the others (here only a later peildatum) are held to the write in
+    # tests/etvi/upload/test_preview_truth.py
+    found = {(c.gemeente_code, c.onderdeel, c.peildatum, c.huidige_status, c.nieuwe_status) for c in changes.itertuples() if "status" in c.wat or "nieuw" in c.wat}
     assert found == expected
     assert expected  # the random records do change something
 

@@ -36,6 +36,9 @@ def test_dry_run_previews_and_writes_nothing(setup, ref_db):
             "peildatum": "2026-03-01",
             "huidige_status": None,
             "nieuwe_status": "vastgesteld",
+            "wat": "nieuw",
+            "details": "",
+            "huidige_peildatum": None,
         }
     ]
     with db.session(ref_db) as s:
