@@ -23,6 +23,8 @@ from dashboard.texts import APP_SUBTITLE, APP_TITLE
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
+# The <noscript> says in Dutch what works without JavaScript (the downloads, the API, logging in);
+# Dash's English "Loading..." becomes Dutch (EtviDash) and is hidden without scripting (style.css).
 INDEX = """<!DOCTYPE html>
 <html lang="nl">
     <head>
@@ -32,6 +34,21 @@ INDEX = """<!DOCTYPE html>
         {%css%}
     </head>
     <body>
+        <noscript>
+            <section class="noscript" aria-label="Zonder JavaScript">
+                <h1>ETVI-monitor zonder JavaScript</h1>
+                <p>De kaarten, tabellen en keuzes van deze monitor werken alleen met JavaScript. Zet JavaScript aan
+                in uw browser om ze te gebruiken. Zonder JavaScript werkt nog wel:</p>
+                <ul>
+                    <li>de gegevens downloaden: <a href="/download/gemeenten.csv">alle gemeenten (CSV)</a>,
+                        <a href="/download/gemeenten.xlsx">alle gemeenten (Excel)</a>,
+                        <a href="/download/mijlpalen.csv">de mijlpalen (CSV)</a>;</li>
+                    <li>de API: <a href="/api/v1/status?format=csv">de stand per gemeente (CSV)</a> of
+                        <a href="/api/v1/status">als JSON</a>, onder <code>/api/v1/</code>;</li>
+                    <li><a href="/login">inloggen</a> en uitloggen.</li>
+                </ul>
+            </section>
+        </noscript>
         {%app_entry%}
         <div class="dash-scripts">
             {%config%}

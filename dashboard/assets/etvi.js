@@ -102,6 +102,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
    - RadioItems renders native radio buttons inside role="listbox"/role="option" elements
      (nested interactive controls, a listbox without a name). It becomes a plain
      role="radiogroup" named by its <legend>; the labels lose their option role.
+   - Input type=number names its stepper buttons "Decrease value"/"Increase value": Dutch here.
    - Dropdown puts the Tab stop on a hidden input (aria-hidden, but focusable) and names the
      button only by its value. The button itself becomes the Tab stop (it handles the keys),
      the hidden input leaves the tab order, and the button is named by its <label> first. */
@@ -150,11 +151,20 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     });
   }
 
+  /* dcc.Input type=number: Dash names its stepper buttons in English */
+  var STEPPERS = {'dash-stepper-decrement': 'Waarde verlagen', 'dash-stepper-increment': 'Waarde verhogen'};
+  function fixSteppers(root) {
+    Object.keys(STEPPERS).forEach(function (cls) {
+      root.querySelectorAll('button.' + cls).forEach(function (b) { setAttr(b, 'aria-label', STEPPERS[cls]); });
+    });
+  }
+
   var scheduled = false;
   function run() {
     scheduled = false;
     fixRadioGroups(document);
     fixDropdowns(document);
+    fixSteppers(document);
   }
   function schedule() {
     if (!scheduled) {
@@ -165,7 +175,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
   function start() {
     run();
     new MutationObserver(schedule).observe(document.body, {
-      childList: true, subtree: true, attributes: true, attributeFilter: ['role', 'tabindex', 'aria-labelledby', 'aria-selected']
+      childList: true, subtree: true, attributes: true, attributeFilter: ['role', 'tabindex', 'aria-labelledby', 'aria-selected', 'aria-label']
     });
   }
   if (document.readyState === 'loading') {
