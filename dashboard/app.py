@@ -82,8 +82,24 @@ def _preloads() -> str:
     return "\n        ".join(links)
 
 
+def _index_title(app: dash.Dash) -> str | None:
+    """The ``<title>`` of the page at this address, as the browser sets it once the page runs:
+    also without JavaScript and before, an unknown address is titled "Pagina niet gevonden"."""
+    try:
+        if not flask.has_request_context():
+            return None
+        page, variables = routing.page_for(app, flask.request.path)
+        if not page:
+            page, variables = routing.not_found_page() or {}, {}
+        title = page.get("title")
+        return title(**variables) if callable(title) else title
+    except Exception:  # noqa: BLE001 - a title must never break the page
+        return None
+
+
 class EtviDash(dash.Dash):
     def interpolate_index(self, **kwargs):
+        kwargs["title"] = _index_title(self) or kwargs.get("title", "")
         kwargs["metas"] = kwargs.get("metas", "") + "\n        " + _preloads()
         kwargs["scripts"] = replace_polyfill(kwargs.get("scripts", ""))
         return super().interpolate_index(**kwargs).replace(">Loading...<", ">Bezig met laden…<")

@@ -29,8 +29,8 @@ def title(code=None, **_) -> str:
     try:
         name = current().data.reference().gemeente_name((code or "").upper())
     except Exception:  # noqa: BLE001 - a title must never break the page
-        name = None
-    return f"{name or 'Gemeente'} – ETVI-monitor"
+        return "Gemeente – ETVI-monitor"
+    return f"{name} – ETVI-monitor" if name else "Gemeente niet gevonden – ETVI-monitor"  # an unknown code: HTTP 404
 
 
 PAGE = dict(path_template="/gemeente/<code>", name="Gemeente", title=title, order=3)
