@@ -102,7 +102,9 @@ class EtviDash(dash.Dash):
         kwargs["title"] = _index_title(self) or kwargs.get("title", "")
         kwargs["metas"] = kwargs.get("metas", "") + "\n        " + _preloads()
         kwargs["scripts"] = replace_polyfill(kwargs.get("scripts", ""))
-        return super().interpolate_index(**kwargs).replace(">Loading...<", ">Bezig met laden…<")
+        # Dash's placeholder until the renderer runs (``<div class="_dash-loading">Loading...</div>``, with white space)
+        kwargs["app_entry"] = kwargs.get("app_entry", "").replace("Loading...", "Bezig met laden…")
+        return super().interpolate_index(**kwargs)
 
 
 def _shell():
