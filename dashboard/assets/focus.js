@@ -48,7 +48,22 @@
     })();
   }
 
-  function navigated() {
+  /* The address without its fragment: a popstate that changes only the fragment (the skip link,
+     an in-page anchor) is no navigation. The pages' own history.replaceState (the view state in
+     the address, assets/etvi.js) keeps it current without counting as one either. */
+  function address() { return window.location.pathname + window.location.search; }
+  var last = address();
+  var nativeReplace = window.history.replaceState;
+  window.history.replaceState = function () {
+    var result = nativeReplace.apply(this, arguments);
+    last = address();
+    return result;
+  };
+
+  function navigated(event) {
+    var here = address();
+    if (event && event.type === 'popstate' && here === last) { return; }
+    last = here;
     var h1 = heading();
     var nav = {h1: h1, text: h1 ? h1.textContent : null, title: document.title, started: Date.now(), sawLoading: false};
     pending = nav;

@@ -127,6 +127,18 @@ def test_menu_link_and_back_button_land_on_the_heading(live, page):
     assert "Mijlpalen" in page.title()
 
 
+def test_the_skip_link_is_no_navigation(live, page):
+    """Following "#inhoud" fires popstate too; focus must stay where the skip link put it."""
+    page.goto(live.url + "/mijlpalen")
+    wait_for_dash(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(11000)  # past the 10 s in which focus.js waits for a new page
+    assert page.evaluate("document.activeElement.id") == frame.CONTENT_ID
+    assert page.locator(ANNOUNCER).text_content() == ""
+
+
 # --- item 5: reflow at 320 px -------------------------------------------------------------------
 
 REFLOW_PATHS = ["/", "/provincie/PV27", "/gemeente/GM0363", "/regios", "/mijlpalen", "/data", "/login"]
