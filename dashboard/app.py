@@ -23,6 +23,8 @@ from dashboard.texts import APP_SUBTITLE, APP_TITLE
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
+# The <noscript> says in Dutch what works without JavaScript (the downloads, the API, logging in);
+# Dash's English "Loading..." becomes Dutch (EtviDash) and is hidden without scripting (style.css).
 INDEX = """<!DOCTYPE html>
 <html lang="nl">
     <head>
@@ -32,6 +34,21 @@ INDEX = """<!DOCTYPE html>
         {%css%}
     </head>
     <body>
+        <noscript>
+            <section class="noscript" aria-label="Zonder JavaScript">
+                <h1>ETVI-monitor zonder JavaScript</h1>
+                <p>De kaarten, tabellen en keuzes van deze monitor werken alleen met JavaScript. Zet JavaScript aan
+                in uw browser om ze te gebruiken. Zonder JavaScript werkt nog wel:</p>
+                <ul>
+                    <li>de gegevens downloaden: <a href="/download/gemeenten.csv">alle gemeenten (CSV)</a>,
+                        <a href="/download/gemeenten.xlsx">alle gemeenten (Excel)</a>,
+                        <a href="/download/mijlpalen.csv">de mijlpalen (CSV)</a>;</li>
+                    <li>de API: <a href="/api/v1/status?format=csv">de stand per gemeente (CSV)</a> of
+                        <a href="/api/v1/status">als JSON</a>, onder <code>/api/v1/</code>;</li>
+                    <li><a href="/login">inloggen</a> en uitloggen.</li>
+                </ul>
+            </section>
+        </noscript>
         {%app_entry%}
         <div class="dash-scripts">
             {%config%}
@@ -65,11 +82,29 @@ def _preloads() -> str:
     return "\n        ".join(links)
 
 
+def _index_title(app: dash.Dash) -> str | None:
+    """The ``<title>`` of the page at this address, as the browser sets it once the page runs:
+    also without JavaScript and before, an unknown address is titled "Pagina niet gevonden"."""
+    try:
+        if not flask.has_request_context():
+            return None
+        page, variables = routing.page_for(app, flask.request.path)
+        if not page:
+            page, variables = routing.not_found_page() or {}, {}
+        title = page.get("title")
+        return title(**variables) if callable(title) else title
+    except Exception:  # noqa: BLE001 - a title must never break the page
+        return None
+
+
 class EtviDash(dash.Dash):
     def interpolate_index(self, **kwargs):
+        kwargs["title"] = _index_title(self) or kwargs.get("title", "")
         kwargs["metas"] = kwargs.get("metas", "") + "\n        " + _preloads()
         kwargs["scripts"] = replace_polyfill(kwargs.get("scripts", ""))
-        return super().interpolate_index(**kwargs).replace(">Loading...<", ">Bezig met laden…<")
+        # Dash's placeholder until the renderer runs (``<div class="_dash-loading">Loading...</div>``, with white space)
+        kwargs["app_entry"] = kwargs.get("app_entry", "").replace("Loading...", "Bezig met laden…")
+        return super().interpolate_index(**kwargs)
 
 
 def _shell():

@@ -12,6 +12,7 @@ from dashboard import aggregates as agg
 from dashboard.figures.palette import GRAPH_CONFIG, NO_DATA_COLOR, status_colors
 from dashboard.texts import fmt_date, fmt_date_short, fmt_number, fmt_pct, fmt_pp, fmt_signed, onderdeel_title
 
+NEW_TAB = "(opent in nieuw tabblad)"  # in the accessible name of every link with target=_blank
 DROPDOWN_LABELS = {
     "select_all": "Alles selecteren",
     "deselect_all": "Niets selecteren",
@@ -143,7 +144,7 @@ def table(
             href = links[col](row) if col in links else None
             if col in external and text not in ("", "—"):
                 name = link_label(row) if link_label else f"bron: {_cell(row[frame.columns[0]])}"
-                content = html.A("bron", href=text, target="_blank", rel="noopener noreferrer", title=text, **{"aria-label": name})
+                content = html.A("bron", href=text, target="_blank", rel="noopener noreferrer", title=text, **{"aria-label": f"{name} {NEW_TAB}"})
             elif col in external:
                 content = html.Span("geen bron", className="hint")
             elif href:

@@ -51,6 +51,7 @@ DEMO_BANNER = (
     "De cijfers op deze site zijn verzonnen en dienen alleen om de monitor te laten zien. "
     "Gebruik ze niet voor beleid of communicatie.",
 )
+DEMO_LABEL = "Let op: demonstratiegegevens"  # names the banner's region landmark (axe ``region``)
 FOOTER = (
     "Gegevens: meldingen van gemeenten, provincies en VNG. Grenzen: CBS/PDOK, vereenvoudigd door cartomap/nl. ",
     Link("/data", "Over de gegevens en downloads"),
@@ -58,6 +59,10 @@ FOOTER = (
 )
 # Dash pages load every file of assets/; Flask's pages need only these.
 STYLESHEETS = ("/assets/style.css", "/assets/accounts.css")
+SCRIPTS = ("/assets/focus.js",)  # a failed login moves focus to its message
+# A polite live region in main, outside the page content: assets/focus.js writes the new page's
+# title into it after every navigation in the browser (the page itself is swapped without a load).
+ANNOUNCER_ID = "etvi-aankondiging"
 PAGE_TITLE = "{title} · " + APP_TITLE
 
 # The error pages: a title per status (others: "Fout") and where to go on.
@@ -145,7 +150,9 @@ def _dash_entry(entry: Entry):
 def dash_shell(menu: list[Entry], demo: bool, content) -> html.Div:
     """The frame around every Dash page, with ``content`` (the page container) in ``main``."""
     banner = (
-        html.Div([html.Strong(DEMO_BANNER[0]), DEMO_BANNER[1]], className="demo-banner", role="note", id="demo-banner")
+        html.Section(
+            [html.Strong(DEMO_BANNER[0]), DEMO_BANNER[1]], className="demo-banner", id="demo-banner", **{"aria-label": DEMO_LABEL}
+        )
         if demo
         else None
     )
@@ -164,7 +171,11 @@ def dash_shell(menu: list[Entry], demo: bool, content) -> html.Div:
                 className="site-header",
             ),
             banner,
-            html.Main(content, id=CONTENT_ID, tabIndex="-1"),
+            html.Main(
+                [html.P(id=ANNOUNCER_ID, className="visually-hidden", role="status", **{"aria-live": "polite"}), content],
+                id=CONTENT_ID,
+                tabIndex="-1",
+            ),
             html.Footer(html.P([text, dcc.Link(link.label, href=link.href), end]), className="site-footer"),
             dcc.Location(id="etvi-nav", refresh="callback-nav"),
         ],
@@ -244,6 +255,8 @@ def render(template: str, *, title: str, account_items: list[dict], path: str, d
         "logged_in_as": LOGGED_IN_AS,
         "demo": demo,
         "banner": DEMO_BANNER,
+        "banner_label": DEMO_LABEL,
+        "scripts": SCRIPTS,
         "footer": FOOTER,
         "stylesheets": STYLESHEETS,
     }

@@ -109,6 +109,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
      (nested interactive controls, a listbox without a name). It becomes a plain
      role="radiogroup" named by its <legend>; the labels lose their option role.
    - Dropdown (open): see fixOpenDropdowns.
+   - Input type=number names its stepper buttons "Decrease value"/"Increase value": Dutch here.
    - Dropdown puts the Tab stop on a hidden input (aria-hidden, but focusable) and names the
      button only by its value. The button itself becomes the Tab stop (it handles the keys),
      the hidden input leaves the tab order, and the button is named by its <label> first. */
@@ -186,12 +187,21 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     });
   }
 
+  /* dcc.Input type=number: Dash names its stepper buttons in English */
+  var STEPPERS = {'dash-stepper-decrement': 'Waarde verlagen', 'dash-stepper-increment': 'Waarde verhogen'};
+  function fixSteppers(root) {
+    Object.keys(STEPPERS).forEach(function (cls) {
+      root.querySelectorAll('button.' + cls).forEach(function (b) { setAttr(b, 'aria-label', STEPPERS[cls]); });
+    });
+  }
+
   var scheduled = false;
   function run() {
     scheduled = false;
     fixRadioGroups(document);
     fixDropdowns(document);
     fixOpenDropdowns(document);
+    fixSteppers(document);
   }
   function schedule() {
     if (!scheduled) {
@@ -202,7 +212,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
   function start() {
     run();
     new MutationObserver(schedule).observe(document.body, {
-      childList: true, subtree: true, attributes: true, attributeFilter: ['role', 'tabindex', 'aria-labelledby', 'aria-selected', 'aria-haspopup']
+      childList: true, subtree: true, attributes: true, attributeFilter: ['role', 'tabindex', 'aria-labelledby', 'aria-selected', 'aria-haspopup', 'aria-label']
     });
   }
   if (document.readyState === 'loading') {

@@ -156,7 +156,7 @@ def _sources(rt, v) -> html.Div:
             [
                 f"Grenzen: {'jaar ' + str(v.geo_year) if v.geo_year else 'het nieuwste jaar in de grensbestanden'}; gemeente- en provinciegrenzen van CBS/PDOK, "
                 "vereenvoudigd door cartomap/nl (",
-                html.A("github.com/cartomap/nl", href="https://github.com/cartomap/nl", target="_blank", rel="noopener noreferrer"),
+                html.A("github.com/cartomap/nl", href="https://github.com/cartomap/nl", target="_blank", rel="noopener noreferrer", **{"aria-label": f"github.com/cartomap/nl {ui.NEW_TAB}"}),
                 "). Regio's zonder eigen grensbestand zijn samengesteld uit hun gemeenten.",
             ]
         ),

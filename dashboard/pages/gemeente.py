@@ -29,8 +29,8 @@ def title(code=None, **_) -> str:
     try:
         name = current().data.reference().gemeente_name((code or "").upper())
     except Exception:  # noqa: BLE001 - a title must never break the page
-        name = None
-    return f"{name or 'Gemeente'} – ETVI-monitor"
+        return "Gemeente – ETVI-monitor"
+    return f"{name} – ETVI-monitor" if name else "Gemeente niet gevonden – ETVI-monitor"  # an unknown code: HTTP 404
 
 
 PAGE = dict(path_template="/gemeente/<code>", name="Gemeente", title=title, order=3)
@@ -114,7 +114,7 @@ def _build(rt, v, code: str, pd_: date) -> list:
             html.Dd(fmt_date(r["peildatum"]) if pd.notna(r["peildatum"]) else "—"),
             html.Dt("Bron"),
             html.Dd(
-                html.A("document van de gemeente", href=r["source_url"], target="_blank", rel="noopener noreferrer", **{"aria-label": f"document van de gemeente: {onderdeel_title(ond).lower()}"})
+                html.A("document van de gemeente", href=r["source_url"], target="_blank", rel="noopener noreferrer", **{"aria-label": f"document van de gemeente: {onderdeel_title(ond).lower()} {ui.NEW_TAB}"})
                 if isinstance(r["source_url"], str) and r["source_url"]
                 else "geen bron"
             ),
@@ -135,7 +135,7 @@ def _build(rt, v, code: str, pd_: date) -> list:
         ]
         if not r["is_done"]:
             text, link_text, link = next_step(ond, r["status"])
-            parts.append(html.P([html.Strong("Volgende stap: "), text, " ", html.A(link_text, href=link, target="_blank", rel="noopener noreferrer"), "."]))
+            parts.append(html.P([html.Strong("Volgende stap: "), text, " ", html.A(link_text, href=link, target="_blank", rel="noopener noreferrer", **{"aria-label": f"{link_text} {ui.NEW_TAB}"}), "."]))
         h = hist[hist["Onderdeel"] == onderdeel_title(ond)].drop(columns=["Onderdeel"])
         if len(h):
             changes = views.status_changes(h)

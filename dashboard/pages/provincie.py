@@ -26,8 +26,8 @@ def title(code=None, **_) -> str:
     try:
         name = current().data.reference().provincie_name((code or "").upper())
     except Exception:  # noqa: BLE001 - a title must never break the page
-        name = None
-    return f"Provincie {name} – ETVI-monitor" if name else "Provincie – ETVI-monitor"
+        return "Provincie – ETVI-monitor"
+    return f"Provincie {name} – ETVI-monitor" if name else "Provincie niet gevonden – ETVI-monitor"  # an unknown code: HTTP 404
 
 
 PAGE = dict(path_template="/provincie/<code>", name="Provincie", title=title, order=2)
