@@ -155,7 +155,7 @@ def table(
                     cell["s"] = key
                 cells.append(cell if len(cell) > 1 else text)
         rows.append(cells)
-    if not sortable and len(frame) * max(len(frame.columns), 1) <= FAST_TABLE_CELLS:
+    if not sortable and len(frame) <= LONG_TABLE_ROWS and len(frame) * max(len(frame.columns), 1) <= FAST_TABLE_CELLS:
         return _component_table(frame.columns, rows, caption, id_, numeric, sort)
     return fast_table(list(frame.columns), rows, caption, id_, numeric, sort, sortable, sort_stores, len(frame) > LONG_TABLE_ROWS)
 
@@ -351,7 +351,7 @@ def notice(children, kind: str = "info", id_: str | None = None) -> html.Div:
 def data_table(headers: list[str], rows: list[list], caption: str, id_: str | None = None, numeric: set[int] = frozenset()) -> html.Div:
     """An accessible table: caption, column headers with scope, the first cell a row header.
     A large one (more than ``FAST_TABLE_CELLS`` cells) is drawn by ``assets/tables.js``."""
-    if len(rows) * max(len(headers), 1) > FAST_TABLE_CELLS:
+    if len(rows) > LONG_TABLE_ROWS or len(rows) * max(len(headers), 1) > FAST_TABLE_CELLS:
         cols = [str(h) for h in headers]
         cells = [[_payload_cell(v) for v in row] for row in rows]
         return fast_table(cols, cells, caption, id_, {cols[i] for i in numeric}, long=len(rows) > LONG_TABLE_ROWS)
