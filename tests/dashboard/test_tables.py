@@ -101,8 +101,8 @@ def test_tabel_tonen_shows_all_gemeenten_at_once_sortable_by_keyboard_with_worki
     assert not violations, violations
 
     # switching onderdeel with the table open stays fast
-    label = page.evaluate("document.querySelectorAll('#ov-onderdeel label')[1].textContent.trim()")
-    ms = page.evaluate(UNTIL_DRAWN, ["#ov-onderdeel label:nth-of-type(2) input", "#ov-table", N_GEMEENTEN, label])
+    label = page.evaluate("document.querySelector('#ov-onderdeel label:has(input:not(:checked))').textContent.trim()")
+    ms = page.evaluate(UNTIL_DRAWN, ["#ov-onderdeel label:has(input:not(:checked)) input", "#ov-table", N_GEMEENTEN, label])
     print(f"Onderdeel wisselen met de tabel open: {ms:.0f} ms")
     assert ms < BOUND_S * 1000, f"de tabel was pas na {ms:.0f} ms bijgewerkt"
 
