@@ -117,6 +117,31 @@ def test_tabel_tonen_shows_all_gemeenten_at_once_sortable_by_keyboard_with_worki
     assert not page.errors, page.errors
 
 
+def test_a_loading_state_shows_until_the_table_is_there(live, page):
+    _open_home(live, page)
+    held = []
+
+    seen = []
+
+    def hold(route):
+        seen.append((route.request.url, (route.request.post_data or "")[:300]))
+        if "ov-table" in (route.request.post_data or ""):
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"_dash-update-component"), hold)
+    page.click("#ov-tabel-toggle")
+    expect(page.get_by_role("status").filter(has_text="De tabel wordt geladen")).to_be_visible()
+    assert held, seen
+    for route in held:
+        route.continue_()
+    page.unroute(re.compile(r"_dash-update-component"))
+    page.wait_for_selector("#ov-table table tbody tr", timeout=30000)
+    expect(page.get_by_text("De tabel wordt geladen")).to_have_count(0)
+    assert page.locator("#ov-table tbody tr").count() == N_GEMEENTEN
+
+
 def test_table_in_the_address_is_drawn_at_load(live, page):
     page.goto(live.url + "/?tabel=1")
     page.wait_for_selector("#ov-table table tbody tr", timeout=30000)
