@@ -122,11 +122,23 @@
     if (focusEl) { focusEl.focus(); }
   }
 
+  /* the sort the reader chose, per place on the page (the element itself may be replaced) */
+  var userSort = {};
+  function placeOf(wrap) {
+    var holder = wrap.id ? wrap : wrap.parentElement && wrap.parentElement.closest('[id]');
+    return (holder ? holder.id : '') + location.pathname;
+  }
+
   function render(wrap) {
     var raw = wrap.getAttribute('data-table');
     if (wrap._etviRaw === raw) { return; }
     var spec;
     try { spec = JSON.parse(raw); } catch (e) { return; }
+    /* new rows for the same table (another onderdeel or peildatum) keep the reader's sort */
+    var chosen = userSort[placeOf(wrap)];
+    if (chosen && spec.sortable && !spec.stores && spec.cols.some(function (c) { return c.n === chosen.col; })) {
+      spec.sort = chosen;
+    }
     var focused = document.activeElement;
     var focusCol = focused && wrap.contains(focused) && focused.getAttribute('data-col');
     wrap._etviRaw = raw;
@@ -146,6 +158,7 @@
       var col = button.getAttribute('data-col');
       var asc = !(spec.sort && spec.sort.col === col && spec.sort.asc);
       spec.sort = {col: col, asc: asc};
+      userSort[placeOf(wrap)] = spec.sort;
       draw(wrap, spec, col);
       var dc = window.dash_clientside;
       if (spec.stores && dc && dc.set_props) {

@@ -105,6 +105,7 @@ def test_tabel_tonen_shows_all_gemeenten_at_once_sortable_by_keyboard_with_worki
     ms = page.evaluate(UNTIL_DRAWN, ["#ov-onderdeel label:has(input:not(:checked)) input", "#ov-table", N_GEMEENTEN, label])
     print(f"Onderdeel wisselen met de tabel open: {ms:.0f} ms")
     assert ms < BOUND_S * 1000, f"de tabel was pas na {ms:.0f} ms bijgewerkt"
+    expect(page.locator("#ov-table thead th").nth(1)).to_have_attribute("aria-sort", "ascending")  # the sort stays
 
     # a gemeente link opens the profile inside the app (no reload: the marker survives)
     page.evaluate("window.__nog_dezelfde_pagina = true")
