@@ -56,7 +56,7 @@ $(TOOLS)/bin/uv:
 # per part) on ETVI_TEST_POSTGRES_URL or the local PostgreSQL, else on SQLite with one server.
 benchmark: $(VENV)/.installed
 	@status=0; \
-	for bench in etl_bench.py dashboard_bench.py aggregates_bench.py "load_bench.py --quick"; do \
+	for bench in etl_bench.py dashboard_bench.py aggregates_bench.py table_bench.py "load_bench.py --quick"; do \
 	  $(VENV)/bin/python benchmarks/$$bench; rc=$$?; [ $$rc -gt $$status ] && status=$$rc; \
 	done; exit $$status
 

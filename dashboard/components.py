@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Callable, Iterable
 
@@ -112,56 +113,147 @@ def table(
     sort: tuple[str, bool] | None = None,
     sort_id: str | None = None,
     link_label: Callable[[pd.Series], str] | None = None,
+    sortable: bool | None = None,
+    sort_stores: tuple[str, str] | None = None,
 ) -> html.Div:
     """An accessible HTML table: caption, column headers with scope, optional links per column.
 
     ``sort`` = (column, ascending) marks the sorted column with ``aria-sort``; with ``sort_id``
-    every header is a button (pattern-matching id) so the table sorts by keyboard too.
+    (or ``sortable``) every header is a button so the table sorts by keyboard too.
     ``external`` columns hold source links: shown as "bron" with a unique accessible name
     (``link_label(row)``, default "bron: <first column>"), or "geen bron" when empty.
     The table shows all its rows (no inner vertical scroll) unless it has more than
     ``LONG_TABLE_ROWS``; a wide table scrolls sideways in a focusable, labelled region.
+
+    A large or sortable table is sent as one JSON payload that ``assets/tables.js`` draws as a
+    single ``<table>`` (thousands of Dash components froze the browser for half a minute); its
+    sorting happens in the browser and, with ``sort_stores`` (column store, order store holding
+    "op"/"af"), is written back to the page's stores so the address keeps it.
     """
     links = links or {}
     numeric = set(numeric)
     external = set(external)
-    heads = []
-    for col in frame.columns:
-        attrs = {}
-        if sort and sort[0] == col:
-            attrs["aria-sort"] = "ascending" if sort[1] else "descending"
-        label = col
-        if sort_id:
-            arrow = (" ▲" if sort[1] else " ▼") if sort and sort[0] == col else ""
-            label = html.Button([col, html.Span(arrow, **{"aria-hidden": "true"})], id={"type": sort_id, "col": col}, className="sort-button", n_clicks=0)
-        heads.append(html.Th(label, scope="col", className="num" if col in numeric else None, **attrs))
+    if sortable is None:
+        sortable = sort_id is not None
     rows = []
     for _, row in frame.iterrows():
         cells = []
-        for i, col in enumerate(frame.columns):
-            text = _cell(row[col])
-            content = text
+        for col in frame.columns:
+            value = row[col]
+            text = _cell(value)
             href = links[col](row) if col in links else None
             if col in external and text not in ("", "—"):
                 name = link_label(row) if link_label else f"bron: {_cell(row[frame.columns[0]])}"
-                content = html.A("bron", href=text, target="_blank", rel="noopener noreferrer", title=text, **{"aria-label": f"{name} {NEW_TAB}"})
+                cells.append({"t": "bron", "h": text, "x": 1, "l": f"{name} {NEW_TAB}", "ti": text})
             elif col in external:
-                content = html.Span("geen bron", className="hint")
-            elif href:
-                content = dcc.Link(text, href=href)
+                cells.append({"t": "geen bron", "c": "hint"})
+            else:
+                cell = {"t": text}
+                if href:
+                    cell["h"], cell["i"] = href, 1
+                key = _sort_key(value)
+                if key is not None:
+                    cell["s"] = key
+                cells.append(cell if len(cell) > 1 else text)
+        rows.append(cells)
+    if not sortable and len(frame) <= LONG_TABLE_ROWS and len(frame) * max(len(frame.columns), 1) <= FAST_TABLE_CELLS:
+        return _component_table(frame.columns, rows, caption, id_, numeric, sort)
+    return fast_table(list(frame.columns), rows, caption, id_, numeric, sort, sortable, sort_stores, len(frame) > LONG_TABLE_ROWS)
+
+
+def _sort_key(value):
+    """What a column sorts on in the browser when the shown text does not sort right."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        if pd.api.types.is_number(value):
+            return float(value)
+    except (TypeError, ValueError):
+        return None
+    return None
+
+
+def _wrap_attrs(caption: str, id_: str | None, long: bool, extra_class: str = "") -> dict:
+    cls = "table-wrap table-long" if long else "table-wrap"
+    attrs = {"className": f"{cls} {extra_class}".strip(), "tabIndex": "0", "role": "region", "aria-label": caption}
+    if id_:
+        attrs["id"] = id_
+    return attrs
+
+
+def fast_table(
+    columns: list[str],
+    rows: list[list],
+    caption: str,
+    id_: str | None = None,
+    numeric: Iterable[str] = (),
+    sort: tuple[str, bool] | None = None,
+    sortable: bool = False,
+    sort_stores: tuple[str, str] | None = None,
+    long: bool = False,
+) -> html.Div:
+    """One Dash component for a whole table: ``assets/tables.js`` builds the ``<table>`` from the
+    JSON in ``data-table`` (a cell is a text or {t: text, h: href, i: inside the app, x: new tab,
+    l: accessible name, ti: title, c: class, code: 1, s: sort key, det: [summary, items]})."""
+    numeric = set(numeric)
+    payload = {
+        "caption": caption,
+        "cols": [{"n": str(c), "num": c in numeric} for c in columns],
+        "rows": rows,
+        "sortable": bool(sortable),
+        "sort": {"col": str(sort[0]), "asc": bool(sort[1])} if sort else None,
+        "stores": list(sort_stores) if sort_stores else None,
+    }
+    attrs = _wrap_attrs(caption, id_, long, "etvi-table")
+    attrs["data-table"] = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    attrs["aria-busy"] = "true"
+    return html.Div(**attrs)
+
+
+def _component_cell(cell):
+    if isinstance(cell, str):
+        return cell
+    text = cell.get("t", "")
+    if cell.get("x"):
+        return html.A(text, href=cell["h"], target="_blank", rel="noopener noreferrer", title=cell.get("ti"), **{"aria-label": cell.get("l")})
+    if cell.get("i"):
+        return dcc.Link(text, href=cell["h"])
+    if cell.get("c"):
+        return html.Span(text, className=cell["c"])
+    return text
+
+
+def _component_table(columns, rows, caption, id_, numeric, sort) -> html.Div:
+    """A small table as Dash components (cheap at this size; its parts stay testable as components)."""
+    heads = []
+    for col in columns:
+        attrs = {}
+        if sort and sort[0] == col:
+            attrs["aria-sort"] = "ascending" if sort[1] else "descending"
+        heads.append(html.Th(col, scope="col", className="num" if col in numeric else None, **attrs))
+    body = []
+    for row in rows:
+        cells = []
+        for i, (col, cell) in enumerate(zip(columns, row)):
+            content = _component_cell(cell)
             if i == 0:
                 cells.append(html.Th(content, scope="row"))
             else:
                 cells.append(html.Td(content, className="num" if col in numeric else None))
-        rows.append(html.Tr(cells))
-    long = len(frame) > LONG_TABLE_ROWS
-    attrs = {"className": "table-wrap table-long" if long else "table-wrap", "tabIndex": "0", "role": "region", "aria-label": caption}
-    if id_:
-        attrs["id"] = id_
-    return html.Div(html.Table([html.Caption(caption), html.Thead(html.Tr(heads)), html.Tbody(rows)], className="data-table"), **attrs)
+        body.append(html.Tr(cells))
+    return html.Div(html.Table([html.Caption(caption), html.Thead(html.Tr(heads)), html.Tbody(body)], className="data-table"), **_wrap_attrs(caption, id_, False))
 
 
 LONG_TABLE_ROWS = 100  # longer tables (all 342 gemeenten) scroll inside a focusable region
+FAST_TABLE_CELLS = 400  # above this many cells a table is drawn by assets/tables.js, not as Dash components
 
 
 def status_legend(counts: pd.DataFrame, n_levels: int) -> html.Ul:
@@ -263,7 +355,12 @@ def notice(children, kind: str = "info", id_: str | None = None) -> html.Div:
 
 
 def data_table(headers: list[str], rows: list[list], caption: str, id_: str | None = None, numeric: set[int] = frozenset()) -> html.Div:
-    """An accessible table: caption, column headers with scope, the first cell a row header."""
+    """An accessible table: caption, column headers with scope, the first cell a row header.
+    A large one (more than ``FAST_TABLE_CELLS`` cells) is drawn by ``assets/tables.js``."""
+    if len(rows) > LONG_TABLE_ROWS or len(rows) * max(len(headers), 1) > FAST_TABLE_CELLS:
+        cols = [str(h) for h in headers]
+        cells = [[_payload_cell(v) for v in row] for row in rows]
+        return fast_table(cols, cells, caption, id_, {cols[i] for i in numeric}, long=len(rows) > LONG_TABLE_ROWS)
     head = html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i in numeric else None) for i, h in enumerate(headers)]))
     body = []
     for row in rows:
@@ -279,3 +376,41 @@ def data_table(headers: list[str], rows: list[list], caption: str, id_: str | No
     if id_:
         attrs["id"] = id_
     return html.Div(html.Table([html.Caption(caption), head, html.Tbody(body)], className="data-table"), **attrs)
+
+
+def _text_of(component) -> str:
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return "".join(_text_of(c) for c in component)
+    return _text_of(getattr(component, "children", None))
+
+
+def _payload_cell(value):
+    """A data_table cell (text or one of the few components the pages put in cells) as a payload cell."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    if isinstance(value, (html.A, dcc.Link)):
+        cell = {"t": _text_of(value.children), "h": getattr(value, "href", None)}
+        if isinstance(value, dcc.Link):
+            cell["i"] = 1
+        if getattr(value, "target", None) == "_blank":
+            cell["x"] = 1
+        for attr, key in (("aria-label", "l"), ("title", "ti"), ("download", "d")):
+            if getattr(value, attr, None) is not None:
+                cell[key] = getattr(value, attr)
+        return cell
+    if isinstance(value, html.Code):
+        return {"t": _text_of(value.children), "code": 1, "ti": getattr(value, "title", None)}
+    if isinstance(value, html.Details):
+        parts = value.children if isinstance(value.children, (list, tuple)) else [value.children]
+        summary = next((_text_of(p) for p in parts if isinstance(p, html.Summary)), "")
+        items = [_text_of(li) for p in parts if isinstance(p, html.Ul) for li in (p.children or [])]
+        return {"t": summary, "det": [summary, items]}
+    if isinstance(value, html.Span) and getattr(value, "className", None):
+        return {"t": _text_of(value.children), "c": value.className}
+    return _text_of(value)

@@ -101,7 +101,12 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
                         className="controls",
                     ),
                     ui.toggle(f"{P}-tabel-toggle", show, f"{P}-table"),
-                    html.Div(_table(rt, v, pd_, ond, niv) if show else None, id=f"{P}-table"),
+                    html.P("Klik op een kolomkop om te sorteren (ook met Enter of spatie).", className="hint"),
+                    dcc.Loading(
+                        html.Div(_table(rt, v, pd_, ond, niv) if show else None, id=f"{P}-table"),
+                        custom_spinner=html.P("De tabel wordt geladen…", className="hint table-loading", role="status"),
+                        delay_show=100,
+                    ),
                     ui.download_links(P, "overzicht", query(peildatum=pd_.isoformat(), onderdeel=ond, niveau=niv)),
                 ],
                 **{"aria-labelledby": f"{P}-kaart-heading"},
@@ -168,6 +173,7 @@ def _table(rt, v, peildatum: date, onderdeel: str, niveau: str):
             f"{onderdeel_title(onderdeel)} per gemeente op {fmt_date(peildatum)}",
             links={"Gemeente": lambda r: f"/gemeente/{r['Gemeentecode']}{q}"},
             external=["Bron"],
+            sortable=True,
         )
     t = views.group_share_table(rt.data, peildatum, onderdeel, niveau, v)
     name_col = level_singular(niveau).capitalize()
@@ -184,6 +190,7 @@ def _table(rt, v, peildatum: date, onderdeel: str, niveau: str):
         f"{onderdeel_title(onderdeel)}: aandeel gereed per {level_singular(niveau)} op {fmt_date(peildatum)}, laagste eerst",
         links=links,
         numeric=cols[1:],
+        sortable=True,
     )
 
 

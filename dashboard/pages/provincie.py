@@ -11,7 +11,7 @@ from datetime import date
 
 import dash
 import pandas as pd
-from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import components as ui
 from dashboard import views
@@ -138,7 +138,8 @@ def _table(table: pd.DataFrame, code: str, name: str, pd_: date, sort_col: str, 
         f"Gemeenten in {name} op {fmt_date(pd_)}, gesorteerd op {sort_col.lower()} ({'oplopend' if order == 'op' else 'aflopend'})",
         links={"Gemeente": lambda r: f"/gemeente/{r['Gemeentecode']}?peildatum={pd_.isoformat()}"},
         sort=(sort_col, order == "op"),
-        sort_id=f"{P}-sortbtn",
+        sortable=True,
+        sort_stores=(f"{P}-sort", f"{P}-order"),
     )
 
 
@@ -153,28 +154,11 @@ def register_callbacks(app: dash.Dash) -> None:
     common.map_callback(app, P, [Input(f"{P}-peildatum", "value"), Input(f"{P}-onderdeel", "value"), State(f"{P}-code", "data")], _map)
 
     @app.callback(
-        Output(f"{P}-sort", "data"),
-        Output(f"{P}-order", "data"),
-        Input({"type": f"{P}-sortbtn", "col": ALL}, "n_clicks"),
-        State(f"{P}-sort", "data"),
-        State(f"{P}-order", "data"),
-        prevent_initial_call=True,
-    )
-    def sort_by(clicks, current_col, order):
-        trig = ctx.triggered_id
-        if not isinstance(trig, dict) or not any(c for c in clicks if c):
-            return no_update, no_update
-        col = trig["col"]
-        if col == current_col:
-            return col, "af" if order == "op" else "op"
-        return col, "op"
-
-    @app.callback(
         Output(f"{P}-table", "children"),
         Output(f"{P}-comparison", "children"),
         Input(f"{P}-peildatum", "value"),
-        Input(f"{P}-sort", "data"),
-        Input(f"{P}-order", "data"),
+        State(f"{P}-sort", "data"),
+        State(f"{P}-order", "data"),
         State(f"{P}-code", "data"),
         prevent_initial_call=True,
     )
@@ -185,8 +169,7 @@ def register_callbacks(app: dash.Dash) -> None:
         pd_ = parse_peildatum(peildatum, common.today())
         name = ref.provincie_name(code) or code
         table = views.gemeenten_wide(rt.data, pd_, v, provincie=code)
-        comparison = _comparison(rt, v, code, name, pd_) if ctx.triggered_id == f"{P}-peildatum" else no_update
-        return _table(table, code, name, pd_, sort_col or "Gemeente", order or "op"), comparison
+        return _table(table, code, name, pd_, sort_col or "Gemeente", order or "op"), _comparison(rt, v, code, name, pd_)
 
     @app.callback(
         Output("etvi-nav", "href", allow_duplicate=True),

@@ -125,8 +125,8 @@ def test_milestone_strip_and_table_callbacks(dash_app, client):
     assert data["response"]["ov-mstrip"]["figure"]["__dash_patch_update"]
     values = {"ov-peildatum.value": "2025-06-30", "ov-onderdeel.value": "verordening", "ov-niveau.value": "gemeente", "ov-tabel.data": True}
     data, _ = post(client, dash_app, "ov-table", "children", values, ["ov-tabel.data"])
-    text = json.dumps(data["response"]["ov-table"]["children"])
-    assert text.count('"Tr"') == 343  # header + 342 gemeenten
+    payload = json.loads(data["response"]["ov-table"]["children"]["props"]["data-table"])  # drawn by assets/tables.js
+    assert len(payload["rows"]) == 342 and payload["sortable"]
     values["ov-tabel.data"] = False
     data, _ = post(client, dash_app, "ov-table", "children", values, ["ov-tabel.data"])
     assert data["response"]["ov-table"]["children"] is None
@@ -137,8 +137,9 @@ def test_regios_provincie_gemeente_mijlpalen_callbacks(dash_app, client):
     data, _ = post(client, dash_app, "rg-ranking", "children", v, ["rg-regiotype.value"])
     assert "Woningmarktregio Noord-Holland Noord" in json.dumps(data)
     v = {"pv-peildatum.value": "2025-06-30", "pv-sort.data": "Verordening met urgentieregeling", "pv-order.data": "af", "pv-code.data": "PV27"}
-    data, _ = post(client, dash_app, "pv-table", "children", v, ["pv-sort.data"])
-    assert '"aria-sort": "descending"' in json.dumps(data)
+    data, _ = post(client, dash_app, "pv-table", "children", v, ["pv-peildatum.value"])
+    payload = json.loads(data["response"]["pv-table"]["children"]["props"]["data-table"])
+    assert payload["sort"] == {"col": "Verordening met urgentieregeling", "asc": False} and payload["stores"] == ["pv-sort", "pv-order"]
     data, _ = post(client, dash_app, "gm-body", "children", {"gm-peildatum.value": "2024-06-30", "gm-code.data": "GM0014"}, ["gm-peildatum.value"])
     assert "Stand op 30 juni 2024" in json.dumps(data)
     data, _ = post(client, dash_app, "mp-regions", "children", {"mp-niveau.value": "provincie"}, ["mp-niveau.value"])

@@ -20,6 +20,7 @@ from dashboard.state import FUTURE_NOTICE, parse_peildatum
 from tests.support.aggregate_frames import GEMEENTEN, LEVELS, history
 from tests.support.components import find_component
 from tests.support.dashcall import page_layout, post
+from tests.support.tables import payload, payload_rows
 
 PEIL = date(2025, 6, 30)
 
@@ -39,6 +40,8 @@ def _text(component) -> str:
 
 def table_rows(wrap) -> tuple[list[str], list[list[str]]]:
     """(header texts, body rows as texts) of a ``components.table``."""
+    if payload(wrap) is not None:
+        return payload_rows(wrap)
     tbl = wrap.children
     thead = next(c for c in tbl.children if type(c).__name__ == "Thead")
     tbody = next(c for c in tbl.children if type(c).__name__ == "Tbody")

@@ -14,6 +14,7 @@ from models import db
 from models.tables import AuditEvent, StatusRecord, Upload
 from tests.support.app import csv_file, multipart
 from tests.support.components import find_in_json
+from tests.support.tables import payload, payload_rows
 from tests.support.upload import Dash, add_row_warnings, data_url, text_of
 
 
@@ -294,6 +295,9 @@ def delivery_rows(component) -> dict[str, dict[str, str]]:
     """The delivery table (#levering-tabel) as {gemeente cell: {column header: cell text}}."""
     table = _find_id(component, "levering-tabel")
     assert table is not None, "no #levering-tabel"
+    if payload(table) is not None:
+        header, body = payload_rows(table)
+        return {r[0]: dict(zip(header, r)) for r in body}
     rows = []
 
     def walk(node):
