@@ -70,14 +70,16 @@ def test_file_input_is_named_shows_focus_and_opens_with_enter_and_space(upload_p
 
     good = tmp_path / "amsterdam.csv"
     good.write_text(GOOD, encoding="utf-8")
-    with page.expect_file_chooser(timeout=5_000):
+    # upload.js has taken the input (it may be re-rendered by Dash after the first paint).
+    page.wait_for_function("() => document.querySelector('#aanl-upload input[type=file]').dataset.etviEnter === '1'")
+    with page.expect_file_chooser(timeout=15_000):
         page.keyboard.press("Enter")
-    with page.expect_file_chooser(timeout=5_000):
+    with page.expect_file_chooser(timeout=15_000):
         page.keyboard.press("Space")
     # A browser whose file input does nothing on Enter (as the issue found): upload.js opens it.
     page.evaluate("() => document.addEventListener('keydown', e => { if (e.key === 'Enter') e.preventDefault(); }, true)")
     assert page.evaluate("() => document.activeElement.matches('#aanl-upload input[type=file]')")
-    with page.expect_file_chooser(timeout=5_000) as chosen:
+    with page.expect_file_chooser(timeout=15_000) as chosen:
         page.keyboard.press("Enter")
     chosen.value.set_files(str(good))
     expect(page.locator("#aanl-goedgekeurd")).to_be_visible(timeout=30_000)
