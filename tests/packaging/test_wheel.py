@@ -22,7 +22,7 @@ REFERENCE_FILES = sorted(p.name for p in (REPO / "data").glob("*.csv"))
 # What a working clone holds besides the sources; none of it belongs in the wheel.
 NOT_SOURCES = shutil.ignore_patterns(
     ".git", ".venv", ".tools", "build", "dist", "*.egg-info", "__pycache__", ".*_cache",
-    "tests", "benchmarks", "cache", "uploads", "demo", "*.sqlite*", "secret_key",
+    "tests", "benchmarks", "cache", "uploads", "demo", "*.sqlite*", "secret_key", "node_modules",
 )
 
 
