@@ -59,6 +59,7 @@ FOOTER = (
 )
 # Dash pages load every file of assets/; Flask's pages need only these.
 STYLESHEETS = ("/assets/style.css", "/assets/accounts.css")
+FAVICON = "/_favicon.ico"  # Dash's; without it the browser asks /favicon.ico (404, a console error)
 SCRIPTS = ("/assets/focus.js",)  # a failed login moves focus to its message
 # A polite live region in main, outside the page content: assets/focus.js writes the new page's
 # title into it after every navigation in the browser (the page itself is swapped without a load).
@@ -259,5 +260,6 @@ def render(template: str, *, title: str, account_items: list[dict], path: str, d
         "scripts": SCRIPTS,
         "footer": FOOTER,
         "stylesheets": STYLESHEETS,
+        "favicon": FAVICON,
     }
     return flask.render_template(template, frame=frame, **context)
