@@ -5,7 +5,12 @@ Chromium against the module's live server.
 The pages come from the registry (``dashboard.pages.PAGES``) and the access policy
 (``etvi.accounts.policy``: every page that is not protected, plus ``pages_for`` the role), not
 from a hand list, so a page added later is swept without touching this file. A page whose
-address has a path variable is opened at an example address from the test data (``EXAMPLES``).
+address has a path variable is opened at an example address from the test data (``EXAMPLES``);
+one without an example is skipped with that reason, so the gap is visible in the report. Every
+``details`` (the explanations of terms) is opened first, so its text is checked too.
+
+One live server (the module's ``live``) and one browser context per role (``role_page``): each
+role logs in once, through the form.
 """
 
 from __future__ import annotations
@@ -80,6 +85,7 @@ def test_axe_best_practice_on_every_page(live, role_page, actor, path):
         assert response.status == 200, f"{address}: HTTP {response.status}"
     if actor is not None:  # still logged in: the sweep saw the page as that role
         assert page.locator(".nav-user").count() == 1, f"{address}: niet (meer) ingelogd als {actor}"
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")  # the explanations' text too
     violations = run_axe(page, ALL_IMPACTS, DISABLED)
     assert violations == [], "\n".join(f"{v['id']} ({v['impact']}): {v['help']}: {v['nodes']}" for v in violations)
     assert page.errors == []
