@@ -264,15 +264,15 @@ TERMS: tuple[Term, ...] = (
         "Woonzorgvisie",
         "De visie van een gemeente op wonen met zorg en ondersteuning: welke woningen en welke hulp inwoners nodig "
         "hebben die zorg of begeleiding krijgen. De gemeente stelt haar eigen visie op, afgestemd in de regio.",
-        "Sinds 2023 werken alle gemeenten aan een woonzorgvisie. Het programma wil dat die in 2026 is opgenomen in "
+        "Het programma vraagt alle gemeenten sinds 2023 aan een woonzorgvisie te werken, en wil dat die in 2026 is opgenomen in "
         "het volkshuisvestingsprogramma van de gemeente; daarom is de hoogste status 'opgenomen in "
         "volkshuisvestingsprogramma'. De koploperregio's schreven een regionale woonzorgvisie.",
     ),
     Term(
         "volkshuisvestingsprogramma",
         "Volkshuisvestingsprogramma",
-        "Het programma voor wonen dat een gemeente opstelt onder de Wet versterking regie volkshuisvesting (Wvrv). "
-        "De woonzorgvisie gaat daarin op.",
+        "Het programma voor wonen dat een gemeente opstelt onder de Wet versterking regie volkshuisvesting (Wvrv), "
+        "zodra die wet geldt. De woonzorgvisie gaat daarin op.",
         "Wanneer het volkshuisvestingsprogramma klaar moet zijn, staat nog niet vast; de pagina Mijlpalen toont de "
         "bekende data en hoe zeker die zijn.",
     ),
@@ -303,13 +303,13 @@ TERMS: tuple[Term, ...] = (
         "Aandachtsgroepen",
         "De groepen voor wie het programma betaalbare en passende woningen wil, met zorg en ondersteuning waar nodig.",
         "Het programma noemt: statushouders (vergunninghouders); mensen met een sociale of medische urgentie; mensen "
-        "die uitstromen uit een instelling voor zorg of beschermd wonen; mensen die uit detentie komen; dak- en "
+        "die uitstromen uit een intramurale (zorg)instelling; mensen die uit detentie komen; dak- en "
         "thuislozen; arbeidsmigranten; studenten; woonwagenbewoners; ouderen.",
     ),
     Term(
         "koploper",
         "Koploper en koploperregio",
-        "Een van de zes regio's die als eerste met het programma aan de slag gingen, onder meer met een regionale "
+        "Een van de zes koploperregio's van het programma: regio's die voorop lopen, onder meer met een regionale "
         "woonzorgvisie. Een gemeente in zo'n regio heeft de status 'koploper'.",
         "De zes koploperregio's: Metropoolregio Amsterdam, Parkstad Limburg, Haaglanden, Groene Metropoolregio "
         "Arnhem-Nijmegen, Groningen en Enschede (Twente). Welke gemeenten erbij horen, wordt niet landelijk "
