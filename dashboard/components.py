@@ -11,7 +11,19 @@ from dash import dcc, html
 
 from dashboard import aggregates as agg
 from dashboard.figures.palette import GRAPH_CONFIG, NO_DATA_COLOR, status_colors
-from dashboard.texts import fmt_date, fmt_date_short, fmt_number, fmt_pct, fmt_pp, fmt_signed, onderdeel_title
+from dashboard.texts import (
+    GLOSSARY_TITLE,
+    STAND_OP,
+    TERMS_BY_KEY,
+    fmt_date,
+    fmt_date_short,
+    fmt_number,
+    fmt_pct,
+    fmt_pp,
+    fmt_signed,
+    onderdeel_title,
+    term_href,
+)
 
 NEW_TAB = "(opent in nieuw tabblad)"  # in the accessible name of every link with target=_blank
 DROPDOWN_LABELS = {
@@ -39,7 +51,7 @@ def peildatum_control(id_: str, value: date, options: list[date], today: date) -
     opts = [{"label": fmt_date(d) + (" (vandaag)" if d == today else ""), "value": d.isoformat()} for d in options]
     return html.Div(
         [
-            html.Label("Peildatum", htmlFor=id_, id=f"{id_}-label", className="control-label"),
+            html.Label(STAND_OP, htmlFor=id_, id=f"{id_}-label", className="control-label"),
             dcc.Dropdown(
                 id=id_,
                 options=opts,
@@ -48,7 +60,7 @@ def peildatum_control(id_: str, value: date, options: list[date], today: date) -
                 searchable=True,
                 labels=DROPDOWN_LABELS,
                 className="peildatum-dropdown",
-                placeholder="Kies een peildatum",
+                placeholder="Kies een datum",
             ),
             html.Span("De stand zoals die op deze datum bekend was.", className="hint", id=f"{id_}-hint"),
         ],
@@ -346,6 +358,21 @@ def toggle(id_: str, shown: bool, controls: str, label_show: str = "Tabel tonen"
         className="toggle",
         **{"aria-expanded": "true" if shown else "false", "aria-controls": controls},
     )
+
+
+def explain(keys: Iterable[str], summary: str | None = None, id_: str | None = None) -> html.Details:
+    """Short explanations of programme terms where they first appear, closed until asked for (a
+    native ``details``: Enter and Space open it), each with a link to its entry on /begrippen (a
+    page Flask renders, so a full load that lands on the anchor)."""
+    terms = [TERMS_BY_KEY[k] for k in keys]
+    if summary is None:
+        names = [f"'{t.term.lower()}'" for t in terms]
+        summary = f"Wat betekent {names[0]}?" if len(names) == 1 else f"Wat betekenen {', '.join(names[:-1])} en {names[-1]}?"
+    items = []
+    for t in terms:
+        items += [html.Dt(t.term), html.Dd([t.text, " ", html.A(f"Meer over {t.term.lower()} in {GLOSSARY_TITLE}", href=term_href(t.key))])]
+    attrs = {"id": id_} if id_ else {}
+    return html.Details([html.Summary(summary), html.Dl(items)], className="uitleg", **attrs)
 
 
 def notice(children, kind: str = "info", id_: str | None = None) -> html.Div:

@@ -124,7 +124,7 @@ def delivery_view(provincie: str | None, provincie_name: str | None = None) -> h
         parts
         + [
             data_table(
-                ["Gemeente", "Aangeleverd?", "Laatste peildatum", "Laatst aangeleverd", "Onderdelen", "Bestand", "Door", "Kanaal",
+                ["Gemeente", "Aangeleverd?", "Laatst gemeld per", "Laatst aangeleverd", "Onderdelen", "Bestand", "Door", "Kanaal",
                  "Laatste poging", "Uitkomst laatste poging"],
                 body,
                 f"Aanleverstatus per gemeente {where}, met de laatste poging (ook geweigerde)",

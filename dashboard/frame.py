@@ -23,15 +23,18 @@ import flask
 from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard.runtime import current
-from dashboard.texts import APP_SUBTITLE, APP_TITLE
+from dashboard.texts import APP_SUBTITLE, APP_TITLE, GLOSSARY_PATH
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @dataclass(frozen=True)
 class Link:
+    """``server``: a page Flask renders (a full load in the browser), not a Dash page."""
+
     href: str
     label: str
+    server: bool = False
 
 
 MENU: tuple[Link, ...] = (
@@ -52,13 +55,17 @@ DEMO_BANNER = (
     "Gebruik ze niet voor beleid of communicatie.",
 )
 DEMO_LABEL = "Let op: demonstratiegegevens"  # names the banner's region landmark (axe ``region``)
+# Text and links, in order; the glossary (a page Flask renders) explains the programme's words.
 FOOTER = (
     "Gegevens: meldingen van gemeenten, provincies en VNG. Grenzen: CBS/PDOK, vereenvoudigd door cartomap/nl. ",
     Link("/data", "Over de gegevens en downloads"),
+    ". ",
+    Link(GLOSSARY_PATH, "Begrippen: wat de woorden betekenen", server=True),
     ".",
 )
 # Dash pages load every file of assets/; Flask's pages need only these.
 STYLESHEETS = ("/assets/style.css", "/assets/accounts.css")
+FAVICON = "/_favicon.ico"  # Dash's; without it the browser asks /favicon.ico (404, a console error)
 SCRIPTS = ("/assets/focus.js",)  # a failed login moves focus to its message
 # A polite live region in main, outside the page content: assets/focus.js writes the new page's
 # title into it after every navigation in the browser (the page itself is swapped without a load).
@@ -147,6 +154,11 @@ def _dash_entry(entry: Entry):
     return html.Li(html.A(entry.label, href=entry.href, id=entry.id, className="nav-link"), **cls)
 
 
+def _dash_link(link: Link):
+    """A Dash page: navigation in the browser (``dcc.Link``); a page Flask renders: a full load."""
+    return html.A(link.label, href=link.href) if link.server else dcc.Link(link.label, href=link.href)
+
+
 def dash_shell(menu: list[Entry], demo: bool, content) -> html.Div:
     """The frame around every Dash page, with ``content`` (the page container) in ``main``."""
     banner = (
@@ -156,7 +168,7 @@ def dash_shell(menu: list[Entry], demo: bool, content) -> html.Div:
         if demo
         else None
     )
-    text, link, end = FOOTER
+    footer = [part if isinstance(part, str) else _dash_link(part) for part in FOOTER]
     return html.Div(
         [
             html.A(SKIP_LINK.label, href=SKIP_LINK.href, className="skip-link"),
@@ -176,7 +188,7 @@ def dash_shell(menu: list[Entry], demo: bool, content) -> html.Div:
                 id=CONTENT_ID,
                 tabIndex="-1",
             ),
-            html.Footer(html.P([text, dcc.Link(link.label, href=link.href), end]), className="site-footer"),
+            html.Footer(html.P(footer), className="site-footer"),
             dcc.Location(id="etvi-nav", refresh="callback-nav"),
         ],
         className="page",
@@ -259,5 +271,6 @@ def render(template: str, *, title: str, account_items: list[dict], path: str, d
         "scripts": SCRIPTS,
         "footer": FOOTER,
         "stylesheets": STYLESHEETS,
+        "favicon": FAVICON,
     }
     return flask.render_template(template, frame=frame, **context)

@@ -33,7 +33,7 @@ def future_peildatum(value, today: date) -> bool:
     return parse_date(value, today) > today
 
 
-FUTURE_NOTICE = "Peildatum ligt in de toekomst; de stand van vandaag wordt getoond."
+FUTURE_NOTICE = "De gekozen datum (stand op) ligt in de toekomst; de stand van vandaag wordt getoond."
 
 
 def choose(value, allowed: list[str], default: str) -> str:

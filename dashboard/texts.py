@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -224,3 +225,144 @@ def nl_date(value) -> str:
     if hasattr(value, "strftime"):
         return value.strftime("%d-%m-%Y")
     return str(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Two dates, named apart (issue 14, item 10). The address keeps ``?peildatum=`` (the view date),
+# the upload files their column ``peildatum`` (a report's date) and the API its field names.
+# --------------------------------------------------------------------------------------------
+
+STAND_OP = "Stand op"  # the date the visitor looks at: what was known on that day
+GEMELD_PER = "Gemeld per"  # the date a gemeente's report is about (the upload's column peildatum)
+
+# --------------------------------------------------------------------------------------------
+# Begrippen: the programme's words, explained for a policy officer. Shown as a short explanation
+# (``components.explain``) where a term first appears, and all together on /begrippen; each
+# explanation links to its entry there (``term_href``). Facts from the programme's public sources
+# (see /work/shared/domain.md); no date here that the data may still change: those are milestones.
+# --------------------------------------------------------------------------------------------
+
+GLOSSARY_PATH = "/begrippen"
+GLOSSARY_TITLE = "Begrippen"
+GLOSSARY_LINK = "Meer in Begrippen"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One entry of the glossary: ``key`` is its anchor on /begrippen, ``text`` the short
+    explanation (one or two sentences), ``more`` what the glossary page adds."""
+
+    key: str
+    term: str
+    text: str
+    more: str = ""
+
+
+TERMS: tuple[Term, ...] = (
+    Term(
+        "woonzorgvisie",
+        "Woonzorgvisie",
+        "De visie van een gemeente op wonen met zorg en ondersteuning: welke woningen en welke hulp inwoners nodig "
+        "hebben die zorg of begeleiding krijgen. De gemeente stelt haar eigen visie op, afgestemd in de regio.",
+        "Het programma vraagt alle gemeenten sinds 2023 aan een woonzorgvisie te werken, en wil dat die in 2026 is opgenomen in "
+        "het volkshuisvestingsprogramma van de gemeente; daarom is de hoogste status 'opgenomen in "
+        "volkshuisvestingsprogramma'. De koploperregio's schreven een regionale woonzorgvisie.",
+    ),
+    Term(
+        "volkshuisvestingsprogramma",
+        "Volkshuisvestingsprogramma",
+        "Het programma voor wonen dat een gemeente opstelt onder de Wet versterking regie volkshuisvesting (Wvrv), "
+        "zodra die wet geldt. De woonzorgvisie gaat daarin op.",
+        "Wanneer het volkshuisvestingsprogramma klaar moet zijn, staat nog niet vast; de pagina Mijlpalen toont de "
+        "bekende data en hoe zeker die zijn.",
+    ),
+    Term(
+        "huisvestingsverordening",
+        "Huisvestingsverordening",
+        "Een gemeentelijke regeling over de verdeling van woonruimte: wie voor welke woning in aanmerking komt.",
+        "De monitor volgt of een gemeente een huisvestingsverordening met een urgentieregeling heeft: het onderdeel "
+        "'Verordening met urgentieregeling'.",
+    ),
+    Term(
+        "urgentieregeling",
+        "Urgentieregeling",
+        "Het deel van de huisvestingsverordening dat regelt welke inwoners met voorrang (urgentie) een woning "
+        "krijgen, zodat de meest kwetsbare eigen inwoners voorgaan.",
+        "Het programma wil dat in 2026 alle gemeenten een verordening met urgentieregeling hebben.",
+    ),
+    Term(
+        "verdeling-opgave",
+        "Verdeling van de opgave (fair share)",
+        "Regionale afspraken over hoe de gemeenten in een regio het huisvesten en ondersteunen van aandachtsgroepen "
+        "onderling verdelen, zodat elke gemeente een eerlijk deel op zich neemt: de 'fair share'.",
+        "Die afspraken worden in de regel per woningmarktregio (de regio van de woondeal) gemaakt. Het programma wil "
+        "dat ze er in 2026 overal zijn.",
+    ),
+    Term(
+        "aandachtsgroepen",
+        "Aandachtsgroepen",
+        "De groepen voor wie het programma betaalbare en passende woningen wil, met zorg en ondersteuning waar nodig.",
+        "Het programma noemt: statushouders (vergunninghouders); mensen met een sociale of medische urgentie; mensen "
+        "die uitstromen uit een intramurale (zorg)instelling; mensen die uit detentie komen; dak- en "
+        "thuislozen; arbeidsmigranten; studenten; woonwagenbewoners; ouderen.",
+    ),
+    Term(
+        "koploper",
+        "Koploper en koploperregio",
+        "Een van de zes koploperregio's van het programma: regio's die voorop lopen, onder meer met een regionale "
+        "woonzorgvisie. Een gemeente in zo'n regio heeft de status 'koploper'.",
+        "De zes koploperregio's: Metropoolregio Amsterdam, Parkstad Limburg, Haaglanden, Groene Metropoolregio "
+        "Arnhem-Nijmegen, Groningen en Enschede (Twente). Welke gemeenten erbij horen, wordt niet landelijk "
+        "gepubliceerd; de monitor kent het uit de aangeleverde gegevens.",
+    ),
+    Term(
+        "gereed",
+        "Gereed",
+        "Een gemeente is gereed voor een onderdeel als haar status als af telt: een vastgestelde (of in het "
+        "volkshuisvestingsprogramma opgenomen) woonzorgvisie, een vastgestelde verordening, vastgestelde afspraken "
+        "over de verdeling of de status koploper.",
+    ),
+    Term(
+        "gemeenten-met-melding",
+        "Gemeenten met melding",
+        "Het aantal gemeenten in het gebied waarvan op de datum 'stand op' een melding over dit onderdeel bekend "
+        "was, welke status ook. Een gemeente zonder melding telt mee in het totaal, maar nooit als gereed.",
+        "Is dit getal veel lager dan het aantal gemeenten, dan zegt het aandeel gereed vooral iets over ontbrekende "
+        "meldingen.",
+    ),
+    Term(
+        "nog-te-gaan",
+        "Nog te gaan tot doel",
+        "Hoeveel gemeenten in het gebied nog gereed moeten worden om het doel van de eerstvolgende mijlpaal te halen: "
+        "het doel (een aandeel van het aantal gemeenten) min het aantal dat al gereed is.",
+    ),
+    Term(
+        "stand-op",
+        STAND_OP,
+        "De datum waarop u kijkt: kaart, cijfers en tabellen tonen wat er op die dag bekend was. Latere meldingen "
+        "tellen niet mee. Standaard is dat vandaag.",
+        "In het adres van een pagina heet deze datum nog 'peildatum' (bijvoorbeeld ?peildatum=2026-03-31), zodat "
+        "bestaande links blijven werken.",
+    ),
+    Term(
+        "gemeld-per",
+        GEMELD_PER,
+        "De datum waarop een melding van een gemeente betrekking heeft. Een melding geldt tot er een nieuwere is.",
+        "In het aanleverbestand en in de API heet dit de kolom of het veld 'peildatum'. Dat is iets anders dan de "
+        "datum waarop het besluit is genomen: die staat bij 'vastgesteld op'.",
+    ),
+    Term(
+        "vastgesteld-op",
+        "Vastgesteld op",
+        "De datum waarop de visie, verordening of afspraak is vastgesteld, als die bekend is. De lijnen in de tijd "
+        "tellen een gemeente als gereed vanaf die datum.",
+    ),
+)
+TERMS_BY_KEY = {t.key: t for t in TERMS}
+# The terms behind the four onderdelen, in their order (the explanation next to an overview of all four).
+ONDERDEEL_TERMS = ("woonzorgvisie", "huisvestingsverordening", "urgentieregeling", "verdeling-opgave", "koploper")
+
+
+def term_href(key: str) -> str:
+    """The address of a term's entry on the glossary page (``KeyError`` for an unknown term)."""
+    return f"{GLOSSARY_PATH}#{TERMS_BY_KEY[key].key}"

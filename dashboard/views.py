@@ -13,6 +13,7 @@ import pandas as pd
 from dashboard import aggregates as agg
 from dashboard.data import DataSource, Version
 from dashboard.texts import (
+    GEMELD_PER,
     assessment,
     change_column,
     confidence_text,
@@ -48,7 +49,7 @@ def gemeente_status_table(ds: DataSource, peildatum: date, onderdeel: str, v: Ve
             "Status": g["label"],
             "Gereed": g["is_done"].map(YES_NO),
             "Vastgesteld op": [_d(x) for x in g["adopted_on"]],
-            "Peildatum melding": [_d(x) for x in g["peildatum"]],
+            GEMELD_PER: [_d(x) for x in g["peildatum"]],
             "Bron": g["source_url"].fillna(""),
         }
     ).reset_index(drop=True)
@@ -65,7 +66,7 @@ def gemeenten_wide(ds: DataSource, peildatum: date, v: Version | None = None, pr
         title = onderdeel_title(onderdeel)
         out[title] = g.loc[out["Gemeentecode"], "label"].values
         out[f"{title}: gereed"] = g.loc[out["Gemeentecode"], "is_done"].map(YES_NO).values
-        out[f"{title}: peildatum"] = [_d(x) for x in g.loc[out["Gemeentecode"], "peildatum"]]
+        out[f"{title}: {GEMELD_PER.lower()}"] = [_d(x) for x in g.loc[out["Gemeentecode"], "peildatum"]]
     return out
 
 
@@ -116,7 +117,7 @@ def _pct(x):
 def milestone_progress_table(ds: DataSource, today: date, level: str, v: Version | None = None) -> pd.DataFrame:
     """Progress towards each target milestone per group at ``today`` (the peildatum of the view).
 
-    "Aandeel op peildatum" and the change are the status as known on those dates (as on the
+    "Aandeel op <date>" and the change are the status as known on those dates (as on the
     cards and /regios); the share at the deadline counts from adoption dates.
     """
     p = ds.milestone_progress(today, level, v)
@@ -155,7 +156,7 @@ def gemeente_history_table(ds: DataSource, code: str, v: Version | None = None, 
     return pd.DataFrame(
         {
             "Onderdeel": [onderdeel_title(o) for o in h["onderdeel"]],
-            "Peildatum": [_d(x) for x in h["peildatum"]],
+            GEMELD_PER: [_d(x) for x in h["peildatum"]],
             "Status": [labels.get((o, s), s) for o, s in zip(h["onderdeel"], h["status"])],
             "Vastgesteld op": [_d(x) for x in h["adopted_on"]],
             "Bron": h["source_url"].fillna(""),
@@ -172,7 +173,7 @@ def status_changes(history: pd.DataFrame) -> pd.DataFrame:
     h = history.iloc[::-1]
     sig = pd.Series([f"{a}|{b}|{c}" for a, b, c in zip(h["Status"], h["Vastgesteld op"], h["Bron"])], index=h.index)
     changed = sig.ne(sig.shift())
-    out = h[changed].iloc[::-1].rename(columns={"Peildatum": "Gemeld vanaf (peildatum)"})
+    out = h[changed].iloc[::-1]
     return out.reset_index(drop=True)
 
 
@@ -188,7 +189,7 @@ def stale_table(ds: DataSource, when: date, max_age_days: int, v: Version | None
             "Provincie": s["provincie_name"],
             "Onderdeel": [onderdeel_title(o) for o in s["onderdeel"]],
             "Status": [labels.get((o, st), st) for o, st in zip(s["onderdeel"], s["status"])],
-            "Peildatum melding": [_d(x) for x in s["peildatum"]],
+            GEMELD_PER: [_d(x) for x in s["peildatum"]],
             "Dagen oud": s["age_days"],
         }
     )

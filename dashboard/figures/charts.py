@@ -148,7 +148,7 @@ def progress_lines(series: pd.DataFrame, milestones: pd.DataFrame | None = None,
         fig.add_vline(
             x=pd.Timestamp(to_date(peildatum)).timestamp() * 1000,
             line=dict(color=PEILDATUM_COLOR, width=1.5, dash="dot"),
-            annotation=dict(text="peildatum", font=dict(size=12, color=PEILDATUM_COLOR)),
+            annotation=dict(text="stand op", font=dict(size=12, color=PEILDATUM_COLOR)),
             annotation_position="bottom right",
         )
     _layout(fig, 460, legend=dict(orientation="h", x=0, y=-0.12, yanchor="top", font=dict(size=12)))
@@ -227,7 +227,7 @@ def milestone_strip(milestones: pd.DataFrame, today, peildatum, start: date | No
     # both labels above the plot, today's to the right of its line and the peildatum's to the left,
     # so neither covers the year labels of the axis
     _add_marker_line(fig, "today", today, f"vandaag ({fmt_date(today)})", TODAY_COLOR, "solid", "left")
-    _add_marker_line(fig, "peildatum", peildatum, f"peildatum ({fmt_date(peildatum)})", PEILDATUM_COLOR, "dash", "right")
+    _add_marker_line(fig, "peildatum", peildatum, f"stand op ({fmt_date(peildatum)})", PEILDATUM_COLOR, "dash", "right")
     _layout(fig, 250, legend=dict(orientation="h", y=-0.3, x=0, title=dict(text="Zekerheid: ")))
     fig.update_xaxes(range=[pd.Timestamp(lo), pd.Timestamp(hi)], tickformat="%Y", dtick="M12", ticklabelmode="period", showgrid=True)
     fig.update_yaxes(categoryorder="array", categoryarray=list(KIND_ROWS.values())[::-1], title=None)

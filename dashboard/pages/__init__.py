@@ -3,7 +3,7 @@
 ``PAGES`` lists them: the Dash pages (each module has ``PAGE``, the arguments for
 ``dash.register_page``, ``layout(**query)`` and ``register_callbacks(app)``; the account pages
 /aanleveren, /aanlevering and /auditlog among them, the 404 page last) and the pages Flask
-renders itself (/login and /logout, views in ``dashboard.security``, Jinja templates in the
+renders itself (/login and /logout, views in ``dashboard.security``, and /begrippen, Jinja templates in the
 site's frame, ``dashboard.frame``). Who may open which page is not decided here: that is the
 access policy, checked on every request by ``dashboard.security``.
 """
@@ -17,7 +17,19 @@ from typing import Callable
 import dash
 
 from dashboard import security
-from dashboard.pages import auditlog, data_overview, delivery, gemeente, home, mijlpalen, not_found_404, provincie, regios, upload
+from dashboard.pages import (
+    auditlog,
+    begrippen,
+    data_overview,
+    delivery,
+    gemeente,
+    home,
+    mijlpalen,
+    not_found_404,
+    provincie,
+    regios,
+    upload,
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,7 @@ PAGES: tuple[DashPage | ServerPage, ...] = (
     DashPage(auditlog),
     ServerPage("/login", "etvi_login", security.login_view),
     ServerPage("/logout", "etvi_logout", security.logout_view),
+    ServerPage(begrippen.PATH, "etvi_begrippen", begrippen.view, methods=("GET",)),
     DashPage(not_found_404),  # any address no other page matches (HTTP 404: dashboard.app)
 )
 

@@ -21,7 +21,7 @@ from dashboard.components import DROPDOWN_LABELS, data_table, notice
 from dashboard.delivery_status import delivery_view, provincie_names
 from dashboard.pages import common
 from dashboard.pages.common import no_access, who_bar
-from dashboard.texts import local_time, nl_date
+from dashboard.texts import GEMELD_PER, local_time, nl_date
 from etvi.accounts import policy
 from etvi.upload.service import OUTCOME_LABELS
 from models import db
@@ -101,7 +101,7 @@ def uploads_table(username: str | None = None, outcome: str | None = None) -> ht
     if not rows:
         return html.P("Geen aanleveringen gevonden.", id="audit-leeg")
     return data_table(
-        ["Nr.", "Tijdstip", "Gebruiker", "Kanaal", "Bestand", "SHA-256", "Peildatum", "Uitkomst", "Rijen", "Records", "Fouten", "Origineel"],
+        ["Nr.", "Tijdstip", "Gebruiker", "Kanaal", "Bestand", "SHA-256", GEMELD_PER, "Uitkomst", "Rijen", "Records", "Fouten", "Origineel"],
         rows,
         f"Aanleveringen, nieuwste eerst (hoogstens {LIMIT})",
         id_="audit-uploads",

@@ -17,7 +17,7 @@ from dashboard import views
 from dashboard.pages import common
 from dashboard.runtime import current
 from dashboard.state import choose, parse_peildatum, positive_int
-from dashboard.texts import fmt_date, fmt_date_short, level_title
+from dashboard.texts import GEMELD_PER, fmt_date, fmt_date_short, level_title
 from etvi.config import settings
 
 PAGE = dict(path="/data", name="Data", title="Data en downloads – ETVI-monitor", order=5)
@@ -69,8 +69,8 @@ def layout(weergave=None, peildatum=None, onderdeel=None, regiotype=None, dagen=
             html.H1("Data en downloads"),
             common.future_notice(peildatum),
             html.P(
-                "Alle cijfers van de monitor zijn te downloaden. Kies een weergave en een peildatum; de links hieronder geven precies die tabel "
-                "met de stand op die peildatum. Het CSV-bestand opent direct in Excel (puntkomma's, decimale komma); "
+                "Alle cijfers van de monitor zijn te downloaden. Kies een weergave en bij 'Stand op' een datum; de links hieronder geven "
+                "precies die tabel met de stand zoals die op die datum bekend was. Het CSV-bestand opent direct in Excel (puntkomma's, decimale komma); "
                 "het ODS-bestand (OpenDocument) opent in LibreOffice en andere open software.",
                 className="intro",
             ),
@@ -133,8 +133,8 @@ def _quality(rt, v, pd_, days: int) -> list:
         if len(never)
         else html.P(f"Alle gemeenten hadden op {fmt_date(pd_)} minstens één melding gedaan."),
         html.H3(f"Meldingen ouder dan {days} dagen op {fmt_date(pd_)} ({len(stale)})"),
-        html.P("De laatste melding per gemeente en onderdeel die op de peildatum bekend was, als die meer dagen oud is dan de grens.", className="hint"),
-        ui.table(stale[["Gemeente", "Gemeentecode", "Provincie", "Onderdeel", "Status", "Peildatum melding", "Dagen oud"]], f"Meldingen ouder dan {days} dagen", links=links, numeric=["Dagen oud"], id_=f"{P}-stale")
+        html.P("De laatste melding per gemeente en onderdeel die op de datum bij 'stand op' bekend was, als die meer dagen oud is dan de grens.", className="hint"),
+        ui.table(stale[["Gemeente", "Gemeentecode", "Provincie", "Onderdeel", "Status", GEMELD_PER, "Dagen oud"]], f"Meldingen ouder dan {days} dagen", links=links, numeric=["Dagen oud"], id_=f"{P}-stale")
         if len(stale)
         else html.P("Geen verouderde meldingen."),
     ]

@@ -51,7 +51,7 @@ def layout(provincie=None, **_query):
         return html.Div(header + [no_access(user, "de aanleverstatus van gemeenten")])
     names = provincie_names()
     intro = html.P(
-        "Welke gemeenten wat en wanneer hebben aangeleverd: de nieuwste peildatum, wanneer en door wie die is "
+        "Welke gemeenten wat en wanneer hebben aangeleverd: de nieuwste melding (gemeld per), wanneer en door wie die is "
         "aangeleverd, de laatste poging (ook als die is geweigerd) en welke gemeenten nog nooit iets hebben aangeleverd.",
         className="intro",
     )

@@ -22,7 +22,17 @@ from dashboard import views
 from dashboard.pages import common
 from dashboard.runtime import current
 from dashboard.state import parse_peildatum, query
-from dashboard.texts import OKEC_URL, fmt_date, fmt_date_short, fmt_pct, level_title, onderdeel_title
+from dashboard.texts import (
+    GEMELD_PER,
+    OKEC_URL,
+    ONDERDEEL_TERMS,
+    STAND_OP,
+    fmt_date,
+    fmt_date_short,
+    fmt_pct,
+    level_title,
+    onderdeel_title,
+)
 
 
 def title(code=None, **_) -> str:
@@ -110,7 +120,7 @@ def _build(rt, v, code: str, pd_: date) -> list:
         facts = [
             html.Dt("Vastgesteld op"),
             html.Dd(fmt_date(r["adopted_on"]) if pd.notna(r["adopted_on"]) else "—"),
-            html.Dt("Peildatum van de melding"),
+            html.Dt(GEMELD_PER),
             html.Dd(fmt_date(r["peildatum"]) if pd.notna(r["peildatum"]) else "—"),
             html.Dt("Bron"),
             html.Dd(
@@ -145,14 +155,15 @@ def _build(rt, v, code: str, pd_: date) -> list:
                     f"Geschiedenis van {onderdeel_title(ond).lower()}: alleen de meldingen waarin iets veranderde (status, vaststellingsdatum of bron), "
                     f"nieuwste eerst ({len(changes)} van {len(h)} meldingen; elke melding staat in de download)",
                     external=["Bron"],
-                    link_label=lambda row, o=ond: f"bron: {onderdeel_title(o).lower()}, gemeld vanaf {_cell_date(row)}",
+                    link_label=lambda row, o=ond: f"bron: {onderdeel_title(o).lower()}, {GEMELD_PER.lower()} {_cell_date(row)}",
                 )
             )
         else:
             parts.append(html.P("Nog geen meldingen over dit onderdeel.", className="hint"))
         sections.append(html.Section(parts, className="onderdeel", **{"aria-label": onderdeel_title(ond)}))
     return [
-        html.H2(f"Stand op {fmt_date(pd_)}", id=f"{P}-stand"),
+        html.H2(f"{STAND_OP} {fmt_date(pd_)}", id=f"{P}-stand"),
+        ui.explain(ONDERDEEL_TERMS + ("gereed", "vastgesteld-op", "gemeld-per"), "Wat betekenen deze begrippen?", id_=f"{P}-uitleg"),
         *sections,
         html.H2("Regio's van deze gemeente"),
         html.P("Per regio waartoe de gemeente behoort: het aandeel gemeenten dat gereed is, naast de status van deze gemeente.", className="hint"),

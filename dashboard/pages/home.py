@@ -20,7 +20,10 @@ from dashboard.pages import common
 from dashboard.runtime import current
 from dashboard.state import choose, flag, parse_peildatum, query
 from dashboard.texts import (
+    GEMELD_PER,
     KIND_LABELS,
+    ONDERDEEL_TERMS,
+    STAND_OP,
     change_column,
     confidence_text,
     fmt_date,
@@ -67,9 +70,10 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
             html.H1("Landelijk overzicht"),
             html.P(
                 "Waar staat elke gemeente bij de woonzorgvisie, de verordening met urgentieregeling, de verdeling "
-                "van de opgave en de koploperstatus? Kies een peildatum om de stand te zien zoals die toen bekend was.",
+                "van de opgave en de koploperstatus? Kies bij 'Stand op' een datum om de stand te zien zoals die toen bekend was.",
                 className="intro",
             ),
+            ui.explain(ONDERDEEL_TERMS + ("stand-op", "gemeld-per"), "Wat betekenen deze begrippen?", id_=f"{P}-uitleg"),
             html.Div(
                 [
                     common.peildatum_dropdown(rt, v, f"{P}-peildatum", pd_),
@@ -166,7 +170,7 @@ def _milestone_list(m: pd.DataFrame, today: date) -> html.Div:
 def _table(rt, v, peildatum: date, onderdeel: str, niveau: str):
     if niveau == "gemeente":
         t = views.gemeente_status_table(rt.data, peildatum, onderdeel, v)
-        t = t[["Gemeente", "Gemeentecode", "Provincie", "Status", "Gereed", "Vastgesteld op", "Peildatum melding", "Bron"]]
+        t = t[["Gemeente", "Gemeentecode", "Provincie", "Status", "Gereed", "Vastgesteld op", GEMELD_PER, "Bron"]]
         q = f"?peildatum={peildatum.isoformat()}"
         return ui.table(
             t,
@@ -185,12 +189,17 @@ def _table(rt, v, peildatum: date, onderdeel: str, niveau: str):
     t = t[cols]
     t.insert(0, "Code", codes)
     t = t[[name_col, "Code"] + cols[1:]]
-    return ui.table(
-        t,
-        f"{onderdeel_title(onderdeel)}: aandeel gereed per {level_singular(niveau)} op {fmt_date(peildatum)}, laagste eerst",
-        links=links,
-        numeric=cols[1:],
-        sortable=True,
+    return html.Div(
+        [
+            ui.explain(("gereed", "gemeenten-met-melding")),
+            ui.table(
+                t,
+                f"{onderdeel_title(onderdeel)}: aandeel gereed per {level_singular(niveau)} op {fmt_date(peildatum)}, laagste eerst",
+                links=links,
+                numeric=cols[1:],
+                sortable=True,
+            ),
+        ]
     )
 
 
@@ -227,7 +236,7 @@ def register_callbacks(app: dash.Dash) -> None:
     )
     def update_strip(peildatum, _stale):
         pd_ = parse_peildatum(peildatum, common.today())
-        return charts.strip_peildatum_patch(pd_, f"peildatum ({fmt_date(pd_)})")
+        return charts.strip_peildatum_patch(pd_, f"{STAND_OP.lower()} ({fmt_date(pd_)})")
 
     @app.callback(
         Output(f"{P}-table", "children"),

@@ -71,6 +71,7 @@ def layout(niveau=None, **_):
                 "veranderen; in de grafieken staan onbevestigde mijlpalen gestippeld en met '(onbevestigd)' erbij.",
                 className="intro",
             ),
+            ui.explain(("woonzorgvisie", "volkshuisvestingsprogramma", "urgentieregeling", "verdeling-opgave"), id_=f"{P}-uitleg"),
             ui.share_link(P),
             html.Section(
                 [

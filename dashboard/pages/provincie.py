@@ -19,7 +19,7 @@ from dashboard.figures import charts
 from dashboard.pages import common
 from dashboard.runtime import current
 from dashboard.state import choose, parse_peildatum, query
-from dashboard.texts import fmt_date, fmt_pct, fmt_pp, onderdeel_title
+from dashboard.texts import GEMELD_PER, ONDERDEEL_TERMS, fmt_date, fmt_pct, fmt_pp, onderdeel_title
 
 
 def title(code=None, **_) -> str:
@@ -62,6 +62,7 @@ def layout(code=None, peildatum=None, onderdeel=None, sorteer=None, volgorde=Non
             html.P([f"Provinciecode {code} · ", dcc.Link("Landelijk overzicht", href=f"/?peildatum={pd_.isoformat()}&niveau=provincie"), " · ",
                     dcc.Link("Provincies vergelijken", href=f"/regios?regiotype=provincie&onderdeel={ond}&peildatum={pd_.isoformat()}")]),
             html.Div([common.peildatum_dropdown(rt, v, f"{P}-peildatum", pd_), ui.share_link(P)], className="controls"),
+            ui.explain(ONDERDEEL_TERMS + ("gereed", "stand-op", "gemeld-per"), "Wat betekenen deze begrippen?", id_=f"{P}-uitleg"),
             html.Section(
                 [
                     html.H2("Kaart", id=f"{P}-kaart-heading"),
@@ -125,7 +126,7 @@ def _build_comparison(rt, v, code: str, name: str, pd_: date) -> list:
 
 
 def _display(table: pd.DataFrame) -> pd.DataFrame:
-    keep = ["Gemeente"] + [c for c in table.columns if c not in ("Gemeentecode", "Gemeente", "Provincie") and not c.endswith(": gereed") and not c.endswith(": peildatum")]
+    keep = ["Gemeente"] + [c for c in table.columns if c not in ("Gemeentecode", "Gemeente", "Provincie") and not c.endswith(": gereed") and not c.endswith(f": {GEMELD_PER.lower()}")]
     return table[keep + ["Gemeentecode"]]
 
 

@@ -20,7 +20,16 @@ from dashboard.figures import charts
 from dashboard.pages import common
 from dashboard.runtime import current
 from dashboard.state import choose, parse_peildatum, query
-from dashboard.texts import change_column, fmt_date, fmt_milestone_date, fmt_pct, level_singular, level_title, onderdeel_title
+from dashboard.texts import (
+    STAND_OP,
+    change_column,
+    fmt_date,
+    fmt_milestone_date,
+    fmt_pct,
+    level_singular,
+    level_title,
+    onderdeel_title,
+)
 from etvi.config import settings
 
 PAGE = dict(path="/regios", name="Regio's vergelijken", title="Regio's vergelijken – ETVI-monitor", order=1)
@@ -85,9 +94,9 @@ def layout(regiotype=None, onderdeel=None, peildatum=None, regio=None, **_):
                     html.H2("Voortgang in de tijd", id=f"{P}-tijd-heading"),
                     html.P(
                         "Deze grafiek en tabel tellen volgens vaststellingsdatum, met de kennis van nu: een gemeente telt mee vanaf de "
-                        "datum waarop de status is vastgesteld, als die bekend is, en anders vanaf de peildatum van de melding. Een later "
-                        "gemelde vaststelling telt dus ook terug in de tijd mee. De rangorde hierboven is de stand zoals die op de "
-                        "peildatum bekend was; daarom kan het getal op de peildatum verschillen. Verticale lijnen zijn de mijlpalen "
+                        "datum waarop de status is vastgesteld, als die bekend is, en anders vanaf de datum waarop de melding gemeld is "
+                        "(gemeld per). Een later gemelde vaststelling telt dus ook terug in de tijd mee. De rangorde hierboven is de stand "
+                        "zoals die op de datum bij 'stand op' bekend was; daarom kan het getal op die datum verschillen. Verticale lijnen zijn de mijlpalen "
                         "van dit onderdeel (gestippeld: onbevestigd); hun namen staan in de legenda.",
                         className="hint",
                     ),
@@ -148,6 +157,7 @@ def _build(rt, v, rtype: str, ond: str, pd_: date, sel: list[str]) -> dict:
         [
             html.H2(f"{onderdeel_title(ond)}: {level_title(rtype)} op {fmt_date(pd_)}", id=f"{P}-rank-heading"),
             html.P(target_text, id=f"{P}-target"),
+            ui.explain(("gereed", "nog-te-gaan", "gemeenten-met-melding") if target_share is not None else ("gereed", "gemeenten-met-melding"), id_=f"{P}-uitleg"),
             html.P([f"Nederland: {fmt_pct(nat_share)} gereed. ", summary], id=f"{P}-summary", **{"aria-live": "polite"}),
             ui.graph(
                 f"{P}-rank-graph",
@@ -179,7 +189,7 @@ def _build(rt, v, rtype: str, ond: str, pd_: date, sel: list[str]) -> dict:
         ui.table(
             time_table,
             f"Aandeel gereed (%) per gebied aan het eind van elk jaar, volgens vaststellingsdatum, met de kennis van nu; de laatste "
-            f"kolom is de stand zoals bekend op de peildatum, als in de rangorde hierboven ({onderdeel_title(ond)})",
+            f"kolom is de stand zoals bekend op de datum bij 'stand op', als in de rangorde hierboven ({onderdeel_title(ond)})",
             numeric=list(time_table.columns[1:]),
             id_=f"{P}-time-table",
         ),
@@ -202,7 +212,7 @@ def _series_table(series: pd.DataFrame, end: date, asof_shares: pd.DataFrame | N
     wide = wide.reset_index()
     if asof_shares is not None and len(asof_shares):
         known = dict(zip(asof_shares["group_code"], (asof_shares["share"] * 100).round(1)))
-        wide[f"Peildatum {end.strftime('%d-%m-%Y')}, zoals toen bekend"] = [known.get(c) for c in wide["group_code"]]
+        wide[f"{STAND_OP} {end.strftime('%d-%m-%Y')}, zoals toen bekend"] = [known.get(c) for c in wide["group_code"]]
     wide = wide.assign(_nl=wide["group_code"] == agg.NATIONAL_CODE).sort_values(["_nl", "group_name"]).drop(columns=["_nl", "group_code"])
     return wide.rename(columns={"group_name": "Gebied"})
 

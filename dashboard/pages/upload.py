@@ -27,7 +27,7 @@ from dash import MATCH, Input, Output, State, dcc, html, no_update
 from dashboard import security
 from dashboard.components import data_table, notice
 from dashboard.pages.common import no_access, who_bar
-from dashboard.texts import local_time, nl_date
+from dashboard.texts import GEMELD_PER, local_time, nl_date
 from etl import names
 from etl.errors import EtlError
 from etl.template import write_template
@@ -74,7 +74,9 @@ def upload_rows(uploads) -> list[list]:
     return rows
 
 
-UPLOAD_HEADERS = ["Tijdstip", "Bestand", "Door", "Kanaal", "Peildatum", "Uitkomst", "Rijen gelezen", "Records opgeslagen"]
+# The date the template's cell "Peildatum" gets (its name in the file is the upload contract).
+TEMPLATE_DATE_LABEL = f"{GEMELD_PER} (de cel Peildatum in het sjabloon)"
+UPLOAD_HEADERS = ["Tijdstip", "Bestand", "Door", "Kanaal", GEMELD_PER, "Uitkomst", "Rijen gelezen", "Records opgeslagen"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -172,13 +174,13 @@ def changes_table(changes: list[dict], total: int | None = None, summary: list[d
     same = ""
     if unchanged:
         same = (
-            f" {_count(unchanged, 'status staat', 'statussen staan')} al precies zo in de monitor, met dezelfde peildatum; "
+            f" {_count(unchanged, 'status staat', 'statussen staan')} al precies zo in de monitor, met dezelfde datum bij gemeld per; "
             "opslaan legt die opnieuw vast met deze aanlevering, zonder dat de kaart verandert."
         )
     if not total:
         return quiet_notice(
             "Er verandert niets ten opzichte van de huidige stand: alle statussen in dit bestand zijn al bekend, "
-            "met dezelfde vastgesteld-op-datum, toelichting, bron en peildatum." + same,
+            "met dezelfde vastgesteld-op-datum, toelichting, bron en datum bij gemeld per." + same,
             "info",
             "aanl-niets-nieuw",
         )
@@ -209,7 +211,7 @@ def changes_table(changes: list[dict], total: int | None = None, summary: list[d
     caption = f"Wat er verandert ({total} wijziging{'en' if total != 1 else ''})"
     if total > len(changes):
         caption = f"De eerste {len(changes)} van {total} wijzigingen"
-    headers = ["Gemeente", "Onderdeel", "Peildatum", "Wat verandert", "Huidige status", "Nieuwe status"]
+    headers = ["Gemeente", "Onderdeel", GEMELD_PER, "Wat verandert", "Huidige status", "Nieuwe status"]
     parts.append(data_table(headers, rows, caption, id_="aanl-wijzigingen"))
     return html.Div(parts)
 
@@ -420,7 +422,7 @@ def layout(**_query):
                                 "met keuzelijsten voor de statussen. U mag ook een eigen spreadsheet gebruiken "
                                 "(xlsx, ods, csv of xls) met dezelfde kolomnamen."
                             ),
-                            *date_field("aanl-sjabloon-peildatum", "Peildatum in het sjabloon", date.today().strftime("%d-%m-%Y")),
+                            *date_field("aanl-sjabloon-peildatum", TEMPLATE_DATE_LABEL, date.today().strftime("%d-%m-%Y")),
                             html.Button("Sjabloon downloaden", id="aanl-sjabloon-knop", n_clicks=0, className="button"),
                             html.Div(id="aanl-sjabloon-melding", **{"aria-live": "polite"}),
                             dcc.Download(id="aanl-sjabloon"),
@@ -431,8 +433,8 @@ def layout(**_query):
                         [
                             html.H2("2. Upload uw bestand"),
                             *date_field(
-                                "aanl-peildatum", "Peildatum (alleen invullen als die niet in het bestand staat)", None,
-                                "Laat leeg als het bestand een kolom peildatum heeft.",
+                                "aanl-peildatum", f"{GEMELD_PER} (alleen invullen als het bestand geen peildatum heeft)", None,
+                                "Laat leeg als het bestand een kolom peildatum of een cel Peildatum boven de tabel heeft.",
                             ),
                             html.Div(
                                 dcc.Upload(
@@ -558,7 +560,7 @@ def register_callbacks(app: dash.Dash) -> None:
             user = security.require(policy.can_upload, UPLOAD_REFUSED)
         except security.Forbidden as exc:
             return no_update, _forbidden(exc)
-        problem = date_problem(peildatum, "Peildatum in het sjabloon")
+        problem = date_problem(peildatum, TEMPLATE_DATE_LABEL)
         if problem:
             return no_update, notice(problem, "error", id_="aanl-sjabloon-datumfout")
         scope = policy.upload_scope(user)
@@ -646,7 +648,7 @@ def register_callbacks(app: dash.Dash) -> None:
             Output(button, "aria-disabled"),
             Input(button, "disabled"),
         )
-    for field, label in (("aanl-sjabloon-peildatum", "Peildatum in het sjabloon"), ("aanl-peildatum", "Peildatum")):
+    for field, label in (("aanl-sjabloon-peildatum", TEMPLATE_DATE_LABEL), ("aanl-peildatum", GEMELD_PER)):
 
         @app.callback(Output(f"{field}-fout", "children"), Output(field, "className"), Input(field, "value"), prevent_initial_call=True)
         def check_date(value, _label=label):
@@ -732,7 +734,7 @@ def handle_upload(contents, filename, peildatum, waiting):
         service.cancel(waiting.get("token"), user, url)
     given = str(filename or "bestand")  # kept as sent for the log (etl.names.note); shown cleaned
     name = names.clean(given)
-    problem = date_problem(peildatum, "Peildatum")
+    problem = date_problem(peildatum, GEMELD_PER)
     if problem:
         message = f"{name} is niet gecontroleerd. {problem}"
         service.record_refusal(user.username, "web", message, given, None, url)

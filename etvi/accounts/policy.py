@@ -38,8 +38,9 @@ ROLE_RIGHTS = {
 # Where each role goes after logging in when it asked for nothing in particular (or for a page it may not open).
 ROLE_HOME = {"gemeente": "/aanleveren", "beheerder": "/aanleveren", "provincie": "/aanlevering"}
 
-# Paths anyone may open, also when the dashboard is not public: logging in needs no login.
-OPEN_PATHS = frozenset({"/login", "/logout", "/favicon.ico", "/_favicon.ico"})
+# Paths anyone may open, also when the dashboard is not public: logging in needs no login, and
+# the glossary (/begrippen) holds only words, no data.
+OPEN_PATHS = frozenset({"/login", "/logout", "/begrippen", "/favicon.ico", "/_favicon.ico"})
 
 
 class Access(Enum):

@@ -8,6 +8,8 @@
   a database built like ``ref_db`` and filled the same way; it uses the real boundary files
   (ETVI_GEO_DIR), so browser tests are also ``geodata`` tests.
 * ``page``: a fresh browser page that records console errors and page errors.
+* ``role_page``: on ``live``, one browser page per actor of ``tests.support.app.create_actors``
+  (``None``: anonymous), logged in through the login form once and kept for the module.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dashboard.app import create_app
 from dashboard.runtime import current
 from models import db
 from tests.support import sample_data
+from tests.support.app import create_actors
 from tests.support.database import TEST_END, TEST_START, build_reference_db, create_database
 from tests.support.live import LiveServers
 from tests.support.shapes import synthetic_loader
@@ -83,3 +86,34 @@ def page(browser):
     pg.on("pageerror", lambda e: pg.errors.append(f"pageerror: {e}"))
     yield pg
     context.close()
+
+
+@pytest.fixture(scope="module")
+def role_page(browser, live):
+    """``role_page(actor)``: the module's page of that actor (``"beheerder"``, ``"provincie"``,
+    ``"gemeente_a"``, …; ``None``: anonymous), logged in through the form on first use. One
+    context per actor, so a sweep over many pages logs in once per role, not once per page."""
+    actors = create_actors(live.db_url)
+    contexts, pages = [], {}
+
+    def get(actor: str | None):
+        if actor not in pages:
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+            contexts.append(context)
+            pg = context.new_page()
+            pg.errors = []
+            pg.on("console", lambda m: pg.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+            pg.on("pageerror", lambda e: pg.errors.append(f"pageerror: {e}"))
+            if actor is not None:
+                pg.goto(live.url + "/login")
+                pg.fill("#gebruikersnaam", actors[actor].username)
+                pg.fill("#wachtwoord", actors[actor].password)
+                with pg.expect_navigation():
+                    pg.press("#wachtwoord", "Enter")
+                assert "/login" not in pg.url, f"inloggen als {actor} mislukte"
+            pages[actor] = pg
+        return pages[actor]
+
+    yield get
+    for context in contexts:
+        context.close()

@@ -43,9 +43,9 @@ def _focused_option_style(page) -> dict:
 @pytest.mark.parametrize(
     ("path", "control_id", "label", "role"),
     [
-        ("/?peildatum=2026-09-30", "ov-peildatum", "Peildatum", "radiogroup"),
+        ("/?peildatum=2026-09-30", "ov-peildatum", "Stand op", "radiogroup"),
         ("/?peildatum=2026-09-30", "ov-goto", "Ga naar gemeente", "radiogroup"),
-        ("/data?weergave=gemeenten", "dt-peildatum", "Peildatum", "radiogroup"),
+        ("/data?weergave=gemeenten", "dt-peildatum", "Stand op", "radiogroup"),
         ("/regios", "rg-regio", "Gebieden uitlichten", "group"),
     ],
 )

@@ -101,9 +101,9 @@ def test_regios_time_table_says_what_it_counts_and_agrees_with_the_ranking(dash_
 
     layout = page_layout(dash_app, regios, regiotype="provincie", onderdeel="verordening", peildatum=PEIL.isoformat())
     heads, rows = table_rows(find_component(layout, "rg-time-table"))
-    asof_col = f"Peildatum {PEIL:%d-%m-%Y}, zoals toen bekend"
+    asof_col = f"Stand op {PEIL:%d-%m-%Y}, zoals toen bekend"
     assert asof_col in heads and f"{PEIL:%d-%m-%Y} volgens vaststellingsdatum" in heads
-    assert not any(h.startswith("Peildatum") and h != asof_col for h in heads)
+    assert not any(h.startswith("Stand op") and h != asof_col for h in heads)
     assert "volgens vaststellingsdatum, met de kennis van nu" in getattr(find_component(layout, "rg-time-table"), "aria-label")
     assert rows[-1][0] == "Nederland"  # all rows, Nederland last
     rheads, rrows = table_rows(find_component(layout, "rg-rank-table"))
@@ -264,7 +264,7 @@ def test_downloads_honour_the_peildatum(client, dash_db):
     r = client.get(f"/download/mijlpalen.csv?peildatum={PEIL.isoformat()}")
     assert r.headers["Content-Disposition"].endswith('etvi-mijlpalen.csv"')  # not a view at a date
     hist = pd.read_csv(io.BytesIO(client.get(f"/download/gemeente-GM0363.csv?peildatum={early}").data), sep=";", encoding="utf-8-sig")
-    assert all(d <= early for d in hist["Peildatum"].dropna())
+    assert all(d <= early for d in hist["Gemeld per"].dropna())
 
 
 # --- 7. a future peildatum ---------------------------------------------------------------------

@@ -145,10 +145,10 @@ def test_dates_are_typed_day_first(live, browser, tmp_path):
         page.goto(f"{base}/login?next=%2Faanleveren")
         log_in(page, a)
         expect(page).to_have_url(f"{base}/aanleveren")
-        field = page.get_by_label("Peildatum (alleen invullen als die niet in het bestand staat) (dd-mm-jjjj)")
+        field = page.get_by_label("Gemeld per (alleen invullen als het bestand geen peildatum heeft) (dd-mm-jjjj)")
         expect(field).to_have_attribute("type", "text")
         expect(field).to_have_attribute("placeholder", "dd-mm-jjjj")
-        template = page.get_by_label("Peildatum in het sjabloon (dd-mm-jjjj)")
+        template = page.get_by_label("Gemeld per (de cel Peildatum in het sjabloon) (dd-mm-jjjj)")
         from datetime import date
 
         expect(template).to_have_value(date.today().strftime("%d-%m-%Y"))

@@ -338,7 +338,7 @@ def test_delivery_status_shows_refused_attempts(env, ref_db):
     assert amsterdam["Aangeleverd?"] == "nog nooit aangeleverd; wel geprobeerd, geweigerd"
     assert amsterdam["Laatste poging"].startswith(_today_nl())
     assert amsterdam["Uitkomst laatste poging"] == "geweigerd (bestand fout.csv, door amsterdam)"
-    assert amsterdam["Laatste peildatum"] == "—"
+    assert amsterdam["Laatst gemeld per"] == "—"
     assert rows["Haarlem (GM0392)"]["Aangeleverd?"] == "nog nooit aangeleverd"
     assert rows["Haarlem (GM0392)"]["Laatste poging"] == "—"
     refused = "".join(_strings(_find_id(page, "levering-geweigerd")))
@@ -350,7 +350,7 @@ def test_delivery_status_shows_refused_attempts(env, ref_db):
     rows = delivery_rows(prov.page("/aanlevering"))
     amsterdam = rows["Amsterdam (GM0363)"]
     assert amsterdam["Aangeleverd?"] == "aangeleverd" and amsterdam["Uitkomst laatste poging"] == "geladen"
-    assert amsterdam["Bestand"] == "goed.csv" and amsterdam["Laatste peildatum"] == "01-03-2026"
+    assert amsterdam["Bestand"] == "goed.csv" and amsterdam["Laatst gemeld per"] == "01-03-2026"
     assert _find_id(prov.page("/aanlevering"), "levering-geweigerd") is None
 
     # 3. A later attempt refused before the file is read (a bad peildatum): counted for the
