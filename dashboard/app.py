@@ -14,7 +14,7 @@ from pathlib import Path
 import dash
 import flask
 
-from dashboard import api, csp, downloads, faults, frame, health, pages, prerender, requestlog, routing, security
+from dashboard import api, csp, downloads, faults, frame, health, kennis, pages, prerender, requestlog, routing, security
 from dashboard.data import DataSource
 from dashboard.runtime import Runtime, current
 from dashboard.shapes import ShapeStore, register_route
@@ -149,7 +149,7 @@ def create_app(url: str | None = None, *, shape_loader=None) -> dash.Dash:
     server = flask.Flask("dashboard", template_folder=str(frame.TEMPLATES))
     configure_compression(server)
     external_scripts = register_static(server)
-    runtime = Runtime(data=DataSource(url), shapes=ShapeStore(shape_loader))
+    runtime = Runtime(data=DataSource(url, kennis_source=kennis.from_request), shapes=ShapeStore(shape_loader))
     server.extensions["etvi"] = runtime
 
     app = EtviDash(
