@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import pandas as pd
 from sqlmodel import select
 
 from etvi.accounts import audit
 from etvi.errors import UserError
-from models import db
+from models import db, queries
 from models.asof import utc
 from models.tables import Publicatie, utcnow
 
@@ -90,3 +91,22 @@ def all_publicaties(url: str | None = None) -> list[PublicatieInfo]:
     """Every publicatie, newest first."""
     with db.session(url) as s:
         return [_info(r) for r in s.exec(select(Publicatie).order_by(Publicatie.created_at.desc(), Publicatie.id.desc())).all()]
+
+
+CORRECTION_COLUMNS = ["gemeente_code", "onderdeel", "gepubliceerd", "nu"]
+
+
+def corrections(p: PublicatieInfo, url: str | None = None) -> pd.DataFrame:
+    """Where later uploads changed the status the publicatie shows: one row per (gemeente,
+    onderdeel) whose status at its peildatum as known now differs from as known at its moment
+    (``gepubliceerd`` None: nothing was known then). Sorted by gemeente code and onderdeel."""
+    then = queries.status_asof(p.peildatum, url, kennis=p.kennis)[["gemeente_code", "onderdeel", "status"]]
+    now = queries.status_asof(p.peildatum, url)[["gemeente_code", "onderdeel", "status"]]
+    both = now.merge(then, on=["gemeente_code", "onderdeel"], how="outer", suffixes=("_nu", "_toen"))
+    nu = both["status_nu"].astype(object).where(both["status_nu"].notna(), None)
+    toen = both["status_toen"].astype(object).where(both["status_toen"].notna(), None)
+    changed = [a != b for a, b in zip(nu, toen)]
+    out = pd.DataFrame(
+        {"gemeente_code": both["gemeente_code"].astype(object), "onderdeel": both["onderdeel"].astype(object), "gepubliceerd": toen, "nu": nu}
+    )[changed]
+    return out.sort_values(["gemeente_code", "onderdeel"], ignore_index=True)[CORRECTION_COLUMNS]

@@ -20,7 +20,20 @@ from dash import html
 
 from dashboard import components as ui
 from dashboard import kennis, security
-from dashboard.pages import auditlog, data_overview, delivery, gemeente, home, mijlpalen, not_found_404, provincie, regios, upload
+from dashboard.pages import (
+    auditlog,
+    data_overview,
+    delivery,
+    gemeente,
+    home,
+    mijlpalen,
+    not_found_404,
+    provincie,
+    publicatie,
+    publicaties,
+    regios,
+    upload,
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,8 @@ PAGES: tuple[DashPage | ServerPage, ...] = (
     DashPage(gemeente),
     DashPage(mijlpalen),
     DashPage(data_overview),
+    DashPage(publicaties),
+    DashPage(publicatie),
     DashPage(upload),
     DashPage(delivery),
     DashPage(auditlog),
