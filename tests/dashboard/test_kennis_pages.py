@@ -30,8 +30,8 @@ def _upload(url: str, made: datetime, rows: list[tuple[str, str, date]]) -> None
             s.add(StatusRecord(gemeente_code=code, onderdeel="verordening", status=status, peildatum=peildatum, upload_id=upload.id, created_at=made))
 
 
-@pytest.fixture
-def client(ref_db, synthetic_shapes):
+def _app(ref_db, synthetic_shapes):
+    """The app on ``ref_db`` with two uploads a month apart (the second corrects the first)."""
     _upload(ref_db, T0, [("GM0363", "in voorbereiding", date(2024, 6, 1)), ("GM0518", "vastgesteld", date(2024, 6, 1))])
     # a month later: a correction for the same peildatum, and a gemeente that was late
     _upload(ref_db, T0 + timedelta(days=30), [("GM0363", "vastgesteld", date(2024, 6, 1)), ("GM0599", "vastgesteld", date(2024, 9, 1))])
@@ -46,8 +46,8 @@ def _json(response):
     return json.dumps(json.loads(raw), ensure_ascii=False)
 
 
-def test_the_page_as_known_then(client):
-    app, c = client
+def test_the_page_as_known_then(ref_db, synthetic_shapes):
+    app, c = _app(ref_db, synthetic_shapes)
     now = page_content(c, "/", f"?peildatum={PEIL}")
     assert "3 van 342 gemeenten" in now and "kennis-notice" not in now
     then = page_content(c, "/", f"?peildatum={PEIL}&kennis=2025-03-10")
@@ -72,15 +72,15 @@ def test_the_page_as_known_then(client):
         ("<script>x</script>" * 5, "x</script><scr…' in het adres is geen datum"),  # a long value is cut short
     ],
 )
-def test_a_bad_kennis_gets_a_dutch_notice_and_the_figures_of_now(client, value, phrase):
-    _, c = client
+def test_a_bad_kennis_gets_a_dutch_notice_and_the_figures_of_now(ref_db, synthetic_shapes, value, phrase):
+    _, c = _app(ref_db, synthetic_shapes)
     page = page_content(c, "/", f"?peildatum={PEIL}&kennis={value}")
     assert phrase in page and "3 van 342 gemeenten" in page
     assert c.get(f"/?kennis={value}").status_code == 200
 
 
-def test_callbacks_and_downloads_follow_the_address(client):
-    app, c = client
+def test_callbacks_and_downloads_follow_the_address(ref_db, synthetic_shapes):
+    app, c = _app(ref_db, synthetic_shapes)
     body = payload(app, "ov-cards", "children", {"ov-peildatum.value": PEIL}, ["ov-peildatum.value"])
     live = c.post("/_dash-update-component", json=body, headers={"Referer": "http://localhost/"})
     then = c.post("/_dash-update-component", json=body, headers={"Referer": f"http://localhost/?peildatum={PEIL}&kennis=2025-03-10"})

@@ -31,8 +31,8 @@ def _upload(url: str, made: datetime, rows: list[tuple[str, str, date]]) -> None
             s.add(StatusRecord(gemeente_code=code, onderdeel="verordening", status=status, peildatum=peildatum, upload_id=upload.id, created_at=made))
 
 
-@pytest.fixture
-def world(ref_db):
+def _world(ref_db):
+    """An upload a month ago, a publicatie of it, and the app with security installed."""
     _upload(ref_db, datetime.now(timezone.utc) - timedelta(days=30), [("GM0363", "in voorbereiding", date(2024, 6, 1)), ("GM0518", "vastgesteld", date(2024, 6, 1))])
     made = publicaties.make("Kamerbrief december 2024", "vng", peildatum=PEIL, url=ref_db)
     app = make_app(ref_db)
@@ -49,8 +49,8 @@ def _cards(page: str) -> list:
     return [n for n in json.loads(page)["_pages_content"]["children"]["props"]["children"] if "cards-heading" in json.dumps(n)]
 
 
-def test_a_publicatie_page_never_changes_and_lists_corrections(world):
-    url, app, made = world
+def test_a_publicatie_page_never_changes_and_lists_corrections(ref_db):
+    url, app, made = _world(ref_db)
     c = app.server.test_client()
     before = page_content(c, f"/publicatie/{made.id}")
     assert "Kamerbrief december 2024" in before and "Gepubliceerd op" in before and "door vng" in before
@@ -70,8 +70,8 @@ def test_a_publicatie_page_never_changes_and_lists_corrections(world):
 
 
 @pytest.mark.parametrize("nummer, phrase", [("999", "Publicatie 999 bestaat niet"), ("abc", "'abc' is geen publicatienummer")])
-def test_an_unknown_publicatie_gets_a_dutch_message(world, nummer, phrase):
-    _, app, _ = world
+def test_an_unknown_publicatie_gets_a_dutch_message(ref_db, nummer, phrase):
+    _, app, _ = _world(ref_db)
     c = app.server.test_client()
     assert phrase in page_content(c, f"/publicatie/{nummer}")
     assert c.get(f"/publicatie/{nummer}").status_code in (200, 404)
@@ -86,8 +86,8 @@ def _make(app, c, titel, peildatum):
     return r.status_code, raw.decode()
 
 
-def test_only_a_beheerder_makes_one(world):
-    url, app, made = world
+def test_only_a_beheerder_makes_one(ref_db):
+    url, app, made = _world(ref_db)
     actors = create_actors(url)
     anonymous = app.server.test_client()
     listing = page_content(anonymous, "/publicaties")
