@@ -14,6 +14,7 @@ from datetime import date, datetime
 import pandas as pd
 from sqlmodel import select
 
+from etl.export import export_frame, to_csv_bytes
 from etvi.accounts import audit
 from etvi.errors import UserError
 from models import db, queries
@@ -110,3 +111,9 @@ def corrections(p: PublicatieInfo, url: str | None = None) -> pd.DataFrame:
         {"gemeente_code": both["gemeente_code"].astype(object), "onderdeel": both["onderdeel"].astype(object), "gepubliceerd": toen, "nu": nu}
     )[changed]
     return out.sort_values(["gemeente_code", "onderdeel"], ignore_index=True)[CORRECTION_COLUMNS]
+
+
+def csv_bytes(p: PublicatieInfo, url: str | None = None) -> bytes:
+    """The publicatie's figures as the csv of ``etvi export`` (one row per gemeente): the state at
+    its peildatum as known at its moment, so the same bytes on every call."""
+    return to_csv_bytes(export_frame(p.peildatum, url, kennis=p.kennis))

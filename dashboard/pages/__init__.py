@@ -86,6 +86,7 @@ PAGES: tuple[DashPage | ServerPage, ...] = (
     DashPage(data_overview),
     DashPage(publicaties),
     DashPage(publicatie),
+    ServerPage("/publicatie/<nummer>.csv", "etvi_publicatie_csv", publicatie.download, methods=("GET",)),
     DashPage(upload),
     DashPage(delivery),
     DashPage(auditlog),

@@ -7,6 +7,7 @@ and when later uploads changed that past, how many statuses and which (as publis
 
 from __future__ import annotations
 
+import flask
 from dash import html
 
 from dashboard import components as ui
@@ -29,6 +30,20 @@ P = "pub"
 
 def register_callbacks(app) -> None:
     """Nothing to update: a publicatie never changes."""
+
+
+def download(nummer: str):
+    """``/publicatie/<nummer>.csv``: the publicatie's figures, the same bytes on every call
+    (``etvi export --publicatie`` writes the same); an unknown number gets a Dutch 404."""
+    try:
+        p = publicaties.get(nummer, current().data.url)
+    except PublicatieError as exc:
+        return flask.Response(f"{exc}\n", status=404, mimetype="text/plain", headers={"Content-Language": "nl"})
+    return flask.Response(
+        publicaties.csv_bytes(p, current().data.url),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="etvi-publicatie-{p.id}.csv"', "Cache-Control": "no-cache"},
+    )
 
 
 def layout(nummer=None, **_):
@@ -57,7 +72,13 @@ def layout(nummer=None, **_):
                 [html.H2("Alle gemeenten", id=f"{P}-tabel-heading"), _table(rt, v, ref, p)],
                 **{"aria-labelledby": f"{P}-tabel-heading"},
             ),
-            html.P(html.A("Alle publicaties", href="/publicaties")),
+            html.P(
+                [
+                    html.A("Download deze cijfers (CSV)", href=f"/publicatie/{p.id}.csv", id=f"{P}-csv", download=""),
+                    " · ",
+                    html.A("Alle publicaties", href="/publicaties"),
+                ]
+            ),
         ]
     )
 

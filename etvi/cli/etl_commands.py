@@ -198,7 +198,7 @@ def _export_publicatie(output: Optional[str], peildatum: Optional[str], fmt: Opt
     p = publicaties.get(number)
     if output is None:
         output = f"etvi-publicatie-{p.id}.csv"
-    path = write_export(output, fmt="csv", peildatum=p.peildatum, kennis=p.kennis)
+    path = write_export(output, fmt="csv", peildatum=p.peildatum, kennis=p.kennis)  # the bytes of publicatie.csv_bytes
     if path is not None:
         console.print(f"Export geschreven: {path} (publicatie {p.id}: stand op {p.peildatum:%d-%m-%Y} zoals bekend op {p.kennis:%d-%m-%Y %H:%M} UTC).")
 

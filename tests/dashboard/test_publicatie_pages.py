@@ -56,6 +56,10 @@ def test_a_publicatie_page_never_changes_and_lists_corrections(ref_db):
     assert "Kamerbrief december 2024" in before and "Gepubliceerd op" in before and "door vng" in before
     assert "de stand op 31 december 2024" in before and "1 van 342 gemeenten" in before
     assert "Sindsdien gecorrigeerd: geen meldingen" in before
+    download = c.get(f"/publicatie/{made.id}.csv")
+    assert download.status_code == 200 and download.headers["Content-Type"].startswith("text/csv")
+    csv_before = download.get_data()
+    assert csv_before.startswith(b"\xef\xbb\xbf") and b"GM0363;Amsterdam;Noord-Holland" in csv_before
 
     _correct(url)
     live = page_content(c, "/", "?peildatum=2024-12-31")
@@ -67,6 +71,8 @@ def test_a_publicatie_page_never_changes_and_lists_corrections(ref_db):
     for text in ("Amsterdam", "Rotterdam", "In voorbereiding", "Geen gegevens", "Vastgesteld"):
         assert text in table, text
     assert c.get(f"/publicatie/{made.id}").status_code == 200
+    assert c.get(f"/publicatie/{made.id}.csv").get_data() == csv_before  # the same bytes, after the correction
+    assert f"/publicatie/{made.id}.csv" in after
 
 
 @pytest.mark.parametrize("nummer, phrase", [("999", "Publicatie 999 bestaat niet"), ("abc", "'abc' is geen publicatienummer")])
@@ -74,7 +80,9 @@ def test_an_unknown_publicatie_gets_a_dutch_message(ref_db, nummer, phrase):
     _, app, _ = _world(ref_db)
     c = app.server.test_client()
     assert phrase in page_content(c, f"/publicatie/{nummer}")
-    assert c.get(f"/publicatie/{nummer}").status_code in (200, 404)
+    assert c.get(f"/publicatie/{nummer}").status_code == 404
+    missing = c.get(f"/publicatie/{nummer}.csv")
+    assert missing.status_code == 404 and phrase in missing.get_data(as_text=True)
 
 
 def _make(app, c, titel, peildatum):

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from etvi import publicatie as publicaties
 from models.db import engine
 from models.tables import AuditEvent, Publicatie
 from tests.support.cli import run_cli
@@ -50,6 +51,7 @@ def test_a_publicatie_never_changes(ref_db, tmp_path):
     live_after = export("--peildatum", "2024-06-30", name="live2.csv")
     assert live_after != live_before and _amsterdam(live_after)["woonzorgvisie"] == "vastgesteld"
     assert export("--publicatie", number, name="p3.csv") == first
+    assert publicaties.csv_bytes(publicaties.get(number, ref_db), ref_db) == first  # what /publicatie/<nummer>.csv serves
     stdout = run_cli("export", "--publicatie", number, "-o", "-", url=ref_db, tmp_path=tmp_path)
     assert stdout.returncode == 0 and stdout.stdout == first.decode("utf-8-sig").replace("\r\n", "\n")  # text mode reads \r\n as \n
 
