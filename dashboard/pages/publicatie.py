@@ -1,7 +1,8 @@
 """``/publicatie/<nummer>``: a publicatie's national overview exactly as known at its moment K.
 
-The cards and the table of every gemeente per onderdeel are computed under
-``DataSource.version(kennis=K)``, so they never change; the banner says when it was published,
+The cards, the share per provincie, the milestone table and the table of every gemeente are
+computed under ``DataSource.version(kennis=K)``, so they never change (the maps will come from the
+server-side SVG renderer); the banner says when it was published,
 and when later uploads changed that past, how many statuses and which (as published, as now).
 """
 
@@ -11,6 +12,7 @@ import flask
 from dash import html
 
 from dashboard import components as ui
+from dashboard import views
 from dashboard.runtime import current
 from dashboard.texts import fmt_date, local_time, onderdeel_title
 from etvi import publicatie as publicaties
@@ -67,6 +69,32 @@ def layout(nummer=None, **_):
             html.Section(
                 [html.H2("Stand per onderdeel", id=f"{P}-cards-heading"), ui.cards(rt.data.cards(p.peildatum, v))],
                 **{"aria-labelledby": f"{P}-cards-heading"},
+            ),
+            html.Section(
+                [
+                    html.H2("Per provincie", id=f"{P}-provincies-heading"),
+                    *(
+                        ui.table(
+                            views.group_share_table(rt.data, p.peildatum, o, "provincie", v).drop(columns=["Onderdeel"]),
+                            f"{onderdeel_title(o)}: aandeel gereed per provincie op {fmt_date(p.peildatum)}, laagste eerst",
+                            id_=f"{P}-provincies-{i}",
+                            numeric=["Gemeenten", "Gereed", "Aandeel gereed (%)"],
+                        )
+                        for i, o in enumerate(ref.onderdelen)
+                    ),
+                ],
+                **{"aria-labelledby": f"{P}-provincies-heading"},
+            ),
+            html.Section(
+                [
+                    html.H2("Mijlpalen", id=f"{P}-mijlpalen-heading"),
+                    ui.table(
+                        views.milestone_progress_table(rt.data, p.peildatum, "landelijk", v).drop(columns=["Gebied"]),
+                        f"Voortgang naar de mijlpalen op {fmt_date(p.peildatum)}",
+                        id_=f"{P}-mijlpalen",
+                    ),
+                ],
+                **{"aria-labelledby": f"{P}-mijlpalen-heading"},
             ),
             html.Section(
                 [html.H2("Alle gemeenten", id=f"{P}-tabel-heading"), _table(rt, v, ref, p)],

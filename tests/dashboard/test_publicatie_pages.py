@@ -49,6 +49,10 @@ def _cards(page: str) -> list:
     return [n for n in json.loads(page)["_pages_content"]["children"]["props"]["children"] if "cards-heading" in json.dumps(n)]
 
 
+def _section(page: str, heading: str) -> list:
+    return [n for n in json.loads(page)["_pages_content"]["children"]["props"]["children"] if heading in json.dumps(n)]
+
+
 def test_a_publicatie_page_never_changes_and_lists_corrections(ref_db):
     url, app, made = _world(ref_db)
     c = app.server.test_client()
@@ -66,6 +70,8 @@ def test_a_publicatie_page_never_changes_and_lists_corrections(ref_db):
     assert "3 van 342 gemeenten" in live  # the live view changed
     after = page_content(c, f"/publicatie/{made.id}")
     assert _cards(after) == _cards(before) and "1 van 342 gemeenten" in after
+    for section in ("pub-provincies-heading", "pub-mijlpalen-heading", "pub-tabel-heading"):  # the rest of the overview, unchanged too
+        assert _section(before, section) and _section(after, section) == _section(before, section), section
     assert "Sindsdien gecorrigeerd: 2 meldingen" in after
     table = json.dumps(json.loads(after))
     for text in ("Amsterdam", "Rotterdam", "In voorbereiding", "Geen gegevens", "Vastgesteld"):
