@@ -33,12 +33,12 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
 
-from models.asof import asof, count_known, in_knowledge_order, last_of_each, last_per_key
+from models.asof import asof, count_known, in_knowledge_order, known_by, last_of_each, last_per_key
 
 NO_DATA_LABEL = "Geen gegevens"
 NO_DATA_RANK = -1
@@ -184,11 +184,13 @@ def min_rank(levels: pd.DataFrame, onderdeel: str, status: str | None) -> int | 
 # --- status at a date ----------------------------------------------------------------------
 
 
-def prepare_history(history: pd.DataFrame) -> pd.DataFrame:
+def prepare_history(history: pd.DataFrame, kennis: datetime | None = None) -> pd.DataFrame:
     """Normalise ``queries.status_history()``: ``models.asof.in_knowledge_order`` (datetime peildatum,
     rows numbered ``seq`` in knowledge order, ``key`` per (gemeente, onderdeel) pair) plus datetime
-    ``adopted_on`` and the effective date."""
-    h = in_knowledge_order(history)
+    ``adopted_on`` and the effective date. With ``kennis`` (``history`` then has ``known_since``)
+    only the records known at that moment (``models.asof.known_by``): every figure built on the
+    result is the figure as known at K."""
+    h = in_knowledge_order(known_by(history, kennis))
     h["adopted_on"] = pd.to_datetime(h["adopted_on"]).astype("datetime64[ns]")
     adopted = h["adopted_on"].where(h["adopted_on"].notna() & (h["adopted_on"] < h["peildatum"]), h["peildatum"])
     h["effective"] = adopted

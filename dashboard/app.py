@@ -14,12 +14,14 @@ from pathlib import Path
 import dash
 import flask
 
-from dashboard import api, csp, downloads, faults, frame, health, pages, prerender, requestlog, routing, security
+from dashboard import api, csp, downloads, faults, frame, health, kennis, pages, prerender, requestlog, routing, security
 from dashboard.data import DataSource
 from dashboard.runtime import Runtime, current
 from dashboard.shapes import ShapeStore, register_route
 from dashboard.static import configure_compression, register_static, replace_polyfill
 from dashboard.texts import APP_SUBTITLE, APP_TITLE
+from etvi import publicatie as publicaties
+from etvi.publicatie import PublicatieError
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -149,7 +151,7 @@ def create_app(url: str | None = None, *, shape_loader=None) -> dash.Dash:
     server = flask.Flask("dashboard", template_folder=str(frame.TEMPLATES))
     configure_compression(server)
     external_scripts = register_static(server)
-    runtime = Runtime(data=DataSource(url), shapes=ShapeStore(shape_loader))
+    runtime = Runtime(data=DataSource(url, kennis_source=kennis.from_request), shapes=ShapeStore(shape_loader))
     server.extensions["etvi"] = runtime
 
     app = EtviDash(
@@ -211,7 +213,7 @@ DASH_INDEX_ENDPOINTS = {"/", "/<path:path>"}
 
 
 def known_page(app: dash.Dash, path: str) -> bool:
-    """Whether ``path`` is a page of this app with an existing gemeente or provincie code.
+    """Whether ``path`` is a page of this app with an existing gemeente or provincie code (or publicatie).
 
     Dash serves its index for every path and shows the 404 page (or the page's own "niet
     gevonden") in the browser; this check lets the server answer with the right status too.
@@ -221,6 +223,14 @@ def known_page(app: dash.Dash, path: str) -> bool:
         return False
     code = (variables.get("code") or "").upper()
     template = page.get("path_template") or ""
+    if template.startswith("/publicatie/"):
+        try:
+            publicaties.get(variables.get("nummer"), current().data.url)
+        except PublicatieError:
+            return False
+        except Exception:  # noqa: BLE001 - a broken database: the page shows its own message
+            return True
+        return True
     if template.startswith("/gemeente/") or template.startswith("/provincie/"):
         try:
             rt = current()

@@ -7,6 +7,10 @@ status records (append-only), and a hash of the small milestone and status table
 that forgets to bump the version, or a reference reload, still invalidates. All of it is index
 lookups or tiny tables: well under a millisecond per callback. When that row changes, the
 whole cache of the worker is dropped. Aggregates are cached per (version, peildatum, ...).
+
+A ``Version`` may carry a *kennis* moment (``version(kennis=K)``): then every figure is computed
+from the records known at K (``models.asof``), cached under its own keys; without it (now) the
+history and every figure are exactly today's.
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any, Callable
 
 import pandas as pd
@@ -54,6 +58,7 @@ class Version:
     demo: bool
     geo_year: int | None
     fingerprint: tuple
+    kennis: datetime | None = None  # the figures as known at this moment (UTC); None: now
 
     @property
     def key(self) -> tuple:
@@ -92,15 +97,20 @@ class Reference:
 class DataSource:
     """Cached access to one database (``url``; None = ETVI_DATABASE_URL)."""
 
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None, kennis_source: Callable[[], datetime | None] | None = None):
+        """``kennis_source``: where ``version()`` finds the kennis moment of the current request."""
         self.url = url
+        self.kennis_source = kennis_source
         self._lock = threading.RLock()
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_version: tuple | None = None
 
     # --- version and cache -------------------------------------------------------------
 
-    def version(self) -> Version:
+    def version(self, kennis: datetime | None = None) -> Version:
+        """The data version, with the kennis moment every figure computed under it uses."""
+        if kennis is None and self.kennis_source is not None:
+            kennis = self.kennis_source()
         with engine(self.url).connect() as conn:
             row = conn.execute(_VERSION_SQL).one()
             digest = hashlib.sha1(repr([conn.execute(q).all() for q in _REFERENCE_SQL]).encode()).hexdigest()
@@ -110,11 +120,15 @@ class DataSource:
             demo=(row.demo or "").strip().lower() == "ja",
             geo_year=geo_year,
             fingerprint=(row.n_gemeente, row.n_region, row.max_region, row.max_status, row.geo_year, digest),
+            kennis=kennis,
         )
 
     def cached(self, key: tuple, compute: Callable[[], Any], version: Version | None = None) -> Any:
-        """``compute()`` once per (data version, key) in this process."""
-        v = (version or self.version()).key
+        """``compute()`` once per (data version, kennis, key) in this process."""
+        version = version or self.version()
+        v = version.key
+        if version.kennis is not None:
+            key = ("kennis", version.kennis, *key)
         with self._lock:
             if v != self._cache_version:
                 self._cache.clear()
@@ -154,7 +168,12 @@ class DataSource:
         return self.cached(("reference",), load, version)
 
     def history(self, version: Version | None = None) -> pd.DataFrame:
-        return self.cached(("history",), lambda: agg.prepare_history(queries.status_history(self.url)), version)
+        v = version or self.version()
+        if v.kennis is None:
+            return self.cached(("history",), lambda: agg.prepare_history(queries.status_history(self.url)), v)
+        now = replace(v, kennis=None)
+        full = self.cached(("history-known-since",), lambda: queries.status_history(self.url, with_known_since=True), now)
+        return self.cached(("history",), lambda: agg.prepare_history(full, v.kennis), v)
 
     def uploads(self, version: Version | None = None) -> pd.DataFrame:
         """Accepted uploads, newest first (for the sources section of /data)."""

@@ -6,10 +6,12 @@ it back (``history.replaceState`` in ``assets/etvi.js``), so a copied address re
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from dashboard.aggregates import month_ends, to_date
+from models.asof import end_of_day
 
 
 def parse_date(value, default: date) -> date:
@@ -34,6 +36,44 @@ def future_peildatum(value, today: date) -> bool:
 
 
 FUTURE_NOTICE = "De gekozen datum (stand op) ligt in de toekomst; de stand van vandaag wordt getoond."
+
+
+KENNIS_SHOWN = 40  # characters of a bad value repeated in the message
+
+
+class Kennis(NamedTuple):
+    """A page's kennis: the moment (None: as known now), its notice, and whether that is a warning."""
+
+    moment: datetime | None
+    notice: str | None
+    warning: bool = False
+
+
+def parse_kennis(value, today: date) -> Kennis:
+    """``?kennis=JJJJ-MM-DD``: the end of that day in Europe/Amsterdam (``models.asof.end_of_day``)
+    and the page's notice. Absent: now, no notice; today: now; malformed or in the future: now,
+    with a Dutch warning that says so."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if value is None or value == "":
+        return Kennis(None, None)
+    text = str(value).strip()
+    try:
+        day = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        shown = text if len(text) <= KENNIS_SHOWN else text[:KENNIS_SHOWN] + "…"
+        return Kennis(None, f"De kennisdatum '{shown}' in het adres is geen datum in de vorm JJJJ-MM-DD; de cijfers worden getoond zoals ze nu bekend zijn.", True)
+    if day > today:
+        return Kennis(None, f"De kennisdatum {day:%d-%m-%Y} ligt in de toekomst; de cijfers worden getoond zoals ze nu bekend zijn.", True)
+    if day == today:
+        return Kennis(None, f"Kennis van {day:%d-%m-%Y} (vandaag): de cijfers zoals ze nu bekend zijn.")
+    return Kennis(
+        end_of_day(day),
+        f"Kennis van {day:%d-%m-%Y}: de cijfers zoals ze aan het eind van die dag bekend waren. "
+        "Latere aanleveringen, ook correcties van eerdere peildata, tellen niet mee.",
+    )
 
 
 def choose(value, allowed: list[str], default: str) -> str:

@@ -17,7 +17,7 @@ import csv
 import io
 import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -58,10 +58,13 @@ def export_columns(ref: Reference) -> list[str]:
     return cols
 
 
-def export_frame(peildatum: date | None = None, url: str | None = None, reference: Reference | None = None) -> pd.DataFrame:
-    """One row per current gemeente, sorted by name; dates as ``datetime.date`` or None."""
+def export_frame(
+    peildatum: date | None = None, url: str | None = None, reference: Reference | None = None, kennis: datetime | None = None
+) -> pd.DataFrame:
+    """One row per current gemeente, sorted by name; dates as ``datetime.date`` or None. With
+    ``kennis``: the state as known at that moment (``models.asof``), e.g. a publicatie's."""
     ref = reference or load_reference(url)
-    state = status_asof(peildatum or date.today(), url)
+    state = status_asof(peildatum or date.today(), url, kennis=kennis)
     codes = sorted(ref.names, key=lambda c: name_key(ref.names[c]))
     rows = {c: {"gemeentecode": c, "gemeente": ref.names[c], "provincie": ref.provincies.get(c, "")} for c in codes}
     for rec in state.itertuples(index=False):
@@ -134,6 +137,7 @@ def write_export(
     fmt: str | None = None,
     peildatum: date | None = None,
     url: str | None = None,
+    kennis: datetime | None = None,
 ) -> Path | None:
     """Write to ``output`` ('-' or None: csv on standard output). Format from ``fmt`` or the extension."""
     to_stdout = output in (None, "-")
@@ -152,7 +156,7 @@ def write_export(
         raise EtlError("Een xlsx-export moet naar een bestand: geef -o BESTAND.xlsx op.")
     path = None if to_stdout else check_output_path(output)
     when = peildatum or date.today()
-    frame = export_frame(when, url)
+    frame = export_frame(when, url, kennis=kennis)
     if path is None:
         sys.stdout.write(_csv_text(frame))
         return None

@@ -11,18 +11,57 @@ is the SQL form and the reference; ``asof`` (one date, every pair: the dashboard
 ``known_at`` (a date per row: the ETL's comparison with what is known) are the vectorised forms
 for a history in that order (``models.queries.status_history``, or ``in_knowledge_order``).
 tests/models/test_asof.py holds them to the reference on random histories.
+
+The second time axis, *kennis* ("as known at moment K"): a record is known from the moment
+its upload was made (``Upload.created_at``; a record without an upload from its own
+``created_at``), and the state at D as known at K is the same rule over only the records known
+at K. ``KNOWN_SINCE`` / ``where_known`` is the SQL form, ``known_by`` the vectorised one (on a
+history with a ``known_since`` column: ``status_history(with_known_since=True)``). K = None
+means now: everything stored is known, so the default adds no join and no filter. All moments
+are UTC (a naive one is read as UTC); ``end_of_day`` turns a ``?kennis=`` date into one.
 """
 
 from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import func
 
-from models.tables import StatusRecord
+from models.tables import StatusRecord, Upload
 
 KNOWLEDGE_ORDER = (StatusRecord.peildatum, func.coalesce(StatusRecord.upload_id, 0), StatusRecord.id)
 PAIR = ["gemeente_code", "onderdeel"]
+KNOWN_SINCE = func.coalesce(Upload.created_at, StatusRecord.created_at)
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def utc(moment: datetime) -> datetime:
+    """``moment`` in UTC, zone attached (the tables' time columns want one); naive means UTC."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def end_of_day(day: date) -> datetime:
+    """The last moment of ``day`` in Europe/Amsterdam, in UTC: what ``?kennis=day`` means."""
+    midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=AMSTERDAM)
+    return utc(midnight) - timedelta(microseconds=1)
+
+
+def where_known(stmt, kennis: datetime | None):
+    """``stmt`` (a select from StatusRecord) limited to the records known at ``kennis`` (None: all)."""
+    if kennis is None:
+        return stmt
+    return stmt.outerjoin(Upload, Upload.id == StatusRecord.upload_id).where(KNOWN_SINCE <= utc(kennis))
+
+
+def known_by(history: pd.DataFrame, kennis: datetime | None) -> pd.DataFrame:
+    """The rows of ``history`` (with ``known_since``) known at ``kennis``, order kept (None: all)."""
+    if kennis is None:
+        return history
+    since = pd.to_datetime(history["known_since"], utc=True)
+    return history[(since <= pd.Timestamp(utc(kennis))).to_numpy()]
 
 
 def in_knowledge_order(history: pd.DataFrame) -> pd.DataFrame:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import String, func, select
 
-from models.asof import KNOWLEDGE_ORDER
+from models.asof import KNOWLEDGE_ORDER, KNOWN_SINCE, utc, where_known
 from models.db import engine
-from models.tables import Gemeente, Milestone, Provincie, RegionMembership, StatusLevel, StatusRecord
+from models.tables import Gemeente, Milestone, Provincie, RegionMembership, StatusLevel, StatusRecord, Upload
 
 STATUS_COLUMNS = [
     "gemeente_code",
@@ -49,31 +49,47 @@ def _frame(stmt, url: str | None = None, columns: list[str] | None = None) -> pd
     return frame
 
 
-def status_asof(peildatum: date, url: str | None = None) -> pd.DataFrame:
+def status_asof(peildatum: date, url: str | None = None, kennis: datetime | None = None) -> pd.DataFrame:
     """The state at ``peildatum`` of every gemeente and onderdeel by the as-of rule (``models.asof``):
-    the latest record with peildatum <= the date, among equal peildata the newest upload. The reference
-    for the vectorised forms in ``models.asof``."""
+    the latest record with peildatum <= the date, among equal peildata the newest upload; with
+    ``kennis``, among the records known at that moment only. The reference for the vectorised
+    forms in ``models.asof``."""
     rank = (
         func.row_number()
         .over(partition_by=(StatusRecord.gemeente_code, StatusRecord.onderdeel), order_by=[c.desc() for c in KNOWLEDGE_ORDER])
         .label("rn")
     )
     cols = [getattr(StatusRecord, c) for c in STATUS_COLUMNS]
-    inner = select(*cols, rank).where(StatusRecord.peildatum <= peildatum).subquery()
+    inner = where_known(select(*cols, rank).where(StatusRecord.peildatum <= peildatum), kennis).subquery()
     stmt = select(*[inner.c[c] for c in STATUS_COLUMNS]).where(inner.c.rn == 1)
     return _frame(stmt, url, STATUS_COLUMNS)
 
 
-def status_history(url: str | None = None, until: date | None = None, codes: list[str] | None = None) -> pd.DataFrame:
-    """Every status record (with peildatum <= ``until``, of gemeenten ``codes``) in knowledge order
-    (``models.asof``): the input for time series, trends and the vectorised as-of rule."""
+def status_history(
+    url: str | None = None,
+    until: date | None = None,
+    codes: list[str] | None = None,
+    kennis: datetime | None = None,
+    with_known_since: bool = False,
+) -> pd.DataFrame:
+    """Every status record (with peildatum <= ``until``, of gemeenten ``codes``, known at ``kennis``)
+    in knowledge order (``models.asof``): the input for time series, trends and the vectorised as-of
+    rule. ``with_known_since`` adds the moment each record became known (for ``models.asof.known_by``)."""
     cols = [getattr(StatusRecord, c) for c in STATUS_COLUMNS]
-    stmt = select(*cols).order_by(*KNOWLEDGE_ORDER)
+    names = list(STATUS_COLUMNS)
+    if with_known_since:
+        cols.append(KNOWN_SINCE.label("known_since"))
+        names.append("known_since")
+        stmt = select(*cols).select_from(StatusRecord).outerjoin(Upload, Upload.id == StatusRecord.upload_id).order_by(*KNOWLEDGE_ORDER)
+        if kennis is not None:
+            stmt = stmt.where(KNOWN_SINCE <= utc(kennis))
+    else:
+        stmt = where_known(select(*cols), kennis).order_by(*KNOWLEDGE_ORDER)
     if until is not None:
         stmt = stmt.where(StatusRecord.peildatum <= until)
     if codes is not None:
         stmt = stmt.where(StatusRecord.gemeente_code.in_(codes))
-    return _frame(stmt, url, STATUS_COLUMNS)
+    return _frame(stmt, url, names)
 
 
 def gemeenten(url: str | None = None) -> pd.DataFrame:

@@ -208,3 +208,16 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class Publicatie(SQLModel, table=True):
+    """Figures that never change: the state at ``peildatum`` as known at ``kennis`` (UTC), made by a
+    beheerder. Rows are never updated; ``ronde_id`` will name the reporting round it closes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    titel: str
+    peildatum: date
+    kennis: datetime
+    username: str
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    ronde_id: int | None = None

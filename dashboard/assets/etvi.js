@@ -19,6 +19,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         }
         params.set(key, String(value));
       });
+      /* ?kennis= is not a control: it stays as long as the page is open with it */
+      var kennis = new URLSearchParams(window.location.search).get('kennis');
+      if (kennis && !params.has('kennis')) { params.set('kennis', kennis); }
       var qs = params.toString();
       var search = qs ? '?' + qs : '';
       var path = window.location.pathname;

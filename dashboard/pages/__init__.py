@@ -10,13 +10,16 @@ access policy, checked on every request by ``dashboard.security``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Callable
 
 import dash
+from dash import html
 
-from dashboard import security
+from dashboard import components as ui
+from dashboard import kennis, security
 from dashboard.pages import (
     auditlog,
     begrippen,
@@ -27,6 +30,8 @@ from dashboard.pages import (
     mijlpalen,
     not_found_404,
     provincie,
+    publicatie,
+    publicaties,
     regios,
     upload,
 )
@@ -41,8 +46,23 @@ class DashPage:
         return self.module.PAGE.get("path_template") or self.module.PAGE["path"]
 
     def register(self, app: dash.Dash) -> None:
-        dash.register_page(self.module.__name__, layout=self.module.layout, **self.module.PAGE)
+        dash.register_page(self.module.__name__, layout=with_kennis(self.module.layout), **self.module.PAGE)
         self.module.register_callbacks(app)
+
+
+def with_kennis(layout: Callable) -> Callable:
+    """``layout`` under the page's ``?kennis=`` (``dashboard.kennis``): every figure it computes is
+    as known at that moment, and the page says so (or why the value was not used) above its content."""
+
+    @functools.wraps(layout)
+    def page(**query):
+        state = kennis.use(query.get("kennis"))
+        content = layout(**query)
+        if state.notice is None:
+            return content
+        return html.Div([ui.notice(state.notice, "warning" if state.warning else "info", id_="kennis-notice"), content])
+
+    return page
 
 
 @dataclass(frozen=True)
@@ -65,6 +85,9 @@ PAGES: tuple[DashPage | ServerPage, ...] = (
     DashPage(gemeente),
     DashPage(mijlpalen),
     DashPage(data_overview),
+    DashPage(publicaties),
+    DashPage(publicatie),
+    ServerPage("/publicatie/<nummer>.csv", "etvi_publicatie_csv", publicatie.download, methods=("GET",)),
     DashPage(upload),
     DashPage(delivery),
     DashPage(auditlog),

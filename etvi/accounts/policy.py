@@ -155,6 +155,12 @@ def can_manage_users(user) -> bool:
     return is_active(user) and user.role == "beheerder"
 
 
+def can_publish(user) -> bool:
+    """Making a publicatie (``/publicaties``, ``etvi publicatie maak``): figures that never change
+    are the beheerder's to fix. Reading publicaties is for anyone who may view the dashboard."""
+    return is_active(user) and user.role == "beheerder"
+
+
 def can_see_delivery(user, provincie_code: str | None = None) -> bool:
     """Who delivered what and when for the gemeenten of a provincie (or all, for the beheerder)."""
     if not is_active(user):

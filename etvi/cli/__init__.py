@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "template": ("etl_commands", "Schrijf het invulsjabloon: een instructieblad en een gegevensblad met keuzelijsten."),
     "export": ("etl_commands", "Exporteer per gemeente de status, datum van vaststelling en peildatum per onderdeel."),
     "demo-data": ("etl_commands", "Maak fictieve demogegevens (2022 tot vandaag) als sjabloonbestanden en laad ze."),
+    "publicatie": ("publicatie", "Publicaties: cijfers die je kunt citeren en die nooit meer veranderen."),
     "serve": ("serve", "Het dashboard starten."),
     "init": ("setup_commands", "Database aanmaken of bijwerken en referentiegegevens laden."),
     "gebruiker": ("accounts", "Gebruikers beheren: accounts, rollen, wachtwoorden en API-tokens."),

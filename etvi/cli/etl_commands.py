@@ -22,6 +22,7 @@ from etl.lookups import load_reference
 from etl.names import printable
 from etl.safety import KINDS, REFUSED
 from etl.template import write_template
+from etvi import publicatie as publicaties
 from etvi.upload.service import load_file
 
 console = Console(highlight=False)
@@ -173,14 +174,33 @@ def export(
     output: Annotated[Optional[str], typer.Option("-o", "--output", help="Het te schrijven bestand; '-' schrijft csv naar het scherm. Standaard etvi-export-<datum>.csv.")] = None,
     peildatum: Annotated[Optional[str], typer.Option("--peildatum", help="De stand op deze datum (standaard vandaag).")] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="csv of xlsx (standaard: volgens de extensie van -o, anders csv).")] = None,
+    publicatie: Annotated[Optional[str], typer.Option("--publicatie", help="De cijfers van deze publicatie (nummer uit 'etvi publicatie list'): elke keer dezelfde bytes.")] = None,
 ) -> None:
     """Exporteer per gemeente de status, datum van vaststelling en peildatum per onderdeel (csv voor Excel, of xlsx)."""
+    if publicatie is not None:
+        _export_publicatie(output, peildatum, fmt, publicatie)
+        return
     when = _date(peildatum, future=True) or date.today()
     if output is None:
         output = f"etvi-export-{when.isoformat()}.{(fmt or 'csv').lower()}"
     path = write_export(output, fmt=fmt, peildatum=when)
     if path is not None:
         console.print(f"Export geschreven: {path} (stand op {when:%d-%m-%Y}).")
+
+
+def _export_publicatie(output: Optional[str], peildatum: Optional[str], fmt: Optional[str], number: str) -> None:
+    """A publicatie's figures as csv: the state at its peildatum as known at its moment, so the
+    same bytes on every call (an xlsx file carries the time it was written, so it is refused)."""
+    if peildatum is not None:
+        raise EtlError("--publicatie en --peildatum gaan niet samen: een publicatie heeft haar eigen peildatum.")
+    if (fmt or "csv").strip().lower() != "csv" or (output not in (None, "-") and Path(output).suffix.lower() == ".xlsx"):
+        raise EtlError("Een publicatie wordt als csv geëxporteerd (steeds dezelfde bytes); laat --format weg of kies een .csv-bestand.")
+    p = publicaties.get(number)
+    if output is None:
+        output = f"etvi-publicatie-{p.id}.csv"
+    path = write_export(output, fmt="csv", peildatum=p.peildatum, kennis=p.kennis)  # the bytes of publicatie.csv_bytes
+    if path is not None:
+        console.print(f"Export geschreven: {path} (publicatie {p.id}: stand op {p.peildatum:%d-%m-%Y} zoals bekend op {p.kennis:%d-%m-%Y %H:%M} UTC).")
 
 
 def demo_data(

@@ -1,0 +1,154 @@
+"""``/publicatie/<nummer>``: a publicatie's national overview exactly as known at its moment K.
+
+The cards, the share per provincie, the milestone table and the table of every gemeente are
+computed under ``DataSource.version(kennis=K)``, so they never change (the maps will come from the
+server-side SVG renderer); the banner says when it was published,
+and when later uploads changed that past, how many statuses and which (as published, as now).
+"""
+
+from __future__ import annotations
+
+import flask
+from dash import html
+
+from dashboard import components as ui
+from dashboard import views
+from dashboard.runtime import current
+from dashboard.texts import fmt_date, local_time, onderdeel_title
+from etvi import publicatie as publicaties
+from etvi.publicatie import PublicatieError
+
+
+def title(nummer=None, **_) -> str:
+    try:
+        return f"{publicaties.get(nummer, current().data.url).titel} – ETVI-monitor"
+    except Exception:  # noqa: BLE001 - a title must never break the page
+        return "Publicatie niet gevonden – ETVI-monitor"
+
+
+PAGE = dict(path_template="/publicatie/<nummer>", name="Publicatie", title=title, order=7)
+P = "pub"
+
+
+def register_callbacks(app) -> None:
+    """Nothing to update: a publicatie never changes."""
+
+
+def download(nummer: str):
+    """``/publicatie/<nummer>.csv``: the publicatie's figures, the same bytes on every call
+    (``etvi export --publicatie`` writes the same); an unknown number gets a Dutch 404."""
+    try:
+        p = publicaties.get(nummer, current().data.url)
+    except PublicatieError as exc:
+        return flask.Response(f"{exc}\n", status=404, mimetype="text/plain", headers={"Content-Language": "nl"})
+    return flask.Response(
+        publicaties.csv_bytes(p, current().data.url),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="etvi-publicatie-{p.id}.csv"', "Cache-Control": "no-cache"},
+    )
+
+
+def layout(nummer=None, **_):
+    rt = current()
+    try:
+        p = publicaties.get(nummer, rt.data.url)
+    except PublicatieError as exc:
+        return html.Div([html.H1("Publicatie niet gevonden"), ui.notice([str(exc), " ", html.A("Alle publicaties", href="/publicaties")], "warning")])
+    v = rt.data.version(kennis=p.kennis)
+    ref = rt.data.reference(v)
+    return html.Div(
+        [
+            html.H1(p.titel),
+            ui.notice(
+                f"Gepubliceerd op {local_time(p.created_at)} door {p.username}: de stand op {fmt_date(p.peildatum)} zoals die bekend "
+                f"was op {local_time(p.kennis)}. Deze cijfers veranderen nooit.",
+                "info",
+                id_=f"{P}-banner",
+            ),
+            _corrections(rt, p, ref),
+            html.Section(
+                [html.H2("Stand per onderdeel", id=f"{P}-cards-heading"), ui.cards(rt.data.cards(p.peildatum, v))],
+                **{"aria-labelledby": f"{P}-cards-heading"},
+            ),
+            html.Section(
+                [
+                    html.H2("Per provincie", id=f"{P}-provincies-heading"),
+                    *(
+                        ui.table(
+                            views.group_share_table(rt.data, p.peildatum, o, "provincie", v).drop(columns=["Onderdeel"]),
+                            f"{onderdeel_title(o)}: aandeel gereed per provincie op {fmt_date(p.peildatum)}, laagste eerst",
+                            id_=f"{P}-provincies-{i}",
+                            numeric=["Gemeenten", "Gereed", "Aandeel gereed (%)"],
+                        )
+                        for i, o in enumerate(ref.onderdelen)
+                    ),
+                ],
+                **{"aria-labelledby": f"{P}-provincies-heading"},
+            ),
+            html.Section(
+                [
+                    html.H2("Mijlpalen", id=f"{P}-mijlpalen-heading"),
+                    ui.table(
+                        views.milestone_progress_table(rt.data, p.peildatum, "landelijk", v).drop(columns=["Gebied"]),
+                        f"Voortgang naar de mijlpalen op {fmt_date(p.peildatum)}",
+                        id_=f"{P}-mijlpalen",
+                    ),
+                ],
+                **{"aria-labelledby": f"{P}-mijlpalen-heading"},
+            ),
+            html.Section(
+                [html.H2("Alle gemeenten", id=f"{P}-tabel-heading"), _table(rt, v, ref, p)],
+                **{"aria-labelledby": f"{P}-tabel-heading"},
+            ),
+            html.P(
+                [
+                    html.A("Download deze cijfers (CSV)", href=f"/publicatie/{p.id}.csv", id=f"{P}-csv", download=""),
+                    " · ",
+                    html.A("Alle publicaties", href="/publicaties"),
+                ]
+            ),
+        ]
+    )
+
+
+def _corrections(rt, p, ref) -> html.Section:
+    found = publicaties.corrections(p, rt.data.url)
+    heading = html.H2("Correcties sinds de publicatie", id=f"{P}-correcties-heading")
+    if found.empty:
+        body = [html.P("Sindsdien gecorrigeerd: geen meldingen. De cijfers zijn nog zoals ze nu bekend zijn.", id=f"{P}-correcties")]
+    else:
+        labels = {(o, st): lbl or st for o, st, lbl in zip(ref.levels["onderdeel"], ref.levels["status"], ref.levels["label"])}
+        names = dict(zip(ref.gemeenten["code"], ref.gemeenten["name"]))
+
+        def label(onderdeel, status):
+            return "Geen gegevens" if status is None else labels.get((onderdeel, status), status)
+
+        rows = [
+            [names.get(r.gemeente_code, r.gemeente_code), onderdeel_title(r.onderdeel), label(r.onderdeel, r.gepubliceerd), label(r.onderdeel, r.nu)]
+            for r in found.itertuples()
+        ]
+        n = len(rows)
+        body = [
+            ui.notice(
+                f"Sindsdien gecorrigeerd: {n} {'melding' if n == 1 else 'meldingen'}. Latere aanleveringen veranderden de stand op "
+                f"{fmt_date(p.peildatum)}; deze publicatie toont de cijfers zoals ze toen bekend waren.",
+                "warning",
+                id_=f"{P}-correcties",
+            ),
+            ui.data_table(["Gemeente", "Onderdeel", "Zoals gepubliceerd", "Nu"], rows, "Gecorrigeerde meldingen: zoals gepubliceerd en zoals nu bekend", id_=f"{P}-correctietabel"),
+        ]
+    return html.Section([heading, *body], **{"aria-labelledby": f"{P}-correcties-heading"})
+
+
+def _table(rt, v, ref, p) -> html.Div:
+    columns = {o: rt.data.gemeente_status(p.peildatum, o, v).set_index("code")["label"] for o in ref.onderdelen}
+    rows = [
+        [name, code, prov or "", *(str(columns[o].get(code, "")) for o in ref.onderdelen)]
+        for code, name, prov in zip(ref.gemeenten["code"], ref.gemeenten["name"], ref.gemeenten["provincie_name"])
+    ]
+    return ui.data_table(
+        ["Gemeente", "Code", "Provincie", *(onderdeel_title(o) for o in ref.onderdelen)],
+        rows,
+        f"Status per gemeente op {fmt_date(p.peildatum)}, zoals bekend op {local_time(p.kennis)}",
+        id_=f"{P}-tabel",
+    )

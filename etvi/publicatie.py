@@ -1,0 +1,119 @@
+"""Publicaties: figures that can be cited and never change.
+
+A publicatie fixes a peildatum and a moment K (``kennis``): its figures are the state at the
+peildatum *as known at K* (``models.asof``), so a later upload that corrects the past changes
+the live views but never a publicatie. Making one is a beheerder action and is audited; rows
+are never changed or deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+from sqlmodel import select
+
+from etl.export import export_frame, to_csv_bytes
+from etvi.accounts import audit
+from etvi.errors import UserError
+from models import db, queries
+from models.asof import utc
+from models.tables import Publicatie, utcnow
+
+MAX_TITEL = 200
+
+
+class PublicatieError(UserError):
+    """A publicatie that cannot be made or found; the message is Dutch."""
+
+
+@dataclass(frozen=True)
+class PublicatieInfo:
+    """A publicatie as read from the database (detached from any session)."""
+
+    id: int
+    titel: str
+    peildatum: date
+    kennis: datetime
+    username: str
+    created_at: datetime
+    ronde_id: int | None
+
+
+def _info(row: Publicatie) -> PublicatieInfo:
+    return PublicatieInfo(row.id, row.titel, row.peildatum, utc(row.kennis), row.username, utc(row.created_at), row.ronde_id)
+
+
+def check_titel(titel: str | None) -> str:
+    """The title, trimmed; a Dutch message when it is empty, too long or holds control characters."""
+    clean = (titel or "").strip()
+    if not clean:
+        raise PublicatieError("De titel van de publicatie is leeg; geef een titel, bijvoorbeeld 'Kamerbrief maart 2026'.")
+    if len(clean) > MAX_TITEL:
+        raise PublicatieError(f"De titel is {len(clean)} tekens lang; het maximum is {MAX_TITEL}.")
+    if any(ord(c) < 32 for c in clean):
+        raise PublicatieError("De titel bevat een regeleinde of een ander stuurteken; geef één regel tekst.")
+    return clean
+
+
+def make(titel: str, actor: str, peildatum: date | None = None, kennis: datetime | None = None, url: str | None = None) -> PublicatieInfo:
+    """Publish the state at ``peildatum`` (default today) as known now (or at ``kennis``)."""
+    clean = check_titel(titel)
+    today = date.today()
+    when = peildatum or today
+    if when > today:
+        raise PublicatieError(f"De peildatum {when:%d-%m-%Y} ligt in de toekomst; een publicatie gaat over vandaag of eerder.")
+    moment = utc(kennis) if kennis is not None else utcnow()
+    with db.session(url) as s:
+        row = Publicatie(titel=clean, peildatum=when, kennis=moment, username=actor)
+        s.add(row)
+        s.flush()
+        audit.record(s, actor, "publicatie gemaakt", id=row.id, titel=clean, peildatum=when.isoformat(), kennis=moment.isoformat())
+        s.commit()
+        s.refresh(row)
+        return _info(row)
+
+
+def get(publicatie_id: int | str, url: str | None = None) -> PublicatieInfo:
+    """The publicatie with this id; a Dutch message when the id is not a number or unknown."""
+    try:
+        number = int(str(publicatie_id).strip())
+    except ValueError:
+        raise PublicatieError(f"'{publicatie_id}' is geen publicatienummer; gebruik het nummer uit 'etvi publicatie list'.") from None
+    with db.session(url) as s:
+        row = s.get(Publicatie, number)
+        if row is None:
+            raise PublicatieError(f"Publicatie {number} bestaat niet; 'etvi publicatie list' toont de publicaties.")
+        return _info(row)
+
+
+def all_publicaties(url: str | None = None) -> list[PublicatieInfo]:
+    """Every publicatie, newest first."""
+    with db.session(url) as s:
+        return [_info(r) for r in s.exec(select(Publicatie).order_by(Publicatie.created_at.desc(), Publicatie.id.desc())).all()]
+
+
+CORRECTION_COLUMNS = ["gemeente_code", "onderdeel", "gepubliceerd", "nu"]
+
+
+def corrections(p: PublicatieInfo, url: str | None = None) -> pd.DataFrame:
+    """Where later uploads changed the status the publicatie shows: one row per (gemeente,
+    onderdeel) whose status at its peildatum as known now differs from as known at its moment
+    (``gepubliceerd`` None: nothing was known then). Sorted by gemeente code and onderdeel."""
+    then = queries.status_asof(p.peildatum, url, kennis=p.kennis)[["gemeente_code", "onderdeel", "status"]]
+    now = queries.status_asof(p.peildatum, url)[["gemeente_code", "onderdeel", "status"]]
+    both = now.merge(then, on=["gemeente_code", "onderdeel"], how="outer", suffixes=("_nu", "_toen"))
+    nu = both["status_nu"].astype(object).where(both["status_nu"].notna(), None)
+    toen = both["status_toen"].astype(object).where(both["status_toen"].notna(), None)
+    changed = [a != b for a, b in zip(nu, toen)]
+    out = pd.DataFrame(
+        {"gemeente_code": both["gemeente_code"].astype(object), "onderdeel": both["onderdeel"].astype(object), "gepubliceerd": toen, "nu": nu}
+    )[changed]
+    return out.sort_values(["gemeente_code", "onderdeel"], ignore_index=True)[CORRECTION_COLUMNS]
+
+
+def csv_bytes(p: PublicatieInfo, url: str | None = None) -> bytes:
+    """The publicatie's figures as the csv of ``etvi export`` (one row per gemeente): the state at
+    its peildatum as known at its moment, so the same bytes on every call."""
+    return to_csv_bytes(export_frame(p.peildatum, url, kennis=p.kennis))
