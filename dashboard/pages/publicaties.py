@@ -26,7 +26,7 @@ def _list(url) -> html.Div:
     if not rows:
         return html.P("Er zijn nog geen publicaties.", id=f"{P}-leeg")
     return ui.data_table(
-        ["Titel", "Peildatum", "Bekend op", "Door"],
+        ["Titel", "Stand op", "Bekend op", "Door"],
         [[html.A(p.titel, href=f"/publicatie/{p.id}"), fmt_date(p.peildatum), local_time(p.kennis), p.username] for p in rows],
         "Publicaties, de nieuwste eerst",
         id_=f"{P}-tabel",
@@ -37,7 +37,7 @@ def _form() -> html.Section:
     return html.Section(
         [
             html.H2("Nieuwe publicatie", id=f"{P}-maak-heading"),
-            html.P("De cijfers op de peildatum zoals ze nu bekend zijn worden vastgelegd; latere aanleveringen veranderen ze niet meer.", className="hint"),
+            html.P("De cijfers van de gekozen datum (stand op) zoals ze nu bekend zijn worden vastgelegd; latere aanleveringen veranderen ze niet meer.", className="hint"),
             html.Div(
                 [
                     html.Label("Titel", htmlFor=f"{P}-titel"),
@@ -47,7 +47,7 @@ def _form() -> html.Section:
             ),
             html.Div(
                 [
-                    html.Label("Peildatum (JJJJ-MM-DD, leeg: vandaag)", htmlFor=f"{P}-peildatum"),
+                    html.Label("Stand op (JJJJ-MM-DD, leeg: vandaag)", htmlFor=f"{P}-peildatum"),
                     dcc.Input(id=f"{P}-peildatum", type="text", className="text-input"),
                 ],
                 className="control",
@@ -62,7 +62,7 @@ def _form() -> html.Section:
 def layout(**_):
     rt = current()
     user = security.current_user()
-    parts = [html.H1("Publicaties"), html.P("Cijfers die je kunt citeren: de stand op een peildatum zoals die op één moment bekend was, voor altijd.", className="intro")]
+    parts = [html.H1("Publicaties"), html.P("Cijfers die je kunt citeren: de stand op een datum zoals die op één moment bekend was, voor altijd.", className="intro")]
     if user is not None and policy.can_publish(user):
         parts.append(_form())
     parts.append(html.Section([html.H2("Alle publicaties", id=f"{P}-lijst-heading"), html.Div(_list(rt.data.url), id=f"{P}-lijst")], **{"aria-labelledby": f"{P}-lijst-heading"}))
@@ -90,7 +90,7 @@ def register_callbacks(app: dash.Dash) -> None:
             when = parse_date(peildatum.strip()) if peildatum and peildatum.strip() else None
             made = publicaties.make(titel, user.username, peildatum=when, url=url)
         except DateError as exc:
-            return ui.notice(f"Peildatum: {str(exc).rstrip('.')}. Schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2026-03-01.", "error", id_=f"{P}-fout"), no_update
+            return ui.notice(f"Stand op: {str(exc).rstrip('.')}. Schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2026-03-01.", "error", id_=f"{P}-fout"), no_update
         except PublicatieError as exc:
             return ui.notice(str(exc), "error", id_=f"{P}-fout"), no_update
         done = ui.notice(["Publicatie gemaakt: ", html.A(made.titel, href=f"/publicatie/{made.id}"), "."], "info", id_=f"{P}-gemaakt")

@@ -24,7 +24,7 @@ def test_a_beheerder_publishes_and_opens_the_publicatie(live, page):
     page.get_by_role("button", name="Publiceren").click()
     expect(page.locator("#pubs-fout")).to_contain_text("titel van de publicatie is leeg")
     page.get_by_label("Titel").fill("Kamerbrief uit de browser")
-    page.get_by_label("Peildatum (JJJJ-MM-DD, leeg: vandaag)").fill("2025-06-30")
+    page.get_by_label("Stand op (JJJJ-MM-DD, leeg: vandaag)").fill("2025-06-30")
     page.get_by_role("button", name="Publiceren").click()
     expect(page.locator("#pubs-gemaakt")).to_contain_text("Publicatie gemaakt")
     expect(page.locator("#pubs-tabel")).to_contain_text("Kamerbrief uit de browser")

@@ -116,7 +116,7 @@ def test_only_a_beheerder_makes_one(ref_db):
     beheerder = app.server.test_client()
     login(beheerder, actors["beheerder"].username, actors["beheerder"].password)
     assert "Nieuwe publicatie" in page_content(beheerder, "/publicaties")
-    for titel, peildatum, phrase in [("", "", "titel van de publicatie is leeg"), ("T", "2024-13-01", "Peildatum:"), ("T", "2099-01-01", "ligt in de toekomst")]:
+    for titel, peildatum, phrase in [("", "", "titel van de publicatie is leeg"), ("T", "2024-13-01", "Stand op:"), ("T", "2099-01-01", "ligt in de toekomst")]:
         status, text = _make(app, beheerder, titel, peildatum)
         assert status == 200 and phrase in text, (titel, peildatum, text)
     status, text = _make(app, beheerder, "Voortgangsrapportage", "2024-12-31")
