@@ -14,7 +14,21 @@ from pathlib import Path
 import dash
 import flask
 
-from dashboard import api, csp, downloads, faults, frame, health, pages, prerender, requestlog, routing, security
+from dashboard import (
+    api,
+    csp,
+    downloads,
+    embed,
+    faults,
+    frame,
+    health,
+    map_images,
+    pages,
+    prerender,
+    requestlog,
+    routing,
+    security,
+)
 from dashboard.data import DataSource
 from dashboard.runtime import Runtime, current
 from dashboard.shapes import ShapeStore, register_route
@@ -171,6 +185,8 @@ def create_app(url: str | None = None, *, shape_loader=None) -> dash.Dash:
 
     register_route(server, runtime.shapes, lambda level: runtime.resolve_shape(level))
     downloads.register(server)
+    map_images.register(server)  # /kaart.svg, /kaart.png
+    embed.register(server)  # /embed/kaart, the one page other sites may frame
     security.install(app, url=url)  # sessions, CSRF, the access check of every page
     api.install(app)  # /api/v1
 

@@ -38,8 +38,9 @@ ROLE_RIGHTS = {
 # Where each role goes after logging in when it asked for nothing in particular (or for a page it may not open).
 ROLE_HOME = {"gemeente": "/aanleveren", "beheerder": "/aanleveren", "provincie": "/aanlevering"}
 
-# Paths anyone may open, also when the dashboard is not public: logging in needs no login.
-OPEN_PATHS = frozenset({"/login", "/logout", "/favicon.ico", "/_favicon.ico"})
+# Paths anyone may open, also when the dashboard is not public: logging in needs no login; the
+# map images and the embeddable map are for notes, slides and other sites (dashboard.map_images, dashboard.embed).
+OPEN_PATHS = frozenset({"/login", "/logout", "/favicon.ico", "/_favicon.ico", "/kaart.svg", "/kaart.png", "/embed/kaart"})
 
 
 class Access(Enum):
