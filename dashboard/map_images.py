@@ -32,6 +32,7 @@ from dashboard.figures import svg_map
 from dashboard.runtime import current
 from dashboard.security import error_response
 from dashboard.shapes import ShapesUnavailable
+from dashboard.state import choose, parse_peildatum
 from dashboard.texts import fmt_date, fmt_pct, level_title, onderdeel_title
 
 SVG_PATH = "/kaart.svg"
@@ -124,6 +125,25 @@ def heading(view: MapView, ref) -> str:
         where = f"in {ref.provincie_name(view.provincie)}" if view.provincie else "per gemeente"
         return f"{onderdeel_title(view.onderdeel)} {where} op {fmt_date(view.peildatum)}"
     return f"{onderdeel_title(view.onderdeel)}: aandeel gemeenten gereed, {level_title(view.niveau)}, op {fmt_date(view.peildatum)}"
+
+
+def page_view(args, ref, provincie: str | None = None) -> MapView:
+    """The view a map page shows for its query string: as the page does, anything odd falls back
+    to the default (``state.choose``, ``state.parse_peildatum``); ``provincie`` from the page's path."""
+    onderdelen = ref.onderdelen
+    onderdeel = choose(args.get("onderdeel"), onderdelen, onderdelen[0] if onderdelen else "")
+    niveau = "gemeente" if provincie else choose(args.get("niveau"), ["gemeente"] + ref.levels_available(), "gemeente")
+    return MapView(parse_peildatum(args.get("peildatum"), today()), onderdeel, niveau, provincie)
+
+
+def area_link(view: MapView) -> Callable[[str], str] | None:
+    """Where a click on an area of ``view`` goes (as ``pages.common.click_target``); None for regio's."""
+    day = view.peildatum.isoformat()
+    if view.niveau == "gemeente":
+        return lambda code: f"/gemeente/{code}?peildatum={day}"
+    if view.niveau == "provincie":
+        return lambda code: f"/provincie/{code}?" + urlencode({"peildatum": day, "onderdeel": view.onderdeel})
+    return None
 
 
 def map_svg(view: MapView, link: Callable[[str], str] | None = None, link_key: str = "") -> str:

@@ -242,9 +242,11 @@ def render(
         paths.append(path)
 
     labelled = "etvi-kaart-titel etvi-kaart-bron"
+    # with links the areas must stay reachable: an image's children are hidden from assistive technology
+    role = "group" if any(a.href for a in areas) else "img"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'role="img" aria-labelledby="{labelled}" font-family="{escape(FONT_FAMILY)}" class="etvi-kaart">',
+        f'role="{role}" aria-labelledby="{labelled}" font-family="{escape(FONT_FAMILY)}" class="etvi-kaart">',
         f"<title>{escape(title)}</title>",
         f"<desc>{escape(' '.join(x for x in (description, source) if x))}</desc>",
         f'<rect width="{WIDTH}" height="{height}" fill="{PAGE_BACKGROUND}"/>',
