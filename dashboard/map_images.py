@@ -10,8 +10,10 @@ today, as on ``/``.
 
 Images are cached per data version in the process (``DataSource.cached``) and sent with an
 ETag (304 on ``If-None-Match``) and ``Cache-Control: public, max-age=300``: a new upload changes
-the image within five minutes. They are open without a login (``policy.OPEN_PATHS``), like the
-embeddable map (``dashboard.embed``) that uses the same ``MapView``.
+the image within five minutes. Who may fetch them is who may open ``/`` (``policy.SAME_ACCESS_AS``),
+as for the embeddable map (``dashboard.embed``) that uses the same ``MapView``: everyone when the
+dashboard is public, else a logged-in user, and then the cache is ``private`` (no shared cache
+may hand a map behind the login to anyone else).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from werkzeug.datastructures import MultiDict
 from dashboard import aggregates as agg
 from dashboard.figures import svg_map
 from dashboard.runtime import current
-from dashboard.security import error_response
+from dashboard.security import error_response, is_public
 from dashboard.shapes import ShapesUnavailable
 from dashboard.state import choose, parse_peildatum
 from dashboard.texts import fmt_date, fmt_pct, level_title, onderdeel_title
@@ -186,7 +188,8 @@ def map_png(view: MapView) -> bytes:
 def cached_response(body: bytes, mimetype: str, filename: str | None = None, headers: dict | None = None) -> Response:
     """``body`` with an ETag over its bytes and a short public cache; 304 when the client has it."""
     etag = hashlib.sha256(body).hexdigest()[:20]
-    headers = {"Cache-Control": f"public, max-age={MAX_AGE}", "ETag": f'"{etag}"', **(headers or {})}
+    scope = "public" if is_public() else "private"  # behind the login: only the user's own browser keeps it
+    headers = {"Cache-Control": f"{scope}, max-age={MAX_AGE}", "ETag": f'"{etag}"', **(headers or {})}
     if etag in [t.strip().removeprefix("W/").strip('"') for t in request.headers.get("If-None-Match", "").split(",")]:
         return Response(status=304, headers=headers)
     if filename:

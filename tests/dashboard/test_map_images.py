@@ -1,5 +1,5 @@
 """``/kaart.svg`` and ``/kaart.png`` over HTTP against a live server with the real boundary files:
-a valid image with 342 gemeenten, the legend and the source line; cacheable; open without a login;
+a valid image with 342 gemeenten, the legend and the source line; cacheable;
 a wrong parameter gets a Dutch 400, never a 500. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import pytest
 import requests
 
 from models import queries
-from tests.support.app import make_app
 
 pytestmark = pytest.mark.geodata
 
@@ -101,11 +100,3 @@ def test_wrong_parameters_get_a_dutch_400_never_a_500(ref_db, live_server):
             assert r.headers["Content-Type"].startswith("text/html")
         r = requests.get(f"{server.url}{path}?peildatum=1999-01-01&onderdeel=", timeout=60)
         assert r.status_code == 200  # long before any data: every gemeente "geen gegevens"
-
-
-def test_open_without_a_login_when_the_dashboard_is_not_public(ref_db, live_server):
-    server = live_server(ref_db, app=make_app(ref_db, public=False))
-    assert requests.get(f"{server.url}/", timeout=60, allow_redirects=False, headers={"Accept": "text/html"}).status_code == 302
-    assert requests.get(f"{server.url}/kaart.svg", timeout=60).status_code == 200
-    assert requests.get(f"{server.url}/kaart.png", timeout=60).content[:8] == PNG_SIGNATURE
-    assert requests.get(f"{server.url}/embed/kaart", timeout=60).status_code == 200
