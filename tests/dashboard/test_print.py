@@ -51,6 +51,7 @@ PRINT_LAYOUT_JS = """(width) => {
         map_inside: svgBox && drawn ? drawn.left >= svgBox.left - 1 && drawn.right <= svgBox.right + 1 && drawn.width > 0.3 * svgBox.width : null,
         cut_svgs: cut,
         rows: [...document.querySelectorAll('main tr')].length,
+        heading_break: document.querySelector('main h2') ? getComputedStyle(document.querySelector('main h2')).breakAfter : null,
         row_break: document.querySelector('main tr') ? getComputedStyle(document.querySelector('main tr')).breakInside : null,
     };
     root.style.width = '';
@@ -76,7 +77,8 @@ def _check_printed(page, map_page: bool) -> dict:
         assert printed["map_inside"], printed
         assert 0.6 * A4_CONTENT_PX < printed["map_width"] <= A4_CONTENT_PX + 1, printed["map_width"]
     if printed["rows"]:
-        assert printed["row_break"] == "avoid"
+        assert printed["row_break"] == "avoid"  # a table row is never split over two pages
+    assert printed["heading_break"] in (None, "avoid")  # a section's heading stays with its content
     sizes = _pdf_pages(page.pdf(format="A4"))
     assert sizes and all(abs(w - A4_POINTS[0]) < 1 and abs(h - A4_POINTS[1]) < 1 for w, h in sizes), sizes
     page.emulate_media(media="screen")
