@@ -8,14 +8,32 @@ apps can live in one process (tests) without sharing callbacks.
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
 import dash
 import flask
 
-from dashboard import api, csp, downloads, faults, frame, health, kennis, pages, prerender, requestlog, routing, security
+from dashboard import (
+    api,
+    csp,
+    downloads,
+    embed,
+    faults,
+    frame,
+    health,
+    kennis,
+    map_images,
+    pages,
+    prerender,
+    requestlog,
+    routing,
+    security,
+)
 from dashboard.data import DataSource
+from dashboard.figures import maps
+from dashboard.pages import provincie as provincie_page
 from dashboard.runtime import Runtime, current
 from dashboard.shapes import ShapeStore, register_route
 from dashboard.static import configure_compression, register_static, replace_polyfill
@@ -99,13 +117,40 @@ def _index_title(app: dash.Dash) -> str | None:
         return None
 
 
+FIRST_MAP_ID = "etvi-eerste-kaart"
+PROVINCIE_PATH = re.compile(r"^/provincie/(PV\d{2})$", re.IGNORECASE)
+
+
+def _first_map() -> str:
+    """The map of this address (``/``, ``/provincie/PVxx``) as SVG for the first HTML: visible
+    before plotly.js has loaded, and without JavaScript, with a link per area. In the browser
+    ``assets/first_map.js`` lays it over the map's place once the page is drawn and removes it
+    when Plotly has drawn its map. Empty for other addresses and whenever anything fails."""
+    try:
+        path = flask.request.path
+        match = PROVINCIE_PATH.match(path)
+        if path != "/" and not match:
+            return ""
+        rt = current()
+        ref = rt.data.reference(rt.data.version())
+        provincie = match.group(1).upper() if match else None
+        if provincie and ref.provincie_name(provincie) is None:
+            return ""
+        view = map_images.page_view(flask.request.args, ref, provincie)
+        svg = map_images.map_svg(view, link=map_images.area_link(view), link_key="eerste-kaart")
+    except Exception:  # noqa: BLE001 - the first paint must never break the page; Plotly draws the map anyway
+        return ""
+    height = provincie_page.MAP_HEIGHT if provincie else maps.MAP_HEIGHT  # of the Plotly map it stands in for
+    return f'<section id="{FIRST_MAP_ID}" class="first-map" aria-label="Kaart" data-height="{height}">{svg}</section>'
+
+
 class EtviDash(dash.Dash):
     def interpolate_index(self, **kwargs):
         kwargs["title"] = _index_title(self) or kwargs.get("title", "")
         kwargs["metas"] = kwargs.get("metas", "") + "\n        " + _preloads()
         kwargs["scripts"] = replace_polyfill(kwargs.get("scripts", ""))
         # Dash's placeholder until the renderer runs (``<div class="_dash-loading">Loading...</div>``, with white space)
-        kwargs["app_entry"] = kwargs.get("app_entry", "").replace("Loading...", "Bezig met laden…")
+        kwargs["app_entry"] = _first_map() + kwargs.get("app_entry", "").replace("Loading...", "Bezig met laden…")
         return super().interpolate_index(**kwargs)
 
 
@@ -173,6 +218,8 @@ def create_app(url: str | None = None, *, shape_loader=None) -> dash.Dash:
 
     register_route(server, runtime.shapes, lambda level: runtime.resolve_shape(level))
     downloads.register(server)
+    map_images.register(server)  # /kaart.svg, /kaart.png
+    embed.register(server)  # /embed/kaart, the one page other sites may frame
     security.install(app, url=url)  # sessions, CSRF, the access check of every page
     api.install(app)  # /api/v1
 

@@ -9,7 +9,9 @@
 - images and fonts: our own origin and ``data:`` (Plotly's mode bar and map patterns);
 - connections: our own origin (callbacks, map shapes, the API);
 - nothing may embed a page (``frame-ancestors 'none'``, also ``X-Frame-Options: DENY`` in
-  ``security``), no plugins, forms and ``<base>`` only to our own origin.
+  ``security``), no plugins, forms and ``<base>`` only to our own origin. The one exception is
+  the embeddable map (``dashboard.embed``): its response carries ``embed_policy()``, with
+  ``frame-ancestors *``, and therefore no ``X-Frame-Options`` (``allows_framing``).
 """
 
 from __future__ import annotations
@@ -32,8 +34,27 @@ DIRECTIVES: dict[str, tuple[str, ...]] = {
 }
 
 
-def policy(script_hashes: Iterable[str] = ()) -> str:
+EMBED_FRAME_ANCESTORS = ("*",)
+
+
+def policy(script_hashes: Iterable[str] = (), frame_ancestors: tuple[str, ...] | None = None) -> str:
     """The header value; ``script_hashes`` are CSP source expressions like ``'sha256-…'``."""
     directives = dict(DIRECTIVES)
     directives["script-src"] = directives["script-src"] + tuple(dict.fromkeys(script_hashes))
+    if frame_ancestors is not None:
+        directives["frame-ancestors"] = frame_ancestors
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def embed_policy() -> str:
+    """The policy of a page other sites may frame (no scripts needed: none allowed but our own)."""
+    return policy(frame_ancestors=EMBED_FRAME_ANCESTORS)
+
+
+def allows_framing(header: str | None) -> bool:
+    """Whether a response's policy lets other sites frame it (then it must not say ``X-Frame-Options: DENY``)."""
+    for directive in (header or "").split(";"):
+        name, _, value = directive.strip().partition(" ")
+        if name == "frame-ancestors":
+            return value.split() != ["'none'"]
+    return False

@@ -63,10 +63,15 @@ FOOTER = (
     Link(GLOSSARY_PATH, "Begrippen: wat de woorden betekenen", server=True),
     ".",
 )
+# The address of the view, printed below every page (shown only in print: assets/print.css);
+# assets/print.js keeps it equal to the address bar, on Flask's pages as on Dash's, so both
+# frames stay the same.
+PRINT_URL_LABEL = "Adres van deze weergave: "
+PRINT_URL_ID = "etvi-adres"
 # Dash pages load every file of assets/; Flask's pages need only these.
-STYLESHEETS = ("/assets/style.css", "/assets/accounts.css")
+STYLESHEETS = ("/assets/style.css", "/assets/accounts.css", "/assets/print.css")
 FAVICON = "/_favicon.ico"  # Dash's; without it the browser asks /favicon.ico (404, a console error)
-SCRIPTS = ("/assets/focus.js",)  # a failed login moves focus to its message
+SCRIPTS = ("/assets/focus.js", "/assets/print.js")  # a failed login moves focus to its message; the printed address
 # A polite live region in main, outside the page content: assets/focus.js writes the new page's
 # title into it after every navigation in the browser (the page itself is swapped without a load).
 ANNOUNCER_ID = "etvi-aankondiging"
@@ -189,6 +194,7 @@ def dash_shell(menu: list[Entry], demo: bool, content) -> html.Div:
                 tabIndex="-1",
             ),
             html.Footer(html.P(footer), className="site-footer"),
+            html.P([PRINT_URL_LABEL, html.Span(id=PRINT_URL_ID)], className="print-url"),
             dcc.Location(id="etvi-nav", refresh="callback-nav"),
         ],
         className="page",
@@ -272,5 +278,6 @@ def render(template: str, *, title: str, account_items: list[dict], path: str, d
         "footer": FOOTER,
         "stylesheets": STYLESHEETS,
         "favicon": FAVICON,
+        "print_url": (PRINT_URL_LABEL, PRINT_URL_ID),
     }
     return flask.render_template(template, frame=frame, **context)

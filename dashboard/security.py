@@ -394,7 +394,8 @@ def _after_request(response: Response) -> Response:
             path="/",
         )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    if not csp.allows_framing(response.headers.get("Content-Security-Policy")):  # only dashboard.embed sets its own
+        response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     app_policy = current_app.extensions.get(csp.EXTENSION)
     response.headers.setdefault("Content-Security-Policy", app_policy() if app_policy else csp.policy())

@@ -10,11 +10,13 @@ from typing import Any, Callable
 from urllib.parse import urlencode
 
 import dash
+import flask
 from dash import Input, Output, State, dcc, html
 
 from dashboard import aggregates as agg
 from dashboard import components as ui
 from dashboard.data import Reference, Version
+from dashboard.embed import iframe_snippet
 from dashboard.figures import maps
 from dashboard.runtime import Runtime, current
 from dashboard.state import FUTURE_NOTICE, future_peildatum, peildatum_options
@@ -50,12 +52,29 @@ class MapContent:
     summary: str
     key: str
     update: dict | None = None  # values only, for the map-update store (applied in the browser)
+    image_query: str = ""  # the view for /kaart.svg, /kaart.png and /embed/kaart
+
+    def image_outputs(self) -> tuple[str, str, str]:
+        """(SVG link, PNG link, iframe snippet) of this view."""
+        return f"/kaart.svg?{self.image_query}", f"/kaart.png?{self.image_query}", iframe_snippet(base_url(), self.image_query)
 
     def outputs(self) -> tuple:
         """(figure, update store) for a callback: one of the two is ``no_update``."""
         if self.update is not None:
             return dash.no_update, self.update
         return self.figure, dash.no_update
+
+
+def base_url() -> str:
+    """This site's address as the browser used it (for the iframe snippet another site pastes)."""
+    return flask.request.host_url.rstrip("/") if flask.has_request_context() else ""
+
+
+def image_query(peildatum: date, onderdeel: str, level: str, provincie: str | None = None) -> str:
+    params = {"peildatum": peildatum.isoformat(), "onderdeel": onderdeel, "niveau": level}
+    if provincie:
+        params["provincie"] = provincie
+    return urlencode(params)
 
 
 def _key(*parts) -> str:
@@ -76,6 +95,7 @@ def map_content(
     has a figure with the same geometry and locations (``previous_key``), else a full figure
     whose geometry is a URL."""
     ref = rt.data.reference(v)
+    images = image_query(peildatum, onderdeel, level, provincie)
     if level == "gemeente":
         frame = rt.data.gemeente_status(peildatum, onderdeel, v)
         if provincie:
@@ -90,11 +110,11 @@ def map_content(
         shape, error = rt.shape_or_none("gemeente", v)
         key = _key("gemeente", shape.digest if shape else "-", provincie, tuple(frame["code"]), v.key)
         if shape is None:
-            return MapContent(maps.message_figure(f"De kaart is niet beschikbaar: {error} De cijfers staan in de tabel."), legend, heading, summary, "none")
+            return MapContent(maps.message_figure(f"De kaart is niet beschikbaar: {error} De cijfers staan in de tabel."), legend, heading, summary, "none", image_query=images)
         if previous_key == key:
-            return MapContent(None, legend, heading, summary, key, update=maps.compact_status_update(frame, n_levels))
+            return MapContent(None, legend, heading, summary, key, update=maps.compact_status_update(frame, n_levels), image_query=images)
         figure = rt.data.cached(("mapfig", key, peildatum, onderdeel, height), lambda: maps.status_map(frame, n_levels, shape.url, height=height), v)
-        return MapContent(figure, legend, heading, summary, key)
+        return MapContent(figure, legend, heading, summary, key, image_query=images)
 
     frame = rt.data.group_shares(peildatum, onderdeel, level, v)
     heading = f"{onderdeel_title(onderdeel)}: aandeel gemeenten gereed, {level_title(level)}, op {fmt_date(peildatum)}"
@@ -107,11 +127,11 @@ def map_content(
     shape, error = rt.shape_or_none(level, v)
     key = _key(level, shape.digest if shape else "-", tuple(frame["group_code"]), v.key)
     if shape is None:
-        return MapContent(maps.message_figure(f"De kaart is niet beschikbaar: {error} De cijfers staan in de tabel."), legend, heading, summary, "none")
+        return MapContent(maps.message_figure(f"De kaart is niet beschikbaar: {error} De cijfers staan in de tabel."), legend, heading, summary, "none", image_query=images)
     if previous_key == key:
-        return MapContent(None, legend, heading, summary, key, update=maps.share_update(frame))
+        return MapContent(None, legend, heading, summary, key, update=maps.share_update(frame), image_query=images)
     figure = rt.data.cached(("mapfig", key, peildatum, onderdeel, height), lambda: maps.share_map(frame, shape.url, height=height), v)
-    return MapContent(figure, legend, heading, summary, key)
+    return MapContent(figure, legend, heading, summary, key, image_query=images)
 
 
 def click_target(click: dict | None, level: str, peildatum: str | None, onderdeel: str | None) -> str | None:
@@ -187,7 +207,37 @@ def map_components(prefix: str, mc: MapContent, label: str) -> list:
             ],
             className="map-row",
         ),
+        map_images(prefix, mc),
     ]
+
+
+def map_images(prefix: str, mc: MapContent) -> html.Div:
+    """The map of this view to take away: SVG and PNG downloads and the ``<iframe>`` code for
+    another site (``dashboard.map_images``, ``dashboard.embed``); ``map_callback`` keeps them current."""
+    svg, png, snippet = mc.image_outputs()
+    return html.Div(
+        [
+            html.P(
+                [
+                    "De kaart als afbeelding (met legenda en bron): ",
+                    html.A("Download als SVG", href=svg, id=f"{prefix}-kaart-svg", download=""),
+                    " · ",
+                    html.A("Download als PNG", href=png, id=f"{prefix}-kaart-png", download=""),
+                ],
+                className="downloads",
+            ),
+            html.Details(
+                [
+                    html.Summary("Deze kaart op uw eigen website"),
+                    html.Label("HTML-code om te kopiëren en in uw pagina te plakken", htmlFor=f"{prefix}-embed-code", className="control-label"),
+                    dcc.Textarea(id=f"{prefix}-embed-code", value=snippet, readOnly=True, rows=3, className="embed-code"),
+                    html.P("De ingesloten kaart toont deze weergave, met de legenda, de bron en een link naar deze pagina.", className="hint"),
+                ],
+                className="embed-snippet",
+            ),
+        ],
+        className="map-images",
+    )
 
 
 def map_stores(prefix: str, mc: MapContent) -> list:
@@ -208,6 +258,9 @@ def map_callback(app: dash.Dash, prefix: str, controls: list, content: Callable[
         Output(f"{prefix}-map-heading", "children"),
         Output(f"{prefix}-map-summary", "children"),
         Output(f"{prefix}-map-key", "data"),
+        Output(f"{prefix}-kaart-svg", "href"),
+        Output(f"{prefix}-kaart-png", "href"),
+        Output(f"{prefix}-embed-code", "value"),
         *controls,
         State(f"{prefix}-map-key", "data"),
         prevent_initial_call=True,
@@ -217,7 +270,7 @@ def map_callback(app: dash.Dash, prefix: str, controls: list, content: Callable[
         rt = current()
         v = rt.data.version()
         mc = content(rt, v, *control_values, previous_key=key)
-        return (*mc.outputs(), mc.legend, mc.heading, mc.summary, mc.key)
+        return (*mc.outputs(), mc.legend, mc.heading, mc.summary, mc.key, *mc.image_outputs())
 
 # --------------------------------------------------------------------------------------------
 # Pieces of the account pages (upload, delivery, audit log)

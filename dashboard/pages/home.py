@@ -57,7 +57,8 @@ def layout(peildatum=None, onderdeel=None, niveau=None, tabel=None, **_):
     if ref.gemeenten.empty:
         return html.Div([html.H1("Landelijk overzicht"), ui.notice("Er staan nog geen gemeenten in de database. Voer eerst 'etvi init' uit.", "warning")])
     show = flag(tabel)
-    page = rt.data.cached(("layout-home", pd_, ond, niv, show, common.today()), lambda: _layout(rt, v, ref, pd_, ond, niv, show), v)
+    # the site's address is in the page (the iframe code): one cached page per address
+    page = rt.data.cached(("layout-home", pd_, ond, niv, show, common.today(), common.base_url()), lambda: _layout(rt, v, ref, pd_, ond, niv, show), v)
     notice = common.future_notice(peildatum)
     return html.Div([notice, page]) if notice else page
 

@@ -41,6 +41,10 @@ ROLE_HOME = {"gemeente": "/aanleveren", "beheerder": "/aanleveren", "provincie":
 # Paths anyone may open, also when the dashboard is not public: logging in needs no login, and
 # the glossary (/begrippen) holds only words, no data.
 OPEN_PATHS = frozenset({"/login", "/logout", "/begrippen", "/favicon.ico", "/_favicon.ico"})
+# Paths that show what another page shows, and so may be opened exactly by whoever may open that
+# page: the map images and the embeddable map (dashboard.map_images, dashboard.embed) show the map
+# of "/" — open to everyone when the dashboard is public, else after logging in.
+SAME_ACCESS_AS = {"/kaart.svg": "/", "/kaart.png": "/", "/embed/kaart": "/"}
 
 
 class Access(Enum):
@@ -222,10 +226,11 @@ def protected_page(path: str) -> Page | None:
 def page_access(user, path: str, public: bool) -> Access:
     """May ``user`` (``None``: anonymous) open ``path``? ``public``: ``ETVI_PUBLIC``.
 
-    Open paths always; a protected page needs an active account whose role may open it; every
-    other page is for anyone when the dashboard is public and for any active account when not.
+    Open paths always; a path of ``SAME_ACCESS_AS`` answers as the page it shows; a protected
+    page needs an active account whose role may open it; every other page is for anyone when the dashboard is public and for any active account when not.
     The API (``/api/``) answers per endpoint, see ``endpoint_access``."""
     path = _clean(path)
+    path = SAME_ACCESS_AS.get(path, path)
     if path in OPEN_PATHS:
         return Access.ALLOW
     page = _PAGES_BY_PATH.get(path)

@@ -236,3 +236,39 @@ class Balancer:
     def close(self) -> None:
         self.server.shutdown()
         self.thread.join(timeout=10)
+
+
+class OtherSite:
+    """A tiny site on another port of 127.0.0.1, so another origin than the app: serves ``pages``
+    (path -> HTML) as they are, for tests of what the app lets other sites do (framing).
+    A context manager: ``with OtherSite({"/": html}) as site: site.url``."""
+
+    def __init__(self, pages: dict[str, str]):
+        self.pages = pages
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def do_GET(self):
+                body = site.pages.get(self.path.split("?", 1)[0])
+                data = (body or "niet gevonden").encode("utf-8")
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, name="etvi-other-site", daemon=True)
+
+    def __enter__(self) -> OtherSite:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)
