@@ -34,14 +34,14 @@ from dashboard.figures import svg_map
 from dashboard.runtime import current
 from dashboard.security import error_response, is_public
 from dashboard.shapes import ShapesUnavailable
-from dashboard.state import choose, parse_peildatum
+from dashboard.state import choose, parse_kennis, parse_peildatum
 from dashboard.texts import fmt_date, fmt_pct, level_title, onderdeel_title
 
 SVG_PATH = "/kaart.svg"
 PNG_PATH = "/kaart.png"
 MAX_AGE = 300
 PNG_ZOOM = 2
-PARAMS = ("peildatum", "onderdeel", "niveau", "provincie")
+PARAMS = ("peildatum", "onderdeel", "niveau", "provincie", "kennis")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -65,12 +65,15 @@ class MapView:
     onderdeel: str
     niveau: str
     provincie: str | None = None
+    kennis: date | None = None  # the figures as known at the end of that day; None: as known now
 
     def query(self, **extra) -> str:
         """The query string of this view (the one ``/`` and the image URLs understand)."""
         params = {"peildatum": self.peildatum.isoformat(), "onderdeel": self.onderdeel, "niveau": self.niveau}
         if self.provincie:
             params["provincie"] = self.provincie
+        if self.kennis:
+            params["kennis"] = self.kennis.isoformat()
         params.update({k: v for k, v in extra.items() if v})
         return urlencode(params)
 
@@ -78,19 +81,22 @@ class MapView:
     def full_view(self) -> str:
         """The page that shows this map with everything around it."""
         if self.provincie:
-            return f"/provincie/{self.provincie}?" + urlencode({"peildatum": self.peildatum.isoformat(), "onderdeel": self.onderdeel})
+            params = {"peildatum": self.peildatum.isoformat(), "onderdeel": self.onderdeel}
+            if self.kennis:
+                params["kennis"] = self.kennis.isoformat()
+            return f"/provincie/{self.provincie}?" + urlencode(params)
         return "/?" + self.query()
 
     @property
     def file_stem(self) -> str:
         where = f"-{self.provincie}" if self.provincie else ""
-        return f"etvi-kaart-{self.onderdeel}-{self.niveau}{where}-{self.peildatum.isoformat()}"
+        known = f"-kennis-{self.kennis.isoformat()}" if self.kennis else ""
+        return f"etvi-kaart-{self.onderdeel}-{self.niveau}{where}-{self.peildatum.isoformat()}{known}"
 
 
 def parse_view(args: MultiDict, ref) -> MapView:
     """The view named by the query string; raises ``MapRequestError`` with a Dutch message."""
-    if args.get("kennis"):
-        raise MapRequestError("De optie 'kennis' (stand zoals bekend op een eerdere datum) is voor de kaartafbeelding nog niet beschikbaar.")
+    kennis = parse_known_day(args.get("kennis"))
     raw_date = (args.get("peildatum") or "").strip()
     if raw_date:
         try:
@@ -118,15 +124,32 @@ def parse_view(args: MultiDict, ref) -> MapView:
             raise MapRequestError(f"Onbekende provincie {provincie!r}; gebruik een provinciecode zoals PV27 (Noord-Holland).")
         if niveau != "gemeente":
             raise MapRequestError("De optie 'provincie' toont de gemeenten van één provincie en gaat alleen samen met niveau=gemeente.")
-    return MapView(peildatum, onderdeel, niveau, provincie)
+    return MapView(peildatum, onderdeel, niveau, provincie, kennis)
+
+
+def parse_known_day(value: str | None) -> date | None:
+    """``kennis=JJJJ-MM-DD`` (``state.parse_kennis``: the end of that day); strict, as the other
+    parameters: a malformed or future day is a Dutch 400, today means as known now. The figures
+    follow it through ``DataSource.version()``, which reads the request (``dashboard.kennis``)."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    known = parse_kennis(text, today())
+    if known.warning:
+        raise MapRequestError(f"Ongeldige kennisdatum {text!r}: gebruik JJJJ-MM-DD, niet later dan vandaag, bijvoorbeeld 2025-06-30.")
+    return date.fromisoformat(text) if known.moment else None
 
 
 def heading(view: MapView, ref) -> str:
     """The map's title, as the pages word it above the map (``pages.common.map_content``)."""
     if view.niveau == "gemeente":
         where = f"in {ref.provincie_name(view.provincie)}" if view.provincie else "per gemeente"
-        return f"{onderdeel_title(view.onderdeel)} {where} op {fmt_date(view.peildatum)}"
-    return f"{onderdeel_title(view.onderdeel)}: aandeel gemeenten gereed, {level_title(view.niveau)}, op {fmt_date(view.peildatum)}"
+        return f"{onderdeel_title(view.onderdeel)} {where} op {fmt_date(view.peildatum)}{known_as(view)}"
+    return f"{onderdeel_title(view.onderdeel)}: aandeel gemeenten gereed, {level_title(view.niveau)}, op {fmt_date(view.peildatum)}{known_as(view)}"
+
+
+def known_as(view: MapView) -> str:
+    return f", zoals bekend op {fmt_date(view.kennis)}" if view.kennis else ""
 
 
 def page_view(args, ref, provincie: str | None = None) -> MapView:
@@ -135,7 +158,9 @@ def page_view(args, ref, provincie: str | None = None) -> MapView:
     onderdelen = ref.onderdelen
     onderdeel = choose(args.get("onderdeel"), onderdelen, onderdelen[0] if onderdelen else "")
     niveau = "gemeente" if provincie else choose(args.get("niveau"), ["gemeente"] + ref.levels_available(), "gemeente")
-    return MapView(parse_peildatum(args.get("peildatum"), today()), onderdeel, niveau, provincie)
+    known = parse_kennis(args.get("kennis"), today())
+    kennis = date.fromisoformat(str(args.get("kennis")).strip()) if known.moment else None
+    return MapView(parse_peildatum(args.get("peildatum"), today()), onderdeel, niveau, provincie, kennis)
 
 
 def area_link(view: MapView) -> Callable[[str], str] | None:

@@ -15,6 +15,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import aggregates as agg
 from dashboard import components as ui
+from dashboard import kennis
 from dashboard.data import Reference, Version
 from dashboard.embed import iframe_snippet
 from dashboard.figures import maps
@@ -70,10 +71,14 @@ def base_url() -> str:
     return flask.request.host_url.rstrip("/") if flask.has_request_context() else ""
 
 
-def image_query(peildatum: date, onderdeel: str, level: str, provincie: str | None = None) -> str:
+def image_query(peildatum: date, onderdeel: str, level: str, provincie: str | None = None, known: bool = False) -> str:
+    """The image URLs' query for a view; ``known``: the figures are as known at the address's
+    ``kennis`` (``Version.kennis`` is set), which the images then take too."""
     params = {"peildatum": peildatum.isoformat(), "onderdeel": onderdeel, "niveau": level}
     if provincie:
         params["provincie"] = provincie
+    if known and kennis.raw_value():
+        params["kennis"] = kennis.raw_value().strip()
     return urlencode(params)
 
 
@@ -95,7 +100,7 @@ def map_content(
     has a figure with the same geometry and locations (``previous_key``), else a full figure
     whose geometry is a URL."""
     ref = rt.data.reference(v)
-    images = image_query(peildatum, onderdeel, level, provincie)
+    images = image_query(peildatum, onderdeel, level, provincie, known=v.kennis is not None)
     if level == "gemeente":
         frame = rt.data.gemeente_status(peildatum, onderdeel, v)
         if provincie:

@@ -12,29 +12,19 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from dashboard.app import create_app
-from models import db
-from models.tables import StatusRecord, Upload
 from tests.support.app import page_content
 from tests.support.dashcall import payload
+from tests.support.etl import record_upload
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
 PEIL = "2024-12-31"
 
 
-def _upload(url: str, made: datetime, rows: list[tuple[str, str, date]]) -> None:
-    with db.session(url) as s:
-        upload = Upload(file_name="u.xlsx", sha256=f"{int(made.timestamp()):064x}", outcome="geladen", created_at=made)
-        s.add(upload)
-        s.flush()
-        for code, status, peildatum in rows:
-            s.add(StatusRecord(gemeente_code=code, onderdeel="verordening", status=status, peildatum=peildatum, upload_id=upload.id, created_at=made))
-
-
 def _app(ref_db, synthetic_shapes):
     """The app on ``ref_db`` with two uploads a month apart (the second corrects the first)."""
-    _upload(ref_db, T0, [("GM0363", "in voorbereiding", date(2024, 6, 1)), ("GM0518", "vastgesteld", date(2024, 6, 1))])
+    record_upload(ref_db, T0, [("GM0363", "in voorbereiding", date(2024, 6, 1)), ("GM0518", "vastgesteld", date(2024, 6, 1))])
     # a month later: a correction for the same peildatum, and a gemeente that was late
-    _upload(ref_db, T0 + timedelta(days=30), [("GM0363", "vastgesteld", date(2024, 6, 1)), ("GM0599", "vastgesteld", date(2024, 9, 1))])
+    record_upload(ref_db, T0 + timedelta(days=30), [("GM0363", "vastgesteld", date(2024, 6, 1)), ("GM0599", "vastgesteld", date(2024, 9, 1))])
     app = create_app(ref_db, shape_loader=synthetic_shapes)
     return app, app.server.test_client()
 

@@ -9,11 +9,14 @@ import re
 import struct
 import xml.etree.ElementTree as ET
 from collections import Counter
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import requests
 
+from dashboard.app import create_app
 from models import queries
+from tests.support.etl import record_upload
 
 pytestmark = pytest.mark.geodata
 
@@ -86,7 +89,8 @@ BAD = [
     ("niveau=wijk", "Onbekend niveau 'wijk'"),
     ("provincie=PV99", "Onbekende provincie 'PV99'"),
     ("provincie=PV27&niveau=provincie", "gaat alleen samen met niveau=gemeente"),
-    ("kennis=2025-01-01", "nog niet beschikbaar"),
+    ("kennis=2025-02-30", "Ongeldige kennisdatum '2025-02-30'"),
+    ("kennis=2999-01-01", "Ongeldige kennisdatum '2999-01-01'"),
 ]
 
 
@@ -100,3 +104,26 @@ def test_wrong_parameters_get_a_dutch_400_never_a_500(ref_db, live_server):
             assert r.headers["Content-Type"].startswith("text/html")
         r = requests.get(f"{server.url}{path}?peildatum=1999-01-01&onderdeel=", timeout=60)
         assert r.status_code == 200  # long before any data: every gemeente "geen gegevens"
+
+
+def test_kennis_draws_the_map_as_known_then(ref_db, synthetic_shapes):
+    """``kennis`` on an image URL: the map as known at the end of that day (a later correction
+    does not count), named in its title and file name; the live image stays the live one."""
+    t0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+    record_upload(ref_db, t0, [("GM0363", "in voorbereiding", date(2024, 6, 1))])
+    record_upload(ref_db, t0 + timedelta(days=30), [("GM0363", "vastgesteld", date(2024, 6, 1))])
+    client = create_app(ref_db, shape_loader=synthetic_shapes).server.test_client()
+
+    def gm0363(query: str) -> tuple[str, str]:
+        r = client.get(f"/kaart.svg?peildatum=2024-12-31&onderdeel=verordening&{query}")
+        assert r.status_code == 200, r.get_data(as_text=True)
+        root = ET.fromstring(r.get_data())
+        (path,) = [p for p in root.findall(".//s:path[@data-code]", NS) if p.get("data-code") == "GM0363"]
+        return path.find("s:title", NS).text, r.headers["Content-Disposition"]
+
+    title_now, _ = gm0363("")
+    title_then, disposition = gm0363("kennis=2025-03-10")
+    assert "Vastgesteld" in title_now and "In voorbereiding" in title_then
+    assert "kennis-2025-03-10" in disposition
+    assert "zoals bekend op 10 maart 2025" in client.get("/kaart.svg?peildatum=2024-12-31&onderdeel=verordening&kennis=2025-03-10").get_data(as_text=True)
+    assert "Vastgesteld" in gm0363("")[0]

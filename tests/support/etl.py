@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from models import db
 from models.db import engine
 from models.tables import Meta, StatusRecord, Upload
 from tests.support.paths import FIXTURES
@@ -66,3 +67,14 @@ def refused(url: str, result, *fragments: str) -> list[str]:
     assert logged.id == result.upload_id and logged.outcome == "geweigerd" and logged.records_written == 0
     assert [p["text"] for p in json.loads(logged.error_report)] == texts
     return texts
+
+
+def record_upload(url: str, made: datetime, rows: list[tuple[str, str, date]], onderdeel: str = "verordening") -> None:
+    """An accepted upload made at ``made`` with ``rows`` (gemeente, status, peildatum): the
+    "kennis" time axis needs uploads at chosen moments, which a real load cannot give."""
+    with db.session(url) as s:
+        upload = Upload(file_name="u.xlsx", sha256=f"{int(made.timestamp()):064x}", outcome="geladen", created_at=made)
+        s.add(upload)
+        s.flush()
+        for code, status, peildatum in rows:
+            s.add(StatusRecord(gemeente_code=code, onderdeel=onderdeel, status=status, peildatum=peildatum, upload_id=upload.id, created_at=made))
