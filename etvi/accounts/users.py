@@ -63,10 +63,9 @@ def normalise_email(raw: str | None) -> str | None:
 
 
 def require_email(role: str, email: str | None) -> None:
-    """New gemeente and provincie accounts need an address (reminders of a round go there); the
-    entry points that create accounts (CLI, page) call this."""
+    """New gemeente and provincie accounts need an address (reminders of a round go there)."""
     if (role or "").strip().lower() in EMAIL_REQUIRED and not (email or "").strip():
-        raise AccountError(f"Een gebruiker met rol {role.strip().lower()} heeft een e-mailadres nodig (--email naam@gemeente.nl).")
+        raise AccountError(f"Een gebruiker met rol {role.strip().lower()} heeft een e-mailadres nodig (--email naam@organisatie.nl).")
 
 
 def scope_for_role(s: Session, role: str, gemeenten: Iterable[str], provincie: str | None) -> tuple[str, str | None]:
@@ -109,8 +108,12 @@ def create_user(
     password: str | None = None,
     actor: str = "cli",
     email: str | None = None,
+    email_required: bool = False,
 ) -> tuple[User, str | None]:
     """Create an account. Returns the user and the generated password (``None`` if one was given).
+
+    ``email_required``: refuse a gemeente or provincie account without an address (the CLI and the
+    page ask for one; older callers and tests make accounts without).
 
     The plain password is never stored; the caller shows a generated one exactly once.
     """
@@ -119,6 +122,8 @@ def create_user(
         raise AccountError(f"Gebruiker {name!r} bestaat al.")
     scope_codes, provincie = scope_for_role(s, role, gemeente_codes, provincie_code)
     address = normalise_email(email)
+    if email_required:
+        require_email(role, address)
     password, generated = passwords.new_password(password)
     user = User(
         username=name,

@@ -111,12 +111,10 @@ def add(
     ),
 ) -> None:
     """Maak een gebruiker aan. Zonder --wachtwoord-stdin wordt een wachtwoord gemaakt en één keer getoond."""
-    with _session():
-        users.require_email(rol, email)  # before asking for a password
     password = _read_password_from_stdin() if wachtwoord_stdin else None
     with _session() as s:
         user, generated = users.create_user(
-            s, naam, rol, gemeente or [], provincie, password=password, actor=_actor(), email=email
+            s, naam, rol, gemeente or [], provincie, password=password, actor=_actor(), email=email, email_required=True
         )
         names = ""
         if user.role == "gemeente":
