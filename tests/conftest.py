@@ -132,3 +132,16 @@ def smtp_server(monkeypatch):
         for key, value in server.env().items():
             monkeypatch.setenv(key, value)
         yield server
+
+
+@pytest.fixture(params=["starttls", "smtps"])
+def smtp_tls_server(request, tmp_path, monkeypatch):
+    """Like ``smtp_server``, but the server requires TLS (STARTTLS, or from the start: smtps://;
+    a self-signed certificate, trusted in this process through SSL_CERT_FILE) and then a login
+    (``smtp_tls_server.login``)."""
+    implicit = request.param == "smtps"
+    with SmtpServer(tls_folder=tmp_path, login=("mailer", "geheim:wachtwoord"), implicit_tls=implicit) as server:
+        monkeypatch.setenv("SSL_CERT_FILE", str(server.cert))
+        for key, value in server.env().items():
+            monkeypatch.setenv(key, value)
+        yield server

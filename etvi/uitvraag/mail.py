@@ -274,10 +274,12 @@ def _sent_today(s: Session, round_id: int, kind: str) -> set[str]:
 
 
 class _Connection:
-    """One SMTP connection for a batch, opened when first needed and again after the server hung up."""
+    """One SMTP connection for a batch, opened when first needed and again after the server hung
+    up. When it cannot be opened at all (server unreachable, login refused) the rest of the batch
+    fails with the same reason at once, instead of waiting for a timeout per address."""
 
     def __init__(self, cfg: MailSettings):
-        self.cfg, self.smtp = cfg, None
+        self.cfg, self.smtp, self.unusable = cfg, None, None
 
     def _open(self) -> smtplib.SMTP:
         cfg, context = self.cfg, ssl.create_default_context()
@@ -294,8 +296,14 @@ class _Connection:
         return smtp
 
     def send(self, msg: EmailMessage) -> None:
+        if self.unusable is not None:
+            raise self.unusable
         if self.smtp is None:
-            self.smtp = self._open()
+            try:
+                self.smtp = self._open()
+            except (smtplib.SMTPException, OSError) as exc:
+                self.unusable = exc
+                raise
         try:
             self.smtp.send_message(msg)
         except smtplib.SMTPServerDisconnected:

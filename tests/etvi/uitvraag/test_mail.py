@@ -116,3 +116,13 @@ def test_the_announcement_goes_to_every_gemeente_account_with_an_address(scene, 
     assert report.sent == 4 and {r.rcpt_tos[0] for r in smtp_server.received} == OTHERS | {ADDRESSES["ams"]}
     assert smtp_server.received[0].message["Subject"].startswith("Nieuwe uitvraag: Uitvraag najaar 2026")
     assert mail.send_announcement(scene.round_id, "vng", url=scene.url).count(mail.OVERGESLAGEN) == 4
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # aiosmtpd on smtps, where all is TLS
+def test_tls_and_login_when_the_server_asks_for_them(scene, smtp_tls_server, monkeypatch):
+    report = mail.send_reminders(scene.round_id, "vng", gemeenten=["GM0344"], url=scene.url)
+    assert report.sent == 1, report.outcomes
+    assert [r.rcpt_tos for r in smtp_tls_server.received] == [[ADDRESSES["utr"]]]
+    monkeypatch.setenv("ETVI_SMTP_URL", smtp_tls_server.url.replace("wachtwoord", "fout"))
+    wrong = mail.send_reminders(scene.round_id, "vng", gemeenten=["GM0599"], url=scene.url)
+    assert [o.status for o in wrong.outcomes] == ["mislukt"] and "inloggen bij de mailserver mislukt" in wrong.outcomes[0].reason
