@@ -6,7 +6,6 @@ the database is left unchanged. ``open`` prints the new round's id as its last l
 
 from __future__ import annotations
 
-import csv
 import getpass
 import sys
 from pathlib import Path
@@ -61,11 +60,10 @@ def _print_texts(report: mail.MailReport) -> None:
 
 
 def _write_texts(report: mail.MailReport, path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["email", "gemeenten", "onderwerp", "tekst"])
-        for recipient, subject, body in report.texts:
-            writer.writerow([recipient.email, ", ".join(recipient.codes), subject, body])
+    try:
+        path.write_text(mail.texts_csv(report), encoding="utf-8")
+    except OSError as exc:
+        raise rounds.UitvraagError(f"Kan {path} niet schrijven: {exc.strerror or exc}.") from None
 
 
 def _finish_mail(report: mail.MailReport, dry_run: bool, uitvoer: Optional[Path], what: str) -> int:

@@ -12,6 +12,8 @@ the text, so a page can offer them as a download and the CLI prints them.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import smtplib
 import ssl
@@ -256,6 +258,17 @@ class MailReport:
     @property
     def sent(self) -> int:
         return self.count(VERSTUURD)
+
+
+def texts_csv(report: MailReport) -> str:
+    """Recipients and text of a report as CSV (email, gemeenten, onderwerp, tekst): the download
+    a page offers, and ``etvi uitvraag herinner --uitvoer``, when nothing could be sent."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["email", "gemeenten", "onderwerp", "tekst"])
+    for recipient, subject, body in report.texts:
+        writer.writerow([recipient.email, ", ".join(recipient.codes), subject, body])
+    return buffer.getvalue()
 
 
 def _start_of_today() -> datetime:
