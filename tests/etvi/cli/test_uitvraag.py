@@ -103,21 +103,22 @@ def test_open_with_announcement_mails_and_still_ends_with_the_id(prepared, tmp_p
     assert len(smtp_server.received) == 4 and smtp_server.received[0].message["Subject"].startswith("Nieuwe uitvraag: Met aankondiging")
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (("open", "--titel", "X", "--peildatum", "2026-12-31", "--deadline", "2026-11-30"), "De deadline (30-11-2026) ligt voor de peildatum"),
-        (("open", "--titel", "X", "--peildatum", "31-12-2026", "--deadline", "2027-01-31"), "Ongeldige peildatum '31-12-2026'"),
-        (("open", "--titel", "X", "--peildatum", "2026-11-30", "--deadline", "2026-12-31", "--onderdeel", "wonen"), "Onbekend onderdeel 'wonen'"),
-        (("status", "999"), "Uitvraag 999 bestaat niet"),
-        (("status", "een"), "Ongeldig uitvraagnummer 'een'"),
-        (("sluit", "999"), "Uitvraag 999 bestaat niet"),
-        (("herinner", "999"), "Uitvraag 999 bestaat niet"),
-    ],
-)
-def test_bad_input_gives_a_dutch_error_and_changes_nothing(ref_db, tmp_path, args, message):
-    res = etvi(ref_db, tmp_path, *args)
-    assert res.returncode == 2 and message in res.stderr, res.stdout + res.stderr
+BAD_INPUT = [
+    (("open", "--titel", "X", "--peildatum", "2026-12-31", "--deadline", "2026-11-30"), "De deadline (30-11-2026) ligt voor de peildatum"),
+    (("open", "--titel", "X", "--peildatum", "31-12-2026", "--deadline", "2027-01-31"), "Ongeldige peildatum '31-12-2026'"),
+    (("open", "--titel", "X", "--peildatum", "2026-11-30", "--deadline", "2026-02-30"), "Ongeldige deadline '2026-02-30'"),
+    (("open", "--titel", "X", "--peildatum", "2026-11-30", "--deadline", "2026-12-31", "--onderdeel", "wonen"), "Onbekend onderdeel 'wonen'"),
+    (("status", "999"), "Uitvraag 999 bestaat niet"),
+    (("status", "een"), "Ongeldig uitvraagnummer 'een'"),
+    (("sluit", "999"), "Uitvraag 999 bestaat niet"),
+    (("herinner", "999"), "Uitvraag 999 bestaat niet"),
+]
+
+
+def test_bad_input_gives_a_dutch_error_and_changes_nothing(ref_db, tmp_path):
+    for args, message in BAD_INPUT:
+        res = etvi(ref_db, tmp_path, *args)
+        assert res.returncode == 2 and message in res.stderr, (args, res.stdout + res.stderr)
     with db.session(ref_db) as s:
         assert s.exec(select(Uitvraag)).all() == [] and s.exec(select(AuditEvent)).all() == []
 
