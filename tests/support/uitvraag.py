@@ -85,3 +85,11 @@ def build(url: str, tmp_path: Path, open_round: bool = True) -> Scene:
 def gemeenten_in(provincie: str):
     """A query for the current gemeentecodes of ``provincie``."""
     return select(Gemeente.code).where(Gemeente.provincie_code == provincie, Gemeente.valid_to.is_(None))
+
+
+def answer_with_file(url: str, tmp_path: Path, code: str, username: str, peildatum: date = PEILDATUM) -> None:
+    """A gemeente's file at ``peildatum`` through the upload service (the page's channel): its answer to the round."""
+    path = tmp_path / f"{code}-{peildatum.isoformat()}.csv"
+    path.write_bytes(status_csv([(code, "vastgesteld", "2026-11-01", "in concept", "antwoord op de uitvraag", "")], peildatum))
+    result = service.load_file(path, url=url, username=username, channel="web")
+    assert result.outcome == "geladen", result.problems
