@@ -19,7 +19,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dashboard import security
 from dashboard.components import data_table, notice
 from dashboard.pages.common import no_access, round_scope, who_bar
-from dashboard.texts import nl_date
+from dashboard.texts import nl_date, onderdeel_title
 from etvi.accounts import policy
 from etvi.uitvraag import mail, responses, rounds
 from etvi.uitvraag.rounds import UitvraagError
@@ -85,11 +85,17 @@ def rounds_table(user) -> html.Div:
     return data_table(headers, rows, "Uitvragen, nieuwste eerst", id_=f"{P}-lijst", numeric={5})
 
 
-def _field(id_: str, label: str, type_: str = "text", hint: str | None = None) -> html.Div:
-    parts = [html.Label(label, htmlFor=id_, className="control-label"), dcc.Input(id=id_, type=type_, debounce=False, className="text-input")]
-    if hint:
-        parts.insert(1, html.P(hint, className="hint", id=f"{id_}-hint"))
-    return html.Div(parts, className="control")
+def _field(id_: str, label: str, hint: str) -> html.Div:
+    """A labelled text input; the hint is part of the label, so a screen reader reads it with the field
+    (dcc.Input takes no aria-describedby). Dates as JJJJ-MM-DD, as in the CLI: no browser date picker
+    with its own order of day and month."""
+    return html.Div(
+        [
+            html.Label([label, " ", html.Span(hint, className="hint")], htmlFor=id_, className="control-label"),
+            dcc.Input(id=id_, type="text", autoComplete="off", className="text-input"),
+        ],
+        className="control",
+    )
 
 
 def new_round_form() -> html.Section:
@@ -99,15 +105,15 @@ def new_round_form() -> html.Section:
             html.H2("Nieuwe uitvraag", id=f"{P}-nieuw-kop"),
             html.Div(
                 [
-                    _field(f"{P}-titel", "Titel", hint="Bijvoorbeeld: Uitvraag najaar 2026."),
-                    _field(f"{P}-peildatum", "Peildatum", "date", "De datum waarop gemeenten hun stand geven."),
-                    _field(f"{P}-deadline", "Deadline", "date", "Niet voor de peildatum."),
+                    _field(f"{P}-titel", "Titel", "(bijvoorbeeld: Uitvraag najaar 2026)"),
+                    _field(f"{P}-peildatum", "Peildatum", "(JJJJ-MM-DD: de datum waarop gemeenten hun stand geven)"),
+                    _field(f"{P}-deadline", "Deadline", "(JJJJ-MM-DD: de laatste dag om te antwoorden)"),
                     html.Fieldset(
                         [
                             html.Legend("Gevraagde onderdelen"),
                             dcc.Checklist(
                                 id=f"{P}-onderdelen",
-                                options=[{"label": o, "value": o} for o in onderdelen],
+                                options=[{"label": onderdeel_title(o), "value": o} for o in onderdelen],
                                 value=list(onderdelen),
                                 labelClassName="check",
                             ),

@@ -77,7 +77,7 @@ def test_round_page_response_per_provincie_missing_and_csv_as_the_cli(ref_db, tm
     assert errors == []
 
 
-def test_provincie_sees_the_round_for_its_own_gemeenten(ref_db, tmp_path, live_server, browser, fast_hashing):
+def test_provincie_and_gemeente_see_the_round_for_their_own_gemeenten(ref_db, tmp_path, live_server, browser, fast_hashing):
     scene = _scene(ref_db, tmp_path)
     scene_.answer_with_file(ref_db, tmp_path, "GM0344", "utr")  # Utrecht: another provincie
     with db.session(ref_db) as s:
@@ -98,6 +98,15 @@ def test_provincie_sees_the_round_for_its_own_gemeenten(ref_db, tmp_path, live_s
         rows = list(csv.DictReader(io.StringIO(_download(page, "Status per gemeente downloaden (csv)"))))
         assert {r["gemeentecode"] for r in rows} == set(nh)
         assert {r["provincie"] for r in rows} == {"Noord-Holland"}
+    finally:
+        context.close()
+    context = browser.new_context(locale="nl-NL")
+    try:  # a gemeente account (the reminder links here) sees its own gemeente only
+        page = context.new_page()
+        log_in(page, base, "rdm", PASSWORD, path)
+        expect(page.locator("#uitvraag-respons")).to_have_text("0 van 1")
+        expect(page.locator("#uitvraag-niet-geantwoord")).to_contain_text("Rotterdam")
+        expect(page.locator("#uitvraag-niet-geantwoord tbody tr")).to_have_count(1)
     finally:
         context.close()
 

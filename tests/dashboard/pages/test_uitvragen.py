@@ -118,3 +118,34 @@ def test_provincie_sees_its_own_gemeenten_and_a_gemeente_is_refused(ref_db, tmp_
         expect(page.locator("#uitvragen-lijst")).to_have_count(0)
     finally:
         context.close()
+
+
+def test_announcement_when_a_round_is_opened_from_the_page(ref_db, tmp_path, live_server, browser, fast_hashing, smtp_server):
+    scene_.make_accounts(ref_db)
+    base = live_server(ref_db).url
+    context = browser.new_context(locale="nl-NL")
+    try:
+        page = context.new_page()
+        log_in(page, base, "vng", PASSWORD, "/uitvragen")
+        page.get_by_label("Titel").fill("Uitvraag najaar 2026")
+        page.get_by_label("Peildatum").fill("30-11-2026")
+        page.get_by_label("Deadline").fill("2026-12-31")
+        page.get_by_label("Aankondiging mailen").check()
+        page.get_by_role("button", name="Uitvraag maken").click()
+        expect(page.locator("#uitvragen-melding")).to_contain_text("Een aankondiging gaat uit bij het openen")
+        page.get_by_label("Meteen openen").check()
+        page.get_by_role("button", name="Uitvraag maken").click()
+        expect(page.locator("#uitvragen-fout")).to_contain_text("Ongeldige peildatum '30-11-2026': schrijf de datum als JJJJ-MM-DD")
+        page.get_by_label("Woonzorgvisie").uncheck()
+        page.get_by_label("Peildatum").fill("2026-11-30")
+        page.get_by_role("button", name="Uitvraag maken").click()
+        expect(page.locator("#uitvragen-gemaakt")).to_contain_text("is gemaakt (open)")
+        expect(page.locator("#uitvragen-mail")).to_have_text("4 aankondiging(en) verstuurd.")
+    finally:
+        context.close()
+    # every active gemeente account with an address (not zonder, not the disabled uit, not nh or vng)
+    assert sorted(r.rcpt_tos[0] for r in smtp_server.received) == sorted(scene_.ADDRESSES.values())
+    assert "Nieuwe uitvraag: Uitvraag najaar 2026" in smtp_server.received[0].message["Subject"]
+    with db.session(ref_db) as s:
+        made = s.exec(select(Uitvraag)).one()
+    assert made.state == rounds.OPEN and "woonzorgvisie" not in rounds.onderdelen_of(made) and "verordening" in rounds.onderdelen_of(made)
