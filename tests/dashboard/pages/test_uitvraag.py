@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
+from etvi.uitvraag import rounds
 from models import db
-from models.tables import Gemeente, UitvraagMail
+from models.tables import Gemeente, Uitvraag, UitvraagMail
 from tests.support import uitvraag as scene_
+from tests.support.app import csrf_headers, page_content
 from tests.support.axe import run_axe
 from tests.support.browser import log_in
 from tests.support.cli import run_cli
+from tests.support.dashcall import post
 from tests.support.uitvraag import ADDRESSES, PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -137,3 +142,38 @@ def test_reminder_from_the_page_reaches_the_smtp_server(ref_db, tmp_path, live_s
     with db.session(ref_db) as s:
         sent = s.exec(select(UitvraagMail)).all()
     assert sorted(m.email for m in sent) == got and {m.sent_by for m in sent} == {"vng"}
+
+
+def _as(client_for, actor: str):
+    client = client_for(actor)
+    client.environ_base.update({"HTTP_X_CSRFTOKEN": csrf_headers(client)["X-CSRFToken"], "HTTP_ORIGIN": "http://localhost"})
+    return client
+
+
+def test_callbacks_check_the_role_again_and_a_bad_number_is_a_dutch_message(accounts_app, ref_db):
+    """Posted to the callbacks directly (not through the page's buttons): a provincie may not send
+    reminders or make rounds, a gemeente's CSV holds its own gemeente only; a wrong number is Dutch."""
+    app, _, client_for = accounts_app
+    with db.session(ref_db) as s:
+        made = rounds.create_round(s, "Uitvraag najaar 2026", date(2026, 11, 30), date(2026, 12, 31), actor="test", url=ref_db)
+        rounds.open_round(s, made.id, actor="test")
+        round_id = made.id
+    provincie = _as(client_for, "provincie")
+    data, _ = post(provincie, app, "uitvraag-herinner-uitkomst", "children",
+                   {"uitvraag-herinner.n_clicks": 1, "uitvraag-id.data": round_id}, ["uitvraag-herinner.n_clicks"])  # fmt: skip
+    assert "Alleen een beheerder mag herinneringen sturen." in json.dumps(data, ensure_ascii=False)
+    values = {"uitvragen-maak.n_clicks": 1, "uitvragen-titel.value": "Nog een", "uitvragen-peildatum.value": "2027-03-31",
+              "uitvragen-deadline.value": "2027-04-30", "uitvragen-onderdelen.value": ["verordening"], "uitvragen-opties.value": []}  # fmt: skip
+    data, _ = post(provincie, app, "uitvragen-melding", "children", values, ["uitvragen-maak.n_clicks"])
+    assert "Alleen een beheerder mag uitvragen maken, openen en sluiten." in json.dumps(data, ensure_ascii=False)
+    with db.session(ref_db) as s:
+        assert [r.title for r in s.exec(select(Uitvraag)).all()] == ["Uitvraag najaar 2026"]
+
+    rotterdam = _as(client_for, "gemeente_b")
+    data, _ = post(rotterdam, app, "uitvraag-csv", "data", {"uitvraag-csv-knop.n_clicks": 1, "uitvraag-id.data": round_id}, ["uitvraag-csv-knop.n_clicks"])
+    rows = list(csv.DictReader(io.StringIO(data["response"]["uitvraag-csv"]["data"]["content"])))
+    assert [(r["gemeentecode"], r["antwoord"]) for r in rows] == [("GM0599", "geen")]
+
+    beheerder = _as(client_for, "beheerder")
+    assert "Uitvraag 999 bestaat niet" in page_content(beheerder, "/uitvraag/999")
+    assert "Ongeldig uitvraagnummer 'abc'" in page_content(beheerder, "/uitvraag/abc")
