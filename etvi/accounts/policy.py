@@ -31,9 +31,9 @@ ROLE_RIGHTS = {
     "gemeente": "Met een gemeenteaccount kunt u de stand van zaken van uw eigen gemeente(n) aanleveren "
     "en de eerdere aanleveringen daarvan inzien.",
     "provincie": "Met een provincieaccount kunt u het dashboard bekijken en zien welke gemeenten in uw "
-    "provincie wat en wanneer hebben aangeleverd. Aanleveren doen de gemeenten zelf.",
-    "beheerder": "Als beheerder (VNG) kunt u voor alle gemeenten aanleveren, het auditlog inzien en "
-    "gebruikers beheren.",
+    "provincie wat en wanneer hebben aangeleverd en wie op een uitvraag heeft geantwoord. Aanleveren doen de gemeenten zelf.",
+    "beheerder": "Als beheerder (VNG) kunt u voor alle gemeenten aanleveren, uitvragen beheren, het auditlog "
+    "inzien en gebruikers beheren.",
 }
 # Where each role goes after logging in when it asked for nothing in particular (or for a page it may not open).
 ROLE_HOME = {"gemeente": "/aanleveren", "beheerder": "/aanleveren", "provincie": "/aanlevering"}
