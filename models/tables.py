@@ -171,6 +171,7 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     failed_logins: int = 0
     locked_until: datetime | None = None
+    email: str | None = None  # where reminders of a round (uitvraag) go; required for new gemeente/provincie accounts
 
 
 class UserSession(SQLModel, table=True):
@@ -221,3 +222,43 @@ class Publicatie(SQLModel, table=True):
     username: str
     created_at: datetime = Field(default_factory=utcnow, index=True)
     ronde_id: int | None = None
+
+
+class Uitvraag(SQLModel, table=True):
+    """A reporting round: VNG asks every gemeente for its status at ``peildatum`` before ``deadline``.
+
+    ``state`` goes concept → open → gesloten. Answers are not stored here: they are the accepted
+    uploads at the round's peildatum (``etvi.uitvraag.responses``), so a file, the API and the
+    form all count. ``onderdelen`` is comma-separated, fixed when the round is made.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    peildatum: date = Field(index=True)
+    deadline: date
+    onderdelen: str
+    state: str = Field(default="concept", index=True)  # concept, open, gesloten
+    created_by: str
+    created_at: datetime = Field(default_factory=utcnow)
+    opened_by: str | None = None
+    opened_at: datetime | None = None
+    closed_by: str | None = None
+    closed_at: datetime | None = None
+
+
+class UitvraagMail(SQLModel, table=True):
+    """Every mail of a round, sent or failed: the guard against a second reminder the same day to
+    the same address (an indexed lookup), next to the AuditEvent each mail also writes."""
+
+    __table_args__ = (Index("ix_uitvraagmail_email_time", "email", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uitvraag_id: int = Field(index=True)
+    kind: str  # herinnering, aankondiging
+    email: str
+    username: str
+    gemeente_codes: str = ""
+    outcome: str  # verstuurd, mislukt
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    sent_by: str
+    created_at: datetime = Field(default_factory=utcnow)

@@ -22,6 +22,7 @@ from tests.support.app import create_actors, login, make_app
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.database import BACKENDS, create_database, load_reference_data
 from tests.support.paths import REPO
+from tests.support.smtp import SmtpServer
 
 # Browser waits: the first page a test server renders builds its caches, which takes seconds on
 # a busy 2-core CI machine; Playwright's default of 5 s for expect() is too short there.
@@ -120,3 +121,27 @@ def fast_hashing(monkeypatch):
     """Cheap Argon2id parameters in this process (each real hash takes ~0.2 s); the CLI in a
     subprocess and production keep the library's recommended ones."""
     monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def smtp_server(monkeypatch):
+    """A real SMTP server (aiosmtpd, ``tests.support.smtp``) on a free port of 127.0.0.1, stopped
+    after the test; ETVI_SMTP_URL, ETVI_MAIL_FROM and ETVI_PUBLIC_URL point at it in this process
+    (``server.env()`` gives them to a subprocess)."""
+    with SmtpServer() as server:
+        for key, value in server.env().items():
+            monkeypatch.setenv(key, value)
+        yield server
+
+
+@pytest.fixture(params=["starttls", "smtps"])
+def smtp_tls_server(request, tmp_path, monkeypatch):
+    """Like ``smtp_server``, but the server requires TLS (STARTTLS, or from the start: smtps://;
+    a self-signed certificate, trusted in this process through SSL_CERT_FILE) and then a login
+    (``smtp_tls_server.login``)."""
+    implicit = request.param == "smtps"
+    with SmtpServer(tls_folder=tmp_path, login=("mailer", "geheim:wachtwoord"), implicit_tls=implicit) as server:
+        monkeypatch.setenv("SSL_CERT_FILE", str(server.cert))
+        for key, value in server.env().items():
+            monkeypatch.setenv(key, value)
+        yield server

@@ -2,7 +2,7 @@
 
 ``PAGES`` lists them: the Dash pages (each module has ``PAGE``, the arguments for
 ``dash.register_page``, ``layout(**query)`` and ``register_callbacks(app)``; the account pages
-/aanleveren, /aanlevering and /auditlog among them, the 404 page last) and the pages Flask
+/aanleveren, /aanlevering, /auditlog, /uitvragen and /uitvraag/<id> among them, the 404 page last) and the pages Flask
 renders itself (/login and /logout, views in ``dashboard.security``, and /begrippen, Jinja templates in the
 site's frame, ``dashboard.frame``). Who may open which page is not decided here: that is the
 access policy, checked on every request by ``dashboard.security``.
@@ -33,6 +33,8 @@ from dashboard.pages import (
     publicatie,
     publicaties,
     regios,
+    uitvraag,
+    uitvragen,
     upload,
 )
 
@@ -91,6 +93,8 @@ PAGES: tuple[DashPage | ServerPage, ...] = (
     DashPage(upload),
     DashPage(delivery),
     DashPage(auditlog),
+    DashPage(uitvragen),
+    DashPage(uitvraag),
     ServerPage("/login", "etvi_login", security.login_view),
     ServerPage("/logout", "etvi_logout", security.logout_view),
     ServerPage(begrippen.PATH, "etvi_begrippen", begrippen.view, methods=("GET",)),

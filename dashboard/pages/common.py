@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import dash
 import flask
 from dash import Input, Output, State, dcc, html
+from sqlmodel import select
 
 from dashboard import aggregates as agg
 from dashboard import components as ui
@@ -24,6 +25,8 @@ from dashboard.state import FUTURE_NOTICE, future_peildatum, peildatum_options
 from dashboard.texts import fmt_date, fmt_pct, level_title, onderdeel_title
 from etvi.accounts import policy
 from etvi.accounts.policy import Principal
+from models import db
+from models.tables import Gemeente
 
 
 def today() -> date:
@@ -287,6 +290,17 @@ def map_callback(app: dash.Dash, prefix: str, controls: list, content: Callable[
 
 
 
+
+
+def round_scope(user: Principal, url: str | None) -> set[str] | None:
+    """The gemeenten whose answers to a round ``user`` sees: all (``None``) for the beheerder, a
+    provincie's current gemeenten, or a gemeente account's own (the pages /uitvragen and /uitvraag/…)."""
+    if user.role == "beheerder":
+        return None
+    if user.role == "provincie":
+        with db.session(url) as s:
+            return set(s.exec(select(Gemeente.code).where(Gemeente.provincie_code == user.provincie_code, Gemeente.valid_to.is_(None))).all())
+    return set(user.gemeente_codes)
 
 
 def who_bar(user: Principal | None, next_path: str) -> html.Div:

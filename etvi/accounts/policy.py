@@ -31,9 +31,9 @@ ROLE_RIGHTS = {
     "gemeente": "Met een gemeenteaccount kunt u de stand van zaken van uw eigen gemeente(n) aanleveren "
     "en de eerdere aanleveringen daarvan inzien.",
     "provincie": "Met een provincieaccount kunt u het dashboard bekijken en zien welke gemeenten in uw "
-    "provincie wat en wanneer hebben aangeleverd. Aanleveren doen de gemeenten zelf.",
-    "beheerder": "Als beheerder (VNG) kunt u voor alle gemeenten aanleveren, het auditlog inzien en "
-    "gebruikers beheren.",
+    "provincie wat en wanneer hebben aangeleverd en wie op een uitvraag heeft geantwoord. Aanleveren doen de gemeenten zelf.",
+    "beheerder": "Als beheerder (VNG) kunt u voor alle gemeenten aanleveren, uitvragen beheren, het auditlog "
+    "inzien en gebruikers beheren.",
 }
 # Where each role goes after logging in when it asked for nothing in particular (or for a page it may not open).
 ROLE_HOME = {"gemeente": "/aanleveren", "beheerder": "/aanleveren", "provincie": "/aanlevering"}
@@ -187,6 +187,22 @@ def can_see_own_delivery(user) -> bool:
     return can_see_audit(user) or can_see_delivery(user, getattr(user, "provincie_code", None))
 
 
+def can_manage_rounds(user) -> bool:
+    """Making, opening and closing rounds (uitvragen) and sending their mail: beheerder only."""
+    return is_active(user) and user.role == "beheerder"
+
+
+def can_see_rounds(user) -> bool:
+    """The list of rounds and their response: the beheerder (all gemeenten), a provincie (its own)."""
+    return can_manage_rounds(user) or (is_active(user) and user.role == "provincie" and bool(user.provincie_code))
+
+
+def can_see_round(user) -> bool:
+    """One round's page: who may see the rounds, and a gemeente account (its own gemeenten;
+    the reminder mail links there)."""
+    return can_see_rounds(user) or (is_active(user) and user.role == "gemeente" and bool(gemeenten_of(user)))
+
+
 # --------------------------------------------------------------------------------------------
 # Pages
 # --------------------------------------------------------------------------------------------
@@ -197,21 +213,26 @@ class Page:
     """A page that needs a login even when the dashboard is public, and who may open it.
 
     ``label`` is its name in the menu, ``link`` the text of a link to it elsewhere ("Verder naar"),
-    ``name`` how a sentence names it ("Naar de aanleverpagina")."""
+    ``name`` how a sentence names it ("Naar de aanleverpagina"). ``prefix``: also every path under
+    it (``/uitvraag/3``); such a page is not in the menu."""
 
     path: str
     label: str
     link: str
     name: str
     allowed: Callable[[object], bool]
+    prefix: bool = False
 
 
 PAGES = (
     Page("/aanleveren", "Aanleveren", "Gegevens aanleveren", "de aanleverpagina", can_upload),
     Page("/aanlevering", "Aanleverstatus", "Aanleverstatus van de gemeenten", "de aanleverstatus", can_see_own_delivery),
     Page("/auditlog", "Auditlog", "Auditlog", "het auditlog", can_see_audit),
+    Page("/uitvragen", "Uitvragen", "Uitvragen en respons", "de uitvragen", can_see_rounds),
+    Page("/uitvraag", "Uitvraag", "Uitvraag", "deze uitvraag", can_see_round, prefix=True),
 )
 _PAGES_BY_PATH = {p.path: p for p in PAGES}
+_PREFIX_PAGES = [p for p in PAGES if p.prefix]
 
 
 def _clean(path: str) -> str:
@@ -219,8 +240,13 @@ def _clean(path: str) -> str:
 
 
 def protected_page(path: str) -> Page | None:
-    """The protected page at ``path`` (``/auditlog/`` too), or ``None`` for every other path."""
-    return _PAGES_BY_PATH.get(_clean(path))
+    """The protected page at ``path`` (``/auditlog/`` too, ``/uitvraag/3`` for ``/uitvraag``), or
+    ``None`` for every other path."""
+    path = _clean(path)
+    found = _PAGES_BY_PATH.get(path)
+    if found is None:
+        found = next((p for p in _PREFIX_PAGES if path.startswith(p.path + "/")), None)
+    return found
 
 
 def page_access(user, path: str, public: bool) -> Access:
@@ -233,7 +259,7 @@ def page_access(user, path: str, public: bool) -> Access:
     path = SAME_ACCESS_AS.get(path, path)
     if path in OPEN_PATHS:
         return Access.ALLOW
-    page = _PAGES_BY_PATH.get(path)
+    page = protected_page(path)
     if page is None:
         return Access.ALLOW if can_view(user, public) else Access.LOGIN
     if not is_active(user):
@@ -247,7 +273,7 @@ def may_open(user, path: str, public: bool = True) -> bool:
 
 def pages_for(user) -> list[Page]:
     """The protected pages ``user`` may open, in menu order (none for anonymous or disabled users)."""
-    return [p for p in PAGES if is_active(user) and p.allowed(user)]
+    return [p for p in PAGES if not p.prefix and is_active(user) and p.allowed(user)]
 
 
 def home(user) -> str:

@@ -19,6 +19,8 @@ from etvi.accounts.policy import ROLES
 from models.tables import Gemeente, Provincie, User
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
+EMAIL_RE = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]{2,}$")
+EMAIL_REQUIRED = ("gemeente", "provincie")  # the roles reminders of a round (uitvraag) go to
 
 
 def normalise_username(name: str) -> str:
@@ -48,6 +50,22 @@ def normalise_provincie_code(s: Session, raw: str) -> str:
     if s.get(Provincie, code) is None:
         raise AccountError(f"Provinciecode {code} bestaat niet. Gebruik een CBS-code, zoals PV27 (Noord-Holland).")
     return code
+
+
+def normalise_email(raw: str | None) -> str | None:
+    """An e-mail address as stored (trimmed), ``None`` for none; a bad one raises AccountError."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    if len(text) > 254 or not EMAIL_RE.match(text):
+        raise AccountError(f"Ongeldig e-mailadres {text!r}: gebruik een adres zoals naam@gemeente.nl.")
+    return text
+
+
+def require_email(role: str, email: str | None) -> None:
+    """New gemeente and provincie accounts need an address (reminders of a round go there)."""
+    if (role or "").strip().lower() in EMAIL_REQUIRED and not (email or "").strip():
+        raise AccountError(f"Een gebruiker met rol {role.strip().lower()} heeft een e-mailadres nodig (--email naam@organisatie.nl).")
 
 
 def scope_for_role(s: Session, role: str, gemeenten: Iterable[str], provincie: str | None) -> tuple[str, str | None]:
@@ -89,8 +107,13 @@ def create_user(
     provincie_code: str | None = None,
     password: str | None = None,
     actor: str = "cli",
+    email: str | None = None,
+    email_required: bool = False,
 ) -> tuple[User, str | None]:
     """Create an account. Returns the user and the generated password (``None`` if one was given).
+
+    ``email_required``: refuse a gemeente or provincie account without an address (the CLI and the
+    page ask for one; older callers and tests make accounts without).
 
     The plain password is never stored; the caller shows a generated one exactly once.
     """
@@ -98,6 +121,9 @@ def create_user(
     if s.exec(select(User).where(User.username == name)).first() is not None:
         raise AccountError(f"Gebruiker {name!r} bestaat al.")
     scope_codes, provincie = scope_for_role(s, role, gemeente_codes, provincie_code)
+    address = normalise_email(email)
+    if email_required:
+        require_email(role, address)
     password, generated = passwords.new_password(password)
     user = User(
         username=name,
@@ -106,11 +132,26 @@ def create_user(
         provincie_code=provincie,
         password_hash=passwords.hash_password(password),
         active=True,
+        email=address,
     )
     s.add(user)
     s.flush()
-    audit.record(s, actor, "gebruiker_aangemaakt", gebruiker=name, rol=user.role, gemeenten=scope_codes, provincie=provincie)
+    audit.record(
+        s, actor, "gebruiker_aangemaakt", gebruiker=name, rol=user.role, gemeenten=scope_codes, provincie=provincie, email=address
+    )
     return user, generated
+
+
+def set_email(s: Session, username: str, email: str | None, actor: str = "cli") -> User:
+    """Change (or, with an empty value, remove) an account's e-mail address."""
+    user = get_user(s, username)
+    address = normalise_email(email)
+    if address is None and user.role in EMAIL_REQUIRED:
+        raise AccountError(f"Een gebruiker met rol {user.role} heeft een e-mailadres nodig; geef een nieuw adres.")
+    old, user.email = user.email, address
+    s.add(user)
+    audit.record(s, actor, "email_gewijzigd", gebruiker=user.username, oud=old, nieuw=address)
+    return user
 
 
 def list_users(s: Session) -> list[User]:

@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("setup_commands", "Database aanmaken of bijwerken en referentiegegevens laden."),
     "gebruiker": ("accounts", "Gebruikers beheren: accounts, rollen, wachtwoorden en API-tokens."),
     "sessiesleutel": ("accounts", "De sleutel waarmee alle app-servers de sessiecookies ondertekenen."),
+    "uitvraag": ("uitvraag", "Uitvragen: openen, sluiten, wie antwoordde en herinneringen mailen."),
     "db": ("setup_commands", "Databaseschema beheren."),
     "regio": ("setup_commands", "Regio-indelingen bekijken en laden."),
     "geo": ("setup_commands", "Grensbestanden en kaartvormen."),

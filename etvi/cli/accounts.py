@@ -103,6 +103,9 @@ def add(
         None, "--gemeente", help="Gemeentecode (GM0363) waarvoor deze gebruiker mag aanleveren; herhaalbaar."
     ),
     provincie: Optional[str] = typer.Option(None, "--provincie", help="Provinciecode (PV27) voor rol provincie."),
+    email: Optional[str] = typer.Option(
+        None, "--email", help="E-mailadres voor herinneringen van een uitvraag; verplicht voor rol gemeente en provincie."
+    ),
     wachtwoord_stdin: bool = typer.Option(
         False, "--wachtwoord-stdin", help="Lees het wachtwoord van standaardinvoer in plaats van er een te maken."
     ),
@@ -111,7 +114,7 @@ def add(
     password = _read_password_from_stdin() if wachtwoord_stdin else None
     with _session() as s:
         user, generated = users.create_user(
-            s, naam, rol, gemeente or [], provincie, password=password, actor=_actor()
+            s, naam, rol, gemeente or [], provincie, password=password, actor=_actor(), email=email, email_required=True
         )
         names = ""
         if user.role == "gemeente":
@@ -135,7 +138,7 @@ def list_() -> None:
         out.print("Er zijn nog geen gebruikers. Maak er een aan met: etvi gebruiker add NAAM --rol beheerder")
         return
     table = Table(title="Gebruikers")
-    for col in ("naam", "rol", "bereik", "actief", "API-token", "sessies", "aangemaakt", "geblokkeerd tot"):
+    for col in ("naam", "rol", "bereik", "e-mail", "actief", "API-token", "sessies", "aangemaakt", "geblokkeerd tot"):
         table.add_column(col)
     now = clock.utcnow()
     for u in found:
@@ -144,6 +147,7 @@ def list_() -> None:
             u.username,
             u.role,
             _scope(u),
+            u.email or "",
             "ja" if u.active else "nee",
             "ja" if u.token_hash else "nee",
             str(live[u.id]),
@@ -151,6 +155,18 @@ def list_() -> None:
             locked.strftime("%Y-%m-%d %H:%M UTC") if locked and locked > now else "",
         )
     out.print(table)
+
+
+@gebruiker.command("email")
+def email_(
+    naam: str = typer.Argument(..., help="Gebruikersnaam."),
+    adres: str = typer.Argument(..., help="Het nieuwe e-mailadres (leeg: geen adres; niet voor gemeente en provincie)."),
+) -> None:
+    """Wijzig het e-mailadres van een gebruiker (waar herinneringen van een uitvraag heen gaan)."""
+    with _session() as s:
+        user = users.set_email(s, naam, adres, actor=_actor())
+    shown = user.email or "geen"
+    out.print(f"E-mailadres van [bold]{user.username}[/] is nu: {shown}.")
 
 
 @gebruiker.command("disable")

@@ -35,3 +35,14 @@ def dropdown_option(page, label: str | None = None):
     if label is None:
         return rows
     return rows.filter(has=page.get_by_role("radio", name=label, exact=True))
+
+
+def log_in(page, base: str, username: str, password: str, next_path: str, lands_on: str | None = None) -> None:
+    """Open ``next_path``, which sends an anonymous visitor to the login form, and log in there;
+    the browser lands on ``next_path`` (or on ``lands_on``: the role's page when it may not open it)."""
+    page.goto(f"{base}{next_path}")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{base}{lands_on or next_path}")
+    wait_for_dash(page)

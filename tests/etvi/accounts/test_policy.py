@@ -33,6 +33,8 @@ PAGES = {
     "/aanleveren": dict(anoniem=LOGIN, gemeente=ALLOW, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "/aanlevering": dict(anoniem=LOGIN, gemeente=DENY, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "/auditlog": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
+    "/uitvragen": dict(anoniem=LOGIN, gemeente=DENY, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN),
+    "/uitvraag/1": dict(anoniem=LOGIN, gemeente=ALLOW, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN),
 }
 PUBLIC_PAGES = ["/", "/data"]
 OPEN = ["/login", "/logout"]
@@ -50,8 +52,8 @@ ENDPOINTS = {
 MENU = {
     "anoniem": [],
     "gemeente": ["/aanleveren"],
-    "provincie": ["/aanlevering"],
-    "beheerder": ["/aanleveren", "/aanlevering", "/auditlog"],
+    "provincie": ["/aanlevering", "/uitvragen"],
+    "beheerder": ["/aanleveren", "/aanlevering", "/auditlog", "/uitvragen"],
     "uitgeschakeld": [],
 }
 # A request per endpoint. An allowed caller gets past the access check: 200, or 400/404 for the
@@ -67,7 +69,7 @@ REQUESTS = {
     "disable_user": ("POST", "/api/v1/gebruikers/bestaat-niet/uitschakelen", {}),
     "end_user_sessions": ("POST", "/api/v1/gebruikers/bestaat-niet/uitloggen", {}),
 }
-PROTECTED = re.compile(r"""href["']?\s*[:=]\s*["'](/aanleveren|/aanlevering|/auditlog)["']""")  # HTML or Dash's JSON
+PROTECTED = re.compile(r"""href["']?\s*[:=]\s*["'](/aanleveren|/aanlevering|/auditlog|/uitvragen)["']""")  # HTML or Dash's JSON
 
 
 # --------------------------------------------------------------------------------------------

@@ -25,10 +25,11 @@ def etvi(url: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_codes_in_any_shape_people_type(ref_db):
-    res = etvi(ref_db, "gebruiker", "add", "amsterdam", "--rol", "gemeente", "--gemeente", "gm 363", "--gemeente", "GM-0518")
+    res = etvi(ref_db, "gebruiker", "add", "amsterdam", "--rol", "gemeente", "--gemeente", "gm 363", "--gemeente", "GM-0518",
+               "--email", "wonen@amsterdam.example")
     assert res.returncode == 0, res.stderr
     assert "GM0363 Amsterdam" in res.stdout and "GM0518" in res.stdout
-    res = etvi(ref_db, "gebruiker", "add", "nh", "--rol", "provincie", "--provincie", "pv27")
+    res = etvi(ref_db, "gebruiker", "add", "nh", "--rol", "provincie", "--provincie", "pv27", "--email", "nh@provincie.example")
     assert res.returncode == 0, res.stderr
     with db.session(ref_db) as s:
         assert users.get_user(s, "amsterdam").gemeente_codes == "GM0363,GM0518"

@@ -32,7 +32,7 @@ def run(url, *args, stdin_text=None):
 
 
 def test_add_generates_password_once_and_never_prompts(ref_db):
-    res = run(ref_db, "add", "amsterdam", "--rol", "gemeente", "--gemeente", "GM0363", "--gemeente", "0518")
+    res = run(ref_db, "add", "amsterdam", "--rol", "gemeente", "--gemeente", "GM0363", "--gemeente", "0518", "--email", "a@amsterdam.example")
     assert res.returncode == 0, res.stderr
     password = res.stdout.strip().splitlines()[-1]
     assert "GM0363 Amsterdam" in res.stdout
@@ -49,14 +49,14 @@ def test_add_generates_password_once_and_never_prompts(ref_db):
 
 
 def test_password_from_stdin(ref_db):
-    res = run(ref_db, "add", "nh", "--rol", "provincie", "--provincie", "PV27", "--wachtwoord-stdin",
+    res = run(ref_db, "add", "nh", "--rol", "provincie", "--provincie", "PV27", "--email", "nh@provincie.example", "--wachtwoord-stdin",
               stdin_text="een-goed-wachtwoord\n")
     assert res.returncode == 0, res.stderr
     assert "een-goed-wachtwoord" not in res.stdout
     with db.session(ref_db) as s:
         assert throttle.authenticate(s, "nh", "een-goed-wachtwoord").provincie_code == "PV27"
     # Empty stdin with the flag is an error, not a wait.
-    res = run(ref_db, "add", "nh2", "--rol", "provincie", "--provincie", "PV27", "--wachtwoord-stdin")
+    res = run(ref_db, "add", "nh2", "--rol", "provincie", "--provincie", "PV27", "--email", "nh@provincie.example", "--wachtwoord-stdin")
     assert res.returncode == 2 and "geen wachtwoord" in res.stderr
 
 
@@ -76,7 +76,7 @@ def test_errors_are_dutch_and_write_nothing(ref_db):
 
 
 def test_token_disable_and_reset(ref_db):
-    assert run(ref_db, "add", "utrecht", "--rol", "gemeente", "--gemeente", "GM0344").returncode == 0
+    assert run(ref_db, "add", "utrecht", "--rol", "gemeente", "--gemeente", "GM0344", "--email", "u@utrecht.example").returncode == 0
     res = run(ref_db, "token", "utrecht")
     assert res.returncode == 0, res.stderr
     token = res.stdout.strip().splitlines()[-1]

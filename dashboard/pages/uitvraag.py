@@ -1,0 +1,201 @@
+"""``/uitvraag/<id>``: one round's response (issue 12) — how many gemeenten answered ("211 van
+342"), per provincie, who did not, and the status per gemeente as CSV (the same content as
+``etvi uitvraag status ID --format csv``).
+
+- The beheerder sees all gemeenten and, while the round is open, sends the reminder mail to the
+  accounts of gemeenten that did not answer ("Herinnering sturen"; ``etvi.uitvraag.mail``).
+  Without ETVI_SMTP_URL nothing is sent: the page says why and offers the recipients and the
+  text as a download.
+- A provincie account sees the same for its own gemeenten; a gemeente account for its own.
+- Everyone else gets "Geen toegang". Every callback checks role and scope on the server again.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, dcc, html, no_update
+
+from dashboard import security
+from dashboard.components import data_table, notice
+from dashboard.pages.common import no_access, round_scope, who_bar
+from dashboard.texts import local_time, nl_date
+from etvi.accounts import policy
+from etvi.uitvraag import mail, responses, rounds
+from etvi.uitvraag.rounds import UitvraagError
+
+PAGE = dict(
+    path_template="/uitvraag/<uitvraag_id>",
+    name="Uitvraag",
+    title="Uitvraag · ETVI-monitor",
+    description="De respons op een uitvraag: wie antwoordde en wie nog niet.",
+    order=94,
+)
+P = "uitvraag"
+REMIND_REFUSED = "Alleen een beheerder mag herinneringen sturen."
+ANSWER_LABELS = {
+    responses.GEWIJZIGD: "gewijzigd",
+    responses.ONGEWIJZIGD: "ongewijzigd (niets veranderd)",
+    responses.GEWEIGERD: "geweigerd (aanlevering afgekeurd)",
+    responses.GEEN: "geen antwoord",
+}
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "—"
+
+
+def provincie_table(counts: dict) -> html.Div:
+    rows = [[name or "onbekend", str(c["geantwoord"]), str(c["totaal"]), _pct(c["geantwoord"], c["totaal"])] for name, c in counts["per_provincie"].items()]
+    return data_table(["Provincie", "Geantwoord", "Gemeenten", "Respons"], rows, "Respons per provincie", id_=f"{P}-provincies", numeric={1, 2, 3})
+
+
+def missing_table(answers: list[responses.Answer]) -> html.Div:
+    missing = [a for a in answers if not a.answered]
+    if not missing:
+        return html.P("Alle gemeenten hebben geantwoord.", id=f"{P}-niet-geantwoord")
+    rows = [[a.gemeente_code, dcc.Link(a.gemeente, href=f"/gemeente/{a.gemeente_code}"), a.provincie, ANSWER_LABELS[a.antwoord],
+             local_time(a.wanneer) if a.wanneer else "—"] for a in missing]  # fmt: skip
+    return data_table(
+        ["Gemeentecode", "Gemeente", "Provincie", "Antwoord", "Laatste poging"], rows,
+        f"Nog niet geantwoord ({len(missing)} gemeenten)", id_=f"{P}-niet-geantwoord",
+    )  # fmt: skip
+
+
+def _scope_name(user) -> str:
+    if user.role == "provincie":
+        return f" in uw provincie ({user.provincie_code})"
+    if user.role == "gemeente":
+        return " van uw gemeente(n)"
+    return ""
+
+
+def layout(uitvraag_id=None, **_query):
+    user = security.current_user()
+    path = f"/uitvraag/{uitvraag_id}"
+    header = [html.H1("Uitvraag"), who_bar(user, path)]
+    if user is None:
+        return html.Div(header + [notice(["Log in om deze pagina te zien. ", html.A("Inloggen", href=f"/login?next={path}")], "info")])
+    if not policy.may_open(user, path):
+        return html.Div(header + [no_access(user, "deze uitvraag")])
+    url = security.db_url()
+    try:
+        round_, answers = responses.answers(uitvraag_id, url, round_scope(user, url))
+    except UitvraagError as exc:
+        return html.Div(header + [notice([str(exc), " ", dcc.Link("Naar alle uitvragen", href="/uitvragen") if policy.can_see_rounds(user) else ""], "error", id_=f"{P}-fout")])
+    counts = responses.summary(answers)
+    facts = html.Dl(
+        [
+            html.Dt("Peildatum"), html.Dd(nl_date(round_.peildatum)),
+            html.Dt("Deadline"), html.Dd(nl_date(round_.deadline)),
+            html.Dt("Status"), html.Dd(round_.state, id=f"{P}-status"),
+            html.Dt("Gevraagd"), html.Dd(", ".join(rounds.onderdelen_of(round_))),
+        ],  # fmt: skip
+        className="facts",
+    )
+    body = [
+        html.H1(f"Uitvraag: {round_.title}"),
+        who_bar(user, path),
+        facts,
+        html.Section(
+            [
+                html.H2("Respons"),
+                html.P(
+                    [html.Strong(f"{counts['geantwoord']} van {counts['totaal']}", id=f"{P}-respons"), f" gemeenten{_scope_name(user)} hebben geantwoord."],
+                    className="big-figure",
+                ),
+                html.P(
+                    ", ".join(f"{ANSWER_LABELS[k]}: {n}" for k, n in counts["per_antwoord"].items()),
+                    id=f"{P}-per-antwoord",
+                ),
+                html.Button("Status per gemeente downloaden (csv)", id=f"{P}-csv-knop", n_clicks=0, className="button secondary"),
+                dcc.Download(id=f"{P}-csv"),
+                dcc.Store(id=f"{P}-id", data=round_.id),
+            ]
+        ),
+        html.Section([html.H2("Per provincie"), provincie_table(counts)]),
+        html.Section([html.H2("Nog niet geantwoord"), missing_table(answers)]),
+    ]
+    if policy.can_manage_rounds(user):
+        if round_.state == rounds.OPEN:
+            remind = [
+                html.P("Een herinnering gaat naar elk gemeenteaccount met een e-mailadres van een gemeente die nog niet antwoordde. "
+                       "Een adres dat vandaag al een herinnering kreeg, wordt overgeslagen."),  # fmt: skip
+                html.Button("Herinnering sturen", id=f"{P}-herinner", n_clicks=0, className="button primary"),
+            ]
+        else:
+            remind = [html.P(f"Herinneringen gaan alleen uit voor een open uitvraag; deze is {round_.state}.")]
+        body.append(
+            html.Section(
+                [html.H2("Herinneren"), *remind, html.Div(id=f"{P}-herinner-uitkomst", **{"aria-live": "polite"}),
+                 dcc.Store(id=f"{P}-mailtekst"), dcc.Download(id=f"{P}-mail-download")]  # fmt: skip
+            )
+        )
+    return html.Div(body)
+
+
+def _report(report: mail.MailReport) -> list:
+    if not report.configured:
+        return [
+            notice(report.message, "warning", id_=f"{P}-niet-verstuurd"),
+            html.P(f"{len(report.texts)} ontvanger(s)."),
+            html.Button("Ontvangers en tekst downloaden (csv)", id=f"{P}-mail-download-knop", n_clicks=0, className="button secondary"),
+        ]
+    failed = [o for o in report.outcomes if o.status == mail.MISLUKT]
+    skipped = report.count(mail.OVERGESLAGEN)
+    text = (f"{report.sent} herinnering(en) verstuurd" + (f", {len(failed)} mislukt" if failed else "")
+            + (f", {skipped} overgeslagen (vandaag al verstuurd)" if skipped else "") + ".")  # fmt: skip
+    items = [html.Li(f"{o.email}: {o.reason}") for o in failed]
+    return [notice([text] + ([html.Ul(items)] if items else []), "error" if failed else "success", id_=f"{P}-verstuurd")]
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    @app.callback(Output(f"{P}-csv", "data"), Input(f"{P}-csv-knop", "n_clicks"), State(f"{P}-id", "data"), prevent_initial_call=True)
+    def download_csv(n_clicks, round_id):
+        if not n_clicks:
+            return no_update
+        try:
+            user = security.require(policy.can_see_round, "Uw account heeft geen toegang tot deze uitvraag.")
+        except security.Forbidden:
+            return no_update
+        url = security.db_url()
+        try:
+            round_, answers = responses.answers(round_id, url, round_scope(user, url))
+        except UitvraagError:
+            return no_update
+        return dcc.send_string(responses.csv_text(answers), f"uitvraag-{round_.id}-status.csv", type="text/csv")
+
+    @app.callback(
+        Output(f"{P}-herinner-uitkomst", "children"),
+        Output(f"{P}-mailtekst", "data"),
+        Input(f"{P}-herinner", "n_clicks"),
+        State(f"{P}-id", "data"),
+        prevent_initial_call=True,
+    )
+    def remind(n_clicks, round_id):
+        if not n_clicks:
+            return no_update, no_update
+        try:
+            user = security.require(policy.can_manage_rounds, REMIND_REFUSED)
+        except security.Forbidden as exc:
+            return notice(str(exc), "error"), no_update
+        try:
+            report = mail.send_reminders(round_id, user.username, url=security.db_url())
+        except UitvraagError as exc:
+            return notice(str(exc), "error", id_=f"{P}-herinner-fout"), no_update
+        return _report(report), (mail.texts_csv(report) if not report.configured else None)
+
+    @app.callback(
+        Output(f"{P}-mail-download", "data"),
+        Input(f"{P}-mail-download-knop", "n_clicks"),
+        State(f"{P}-mailtekst", "data"),
+        State(f"{P}-id", "data"),
+        prevent_initial_call=True,
+    )
+    def download_texts(n_clicks, texts, round_id):
+        if not n_clicks or not texts:
+            return no_update
+        try:
+            security.require(policy.can_manage_rounds, REMIND_REFUSED)
+        except security.Forbidden:
+            return no_update
+        return dcc.send_string(texts, f"uitvraag-{round_id}-herinnering-ontvangers.csv", type="text/csv")

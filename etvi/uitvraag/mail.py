@@ -1,0 +1,405 @@
+"""Mail of a round: the reminder to gemeenten that have not answered, and the announcement.
+
+Configured by ``ETVI_SMTP_URL`` (``smtp://user:pass@host:587``: STARTTLS when the server offers
+it; ``smtps://host:465``: TLS from the start), ``ETVI_MAIL_FROM`` and ``ETVI_PUBLIC_URL`` (the
+form's link is ``{public}/uitvraag/<id>``). One mail per address (an address shared by accounts
+gets one, naming all their gemeenten). Every mail, sent or failed, is an ``UitvraagMail`` row and
+an audit event, written as it happens; an address that already got this kind of mail for this
+round today (Europe/Amsterdam) is skipped unless forced; a failure is reported for its address
+and the others still go. Without SMTP nothing is sent and the report carries the recipients and
+the text, so a page can offer them as a download and the CLI prints them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from datetime import datetime, time, timezone
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+from typing import Iterable
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from etl.dates import format_date
+from etvi import codes as cbs
+from etvi.accounts import audit, policy
+from etvi.config import PREFIX, settings
+from etvi.uitvraag import responses, rounds
+from etvi.uitvraag.rounds import UitvraagError
+from models import db
+from models.tables import Gemeente, Uitvraag, UitvraagMail, User
+
+HERINNERING, AANKONDIGING = "herinnering", "aankondiging"
+VERSTUURD, MISLUKT, OVERGESLAGEN, PROEF = "verstuurd", "mislukt", "overgeslagen", "proef"
+LOCAL = ZoneInfo("Europe/Amsterdam")
+TIMEOUT = 30
+NOT_CONFIGURED = (
+    f"Er is geen mailserver ingesteld ({PREFIX}SMTP_URL is leeg); er is niets verstuurd. Hieronder staan de ontvangers "
+    "en de tekst, zodat u ze zelf kunt mailen. Stel ETVI_SMTP_URL en ETVI_MAIL_FROM in om vanuit de ETVI-monitor te mailen."
+)
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    host: str
+    port: int
+    implicit_tls: bool
+    username: str | None
+    password: str | None
+    sender: str
+    public_url: str
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(PREFIX + name)
+    return value.strip() if value and value.strip() else None
+
+
+def public_url() -> str:
+    """``ETVI_PUBLIC_URL`` without a trailing slash; default: the address ``etvi serve`` listens on."""
+    cfg = settings()
+    return (_env("PUBLIC_URL") or f"http://{cfg.host}:{cfg.port}").rstrip("/")
+
+
+def form_link(round_id: int) -> str:
+    return f"{public_url()}/uitvraag/{round_id}"
+
+
+def mail_settings() -> MailSettings | None:
+    """The SMTP settings, or None when ``ETVI_SMTP_URL`` is not set; a bad URL raises UitvraagError."""
+    raw = _env("SMTP_URL")
+    if raw is None:
+        return None
+    example = "gebruik smtp://gebruiker:wachtwoord@mail.example.nl:587 (STARTTLS) of smtps://…:465 (TLS)"
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError:
+        raise UitvraagError(f"{PREFIX}SMTP_URL is geen geldige adres: {example}.") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise UitvraagError(f"{PREFIX}SMTP_URL moet beginnen met smtp:// of smtps:// en een server noemen: {example}.")
+    implicit = scheme == "smtps"
+    return MailSettings(
+        host=parts.hostname,
+        port=port or (465 if implicit else 587),
+        implicit_tls=implicit,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        sender=_env("MAIL_FROM") or f"etvi-monitor@{parts.hostname}",
+        public_url=public_url(),
+    )
+
+
+# --- who gets a mail -------------------------------------------------------------------------
+
+
+@dataclass
+class Recipient:
+    email: str
+    usernames: list[str]
+    gemeenten: list[tuple[str, str]]  # (code, name), the ones the mail is about
+
+    @property
+    def codes(self) -> list[str]:
+        return [c for c, _ in self.gemeenten]
+
+
+def _selection(s: Session, raw: Iterable[str] | None) -> set[str] | None:
+    if not raw:
+        return None
+    chosen = set()
+    for value in raw:
+        code = cbs.gemeente_code(value)
+        if code is None or s.get(Gemeente, code) is None:
+            raise UitvraagError(f"Onbekende gemeentecode {value!r}: gebruik de CBS-code van een huidige gemeente, zoals GM0363.")
+        chosen.add(code)
+    return chosen
+
+
+def _recipients(s: Session, wanted: set[str], names: dict[str, str]) -> list[Recipient]:
+    """Active gemeente accounts with an address, one per address, about the ``wanted`` gemeenten they represent."""
+    accounts = s.exec(select(User).where(User.role == "gemeente", User.active == True, User.email.is_not(None)).order_by(User.username)).all()  # noqa: E712
+    by_address: dict[str, Recipient] = {}
+    for user in accounts:
+        mine = [c for c in policy.split_codes(user.gemeente_codes) if c in wanted]
+        if not mine or not (user.email or "").strip():
+            continue
+        key = user.email.strip().lower()
+        r = by_address.setdefault(key, Recipient(user.email.strip(), [], []))
+        r.usernames.append(user.username)
+        for code in mine:
+            if code not in r.codes:
+                r.gemeenten.append((code, names.get(code, code)))
+    for r in by_address.values():
+        r.gemeenten.sort(key=lambda g: g[1])
+    return sorted(by_address.values(), key=lambda r: r.email.lower())
+
+
+def reminder_recipients(round_id: int | str, gemeenten: Iterable[str] | None = None, url: str | None = None) -> tuple[Uitvraag, list[Recipient], list[str]]:
+    """The round, who gets a reminder (accounts of gemeenten that have not answered, within the
+    selection ``gemeenten`` when given) and the selected gemeenten left out because they answered."""
+    round_, answers = responses.answers(round_id, url)
+    if round_.state != rounds.OPEN:
+        raise UitvraagError(f"Uitvraag {round_.id} is {round_.state}; herinneringen gaan alleen uit voor een open uitvraag.")
+    open_codes = set(responses.unanswered(answers))
+    names = {a.gemeente_code: a.gemeente for a in answers}
+    with db.session(url) as s:
+        chosen = _selection(s, gemeenten)
+        wanted = open_codes if chosen is None else open_codes & chosen
+        answered = sorted((chosen or set()) - open_codes)
+        return round_, _recipients(s, wanted, names), answered
+
+
+def announcement_recipients(round_id: int | str, url: str | None = None) -> tuple[Uitvraag, list[Recipient]]:
+    """Every active gemeente account with an address, about all its gemeenten."""
+    with db.session(url) as s:
+        round_ = rounds.get_round(s, round_id)
+        s.expunge(round_)
+        names = dict(s.exec(select(Gemeente.code, Gemeente.name).where(Gemeente.valid_to.is_(None))).all())
+        return round_, _recipients(s, set(names), names)
+
+
+# --- the text --------------------------------------------------------------------------------
+
+
+def _lines(round_: Uitvraag, recipient: Recipient) -> list[str]:
+    return [
+        f"Uitvraag: {round_.title}",
+        f"Peildatum: {format_date(round_.peildatum)}",
+        f"Deadline: {format_date(round_.deadline)}",
+        f"Gevraagd: {', '.join(rounds.onderdelen_of(round_))}",
+        "",
+        "Het gaat om:",
+        *[f"- {name} ({code})" for code, name in recipient.gemeenten],
+    ]
+
+
+def compose(kind: str, round_: Uitvraag, recipient: Recipient) -> tuple[str, str]:
+    """The Dutch subject and body of a reminder or announcement."""
+    link = form_link(round_.id)
+    if kind == HERINNERING:
+        subject = f"Herinnering: {round_.title} – graag uw antwoord vóór {format_date(round_.deadline)}"
+        intro = [
+            "Beste collega,",
+            "",
+            "VNG vraagt alle gemeenten naar de stand van zaken van 'Een thuis voor iedereen'. Van de gemeente(n) "
+            "hieronder hebben we voor deze uitvraag nog geen antwoord ontvangen.",
+        ]
+    else:
+        subject = f"Nieuwe uitvraag: {round_.title} – antwoord vóór {format_date(round_.deadline)}"
+        intro = [
+            "Beste collega,",
+            "",
+            "VNG vraagt alle gemeenten naar de stand van zaken van 'Een thuis voor iedereen' op de peildatum hieronder.",
+        ]
+    body = [
+        *intro,
+        "",
+        *_lines(round_, recipient),
+        "",
+        "Antwoorden gaat in het formulier (inloggen met uw account):",
+        link,
+        "",
+        "Is er niets veranderd? Klik dan in het formulier op 'Niets veranderd'; dat is in één minuut gedaan. "
+        "Een ingevuld sjabloon aanleveren kan ook.",
+        "",
+        "Met vriendelijke groet,",
+        "VNG – ETVI-monitor",
+        "",
+        "U krijgt deze e-mail omdat dit adres bij uw account in de ETVI-monitor staat.",
+    ]
+    return subject, "\n".join(body) + "\n"
+
+
+def message(kind: str, round_: Uitvraag, recipient: Recipient, sender: str) -> EmailMessage:
+    subject, body = compose(kind, round_, recipient)
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = sender if "<" in sender else formataddr(("ETVI-monitor", sender))
+    msg["To"] = recipient.email
+    msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].strip("> ") or None)
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(body)
+    return msg
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    email: str
+    gemeenten: list[str]
+    status: str  # verstuurd, mislukt, overgeslagen, proef
+    reason: str = ""
+
+
+@dataclass
+class MailReport:
+    round_id: int
+    kind: str
+    configured: bool
+    outcomes: list[Outcome] = field(default_factory=list)
+    texts: list[tuple[Recipient, str, str]] = field(default_factory=list)  # (recipient, subject, body)
+    already_answered: list[str] = field(default_factory=list)
+    message: str = ""
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def sent(self) -> int:
+        return self.count(VERSTUURD)
+
+
+def texts_csv(report: MailReport) -> str:
+    """Recipients and text of a report as CSV (email, gemeenten, onderwerp, tekst): the download
+    a page offers, and ``etvi uitvraag herinner --uitvoer``, when nothing could be sent."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["email", "gemeenten", "onderwerp", "tekst"])
+    for recipient, subject, body in report.texts:
+        writer.writerow([recipient.email, ", ".join(recipient.codes), subject, body])
+    return buffer.getvalue()
+
+
+def _start_of_today() -> datetime:
+    now = datetime.now(LOCAL)
+    return datetime.combine(now.date(), time.min, LOCAL).astimezone(timezone.utc)
+
+
+def _sent_today(s: Session, round_id: int, kind: str) -> set[str]:
+    rows = s.exec(
+        select(UitvraagMail.email).where(
+            UitvraagMail.uitvraag_id == round_id, UitvraagMail.kind == kind, UitvraagMail.outcome == VERSTUURD,
+            UitvraagMail.created_at >= _start_of_today(),
+        )  # fmt: skip
+    ).all()
+    return {e.lower() for e in rows}
+
+
+class _Connection:
+    """One SMTP connection for a batch, opened when first needed and again after the server hung
+    up. When it cannot be opened at all (server unreachable, login refused) the rest of the batch
+    fails with the same reason at once, instead of waiting for a timeout per address."""
+
+    def __init__(self, cfg: MailSettings):
+        self.cfg, self.smtp, self.unusable = cfg, None, None
+
+    def _open(self) -> smtplib.SMTP:
+        cfg, context = self.cfg, ssl.create_default_context()
+        if cfg.implicit_tls:
+            smtp = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=TIMEOUT, context=context)
+        else:
+            smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=TIMEOUT)
+            smtp.ehlo()
+            if smtp.has_extn("starttls"):
+                smtp.starttls(context=context)
+                smtp.ehlo()
+        if cfg.username:
+            smtp.login(cfg.username, cfg.password or "")
+        return smtp
+
+    def send(self, msg: EmailMessage) -> None:
+        if self.unusable is not None:
+            raise self.unusable
+        if self.smtp is None:
+            try:
+                self.smtp = self._open()
+            except (smtplib.SMTPException, OSError) as exc:
+                self.unusable = exc
+                raise
+        try:
+            self.smtp.send_message(msg)
+        except smtplib.SMTPServerDisconnected:
+            self.smtp = None
+            raise
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.smtp = None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}" for code, text in exc.recipients.values()]
+        return "de mailserver weigert dit adres (" + "; ".join(codes) + ")"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return "inloggen bij de mailserver mislukt; controleer gebruiker en wachtwoord in ETVI_SMTP_URL"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        return f"de mailserver antwoordde {exc.smtp_code} {text}"
+    if isinstance(exc, (ConnectionError, TimeoutError, OSError)) and not isinstance(exc, smtplib.SMTPException):
+        return f"de mailserver is niet bereikbaar ({type(exc).__name__}: {exc})"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _deliver(report: MailReport, round_: Uitvraag, recipients: list[Recipient], actor: str, dry_run: bool, force: bool, url: str | None) -> MailReport:
+    for r in recipients:
+        report.texts.append((r, *compose(report.kind, round_, r)))
+    cfg = mail_settings()
+    report.configured = cfg is not None
+    with db.session(url) as s:
+        done = set() if force else _sent_today(s, round_.id, report.kind)
+    todo = []
+    for r in recipients:
+        if r.email.lower() in done:
+            report.outcomes.append(Outcome(r.email, r.codes, OVERGESLAGEN, "vandaag al verstuurd"))
+        else:
+            todo.append(r)
+    if dry_run:
+        report.outcomes += [Outcome(r.email, r.codes, PROEF) for r in todo]
+        return report
+    if cfg is None:
+        report.message = NOT_CONFIGURED
+        return report
+    conn = _Connection(cfg)
+    try:
+        for r in todo:
+            try:
+                conn.send(message(report.kind, round_, r, cfg.sender))
+                outcome = Outcome(r.email, r.codes, VERSTUURD)
+            except Exception as exc:  # noqa: BLE001 - one failing address never stops the others
+                outcome = Outcome(r.email, r.codes, MISLUKT, _reason(exc))
+                if not isinstance(exc, smtplib.SMTPRecipientsRefused):
+                    conn.close()  # a fresh connection for the next address
+            report.outcomes.append(outcome)
+            with db.session(url) as s:
+                s.add(UitvraagMail(uitvraag_id=round_.id, kind=report.kind, email=r.email, username=",".join(r.usernames),
+                                   gemeente_codes=",".join(r.codes), outcome=outcome.status, error=outcome.reason or None, sent_by=actor))  # fmt: skip
+                action = f"uitvraag_{report.kind}_{'verstuurd' if outcome.status == VERSTUURD else 'mislukt'}"
+                audit.record(s, actor, action, uitvraag=round_.id, email=r.email, gebruikers=r.usernames, gemeenten=r.codes,
+                             reden=outcome.reason or None)  # fmt: skip
+    finally:
+        conn.close()
+    return report
+
+
+def send_reminders(
+    round_id: int | str, actor: str, *, gemeenten: Iterable[str] | None = None, dry_run: bool = False, force: bool = False, url: str | None = None
+) -> MailReport:
+    """Remind the gemeente accounts (with an address) of gemeenten that have not answered an open
+    round, or of the selected ones among them. ``dry_run``: who would get it, nothing sent."""
+    round_, recipients, answered = reminder_recipients(round_id, gemeenten, url)
+    report = MailReport(round_.id, HERINNERING, configured=False, already_answered=answered)
+    return _deliver(report, round_, recipients, actor, dry_run, force, url)
+
+
+def send_announcement(round_id: int | str, actor: str, *, dry_run: bool = False, force: bool = False, url: str | None = None) -> MailReport:
+    """Announce an open round to every gemeente account with an address."""
+    round_, recipients = announcement_recipients(round_id, url)
+    if round_.state != rounds.OPEN:
+        raise UitvraagError(f"Uitvraag {round_.id} is {round_.state}; aankondigen kan alleen voor een open uitvraag.")
+    return _deliver(MailReport(round_.id, AANKONDIGING, configured=False), round_, recipients, actor, dry_run, force, url)
