@@ -1,50 +1,74 @@
-"""The HTTP API, ``/api/v1``. ``install(app)`` registers it on a Dash app's Flask server.
+"""The HTTP API, ``/api/v1``, to the NL GOV API Design Rules (ADR). ``install(app)`` registers it on
+a Dash app's Flask server, which must be a ``flask_openapi3.OpenAPI`` (``make_server``): the
+OpenAPI document is generated from the routes and their pydantic models (``dashboard.api_models``)
+and published by ``dashboard.api_docs`` at ``/api/v1/openapi.json`` (with ``/api/v1/docs``).
 
 - ``POST /api/v1/uploads`` — Bearer token (or a browser session plus CSRF token); multipart field
-  ``file`` (or ``bestand``); optional ``peildatum`` (YYYY-MM-DD) and ``sheet``; ``?dry_run=1``
+  ``file`` (or ``bestand``); optional ``peildatum`` (YYYY-MM-DD) and ``sheet``; ``?dryRun=1``
   validates and previews without writing. Answers with the outcome and the same problem list as
   ``etvi load``. A gemeente account may only deliver rows for its own gemeenten: a file with any
-  other gemeente in it is refused whole.
+  other gemeente in it is refused whole (422, problem details with the list in ``problemen``).
 - ``GET /api/v1/status?peildatum=YYYY-MM-DD&format=json|csv`` — one row per gemeente, as
   ``etvi export``. Public when the dashboard is public, else needs a token or session.
 - ``GET /api/v1/uploads`` — the audit log of all upload attempts (beheerder).
-- ``GET /api/v1/uploads/<id>/bestand`` — the stored original of an upload (beheerder).
+- ``GET /api/v1/uploads/{id}/bestand`` — the stored original of an upload (beheerder).
 - ``GET /api/v1/aanlevering?provincie=PV27`` — who delivered what and when per gemeente
   (beheerder: any provincie or all; provincie account: its own).
 - ``GET /api/v1/gebruikers``, ``POST /api/v1/gebruikers`` (JSON ``naam``, ``rol``, ``gemeenten``,
-  ``provincie``; the generated password is in the answer, once) and
-  ``POST /api/v1/gebruikers/<naam>/uitschakelen`` — user management (beheerder).
-- ``GET /api/v1/ik`` — who is logged in (registered by ``dashboard.security``).
+  ``provincie``; the generated password is in the answer, once), ``PATCH /api/v1/gebruikers/{naam}``
+  (JSON ``{"actief": false}`` disables, ``true`` enables) and ``POST …/{naam}/uitloggen`` — user
+  management (beheerder).
+- ``GET /api/v1/ik`` — who is logged in.
 
 Every upload attempt leaves a row in the upload log (``Upload``), refused ones included; an
 attempt without a valid account is written to ``AuditEvent`` because it has no user to name.
 A dry run writes nothing, not even to the log, exactly like ``etvi load --dry-run``.
 
-Status codes: 201 geladen, 200 ongewijzigd/proef, 422 geweigerd (the file has errors, listed
-in ``problems``: file, sheet, row, column, value, allowed, text), 400 bad request, 401 no or bad
-token, 403 no rights, 404 unknown, 413 file too large.
-
-Example::
-
-    curl -H "Authorization: Bearer $TOKEN" -F file=@stand.xlsx -F peildatum=2026-03-01 \
-         "https://monitor.example/api/v1/uploads?dry_run=1"
-    curl "https://monitor.example/api/v1/status?peildatum=2026-03-01&format=csv" -o stand.csv
-Errors are JSON ``{"fout": "<Dutch message>", "status": <code>}``; 503 when the server cannot
-write the upload to its temporary folder, with the logged attempt's ``upload_id``.
+Every answer carries ``API-Version``; every error is ``application/problem+json`` (RFC 9457,
+``dashboard.problems``) with Dutch ``title`` and ``detail``. Old names (``?dry_run=``,
+``POST …/uitschakelen``) answer with a problem that names what to call instead.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import re
-from datetime import date
+from datetime import date, datetime, timezone
+from functools import wraps
 
-from flask import Blueprint, Response, current_app, jsonify, request, send_file
+from flask import Response, current_app, g, jsonify, request, send_file
+from flask_openapi3 import APIBlueprint, OpenAPI, validate_request
+from flask_openapi3.models import Contact, Info, Server
+from pydantic import ValidationError
 from sqlmodel import select
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from dashboard import security
+from dashboard import api_docs, problems, security
+from dashboard.api_models import (
+    API_VERSION,
+    VERSION_HEADER,
+    Aanlevering,
+    AanleveringQuery,
+    Gebruiker,
+    GebruikerPath,
+    Gebruikers,
+    GebruikerWijziging,
+    Ik,
+    NieuweGebruiker,
+    NieuweGebruikerAntwoord,
+    Probleem,
+    StatusAntwoord,
+    StatusQuery,
+    Uitgelogd,
+    UploadForm,
+    UploadLijst,
+    UploadPath,
+    UploadQuery,
+    UploadResultaat,
+    UploadsQuery,
+)
 from etl import export
 from etvi.accounts import policy, tokens, users
 from etvi.accounts.errors import AccountError
@@ -54,10 +78,67 @@ from etvi.upload import log, service
 from models import db
 from models.tables import Upload
 
-bp = Blueprint("etvi_api", __name__, url_prefix="/api/v1")
-
+PREFIX = "/api/v1"
 ALLOWED_SUFFIXES = (".xlsx", ".ods", ".csv")
 FORM_OVERHEAD = 256 * 1024
+BEARER = [{"bearer": []}]
+
+
+def _errors(*codes: int) -> dict:
+    return {code: Probleem for code in codes}
+
+
+# Every operation may answer these; each route adds its own.
+bp = APIBlueprint(
+    "etvi_api",
+    __name__,
+    url_prefix=PREFIX,
+    abp_responses=_errors(400, 500, 503),
+    operation_id_callback=lambda name, path, method: name,  # operationId: the view's name
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The server and its OpenAPI description
+# --------------------------------------------------------------------------------------------
+
+
+def info() -> Info:
+    """``info`` of the document: the contact comes from ETVI_API_CONTACT_NAME/_EMAIL/_URL."""
+    contact = Contact(
+        name=os.environ.get("ETVI_API_CONTACT_NAME") or "VNG, team ETVI-monitor",
+        email=os.environ.get("ETVI_API_CONTACT_EMAIL") or "etvi-monitor@vng.nl",
+        url=os.environ.get("ETVI_API_CONTACT_URL") or "https://vng.nl",
+    )
+    return Info(
+        title="ETVI-monitor API",
+        version=API_VERSION,
+        description="De stand van de Wet versterking regie volkshuisvesting per gemeente, aanleveren en beheer. "
+        "Foutmeldingen zijn problem details (RFC 9457) met Nederlandse titel en uitleg.",
+        contact=contact,
+    )
+
+
+def make_server(import_name: str, **kwargs) -> OpenAPI:
+    """The Flask server of the dashboard: a ``flask_openapi3.OpenAPI`` (a Flask subclass) that
+    knows the routes of the API and their models. Its own documentation pages are off; ours are
+    served by ``dashboard.api_docs`` (own assets, own CSP)."""
+    return OpenAPI(
+        import_name,
+        info=info(),
+        servers=[Server(url=PREFIX, description="Versie 1 van de API")],
+        security_schemes={"bearer": {"type": "http", "scheme": "bearer", "description": "Een API-token van etvi gebruiker token."}},
+        doc_ui=False,
+        validation_error_status=400,
+        validation_error_model=Probleem,
+        validation_error_callback=_validation_problem,
+        **kwargs,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------
 
 
 class ApiError(Exception):
@@ -68,38 +149,129 @@ class ApiError(Exception):
         self.extra = extra
 
 
-def _json_error(status: int, message: str, **extra) -> Response:
-    resp = jsonify({"fout": message, "status": status, **extra})
-    resp.status_code = status
-    if status == 401:
-        resp.headers["WWW-Authenticate"] = 'Bearer realm="etvi"'
-    return resp
-
-
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):
-    return _json_error(exc.status, exc.message, **exc.extra)
+    return problems.response(exc.status, exc.message, **exc.extra)
+
+
+HTTP_MESSAGES = {
+    400: "Ongeldig verzoek.",
+    404: "Niet gevonden: dit adres bestaat niet in de API. Zie /api/v1/docs voor alle adressen.",
+    405: "Deze methode is hier niet toegestaan.",
+    415: "Deze soort inhoud wordt hier niet ondersteund.",
+}
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    messages = {
-        400: "Ongeldig verzoek.",
-        404: "Niet gevonden.",
-        405: "Deze methode is hier niet toegestaan.",
-        413: f"Het bestand is te groot; de grens is {settings().max_file_mb} MB.",
-    }
-    return _json_error(exc.code or 500, messages.get(exc.code, exc.description or "Fout."))
+    if exc.response is not None:  # already an answer (a validation problem from flask-openapi3)
+        return exc.response
+    code = exc.code or 500
+    if code == 413:
+        return problems.response(413, f"Het bestand is te groot; de grens is {settings().max_file_mb} MB.")
+    resp = problems.response(code, HTTP_MESSAGES.get(code, "Er ging iets mis met dit verzoek."))
+    if code == 405 and getattr(exc, "valid_methods", None):
+        resp.headers["Allow"] = ", ".join(exc.valid_methods)
+    return resp
+
+
+# Old names: what to call instead (ADR naming; answered before routing could say only "404").
+LEGACY_PATHS = [
+    (
+        re.compile(r"^/api/v1/gebruikers/(?P<naam>[^/]+)/uitschakelen/?$"),
+        "POST /api/v1/gebruikers/{naam}/uitschakelen bestaat niet meer. Schakel een gebruiker uit met "
+        'PATCH /api/v1/gebruikers/{naam} en de JSON {{"actief": false}}.',
+    ),
+    (
+        re.compile(r"^/api/v1/gebruikers/(?P<naam>[^/]+)/inschakelen/?$"),
+        "Schakel een gebruiker in met PATCH /api/v1/gebruikers/{naam} en de JSON {{\"actief\": true}}.",
+    ),
+]
+LEGACY_DRY_RUN = "De parameter dry_run heet nu dryRun (API-richtlijnen: camelCase). Gebruik ?dryRun=1 voor een proefrun."
 
 
 @bp.before_app_request
 def _api_routing_errors():
-    """Unknown paths and wrong methods under /api/ answer in JSON too (routing fails before the
-    blueprint's own error handlers could run)."""
+    """Unknown paths and wrong methods under /api/ answer with problem details too (routing
+    fails before the blueprint's own error handlers could run; Dash's catch-all page would
+    otherwise answer an unknown GET)."""
+    if not request.path.startswith("/api/"):
+        return None
+    for pattern, message in LEGACY_PATHS:
+        found = pattern.match(request.path)
+        if found:
+            return problems.response(410, message.format(naam=found["naam"]))
     exc = request.routing_exception
-    if exc is not None and request.path.startswith("/api/") and isinstance(exc, HTTPException):
+    if exc is not None and isinstance(exc, HTTPException):
         return _http_error(exc)
+    rule = request.url_rule
+    if rule is not None and not rule.rule.startswith("/api/"):
+        return problems.response(404, HTTP_MESSAGES[404])
     return None
+
+
+@bp.after_app_request
+def _version_header(response: Response) -> Response:
+    """``API-Version`` on every answer under /api/v1 (ADR /core/version-header), errors included."""
+    if request.path == PREFIX or request.path.startswith(PREFIX + "/"):
+        response.headers[VERSION_HEADER] = API_VERSION
+    return response
+
+
+# pydantic error types -> Dutch; the value and the parameter are named around it.
+REASONS = {
+    "missing": "deze ontbreekt",
+    "int_parsing": "dit moet een geheel getal zijn",
+    "int_type": "dit moet een geheel getal zijn",
+    "bool_parsing": "dit moet true of false zijn",
+    "bool_type": "dit moet true of false zijn",
+    "string_type": "dit moet tekst zijn",
+    "list_type": "dit moet een lijst zijn",
+    "model_type": "stuur een JSON-object",
+    "model_attributes_type": "stuur een JSON-object",
+    "dict_type": "stuur een JSON-object",
+    "string_too_short": "dit mag niet leeg zijn",
+    "string_too_long": "dit is te lang",
+    "too_long": "dit zijn te veel waarden",
+    "date_from_datetime_parsing": "gebruik JJJJ-MM-DD, bijvoorbeeld 2026-03-01",
+    "date_parsing": "gebruik JJJJ-MM-DD, bijvoorbeeld 2026-03-01",
+    "date_type": "gebruik JJJJ-MM-DD, bijvoorbeeld 2026-03-01",
+    "json_invalid": "dit is geen geldige JSON",
+}
+
+
+def _reason(error: dict) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind.startswith("etvi_"):
+        return error["msg"]
+    if kind == "literal_error":
+        allowed = str(ctx.get("expected", "")).replace("'", "").replace(" or ", " of ")
+        return f"kies {allowed}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"dit moet minstens {ctx.get('ge', ctx.get('gt'))} zijn"
+    if kind in ("less_than_equal", "less_than"):
+        return f"dit mag hoogstens {ctx.get('le', ctx.get('lt'))} zijn"
+    return REASONS.get(kind, "deze waarde is ongeldig")
+
+
+def _shown(value) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _validation_problem(e: ValidationError) -> Response:
+    """A request that does not fit its model: 400 with every invalid parameter, in Dutch
+    (``invalidParams``, ADR /core/error-handling/invalid-input)."""
+    invalid = []
+    for error in e.errors():
+        name = ".".join(str(part) for part in error.get("loc", ())) or "body"
+        reason = _reason(error)
+        if error.get("type") not in ("missing", "model_type", "model_attributes_type", "dict_type") and "input" in error:
+            reason = f"ongeldige waarde {_shown(error['input'])!r}: {reason}"
+        invalid.append({"name": name, "reason": reason})
+    detail = "Ongeldige invoer bij " + "; ".join(f"{p['name']}: {p['reason']}" for p in invalid) + "."
+    return problems.response(400, detail, invalidParams=invalid)
 
 
 def _url() -> str | None:
@@ -154,6 +326,22 @@ def _caller(endpoint: str) -> Principal | None:
     return principal
 
 
+def guarded(endpoint: str):
+    """Check the caller's rights before the request is validated against its model (so an
+    anonymous caller learns it must log in, not what its body lacks); the caller is ``g.caller``.
+    Goes above ``flask_openapi3.validate_request()``."""
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            g.etvi_api_caller = _caller(endpoint)
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 def _caller_label(url: str | None = None) -> str:
     """How the log names a caller without a valid account."""
     header = request.headers.get("Authorization", "")
@@ -186,7 +374,7 @@ def parse_peildatum(raw: str | None) -> date | None:
         return None
     text = raw.strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ApiError(400, f"Ongeldige peildatum {text!r}: gebruik JJJJ-MM-DD, bijvoorbeeld 2026-03-01.")
+        raise ApiError(400, f"Ongeldige peildatum {_shown(text)!r}: gebruik JJJJ-MM-DD, bijvoorbeeld 2026-03-01.")
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -197,24 +385,53 @@ FLAG_TRUE = ("1", "true", "ja", "yes", "on")
 FLAG_FALSE = ("0", "false", "nee", "no", "off")
 
 
-def _flag(raw: str | None, name: str = "dry_run") -> bool:
+def _flag(raw: str | None, name: str = "dryRun") -> bool:
     """A yes/no parameter; anything else is a 400 that lists what is allowed."""
     text = (raw or "").strip().lower()
     if not text or text in FLAG_FALSE:
         return False
     if text in FLAG_TRUE:
         return True
-    shown = raw if len(raw) <= 40 else raw[:37] + "…"
-    raise ApiError(400, f"Ongeldige waarde {shown!r} voor {name}. Toegestaan: 1, 0, true, false, ja, nee.")
+    raise ApiError(400, f"Ongeldige waarde {_shown(raw)!r} voor {name}. Toegestaan: 1, 0, true, false, ja, nee.")
+
+
+def aware(value):
+    """Date-times with a time zone (ADR /core/date-time): the database keeps UTC, SQLite without
+    the zone; applied through lists and dicts."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, dict):
+        return {k: aware(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [aware(v) for v in value]
+    return value
+
+
+def _moment(value: datetime | None) -> str | None:
+    return aware(value).isoformat() if value is not None else None
 
 
 # --------------------------------------------------------------------------------------------
-# Endpoints
+# Uploads
 # --------------------------------------------------------------------------------------------
 
+UPLOAD_BODY = {
+    "required": True,
+    "content": {"multipart/form-data": {"schema": UploadForm.model_json_schema(ref_template="#/components/schemas/{model}")}},
+}
 
-@bp.post("/uploads")
-def post_upload():
+
+@bp.post(
+    "/uploads",
+    summary="Een bestand aanleveren (of met dryRun alleen controleren)",
+    responses={200: UploadResultaat, 201: UploadResultaat, **_errors(401, 403, 413, 422)},
+    security=BEARER,
+    openapi_extensions={"requestBody": UPLOAD_BODY},
+)
+def post_upload(query: UploadQuery):
+    """Reads the body itself, after the rights: a file that is too large is refused, and logged,
+    before it is parsed. 201 geladen, 200 ongewijzigd or proef, 422 geweigerd (problem details
+    with every problem in ``problemen``)."""
     url = _url()
     limit = settings().max_file_mb * 1024 * 1024
     try:
@@ -222,12 +439,16 @@ def post_upload():
     except ApiError as exc:
         service.record_anonymous_attempt(_caller_label(url), "api", exc.message, _posted_file_name(), request.remote_addr, url)
         raise
+    small = request.content_length is not None and request.content_length <= limit + FORM_OVERHEAD
+    if small:
+        request.max_content_length = limit + FORM_OVERHEAD
+    if "dry_run" in request.args or (small and "dry_run" in request.form):
+        raise ApiError(400, LEGACY_DRY_RUN)
     # A dry run writes nothing, not even a refusal to the upload log (README; like etvi load
     # --dry-run). The query string is read first: the form body may be too large to parse.
-    raw_dry_run = request.args.get("dry_run")
-    if raw_dry_run is None and request.content_length is not None and request.content_length <= limit + FORM_OVERHEAD:
-        request.max_content_length = limit + FORM_OVERHEAD
-        raw_dry_run = request.form.get("dry_run")
+    raw_dry_run = query.dryRun
+    if raw_dry_run is None and small:
+        raw_dry_run = request.form.get("dryRun")
     try:
         dry_run = _flag(raw_dry_run)
     except ApiError as exc:  # not known to be a dry run: logged like any refused attempt
@@ -244,7 +465,7 @@ def post_upload():
         name, content = _peek_file(limit) if not dry_run else ("", None)
         refuse(message, name, content)
         raise ApiError(403, message)
-    if request.content_length is not None and request.content_length > limit + FORM_OVERHEAD:
+    if not small and request.content_length is not None:
         message = f"Het bestand is te groot; de grens is {settings().max_file_mb} MB."
         refuse(message, "(te groot, niet gelezen)", None)
         raise ApiError(413, message)
@@ -279,12 +500,27 @@ def post_upload():
             content, original, principal=principal, channel="api", peildatum=peildatum, sheet=sheet, dry_run=dry_run, url=url
         )
     except service.NotKept as exc:
-        raise ApiError(503, str(exc), upload_id=exc.upload_id) from None
+        raise ApiError(503, str(exc), uploadId=exc.upload_id, upload_id=exc.upload_id) from None
     data = service.result_dict(result)
     data["melding"] = service.OUTCOME_MESSAGES.get(data["outcome"], "")
+    if data["outcome"] == "geweigerd":
+        return problems.response(422, data["melding"], problemen=[_file_problem(p) for p in data["problems"]], **data)
     resp = jsonify(data)
     resp.status_code = OUTCOME_STATUS.get(data["outcome"], 200)
     return resp
+
+
+def _file_problem(p: dict) -> dict:
+    """One problem of a refused file in the API's Dutch words (``problemen``)."""
+    return {
+        "bestand": p.get("file"),
+        "blad": p.get("sheet"),
+        "rij": p.get("row"),
+        "kolom": p.get("column"),
+        "waarde": p.get("value"),
+        "toegestaan": list(p.get("allowed") or []),
+        "tekst": p.get("text") or p.get("message") or "",
+    }
 
 
 def _peek_file(limit: int) -> tuple[str, bytes | None]:
@@ -297,15 +533,14 @@ def _peek_file(limit: int) -> tuple[str, bytes | None]:
     return upload.filename, upload.read(limit + 1)
 
 
-@bp.get("/status")
-def get_status():
-    _caller("status")
-    peildatum = parse_peildatum(request.args.get("peildatum")) or date.today()
-    fmt = (request.args.get("format") or "json").strip().lower()
-    if fmt not in ("json", "csv"):
-        raise ApiError(400, f"Onbekend formaat {fmt!r}: kies json of csv.")
+@bp.get("/status", summary="De stand per gemeente op een peildatum", responses={200: StatusAntwoord, **_errors(401)})
+@guarded("status")
+@validate_request()
+def get_status(query: StatusQuery):
+    """One row per gemeente, exactly as ``etvi export`` (JSON, or CSV with ``format=csv``)."""
+    peildatum = query.peildatum or date.today()
     frame = status_frame(peildatum, _url())
-    if fmt == "csv":
+    if query.format == "csv":
         return Response(
             status_csv(frame),
             mimetype="text/csv",
@@ -325,23 +560,20 @@ def status_csv(frame) -> bytes:
     return export._csv_text(frame).encode("utf-8-sig")
 
 
-@bp.get("/uploads")
-def list_uploads():
-    _caller("uploads")
-    try:
-        limit = min(max(int(request.args.get("limit", 100)), 1), 1000)
-        offset = max(int(request.args.get("offset", 0)), 0)
-    except ValueError:
-        raise ApiError(400, "limit en offset moeten gehele getallen zijn.") from None
+@bp.get("/uploads", summary="Het auditlog van alle uploadpogingen", responses={200: UploadLijst, **_errors(401, 403)}, security=BEARER)
+@guarded("uploads")
+@validate_request()
+def list_uploads(query: UploadsQuery):
+    """Newest first; refused attempts included."""
     q = select(Upload).order_by(Upload.created_at.desc(), Upload.id.desc())
-    if request.args.get("gebruiker"):
-        q = q.where(Upload.username == request.args["gebruiker"].strip().lower())
-    if request.args.get("uitkomst"):
-        q = q.where(Upload.outcome == request.args["uitkomst"].strip().lower())
+    if query.gebruiker:
+        q = q.where(Upload.username == query.gebruiker.strip().lower())
+    if query.uitkomst:
+        q = q.where(Upload.outcome == query.uitkomst)
     with db.session(_url()) as s:
-        rows = s.exec(q.offset(offset).limit(limit)).all()
+        rows = s.exec(q.offset(query.offset).limit(query.limit)).all()
         items = [upload_dict(u) for u in rows]
-    return jsonify({"aantal": len(items), "offset": offset, "uploads": items})
+    return jsonify({"aantal": len(items), "offset": query.offset, "uploads": items})
 
 
 def upload_dict(u) -> dict:
@@ -355,7 +587,7 @@ def upload_dict(u) -> dict:
 
     return {
         "id": u.id,
-        "tijdstip": u.created_at.isoformat() if u.created_at else None,
+        "tijdstip": _moment(u.created_at),
         "gebruiker": u.username,
         "kanaal": u.channel,
         "bestand": u.file_name,
@@ -367,33 +599,50 @@ def upload_dict(u) -> dict:
         "fouten": _load(u.error_report),
         "waarschuwingen": _load(u.warnings),
         "demo": bool(u.is_demo),
-        "origineel": f"/api/v1/uploads/{u.id}/bestand" if u.stored_path else None,
+        "origineel": f"{PREFIX}/uploads/{u.id}/bestand" if u.stored_path else None,
     }
 
 
-@bp.get("/uploads/<int:upload_id>/bestand")
-def download_original(upload_id: int):
-    principal = _caller("original")
-    found = service.original(upload_id, principal.username, _url())
+ORIGINAL_RESPONSE = {
+    "description": "Het bewaarde originele bestand.",
+    "headers": {VERSION_HEADER: {"description": "De volledige versie van de API.", "schema": {"type": "string"}}},
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
+@bp.get(
+    "/uploads/<int:id>/bestand",
+    summary="Het bewaarde origineel van een upload",
+    responses={200: ORIGINAL_RESPONSE, **_errors(401, 403, 404)},
+    security=BEARER,
+)
+@guarded("original")
+@validate_request()
+def download_original(path: UploadPath, **_):
+    """From the database, so any app server can hand it out; the download is logged."""
+    found = service.original(path.id, g.etvi_api_caller.username, _url())
     if found is None:
-        raise ApiError(404, f"Upload {upload_id} bestaat niet.")
+        raise ApiError(404, f"Upload {path.id} bestaat niet.")
     name, content = found
     if content is None:
-        raise ApiError(404, f"Van upload {upload_id} is geen origineel bewaard (bijvoorbeeld omdat het geweigerd is).")
-    return send_file(io.BytesIO(content), as_attachment=True, download_name=name, max_age=0)
+        raise ApiError(404, f"Van upload {path.id} is geen origineel bewaard (bijvoorbeeld omdat het geweigerd is).")
+    return send_file(io.BytesIO(content), as_attachment=True, download_name=name, max_age=0, mimetype="application/octet-stream")
 
 
-@bp.get("/aanlevering")
-def delivery():
-    principal = _caller("delivery")
-    provincie = (request.args.get("provincie") or "").strip().upper() or None
+@bp.get("/aanlevering", summary="Wie wat en wanneer aanleverde, per gemeente", responses={200: Aanlevering, **_errors(401, 403)}, security=BEARER)
+@guarded("delivery")
+@validate_request()
+def delivery(query: AanleveringQuery):
+    """Beheerder: any provincie or all; a provincie account: its own."""
+    principal = g.etvi_api_caller
+    provincie = (query.provincie or "").strip().upper() or None
     if principal.role == "provincie" and provincie is None:
         provincie = principal.provincie_code
     if not policy.may_see_delivery(principal, provincie):
         raise ApiError(403, f"Uw account heeft geen rechten voor de aanleverstatus van {provincie or 'alle provincies'}.")
     with db.session(_url()) as s:
         rows = log.delivery_overview(s, provincie)
-    return jsonify({"provincie": provincie, "gemeenten": service.jsonable(rows)})
+    return jsonify({"provincie": provincie, "gemeenten": service.jsonable(aware(rows))})
 
 
 # --------------------------------------------------------------------------------------------
@@ -409,80 +658,93 @@ def _user_dict(u) -> dict:
         "provincie": u.provincie_code,
         "actief": bool(u.active),
         "api_token": bool(u.token_hash),
-        "aangemaakt": u.created_at.isoformat() if u.created_at else None,
+        "aangemaakt": _moment(u.created_at),
     }
 
 
-@bp.get("/gebruikers")
+@bp.get("/gebruikers", summary="Alle gebruikers", responses={200: Gebruikers, **_errors(401, 403)}, security=BEARER)
+@guarded("users")
 def list_users():
-    _caller("users")
+    """Sorted by name."""
     with db.session(_url()) as s:
         return jsonify({"gebruikers": [_user_dict(u) for u in users.list_users(s)]})
 
 
-@bp.post("/gebruikers")
-def create_user():
-    principal = _caller("create_user")
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ApiError(400, "Stuur JSON zoals {\"naam\": \"amsterdam\", \"rol\": \"gemeente\", \"gemeenten\": [\"GM0363\"]}.")
-    gemeenten = data.get("gemeenten") or []
-    if isinstance(gemeenten, str):
-        gemeenten = [gemeenten]
+@bp.post("/gebruikers", summary="Een gebruiker aanmaken", responses={201: NieuweGebruikerAntwoord, **_errors(401, 403)}, security=BEARER)
+@guarded("create_user")
+@validate_request()
+def create_user(body: NieuweGebruiker):
+    """The generated password is in this answer only (``Cache-Control: no-store``)."""
+    principal = g.etvi_api_caller
     try:
         with db.session(_url()) as s:
             user, password = users.create_user(
-                s,
-                str(data.get("naam") or ""),
-                str(data.get("rol") or ""),
-                [str(g) for g in gemeenten],
-                data.get("provincie"),
-                actor=f"api:{principal.username}",
+                s, body.naam, body.rol, list(body.gemeenten), body.provincie, actor=f"api:{principal.username}"
             )
-            body = _user_dict(user)
+            data = _user_dict(user)
     except AccountError as exc:
         raise ApiError(400, str(exc)) from None
-    body["wachtwoord"] = password  # shown once
-    resp = jsonify(body)
+    data["wachtwoord"] = password  # shown once
+    resp = jsonify(data)
     resp.status_code = 201
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
 
-@bp.post("/gebruikers/<naam>/uitschakelen")
-def disable_user(naam: str):
-    principal = _caller("disable_user")
+@bp.patch(
+    "/gebruikers/<naam>", summary="Een gebruiker in- of uitschakelen", responses={200: Gebruiker, **_errors(401, 403, 404)}, security=BEARER
+)
+@guarded("update_user")
+@validate_request()
+def update_user(path: GebruikerPath, body: GebruikerWijziging, **_):
+    """``{"actief": false}`` disables the account (its sessions end, its token stops working);
+    ``true`` enables it again."""
+    principal = g.etvi_api_caller
+    change = users.enable_user if body.actief else users.disable_user
     try:
         with db.session(_url()) as s:
-            user = users.disable_user(s, naam, actor=f"api:{principal.username}")
-            body = _user_dict(user)
+            data = _user_dict(change(s, path.naam, actor=f"api:{principal.username}"))
     except AccountError as exc:
         raise ApiError(404, str(exc)) from None
-    return jsonify(body)
+    return jsonify(data)
 
 
-@bp.post("/gebruikers/<naam>/uitloggen")
-def end_user_sessions(naam: str):
-    """Log a user out everywhere: every browser session of the account ends at once (its API
-    token is separate; disable the account or make a new token to stop that too)."""
-    principal = _caller("end_user_sessions")
+@bp.post(
+    "/gebruikers/<naam>/uitloggen", summary="Een gebruiker overal uitloggen", responses={200: Uitgelogd, **_errors(401, 403, 404)}, security=BEARER
+)
+@guarded("end_user_sessions")
+@validate_request()
+def end_user_sessions(path: GebruikerPath, **_):
+    """Every browser session of the account ends at once (its API token is separate; disable
+    the account or make a new token to stop that too)."""
+    principal = g.etvi_api_caller
     try:
         with db.session(_url()) as s:
-            ended = users.end_sessions(s, naam, actor=f"api:{principal.username}")
-            body = {**_user_dict(users.get_user(s, naam)), "sessies_beeindigd": ended}
+            ended = users.end_sessions(s, path.naam, actor=f"api:{principal.username}")
+            data = {**_user_dict(users.get_user(s, path.naam)), "sessies_beeindigd": ended}
     except AccountError as exc:
         raise ApiError(404, str(exc)) from None
-    return jsonify(body)
+    return jsonify(data)
+
+
+@bp.get("/ik", summary="Wie is er ingelogd", responses={200: Ik})
+def whoami():
+    """The Dash pages and scripts use it; never refused."""
+    return security.whoami_view()
 
 
 def install(app, url: str | None = None) -> None:
-    """Register the API on a Dash app's Flask server (or a Flask app). Idempotent.
+    """Register the API on a Dash app's server (a ``flask_openapi3.OpenAPI``, see
+    ``make_server``) with its documentation (``dashboard.api_docs``). Idempotent.
 
     Installs ``dashboard.security`` first when that has not happened yet (the API relies on
     its sessions and CSRF check)."""
     server = getattr(app, "server", app)
+    if not isinstance(server, OpenAPI):
+        raise TypeError("De API vraagt een server van dashboard.api.make_server (flask_openapi3.OpenAPI).")
     if "etvi_security" not in server.extensions:
         security.install(app, url=url)
     if "etvi_api" in server.blueprints:
         return
-    server.register_blueprint(bp)
+    server.register_api(bp)
+    api_docs.install(server)

@@ -252,13 +252,15 @@ def home(user) -> str:
 class Endpoint:
     """An API endpoint and who may call it; ``refused`` is the Dutch answer of a 403.
 
-    ``public``: anyone may call it when the dashboard is public (else any active account)."""
+    ``public``: anyone may call it when the dashboard is public (else any active account);
+    ``open``: anyone, always (the API's own description, ADR /core/publish-openapi)."""
 
     method: str
     path: str
     allowed: Callable[[object], bool]
     refused: str = "Uw account heeft hiervoor geen rechten."
     public: bool = False
+    open: bool = False
 
 
 def _anyone(user) -> bool:
@@ -277,18 +279,21 @@ ENDPOINTS = {
     ),
     "users": Endpoint("GET", "/api/v1/gebruikers", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
     "create_user": Endpoint("POST", "/api/v1/gebruikers", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
-    "disable_user": Endpoint(
-        "POST", "/api/v1/gebruikers/<naam>/uitschakelen", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
-    ),
+    "update_user": Endpoint("PATCH", "/api/v1/gebruikers/<naam>", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
     "end_user_sessions": Endpoint(
         "POST", "/api/v1/gebruikers/<naam>/uitloggen", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
     ),
+    "openapi": Endpoint("GET", "/api/v1/openapi.json", _anyone, open=True),
+    "docs": Endpoint("GET", "/api/v1/docs", _anyone, open=True),
+    "docs_asset": Endpoint("GET", "/api/v1/docs/<name>", _anyone, open=True),
 }
 
 
 def endpoint_access(user, name: str, public: bool) -> Access:
     """May ``user`` call the API endpoint ``name`` (a key of ``ENDPOINTS``)? LOGIN means HTTP 401."""
     endpoint = ENDPOINTS[name]
+    if endpoint.open:
+        return Access.ALLOW
     if endpoint.public and can_view(user, public):
         return Access.ALLOW
     if not is_active(user):
