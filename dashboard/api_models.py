@@ -108,7 +108,7 @@ class UploadForm(BaseModel):
 
 class UploadsQuery(BaseModel):
     limit: int = Field(100, ge=1, le=1000, description="Hoeveel uploads (1 tot 1000).")
-    offset: int = Field(0, ge=0, description="Hoeveel nieuwste uploads overslaan.")
+    offset: int = Field(0, ge=0, le=2**31 - 1, description="Hoeveel nieuwste uploads overslaan.")
     gebruiker: str | None = Field(None, max_length=200, description="Alleen de uploads van deze gebruiker.")
     uitkomst: Literal["geladen", "ongewijzigd", "geweigerd"] | None = Field(None, description="Alleen deze uitkomst.")
 
