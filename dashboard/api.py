@@ -40,7 +40,7 @@ from functools import wraps
 
 from flask import Response, current_app, g, jsonify, request, send_file
 from flask_openapi3 import APIBlueprint, OpenAPI, validate_request
-from flask_openapi3.models import Contact, Info, Server
+from flask_openapi3.models import Contact, Info, Server, Tag
 from pydantic import ValidationError
 from sqlmodel import select
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -82,6 +82,9 @@ PREFIX = "/api/v1"
 ALLOWED_SUFFIXES = (".xlsx", ".ods", ".csv")
 FORM_OVERHEAD = 256 * 1024
 BEARER = [{"bearer": []}]
+AANLEVEREN = Tag(name="aanleveren", description="Bestanden aanleveren en het uploadlog.")
+STAND = Tag(name="stand", description="De stand van zaken per gemeente.")
+BEHEER = Tag(name="beheer", description="Gebruikers beheren (beheerder).")
 
 
 def _errors(*codes: int) -> dict:
@@ -181,10 +184,6 @@ LEGACY_PATHS = [
         re.compile(r"^/api/v1/gebruikers/(?P<naam>[^/]+)/uitschakelen/?$"),
         "POST /api/v1/gebruikers/{naam}/uitschakelen bestaat niet meer. Schakel een gebruiker uit met "
         'PATCH /api/v1/gebruikers/{naam} en de JSON {{"actief": false}}.',
-    ),
-    (
-        re.compile(r"^/api/v1/gebruikers/(?P<naam>[^/]+)/inschakelen/?$"),
-        "Schakel een gebruiker in met PATCH /api/v1/gebruikers/{naam} en de JSON {{\"actief\": true}}.",
     ),
 ]
 LEGACY_DRY_RUN = "De parameter dry_run heet nu dryRun (API-richtlijnen: camelCase). Gebruik ?dryRun=1 voor een proefrun."
@@ -423,7 +422,7 @@ UPLOAD_BODY = {
 
 @bp.post(
     "/uploads",
-    summary="Een bestand aanleveren (of met dryRun alleen controleren)",
+    summary="Een bestand aanleveren (of met dryRun alleen controleren)", description='Stuur een spreadsheet (.xlsx, .ods, .xls of .csv) als multipart-veld file. Een gemeenteaccount levert alleen voor de eigen gemeente(n) aan. 201: geladen; 200: ongewijzigd, of proef bij dryRun=1 (er wordt dan niets opgeslagen, ook niet in het uploadlog); 422: geweigerd, met alle problemen in problemen. Elke andere poging komt in het uploadlog.', tags=[AANLEVEREN],
     responses={200: UploadResultaat, 201: UploadResultaat, **_errors(401, 403, 413, 422)},
     security=BEARER,
     openapi_extensions={"requestBody": UPLOAD_BODY},
@@ -533,7 +532,7 @@ def _peek_file(limit: int) -> tuple[str, bytes | None]:
     return upload.filename, upload.read(limit + 1)
 
 
-@bp.get("/status", summary="De stand per gemeente op een peildatum", responses={200: StatusAntwoord, **_errors(401)})
+@bp.get("/status", summary="De stand per gemeente op een peildatum", description='Eén rij per gemeente, precies zoals etvi export: als JSON of met format=csv als CSV. Openbaar als het dashboard openbaar is, anders met een token of sessie.', tags=[STAND], responses={200: StatusAntwoord, **_errors(401)})
 @guarded("status")
 @validate_request()
 def get_status(query: StatusQuery):
@@ -560,7 +559,7 @@ def status_csv(frame) -> bytes:
     return export._csv_text(frame).encode("utf-8-sig")
 
 
-@bp.get("/uploads", summary="Het auditlog van alle uploadpogingen", responses={200: UploadLijst, **_errors(401, 403)}, security=BEARER)
+@bp.get("/uploads", summary="Het auditlog van alle uploadpogingen", description='Nieuwste eerst, geweigerde pogingen inbegrepen; alleen voor de beheerder.', tags=[AANLEVEREN], responses={200: UploadLijst, **_errors(401, 403)}, security=BEARER)
 @guarded("uploads")
 @validate_request()
 def list_uploads(query: UploadsQuery):
@@ -612,7 +611,7 @@ ORIGINAL_RESPONSE = {
 
 @bp.get(
     "/uploads/<int:id>/bestand",
-    summary="Het bewaarde origineel van een upload",
+    summary="Het bewaarde origineel van een upload", description='Het bestand zoals het is aangeleverd, uit de database; het downloaden wordt vastgelegd. Alleen voor de beheerder.', tags=[AANLEVEREN],
     responses={200: ORIGINAL_RESPONSE, **_errors(401, 403, 404)},
     security=BEARER,
 )
@@ -629,7 +628,7 @@ def download_original(path: UploadPath, **_):
     return send_file(io.BytesIO(content), as_attachment=True, download_name=name, max_age=0, mimetype="application/octet-stream")
 
 
-@bp.get("/aanlevering", summary="Wie wat en wanneer aanleverde, per gemeente", responses={200: Aanlevering, **_errors(401, 403)}, security=BEARER)
+@bp.get("/aanlevering", summary="Wie wat en wanneer aanleverde, per gemeente", description='Per gemeente de laatste levering en de laatste poging. De beheerder ziet elke provincie (of alle), een provincieaccount de eigen provincie.', tags=[AANLEVEREN], responses={200: Aanlevering, **_errors(401, 403)}, security=BEARER)
 @guarded("delivery")
 @validate_request()
 def delivery(query: AanleveringQuery):
@@ -662,7 +661,7 @@ def _user_dict(u) -> dict:
     }
 
 
-@bp.get("/gebruikers", summary="Alle gebruikers", responses={200: Gebruikers, **_errors(401, 403)}, security=BEARER)
+@bp.get("/gebruikers", summary="Alle gebruikers", description='Op naam gesorteerd; alleen voor de beheerder.', tags=[BEHEER], responses={200: Gebruikers, **_errors(401, 403)}, security=BEARER)
 @guarded("users")
 def list_users():
     """Sorted by name."""
@@ -670,7 +669,7 @@ def list_users():
         return jsonify({"gebruikers": [_user_dict(u) for u in users.list_users(s)]})
 
 
-@bp.post("/gebruikers", summary="Een gebruiker aanmaken", responses={201: NieuweGebruikerAntwoord, **_errors(401, 403)}, security=BEARER)
+@bp.post("/gebruikers", summary="Een gebruiker aanmaken", description='Het gegenereerde wachtwoord staat alleen in dit antwoord. Alleen voor de beheerder.', tags=[BEHEER], responses={201: NieuweGebruikerAntwoord, **_errors(401, 403)}, security=BEARER)
 @guarded("create_user")
 @validate_request()
 def create_user(body: NieuweGebruiker):
@@ -692,7 +691,7 @@ def create_user(body: NieuweGebruiker):
 
 
 @bp.patch(
-    "/gebruikers/<naam>", summary="Een gebruiker in- of uitschakelen", responses={200: Gebruiker, **_errors(401, 403, 404)}, security=BEARER
+    "/gebruikers/<naam>", summary="Een gebruiker in- of uitschakelen", description='{"actief": false} schakelt het account uit: de sessies eindigen en het API-token werkt niet meer. {"actief": true} schakelt het weer in. Alleen voor de beheerder.', tags=[BEHEER], responses={200: Gebruiker, **_errors(401, 403, 404)}, security=BEARER
 )
 @guarded("update_user")
 @validate_request()
@@ -710,7 +709,7 @@ def update_user(path: GebruikerPath, body: GebruikerWijziging, **_):
 
 
 @bp.post(
-    "/gebruikers/<naam>/uitloggen", summary="Een gebruiker overal uitloggen", responses={200: Uitgelogd, **_errors(401, 403, 404)}, security=BEARER
+    "/gebruikers/<naam>/uitloggen", summary="Een gebruiker overal uitloggen", description='Beëindigt alle browsersessies van het account. Het API-token blijft werken: schakel het account uit of maak een nieuw token om dat te stoppen.', tags=[BEHEER], responses={200: Uitgelogd, **_errors(401, 403, 404)}, security=BEARER
 )
 @guarded("end_user_sessions")
 @validate_request()
@@ -727,7 +726,7 @@ def end_user_sessions(path: GebruikerPath, **_):
     return jsonify(data)
 
 
-@bp.get("/ik", summary="Wie is er ingelogd", responses={200: Ik})
+@bp.get("/ik", summary="Wie is er ingelogd", description='Wie deze sessie of dit token is, en of het dashboard openbaar is.', tags=[STAND], responses={200: Ik})
 def whoami():
     """The Dash pages and scripts use it; never refused."""
     return security.whoami_view()
