@@ -13,6 +13,7 @@ from dashboard import api_docs
 from dashboard.api_models import API_VERSION
 from tests.support import spectral
 from tests.support.app import make_app
+from tests.support.paths import REPO
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 # Warnings of the Logius linter that remain, each explained in README.md (section HTTP API).
@@ -126,3 +127,40 @@ def test_docs_page_runs_offline_with_own_assets_under_its_csp(db_url, live_serve
         assert page.evaluate("window.__cspViolations") == [] and console == [] and foreign == []
     finally:
         context.close()
+
+
+def _readme_api_section() -> str:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    start = text.index("### HTTP API\n")
+    return text[start : text.index("\n## ", start)]
+
+
+def _curl_calls(section: str) -> set[tuple[str, str]]:
+    """(method, path after $API) of every curl example of the section."""
+    calls = set()
+    for command in section.replace("\\\n", " ").splitlines():
+        if not command.startswith("curl "):
+            continue
+        found = re.search(r'"\$API(/[^"?]*)', command)
+        if found is None:
+            continue
+        method = re.search(r"-X (\w+)", command)
+        method = method.group(1) if method else ("POST" if re.search(r" -[Fd] ", command) else "GET")
+        calls.add((method.lower(), found.group(1)))
+    return calls
+
+
+def test_readme_lists_every_operation_with_a_curl_example(db_url):
+    """The README's API section is checked against the document: every operation is in its table
+    and has a curl example, and the table names no operation the API does not have."""
+    doc = make_app(db_url).server.test_client().get("/api/v1/openapi.json").get_json()
+    operations = {(method, path) for path, item in doc["paths"].items() for method in item}
+    section = _readme_api_section()
+    table = "\n".join(line for line in section.splitlines() if line.startswith("| `"))
+    listed = {(m.lower(), p) for m, p in re.findall(r"`(GET|POST|PUT|PATCH|DELETE) /api/v1(/[^`?\s]*)", table)}
+    listed -= {("get", "/openapi.json"), ("get", "/docs")}
+    assert listed == operations, (sorted(listed - operations), sorted(operations - listed))
+    calls = _curl_calls(section)
+    for method, path in operations:
+        pattern = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$")
+        assert any(m == method and pattern.match(p) for m, p in calls), (method, path, sorted(calls))
