@@ -55,12 +55,17 @@ from dashboard.api_models import (
     GebruikerPath,
     Gebruikers,
     GebruikerWijziging,
+    Gemeenten,
     Ik,
+    Mijlpalen,
     NieuweGebruiker,
     NieuweGebruikerAntwoord,
     Probleem,
+    Provincies,
+    Regiotypen,
     StatusAntwoord,
     StatusQuery,
+    Statussen,
     Uitgelogd,
     UploadForm,
     UploadLijst,
@@ -75,7 +80,7 @@ from etvi.accounts.errors import AccountError
 from etvi.accounts.policy import Principal
 from etvi.config import settings
 from etvi.upload import log, service
-from models import db
+from models import db, queries
 from models.tables import Upload
 
 PREFIX = "/api/v1"
@@ -84,6 +89,7 @@ FORM_OVERHEAD = 256 * 1024
 BEARER = [{"bearer": []}]
 AANLEVEREN = Tag(name="aanleveren", description="Bestanden aanleveren en het uploadlog.")
 STAND = Tag(name="stand", description="De stand van zaken per gemeente.")
+REFERENTIE = Tag(name="referentie", description="Gemeenten, provincies, regio's, mijlpalen en statuswoorden.")
 BEHEER = Tag(name="beheer", description="Gebruikers beheren (beheerder).")
 
 
@@ -724,6 +730,111 @@ def end_user_sessions(path: GebruikerPath, **_):
     except AccountError as exc:
         raise ApiError(404, str(exc)) from None
     return jsonify(data)
+
+
+# --------------------------------------------------------------------------------------------
+# Reference data: public like the status (ETVI_PUBLIC), for the systems that integrate
+# --------------------------------------------------------------------------------------------
+
+
+def _text(value) -> str | None:
+    """A cell of a query frame as text; pandas' NaN/None become None."""
+    return None if value is None or value != value else str(value)
+
+
+@bp.get(
+    "/provincies",
+    summary="Alle provincies",
+    description="Code en naam, op naam gesorteerd.",
+    tags=[REFERENTIE],
+    responses={200: Provincies, **_errors(401)},
+)
+@guarded("provincies")
+def list_provincies():
+    frame = queries.provincies(_url())
+    return jsonify({"provincies": [{"code": r.code, "naam": r.name} for r in frame.itertuples()]})
+
+
+@bp.get(
+    "/gemeenten",
+    summary="Alle huidige gemeenten met hun regio's",
+    description="Per gemeente de provincie en de regio's per regiotype (ggdregio, woningmarktregio, koploperregio, …), op naam gesorteerd.",
+    tags=[REFERENTIE],
+    responses={200: Gemeenten, **_errors(401)},
+)
+@guarded("gemeenten")
+def list_gemeenten():
+    url = _url()
+    regios: dict[str, list[dict]] = {}
+    for r in queries.region_memberships(url=url).itertuples():
+        regios.setdefault(r.gemeente_code, []).append({"type": r.region_type, "code": _text(r.region_code), "naam": _text(r.region_name)})
+    rows = [
+        {
+            "code": r.code,
+            "naam": r.name,
+            "provincie_code": _text(r.provincie_code),
+            "provincie": _text(r.provincie_name),
+            "regios": regios.get(r.code, []),
+        }
+        for r in queries.gemeenten(url).itertuples()
+    ]
+    return jsonify({"gemeenten": rows})
+
+
+@bp.get(
+    "/regiotypen",
+    summary="De regiotypen",
+    description="De soorten regio's waarin gemeenten zijn ingedeeld.",
+    tags=[REFERENTIE],
+    responses={200: Regiotypen, **_errors(401)},
+)
+@guarded("regiotypen")
+def list_region_types():
+    return jsonify({"regiotypen": queries.region_types(_url())})
+
+
+@bp.get(
+    "/mijlpalen",
+    summary="De mijlpalen",
+    description="Wettelijke en programmamijlpalen met datum (voor zover bekend), zekerheid en bron.",
+    tags=[REFERENTIE],
+    responses={200: Mijlpalen, **_errors(401)},
+)
+@guarded("mijlpalen")
+def list_milestones():
+    rows = [
+        {
+            "id": r.id,
+            "titel": r.title,
+            "datum": r.date.isoformat() if isinstance(r.date, date) else None,
+            "precisie": r.date_precision,
+            "soort": r.kind,
+            "onderdeel": _text(r.onderdeel),
+            "min_status": _text(r.min_status),
+            "niveau": r.level,
+            "zekerheid": r.confidence,
+            "bron": _text(r.source_url),
+            "toelichting": r.note or "",
+        }
+        for r in queries.milestones(_url()).itertuples()
+    ]
+    return jsonify({"mijlpalen": rows})
+
+
+@bp.get(
+    "/statussen",
+    summary="De statuswoorden per onderdeel",
+    description="De toegestane statussen per onderdeel in hun volgorde, en of een onderdeel met die status af is.",
+    tags=[REFERENTIE],
+    responses={200: Statussen, **_errors(401)},
+)
+@guarded("statussen")
+def list_status_words():
+    rows = [
+        {"onderdeel": r.onderdeel, "volgorde": int(r.rank), "status": r.status, "gereed": bool(r.is_done), "label": r.label or ""}
+        for r in queries.status_levels(_url()).itertuples()
+    ]
+    return jsonify({"statussen": rows})
 
 
 @bp.get("/ik", summary="Wie is er ingelogd", description='Wie deze sessie of dit token is, en of het dashboard openbaar is.', tags=[STAND], responses={200: Ik})

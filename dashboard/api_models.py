@@ -269,3 +269,71 @@ class Ik(Answer):
     rol: str | None = None
     gemeenten: list[str] | None = None
     provincie: str | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Reference data (for the systems of VNG, provincies and gemeenten)
+# --------------------------------------------------------------------------------------------
+
+
+class Provincie(BaseModel):
+    code: str = Field(description="Provinciecode, bijvoorbeeld PV27.")
+    naam: str
+
+
+class Provincies(Answer):
+    provincies: list[Provincie]
+
+
+class Regio(BaseModel):
+    type: str = Field(description="Het regiotype, bijvoorbeeld ggdregio of woningmarktregio.")
+    code: str
+    naam: str
+
+
+class GemeenteRef(BaseModel):
+    model_config = ConfigDict(title="Gemeente")
+
+    code: str = Field(description="Gemeentecode, bijvoorbeeld GM0363.")
+    naam: str
+    provincie_code: str | None
+    provincie: str | None
+    regios: list[Regio] = Field(description="De regio's waar de gemeente bij hoort, per regiotype.")
+
+
+class Gemeenten(Answer):
+    gemeenten: list[GemeenteRef]
+
+
+class Regiotypen(Answer):
+    regiotypen: list[str]
+
+
+class Mijlpaal(BaseModel):
+    id: str
+    titel: str
+    datum: date | None = Field(description="De datum, voor zover bekend (zie precisie).", json_schema_extra={"format": "date"})
+    precisie: Literal["dag", "maand", "jaar", "onbekend"] | str
+    soort: str = Field(description="wet, programmadoel of deadline.")
+    onderdeel: str | None
+    min_status: str | None
+    niveau: str = Field(description="landelijk, provincie, regio of gemeente.")
+    zekerheid: str = Field(description="bevestigd, doel, onbevestigd of onbekend.")
+    bron: str | None = Field(description="Adres van de bron.")
+    toelichting: str
+
+
+class Mijlpalen(Answer):
+    mijlpalen: list[Mijlpaal]
+
+
+class Statuswoord(BaseModel):
+    onderdeel: str
+    volgorde: int
+    status: str
+    gereed: bool = Field(description="Of dit onderdeel met deze status af is.")
+    label: str
+
+
+class Statussen(Answer):
+    statussen: list[Statuswoord]

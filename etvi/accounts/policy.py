@@ -283,6 +283,7 @@ ENDPOINTS = {
     "end_user_sessions": Endpoint(
         "POST", "/api/v1/gebruikers/<naam>/uitloggen", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
     ),
+    **{name: Endpoint("GET", f"/api/v1/{name}", _anyone, public=True) for name in ("provincies", "gemeenten", "regiotypen", "mijlpalen", "statussen")},
     "openapi": Endpoint("GET", "/api/v1/openapi.json", _anyone, open=True),
     "docs": Endpoint("GET", "/api/v1/docs", _anyone, open=True),
     "docs_asset": Endpoint("GET", "/api/v1/docs/<name>", _anyone, open=True),
