@@ -56,6 +56,9 @@ from dashboard.api_models import (
     Gebruikers,
     GebruikerWijziging,
     Gemeenten,
+    GemeentePath,
+    Historie,
+    HistorieQuery,
     Ik,
     Mijlpalen,
     NieuweGebruiker,
@@ -67,6 +70,7 @@ from dashboard.api_models import (
     StatusQuery,
     Statussen,
     Uitgelogd,
+    UploadDetail,
     UploadForm,
     UploadLijst,
     UploadPath,
@@ -81,7 +85,7 @@ from etvi.accounts.policy import Principal
 from etvi.config import settings
 from etvi.upload import log, service
 from models import db, queries
-from models.tables import Upload
+from models.tables import Gemeente, Upload
 
 PREFIX = "/api/v1"
 ALLOWED_SUFFIXES = (".xlsx", ".ods", ".csv")
@@ -608,6 +612,24 @@ def upload_dict(u) -> dict:
     }
 
 
+@bp.get(
+    "/uploads/<int:id>",
+    summary="Eén uploadpoging met haar rapport",
+    description="Wie, wanneer, welk bestand, de uitkomst en alle fouten en waarschuwingen. Alleen voor de beheerder.",
+    tags=[AANLEVEREN],
+    responses={200: UploadDetail, **_errors(401, 403, 404)},
+    security=BEARER,
+)
+@guarded("upload_detail")
+@validate_request()
+def get_upload(path: UploadPath, **_):
+    with db.session(_url()) as s:
+        upload = s.get(Upload, path.id)
+        if upload is None:
+            raise ApiError(404, f"Upload {path.id} bestaat niet.")
+        return jsonify(upload_dict(upload))
+
+
 ORIGINAL_RESPONSE = {
     "description": "Het bewaarde originele bestand.",
     "headers": {VERSION_HEADER: {"description": "De volledige versie van de API.", "schema": {"type": "string"}}},
@@ -779,6 +801,41 @@ def list_gemeenten():
         for r in queries.gemeenten(url).itertuples()
     ]
     return jsonify({"gemeenten": rows})
+
+
+@bp.get(
+    "/gemeenten/<code>/historie",
+    summary="De geschiedenis van één gemeente",
+    description="Elk statusrecord van de gemeente, in de volgorde waarin het bekend werd; per pagina met limit en offset.",
+    tags=[STAND],
+    responses={200: Historie, **_errors(401, 404)},
+)
+@guarded("history")
+@validate_request()
+def gemeente_history(path: GemeentePath, query: HistorieQuery, **_):
+    code = path.code.strip().upper()
+    url = _url()
+    with db.session(url) as s:
+        gemeente = s.get(Gemeente, code)
+        name = gemeente.name if gemeente is not None else None
+    if name is None:
+        raise ApiError(404, f"Gemeente {_shown(code)!r} bestaat niet. Zie /api/v1/gemeenten voor alle codes.")
+    frame = queries.status_history(url, codes=[code])
+    page = frame.iloc[query.offset : query.offset + query.limit]
+    records = [
+        {
+            "onderdeel": r.onderdeel,
+            "status": _text(r.status),
+            "vastgesteld_op": r.adopted_on.isoformat() if isinstance(r.adopted_on, date) else None,
+            "peildatum": r.peildatum.isoformat(),
+            "toelichting": _text(r.comment),
+            "bron": _text(r.source_url),
+            "koploperregio": _text(r.koploperregio),
+            "upload_id": None if r.upload_id is None or r.upload_id != r.upload_id else int(r.upload_id),
+        }
+        for r in page.itertuples()
+    ]
+    return jsonify({"gemeente_code": code, "gemeente": name, "totaal": len(frame), "offset": query.offset, "records": records})
 
 
 @bp.get(

@@ -337,3 +337,35 @@ class Statuswoord(BaseModel):
 
 class Statussen(Answer):
     statussen: list[Statuswoord]
+
+
+class UploadDetail(Answer, UploadRegel):
+    """One upload attempt, with its report (``fouten``, ``waarschuwingen``)."""
+
+
+class GemeentePath(BaseModel):
+    code: str = Field(min_length=1, max_length=10, description="Gemeentecode, bijvoorbeeld GM0363.")
+
+
+class HistorieQuery(BaseModel):
+    limit: int = Field(500, ge=1, le=5000, description="Hoeveel records (1 tot 5000).")
+    offset: int = Field(0, ge=0, le=2**31 - 1, description="Hoeveel records overslaan.")
+
+
+class Statusrecord(BaseModel):
+    onderdeel: str
+    status: str | None
+    vastgesteld_op: date | None = Field(description="Wanneer het onderdeel is vastgesteld, als dat bekend is.")
+    peildatum: date
+    toelichting: str | None
+    bron: str | None
+    koploperregio: str | None
+    upload_id: int | None
+
+
+class Historie(Answer):
+    gemeente_code: str
+    gemeente: str
+    totaal: int = Field(description="Het aantal records van deze gemeente, over alle pagina's.")
+    offset: int
+    records: list[Statusrecord] = Field(description="In de volgorde waarin ze bekend werden (peildatum, dan upload).")

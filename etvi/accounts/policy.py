@@ -271,6 +271,7 @@ ENDPOINTS = {
     "status": Endpoint("GET", "/api/v1/status", _anyone, public=True),
     "upload": Endpoint("POST", "/api/v1/uploads", can_upload, "Uw account mag geen gegevens aanleveren."),
     "uploads": Endpoint("GET", "/api/v1/uploads", can_see_audit, "Alleen een beheerder mag het auditlog van uploads inzien."),
+    "upload_detail": Endpoint("GET", "/api/v1/uploads/<id>", can_see_audit, "Alleen een beheerder mag het auditlog van uploads inzien."),
     "original": Endpoint(
         "GET", "/api/v1/uploads/<id>/bestand", can_see_audit, "Alleen een beheerder mag opgeslagen originelen downloaden."
     ),
@@ -284,6 +285,7 @@ ENDPOINTS = {
         "POST", "/api/v1/gebruikers/<naam>/uitloggen", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
     ),
     **{name: Endpoint("GET", f"/api/v1/{name}", _anyone, public=True) for name in ("provincies", "gemeenten", "regiotypen", "mijlpalen", "statussen")},
+    "history": Endpoint("GET", "/api/v1/gemeenten/<code>/historie", _anyone, public=True),
     "openapi": Endpoint("GET", "/api/v1/openapi.json", _anyone, open=True),
     "docs": Endpoint("GET", "/api/v1/docs", _anyone, open=True),
     "docs_asset": Endpoint("GET", "/api/v1/docs/<name>", _anyone, open=True),

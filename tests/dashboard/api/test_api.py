@@ -118,6 +118,11 @@ def test_audit_log_lists_attempts_and_serves_originals(setup, ref_db):
     assert "Amsterdam" in resp.headers["Content-Disposition"]
     assert client.get(loaded["origineel"], headers=auth["gemeente_a"]).status_code == 403
     assert client.get(loaded["origineel"]).status_code == 401
+    # One attempt with its report.
+    one = client.get(f"/api/v1/uploads/{uploads[0]['id']}", headers=auth["beheerder"])
+    assert one.status_code == 200 and one.get_json() == uploads[0] and one.get_json()["fouten"]
+    assert client.get(f"/api/v1/uploads/{uploads[0]['id']}", headers=auth["gemeente_a"]).status_code == 403
+    assert client.get("/api/v1/uploads/99999", headers=auth["beheerder"]).status_code == 404
     assert client.get(f"/api/v1/uploads/{uploads[0]['id']}/bestand", headers=auth["beheerder"]).status_code == 404
     assert client.get("/api/v1/uploads/99999/bestand", headers=auth["beheerder"]).status_code == 404
     # Filters.

@@ -1,13 +1,13 @@
 """Issue 11, item 4 (part): the reference data for the systems that integrate — provincies,
-gemeenten with their regions, region types, milestones and status words — public like the
-status (a login when the dashboard is not public), on SQLite and PostgreSQL."""
+gemeenten with their regions, region types, milestones and status words — and one gemeente's
+history, in pages; public like the status (a login when the dashboard is not public), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 from dashboard.api_models import API_VERSION
 from etl import referencedata
 from models import db, queries
-from tests.support.app import create_actors, make_app
+from tests.support.app import create_actors, csv_file, make_app, multipart
 from tests.support.sample_data import synthetic_memberships
 
 
@@ -47,3 +47,26 @@ def test_reference_data_needs_a_login_when_the_dashboard_is_not_public(ref_db):
     assert resp.status_code == 401 and resp.mimetype == "application/problem+json"
     token = {"Authorization": f"Bearer {actors['provincie'].token}"}
     assert client.get("/api/v1/gemeenten", headers=token).status_code == 200
+
+
+def test_one_gemeentes_history_in_pages(ref_db):
+    app = make_app(ref_db)
+    actors = create_actors(ref_db)
+    client = app.server.test_client()
+    token = {"Authorization": f"Bearer {actors['beheerder'].token}"}
+    for peildatum, status in (("2026-01-01", "in voorbereiding"), ("2026-02-01", "vastgesteld")):
+        resp = client.post("/api/v1/uploads", data=multipart(csv_file([("GM0363", status, "")], peildatum=peildatum)), headers=token)
+        assert resp.status_code == 201, resp.get_data(as_text=True)
+    body = client.get("/api/v1/gemeenten/gm0363/historie").get_json()
+    assert body["gemeente_code"] == "GM0363" and body["gemeente"] == "Amsterdam" and body["totaal"] == 2
+    assert [(r["peildatum"], r["onderdeel"], r["status"]) for r in body["records"]] == [
+        ("2026-01-01", "verordening", "in voorbereiding"),
+        ("2026-02-01", "verordening", "vastgesteld"),
+    ]
+    assert all(isinstance(r["upload_id"], int) for r in body["records"])
+    second = client.get("/api/v1/gemeenten/GM0363/historie?limit=1&offset=1").get_json()
+    assert second["totaal"] == 2 and second["offset"] == 1 and [r["status"] for r in second["records"]] == ["vastgesteld"]
+    assert client.get("/api/v1/gemeenten/GM0344/historie").get_json()["records"] == []
+    missing = client.get("/api/v1/gemeenten/GM9999/historie")
+    assert missing.status_code == 404 and "GM9999" in missing.get_json()["detail"] and missing.mimetype == "application/problem+json"
+    assert client.get("/api/v1/gemeenten/GM0363/historie?limit=0").status_code == 400

@@ -39,9 +39,10 @@ OPEN = ["/login", "/logout"]
 ENDPOINTS = {
     "status": dict(anoniem=ALLOW, gemeente=ALLOW, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=ALLOW),
     # reference data: like the status
-    **{name: dict(anoniem=ALLOW, gemeente=ALLOW, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=ALLOW) for name in ("provincies", "gemeenten", "regiotypen", "mijlpalen", "statussen")},
+    **{name: dict(anoniem=ALLOW, gemeente=ALLOW, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=ALLOW) for name in ("provincies", "gemeenten", "regiotypen", "mijlpalen", "statussen", "history")},
     "upload": dict(anoniem=LOGIN, gemeente=ALLOW, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "uploads": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
+    "upload_detail": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "original": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "delivery": dict(anoniem=LOGIN, gemeente=DENY, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN),
     **{
@@ -65,6 +66,8 @@ REQUESTS = {
     "upload": ("POST", "/api/v1/uploads?dryRun=1", {"data": "csv"}),
     "uploads": ("GET", "/api/v1/uploads", {}),
     "original": ("GET", "/api/v1/uploads/999999/bestand", {}),
+    "upload_detail": ("GET", "/api/v1/uploads/999999", {}),
+    "history": ("GET", "/api/v1/gemeenten/GM0363/historie", {}),
     "delivery": ("GET", "/api/v1/aanlevering", {}),
     "users": ("GET", "/api/v1/gebruikers", {}),
     "create_user": ("POST", "/api/v1/gebruikers", {"json": {}}),
