@@ -37,12 +37,13 @@ import os
 import re
 from datetime import date, datetime, timezone
 from functools import wraps
+from urllib.parse import urlencode
 
 from flask import Response, current_app, g, jsonify, request, send_file
 from flask_openapi3 import APIBlueprint, OpenAPI, validate_request
 from flask_openapi3.models import Contact, Info, Server, Tag
 from pydantic import ValidationError
-from sqlmodel import select
+from sqlmodel import func, select
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from dashboard import api_docs, problems, security
@@ -69,6 +70,7 @@ from dashboard.api_models import (
     StatusAntwoord,
     StatusQuery,
     Statussen,
+    TeVeelVerzoeken,
     Uitgelogd,
     UploadDetail,
     UploadForm,
@@ -77,9 +79,14 @@ from dashboard.api_models import (
     UploadQuery,
     UploadResultaat,
     UploadsQuery,
+    Voortgang,
+    VoortgangQuery,
 )
+from dashboard.data import DataSource
+from dashboard.runtime import Runtime
 from etl import export
-from etvi.accounts import policy, tokens, users
+from etl.contract import KOPLOPER, date_column
+from etvi.accounts import policy, ratelimit, tokens, users
 from etvi.accounts.errors import AccountError
 from etvi.accounts.policy import Principal
 from etvi.config import settings
@@ -155,16 +162,33 @@ def make_server(import_name: str, **kwargs) -> OpenAPI:
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, **extra):
+    def __init__(self, status: int, message: str, headers: dict | None = None, **extra):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = headers or {}
         self.extra = extra
 
 
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):
-    return problems.response(exc.status, exc.message, **exc.extra)
+    resp = problems.response(exc.status, exc.message, **exc.extra)
+    resp.headers.update(exc.headers)
+    return resp
+
+
+def throttle(bucket: str) -> None:
+    """Count this request against the client's limit in ``bucket`` (``etvi.accounts.ratelimit``,
+    shared through the database); over it: 429 with ``Retry-After`` and a Dutch problem."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    token = value.strip() if scheme.lower() == "bearer" and value.strip() else None
+    client = ratelimit.client_key(token, request.remote_addr)
+    with db.session(_url()) as s:
+        verdict = ratelimit.hit(s, bucket, client)
+    if not verdict.allowed:
+        headers = {"Retry-After": str(verdict.retry_after), "RateLimit-Limit": str(verdict.limit)}
+        raise ApiError(429, ratelimit.message(bucket, verdict), headers=headers)
 
 
 HTTP_MESSAGES = {
@@ -287,6 +311,55 @@ def _url() -> str | None:
     return current_app.config.get("ETVI_DATABASE_URL")
 
 
+def _invalid(name: str, reason: str) -> ApiError:
+    """A 400 that names the one parameter it is about (``invalidParams``, like a model's)."""
+    return ApiError(400, f"Ongeldige invoer bij {name}: {reason}.", invalidParams=[{"name": name, "reason": reason}])
+
+
+# --------------------------------------------------------------------------------------------
+# Pages of lists that grow (ADR): page/pageSize, links in _links and in the Link header
+# --------------------------------------------------------------------------------------------
+
+
+def _window(query) -> tuple[int, int]:
+    """(offset, size) of a page: ``page``/``pageSize`` when given, else ``offset``/``limit``."""
+    size = query.pageSize or query.limit
+    if query.page is not None:
+        if "offset" in request.args:
+            raise _invalid("offset", "gebruik page of offset, niet allebei")
+        offset = (query.page - 1) * size
+        if offset > 2**31 - 1:
+            raise _invalid("page", f"dit mag hoogstens {(2**31 - 1) // size + 1} zijn bij pageSize {size}")
+        return offset, size
+    return query.offset, size
+
+
+def _page_href(offset: int, size: int) -> str:
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "pageSize", "limit", "offset")]
+    if offset % size == 0:
+        args += [("page", str(offset // size + 1)), ("pageSize", str(size))]
+    else:
+        args += [("offset", str(offset)), ("limit", str(size))]
+    return request.path + "?" + urlencode(args)
+
+
+def paged(data: dict, total: int, offset: int, size: int) -> Response:
+    """``data`` as one page of ``total``: ``_links`` (self, first, prev, next, last), ``totaal``,
+    ``page``/``pageSize``, and the same links in ``Link`` (RFC 8288) with ``X-Total-Count``."""
+    base = offset % size  # the last page keeps the grid of this one
+    last = base + max(0, (total - 1 - base) // size) * size if total > base else 0
+    links = {"self": offset, "first": 0, "last": last}
+    if offset > 0:
+        links["prev"] = max(0, offset - size)
+    if offset + size < total:
+        links["next"] = offset + size
+    hal = {rel: {"href": _page_href(at, size)} for rel, at in links.items()}
+    resp = jsonify({"_links": hal, "totaal": total, "offset": offset, "page": offset // size + 1, "pageSize": size, **data})
+    resp.headers["Link"] = ", ".join(f'<{v["href"]}>; rel="{rel}"' for rel, v in hal.items() if rel != "self")
+    resp.headers["X-Total-Count"] = str(total)
+    return resp
+
+
 # --------------------------------------------------------------------------------------------
 # Authentication
 # --------------------------------------------------------------------------------------------
@@ -343,6 +416,8 @@ def guarded(endpoint: str):
     def decorator(func):
         @wraps(func)
         def wrapper(*args, **kwargs):
+            if policy.ENDPOINTS[endpoint].public:
+                throttle("lezen")
             g.etvi_api_caller = _caller(endpoint)
             return func(*args, **kwargs)
 
@@ -433,7 +508,7 @@ UPLOAD_BODY = {
 @bp.post(
     "/uploads",
     summary="Een bestand aanleveren (of met dryRun alleen controleren)", description='Stuur een spreadsheet (.xlsx, .ods, .xls of .csv) als multipart-veld file. Een gemeenteaccount levert alleen voor de eigen gemeente(n) aan. 201: geladen; 200: ongewijzigd, of proef bij dryRun=1 (er wordt dan niets opgeslagen, ook niet in het uploadlog); 422: geweigerd, met alle problemen in problemen. Elke andere poging komt in het uploadlog.', tags=[AANLEVEREN],
-    responses={200: UploadResultaat, 201: UploadResultaat, **_errors(401, 403, 413, 422)},
+    responses={200: UploadResultaat, 201: UploadResultaat, **_errors(401, 403, 413, 422), 429: TeVeelVerzoeken},
     security=BEARER,
     openapi_extensions={"requestBody": UPLOAD_BODY},
 )
@@ -443,6 +518,7 @@ def post_upload(query: UploadQuery):
     with every problem in ``problemen``)."""
     url = _url()
     limit = settings().max_file_mb * 1024 * 1024
+    throttle("upload")  # before anything is read or logged: a flood must not fill the upload log
     try:
         principal = _principal(required=True)
     except ApiError as exc:
@@ -542,13 +618,19 @@ def _peek_file(limit: int) -> tuple[str, bytes | None]:
     return upload.filename, upload.read(limit + 1)
 
 
-@bp.get("/status", summary="De stand per gemeente op een peildatum", description='Eén rij per gemeente, precies zoals etvi export: als JSON of met format=csv als CSV. Openbaar als het dashboard openbaar is, anders met een token of sessie.', tags=[STAND], responses={200: StatusAntwoord, **_errors(401)})
+@bp.get("/status", summary="De stand per gemeente op een peildatum", description='Eén rij per gemeente, precies zoals etvi export: als JSON of met format=csv als CSV; te filteren op provincie, regio (regioType en regioCode) en onderdeel. Openbaar als het dashboard openbaar is, anders met een token of sessie.', tags=[STAND], responses={200: StatusAntwoord, **_errors(401), 429: TeVeelVerzoeken})
 @guarded("status")
 @validate_request()
 def get_status(query: StatusQuery):
     """One row per gemeente, exactly as ``etvi export`` (JSON, or CSV with ``format=csv``)."""
     peildatum = query.peildatum or date.today()
     frame = status_frame(peildatum, _url())
+    codes = _selected_gemeenten(query)
+    if codes is not None:
+        frame = frame[frame["gemeentecode"].isin(codes)].reset_index(drop=True)
+    if query.onderdeel is not None:
+        onderdeel = _known_onderdeel(query.onderdeel)
+        frame = frame[[c for c in frame.columns if c in ("gemeentecode", "gemeente", "provincie") or _of_onderdeel(c, onderdeel)]]
     if query.format == "csv":
         return Response(
             status_csv(frame),
@@ -557,6 +639,100 @@ def get_status(query: StatusQuery):
         )
     rows = [{k: service.jsonable(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
     return jsonify({"peildatum": peildatum.isoformat(), "aantal": len(rows), "gemeenten": rows})
+
+
+def _data() -> DataSource:
+    """The dashboard's cached data source (the maps' numbers), or one for this database."""
+    runtime = current_app.extensions.get("etvi")
+    if isinstance(runtime, Runtime):
+        return runtime.data
+    return current_app.extensions.setdefault("etvi_api_data", DataSource(_url()))
+
+
+def _known_onderdeel(raw: str) -> str:
+    onderdelen = _data().reference().onderdelen
+    value = raw.strip().lower()
+    if value not in onderdelen:
+        raise _invalid("onderdeel", f"onbekend onderdeel {_shown(raw)!r}; kies {', '.join(onderdelen)}")
+    return value
+
+
+def _of_onderdeel(column: str, onderdeel: str) -> bool:
+    """A column of the export that belongs to ``onderdeel`` (status, date, peildatum, koploperregio)."""
+    if column in (onderdeel, date_column(onderdeel), export.peildatum_column(onderdeel)):
+        return True
+    return column == "koploperregio" and onderdeel == KOPLOPER
+
+
+def _selected_gemeenten(query) -> set[str] | None:
+    """The gemeenten of ``provincie`` and of the region ``regioType``/``regioCode`` (both when
+    both are given), or ``None`` for all; an unknown value is a 400 that names the parameter."""
+    ref = _data().reference()
+    codes = None
+    if query.provincie is not None:
+        provincie = query.provincie.strip().upper()
+        if provincie not in set(ref.provincies["code"]):
+            raise _invalid("provincie", f"onbekende provincie {_shown(query.provincie)!r}; zie /api/v1/provincies voor de codes")
+        codes = set(ref.gemeenten.loc[ref.gemeenten["provincie_code"] == provincie, "code"])
+    if query.regioType is None and query.regioCode is not None:
+        raise _invalid("regioType", "geef ook het regiotype van regioCode (zie /api/v1/regiotypen)")
+    if query.regioType is not None:
+        kind = query.regioType.strip().lower()
+        if kind not in ref.region_types:
+            raise _invalid("regioType", f"onbekend regiotype {_shown(query.regioType)!r}; kies {', '.join(ref.region_types) or 'geen: er zijn geen regio-indelingen geladen'}")
+        if query.regioCode is None:
+            raise _invalid("regioCode", "geef de code van een regio van dit regiotype (zie /api/v1/gemeenten)")
+        members = ref.memberships[ref.memberships["region_type"] == kind]
+        wanted = query.regioCode.strip().upper()
+        found = members[members["region_code"].astype(str).str.upper() == wanted]
+        if found.empty:
+            raise _invalid("regioCode", f"onbekende {kind} {_shown(query.regioCode)!r}; zie /api/v1/gemeenten voor de regio's")
+        region = set(found["gemeente_code"].astype(str))
+        codes = region if codes is None else codes & region
+    return codes
+
+
+@bp.get(
+    "/voortgang",
+    summary="Het aandeel gereed per provincie of regio",
+    description="Per onderdeel en per provincie (of regio van een regiotype) hoeveel gemeenten het onderdeel af hebben "
+    "op de peildatum, en een jaar eerder: dezelfde getallen als de kaart van het dashboard.",
+    tags=[STAND],
+    responses={200: Voortgang, **_errors(401), 429: TeVeelVerzoeken},
+)
+@guarded("voortgang")
+@validate_request()
+def progress(query: VoortgangQuery):
+    peildatum = query.peildatum or date.today()
+    data = _data()
+    version = data.version()
+    ref = data.reference(version)
+    niveau = query.niveau.strip().lower()
+    if niveau not in ref.levels_available():
+        raise _invalid("niveau", f"onbekend niveau {_shown(query.niveau)!r}; kies {', '.join(ref.levels_available())}")
+    onderdelen = [_known_onderdeel(query.onderdeel)] if query.onderdeel is not None else ref.onderdelen
+    groups = []
+    for onderdeel in onderdelen:
+        frame = data.group_shares(peildatum, onderdeel, niveau, version)
+        for r in frame.itertuples():
+            groups.append(
+                {
+                    "onderdeel": onderdeel,
+                    "code": str(r.group_code),
+                    "naam": str(r.group_name),
+                    "aantal": int(r.n),
+                    "gereed": int(r.n_done),
+                    "gemeld": int(r.n_reported),
+                    "aandeel": _number(r.share),
+                    "gereedVorigJaar": None if _number(r.n_done_prev) is None else int(r.n_done_prev),
+                    "aandeelVorigJaar": _number(r.share_prev),
+                }
+            )
+    return jsonify({"peildatum": peildatum.isoformat(), "niveau": niveau, "groepen": groups})
+
+
+def _number(value) -> float | None:
+    return None if value is None or value != value else float(value)
 
 
 def status_frame(peildatum: date, url: str | None):
@@ -569,7 +745,7 @@ def status_csv(frame) -> bytes:
     return export._csv_text(frame).encode("utf-8-sig")
 
 
-@bp.get("/uploads", summary="Het auditlog van alle uploadpogingen", description='Nieuwste eerst, geweigerde pogingen inbegrepen; alleen voor de beheerder.', tags=[AANLEVEREN], responses={200: UploadLijst, **_errors(401, 403)}, security=BEARER)
+@bp.get("/uploads", summary="Het auditlog van alle uploadpogingen", description='Nieuwste eerst, geweigerde pogingen inbegrepen; per pagina (page en pageSize, of limit en offset), met links in _links en de kop Link. Alleen voor de beheerder.', tags=[AANLEVEREN], responses={200: UploadLijst, **_errors(401, 403)}, security=BEARER)
 @guarded("uploads")
 @validate_request()
 def list_uploads(query: UploadsQuery):
@@ -579,10 +755,12 @@ def list_uploads(query: UploadsQuery):
         q = q.where(Upload.username == query.gebruiker.strip().lower())
     if query.uitkomst:
         q = q.where(Upload.outcome == query.uitkomst)
+    offset, size = _window(query)
     with db.session(_url()) as s:
-        rows = s.exec(q.offset(query.offset).limit(query.limit)).all()
+        total = s.exec(select(func.count()).select_from(q.order_by(None).subquery())).one()
+        rows = s.exec(q.offset(offset).limit(size)).all()
         items = [upload_dict(u) for u in rows]
-    return jsonify({"aantal": len(items), "offset": query.offset, "uploads": items})
+    return paged({"aantal": len(items), "uploads": items}, total, offset, size)
 
 
 def upload_dict(u) -> dict:
@@ -769,7 +947,7 @@ def _text(value) -> str | None:
     summary="Alle provincies",
     description="Code en naam, op naam gesorteerd.",
     tags=[REFERENTIE],
-    responses={200: Provincies, **_errors(401)},
+    responses={200: Provincies, **_errors(401), 429: TeVeelVerzoeken},
 )
 @guarded("provincies")
 def list_provincies():
@@ -782,7 +960,7 @@ def list_provincies():
     summary="Alle huidige gemeenten met hun regio's",
     description="Per gemeente de provincie en de regio's per regiotype (ggdregio, woningmarktregio, koploperregio, …), op naam gesorteerd.",
     tags=[REFERENTIE],
-    responses={200: Gemeenten, **_errors(401)},
+    responses={200: Gemeenten, **_errors(401), 429: TeVeelVerzoeken},
 )
 @guarded("gemeenten")
 def list_gemeenten():
@@ -806,9 +984,9 @@ def list_gemeenten():
 @bp.get(
     "/gemeenten/<code>/historie",
     summary="De geschiedenis van één gemeente",
-    description="Elk statusrecord van de gemeente, in de volgorde waarin het bekend werd; per pagina met limit en offset.",
+    description="Elk statusrecord van de gemeente, in de volgorde waarin het bekend werd; per pagina (page en pageSize, of limit en offset), met links in _links en de kop Link.",
     tags=[STAND],
-    responses={200: Historie, **_errors(401, 404)},
+    responses={200: Historie, **_errors(401, 404), 429: TeVeelVerzoeken},
 )
 @guarded("history")
 @validate_request()
@@ -820,8 +998,9 @@ def gemeente_history(path: GemeentePath, query: HistorieQuery, **_):
         name = gemeente.name if gemeente is not None else None
     if name is None:
         raise ApiError(404, f"Gemeente {_shown(code)!r} bestaat niet. Zie /api/v1/gemeenten voor alle codes.")
+    offset, size = _window(query)
     frame = queries.status_history(url, codes=[code])
-    page = frame.iloc[query.offset : query.offset + query.limit]
+    page = frame.iloc[offset : offset + size]
     records = [
         {
             "onderdeel": r.onderdeel,
@@ -835,7 +1014,7 @@ def gemeente_history(path: GemeentePath, query: HistorieQuery, **_):
         }
         for r in page.itertuples()
     ]
-    return jsonify({"gemeente_code": code, "gemeente": name, "totaal": len(frame), "offset": query.offset, "records": records})
+    return paged({"gemeente_code": code, "gemeente": name, "records": records}, len(frame), offset, size)
 
 
 @bp.get(
@@ -843,7 +1022,7 @@ def gemeente_history(path: GemeentePath, query: HistorieQuery, **_):
     summary="De regiotypen",
     description="De soorten regio's waarin gemeenten zijn ingedeeld.",
     tags=[REFERENTIE],
-    responses={200: Regiotypen, **_errors(401)},
+    responses={200: Regiotypen, **_errors(401), 429: TeVeelVerzoeken},
 )
 @guarded("regiotypen")
 def list_region_types():
@@ -855,7 +1034,7 @@ def list_region_types():
     summary="De mijlpalen",
     description="Wettelijke en programmamijlpalen met datum (voor zover bekend), zekerheid en bron.",
     tags=[REFERENTIE],
-    responses={200: Mijlpalen, **_errors(401)},
+    responses={200: Mijlpalen, **_errors(401), 429: TeVeelVerzoeken},
 )
 @guarded("mijlpalen")
 def list_milestones():
@@ -883,7 +1062,7 @@ def list_milestones():
     summary="De statuswoorden per onderdeel",
     description="De toegestane statussen per onderdeel in hun volgorde, en of een onderdeel met die status af is.",
     tags=[REFERENTIE],
-    responses={200: Statussen, **_errors(401)},
+    responses={200: Statussen, **_errors(401), 429: TeVeelVerzoeken},
 )
 @guarded("statussen")
 def list_status_words():

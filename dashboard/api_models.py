@@ -61,6 +61,20 @@ class Probleem(BaseModel):
     fout: str = Field(description="Verouderd: dezelfde tekst als detail, voor oudere clients.", json_schema_extra={"deprecated": True})
 
 
+class TeVeelVerzoeken(Probleem):
+    """429: over the client's rate limit; ``Retry-After`` says how many seconds to wait."""
+
+    model_config = ConfigDict(
+        title="TeVeelVerzoeken",
+        openapi_extra={
+            "headers": {
+                "Retry-After": {"description": "Na hoeveel seconden u het opnieuw kunt proberen.", "schema": {"type": "integer"}},
+                "RateLimit-Limit": {"description": "Hoeveel verzoeken per tijdvak zijn toegestaan.", "schema": {"type": "integer"}},
+            }
+        },
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Requests
 # --------------------------------------------------------------------------------------------
@@ -87,6 +101,23 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 class StatusQuery(BaseModel):
     peildatum: IsoDate | None = Field(None, description="De peildatum (JJJJ-MM-DD); standaard vandaag.")
     format: Literal["json", "csv"] = Field("json", description="json of csv (zoals etvi export).")
+    provincie: str | None = Field(None, max_length=10, description="Alleen de gemeenten van deze provincie (code, bijvoorbeeld PV27).")
+    regioType: str | None = Field(None, max_length=60, description="Het regiotype van regioCode, bijvoorbeeld woningmarktregio (zie /regiotypen).")
+    regioCode: str | None = Field(None, max_length=60, description="Alleen de gemeenten van deze regio (samen met regioType).")
+    onderdeel: str | None = Field(None, max_length=60, description="Alleen de kolommen van dit onderdeel (zie /statussen).")
+
+
+class VoortgangQuery(BaseModel):
+    peildatum: IsoDate | None = Field(None, description="De peildatum (JJJJ-MM-DD); standaard vandaag.")
+    niveau: str = Field("provincie", max_length=60, description="provincie of een regiotype (zie /regiotypen), zoals de kaart.")
+    onderdeel: str | None = Field(None, max_length=60, description="Alleen dit onderdeel; standaard alle onderdelen.")
+
+
+class Paginering(BaseModel):
+    """ADR-pagination (``page``, ``pageSize``); ``limit`` and ``offset`` keep working."""
+
+    page: int | None = Field(None, ge=1, le=2**31 - 1, description="Het paginanummer, vanaf 1 (met pageSize).")
+    pageSize: int | None = Field(None, ge=1, le=1000, description="Hoeveel per pagina (1 tot 1000).")
 
 
 class UploadQuery(BaseModel):
@@ -106,7 +137,7 @@ class UploadForm(BaseModel):
     dryRun: str | None = Field(None, description="Zoals de query-parameter dryRun.")
 
 
-class UploadsQuery(BaseModel):
+class UploadsQuery(Paginering):
     limit: int = Field(100, ge=1, le=1000, description="Hoeveel uploads (1 tot 1000).")
     offset: int = Field(0, ge=0, le=2**31 - 1, description="Hoeveel nieuwste uploads overslaan.")
     gebruiker: str | None = Field(None, max_length=200, description="Alleen de uploads van deze gebruiker.")
@@ -212,9 +243,43 @@ class UploadRegel(BaseModel):
     origineel: str | None = Field(description="Het adres van het bewaarde origineel, als dat er is.")
 
 
-class UploadLijst(Answer):
-    aantal: int
+class Link(BaseModel):
+    href: str = Field(description="Het adres (relatief aan de server).")
+
+
+class Links(BaseModel):
+    """HAL-links van een pagina (ADR): dezelfde als in de Link-kop."""
+
+    self: Link
+    first: Link
+    last: Link
+    prev: Link | None = None
+    next: Link | None = None
+
+
+class Pagina(Answer):
+    """A page of a list that grows: links to the other pages in ``_links`` and the ``Link`` header."""
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        openapi_extra={
+            "headers": {
+                **_VERSION_HEADERS,
+                "Link": {"description": "De links naar de andere pagina's (RFC 8288): first, prev, next, last.", "schema": {"type": "string"}},
+                "X-Total-Count": {"description": "Het aantal over alle pagina's.", "schema": {"type": "integer"}},
+            }
+        },
+    )
+
+    links: Links = Field(alias="_links", description="Links naar deze, de eerste, vorige, volgende en laatste pagina.")
+    totaal: int = Field(description="Het aantal over alle pagina's.")
     offset: int
+    page: int = Field(description="Het nummer van deze pagina (vanaf 1).")
+    pageSize: int = Field(description="Hoeveel per pagina.")
+
+
+class UploadLijst(Pagina):
+    aantal: int
     uploads: list[UploadRegel]
 
 
@@ -347,7 +412,7 @@ class GemeentePath(BaseModel):
     code: str = Field(min_length=1, max_length=10, description="Gemeentecode, bijvoorbeeld GM0363.")
 
 
-class HistorieQuery(BaseModel):
+class HistorieQuery(Paginering):
     limit: int = Field(500, ge=1, le=5000, description="Hoeveel records (1 tot 5000).")
     offset: int = Field(0, ge=0, le=2**31 - 1, description="Hoeveel records overslaan.")
 
@@ -363,9 +428,25 @@ class Statusrecord(BaseModel):
     upload_id: int | None
 
 
-class Historie(Answer):
+class Historie(Pagina):
     gemeente_code: str
     gemeente: str
-    totaal: int = Field(description="Het aantal records van deze gemeente, over alle pagina's.")
-    offset: int
     records: list[Statusrecord] = Field(description="In de volgorde waarin ze bekend werden (peildatum, dan upload).")
+
+
+class Groepsvoortgang(BaseModel):
+    onderdeel: str
+    code: str = Field(description="De code van de provincie of regio.")
+    naam: str
+    aantal: int = Field(description="Het aantal gemeenten in de groep.")
+    gereed: int = Field(description="Het aantal gemeenten waarvan het onderdeel af is.")
+    gemeld: int = Field(description="Het aantal gemeenten met een bekende status.")
+    aandeel: float | None = Field(description="gereed / aantal (0 tot 1), zoals op de kaart.")
+    gereedVorigJaar: int | None = Field(description="gereed, een jaar voor de peildatum.")
+    aandeelVorigJaar: float | None = Field(description="aandeel, een jaar voor de peildatum.")
+
+
+class Voortgang(Answer):
+    peildatum: date
+    niveau: str
+    groepen: list[Groepsvoortgang] = Field(description="Per onderdeel en groep, in de volgorde van de kaart.")

@@ -286,6 +286,7 @@ ENDPOINTS = {
     ),
     **{name: Endpoint("GET", f"/api/v1/{name}", _anyone, public=True) for name in ("provincies", "gemeenten", "regiotypen", "mijlpalen", "statussen")},
     "history": Endpoint("GET", "/api/v1/gemeenten/<code>/historie", _anyone, public=True),
+    "voortgang": Endpoint("GET", "/api/v1/voortgang", _anyone, public=True),
     "openapi": Endpoint("GET", "/api/v1/openapi.json", _anyone, open=True),
     "docs": Endpoint("GET", "/api/v1/docs", _anyone, open=True),
     "docs_asset": Endpoint("GET", "/api/v1/docs/<name>", _anyone, open=True),

@@ -39,7 +39,7 @@ OPEN = ["/login", "/logout"]
 ENDPOINTS = {
     "status": dict(anoniem=ALLOW, gemeente=ALLOW, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=ALLOW),
     # reference data: like the status
-    **{name: dict(anoniem=ALLOW, gemeente=ALLOW, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=ALLOW) for name in ("provincies", "gemeenten", "regiotypen", "mijlpalen", "statussen", "history")},
+    **{name: dict(anoniem=ALLOW, gemeente=ALLOW, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=ALLOW) for name in ("provincies", "gemeenten", "regiotypen", "mijlpalen", "statussen", "history", "voortgang")},
     "upload": dict(anoniem=LOGIN, gemeente=ALLOW, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "uploads": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "upload_detail": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
@@ -73,7 +73,7 @@ REQUESTS = {
     "create_user": ("POST", "/api/v1/gebruikers", {"json": {}}),
     "update_user": ("PATCH", "/api/v1/gebruikers/bestaat-niet", {"json": {"actief": False}}),
     "end_user_sessions": ("POST", "/api/v1/gebruikers/bestaat-niet/uitloggen", {}),
-    **{name: ("GET", f"/api/v1/{name}", {}) for name in ("provincies", "gemeenten", "regiotypen", "mijlpalen", "statussen")},
+    **{name: ("GET", f"/api/v1/{name}", {}) for name in ("provincies", "gemeenten", "regiotypen", "mijlpalen", "statussen", "voortgang")},
     "openapi": ("GET", "/api/v1/openapi.json", {}),
     "docs": ("GET", "/api/v1/docs", {}),
     "docs_asset": ("GET", "/api/v1/docs/etvi-api-docs.js", {}),
