@@ -55,6 +55,7 @@ from dashboard.api_models import (
     Gebruiker,
     GebruikerPath,
     Gebruikers,
+    GebruikerTokenPath,
     GebruikerWijziging,
     Gemeenten,
     GemeentePath,
@@ -71,6 +72,8 @@ from dashboard.api_models import (
     StatusQuery,
     Statussen,
     TeVeelVerzoeken,
+    TokenPath,
+    Tokens,
     Uitgelogd,
     UploadDetail,
     UploadForm,
@@ -930,6 +933,64 @@ def end_user_sessions(path: GebruikerPath, **_):
     except AccountError as exc:
         raise ApiError(404, str(exc)) from None
     return jsonify(data)
+
+
+# --------------------------------------------------------------------------------------------
+# API tokens: listed and revoked per user (the beheerder for anyone, every account its own)
+# --------------------------------------------------------------------------------------------
+
+
+def _tokens_of(username: str) -> Response:
+    with db.session(_url()) as s:
+        user = users.get_user(s, username)
+        listed = [{**t, "aangemaakt": _moment(t["aangemaakt"])} for t in tokens.listed(s, user)]
+        return jsonify({"gebruiker": user.username, "tokens": listed})
+
+
+def _revoke(username: str, kenmerk: str) -> Response:
+    actor = f"api:{g.etvi_api_caller.username}"
+    try:
+        with db.session(_url()) as s:
+            users.revoke_token(s, username, kenmerk, actor=actor)
+    except AccountError as exc:
+        raise ApiError(404, str(exc)) from None
+    return _tokens_of(username)
+
+
+@bp.get(
+    "/gebruikers/<naam>/tokens", summary="De API-tokens van een gebruiker", description="Per token het kenmerk en wanneer het is gemaakt; nooit het token zelf. Alleen voor de beheerder.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
+)
+@guarded("user_tokens")
+@validate_request()
+def list_user_tokens(path: GebruikerPath, **_):
+    try:
+        return _tokens_of(path.naam)
+    except AccountError as exc:
+        raise ApiError(404, str(exc)) from None
+
+
+@bp.delete(
+    "/gebruikers/<naam>/tokens/<kenmerk>", summary="Een API-token van een gebruiker intrekken", description="Het token werkt direct nergens meer. Antwoordt met de tokens die overblijven. Alleen voor de beheerder.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
+)
+@guarded("revoke_user_token")
+@validate_request()
+def revoke_user_token(path: GebruikerTokenPath, **_):
+    return _revoke(path.naam, path.kenmerk)
+
+
+@bp.get("/ik/tokens", summary="Mijn API-tokens", description="De API-tokens van het eigen account: kenmerk en wanneer gemaakt; nooit het token zelf.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403)}, security=BEARER)
+@guarded("own_tokens")
+def list_own_tokens():
+    return _tokens_of(g.etvi_api_caller.username)
+
+
+@bp.delete(
+    "/ik/tokens/<kenmerk>", summary="Een eigen API-token intrekken", description="Het token werkt direct nergens meer (ook als u er deze vraag mee stuurt). Antwoordt met de tokens die overblijven.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
+)
+@guarded("revoke_own_token")
+@validate_request()
+def revoke_own_token(path: TokenPath, **_):
+    return _revoke(g.etvi_api_caller.username, path.kenmerk)
 
 
 # --------------------------------------------------------------------------------------------

@@ -450,3 +450,22 @@ class Voortgang(Answer):
     peildatum: date
     niveau: str
     groepen: list[Groepsvoortgang] = Field(description="Per onderdeel en groep, in de volgorde van de kaart.")
+
+
+class TokenPath(BaseModel):
+    kenmerk: str = Field(min_length=1, max_length=64, description="Het kenmerk van het token (zie de lijst van tokens).")
+
+
+class GebruikerTokenPath(GebruikerPath, TokenPath):
+    pass
+
+
+class ApiToken(BaseModel):
+    kenmerk: str = Field(description="Het begin van de SHA-256 van het token: om het te herkennen en in te trekken, niet om mee in te loggen.")
+    aangemaakt: datetime | None = Field(description="Wanneer het token is gemaakt (uit het auditlog).")
+    actief: bool = Field(description="Of het token werkt (niet als het account is uitgeschakeld).")
+
+
+class Tokens(Answer):
+    gebruiker: str
+    tokens: list[ApiToken] = Field(description="De API-tokens van de gebruiker (nu ten hoogste één); het token zelf staat nergens.")

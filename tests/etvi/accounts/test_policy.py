@@ -47,8 +47,10 @@ ENDPOINTS = {
     "delivery": dict(anoniem=LOGIN, gemeente=DENY, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN),
     **{
         name: dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN)
-        for name in ("users", "create_user", "update_user", "end_user_sessions")
+        for name in ("users", "create_user", "update_user", "end_user_sessions", "user_tokens", "revoke_user_token")
     },
+    # one's own API tokens: any active account
+    **{name: dict(anoniem=LOGIN, gemeente=ALLOW, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN) for name in ("own_tokens", "revoke_own_token")},
     # the API's own description: for anyone, always (ADR /core/publish-openapi)
     **{name: dict.fromkeys(("anoniem", "gemeente", "provincie", "beheerder", "uitgeschakeld"), ALLOW) for name in ("openapi", "docs", "docs_asset")},
 }
@@ -73,6 +75,10 @@ REQUESTS = {
     "create_user": ("POST", "/api/v1/gebruikers", {"json": {}}),
     "update_user": ("PATCH", "/api/v1/gebruikers/bestaat-niet", {"json": {"actief": False}}),
     "end_user_sessions": ("POST", "/api/v1/gebruikers/bestaat-niet/uitloggen", {}),
+    "user_tokens": ("GET", "/api/v1/gebruikers/bestaat-niet/tokens", {}),
+    "revoke_user_token": ("DELETE", "/api/v1/gebruikers/bestaat-niet/tokens/abc123", {}),
+    "own_tokens": ("GET", "/api/v1/ik/tokens", {}),
+    "revoke_own_token": ("DELETE", "/api/v1/ik/tokens/abc123", {}),
     **{name: ("GET", f"/api/v1/{name}", {}) for name in ("provincies", "gemeenten", "regiotypen", "mijlpalen", "statussen", "voortgang")},
     "openapi": ("GET", "/api/v1/openapi.json", {}),
     "docs": ("GET", "/api/v1/docs", {}),
