@@ -649,7 +649,9 @@ def _data() -> DataSource:
     runtime = current_app.extensions.get("etvi")
     if isinstance(runtime, Runtime):
         return runtime.data
-    return current_app.extensions.setdefault("etvi_api_data", DataSource(_url()))
+    if "etvi_api_data" not in current_app.extensions:
+        current_app.extensions["etvi_api_data"] = DataSource(_url())
+    return current_app.extensions["etvi_api_data"]
 
 
 def _known_onderdeel(raw: str) -> str:
