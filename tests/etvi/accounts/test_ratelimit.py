@@ -5,6 +5,8 @@ Dutch configuration error."""
 from __future__ import annotations
 
 import pytest
+from alembic import command
+from sqlalchemy import inspect
 from sqlmodel import select
 
 from etvi.accounts import ratelimit
@@ -40,3 +42,16 @@ def test_zero_switches_a_limit_off_and_a_bad_value_is_refused(db_url, monkeypatc
     monkeypatch.setenv("ETVI_API_RATE_UPLOAD", "veel")
     with pytest.raises(ConfigError, match="ETVI_API_RATE_UPLOAD moet een geheel getal"):
         ratelimit.limit_for("upload")
+
+
+def test_migration_0010_up_and_down(db_url):
+    def tables() -> set[str]:
+        db.dispose_all()
+        return set(inspect(db.engine(db_url)).get_table_names())
+
+    assert "ratecount" in tables() and db.current_revision(db_url) == "0010"
+    command.downgrade(db.alembic_config(db_url), "0007")
+    assert "ratecount" not in tables() and "problemlist" in tables()
+    command.upgrade(db.alembic_config(db_url), "head")
+    with db.session(db_url) as s:
+        assert ratelimit.hit(s, "lezen", "ip:x").allowed
