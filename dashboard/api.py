@@ -1,109 +1,366 @@
-"""The HTTP API, ``/api/v1``. ``install(app)`` registers it on a Dash app's Flask server.
+"""The HTTP API, ``/api/v1``, to the NL GOV API Design Rules (ADR). ``install(app)`` registers it on
+a Dash app's Flask server, which must be a ``flask_openapi3.OpenAPI`` (``make_server``): the
+OpenAPI document is generated from the routes and their pydantic models (``dashboard.api_models``)
+and published by ``dashboard.api_docs`` at ``/api/v1/openapi.json`` (with ``/api/v1/docs``).
 
 - ``POST /api/v1/uploads`` — Bearer token (or a browser session plus CSRF token); multipart field
-  ``file`` (or ``bestand``); optional ``peildatum`` (YYYY-MM-DD) and ``sheet``; ``?dry_run=1``
+  ``file`` (or ``bestand``); optional ``peildatum`` (YYYY-MM-DD) and ``sheet``; ``?dryRun=1``
   validates and previews without writing. Answers with the outcome and the same problem list as
   ``etvi load``. A gemeente account may only deliver rows for its own gemeenten: a file with any
-  other gemeente in it is refused whole.
+  other gemeente in it is refused whole (422, problem details with the list in ``problemen``).
 - ``GET /api/v1/status?peildatum=YYYY-MM-DD&format=json|csv`` — one row per gemeente, as
   ``etvi export``. Public when the dashboard is public, else needs a token or session.
 - ``GET /api/v1/uploads`` — the audit log of all upload attempts (beheerder).
-- ``GET /api/v1/uploads/<id>/bestand`` — the stored original of an upload (beheerder).
+- ``GET /api/v1/uploads/{id}/bestand`` — the stored original of an upload (beheerder).
 - ``GET /api/v1/aanlevering?provincie=PV27`` — who delivered what and when per gemeente
   (beheerder: any provincie or all; provincie account: its own).
 - ``GET /api/v1/gebruikers``, ``POST /api/v1/gebruikers`` (JSON ``naam``, ``rol``, ``gemeenten``,
-  ``provincie``; the generated password is in the answer, once) and
-  ``POST /api/v1/gebruikers/<naam>/uitschakelen`` — user management (beheerder).
-- ``GET /api/v1/ik`` — who is logged in (registered by ``dashboard.security``).
+  ``provincie``; the generated password is in the answer, once), ``PATCH /api/v1/gebruikers/{naam}``
+  (JSON ``{"actief": false}`` disables, ``true`` enables) and ``POST …/{naam}/uitloggen`` — user
+  management (beheerder).
+- ``GET /api/v1/ik`` — who is logged in.
 
 Every upload attempt leaves a row in the upload log (``Upload``), refused ones included; an
 attempt without a valid account is written to ``AuditEvent`` because it has no user to name.
 A dry run writes nothing, not even to the log, exactly like ``etvi load --dry-run``.
 
-Status codes: 201 geladen, 200 ongewijzigd/proef, 422 geweigerd (the file has errors, listed
-in ``problems``: file, sheet, row, column, value, allowed, text), 400 bad request, 401 no or bad
-token, 403 no rights, 404 unknown, 413 file too large.
-
-Example::
-
-    curl -H "Authorization: Bearer $TOKEN" -F file=@stand.xlsx -F peildatum=2026-03-01 \
-         "https://monitor.example/api/v1/uploads?dry_run=1"
-    curl "https://monitor.example/api/v1/status?peildatum=2026-03-01&format=csv" -o stand.csv
-Errors are JSON ``{"fout": "<Dutch message>", "status": <code>}``; 503 when the server cannot
-write the upload to its temporary folder, with the logged attempt's ``upload_id``.
+Every answer carries ``API-Version``; every error is ``application/problem+json`` (RFC 9457,
+``dashboard.problems``) with Dutch ``title`` and ``detail``. Old names (``?dry_run=``,
+``POST …/uitschakelen``) answer with a problem that names what to call instead.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import re
-from datetime import date
+from datetime import date, datetime, timezone
+from functools import wraps
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, jsonify, request, send_file
-from sqlmodel import select
+from flask import Response, current_app, g, jsonify, request, send_file
+from flask_openapi3 import APIBlueprint, OpenAPI, validate_request
+from flask_openapi3.models import Contact, Info, Server, Tag
+from pydantic import ValidationError
+from sqlmodel import func, select
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from dashboard import security
+from dashboard import api_docs, problems, security
+from dashboard.api_models import (
+    API_VERSION,
+    VERSION_HEADER,
+    Aanlevering,
+    AanleveringQuery,
+    Gebruiker,
+    GebruikerPath,
+    Gebruikers,
+    GebruikerTokenPath,
+    GebruikerWijziging,
+    Gemeenten,
+    GemeentePath,
+    Historie,
+    HistorieQuery,
+    Ik,
+    Mijlpalen,
+    NieuweGebruiker,
+    NieuweGebruikerAntwoord,
+    Probleem,
+    Provincies,
+    Regiotypen,
+    StatusAntwoord,
+    StatusQuery,
+    Statussen,
+    TeVeelVerzoeken,
+    TokenPath,
+    Tokens,
+    Uitgelogd,
+    UploadDetail,
+    UploadForm,
+    UploadLijst,
+    UploadPath,
+    UploadQuery,
+    UploadResultaat,
+    UploadsQuery,
+    Voortgang,
+    VoortgangQuery,
+)
+from dashboard.data import DataSource
+from dashboard.runtime import Runtime
 from etl import export
-from etvi.accounts import policy, tokens, users
+from etl.contract import KOPLOPER, date_column
+from etvi.accounts import policy, ratelimit, tokens, users
 from etvi.accounts.errors import AccountError
 from etvi.accounts.policy import Principal
 from etvi.config import settings
 from etvi.upload import log, service
-from models import db
-from models.tables import Upload
+from models import db, queries
+from models.tables import Gemeente, Upload
 
-bp = Blueprint("etvi_api", __name__, url_prefix="/api/v1")
-
+PREFIX = "/api/v1"
 ALLOWED_SUFFIXES = (".xlsx", ".ods", ".csv")
 FORM_OVERHEAD = 256 * 1024
+BEARER = [{"bearer": []}]
+AANLEVEREN = Tag(name="aanleveren", description="Bestanden aanleveren en het uploadlog.")
+STAND = Tag(name="stand", description="De stand van zaken per gemeente.")
+REFERENTIE = Tag(name="referentie", description="Gemeenten, provincies, regio's, mijlpalen en statuswoorden.")
+BEHEER = Tag(name="beheer", description="Gebruikers beheren (beheerder).")
+
+
+def _errors(*codes: int) -> dict:
+    return {code: Probleem for code in codes}
+
+
+# Every operation may answer these; each route adds its own.
+bp = APIBlueprint(
+    "etvi_api",
+    __name__,
+    url_prefix=PREFIX,
+    abp_responses=_errors(400, 500, 503),
+    operation_id_callback=lambda name, path, method: name,  # operationId: the view's name
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The server and its OpenAPI description
+# --------------------------------------------------------------------------------------------
+
+
+def info() -> Info:
+    """``info`` of the document: the contact comes from ETVI_API_CONTACT_NAME/_EMAIL/_URL."""
+    contact = Contact(
+        name=os.environ.get("ETVI_API_CONTACT_NAME") or "VNG, team ETVI-monitor",
+        email=os.environ.get("ETVI_API_CONTACT_EMAIL") or "etvi-monitor@vng.nl",
+        url=os.environ.get("ETVI_API_CONTACT_URL") or "https://vng.nl",
+    )
+    return Info(
+        title="ETVI-monitor API",
+        version=API_VERSION,
+        description="De stand van de Wet versterking regie volkshuisvesting per gemeente, aanleveren en beheer. "
+        "Foutmeldingen zijn problem details (RFC 9457) met Nederlandse titel en uitleg.",
+        contact=contact,
+    )
+
+
+def make_server(import_name: str, **kwargs) -> OpenAPI:
+    """The Flask server of the dashboard: a ``flask_openapi3.OpenAPI`` (a Flask subclass) that
+    knows the routes of the API and their models. Its own documentation pages are off; ours are
+    served by ``dashboard.api_docs`` (own assets, own CSP)."""
+    return OpenAPI(
+        import_name,
+        info=info(),
+        servers=[Server(url=PREFIX, description="Versie 1 van de API")],
+        security_schemes={"bearer": {"type": "http", "scheme": "bearer", "description": "Een API-token van etvi gebruiker token."}},
+        doc_ui=False,
+        validation_error_status=400,
+        validation_error_model=Probleem,
+        validation_error_callback=_validation_problem,
+        **kwargs,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, **extra):
+    def __init__(self, status: int, message: str, headers: dict | None = None, **extra):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = headers or {}
         self.extra = extra
-
-
-def _json_error(status: int, message: str, **extra) -> Response:
-    resp = jsonify({"fout": message, "status": status, **extra})
-    resp.status_code = status
-    if status == 401:
-        resp.headers["WWW-Authenticate"] = 'Bearer realm="etvi"'
-    return resp
 
 
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):
-    return _json_error(exc.status, exc.message, **exc.extra)
+    resp = problems.response(exc.status, exc.message, **exc.extra)
+    resp.headers.update(exc.headers)
+    return resp
+
+
+def throttle(bucket: str) -> None:
+    """Count this request against the client's limit in ``bucket`` (``etvi.accounts.ratelimit``,
+    shared through the database); over it: 429 with ``Retry-After`` and a Dutch problem."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    token = value.strip() if scheme.lower() == "bearer" and value.strip() else None
+    client = ratelimit.client_key(token, request.remote_addr)
+    with db.session(_url()) as s:
+        verdict = ratelimit.hit(s, bucket, client)
+    if not verdict.allowed:
+        headers = {"Retry-After": str(verdict.retry_after), "RateLimit-Limit": str(verdict.limit)}
+        raise ApiError(429, ratelimit.message(bucket, verdict), headers=headers)
+
+
+HTTP_MESSAGES = {
+    400: "Ongeldig verzoek.",
+    404: "Niet gevonden: dit adres bestaat niet in de API. Zie /api/v1/docs voor alle adressen.",
+    405: "Deze methode is hier niet toegestaan.",
+    415: "Deze soort inhoud wordt hier niet ondersteund.",
+}
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    messages = {
-        400: "Ongeldig verzoek.",
-        404: "Niet gevonden.",
-        405: "Deze methode is hier niet toegestaan.",
-        413: f"Het bestand is te groot; de grens is {settings().max_file_mb} MB.",
-    }
-    return _json_error(exc.code or 500, messages.get(exc.code, exc.description or "Fout."))
+    if exc.response is not None:  # already an answer (a validation problem from flask-openapi3)
+        return exc.response
+    code = exc.code or 500
+    if code == 413:
+        return problems.response(413, f"Het bestand is te groot; de grens is {settings().max_file_mb} MB.")
+    resp = problems.response(code, HTTP_MESSAGES.get(code, "Er ging iets mis met dit verzoek."))
+    if code == 405 and getattr(exc, "valid_methods", None):
+        resp.headers["Allow"] = ", ".join(exc.valid_methods)
+    return resp
+
+
+# Old names: what to call instead (ADR naming; answered before routing could say only "404").
+LEGACY_PATHS = [
+    (
+        re.compile(r"^/api/v1/gebruikers/(?P<naam>[^/]+)/uitschakelen/?$"),
+        "POST /api/v1/gebruikers/{naam}/uitschakelen bestaat niet meer. Schakel een gebruiker uit met "
+        'PATCH /api/v1/gebruikers/{naam} en de JSON {{"actief": false}}.',
+    ),
+]
+LEGACY_DRY_RUN = "De parameter dry_run heet nu dryRun (API-richtlijnen: camelCase). Gebruik ?dryRun=1 voor een proefrun."
 
 
 @bp.before_app_request
 def _api_routing_errors():
-    """Unknown paths and wrong methods under /api/ answer in JSON too (routing fails before the
-    blueprint's own error handlers could run)."""
+    """Unknown paths and wrong methods under /api/ answer with problem details too (routing
+    fails before the blueprint's own error handlers could run; Dash's catch-all page would
+    otherwise answer an unknown GET)."""
+    if not request.path.startswith("/api/"):
+        return None
+    for pattern, message in LEGACY_PATHS:
+        found = pattern.match(request.path)
+        if found:
+            return problems.response(410, message.format(naam=found["naam"]))
     exc = request.routing_exception
-    if exc is not None and request.path.startswith("/api/") and isinstance(exc, HTTPException):
+    if exc is not None and isinstance(exc, HTTPException):
         return _http_error(exc)
+    rule = request.url_rule
+    if rule is not None and not rule.rule.startswith("/api/"):
+        return problems.response(404, HTTP_MESSAGES[404])
     return None
+
+
+@bp.after_app_request
+def _version_header(response: Response) -> Response:
+    """``API-Version`` on every answer under /api/v1 (ADR /core/version-header), errors included."""
+    if request.path == PREFIX or request.path.startswith(PREFIX + "/"):
+        response.headers[VERSION_HEADER] = API_VERSION
+    return response
+
+
+# pydantic error types -> Dutch; the value and the parameter are named around it.
+REASONS = {
+    "missing": "deze ontbreekt",
+    "int_parsing": "dit moet een geheel getal zijn",
+    "int_type": "dit moet een geheel getal zijn",
+    "bool_parsing": "dit moet true of false zijn",
+    "bool_type": "dit moet true of false zijn",
+    "string_type": "dit moet tekst zijn",
+    "list_type": "dit moet een lijst zijn",
+    "model_type": "stuur een JSON-object",
+    "model_attributes_type": "stuur een JSON-object",
+    "dict_type": "stuur een JSON-object",
+    "string_too_short": "dit mag niet leeg zijn",
+    "string_too_long": "dit is te lang",
+    "too_long": "dit zijn te veel waarden",
+    "date_from_datetime_parsing": "gebruik JJJJ-MM-DD, bijvoorbeeld 2026-03-01",
+    "date_parsing": "gebruik JJJJ-MM-DD, bijvoorbeeld 2026-03-01",
+    "date_type": "gebruik JJJJ-MM-DD, bijvoorbeeld 2026-03-01",
+    "json_invalid": "dit is geen geldige JSON",
+}
+
+
+def _reason(error: dict) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind.startswith("etvi_"):
+        return error["msg"]
+    if kind == "literal_error":
+        allowed = str(ctx.get("expected", "")).replace("'", "").replace(" or ", " of ")
+        return f"kies {allowed}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"dit moet minstens {ctx.get('ge', ctx.get('gt'))} zijn"
+    if kind in ("less_than_equal", "less_than"):
+        return f"dit mag hoogstens {ctx.get('le', ctx.get('lt'))} zijn"
+    return REASONS.get(kind, "deze waarde is ongeldig")
+
+
+def _shown(value) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _validation_problem(e: ValidationError) -> Response:
+    """A request that does not fit its model: 400 with every invalid parameter, in Dutch
+    (``invalidParams``, ADR /core/error-handling/invalid-input)."""
+    invalid = []
+    for error in e.errors():
+        name = ".".join(str(part) for part in error.get("loc", ())) or "body"
+        reason = _reason(error)
+        if error.get("type") not in ("missing", "model_type", "model_attributes_type", "dict_type") and "input" in error:
+            reason = f"ongeldige waarde {_shown(error['input'])!r}: {reason}"
+        invalid.append({"name": name, "reason": reason})
+    detail = "Ongeldige invoer bij " + "; ".join(f"{p['name']}: {p['reason']}" for p in invalid) + "."
+    return problems.response(400, detail, invalidParams=invalid)
 
 
 def _url() -> str | None:
     return current_app.config.get("ETVI_DATABASE_URL")
+
+
+def _invalid(name: str, reason: str) -> ApiError:
+    """A 400 that names the one parameter it is about (``invalidParams``, like a model's)."""
+    return ApiError(400, f"Ongeldige invoer bij {name}: {reason}.", invalidParams=[{"name": name, "reason": reason}])
+
+
+# --------------------------------------------------------------------------------------------
+# Pages of lists that grow (ADR): page/pageSize, links in _links and in the Link header
+# --------------------------------------------------------------------------------------------
+
+
+def _window(query) -> tuple[int, int]:
+    """(offset, size) of a page: ``page``/``pageSize`` when given, else ``offset``/``limit``."""
+    size = query.pageSize or query.limit
+    if query.page is not None:
+        if "offset" in request.args:
+            raise _invalid("offset", "gebruik page of offset, niet allebei")
+        offset = (query.page - 1) * size
+        if offset > 2**31 - 1:
+            raise _invalid("page", f"dit mag hoogstens {(2**31 - 1) // size + 1} zijn bij pageSize {size}")
+        return offset, size
+    return query.offset, size
+
+
+def _page_href(offset: int, size: int) -> str:
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "pageSize", "limit", "offset")]
+    if offset % size == 0:
+        args += [("page", str(offset // size + 1)), ("pageSize", str(size))]
+    else:
+        args += [("offset", str(offset)), ("limit", str(size))]
+    return request.path + "?" + urlencode(args)
+
+
+def paged(data: dict, total: int, offset: int, size: int) -> Response:
+    """``data`` as one page of ``total``: ``_links`` (self, first, prev, next, last), ``totaal``,
+    ``page``/``pageSize``, and the same links in ``Link`` (RFC 8288) with ``X-Total-Count``."""
+    base = offset % size  # the last page keeps the grid of this one
+    last = base + max(0, (total - 1 - base) // size) * size if total > base else 0
+    links = {"self": offset, "first": 0, "last": last}
+    if offset > 0:
+        links["prev"] = max(0, offset - size)
+    if offset + size < total:
+        links["next"] = offset + size
+    hal = {rel: {"href": _page_href(at, size)} for rel, at in links.items()}
+    resp = jsonify({"_links": hal, "totaal": total, "offset": offset, "page": offset // size + 1, "pageSize": size, **data})
+    resp.headers["Link"] = ", ".join(f'<{v["href"]}>; rel="{rel}"' for rel, v in hal.items() if rel != "self")
+    resp.headers["X-Total-Count"] = str(total)
+    return resp
 
 
 # --------------------------------------------------------------------------------------------
@@ -154,6 +411,24 @@ def _caller(endpoint: str) -> Principal | None:
     return principal
 
 
+def guarded(endpoint: str):
+    """Check the caller's rights before the request is validated against its model (so an
+    anonymous caller learns it must log in, not what its body lacks); the caller is ``g.caller``.
+    Goes above ``flask_openapi3.validate_request()``."""
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            if policy.ENDPOINTS[endpoint].public:
+                throttle("lezen")
+            g.etvi_api_caller = _caller(endpoint)
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 def _caller_label(url: str | None = None) -> str:
     """How the log names a caller without a valid account."""
     header = request.headers.get("Authorization", "")
@@ -186,7 +461,7 @@ def parse_peildatum(raw: str | None) -> date | None:
         return None
     text = raw.strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ApiError(400, f"Ongeldige peildatum {text!r}: gebruik JJJJ-MM-DD, bijvoorbeeld 2026-03-01.")
+        raise ApiError(400, f"Ongeldige peildatum {_shown(text)!r}: gebruik JJJJ-MM-DD, bijvoorbeeld 2026-03-01.")
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -197,37 +472,71 @@ FLAG_TRUE = ("1", "true", "ja", "yes", "on")
 FLAG_FALSE = ("0", "false", "nee", "no", "off")
 
 
-def _flag(raw: str | None, name: str = "dry_run") -> bool:
+def _flag(raw: str | None, name: str = "dryRun") -> bool:
     """A yes/no parameter; anything else is a 400 that lists what is allowed."""
     text = (raw or "").strip().lower()
     if not text or text in FLAG_FALSE:
         return False
     if text in FLAG_TRUE:
         return True
-    shown = raw if len(raw) <= 40 else raw[:37] + "…"
-    raise ApiError(400, f"Ongeldige waarde {shown!r} voor {name}. Toegestaan: 1, 0, true, false, ja, nee.")
+    raise ApiError(400, f"Ongeldige waarde {_shown(raw)!r} voor {name}. Toegestaan: 1, 0, true, false, ja, nee.")
+
+
+def aware(value):
+    """Date-times with a time zone (ADR /core/date-time): the database keeps UTC, SQLite without
+    the zone; applied through lists and dicts."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, dict):
+        return {k: aware(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [aware(v) for v in value]
+    return value
+
+
+def _moment(value: datetime | None) -> str | None:
+    return aware(value).isoformat() if value is not None else None
 
 
 # --------------------------------------------------------------------------------------------
-# Endpoints
+# Uploads
 # --------------------------------------------------------------------------------------------
 
+UPLOAD_BODY = {
+    "required": True,
+    "content": {"multipart/form-data": {"schema": UploadForm.model_json_schema(ref_template="#/components/schemas/{model}")}},
+}
 
-@bp.post("/uploads")
-def post_upload():
+
+@bp.post(
+    "/uploads",
+    summary="Een bestand aanleveren (of met dryRun alleen controleren)", description='Stuur een spreadsheet (.xlsx, .ods, .xls of .csv) als multipart-veld file. Een gemeenteaccount levert alleen voor de eigen gemeente(n) aan. 201: geladen; 200: ongewijzigd, of proef bij dryRun=1 (er wordt dan niets opgeslagen, ook niet in het uploadlog); 422: geweigerd, met alle problemen in problemen. Elke andere poging komt in het uploadlog.', tags=[AANLEVEREN],
+    responses={200: UploadResultaat, 201: UploadResultaat, **_errors(401, 403, 413, 422), 429: TeVeelVerzoeken},
+    security=BEARER,
+    openapi_extensions={"requestBody": UPLOAD_BODY},
+)
+def post_upload(query: UploadQuery):
+    """Reads the body itself, after the rights: a file that is too large is refused, and logged,
+    before it is parsed. 201 geladen, 200 ongewijzigd or proef, 422 geweigerd (problem details
+    with every problem in ``problemen``)."""
     url = _url()
     limit = settings().max_file_mb * 1024 * 1024
+    throttle("upload")  # before anything is read or logged: a flood must not fill the upload log
     try:
         principal = _principal(required=True)
     except ApiError as exc:
         service.record_anonymous_attempt(_caller_label(url), "api", exc.message, _posted_file_name(), request.remote_addr, url)
         raise
+    small = request.content_length is not None and request.content_length <= limit + FORM_OVERHEAD
+    if small:
+        request.max_content_length = limit + FORM_OVERHEAD
+    if "dry_run" in request.args or (small and "dry_run" in request.form):
+        raise ApiError(400, LEGACY_DRY_RUN)
     # A dry run writes nothing, not even a refusal to the upload log (README; like etvi load
     # --dry-run). The query string is read first: the form body may be too large to parse.
-    raw_dry_run = request.args.get("dry_run")
-    if raw_dry_run is None and request.content_length is not None and request.content_length <= limit + FORM_OVERHEAD:
-        request.max_content_length = limit + FORM_OVERHEAD
-        raw_dry_run = request.form.get("dry_run")
+    raw_dry_run = query.dryRun
+    if raw_dry_run is None and small:
+        raw_dry_run = request.form.get("dryRun")
     try:
         dry_run = _flag(raw_dry_run)
     except ApiError as exc:  # not known to be a dry run: logged like any refused attempt
@@ -244,7 +553,7 @@ def post_upload():
         name, content = _peek_file(limit) if not dry_run else ("", None)
         refuse(message, name, content)
         raise ApiError(403, message)
-    if request.content_length is not None and request.content_length > limit + FORM_OVERHEAD:
+    if not small and request.content_length is not None:
         message = f"Het bestand is te groot; de grens is {settings().max_file_mb} MB."
         refuse(message, "(te groot, niet gelezen)", None)
         raise ApiError(413, message)
@@ -279,12 +588,27 @@ def post_upload():
             content, original, principal=principal, channel="api", peildatum=peildatum, sheet=sheet, dry_run=dry_run, url=url
         )
     except service.NotKept as exc:
-        raise ApiError(503, str(exc), upload_id=exc.upload_id) from None
+        raise ApiError(503, str(exc), uploadId=exc.upload_id, upload_id=exc.upload_id) from None
     data = service.result_dict(result)
     data["melding"] = service.OUTCOME_MESSAGES.get(data["outcome"], "")
+    if data["outcome"] == "geweigerd":
+        return problems.response(422, data["melding"], problemen=[_file_problem(p) for p in data["problems"]], **data)
     resp = jsonify(data)
     resp.status_code = OUTCOME_STATUS.get(data["outcome"], 200)
     return resp
+
+
+def _file_problem(p: dict) -> dict:
+    """One problem of a refused file in the API's Dutch words (``problemen``)."""
+    return {
+        "bestand": p.get("file"),
+        "blad": p.get("sheet"),
+        "rij": p.get("row"),
+        "kolom": p.get("column"),
+        "waarde": p.get("value"),
+        "toegestaan": list(p.get("allowed") or []),
+        "tekst": p.get("text") or p.get("message") or "",
+    }
 
 
 def _peek_file(limit: int) -> tuple[str, bytes | None]:
@@ -297,15 +621,20 @@ def _peek_file(limit: int) -> tuple[str, bytes | None]:
     return upload.filename, upload.read(limit + 1)
 
 
-@bp.get("/status")
-def get_status():
-    _caller("status")
-    peildatum = parse_peildatum(request.args.get("peildatum")) or date.today()
-    fmt = (request.args.get("format") or "json").strip().lower()
-    if fmt not in ("json", "csv"):
-        raise ApiError(400, f"Onbekend formaat {fmt!r}: kies json of csv.")
+@bp.get("/status", summary="De stand per gemeente op een peildatum", description='Eén rij per gemeente, precies zoals etvi export: als JSON of met format=csv als CSV; te filteren op provincie, regio (regioType en regioCode) en onderdeel. Openbaar als het dashboard openbaar is, anders met een token of sessie.', tags=[STAND], responses={200: StatusAntwoord, **_errors(401), 429: TeVeelVerzoeken})
+@guarded("status")
+@validate_request()
+def get_status(query: StatusQuery):
+    """One row per gemeente, exactly as ``etvi export`` (JSON, or CSV with ``format=csv``)."""
+    peildatum = query.peildatum or date.today()
     frame = status_frame(peildatum, _url())
-    if fmt == "csv":
+    codes = _selected_gemeenten(query)
+    if codes is not None:
+        frame = frame[frame["gemeentecode"].isin(codes)].reset_index(drop=True)
+    if query.onderdeel is not None:
+        onderdeel = _known_onderdeel(query.onderdeel)
+        frame = frame[[c for c in frame.columns if c in ("gemeentecode", "gemeente", "provincie") or _of_onderdeel(c, onderdeel)]]
+    if query.format == "csv":
         return Response(
             status_csv(frame),
             mimetype="text/csv",
@@ -313,6 +642,102 @@ def get_status():
         )
     rows = [{k: service.jsonable(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
     return jsonify({"peildatum": peildatum.isoformat(), "aantal": len(rows), "gemeenten": rows})
+
+
+def _data() -> DataSource:
+    """The dashboard's cached data source (the maps' numbers), or one for this database."""
+    runtime = current_app.extensions.get("etvi")
+    if isinstance(runtime, Runtime):
+        return runtime.data
+    if "etvi_api_data" not in current_app.extensions:
+        current_app.extensions["etvi_api_data"] = DataSource(_url())
+    return current_app.extensions["etvi_api_data"]
+
+
+def _known_onderdeel(raw: str) -> str:
+    onderdelen = _data().reference().onderdelen
+    value = raw.strip().lower()
+    if value not in onderdelen:
+        raise _invalid("onderdeel", f"onbekend onderdeel {_shown(raw)!r}; kies {', '.join(onderdelen)}")
+    return value
+
+
+def _of_onderdeel(column: str, onderdeel: str) -> bool:
+    """A column of the export that belongs to ``onderdeel`` (status, date, peildatum, koploperregio)."""
+    if column in (onderdeel, date_column(onderdeel), export.peildatum_column(onderdeel)):
+        return True
+    return column == "koploperregio" and onderdeel == KOPLOPER
+
+
+def _selected_gemeenten(query) -> set[str] | None:
+    """The gemeenten of ``provincie`` and of the region ``regioType``/``regioCode`` (both when
+    both are given), or ``None`` for all; an unknown value is a 400 that names the parameter."""
+    ref = _data().reference()
+    codes = None
+    if query.provincie is not None:
+        provincie = query.provincie.strip().upper()
+        if provincie not in set(ref.provincies["code"]):
+            raise _invalid("provincie", f"onbekende provincie {_shown(query.provincie)!r}; zie /api/v1/provincies voor de codes")
+        codes = set(ref.gemeenten.loc[ref.gemeenten["provincie_code"] == provincie, "code"])
+    if query.regioType is None and query.regioCode is not None:
+        raise _invalid("regioType", "geef ook het regiotype van regioCode (zie /api/v1/regiotypen)")
+    if query.regioType is not None:
+        kind = query.regioType.strip().lower()
+        if kind not in ref.region_types:
+            raise _invalid("regioType", f"onbekend regiotype {_shown(query.regioType)!r}; kies {', '.join(ref.region_types) or 'geen: er zijn geen regio-indelingen geladen'}")
+        if query.regioCode is None:
+            raise _invalid("regioCode", "geef de code van een regio van dit regiotype (zie /api/v1/gemeenten)")
+        members = ref.memberships[ref.memberships["region_type"] == kind]
+        wanted = query.regioCode.strip().upper()
+        found = members[members["region_code"].astype(str).str.upper() == wanted]
+        if found.empty:
+            raise _invalid("regioCode", f"onbekende {kind} {_shown(query.regioCode)!r}; zie /api/v1/gemeenten voor de regio's")
+        region = set(found["gemeente_code"].astype(str))
+        codes = region if codes is None else codes & region
+    return codes
+
+
+@bp.get(
+    "/voortgang",
+    summary="Het aandeel gereed per provincie of regio",
+    description="Per onderdeel en per provincie (of regio van een regiotype) hoeveel gemeenten het onderdeel af hebben "
+    "op de peildatum, en een jaar eerder: dezelfde getallen als de kaart van het dashboard.",
+    tags=[STAND],
+    responses={200: Voortgang, **_errors(401), 429: TeVeelVerzoeken},
+)
+@guarded("voortgang")
+@validate_request()
+def progress(query: VoortgangQuery):
+    peildatum = query.peildatum or date.today()
+    data = _data()
+    version = data.version()
+    ref = data.reference(version)
+    niveau = query.niveau.strip().lower()
+    if niveau not in ref.levels_available():
+        raise _invalid("niveau", f"onbekend niveau {_shown(query.niveau)!r}; kies {', '.join(ref.levels_available())}")
+    onderdelen = [_known_onderdeel(query.onderdeel)] if query.onderdeel is not None else ref.onderdelen
+    groups = []
+    for onderdeel in onderdelen:
+        frame = data.group_shares(peildatum, onderdeel, niveau, version)
+        for r in frame.itertuples():
+            groups.append(
+                {
+                    "onderdeel": onderdeel,
+                    "code": str(r.group_code),
+                    "naam": str(r.group_name),
+                    "aantal": int(r.n),
+                    "gereed": int(r.n_done),
+                    "gemeld": int(r.n_reported),
+                    "aandeel": _number(r.share),
+                    "gereedVorigJaar": None if _number(r.n_done_prev) is None else int(r.n_done_prev),
+                    "aandeelVorigJaar": _number(r.share_prev),
+                }
+            )
+    return jsonify({"peildatum": peildatum.isoformat(), "niveau": niveau, "groepen": groups})
+
+
+def _number(value) -> float | None:
+    return None if value is None or value != value else float(value)
 
 
 def status_frame(peildatum: date, url: str | None):
@@ -325,23 +750,22 @@ def status_csv(frame) -> bytes:
     return export._csv_text(frame).encode("utf-8-sig")
 
 
-@bp.get("/uploads")
-def list_uploads():
-    _caller("uploads")
-    try:
-        limit = min(max(int(request.args.get("limit", 100)), 1), 1000)
-        offset = max(int(request.args.get("offset", 0)), 0)
-    except ValueError:
-        raise ApiError(400, "limit en offset moeten gehele getallen zijn.") from None
+@bp.get("/uploads", summary="Het auditlog van alle uploadpogingen", description='Nieuwste eerst, geweigerde pogingen inbegrepen; per pagina (page en pageSize, of limit en offset), met links in _links en de kop Link. Alleen voor de beheerder.', tags=[AANLEVEREN], responses={200: UploadLijst, **_errors(401, 403)}, security=BEARER)
+@guarded("uploads")
+@validate_request()
+def list_uploads(query: UploadsQuery):
+    """Newest first; refused attempts included."""
     q = select(Upload).order_by(Upload.created_at.desc(), Upload.id.desc())
-    if request.args.get("gebruiker"):
-        q = q.where(Upload.username == request.args["gebruiker"].strip().lower())
-    if request.args.get("uitkomst"):
-        q = q.where(Upload.outcome == request.args["uitkomst"].strip().lower())
+    if query.gebruiker:
+        q = q.where(Upload.username == query.gebruiker.strip().lower())
+    if query.uitkomst:
+        q = q.where(Upload.outcome == query.uitkomst)
+    offset, size = _window(query)
     with db.session(_url()) as s:
-        rows = s.exec(q.offset(offset).limit(limit)).all()
+        total = s.exec(select(func.count()).select_from(q.order_by(None).subquery())).one()
+        rows = s.exec(q.offset(offset).limit(size)).all()
         items = [upload_dict(u) for u in rows]
-    return jsonify({"aantal": len(items), "offset": offset, "uploads": items})
+    return paged({"aantal": len(items), "uploads": items}, total, offset, size)
 
 
 def upload_dict(u) -> dict:
@@ -355,7 +779,7 @@ def upload_dict(u) -> dict:
 
     return {
         "id": u.id,
-        "tijdstip": u.created_at.isoformat() if u.created_at else None,
+        "tijdstip": _moment(u.created_at),
         "gebruiker": u.username,
         "kanaal": u.channel,
         "bestand": u.file_name,
@@ -367,33 +791,68 @@ def upload_dict(u) -> dict:
         "fouten": _load(u.error_report),
         "waarschuwingen": _load(u.warnings),
         "demo": bool(u.is_demo),
-        "origineel": f"/api/v1/uploads/{u.id}/bestand" if u.stored_path else None,
+        "origineel": f"{PREFIX}/uploads/{u.id}/bestand" if u.stored_path else None,
     }
 
 
-@bp.get("/uploads/<int:upload_id>/bestand")
-def download_original(upload_id: int):
-    principal = _caller("original")
-    found = service.original(upload_id, principal.username, _url())
+@bp.get(
+    "/uploads/<int:id>",
+    summary="Eén uploadpoging met haar rapport",
+    description="Wie, wanneer, welk bestand, de uitkomst en alle fouten en waarschuwingen. Alleen voor de beheerder.",
+    tags=[AANLEVEREN],
+    responses={200: UploadDetail, **_errors(401, 403, 404)},
+    security=BEARER,
+)
+@guarded("upload_detail")
+@validate_request()
+def get_upload(path: UploadPath, **_):
+    with db.session(_url()) as s:
+        upload = s.get(Upload, path.id)
+        if upload is None:
+            raise ApiError(404, f"Upload {path.id} bestaat niet.")
+        return jsonify(upload_dict(upload))
+
+
+ORIGINAL_RESPONSE = {
+    "description": "Het bewaarde originele bestand.",
+    "headers": {VERSION_HEADER: {"description": "De volledige versie van de API.", "schema": {"type": "string"}}},
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
+@bp.get(
+    "/uploads/<int:id>/bestand",
+    summary="Het bewaarde origineel van een upload", description='Het bestand zoals het is aangeleverd, uit de database; het downloaden wordt vastgelegd. Alleen voor de beheerder.', tags=[AANLEVEREN],
+    responses={200: ORIGINAL_RESPONSE, **_errors(401, 403, 404)},
+    security=BEARER,
+)
+@guarded("original")
+@validate_request()
+def download_original(path: UploadPath, **_):
+    """From the database, so any app server can hand it out; the download is logged."""
+    found = service.original(path.id, g.etvi_api_caller.username, _url())
     if found is None:
-        raise ApiError(404, f"Upload {upload_id} bestaat niet.")
+        raise ApiError(404, f"Upload {path.id} bestaat niet.")
     name, content = found
     if content is None:
-        raise ApiError(404, f"Van upload {upload_id} is geen origineel bewaard (bijvoorbeeld omdat het geweigerd is).")
-    return send_file(io.BytesIO(content), as_attachment=True, download_name=name, max_age=0)
+        raise ApiError(404, f"Van upload {path.id} is geen origineel bewaard (bijvoorbeeld omdat het geweigerd is).")
+    return send_file(io.BytesIO(content), as_attachment=True, download_name=name, max_age=0, mimetype="application/octet-stream")
 
 
-@bp.get("/aanlevering")
-def delivery():
-    principal = _caller("delivery")
-    provincie = (request.args.get("provincie") or "").strip().upper() or None
+@bp.get("/aanlevering", summary="Wie wat en wanneer aanleverde, per gemeente", description='Per gemeente de laatste levering en de laatste poging. De beheerder ziet elke provincie (of alle), een provincieaccount de eigen provincie.', tags=[AANLEVEREN], responses={200: Aanlevering, **_errors(401, 403)}, security=BEARER)
+@guarded("delivery")
+@validate_request()
+def delivery(query: AanleveringQuery):
+    """Beheerder: any provincie or all; a provincie account: its own."""
+    principal = g.etvi_api_caller
+    provincie = (query.provincie or "").strip().upper() or None
     if principal.role == "provincie" and provincie is None:
         provincie = principal.provincie_code
     if not policy.may_see_delivery(principal, provincie):
         raise ApiError(403, f"Uw account heeft geen rechten voor de aanleverstatus van {provincie or 'alle provincies'}.")
     with db.session(_url()) as s:
         rows = log.delivery_overview(s, provincie)
-    return jsonify({"provincie": provincie, "gemeenten": service.jsonable(rows)})
+    return jsonify({"provincie": provincie, "gemeenten": service.jsonable(aware(rows))})
 
 
 # --------------------------------------------------------------------------------------------
@@ -409,80 +868,292 @@ def _user_dict(u) -> dict:
         "provincie": u.provincie_code,
         "actief": bool(u.active),
         "api_token": bool(u.token_hash),
-        "aangemaakt": u.created_at.isoformat() if u.created_at else None,
+        "aangemaakt": _moment(u.created_at),
     }
 
 
-@bp.get("/gebruikers")
+@bp.get("/gebruikers", summary="Alle gebruikers", description='Op naam gesorteerd; alleen voor de beheerder.', tags=[BEHEER], responses={200: Gebruikers, **_errors(401, 403)}, security=BEARER)
+@guarded("users")
 def list_users():
-    _caller("users")
+    """Sorted by name."""
     with db.session(_url()) as s:
         return jsonify({"gebruikers": [_user_dict(u) for u in users.list_users(s)]})
 
 
-@bp.post("/gebruikers")
-def create_user():
-    principal = _caller("create_user")
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ApiError(400, "Stuur JSON zoals {\"naam\": \"amsterdam\", \"rol\": \"gemeente\", \"gemeenten\": [\"GM0363\"]}.")
-    gemeenten = data.get("gemeenten") or []
-    if isinstance(gemeenten, str):
-        gemeenten = [gemeenten]
+@bp.post("/gebruikers", summary="Een gebruiker aanmaken", description='Het gegenereerde wachtwoord staat alleen in dit antwoord. Alleen voor de beheerder.', tags=[BEHEER], responses={201: NieuweGebruikerAntwoord, **_errors(401, 403)}, security=BEARER)
+@guarded("create_user")
+@validate_request()
+def create_user(body: NieuweGebruiker):
+    """The generated password is in this answer only (``Cache-Control: no-store``)."""
+    principal = g.etvi_api_caller
     try:
         with db.session(_url()) as s:
             user, password = users.create_user(
-                s,
-                str(data.get("naam") or ""),
-                str(data.get("rol") or ""),
-                [str(g) for g in gemeenten],
-                data.get("provincie"),
-                actor=f"api:{principal.username}",
+                s, body.naam, body.rol, list(body.gemeenten), body.provincie, actor=f"api:{principal.username}"
             )
-            body = _user_dict(user)
+            data = _user_dict(user)
     except AccountError as exc:
         raise ApiError(400, str(exc)) from None
-    body["wachtwoord"] = password  # shown once
-    resp = jsonify(body)
+    data["wachtwoord"] = password  # shown once
+    resp = jsonify(data)
     resp.status_code = 201
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
 
-@bp.post("/gebruikers/<naam>/uitschakelen")
-def disable_user(naam: str):
-    principal = _caller("disable_user")
+@bp.patch(
+    "/gebruikers/<naam>", summary="Een gebruiker in- of uitschakelen", description='{"actief": false} schakelt het account uit: de sessies eindigen en het API-token werkt niet meer. {"actief": true} schakelt het weer in. Alleen voor de beheerder.', tags=[BEHEER], responses={200: Gebruiker, **_errors(401, 403, 404)}, security=BEARER
+)
+@guarded("update_user")
+@validate_request()
+def update_user(path: GebruikerPath, body: GebruikerWijziging, **_):
+    """``{"actief": false}`` disables the account (its sessions end, its token stops working);
+    ``true`` enables it again."""
+    principal = g.etvi_api_caller
+    change = users.enable_user if body.actief else users.disable_user
     try:
         with db.session(_url()) as s:
-            user = users.disable_user(s, naam, actor=f"api:{principal.username}")
-            body = _user_dict(user)
+            data = _user_dict(change(s, path.naam, actor=f"api:{principal.username}"))
     except AccountError as exc:
         raise ApiError(404, str(exc)) from None
-    return jsonify(body)
+    return jsonify(data)
 
 
-@bp.post("/gebruikers/<naam>/uitloggen")
-def end_user_sessions(naam: str):
-    """Log a user out everywhere: every browser session of the account ends at once (its API
-    token is separate; disable the account or make a new token to stop that too)."""
-    principal = _caller("end_user_sessions")
+@bp.post(
+    "/gebruikers/<naam>/uitloggen", summary="Een gebruiker overal uitloggen", description='Beëindigt alle browsersessies van het account. Het API-token blijft werken: schakel het account uit of maak een nieuw token om dat te stoppen.', tags=[BEHEER], responses={200: Uitgelogd, **_errors(401, 403, 404)}, security=BEARER
+)
+@guarded("end_user_sessions")
+@validate_request()
+def end_user_sessions(path: GebruikerPath, **_):
+    """Every browser session of the account ends at once (its API token is separate; disable
+    the account or make a new token to stop that too)."""
+    principal = g.etvi_api_caller
     try:
         with db.session(_url()) as s:
-            ended = users.end_sessions(s, naam, actor=f"api:{principal.username}")
-            body = {**_user_dict(users.get_user(s, naam)), "sessies_beeindigd": ended}
+            ended = users.end_sessions(s, path.naam, actor=f"api:{principal.username}")
+            data = {**_user_dict(users.get_user(s, path.naam)), "sessies_beeindigd": ended}
     except AccountError as exc:
         raise ApiError(404, str(exc)) from None
-    return jsonify(body)
+    return jsonify(data)
+
+
+# --------------------------------------------------------------------------------------------
+# API tokens: listed and revoked per user (the beheerder for anyone, every account its own)
+# --------------------------------------------------------------------------------------------
+
+
+def _tokens_of(username: str) -> Response:
+    with db.session(_url()) as s:
+        user = users.get_user(s, username)
+        listed = [{**t, "aangemaakt": _moment(t["aangemaakt"])} for t in tokens.listed(s, user)]
+        return jsonify({"gebruiker": user.username, "tokens": listed})
+
+
+def _revoke(username: str, kenmerk: str) -> Response:
+    actor = f"api:{g.etvi_api_caller.username}"
+    try:
+        with db.session(_url()) as s:
+            users.revoke_token(s, username, kenmerk, actor=actor)
+    except AccountError as exc:
+        raise ApiError(404, str(exc)) from None
+    return _tokens_of(username)
+
+
+@bp.get(
+    "/gebruikers/<naam>/tokens", summary="De API-tokens van een gebruiker", description="Per token het kenmerk en wanneer het is gemaakt; nooit het token zelf. Alleen voor de beheerder.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
+)
+@guarded("user_tokens")
+@validate_request()
+def list_user_tokens(path: GebruikerPath, **_):
+    try:
+        return _tokens_of(path.naam)
+    except AccountError as exc:
+        raise ApiError(404, str(exc)) from None
+
+
+@bp.delete(
+    "/gebruikers/<naam>/tokens/<kenmerk>", summary="Een API-token van een gebruiker intrekken", description="Het token werkt direct nergens meer. Antwoordt met de tokens die overblijven. Alleen voor de beheerder.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
+)
+@guarded("revoke_user_token")
+@validate_request()
+def revoke_user_token(path: GebruikerTokenPath, **_):
+    return _revoke(path.naam, path.kenmerk)
+
+
+@bp.get("/ik/tokens", summary="Mijn API-tokens", description="De API-tokens van het eigen account: kenmerk en wanneer gemaakt; nooit het token zelf.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403)}, security=BEARER)
+@guarded("own_tokens")
+def list_own_tokens():
+    return _tokens_of(g.etvi_api_caller.username)
+
+
+@bp.delete(
+    "/ik/tokens/<kenmerk>", summary="Een eigen API-token intrekken", description="Het token werkt direct nergens meer (ook als u er deze vraag mee stuurt). Antwoordt met de tokens die overblijven.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
+)
+@guarded("revoke_own_token")
+@validate_request()
+def revoke_own_token(path: TokenPath, **_):
+    return _revoke(g.etvi_api_caller.username, path.kenmerk)
+
+
+# --------------------------------------------------------------------------------------------
+# Reference data: public like the status (ETVI_PUBLIC), for the systems that integrate
+# --------------------------------------------------------------------------------------------
+
+
+def _text(value) -> str | None:
+    """A cell of a query frame as text; pandas' NaN/None become None."""
+    return None if value is None or value != value else str(value)
+
+
+@bp.get(
+    "/provincies",
+    summary="Alle provincies",
+    description="Code en naam, op naam gesorteerd.",
+    tags=[REFERENTIE],
+    responses={200: Provincies, **_errors(401), 429: TeVeelVerzoeken},
+)
+@guarded("provincies")
+def list_provincies():
+    frame = queries.provincies(_url())
+    return jsonify({"provincies": [{"code": r.code, "naam": r.name} for r in frame.itertuples()]})
+
+
+@bp.get(
+    "/gemeenten",
+    summary="Alle huidige gemeenten met hun regio's",
+    description="Per gemeente de provincie en de regio's per regiotype (ggdregio, woningmarktregio, koploperregio, …), op naam gesorteerd.",
+    tags=[REFERENTIE],
+    responses={200: Gemeenten, **_errors(401), 429: TeVeelVerzoeken},
+)
+@guarded("gemeenten")
+def list_gemeenten():
+    url = _url()
+    regios: dict[str, list[dict]] = {}
+    for r in queries.region_memberships(url=url).itertuples():
+        regios.setdefault(r.gemeente_code, []).append({"type": r.region_type, "code": _text(r.region_code), "naam": _text(r.region_name)})
+    rows = [
+        {
+            "code": r.code,
+            "naam": r.name,
+            "provincie_code": _text(r.provincie_code),
+            "provincie": _text(r.provincie_name),
+            "regios": regios.get(r.code, []),
+        }
+        for r in queries.gemeenten(url).itertuples()
+    ]
+    return jsonify({"gemeenten": rows})
+
+
+@bp.get(
+    "/gemeenten/<code>/historie",
+    summary="De geschiedenis van één gemeente",
+    description="Elk statusrecord van de gemeente, in de volgorde waarin het bekend werd; per pagina (page en pageSize, of limit en offset), met links in _links en de kop Link.",
+    tags=[STAND],
+    responses={200: Historie, **_errors(401, 404), 429: TeVeelVerzoeken},
+)
+@guarded("history")
+@validate_request()
+def gemeente_history(path: GemeentePath, query: HistorieQuery, **_):
+    code = path.code.strip().upper()
+    url = _url()
+    with db.session(url) as s:
+        gemeente = s.get(Gemeente, code)
+        name = gemeente.name if gemeente is not None else None
+    if name is None:
+        raise ApiError(404, f"Gemeente {_shown(code)!r} bestaat niet. Zie /api/v1/gemeenten voor alle codes.")
+    offset, size = _window(query)
+    frame = queries.status_history(url, codes=[code])
+    page = frame.iloc[offset : offset + size]
+    records = [
+        {
+            "onderdeel": r.onderdeel,
+            "status": _text(r.status),
+            "vastgesteld_op": r.adopted_on.isoformat() if isinstance(r.adopted_on, date) else None,
+            "peildatum": r.peildatum.isoformat(),
+            "toelichting": _text(r.comment),
+            "bron": _text(r.source_url),
+            "koploperregio": _text(r.koploperregio),
+            "upload_id": None if r.upload_id is None or r.upload_id != r.upload_id else int(r.upload_id),
+        }
+        for r in page.itertuples()
+    ]
+    return paged({"gemeente_code": code, "gemeente": name, "records": records}, len(frame), offset, size)
+
+
+@bp.get(
+    "/regiotypen",
+    summary="De regiotypen",
+    description="De soorten regio's waarin gemeenten zijn ingedeeld.",
+    tags=[REFERENTIE],
+    responses={200: Regiotypen, **_errors(401), 429: TeVeelVerzoeken},
+)
+@guarded("regiotypen")
+def list_region_types():
+    return jsonify({"regiotypen": queries.region_types(_url())})
+
+
+@bp.get(
+    "/mijlpalen",
+    summary="De mijlpalen",
+    description="Wettelijke en programmamijlpalen met datum (voor zover bekend), zekerheid en bron.",
+    tags=[REFERENTIE],
+    responses={200: Mijlpalen, **_errors(401), 429: TeVeelVerzoeken},
+)
+@guarded("mijlpalen")
+def list_milestones():
+    rows = [
+        {
+            "id": r.id,
+            "titel": r.title,
+            "datum": r.date.isoformat() if isinstance(r.date, date) else None,
+            "precisie": r.date_precision,
+            "soort": r.kind,
+            "onderdeel": _text(r.onderdeel),
+            "min_status": _text(r.min_status),
+            "niveau": r.level,
+            "zekerheid": r.confidence,
+            "bron": _text(r.source_url),
+            "toelichting": r.note or "",
+        }
+        for r in queries.milestones(_url()).itertuples()
+    ]
+    return jsonify({"mijlpalen": rows})
+
+
+@bp.get(
+    "/statussen",
+    summary="De statuswoorden per onderdeel",
+    description="De toegestane statussen per onderdeel in hun volgorde, en of een onderdeel met die status af is.",
+    tags=[REFERENTIE],
+    responses={200: Statussen, **_errors(401), 429: TeVeelVerzoeken},
+)
+@guarded("statussen")
+def list_status_words():
+    rows = [
+        {"onderdeel": r.onderdeel, "volgorde": int(r.rank), "status": r.status, "gereed": bool(r.is_done), "label": r.label or ""}
+        for r in queries.status_levels(_url()).itertuples()
+    ]
+    return jsonify({"statussen": rows})
+
+
+@bp.get("/ik", summary="Wie is er ingelogd", description='Wie deze sessie of dit token is, en of het dashboard openbaar is.', tags=[STAND], responses={200: Ik})
+def whoami():
+    """The Dash pages and scripts use it; never refused."""
+    return security.whoami_view()
 
 
 def install(app, url: str | None = None) -> None:
-    """Register the API on a Dash app's Flask server (or a Flask app). Idempotent.
+    """Register the API on a Dash app's server (a ``flask_openapi3.OpenAPI``, see
+    ``make_server``) with its documentation (``dashboard.api_docs``). Idempotent.
 
     Installs ``dashboard.security`` first when that has not happened yet (the API relies on
     its sessions and CSRF check)."""
     server = getattr(app, "server", app)
+    if not isinstance(server, OpenAPI):
+        raise TypeError("De API vraagt een server van dashboard.api.make_server (flask_openapi3.OpenAPI).")
     if "etvi_security" not in server.extensions:
         security.install(app, url=url)
     if "etvi_api" in server.blueprints:
         return
-    server.register_blueprint(bp)
+    server.register_api(bp)
+    api_docs.install(server)

@@ -193,7 +193,7 @@ def create_app(url: str | None = None, *, shape_loader=None) -> dash.Dash:
 
     ``shape_loader(level, year, memberships) -> GeoJSON dict`` replaces ``geo.shapes`` (tests).
     """
-    server = flask.Flask("dashboard", template_folder=str(frame.TEMPLATES))
+    server = api.make_server("dashboard", template_folder=str(frame.TEMPLATES))  # a Flask with the OpenAPI description
     configure_compression(server)
     external_scripts = register_static(server)
     runtime = Runtime(data=DataSource(url, kennis_source=kennis.from_request), shapes=ShapeStore(shape_loader))

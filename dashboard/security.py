@@ -49,7 +49,7 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import csp, frame, requestlog
+from dashboard import csp, frame, problems, requestlog
 from etvi import signing_keys
 from etvi.accounts import audit, clock, passwords, policy, sessions, throttle
 from etvi.accounts.errors import LoginError
@@ -281,6 +281,8 @@ def error_response(status: int, message: str) -> Response:
     the log line; a 403 for a logged-in user says what the account may do and where it goes."""
     if status >= 500:
         message = f"{message} Kenmerk van dit verzoek: {requestlog.request_id()}."
+    if request.path.startswith("/api/"):
+        return problems.response(status, message)  # RFC 9457, like every answer of the API
     if _wants_json():
         resp = jsonify({"fout": message, "status": status})
         resp.status_code = status
@@ -569,6 +571,5 @@ def install(app, url: str | None = None, public: bool | None = None) -> None:
     # Run before any hook the dashboard registered, so no other code sees an unchecked request.
     server.before_request_funcs.setdefault(None, []).insert(0, _before_request)
     server.after_request(_after_request)
-    server.add_url_rule("/api/v1/ik", "etvi_whoami", whoami_view, methods=["GET"])
     # The pages themselves, /login and /logout included, are registered by dashboard.pages.
     server.extensions["etvi_dash_pages"] = bool(getattr(app, "use_pages", False))

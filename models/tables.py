@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -262,3 +262,18 @@ class UitvraagMail(SQLModel, table=True):
     error: str | None = Field(default=None, sa_column=Column(Text))
     sent_by: str
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class RateCount(SQLModel, table=True):
+    """Requests per API client in one time window (``etvi.accounts.ratelimit``): the limits are
+    counted in the database, so every worker and app server shares them without a new service.
+
+    ``client`` is ``token:`` and the SHA-256 of the API token (never the token) or ``ip:`` and the
+    client address; ``window_start`` is the start of the window in seconds since 1970 (UTC). Old windows
+    are deleted as new ones start.
+    """
+
+    client: str = Field(primary_key=True, max_length=80)
+    bucket: str = Field(primary_key=True, max_length=16)  # lezen, upload
+    window_start: int = Field(primary_key=True, sa_type=BigInteger)
+    hits: int = 0

@@ -290,13 +290,15 @@ def home(user) -> str:
 class Endpoint:
     """An API endpoint and who may call it; ``refused`` is the Dutch answer of a 403.
 
-    ``public``: anyone may call it when the dashboard is public (else any active account)."""
+    ``public``: anyone may call it when the dashboard is public (else any active account);
+    ``open``: anyone, always (the API's own description, ADR /core/publish-openapi)."""
 
     method: str
     path: str
     allowed: Callable[[object], bool]
     refused: str = "Uw account heeft hiervoor geen rechten."
     public: bool = False
+    open: bool = False
 
 
 def _anyone(user) -> bool:
@@ -307,6 +309,7 @@ ENDPOINTS = {
     "status": Endpoint("GET", "/api/v1/status", _anyone, public=True),
     "upload": Endpoint("POST", "/api/v1/uploads", can_upload, "Uw account mag geen gegevens aanleveren."),
     "uploads": Endpoint("GET", "/api/v1/uploads", can_see_audit, "Alleen een beheerder mag het auditlog van uploads inzien."),
+    "upload_detail": Endpoint("GET", "/api/v1/uploads/<id>", can_see_audit, "Alleen een beheerder mag het auditlog van uploads inzien."),
     "original": Endpoint(
         "GET", "/api/v1/uploads/<id>/bestand", can_see_audit, "Alleen een beheerder mag opgeslagen originelen downloaden."
     ),
@@ -315,18 +318,30 @@ ENDPOINTS = {
     ),
     "users": Endpoint("GET", "/api/v1/gebruikers", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
     "create_user": Endpoint("POST", "/api/v1/gebruikers", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
-    "disable_user": Endpoint(
-        "POST", "/api/v1/gebruikers/<naam>/uitschakelen", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
-    ),
+    "update_user": Endpoint("PATCH", "/api/v1/gebruikers/<naam>", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
     "end_user_sessions": Endpoint(
         "POST", "/api/v1/gebruikers/<naam>/uitloggen", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
     ),
+    "user_tokens": Endpoint("GET", "/api/v1/gebruikers/<naam>/tokens", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
+    "revoke_user_token": Endpoint(
+        "DELETE", "/api/v1/gebruikers/<naam>/tokens/<kenmerk>", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
+    ),
+    "own_tokens": Endpoint("GET", "/api/v1/ik/tokens", is_active, "Log in met een actief account."),
+    "revoke_own_token": Endpoint("DELETE", "/api/v1/ik/tokens/<kenmerk>", is_active, "Log in met een actief account."),
+    **{name: Endpoint("GET", f"/api/v1/{name}", _anyone, public=True) for name in ("provincies", "gemeenten", "regiotypen", "mijlpalen", "statussen")},
+    "history": Endpoint("GET", "/api/v1/gemeenten/<code>/historie", _anyone, public=True),
+    "voortgang": Endpoint("GET", "/api/v1/voortgang", _anyone, public=True),
+    "openapi": Endpoint("GET", "/api/v1/openapi.json", _anyone, open=True),
+    "docs": Endpoint("GET", "/api/v1/docs", _anyone, open=True),
+    "docs_asset": Endpoint("GET", "/api/v1/docs/<name>", _anyone, open=True),
 }
 
 
 def endpoint_access(user, name: str, public: bool) -> Access:
     """May ``user`` call the API endpoint ``name`` (a key of ``ENDPOINTS``)? LOGIN means HTTP 401."""
     endpoint = ENDPOINTS[name]
+    if endpoint.open:
+        return Access.ALLOW
     if endpoint.public and can_view(user, public):
         return Access.ALLOW
     if not is_active(user):

@@ -1,16 +1,22 @@
-"""API tokens: 256-bit random strings with a recognisable prefix, of which only the SHA-256 is stored."""
+"""API tokens: 256-bit random strings with a recognisable prefix, of which only the SHA-256 is stored.
+
+A token is shown by its ``kenmerk`` (the first characters of that SHA-256): enough to list and
+revoke it, useless to call the API with, and never the token itself."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 
 from sqlmodel import Session, select
 
-from models.tables import User
+from models.tables import AuditEvent, User
 
 TOKEN_PREFIX = "etvi_"
+KENMERK_LENGTH = 12
+CREATED_ACTION = "token_aangemaakt"
 
 
 def generate_token() -> str:
@@ -36,3 +42,26 @@ def user_for_token(s: Session, token: str | None) -> User | None:
     """The active user whose API token this is, or ``None``."""
     user = token_owner(s, token)
     return user if user is not None and user.active else None
+
+
+def kenmerk(token_hash: str) -> str:
+    """How lists and the revoke call name a token (a prefix of its SHA-256, not the token)."""
+    return token_hash[:KENMERK_LENGTH]
+
+
+def listed(s: Session, user: User) -> list[dict]:
+    """The user's API tokens (today at most one) with ``kenmerk`` and when it was made (from the
+    audit trail; ``None`` when that is no longer there)."""
+    if not user.token_hash:
+        return []
+    created = None
+    events = s.exec(select(AuditEvent).where(AuditEvent.action == CREATED_ACTION).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()))
+    for event in events:
+        try:
+            detail = json.loads(event.detail or "{}")
+        except ValueError:
+            continue
+        if detail.get("gebruiker") == user.username:
+            created = event.created_at
+            break
+    return [{"kenmerk": kenmerk(user.token_hash), "aangemaakt": created, "actief": bool(user.active)}]

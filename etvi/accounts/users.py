@@ -215,3 +215,15 @@ def create_token(s: Session, username: str, actor: str = "cli") -> str:
     s.add(user)
     audit.record(s, actor, "token_aangemaakt", gebruiker=user.username)
     return token
+
+
+def revoke_token(s: Session, username: str, token_kenmerk: str, actor: str = "cli") -> None:
+    """Revoke the user's API token named by ``token_kenmerk`` (``tokens.kenmerk``): it stops
+    working at once on every server (only its hash was stored, and that is gone)."""
+    user = get_user(s, username)
+    wanted = (token_kenmerk or "").strip().lower()
+    if not user.token_hash or not wanted or tokens.kenmerk(user.token_hash) != wanted:
+        raise AccountError(f"Gebruiker {user.username!r} heeft geen API-token met kenmerk {token_kenmerk!r}.")
+    user.token_hash = None
+    s.add(user)
+    audit.record(s, actor, "token_ingetrokken", gebruiker=user.username, kenmerk=wanted)

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from etvi import signing_keys
-from etvi.accounts import clock, policy, sessions, users
+from etvi.accounts import clock, policy, sessions, tokens, users
 from etvi.accounts.errors import AccountError
 from etvi.config import settings
 from models import db
@@ -223,6 +223,32 @@ def token(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
     out.print(f"Nieuw API-token voor [bold]{naam.strip().lower()}[/]; het vorige token werkt niet meer.")
     out.print("Gebruik: Authorization: Bearer <token>")
     _print_secret("Token", new_token)
+
+
+@gebruiker.command("tokens")
+def list_tokens(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
+    """Toon de API-tokens van een gebruiker: kenmerk en wanneer gemaakt (nooit het token zelf)."""
+    with _session() as s:
+        user = users.get_user(s, naam)
+        listed = tokens.listed(s, user)
+    if not listed:
+        out.print(f"Gebruiker [bold]{user.username}[/] heeft geen API-token.")
+        return
+    for item in listed:
+        made = item["aangemaakt"].strftime("%Y-%m-%d %H:%M") if item["aangemaakt"] else "onbekend"
+        state = "werkt" if item["actief"] else "werkt niet (account uitgeschakeld)"
+        out.print(f"{user.username}: token {item['kenmerk']}, aangemaakt {made}, {state}")
+
+
+@gebruiker.command("token-intrekken")
+def revoke_token(
+    naam: str = typer.Argument(..., help="Gebruikersnaam."),
+    kenmerk: str = typer.Argument(..., help="Het kenmerk van het token (zie etvi gebruiker tokens)."),
+) -> None:
+    """Trek een API-token in: het werkt direct nergens meer."""
+    with _session() as s:
+        users.revoke_token(s, naam, kenmerk, actor=_actor())
+    out.print(f"Het API-token {kenmerk.strip().lower()} van [bold]{naam.strip().lower()}[/] is ingetrokken; het werkt niet meer.")
 
 
 @sessiesleutel.command("vernieuw")

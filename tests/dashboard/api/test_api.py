@@ -24,7 +24,7 @@ def test_dry_run_previews_and_writes_nothing(setup, ref_db):
     app, actors, auth = setup
     client = app.server.test_client()
     content = csv_file([("GM0363", "vastgesteld", "proef")])
-    resp = client.post("/api/v1/uploads?dry_run=1", data=multipart(content), headers=auth["gemeente_a"])
+    resp = client.post("/api/v1/uploads?dryRun=1", data=multipart(content), headers=auth["gemeente_a"])
     assert resp.status_code == 200, resp.get_data(as_text=True)
     body = resp.get_json()
     assert body["outcome"] == "proef" and body["upload_id"] is None and body["problems"] == []
@@ -118,6 +118,11 @@ def test_audit_log_lists_attempts_and_serves_originals(setup, ref_db):
     assert "Amsterdam" in resp.headers["Content-Disposition"]
     assert client.get(loaded["origineel"], headers=auth["gemeente_a"]).status_code == 403
     assert client.get(loaded["origineel"]).status_code == 401
+    # One attempt with its report.
+    one = client.get(f"/api/v1/uploads/{uploads[0]['id']}", headers=auth["beheerder"])
+    assert one.status_code == 200 and one.get_json() == uploads[0] and one.get_json()["fouten"]
+    assert client.get(f"/api/v1/uploads/{uploads[0]['id']}", headers=auth["gemeente_a"]).status_code == 403
+    assert client.get("/api/v1/uploads/99999", headers=auth["beheerder"]).status_code == 404
     assert client.get(f"/api/v1/uploads/{uploads[0]['id']}/bestand", headers=auth["beheerder"]).status_code == 404
     assert client.get("/api/v1/uploads/99999/bestand", headers=auth["beheerder"]).status_code == 404
     # Filters.
@@ -222,20 +227,20 @@ def test_dry_run_values_and_refused_dry_runs_are_not_logged(setup, ref_db):
     client = app.server.test_client()
     content = csv_file([("GM0363", "vastgesteld", "proef")])
     for value in ("2", "misschien", "tru"):
-        resp = client.post(f"/api/v1/uploads?dry_run={value}", data=multipart(content), headers=auth["gemeente_a"])
+        resp = client.post(f"/api/v1/uploads?dryRun={value}", data=multipart(content), headers=auth["gemeente_a"])
         assert resp.status_code == 400 and "Toegestaan: 1, 0, true, false, ja, nee" in resp.get_json()["fout"]
     assert [o for _, o in _upload_rows(ref_db)] == ["geweigerd"] * 3  # not known to be a dry run: logged
     before = _upload_rows(ref_db)
-    bad_peildatum = client.post("/api/v1/uploads?dry_run=ja", data=multipart(content, peildatum="1-3-2026"), headers=auth["gemeente_a"])
+    bad_peildatum = client.post("/api/v1/uploads?dryRun=ja", data=multipart(content, peildatum="1-3-2026"), headers=auth["gemeente_a"])
     assert bad_peildatum.status_code == 400
-    no_file = client.post("/api/v1/uploads", data={"dry_run": "true"}, headers=auth["gemeente_a"])
+    no_file = client.post("/api/v1/uploads", data={"dryRun": "true"}, headers=auth["gemeente_a"])
     assert no_file.status_code == 400
-    broken = client.post("/api/v1/uploads?dry_run=1", data=multipart(b"PK\x03\x04 kapot", name="x.xlsx"), headers=auth["gemeente_a"])
+    broken = client.post("/api/v1/uploads?dryRun=1", data=multipart(b"PK\x03\x04 kapot", name="x.xlsx"), headers=auth["gemeente_a"])
     assert broken.status_code == 422 and broken.get_json()["upload_id"] is None
-    not_allowed = client.post("/api/v1/uploads?dry_run=1", data=multipart(content), headers=auth["provincie"])
+    not_allowed = client.post("/api/v1/uploads?dryRun=1", data=multipart(content), headers=auth["provincie"])
     assert not_allowed.status_code == 403
     assert _upload_rows(ref_db) == before  # a dry run writes nothing, not even a refusal
     for value, status in (("0", 201), ("nee", 200), ("false", 200)):
-        resp = client.post(f"/api/v1/uploads?dry_run={value}", data=multipart(content), headers=auth["gemeente_a"])
+        resp = client.post(f"/api/v1/uploads?dryRun={value}", data=multipart(content), headers=auth["gemeente_a"])
         assert resp.status_code == status, resp.get_data(as_text=True)
     assert _upload_rows(ref_db)[-3:] == [("status.csv", "geladen"), ("status.csv", "ongewijzigd"), ("status.csv", "ongewijzigd")]

@@ -38,7 +38,7 @@ def world(accounts_app, ref_db):
     for role in ROLES[1:]:  # really logged in, or every refusal below would pass for nothing
         assert clients[role].get("/api/v1/ik").get_json()["gebruiker"] == actors[role].username
     beheerder = {"Authorization": f"Bearer {actors['beheerder'].token}"}
-    assert app.server.test_client().post(f"/api/v1/gebruikers/{actors['uitgeschakeld'].username}/uitschakelen", headers=beheerder).status_code == 200
+    assert app.server.test_client().patch(f"/api/v1/gebruikers/{actors['uitgeschakeld'].username}", json={"actief": False}, headers=beheerder).status_code == 200
     return app, actors, clients, resp.get_json()["upload_id"]
 
 

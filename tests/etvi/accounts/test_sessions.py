@@ -93,7 +93,7 @@ def _end_by(how: str, app, client, actors, username: str) -> None:
         with db.session(app.server.config["ETVI_DATABASE_URL"]) as s:
             users.reset_password(s, username, actor="test")
     elif how == "disable":
-        resp = api.post(f"/api/v1/gebruikers/{username}/uitschakelen", headers=beheerder)
+        resp = api.patch(f"/api/v1/gebruikers/{username}", json={"actief": False}, headers=beheerder)
         assert resp.status_code == 200, resp.get_data(as_text=True)
     elif how == "everywhere":
         resp = api.post(f"/api/v1/gebruikers/{username}/uitloggen", headers=beheerder)
@@ -160,7 +160,7 @@ def test_tokens_stop_with_disable_not_with_logout_everywhere(accounts_app, ref_d
     assert api.post(f"/api/v1/gebruikers/{a.username}/uitloggen", headers=beheerder).status_code == 200
     content = csv_file([("GM0363", "vastgesteld", "met token")])
     assert api.post("/api/v1/uploads", data=multipart(content), headers=token).status_code == 201
-    assert api.post(f"/api/v1/gebruikers/{a.username}/uitschakelen", headers=beheerder).status_code == 200
+    assert api.patch(f"/api/v1/gebruikers/{a.username}", json={"actief": False}, headers=beheerder).status_code == 200
     before = counts(ref_db)
     resp = api.post("/api/v1/uploads", data=multipart(csv_file([("GM0363", "vastgesteld", "na uitschakelen")])), headers=token)
     assert resp.status_code == 401 and counts(ref_db) == before

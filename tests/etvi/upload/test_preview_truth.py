@@ -96,7 +96,7 @@ def test_preview_equals_what_is_stored_for_every_kind_of_change(accounts_app, re
 
     for kind, make, expected in KINDS:
         content = make()
-        dry = api.post("/api/v1/uploads?dry_run=1", data=multipart(content, "stand.csv"), headers=auth).get_json()
+        dry = api.post("/api/v1/uploads?dryRun=1", data=multipart(content, "stand.csv"), headers=auth).get_json()
         assert dry["outcome"] == "proef" and not dry["problems"], (kind, dry["problems"])
         assert _wat(dry["changes"]) == expected, kind
         # The page's check step shows the same: each change with what changes, or "nothing" only when nothing does.

@@ -164,7 +164,7 @@ def test_cli_api_and_page_loads_are_logged_by_the_service(ref_db, tmp_path):
     headers = {"Authorization": f"Bearer {actors['gemeente_b'].token}"}
     body = csv_file([("GM0599", "vastgesteld", "api")])
     client = app.server.test_client()
-    assert client.post("/api/v1/uploads?dry_run=1", data={"file": (io.BytesIO(body), "api.csv")}, headers=headers).status_code == 200
+    assert client.post("/api/v1/uploads?dryRun=1", data={"file": (io.BytesIO(body), "api.csv")}, headers=headers).status_code == 200
     assert client.post("/api/v1/uploads", data={"file": (io.BytesIO(body), "api.csv")}, headers=headers).status_code == 201
     page = _page(app, actors["gemeente_a"])
     out = page.call("aanl-upload", "contents", data_url(csv_file([("GM0363", "vastgesteld", "web")])), {"aanl-upload.filename": "web.csv"})
@@ -182,7 +182,7 @@ def test_migration_0007_up_and_down(db_url):
         db.dispose_all()
         return set(inspect(db.engine(db_url)).get_table_names())
 
-    assert "problemlist" in tables() and db.current_revision(db_url) >= "0007"  # 0008 (uitvraag) sits on top
+    assert "problemlist" in tables() and db.current_revision(db_url) >= "0007"  # later migrations may follow
     command.downgrade(db.alembic_config(db_url), "0006")
     assert "problemlist" not in tables() and "pendingupload" in tables()
     command.upgrade(db.alembic_config(db_url), "0007")
