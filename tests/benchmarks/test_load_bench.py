@@ -62,7 +62,8 @@ def test_the_replay_posts_what_chromium_posts_for_a_peildatum_change(live, brows
     viewer.values["ov-peildatum.value"] = chosen
     replayed = sorted((load_bench.callback_body(cb, viewer.values) for cb in viewer.callbacks), key=lambda b: b["output"])
     assert [b["output"] for b in replayed] == [
-        "..ov-map.figure...ov-map-update.data...ov-legend.children...ov-map-heading.children...ov-map-summary.children...ov-map-key.data..",
+        "..ov-map.figure...ov-map-update.data...ov-legend.children...ov-map-heading.children...ov-map-summary.children...ov-map-key.data"
+        "...ov-kaart-svg.href...ov-kaart-png.href...ov-embed-code.value..",
         "ov-cards.children",
         "ov-mstrip.figure",
         "ov-table.children",
