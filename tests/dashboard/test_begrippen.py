@@ -37,7 +37,9 @@ EXAMPLES = {"/gemeente/<code>": "/gemeente/GM0363", "/provincie/<code>": "/provi
 # Addresses that show the tables too (the group table with "Gemeenten met melding").
 EXTRA = [("/", "?tabel=1"), ("/", "?tabel=1&niveau=provincie"), ("/regios", "?regiotype=provincie&onderdeel=verordening")]
 # Where "peildatum" may still be read: it names the upload file's column or cell (the contract).
-CONTRACT = re.compile(r"kolom peildatum|cel peildatum|bestand geen peildatum", re.IGNORECASE)
+# The contract's names a visitor may read: the upload file's column and cell, and the query
+# parameter inside an address (the <iframe> code to copy carries one).
+CONTRACT = re.compile(r"kolom peildatum|cel peildatum|bestand geen peildatum|[?&;]peildatum=", re.IGNORECASE)
 # Properties that are addresses, ids or classes, not text a visitor reads ("h": a link in a
 # large table's payload, "stores"/"keys": ids the scripts use).
 NOT_TEXT = {"id", "href", "className", "htmlFor", "aria-labelledby", "aria-controls", "aria-describedby", "namespace", "type", "search", "pathname", "keys", "h", "stores"}
