@@ -39,6 +39,7 @@ from datetime import date, datetime, timezone
 from functools import wraps
 from urllib.parse import urlencode
 
+import pandas as pd
 from flask import Response, current_app, g, jsonify, request, send_file
 from flask_openapi3 import APIBlueprint, OpenAPI, validate_request
 from flask_openapi3.models import Contact, Info, Server, Tag
@@ -108,7 +109,7 @@ from etvi.accounts.policy import Principal
 from etvi.config import settings
 from etvi.uitvraag import confirmation, mail, responses, rounds
 from etvi.uitvraag.rounds import UitvraagError
-from etvi.upload import log, service
+from etvi.upload import log, problem_lists, service
 from models import db, queries
 from models.tables import Gemeente, Uitvraag, Upload
 
@@ -808,6 +809,7 @@ def upload_dict(u) -> dict:
         "waarschuwingen": _load(u.warnings),
         "demo": bool(u.is_demo),
         "origineel": f"{PREFIX}/uploads/{u.id}/bestand" if u.stored_path else None,
+        "rapport": f"{PREFIX}/uploads/{u.id}/rapport",
     }
 
 
@@ -827,6 +829,44 @@ def get_upload(path: UploadPath, **_):
         if upload is None:
             raise ApiError(404, f"Upload {path.id} bestaat niet.")
         return jsonify(upload_dict(upload))
+
+
+REPORT_RESPONSE = {
+    "description": "Het rapport als CSV (puntkomma, UTF-8 met BOM, zoals Excel het opent).",
+    "headers": {VERSION_HEADER: {"description": "De volledige versie van de API.", "schema": {"type": "string"}}},
+    "content": {"text/csv": {"schema": {"type": "string", "description": "Kolommen Soort, Blad, Rij, Kolom, Waarde, Melding."}}},
+}
+
+
+@bp.get(
+    "/uploads/<int:id>/rapport",
+    summary="Het rapport van een upload als CSV",
+    description="Alle fouten en waarschuwingen van een uploadpoging, één per regel (Soort fout of waarschuwing, Blad, Rij, "
+    "Kolom, Waarde, Melding): dezelfde lijst als de download op de aanleverpagina. Alleen voor de beheerder.",
+    tags=[AANLEVEREN],
+    responses={200: REPORT_RESPONSE, **_errors(401, 403, 404)},
+    security=BEARER,
+)
+@guarded("upload_report")
+@validate_request()
+def download_report(path: UploadPath, **_):
+    with db.session(_url()) as s:
+        upload = s.get(Upload, path.id)
+        if upload is None:
+            raise ApiError(404, f"Upload {path.id} bestaat niet.")
+        data = upload_dict(upload)
+    rows = [
+        [kind, p.get("sheet"), p.get("row"), p.get("column"), p.get("value"), p.get("text") or p.get("message")]
+        for kind, items in (("fout", data["fouten"]), ("waarschuwing", data["waarschuwingen"]))
+        for p in items
+        if isinstance(p, dict)
+    ]
+    frame = pd.DataFrame(rows, columns=["Soort", *problem_lists.CSV_COLUMNS], dtype=object)
+    return Response(
+        export.to_csv_bytes(frame.where(frame.notna(), None)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="upload-{path.id}-rapport.csv"', "Cache-Control": "no-store"},
+    )
 
 
 ORIGINAL_RESPONSE = {

@@ -14,12 +14,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-API_VERSION = "1.2.0"  # semver of the API; the major is in the path (/api/v1)
+API_VERSION = "1.3.0"  # semver of the API; the major is in the path (/api/v1)
 VERSION_HEADER = "API-Version"
 
 _VERSION_HEADERS = {
     VERSION_HEADER: {
-        "description": "De volledige versie van de API (semver), bijvoorbeeld 1.2.0.",
+        "description": "De volledige versie van de API (semver), bijvoorbeeld 1.3.0.",
         "schema": {"type": "string", "example": API_VERSION},
     }
 }
@@ -245,6 +245,7 @@ class UploadRegel(BaseModel):
     waarschuwingen: list[dict[str, Any]]
     demo: bool
     origineel: str | None = Field(description="Het adres van het bewaarde origineel, als dat er is.")
+    rapport: str = Field(description="Het adres van het rapport (fouten en waarschuwingen) als CSV.")
 
 
 class Link(BaseModel):

@@ -310,6 +310,7 @@ ENDPOINTS = {
     "upload": Endpoint("POST", "/api/v1/uploads", can_upload, "Uw account mag geen gegevens aanleveren."),
     "uploads": Endpoint("GET", "/api/v1/uploads", can_see_audit, "Alleen een beheerder mag het auditlog van uploads inzien."),
     "upload_detail": Endpoint("GET", "/api/v1/uploads/<id>", can_see_audit, "Alleen een beheerder mag het auditlog van uploads inzien."),
+    "upload_report": Endpoint("GET", "/api/v1/uploads/<id>/rapport", can_see_audit, "Alleen een beheerder mag het auditlog van uploads inzien."),
     "original": Endpoint(
         "GET", "/api/v1/uploads/<id>/bestand", can_see_audit, "Alleen een beheerder mag opgeslagen originelen downloaden."
     ),

@@ -90,6 +90,17 @@ def test_an_upload_has_its_original_and_its_report(ref_db, live_server):
     assert report.status_code == 200
     fouten = report.json()["fouten"]
     assert len(fouten) == 1 and fouten[0]["row"] == 2 and fouten[0]["value"] == "klaar" and "vastgesteld" in fouten[0]["allowed"]
+    # ... and as CSV, linked from the list, for the beheerder only.
+    assert listed[0]["rapport"] == f"/api/v1/uploads/{listed[0]['id']}/rapport"
+    csv_report = requests.get(server.url + listed[0]["rapport"], headers=beheer, timeout=30)
+    assert csv_report.status_code == 200 and csv_report.headers["Content-Type"].startswith("text/csv")
+    lines = csv_report.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Soort;Blad;Rij;Kolom;Waarde;Melding" and len(lines) == 2
+    assert lines[1].startswith("fout;") and ";2;verordening;klaar;" in lines[1]
+    empty = requests.get(server.url + listed[1]["rapport"], headers=beheer, timeout=30).content.decode("utf-8-sig").splitlines()
+    assert empty == ["Soort;Blad;Rij;Kolom;Waarde;Melding"]
+    assert requests.get(server.url + listed[0]["rapport"], headers=_bearer(actors["gemeente_a"].token), timeout=30).status_code == 403
+    assert requests.get(api + "/uploads/99999/rapport", headers=beheer, timeout=30).status_code == 404
 
 
 def test_users_have_an_email_address(ref_db, live_server):

@@ -45,6 +45,7 @@ ENDPOINTS = {
     "upload": dict(anoniem=LOGIN, gemeente=ALLOW, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "uploads": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "upload_detail": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
+    "upload_report": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "original": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "delivery": dict(anoniem=LOGIN, gemeente=DENY, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN),
     **{
@@ -75,6 +76,7 @@ REQUESTS = {
     "uploads": ("GET", "/api/v1/uploads", {}),
     "original": ("GET", "/api/v1/uploads/999999/bestand", {}),
     "upload_detail": ("GET", "/api/v1/uploads/999999", {}),
+    "upload_report": ("GET", "/api/v1/uploads/999999/rapport", {}),
     "history": ("GET", "/api/v1/gemeenten/GM0363/historie", {}),
     "delivery": ("GET", "/api/v1/aanlevering", {}),
     "users": ("GET", "/api/v1/gebruikers", {}),
