@@ -15,9 +15,13 @@ and published by ``dashboard.api_docs`` at ``/api/v1/openapi.json`` (with ``/api
 - ``GET /api/v1/aanlevering?provincie=PV27`` — who delivered what and when per gemeente
   (beheerder: any provincie or all; provincie account: its own).
 - ``GET /api/v1/gebruikers``, ``POST /api/v1/gebruikers`` (JSON ``naam``, ``rol``, ``gemeenten``,
-  ``provincie``; the generated password is in the answer, once), ``PATCH /api/v1/gebruikers/{naam}``
-  (JSON ``{"actief": false}`` disables, ``true`` enables) and ``POST …/{naam}/uitloggen`` — user
+  ``provincie``, ``email``; the generated password is in the answer, once), ``PATCH /api/v1/gebruikers/{naam}``
+  (JSON ``{"actief": false}`` disables, ``true`` enables; ``email`` changes the address) and ``POST …/{naam}/uitloggen`` — user
   management (beheerder).
+- ``GET/POST /api/v1/uitvragen``, ``GET/PATCH /api/v1/uitvragen/{id}``, ``…/antwoorden``,
+  ``POST …/herinneringen`` and ``POST …/bevestigingen`` ("Niets veranderd") — reporting rounds,
+  through ``etvi.uitvraag`` like the CLI and the pages.
+- ``GET /api/v1/uploads/{id}/rapport`` — an upload's errors and warnings as CSV (beheerder).
 - ``GET /api/v1/ik`` — who is logged in.
 
 Every upload attempt leaves a row in the upload log (``Upload``), refused ones included; an
