@@ -15,9 +15,13 @@ and published by ``dashboard.api_docs`` at ``/api/v1/openapi.json`` (with ``/api
 - ``GET /api/v1/aanlevering?provincie=PV27`` — who delivered what and when per gemeente
   (beheerder: any provincie or all; provincie account: its own).
 - ``GET /api/v1/gebruikers``, ``POST /api/v1/gebruikers`` (JSON ``naam``, ``rol``, ``gemeenten``,
-  ``provincie``; the generated password is in the answer, once), ``PATCH /api/v1/gebruikers/{naam}``
-  (JSON ``{"actief": false}`` disables, ``true`` enables) and ``POST …/{naam}/uitloggen`` — user
+  ``provincie``, ``email``; the generated password is in the answer, once), ``PATCH /api/v1/gebruikers/{naam}``
+  (JSON ``{"actief": false}`` disables, ``true`` enables; ``email`` changes the address) and ``POST …/{naam}/uitloggen`` — user
   management (beheerder).
+- ``GET/POST /api/v1/uitvragen``, ``GET/PATCH /api/v1/uitvragen/{id}``, ``…/antwoorden``,
+  ``POST …/herinneringen`` and ``POST …/bevestigingen`` ("Niets veranderd") — reporting rounds,
+  through ``etvi.uitvraag`` like the CLI and the pages.
+- ``GET /api/v1/uploads/{id}/rapport`` — an upload's errors and warnings as CSV (beheerder).
 - ``GET /api/v1/ik`` — who is logged in.
 
 Every upload attempt leaves a row in the upload log (``Upload``), refused ones included; an
@@ -39,6 +43,7 @@ from datetime import date, datetime, timezone
 from functools import wraps
 from urllib.parse import urlencode
 
+import pandas as pd
 from flask import Response, current_app, g, jsonify, request, send_file
 from flask_openapi3 import APIBlueprint, OpenAPI, validate_request
 from flask_openapi3.models import Contact, Info, Server, Tag
@@ -52,6 +57,9 @@ from dashboard.api_models import (
     VERSION_HEADER,
     Aanlevering,
     AanleveringQuery,
+    Antwoorden,
+    AntwoordenQuery,
+    Bevestiging,
     Gebruiker,
     GebruikerPath,
     Gebruikers,
@@ -59,12 +67,17 @@ from dashboard.api_models import (
     GebruikerWijziging,
     Gemeenten,
     GemeentePath,
+    Herinnering,
+    Herinneringen,
+    HerinneringQuery,
     Historie,
     HistorieQuery,
     Ik,
     Mijlpalen,
+    NieuweBevestiging,
     NieuweGebruiker,
     NieuweGebruikerAntwoord,
+    NieuweUitvraag,
     Probleem,
     Provincies,
     Regiotypen,
@@ -75,6 +88,10 @@ from dashboard.api_models import (
     TokenPath,
     Tokens,
     Uitgelogd,
+    UitvraagMetRespons,
+    UitvraagPath,
+    UitvraagWijziging,
+    Uitvragen,
     UploadDetail,
     UploadForm,
     UploadLijst,
@@ -85,6 +102,7 @@ from dashboard.api_models import (
     Voortgang,
     VoortgangQuery,
 )
+from dashboard.api_models import Uitvraag as UitvraagModel
 from dashboard.data import DataSource
 from dashboard.runtime import Runtime
 from etl import export
@@ -93,9 +111,11 @@ from etvi.accounts import policy, ratelimit, tokens, users
 from etvi.accounts.errors import AccountError
 from etvi.accounts.policy import Principal
 from etvi.config import settings
-from etvi.upload import log, service
+from etvi.uitvraag import confirmation, mail, responses, rounds
+from etvi.uitvraag.rounds import UitvraagError
+from etvi.upload import log, problem_lists, service
 from models import db, queries
-from models.tables import Gemeente, Upload
+from models.tables import Gemeente, Uitvraag, Upload
 
 PREFIX = "/api/v1"
 ALLOWED_SUFFIXES = (".xlsx", ".ods", ".csv")
@@ -105,6 +125,7 @@ AANLEVEREN = Tag(name="aanleveren", description="Bestanden aanleveren en het upl
 STAND = Tag(name="stand", description="De stand van zaken per gemeente.")
 REFERENTIE = Tag(name="referentie", description="Gemeenten, provincies, regio's, mijlpalen en statuswoorden.")
 BEHEER = Tag(name="beheer", description="Gebruikers beheren (beheerder).")
+UITVRAGEN = Tag(name="uitvragen", description="Uitvraagrondes: gemeenten antwoorden, herinneringen, de respons.")
 
 
 def _errors(*codes: int) -> dict:
@@ -792,6 +813,7 @@ def upload_dict(u) -> dict:
         "waarschuwingen": _load(u.warnings),
         "demo": bool(u.is_demo),
         "origineel": f"{PREFIX}/uploads/{u.id}/bestand" if u.stored_path else None,
+        "rapport": f"{PREFIX}/uploads/{u.id}/rapport",
     }
 
 
@@ -811,6 +833,44 @@ def get_upload(path: UploadPath, **_):
         if upload is None:
             raise ApiError(404, f"Upload {path.id} bestaat niet.")
         return jsonify(upload_dict(upload))
+
+
+REPORT_RESPONSE = {
+    "description": "Het rapport als CSV (puntkomma, UTF-8 met BOM, zoals Excel het opent).",
+    "headers": {VERSION_HEADER: {"description": "De volledige versie van de API.", "schema": {"type": "string"}}},
+    "content": {"text/csv": {"schema": {"type": "string", "description": "Kolommen Soort, Blad, Rij, Kolom, Waarde, Melding."}}},
+}
+
+
+@bp.get(
+    "/uploads/<int:id>/rapport",
+    summary="Het rapport van een upload als CSV",
+    description="Alle fouten en waarschuwingen van een uploadpoging, één per regel (Soort fout of waarschuwing, Blad, Rij, "
+    "Kolom, Waarde, Melding): dezelfde lijst als de download op de aanleverpagina. Alleen voor de beheerder.",
+    tags=[AANLEVEREN],
+    responses={200: REPORT_RESPONSE, **_errors(401, 403, 404)},
+    security=BEARER,
+)
+@guarded("upload_report")
+@validate_request()
+def download_report(path: UploadPath, **_):
+    with db.session(_url()) as s:
+        upload = s.get(Upload, path.id)
+        if upload is None:
+            raise ApiError(404, f"Upload {path.id} bestaat niet.")
+        data = upload_dict(upload)
+    rows = [
+        [kind, p.get("sheet"), p.get("row"), p.get("column"), p.get("value"), p.get("text") or p.get("message")]
+        for kind, items in (("fout", data["fouten"]), ("waarschuwing", data["waarschuwingen"]))
+        for p in items
+        if isinstance(p, dict)
+    ]
+    frame = pd.DataFrame(rows, columns=["Soort", *problem_lists.CSV_COLUMNS], dtype=object)
+    return Response(
+        export.to_csv_bytes(frame.where(frame.notna(), None)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="upload-{path.id}-rapport.csv"', "Cache-Control": "no-store"},
+    )
 
 
 ORIGINAL_RESPONSE = {
@@ -867,6 +927,7 @@ def _user_dict(u) -> dict:
         "gemeenten": policy.split_codes(u.gemeente_codes),
         "provincie": u.provincie_code,
         "actief": bool(u.active),
+        "email": u.email,
         "api_token": bool(u.token_hash),
         "aangemaakt": _moment(u.created_at),
     }
@@ -889,11 +950,18 @@ def create_user(body: NieuweGebruiker):
     try:
         with db.session(_url()) as s:
             user, password = users.create_user(
-                s, body.naam, body.rol, list(body.gemeenten), body.provincie, actor=f"api:{principal.username}"
+                s,
+                body.naam,
+                body.rol,
+                list(body.gemeenten),
+                body.provincie,
+                actor=f"api:{principal.username}",
+                email=body.email,
+                email_required=True,  # like etvi gebruiker add: gemeente and provincie accounts need an address
             )
             data = _user_dict(user)
     except AccountError as exc:
-        raise ApiError(400, str(exc)) from None
+        raise ApiError(400, str(exc).replace("(--email ", '(veld "email", bijvoorbeeld ')) from None
     data["wachtwoord"] = password  # shown once
     resp = jsonify(data)
     resp.status_code = 201
@@ -902,18 +970,33 @@ def create_user(body: NieuweGebruiker):
 
 
 @bp.patch(
-    "/gebruikers/<naam>", summary="Een gebruiker in- of uitschakelen", description='{"actief": false} schakelt het account uit: de sessies eindigen en het API-token werkt niet meer. {"actief": true} schakelt het weer in. Alleen voor de beheerder.', tags=[BEHEER], responses={200: Gebruiker, **_errors(401, 403, 404)}, security=BEARER
+    "/gebruikers/<naam>",
+    summary="Een gebruiker in- of uitschakelen of het e-mailadres wijzigen",
+    description='{"actief": false} schakelt het account uit: de sessies eindigen en het API-token werkt niet meer. {"actief": true} schakelt het weer in. {"email": "adres"} wijzigt het e-mailadres voor herinneringen (null of leeg verwijdert het). Alleen voor de beheerder.',
+    tags=[BEHEER],
+    responses={200: Gebruiker, **_errors(401, 403, 404)},
+    security=BEARER,
 )
 @guarded("update_user")
 @validate_request()
 def update_user(path: GebruikerPath, body: GebruikerWijziging, **_):
-    """``{"actief": false}`` disables the account (its sessions end, its token stops working);
-    ``true`` enables it again."""
+    """``actief`` false disables the account (its sessions end, its token stops working), true
+    enables it; ``email`` changes the address (as ``etvi gebruiker email``). Both in one go."""
     principal = g.etvi_api_caller
-    change = users.enable_user if body.actief else users.disable_user
+    if not body.model_fields_set & {"actief", "email"} or ("actief" in body.model_fields_set and body.actief is None):
+        raise _invalid("body", 'geef "actief" (true of false) en/of "email"')
+    actor = f"api:{principal.username}"
     try:
         with db.session(_url()) as s:
-            data = _user_dict(change(s, path.naam, actor=f"api:{principal.username}"))
+            user = users.get_user(s, path.naam)
+            if "email" in body.model_fields_set:
+                try:
+                    user = users.set_email(s, path.naam, body.email, actor=actor)
+                except AccountError as exc:
+                    raise _invalid("email", str(exc).rstrip(".")) from None
+            if body.actief is not None:
+                user = (users.enable_user if body.actief else users.disable_user)(s, path.naam, actor=actor)
+            data = _user_dict(user)
     except AccountError as exc:
         raise ApiError(404, str(exc)) from None
     return jsonify(data)
@@ -1134,6 +1217,273 @@ def list_status_words():
         for r in queries.status_levels(_url()).itertuples()
     ]
     return jsonify({"statussen": rows})
+
+
+# --------------------------------------------------------------------------------------------
+# Reporting rounds (uitvragen): the same service as `etvi uitvraag` and the pages
+# --------------------------------------------------------------------------------------------
+
+
+def _round_dict(r: Uitvraag) -> dict:
+    return {
+        "id": r.id,
+        "titel": r.title,
+        "peildatum": r.peildatum.isoformat(),
+        "deadline": r.deadline.isoformat(),
+        "onderdelen": rounds.onderdelen_of(r),
+        "staat": r.state,
+        "aangemaakt_door": r.created_by,
+        "aangemaakt": _moment(r.created_at),
+        "geopend_door": r.opened_by,
+        "geopend": _moment(r.opened_at),
+        "gesloten_door": r.closed_by,
+        "gesloten": _moment(r.closed_at),
+    }
+
+
+def _round_scope(principal: Principal) -> set[str] | None:
+    """The gemeenten whose answers ``principal`` sees: all (``None``) for the beheerder, a
+    provincie's current gemeenten, a gemeente account its own (as the pages /uitvragen and /uitvraag/…)."""
+    if principal.role == "beheerder":
+        return None
+    if principal.role == "provincie":
+        with db.session(_url()) as s:
+            return set(s.exec(select(Gemeente.code).where(Gemeente.provincie_code == principal.provincie_code, Gemeente.valid_to.is_(None))).all())
+    return set(policy.gemeenten_of(principal))
+
+
+def _round_or_404(round_id: int) -> dict:
+    with db.session(_url()) as s:
+        found = s.get(Uitvraag, round_id)
+        if found is None:
+            raise ApiError(404, f"Uitvraag {round_id} bestaat niet. Zie /api/v1/uitvragen voor alle uitvragen.")
+        return _round_dict(found)
+
+
+def _answers(round_id: int):
+    _round_or_404(round_id)
+    try:
+        return responses.answers(round_id, _url(), _round_scope(g.etvi_api_caller))[1]
+    except UitvraagError as exc:
+        raise ApiError(404, str(exc)) from None
+
+
+@bp.get(
+    "/uitvragen",
+    summary="Alle uitvragen",
+    description="Nieuwste eerst, met titel, peildatum, deadline, gevraagde onderdelen en staat (concept, open, gesloten). "
+    "Voor de beheerder, een provincie en een gemeente.",
+    tags=[UITVRAGEN],
+    responses={200: Uitvragen, **_errors(401, 403)},
+    security=BEARER,
+)
+@guarded("rounds")
+def list_rounds():
+    with db.session(_url()) as s:
+        return jsonify({"uitvragen": [_round_dict(r) for r in rounds.list_rounds(s)]})
+
+
+@bp.post(
+    "/uitvragen",
+    summary="Een uitvraag aanmaken",
+    description="Een nieuwe uitvraag in de staat concept (zoals etvi uitvraag open zonder te openen); open hem met PATCH. "
+    "Zonder onderdelen worden alle onderdelen gevraagd. Alleen voor de beheerder.",
+    tags=[UITVRAGEN],
+    responses={201: UitvraagModel, **_errors(401, 403)},
+    security=BEARER,
+)
+@guarded("create_round")
+@validate_request()
+def create_round(body: NieuweUitvraag):
+    actor = f"api:{g.etvi_api_caller.username}"
+    try:
+        with db.session(_url()) as s:
+            data = _round_dict(rounds.create_round(s, body.titel, body.peildatum, body.deadline, body.onderdelen, actor=actor, url=_url()))
+    except UitvraagError as exc:
+        raise ApiError(400, str(exc).replace(" (--titel)", "")) from None
+    resp = jsonify(data)
+    resp.status_code = 201
+    resp.headers["Location"] = f"{PREFIX}/uitvragen/{data['id']}"
+    return resp
+
+
+@bp.get(
+    "/uitvragen/<int:id>",
+    summary="Eén uitvraag met de respons",
+    description="De uitvraag en hoeveel gemeenten geantwoord hebben, per antwoord en per provincie. "
+    "Een provincie telt alleen de eigen gemeenten, een gemeente alleen de eigen.",
+    tags=[UITVRAGEN],
+    responses={200: UitvraagMetRespons, **_errors(401, 403, 404)},
+    security=BEARER,
+)
+@guarded("round")
+@validate_request()
+def get_round(path: UitvraagPath, **_):
+    data = _round_or_404(path.id)
+    found = _answers(path.id)
+    return jsonify({**data, "respons": {**responses.summary(found), "samenvatting": responses.summary_line(found)}})
+
+
+@bp.patch(
+    "/uitvragen/<int:id>",
+    summary="Een uitvraag openen of sluiten",
+    description='{"staat": "open"} opent een concept (één open uitvraag per peildatum); {"staat": "gesloten"} sluit een open '
+    "uitvraag: antwoorden tellen daarna niet meer en de cijfers worden definitief. Alleen voor de beheerder.",
+    tags=[UITVRAGEN],
+    responses={200: UitvraagModel, **_errors(401, 403, 404, 409)},
+    security=BEARER,
+)
+@guarded("update_round")
+@validate_request()
+def update_round(path: UitvraagPath, body: UitvraagWijziging, **_):
+    _round_or_404(path.id)
+    change = rounds.open_round if body.staat == rounds.OPEN else rounds.close_round
+    try:
+        with db.session(_url()) as s:
+            data = _round_dict(change(s, path.id, actor=f"api:{g.etvi_api_caller.username}"))
+    except UitvraagError as exc:
+        raise ApiError(409, str(exc)) from None
+    return jsonify(data)
+
+
+@bp.get(
+    "/uitvragen/<int:id>/antwoorden",
+    summary="Het antwoord per gemeente",
+    description="Eén rij per gemeente zoals etvi uitvraag status: antwoord (geen, ongewijzigd, gewijzigd, geweigerd), wanneer, "
+    "door wie en via welk kanaal. Een provincie ziet de eigen gemeenten, een gemeente de eigen. Per pagina (page en pageSize, "
+    "of limit en offset), met links in _links en de kop Link.",
+    tags=[UITVRAGEN],
+    responses={200: Antwoorden, **_errors(401, 403, 404)},
+    security=BEARER,
+)
+@guarded("round_answers")
+@validate_request()
+def list_round_answers(path: UitvraagPath, query: AntwoordenQuery, **_):
+    found = _answers(path.id)
+    offset, size = _window(query)
+    rows = [
+        {
+            "gemeentecode": a.gemeente_code,
+            "gemeente": a.gemeente,
+            "provincie": a.provincie,
+            "antwoord": a.antwoord,
+            "wanneer": responses.when_text(a.wanneer) or None,
+            "door": a.door,
+            "kanaal": a.kanaal,
+            "upload_id": a.upload_id,
+        }
+        for a in found[offset : offset + size]
+    ]
+    return paged({"uitvraag_id": path.id, "antwoorden": rows}, len(found), offset, size)
+
+
+REMINDER_BODY = {
+    "required": False,
+    "content": {"application/json": {"schema": Herinnering.model_json_schema(ref_template="#/components/schemas/{model}")}},
+}
+
+
+@bp.post(
+    "/uitvragen/<int:id>/herinneringen",
+    summary="Herinneringen versturen",
+    description="Een herinnering per e-mail aan de gemeenteaccounts (met een adres) van gemeenten die nog niet antwoordden, "
+    "of alleen van de gekozen gemeenten. Een tweede herinnering dezelfde dag aan hetzelfde adres wordt overgeslagen. "
+    "dryRun=true: alleen laten zien wie een herinnering zou krijgen. Zonder mailserver wordt niets verstuurd en zegt melding "
+    "waarom. Alleen voor de beheerder.",
+    tags=[UITVRAGEN],
+    responses={200: Herinneringen, **_errors(401, 403, 404, 409)},
+    security=BEARER,
+    openapi_extensions={"requestBody": REMINDER_BODY},
+)
+@guarded("round_reminders")
+@validate_request()
+def send_round_reminders(path: UitvraagPath, query: HerinneringQuery, **_):
+    """The body is optional (no body: everyone who has not answered), so it is read here."""
+    raw = request.get_json(silent=True) if request.get_data() else {}
+    if not isinstance(raw, dict):
+        raise _invalid("body", "stuur een JSON-object, bijvoorbeeld {\"gemeenten\": [\"GM0363\"]}, of niets")
+    try:
+        body = Herinnering.model_validate(raw)
+    except ValidationError as exc:
+        return _validation_problem(exc)
+    state = _round_or_404(path.id)["staat"]
+    if state != rounds.OPEN:
+        raise ApiError(409, f"Uitvraag {path.id} is {state}; herinneringen gaan alleen uit voor een open uitvraag.")
+    actor = f"api:{g.etvi_api_caller.username}"
+    try:
+        report = mail.send_reminders(path.id, actor, gemeenten=body.gemeenten or None, dry_run=query.dryRun, url=_url())
+    except UitvraagError as exc:
+        raise ApiError(400, str(exc)) from None
+    message = report.message or (
+        f"{report.count(mail.PROEF)} herinnering(en) zouden worden verstuurd (proef)." if query.dryRun else f"{report.sent} herinnering(en) verstuurd."
+    )
+    return jsonify(
+        {
+            "uitvraag_id": path.id,
+            "proef": query.dryRun,
+            "geconfigureerd": report.configured,
+            "verstuurd": report.sent,
+            "melding": message,
+            "al_geantwoord": report.already_answered,
+            "uitkomsten": [{"email": o.email, "gemeenten": list(o.gemeenten), "status": o.status, "reden": o.reason} for o in report.outcomes],
+        }
+    )
+
+
+CONFIRMED = {
+    "geladen": "Bevestigd: niets veranderd. De stand is vastgelegd op de peildatum van de uitvraag.",
+    "ongewijzigd": "Dit was al bevestigd; er is niets veranderd.",
+}
+
+
+@bp.post(
+    "/uitvragen/<int:id>/bevestigingen",
+    summary="Bevestigen dat er niets veranderd is",
+    description="Zoals de knop Niets veranderd: de bekende status van elk gevraagd onderdeel van de gemeente wordt ongewijzigd "
+    "vastgelegd op de peildatum van de uitvraag (een upload via het kanaal API). Een gemeenteaccount bevestigt alleen voor de "
+    "eigen gemeente(n). 201: vastgelegd; 409: de uitvraag is niet open of de peildatum is nog niet bereikt; 422: er is niets te "
+    "bevestigen of de bevestiging is geweigerd.",
+    tags=[UITVRAGEN],
+    responses={201: Bevestiging, 200: Bevestiging, **_errors(401, 403, 404, 409, 422)},
+    security=BEARER,
+)
+@guarded("round_confirmation")
+@validate_request()
+def confirm_round_unchanged(path: UitvraagPath, body: NieuweBevestiging, **_):
+    principal = g.etvi_api_caller
+    round_ = _round_or_404(path.id)
+    code = body.gemeentecode.strip().upper()
+    scope = policy.upload_scope(principal)
+    if scope is not None and code not in scope:
+        raise ApiError(403, f"U mag niet antwoorden voor {_shown(code)}; uw account hoort bij {', '.join(sorted(scope)) or 'geen gemeente'}.")
+    with db.session(_url()) as s:
+        if s.get(Gemeente, code) is None:
+            raise _invalid("gemeentecode", f"onbekende gemeente {_shown(code)!r}; zie /api/v1/gemeenten voor de codes")
+    if round_["staat"] != rounds.OPEN:
+        raise ApiError(409, f"Uitvraag {path.id} is {round_['staat']}; alleen in een open uitvraag kunt u antwoorden.")
+    if date.fromisoformat(round_["peildatum"]) > date.today():
+        raise ApiError(409, f"De peildatum {round_['peildatum']} is nog niet bereikt; bevestigen kan vanaf die dag.")
+    try:
+        result = confirmation.confirm_unchanged(path.id, code, principal, channel="api", url=_url())
+    except UitvraagError as exc:
+        raise ApiError(422, str(exc)) from None
+    except service.NotKept as exc:
+        raise ApiError(503, str(exc)) from None
+    data = service.result_dict(result)
+    if data["outcome"] == "geweigerd":
+        return problems.response(422, service.OUTCOME_MESSAGES.get("geweigerd", ""), problemen=[_file_problem(p) for p in data["problems"]])
+    resp = jsonify(
+        {
+            "uitvraag_id": path.id,
+            "gemeentecode": code,
+            "uitkomst": data["outcome"],
+            "upload_id": data.get("upload_id"),
+            "records_geschreven": data.get("records_written") or 0,
+            "melding": CONFIRMED.get(data["outcome"], ""),
+        }
+    )
+    resp.status_code = 201 if data["outcome"] == "geladen" else 200
+    return resp
 
 
 @bp.get("/ik", summary="Wie is er ingelogd", description='Wie deze sessie of dit token is, en of het dashboard openbaar is.', tags=[STAND], responses={200: Ik})

@@ -14,12 +14,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-API_VERSION = "1.2.0"  # semver of the API; the major is in the path (/api/v1)
+API_VERSION = "1.3.0"  # semver of the API; the major is in the path (/api/v1)
 VERSION_HEADER = "API-Version"
 
 _VERSION_HEADERS = {
     VERSION_HEADER: {
-        "description": "De volledige versie van de API (semver), bijvoorbeeld 1.2.0.",
+        "description": "De volledige versie van de API (semver), bijvoorbeeld 1.3.0.",
         "schema": {"type": "string", "example": API_VERSION},
     }
 }
@@ -161,10 +161,14 @@ class NieuweGebruiker(BaseModel):
     rol: Literal["beheerder", "provincie", "gemeente"]
     gemeenten: list[str] = Field(default_factory=list, max_length=400, description="Gemeentecodes (rol gemeente).")
     provincie: str | None = Field(None, max_length=10, description="Provinciecode (rol provincie).")
+    email: str | None = Field(None, max_length=254, description="E-mailadres voor herinneringen; verplicht voor de rollen gemeente en provincie.")
 
 
 class GebruikerWijziging(BaseModel):
-    actief: bool = Field(description="false schakelt het account uit (sessies eindigen, token werkt niet meer); true weer in.")
+    """At least one of the two; ``email`` null or empty removes the address."""
+
+    actief: bool | None = Field(None, description="false schakelt het account uit (sessies eindigen, token werkt niet meer); true weer in.")
+    email: str | None = Field(None, max_length=254, description="Het nieuwe e-mailadres; null of leeg verwijdert het.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,6 +245,7 @@ class UploadRegel(BaseModel):
     waarschuwingen: list[dict[str, Any]]
     demo: bool
     origineel: str | None = Field(description="Het adres van het bewaarde origineel, als dat er is.")
+    rapport: str = Field(description="Het adres van het rapport (fouten en waarschuwingen) als CSV.")
 
 
 class Link(BaseModel):
@@ -311,6 +316,7 @@ class Gebruiker(Answer):
     gemeenten: list[str]
     provincie: str | None
     actief: bool
+    email: str | None = Field(None, description="Het e-mailadres voor herinneringen, als dat er is.")
     api_token: bool = Field(description="Of de gebruiker een API-token heeft.")
     aangemaakt: datetime | None
 
@@ -469,3 +475,118 @@ class ApiToken(BaseModel):
 class Tokens(Answer):
     gebruiker: str
     tokens: list[ApiToken] = Field(description="De API-tokens van de gebruiker (nu ten hoogste één); het token zelf staat nergens.")
+
+
+# --------------------------------------------------------------------------------------------
+# Reporting rounds (uitvragen)
+# --------------------------------------------------------------------------------------------
+
+
+class UitvraagPath(BaseModel):
+    id: int = Field(ge=1, le=2**31 - 1, description="Het nummer van de uitvraag.")
+
+
+class NieuweUitvraag(BaseModel):
+    titel: str = Field(min_length=1, max_length=200, description="De titel van de uitvraag.")
+    peildatum: IsoDate = Field(description="De peildatum waarnaar gevraagd wordt (JJJJ-MM-DD).")
+    deadline: IsoDate = Field(description="Uiterlijk antwoorden op (JJJJ-MM-DD); niet voor de peildatum.")
+    onderdelen: list[str] = Field(default_factory=list, max_length=50, description="De gevraagde onderdelen; leeg: alle.")
+
+
+class UitvraagWijziging(BaseModel):
+    staat: Literal["open", "gesloten"] = Field(description="open opent een concept; gesloten sluit een open uitvraag.")
+
+
+class AntwoordenQuery(Paginering):
+    limit: int = Field(400, ge=1, le=1000, description="Hoeveel gemeenten (1 tot 1000).")
+    offset: int = Field(0, ge=0, le=2**31 - 1, description="Hoeveel gemeenten overslaan.")
+
+
+class HerinneringQuery(BaseModel):
+    dryRun: bool = Field(False, description="true: alleen laten zien wie een herinnering zou krijgen; niets versturen.")
+
+
+class Herinnering(BaseModel):
+    gemeenten: list[str] = Field(default_factory=list, max_length=400, description="Alleen deze gemeentecodes; leeg: iedereen die nog niet antwoordde.")
+
+
+class NieuweBevestiging(BaseModel):
+    gemeentecode: str = Field(min_length=1, max_length=10, description="De gemeente die bevestigt dat er niets veranderd is, bijvoorbeeld GM0363.")
+
+
+class Uitvraag(Answer):
+    id: int
+    titel: str
+    peildatum: date
+    deadline: date
+    onderdelen: list[str]
+    staat: Literal["concept", "open", "gesloten"]
+    aangemaakt_door: str
+    aangemaakt: datetime | None
+    geopend_door: str | None
+    geopend: datetime | None
+    gesloten_door: str | None
+    gesloten: datetime | None
+
+
+class Uitvragen(Answer):
+    uitvragen: list[Uitvraag]
+
+
+class ProvincieRespons(BaseModel):
+    geantwoord: int
+    totaal: int
+
+
+class Respons(BaseModel):
+    geantwoord: int = Field(description="Hoeveel gemeenten geantwoord hebben (gewijzigd of ongewijzigd).")
+    totaal: int = Field(description="Hoeveel gemeenten de aanvrager ziet.")
+    per_antwoord: dict[str, int] = Field(description="Aantallen per antwoord: gewijzigd, ongewijzigd, geweigerd, geen.")
+    per_provincie: dict[str, ProvincieRespons]
+    samenvatting: str = Field(description='Zoals etvi uitvraag status: "N van M gemeenten geantwoord".')
+
+
+class UitvraagMetRespons(Uitvraag):
+    respons: Respons
+
+
+class GemeenteAntwoord(BaseModel):
+    gemeentecode: str
+    gemeente: str
+    provincie: str
+    antwoord: Literal["geen", "ongewijzigd", "gewijzigd", "geweigerd"]
+    wanneer: datetime | None
+    door: str | None
+    kanaal: str | None
+    upload_id: int | None
+
+
+class Antwoorden(Pagina):
+    uitvraag_id: int
+    antwoorden: list[GemeenteAntwoord]
+
+
+class MailUitkomst(BaseModel):
+    email: str
+    gemeenten: list[str]
+    status: Literal["verstuurd", "mislukt", "overgeslagen", "proef"]
+    reden: str
+
+
+class Herinneringen(Answer):
+    uitvraag_id: int
+    proef: bool
+    geconfigureerd: bool = Field(description="Of er een mailserver is ingesteld (ETVI_SMTP_URL).")
+    verstuurd: int
+    melding: str
+    al_geantwoord: list[str] = Field(description="Gekozen gemeenten die al geantwoord hebben en dus geen herinnering krijgen.")
+    uitkomsten: list[MailUitkomst]
+
+
+class Bevestiging(Answer):
+    uitvraag_id: int
+    gemeentecode: str
+    uitkomst: str = Field(description="geladen of ongewijzigd.")
+    upload_id: int | None
+    records_geschreven: int
+    melding: str

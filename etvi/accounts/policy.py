@@ -310,6 +310,7 @@ ENDPOINTS = {
     "upload": Endpoint("POST", "/api/v1/uploads", can_upload, "Uw account mag geen gegevens aanleveren."),
     "uploads": Endpoint("GET", "/api/v1/uploads", can_see_audit, "Alleen een beheerder mag het auditlog van uploads inzien."),
     "upload_detail": Endpoint("GET", "/api/v1/uploads/<id>", can_see_audit, "Alleen een beheerder mag het auditlog van uploads inzien."),
+    "upload_report": Endpoint("GET", "/api/v1/uploads/<id>/rapport", can_see_audit, "Alleen een beheerder mag het auditlog van uploads inzien."),
     "original": Endpoint(
         "GET", "/api/v1/uploads/<id>/bestand", can_see_audit, "Alleen een beheerder mag opgeslagen originelen downloaden."
     ),
@@ -331,6 +332,17 @@ ENDPOINTS = {
     **{name: Endpoint("GET", f"/api/v1/{name}", _anyone, public=True) for name in ("provincies", "gemeenten", "regiotypen", "mijlpalen", "statussen")},
     "history": Endpoint("GET", "/api/v1/gemeenten/<code>/historie", _anyone, public=True),
     "voortgang": Endpoint("GET", "/api/v1/voortgang", _anyone, public=True),
+    "rounds": Endpoint("GET", "/api/v1/uitvragen", can_see_round, "Uw account mag geen uitvragen inzien."),
+    "create_round": Endpoint("POST", "/api/v1/uitvragen", can_manage_rounds, "Alleen een beheerder mag uitvragen beheren."),
+    "round": Endpoint("GET", "/api/v1/uitvragen/<id>", can_see_round, "Uw account mag geen uitvragen inzien."),
+    "update_round": Endpoint("PATCH", "/api/v1/uitvragen/<id>", can_manage_rounds, "Alleen een beheerder mag uitvragen beheren."),
+    "round_answers": Endpoint("GET", "/api/v1/uitvragen/<id>/antwoorden", can_see_round, "Uw account mag geen uitvragen inzien."),
+    "round_reminders": Endpoint(
+        "POST", "/api/v1/uitvragen/<id>/herinneringen", can_manage_rounds, "Alleen een beheerder mag herinneringen versturen."
+    ),
+    "round_confirmation": Endpoint(
+        "POST", "/api/v1/uitvragen/<id>/bevestigingen", can_upload, "Uw account mag niet antwoorden op een uitvraag: dat doen de gemeenten zelf."
+    ),
     "openapi": Endpoint("GET", "/api/v1/openapi.json", _anyone, open=True),
     "docs": Endpoint("GET", "/api/v1/docs", _anyone, open=True),
     "docs_asset": Endpoint("GET", "/api/v1/docs/<name>", _anyone, open=True),

@@ -138,7 +138,7 @@ def test_matrix_audit_log_and_user_management(world, ref_db):
         assert resp.status_code == EXPECTED["user_management"][actor], actor
         # The same through the browser session (with CSRF token) for creating a user.
         c = clients[actor]
-        body = {"naam": f"nieuw-{actor.replace('_', '-')}", "rol": "gemeente", "gemeenten": ["GM0546"]}
+        body = {"naam": f"nieuw-{actor.replace('_', '-')}", "rol": "gemeente", "gemeenten": ["GM0546"], "email": "wonen@leiden.example"}
         resp = c.post("/api/v1/gebruikers", json=body, headers=csrf_headers(c))
         expected = EXPECTED["user_management_ui"][actor]
         if actor == "ongeldig_token":

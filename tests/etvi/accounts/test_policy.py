@@ -45,6 +45,7 @@ ENDPOINTS = {
     "upload": dict(anoniem=LOGIN, gemeente=ALLOW, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "uploads": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "upload_detail": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
+    "upload_report": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "original": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "delivery": dict(anoniem=LOGIN, gemeente=DENY, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN),
     **{
@@ -53,6 +54,10 @@ ENDPOINTS = {
     },
     # one's own API tokens: any active account
     **{name: dict(anoniem=LOGIN, gemeente=ALLOW, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN) for name in ("own_tokens", "revoke_own_token")},
+    # reporting rounds: seen by the beheerder, a provincie and a gemeente (their own gemeenten), managed by the beheerder
+    **{name: dict(anoniem=LOGIN, gemeente=ALLOW, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN) for name in ("rounds", "round", "round_answers")},
+    **{name: dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN) for name in ("create_round", "update_round", "round_reminders")},
+    "round_confirmation": dict(anoniem=LOGIN, gemeente=ALLOW, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     # the API's own description: for anyone, always (ADR /core/publish-openapi)
     **{name: dict.fromkeys(("anoniem", "gemeente", "provincie", "beheerder", "uitgeschakeld"), ALLOW) for name in ("openapi", "docs", "docs_asset")},
 }
@@ -71,6 +76,7 @@ REQUESTS = {
     "uploads": ("GET", "/api/v1/uploads", {}),
     "original": ("GET", "/api/v1/uploads/999999/bestand", {}),
     "upload_detail": ("GET", "/api/v1/uploads/999999", {}),
+    "upload_report": ("GET", "/api/v1/uploads/999999/rapport", {}),
     "history": ("GET", "/api/v1/gemeenten/GM0363/historie", {}),
     "delivery": ("GET", "/api/v1/aanlevering", {}),
     "users": ("GET", "/api/v1/gebruikers", {}),
@@ -82,6 +88,13 @@ REQUESTS = {
     "own_tokens": ("GET", "/api/v1/ik/tokens", {}),
     "revoke_own_token": ("DELETE", "/api/v1/ik/tokens/abc123", {}),
     **{name: ("GET", f"/api/v1/{name}", {}) for name in ("provincies", "gemeenten", "regiotypen", "mijlpalen", "statussen", "voortgang")},
+    "rounds": ("GET", "/api/v1/uitvragen", {}),
+    "create_round": ("POST", "/api/v1/uitvragen", {"json": {}}),
+    "round": ("GET", "/api/v1/uitvragen/999999", {}),
+    "update_round": ("PATCH", "/api/v1/uitvragen/999999", {"json": {"staat": "open"}}),
+    "round_answers": ("GET", "/api/v1/uitvragen/999999/antwoorden", {}),
+    "round_reminders": ("POST", "/api/v1/uitvragen/999999/herinneringen?dryRun=true", {}),
+    "round_confirmation": ("POST", "/api/v1/uitvragen/999999/bevestigingen", {"json": {"gemeentecode": "GM0363"}}),
     "openapi": ("GET", "/api/v1/openapi.json", {}),
     "docs": ("GET", "/api/v1/docs", {}),
     "docs_asset": ("GET", "/api/v1/docs/etvi-api-docs.js", {}),

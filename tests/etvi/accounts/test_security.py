@@ -80,7 +80,7 @@ def test_csrf_required_for_state_changes(app, ref_db):
     client = app.server.test_client()
     b = actors["beheerder"]
     login(client, b.username, b.password)
-    body = {"naam": "leiden", "rol": "gemeente", "gemeenten": ["GM0546"]}
+    body = {"naam": "leiden", "rol": "gemeente", "gemeenten": ["GM0546"], "email": "wonen@leiden.example"}
     # No token: refused. Token from another session: refused. Foreign origin: refused.
     assert client.post("/api/v1/gebruikers", json=body).status_code == 403
     assert client.post("/api/v1/gebruikers", json=body, headers={"X-CSRFToken": "verzonnen"}).status_code == 403
