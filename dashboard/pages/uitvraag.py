@@ -65,9 +65,8 @@ def missing_table(answers: list[responses.Answer]) -> html.Div:
     )  # fmt: skip
 
 
-def _known_table(round_, code: str, name: str, url: str | None) -> html.Div:
+def _known_table(round_, code: str, name: str, known: dict[str, dict]) -> html.Div:
     asked = rounds.onderdelen_of(round_)
-    known = confirmation.known_statuses(round_.peildatum, asked, code, url)
     rows = []
     for o in asked:
         r = known.get(o)
@@ -99,8 +98,14 @@ def answer_section(user, round_, answers: list[responses.Answer], url: str | Non
         name = answer.gemeente if answer else code
         state = responses.GEEN if answer is None else answer.antwoord
         said = f"Uw antwoord tot nu toe: {ANSWER_LABELS[state]}" + (f" ({local_time(answer.wanneer)})." if answer and answer.wanneer else ".")
-        block = [html.H3(f"{name} ({code})"), html.P(said, id=f"{P}-antwoord-{code}"), _known_table(round_, code, name, url)]
-        if round_.state == rounds.OPEN:
+        known = confirmation.known_statuses(round_.peildatum, rounds.onderdelen_of(round_), code, url)
+        block = [html.H3(f"{name} ({code})"), html.P(said, id=f"{P}-antwoord-{code}"), _known_table(round_, code, name, known)]
+        if round_.state == rounds.OPEN and not known:
+            block.append(html.P(
+                [f"Van {name} is nog geen stand van zaken bekend, dus er valt niets ongewijzigd te bevestigen. Lever de stand aan via ",
+                 dcc.Link("Aanleveren", href="/aanleveren"), "."], id=f"{P}-niets-bekend-{code}",
+            ))  # fmt: skip
+        elif round_.state == rounds.OPEN:
             block += [
                 html.Button("Niets veranderd", id={"type": f"{P}-niets", "code": code}, n_clicks=0, className="button primary",
                             **{"aria-label": f"Niets veranderd voor {name}"}),  # fmt: skip

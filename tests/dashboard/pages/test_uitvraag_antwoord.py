@@ -14,7 +14,10 @@ import io
 import pytest
 from playwright.sync_api import expect
 
+from etvi.uitvraag import rounds
+from models import db
 from tests.support import uitvraag as scene_
+from tests.support.app import login, make_app, page_content
 from tests.support.axe import run_axe
 from tests.support.browser import log_in, wait_for_dash
 from tests.support.cli import run_cli
@@ -115,3 +118,22 @@ def test_done_when_open_answer_unchanged_file_reminders_cli_and_definitief(ref_d
         beheerder.close()
         gemeente.close()
     assert errors == []
+
+
+def test_a_gemeente_without_a_known_status_gets_no_button_and_a_closed_round_none(ref_db, tmp_path, fast_hashing):
+    """``noord`` (Groningen and Leeuwarden, nothing known) sees each of its gemeenten with a hint to
+    Aanleveren instead of "Niets veranderd"; after closing, nobody gets the button."""
+    scene = scene_.build(ref_db, tmp_path)
+    app = make_app(ref_db)
+    noord = app.server.test_client()
+    login(noord, "noord", PASSWORD)
+    text = page_content(noord, f"/uitvraag/{scene.round_id}")
+    assert "Groningen (GM0014)" in text and "Leeuwarden (GM0080)" in text
+    assert "Van Groningen is nog geen stand van zaken bekend" in text and "Niets veranderd" not in text
+    ams = app.server.test_client()
+    login(ams, "ams", PASSWORD)
+    assert "Niets veranderd voor Amsterdam" in page_content(ams, f"/uitvraag/{scene.round_id}")
+    with db.session(ref_db) as s:
+        rounds.close_round(s, scene.round_id, actor="vng")
+    text = page_content(ams, f"/uitvraag/{scene.round_id}")
+    assert "Niets veranderd" not in text and "Deze uitvraag is gesloten; antwoorden kan alleen in een open uitvraag." in text
