@@ -31,6 +31,8 @@ from dashboard.state import choose, parse_peildatum, positive_int
 from etl.export import export_frame, to_csv_bytes, write_export
 from etl.template import write_template
 from etvi.config import settings
+from etvi.uitvraag import rounds
+from models import db
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -189,6 +191,14 @@ def template_bytes() -> bytes:
         return path.read_bytes()
 
 
+def _finality(stamp: str) -> str:
+    """``-voorlopig`` / ``-definitief`` in a dated download's name when a round is behind its
+    figures (``etvi.uitvraag.rounds.status_of_peildatum``, the rule the map pages show)."""
+    with db.session(current().data.url) as s:
+        word = rounds.status_of_peildatum(s, date.fromisoformat(stamp))
+    return f"-{word}" if word else ""
+
+
 def register(server: Flask) -> None:
     @server.route("/download/<view>.<fmt>")
     def etvi_download(view: str, fmt: str):  # noqa: ANN202 - Flask view
@@ -206,7 +216,7 @@ def register(server: Flask) -> None:
                 name = f"etvi-{view}-{stamp}.{fmt}"
             else:
                 title, frame = build(view, request.args)
-                name = f"etvi-{view}.{fmt}" if view in UNDATED_VIEWS else f"etvi-{view}-{stamp}.{fmt}"
+                name = f"etvi-{view}.{fmt}" if view in UNDATED_VIEWS else f"etvi-{view}-{stamp}{_finality(stamp)}.{fmt}"
                 body = to_csv(frame) if fmt == "csv" else to_ods({title: frame}) if fmt == "ods" else to_xlsx({title: frame})
         except DownloadError as exc:
             return Response(f"{exc}\n", status=404, mimetype="text/plain", headers={"Content-Language": "nl"})

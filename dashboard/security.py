@@ -55,6 +55,7 @@ from etvi.accounts import audit, clock, passwords, policy, sessions, throttle
 from etvi.accounts.errors import LoginError
 from etvi.accounts.policy import Principal
 from etvi.config import settings
+from etvi.uitvraag import responses
 from models import db
 
 # Security events in the server log (the audit table keeps the full record): logins, logouts,
@@ -83,14 +84,13 @@ def account_menu(user: Principal | None, path: str = "/") -> list[dict]:
 
 def landing_page(user: Principal, requested: str | None) -> str:
     """Where to send ``user`` after logging in: the page asked for when the account may open it,
-    else the page for its role (a provincie asking for /aanleveren gets its delivery status)."""
-    home = policy.home(user)
-    if not requested:
-        return home
-    target = _safe_next(requested)
-    if not policy.may_open(user, urlsplit(target).path):
-        return home
-    return target
+    else the page for its role (a provincie asking for /aanleveren gets its delivery status; a
+    gemeente with an open round it has not answered gets that round)."""
+    if requested:
+        target = _safe_next(requested)
+        if policy.may_open(user, urlsplit(target).path):
+            return target
+    return policy.home(user, responses.pending_round(user, db_url()))
 
 
 # --------------------------------------------------------------------------------------------

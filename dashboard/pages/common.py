@@ -21,10 +21,11 @@ from dashboard.data import Reference, Version
 from dashboard.embed import iframe_snippet
 from dashboard.figures import maps
 from dashboard.runtime import Runtime, current
-from dashboard.state import FUTURE_NOTICE, future_peildatum, peildatum_options
+from dashboard.state import FUTURE_NOTICE, future_peildatum, parse_peildatum, peildatum_options
 from dashboard.texts import fmt_date, fmt_pct, level_title, onderdeel_title
 from etvi.accounts import policy
 from etvi.accounts.policy import Principal
+from etvi.uitvraag import rounds
 from models import db
 from models.tables import Gemeente
 
@@ -290,6 +291,36 @@ def map_callback(app: dash.Dash, prefix: str, controls: list, content: Callable[
 
 
 
+
+
+def voorlopig_notice(peildatum: date, url: str | None):
+    """"Voorlopig" while the round behind the figures at ``peildatum`` is open, "definitief" once
+    closed (``etvi.uitvraag.rounds.status_of_peildatum``); ``None`` when no round is behind them."""
+    with db.session(url) as s:
+        round_ = rounds.round_of_peildatum(s, peildatum)
+        word = rounds.status_of_peildatum(s, peildatum)
+        if word is None:
+            return None
+        title, peil, deadline = round_.title, round_.peildatum, round_.deadline
+    if word == rounds.VOORLOPIG:
+        text = (f"Voorlopige cijfers: de uitvraag '{title}' (peildatum {fmt_date(peil)}) loopt nog tot {fmt_date(deadline)}; "
+                "gemeenten kunnen hun stand nog aanleveren.")  # fmt: skip
+        return ui.notice([html.Strong("Voorlopig. "), text], "info", id_="voorlopig-melding")
+    text = f"De uitvraag '{title}' (peildatum {fmt_date(peil)}) is gesloten; de cijfers op die peildatum zijn definitief."
+    return ui.notice([html.Strong("Definitief. "), text], "info", id_="voorlopig-melding")
+
+
+def voorlopig_slot(prefix: str) -> html.Div:
+    """Where a map page shows whether its figures are voorlopig or definitief (filled by ``voorlopig_callback``)."""
+    return html.Div(id=f"{prefix}-voorlopig")
+
+
+def voorlopig_callback(app: dash.Dash, prefix: str) -> None:
+    """Fill the page's voorlopig slot for the chosen peildatum (on load and on every change)."""
+
+    @app.callback(Output(f"{prefix}-voorlopig", "children"), Input(f"{prefix}-peildatum", "value"))
+    def _voorlopig(peildatum):
+        return voorlopig_notice(parse_peildatum(peildatum, today()), current().data.url)
 
 
 def round_scope(user: Principal, url: str | None) -> set[str] | None:

@@ -82,6 +82,7 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
                 ],
                 className="controls",
             ),
+            common.voorlopig_slot(P),
             html.Section(
                 [html.H2("Stand per onderdeel", id=f"{P}-cards-heading"), html.Div(ui.cards(rt.data.cards(pd_, v)), id=f"{P}-cards", **{"aria-live": "polite"})],
                 **{"aria-labelledby": f"{P}-cards-heading"},
@@ -211,6 +212,7 @@ def _map(rt, v, peildatum, onderdeel, niveau, previous_key) -> common.MapContent
 
 def register_callbacks(app: dash.Dash) -> None:
     common.map_callback(app, P, [Input(f"{P}-peildatum", "value"), Input(f"{P}-onderdeel", "value"), Input(f"{P}-niveau", "value")], _map)
+    common.voorlopig_callback(app, P)
 
     @app.callback(Output(f"{P}-cards", "children"), Input(f"{P}-peildatum", "value"), prevent_initial_call=True)
     def update_cards(peildatum):

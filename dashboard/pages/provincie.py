@@ -62,6 +62,7 @@ def layout(code=None, peildatum=None, onderdeel=None, sorteer=None, volgorde=Non
             html.P([f"Provinciecode {code} · ", dcc.Link("Landelijk overzicht", href=f"/?peildatum={pd_.isoformat()}&niveau=provincie"), " · ",
                     dcc.Link("Provincies vergelijken", href=f"/regios?regiotype=provincie&onderdeel={ond}&peildatum={pd_.isoformat()}")]),
             html.Div([common.peildatum_dropdown(rt, v, f"{P}-peildatum", pd_), ui.share_link(P)], className="controls"),
+            common.voorlopig_slot(P),
             ui.explain(ONDERDEEL_TERMS + ("gereed", "stand-op", "gemeld-per"), "Wat betekenen deze begrippen?", id_=f"{P}-uitleg"),
             html.Section(
                 [
@@ -153,6 +154,7 @@ def _map(rt, v, peildatum, onderdeel, code, previous_key) -> common.MapContent:
 
 def register_callbacks(app: dash.Dash) -> None:
     common.map_callback(app, P, [Input(f"{P}-peildatum", "value"), Input(f"{P}-onderdeel", "value"), State(f"{P}-code", "data")], _map)
+    common.voorlopig_callback(app, P)
 
     @app.callback(
         Output(f"{P}-table", "children"),

@@ -6,21 +6,25 @@
   accounts of gemeenten that did not answer ("Herinnering sturen"; ``etvi.uitvraag.mail``).
   Without ETVI_SMTP_URL nothing is sent: the page says why and offers the recipients and the
   text as a download.
-- A provincie account sees the same for its own gemeenten; a gemeente account for its own.
+- A provincie account sees the same for its own gemeenten; a gemeente account for its own, and
+  first its answer: per gemeente the status known at the peildatum of every onderdeel asked and
+  "Niets veranderd" (``etvi.uitvraag.confirmation.confirm_unchanged``, channel formulier); the
+  Dutch confirmation takes the focus (``assets/uitvraag.js``). A gemeente account with an open
+  round it has not answered lands here after logging in (``policy.home``).
 - Everyone else gets "Geen toegang". Every callback checks role and scope on the server again.
 """
 
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, dcc, html, no_update
+from dash import MATCH, Input, Output, State, dcc, html, no_update
 
 from dashboard import security
 from dashboard.components import data_table, notice
 from dashboard.pages.common import no_access, round_scope, who_bar
-from dashboard.texts import local_time, nl_date
+from dashboard.texts import local_time, nl_date, onderdeel_title
 from etvi.accounts import policy
-from etvi.uitvraag import mail, responses, rounds
+from etvi.uitvraag import confirmation, mail, responses, rounds
 from etvi.uitvraag.rounds import UitvraagError
 
 PAGE = dict(
@@ -61,6 +65,56 @@ def missing_table(answers: list[responses.Answer]) -> html.Div:
     )  # fmt: skip
 
 
+def _known_table(round_, code: str, name: str, known: dict[str, dict]) -> html.Div:
+    asked = rounds.onderdelen_of(round_)
+    rows = []
+    for o in asked:
+        r = known.get(o)
+        if r is None:
+            rows.append([onderdeel_title(o), "nog niet bekend", "—", "—", "—"])
+            continue
+        source = html.A(r["source_url"], href=r["source_url"], rel="noopener noreferrer", target="_blank") if r["source_url"] else "—"
+        rows.append([onderdeel_title(o), r["status"], nl_date(r["adopted_on"]) if r["adopted_on"] else "—", source, r["comment"] or "—"])
+    return data_table(
+        ["Onderdeel", "Status", "Vastgesteld op", "Bron", "Toelichting"], rows,
+        f"Stand van zaken van {name} op {nl_date(round_.peildatum)}", id_=f"{P}-stand-{code}",
+    )  # fmt: skip
+
+
+def answer_section(user, round_, answers: list[responses.Answer], url: str | None) -> html.Section:
+    """The gemeente's own answer: per gemeente its known status and "Niets veranderd"."""
+    by_code = {a.gemeente_code: a for a in answers}
+    parts: list = [html.H2("Uw antwoord", id=f"{P}-antwoord-kop")]
+    if round_.state == rounds.OPEN:
+        parts.append(html.P([
+            f"Is er niets veranderd? Bevestig dan met één klik dat de stand hieronder ook op de peildatum "
+            f"{nl_date(round_.peildatum)} geldt. Wel iets veranderd? Lever de nieuwe stand aan via ",
+            dcc.Link("Aanleveren", href="/aanleveren"), ".",
+        ]))  # fmt: skip
+    else:
+        parts.append(html.P(f"Deze uitvraag is {round_.state}; antwoorden kan alleen in een open uitvraag."))
+    for code in sorted(user.gemeente_codes):
+        answer = by_code.get(code)
+        name = answer.gemeente if answer else code
+        state = responses.GEEN if answer is None else answer.antwoord
+        said = f"Uw antwoord tot nu toe: {ANSWER_LABELS[state]}" + (f" ({local_time(answer.wanneer)})." if answer and answer.wanneer else ".")
+        known = confirmation.known_statuses(round_.peildatum, rounds.onderdelen_of(round_), code, url)
+        block = [html.H3(f"{name} ({code})"), html.P(said, id=f"{P}-antwoord-{code}"), _known_table(round_, code, name, known)]
+        if round_.state == rounds.OPEN and not known:
+            block.append(html.P(
+                [f"Van {name} is nog geen stand van zaken bekend, dus er valt niets ongewijzigd te bevestigen. Lever de stand aan via ",
+                 dcc.Link("Aanleveren", href="/aanleveren"), "."], id=f"{P}-niets-bekend-{code}",
+            ))  # fmt: skip
+        elif round_.state == rounds.OPEN:
+            block += [
+                html.Button("Niets veranderd", id={"type": f"{P}-niets", "code": code}, n_clicks=0, className="button primary",
+                            **{"aria-label": f"Niets veranderd voor {name}"}),  # fmt: skip
+                html.Div(id={"type": f"{P}-bevestiging", "code": code}),
+            ]
+        parts.append(html.Div(block, className="uitvraag-gemeente"))
+    return html.Section(parts, **{"aria-labelledby": f"{P}-antwoord-kop"})
+
+
 def _scope_name(user) -> str:
     if user.role == "provincie":
         return f" in uw provincie ({user.provincie_code})"
@@ -96,6 +150,7 @@ def layout(uitvraag_id=None, **_query):
         html.H1(f"Uitvraag: {round_.title}"),
         who_bar(user, path),
         facts,
+        *([answer_section(user, round_, answers, url)] if user.role == "gemeente" else []),
         html.Section(
             [
                 html.H2("Respons"),
@@ -163,6 +218,30 @@ def register_callbacks(app: dash.Dash) -> None:
         except UitvraagError:
             return no_update
         return dcc.send_string(responses.csv_text(answers), f"uitvraag-{round_.id}-status.csv", type="text/csv")
+
+    @app.callback(
+        Output({"type": f"{P}-bevestiging", "code": MATCH}, "children"),
+        Input({"type": f"{P}-niets", "code": MATCH}, "n_clicks"),
+        State(f"{P}-id", "data"),
+        prevent_initial_call=True,
+    )
+    def unchanged(n_clicks, round_id):
+        if not n_clicks:
+            return no_update
+        code = dash.ctx.triggered_id["code"]
+        try:
+            user = security.require(policy.can_upload, "Uw account mag niet antwoorden op een uitvraag.")
+            result = confirmation.confirm_unchanged(round_id, code, user, channel="formulier", url=security.db_url())
+        except (security.Forbidden, UitvraagError) as exc:
+            return notice(str(exc), "error", id_=f"{P}-bevestiging-fout-{code}")
+        if result.outcome not in responses.ACCEPTED:
+            problems = [html.Li(p.message) for p in (result.problems or [])]
+            return notice(["Uw bevestiging is niet verwerkt.", html.Ul(problems)], "error", id_=f"{P}-bevestiging-fout-{code}")
+        return html.Div(
+            [html.Strong("Dank u, uw antwoord is ontvangen. "),
+             f"U bevestigde dat voor {code} niets veranderd is. Het telt als antwoord 'ongewijzigd' op deze uitvraag."],  # fmt: skip
+            className="notice notice-success uitvraag-bevestigd", role="status", tabIndex="-1", id=f"{P}-bevestigd-{code}",
+        )
 
     @app.callback(
         Output(f"{P}-herinner-uitkomst", "children"),

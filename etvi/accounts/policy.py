@@ -276,9 +276,15 @@ def pages_for(user) -> list[Page]:
     return [p for p in PAGES if not p.prefix and is_active(user) and p.allowed(user)]
 
 
-def home(user) -> str:
-    """Where ``user`` goes after logging in when it asked for nothing it may open."""
-    return ROLE_HOME.get(getattr(user, "role", None), "/") if is_active(user) else "/"
+def home(user, pending_round: int | None = None) -> str:
+    """Where ``user`` goes after logging in when it asked for nothing it may open. A gemeente
+    account with an open round it has not answered (``pending_round``, from
+    ``etvi.uitvraag.responses.pending_round``) sees that round first."""
+    if not is_active(user):
+        return "/"
+    if pending_round is not None and user.role == "gemeente" and can_see_round(user):
+        return f"/uitvraag/{int(pending_round)}"
+    return ROLE_HOME.get(getattr(user, "role", None), "/")
 
 
 # --------------------------------------------------------------------------------------------

@@ -57,6 +57,18 @@ def _as_date(value) -> date | None:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
+def known_statuses(peildatum: date, asked: list[str], code: str, url: str | None = None) -> dict[str, dict]:
+    """What is known of ``code`` at ``peildatum`` for the onderdelen ``asked`` (the as-of rule): what
+    "Niets veranderd" confirms, and what the round page shows the gemeente before it answers."""
+    state = queries.status_asof(peildatum, url)
+    mine = state[state["gemeente_code"] == code]
+    return {
+        r.onderdeel: {"status": r.status, "adopted_on": _as_date(r.adopted_on), "comment": r.comment, "source_url": r.source_url,
+                      "koploperregio": r.koploperregio}
+        for r in mine.itertuples(index=False) if r.onderdeel in asked
+    }  # fmt: skip
+
+
 def confirm_unchanged(
     round_id: int | str, gemeente_code: str, principal, *, channel: str = "formulier", url: str | None = None, today: date | None = None
 ) -> LoadResult:
@@ -79,13 +91,7 @@ def confirm_unchanged(
         raise UitvraagError(str(exc)) from None
     if scope is not None and code not in scope:
         raise UitvraagError(f"U mag niet antwoorden voor {code}; uw account hoort bij {', '.join(sorted(scope)) or 'geen gemeente'}.")
-    state = queries.status_asof(peildatum, url)
-    mine = state[state["gemeente_code"] == code]
-    known = {
-        r.onderdeel: {"status": r.status, "adopted_on": _as_date(r.adopted_on), "comment": r.comment, "source_url": r.source_url,
-                      "koploperregio": r.koploperregio}
-        for r in mine.itertuples(index=False) if r.onderdeel in asked
-    }  # fmt: skip
+    known = known_statuses(peildatum, asked, code, url)
     if not known:
         raise UitvraagError(
             f"Voor {code} is nog geen status bekend van {', '.join(asked)}; er valt niets ongewijzigd te bevestigen. "

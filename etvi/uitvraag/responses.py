@@ -178,3 +178,20 @@ def csv_text(answers_: list[Answer]) -> str:
     writer.writerow(CSV_COLUMNS)
     writer.writerows(rows(answers_))
     return buffer.getvalue()
+
+
+def pending_round(user, url: str | None = None) -> int | None:
+    """The open round (oldest first) that one of a gemeente account's gemeenten has not answered:
+    where the account goes first after logging in. ``None`` for other roles or when all answered."""
+    if not policy.is_active(user) or user.role != "gemeente":
+        return None
+    codes = policy.gemeenten_of(user)
+    if not codes:
+        return None
+    with db.session(url) as s:
+        ids = [r.id for r in rounds.open_rounds(s)]
+    for round_id in ids:
+        _, found = answers(round_id, url, codes)
+        if any(not a.answered for a in found):
+            return round_id
+    return None

@@ -142,3 +142,28 @@ def close_round(s: Session, round_id: int | str, actor: str = "cli") -> Uitvraag
     s.flush()
     audit.record(s, actor, "uitvraag_gesloten", uitvraag=round_.id, titel=round_.title)
     return round_
+
+
+VOORLOPIG, DEFINITIEF = "voorlopig", "definitief"
+
+
+def round_of_peildatum(s: Session, peildatum: date) -> Uitvraag | None:
+    """The round that decides how final the figures at ``peildatum`` are: the one (open or
+    closed, not a concept) with the latest peildatum on or before it; an open one wins a tie."""
+    found = s.exec(
+        select(Uitvraag).where(Uitvraag.state.in_([OPEN, GESLOTEN]), Uitvraag.peildatum <= peildatum).order_by(Uitvraag.peildatum.desc(), Uitvraag.id)
+    ).all()
+    if not found:
+        return None
+    latest = [r for r in found if r.peildatum == found[0].peildatum]
+    return next((r for r in latest if r.state == OPEN), latest[0])
+
+
+def status_of_peildatum(s: Session, peildatum: date) -> str | None:
+    """``voorlopig`` while the round behind the figures at ``peildatum`` is open (gemeenten may
+    still answer), ``definitief`` once it is closed (as CBS marks its figures), ``None`` when no
+    round is behind them. The one rule the map pages, cards and downloads ask."""
+    round_ = round_of_peildatum(s, peildatum)
+    if round_ is None:
+        return None
+    return VOORLOPIG if round_.state == OPEN else DEFINITIEF
