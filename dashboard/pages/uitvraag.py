@@ -87,7 +87,7 @@ def answer_section(user, round_, answers: list[responses.Answer], url: str | Non
     parts: list = [html.H2("Uw antwoord", id=f"{P}-antwoord-kop")]
     if round_.state == rounds.OPEN:
         parts.append(html.P([
-            f"Is er niets veranderd? Bevestig dan met één klik dat de stand hieronder ook op de peildatum "
+            f"Is er niets veranderd? Bevestig dan met één klik dat de stand hieronder ook per "
             f"{nl_date(round_.peildatum)} geldt. Wel iets veranderd? Lever de nieuwe stand aan via ",
             dcc.Link("Aanleveren", href="/aanleveren"), ".",
         ]))  # fmt: skip
@@ -139,7 +139,7 @@ def layout(uitvraag_id=None, **_query):
     counts = responses.summary(answers)
     facts = html.Dl(
         [
-            html.Dt("Peildatum"), html.Dd(nl_date(round_.peildatum)),
+            html.Dt("Gemeld per"), html.Dd(nl_date(round_.peildatum)),
             html.Dt("Deadline"), html.Dd(nl_date(round_.deadline)),
             html.Dt("Status"), html.Dd(round_.state, id=f"{P}-status"),
             html.Dt("Gevraagd"), html.Dd(", ".join(rounds.onderdelen_of(round_))),

@@ -81,7 +81,7 @@ def rounds_table(user) -> html.Div:
         if manage:
             row.append(_action(r))
         rows.append(row)
-    headers = ["Nr.", "Titel", "Peildatum", "Deadline", "Status", "Geantwoord"] + (["Actie"] if manage else [])
+    headers = ["Nr.", "Titel", "Gemeld per", "Deadline", "Status", "Geantwoord"] + (["Actie"] if manage else [])
     return data_table(headers, rows, "Uitvragen, nieuwste eerst", id_=f"{P}-lijst", numeric={5})
 
 
@@ -106,7 +106,7 @@ def new_round_form() -> html.Section:
             html.Div(
                 [
                     _field(f"{P}-titel", "Titel", "(bijvoorbeeld: Uitvraag najaar 2026)"),
-                    _field(f"{P}-peildatum", "Peildatum", "(JJJJ-MM-DD: de datum waarop gemeenten hun stand geven)"),
+                    _field(f"{P}-peildatum", "Gemeld per", "(JJJJ-MM-DD: de datum waarop gemeenten hun stand geven)"),
                     _field(f"{P}-deadline", "Deadline", "(JJJJ-MM-DD: de laatste dag om te antwoorden)"),
                     html.Fieldset(
                         [
@@ -152,8 +152,8 @@ def layout(**_query):
     if not policy.may_open(user, PAGE["path"]):
         return html.Div(header + [no_access(user, "de uitvragen")])
     intro = html.P(
-        "VNG vraagt alle gemeenten in rondes (uitvragen) naar hun stand op een peildatum. Elke aanlevering met die "
-        "peildatum telt als antwoord. Kies een uitvraag voor de respons per provincie en wie nog niet antwoordde.",
+        "VNG vraagt alle gemeenten in rondes (uitvragen) naar hun stand op één datum (gemeld per). Elke aanlevering "
+        "gemeld per die datum telt als antwoord. Kies een uitvraag voor de respons per provincie en wie nog niet antwoordde.",
         className="intro",
     )
     body = [intro, html.Div(id=f"{P}-melding", **{"aria-live": "polite"}), html.Section([html.H2("Alle uitvragen"), html.Div(rounds_table(user), id=f"{P}-wrap")])]

@@ -43,7 +43,7 @@ def test_done_when_open_answer_unchanged_file_reminders_cli_and_definitief(ref_d
         vng.on("pageerror", lambda e: errors.append(str(e)))
         log_in(vng, base, "vng", PASSWORD, "/uitvragen")
         vng.get_by_label("Titel").fill("Uitvraag najaar 2026")
-        vng.get_by_label("Peildatum").fill(scene_.PEILDATUM.isoformat())
+        vng.get_by_label("Gemeld per").fill(scene_.PEILDATUM.isoformat())
         vng.get_by_label("Deadline").fill(scene_.DEADLINE.isoformat())
         vng.get_by_label("Meteen openen").check()
         vng.get_by_role("button", name="Uitvraag maken").click()

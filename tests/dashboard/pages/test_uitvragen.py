@@ -39,7 +39,7 @@ def test_beheerder_makes_and_opens_a_round_and_sees_the_response(ref_db, tmp_pat
 
         # Bad input: the service's Dutch message, nothing stored.
         page.get_by_label("Titel").fill("Uitvraag najaar 2026")
-        page.get_by_label("Peildatum").fill("2026-11-30")
+        page.get_by_label("Gemeld per").fill("2026-11-30")
         page.get_by_label("Deadline").fill("2026-11-01")
         page.get_by_label("Meteen openen").check()
         page.get_by_role("button", name="Uitvraag maken").click()
@@ -58,7 +58,7 @@ def test_beheerder_makes_and_opens_a_round_and_sees_the_response(ref_db, tmp_pat
 
         # A second round as concept, opened with the button in its row (keyboard: focus + Enter).
         page.get_by_label("Titel").fill("Uitvraag voorjaar 2027")
-        page.get_by_label("Peildatum").fill("2027-03-31")
+        page.get_by_label("Gemeld per").fill("2027-03-31")
         page.get_by_label("Deadline").fill("2027-04-30")
         page.get_by_label("Meteen openen").uncheck()
         page.get_by_role("button", name="Uitvraag maken").click()
@@ -128,7 +128,7 @@ def test_announcement_when_a_round_is_opened_from_the_page(ref_db, tmp_path, liv
         page = context.new_page()
         log_in(page, base, "vng", PASSWORD, "/uitvragen")
         page.get_by_label("Titel").fill("Uitvraag najaar 2026")
-        page.get_by_label("Peildatum").fill("30-11-2026")
+        page.get_by_label("Gemeld per").fill("30-11-2026")
         page.get_by_label("Deadline").fill("2026-12-31")
         page.get_by_label("Aankondiging mailen").check()
         page.get_by_role("button", name="Uitvraag maken").click()
@@ -137,7 +137,7 @@ def test_announcement_when_a_round_is_opened_from_the_page(ref_db, tmp_path, liv
         page.get_by_role("button", name="Uitvraag maken").click()
         expect(page.locator("#uitvragen-fout")).to_contain_text("Ongeldige peildatum '30-11-2026': schrijf de datum als JJJJ-MM-DD")
         page.get_by_label("Woonzorgvisie").uncheck()
-        page.get_by_label("Peildatum").fill("2026-11-30")
+        page.get_by_label("Gemeld per").fill("2026-11-30")
         page.get_by_role("button", name="Uitvraag maken").click()
         expect(page.locator("#uitvragen-gemaakt")).to_contain_text("is gemaakt (open)")
         expect(page.locator("#uitvragen-mail")).to_have_text("4 aankondiging(en) verstuurd.")
