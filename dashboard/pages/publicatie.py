@@ -131,6 +131,7 @@ def layout(nummer=None, **_):
                 "info",
                 id_=f"{P}-banner",
             ),
+            _round(rt, p),
             _corrections(rt, p, ref),
             html.Section(
                 [html.H2("Stand per onderdeel", id=f"{P}-cards-heading"), ui.cards(rt.data.cards(p.peildatum, v))],
@@ -175,6 +176,17 @@ def layout(nummer=None, **_):
                 ]
             ),
         ]
+    )
+
+
+def _round(rt, p) -> html.P | None:
+    """Which round this publicatie closed, when it was published as the round closed."""
+    titel = publicaties.ronde_titel(p, rt.data.url)
+    if titel is None:
+        return None
+    return html.P(
+        ["Deze publicatie is gemaakt bij het sluiten van ", html.A(f"uitvraag {p.ronde_id} '{titel}'", href=f"/uitvraag/{p.ronde_id}"), ": de stand op de peildatum van de uitvraag."],
+        id=f"{P}-uitvraag",
     )
 
 
