@@ -166,10 +166,11 @@ def page_view(args, ref, provincie: str | None = None) -> MapView:
 def area_link(view: MapView) -> Callable[[str], str] | None:
     """Where a click on an area of ``view`` goes (as ``pages.common.click_target``); None for regio's."""
     day = view.peildatum.isoformat()
+    known = {"kennis": view.kennis.isoformat()} if view.kennis else {}
     if view.niveau == "gemeente":
-        return lambda code: f"/gemeente/{code}?peildatum={day}"
+        return lambda code: f"/gemeente/{code}?" + urlencode({"peildatum": day, **known})
     if view.niveau == "provincie":
-        return lambda code: f"/provincie/{code}?" + urlencode({"peildatum": day, "onderdeel": view.onderdeel})
+        return lambda code: f"/provincie/{code}?" + urlencode({"peildatum": day, "onderdeel": view.onderdeel, **known})
     return None
 
 
