@@ -11,6 +11,7 @@ from sqlmodel import select
 from models import db
 from models.tables import Publicatie, Uitvraag
 from tests.support import uitvraag as scene_
+from tests.support.axe import run_axe
 from tests.support.browser import log_in, wait_for_dash
 from tests.support.uitvraag import PASSWORD, PEILDATUM
 
@@ -27,6 +28,8 @@ def test_closing_with_publiceren_makes_a_publicatie(ref_db, tmp_path, live_serve
         page.on("pageerror", lambda e: errors.append(str(e)))
         log_in(page, base, "vng", PASSWORD, "/uitvragen")
         row = page.locator("#uitvragen-lijst tbody tr").filter(has_text="Uitvraag najaar 2026")
+        expect(row.get_by_role("checkbox", name="bij het sluiten publiceren")).not_to_be_checked()
+        assert run_axe(page) == []  # the box in the row is labelled
         row.get_by_role("checkbox", name="bij het sluiten publiceren").check()
         row.get_by_role("button", name="sluiten").click()
         message = page.locator("#uitvragen-gewijzigd")
@@ -40,6 +43,8 @@ def test_closing_with_publiceren_makes_a_publicatie(ref_db, tmp_path, live_serve
         page.wait_for_url(f"**/publicatie/{pub.id}")
         wait_for_dash(page)
         expect(page.locator("#pub-uitvraag")).to_contain_text(f"uitvraag {scene.round_id} 'Uitvraag najaar 2026'")
+        expect(page.locator("#pub-kaart-verordening-gemeente")).to_be_visible()  # the map image loads
+        page.wait_for_function("() => { const i = document.getElementById('pub-kaart-verordening-gemeente'); return i.complete && i.naturalWidth > 0; }")
     finally:
         context.close()
     assert errors == []
