@@ -10,7 +10,7 @@ routing and every callback) is made from the page, so its address comes from the
 from __future__ import annotations
 
 from datetime import date, datetime
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import flask
 
@@ -18,6 +18,7 @@ from dashboard.prerender import HEADER
 from dashboard.state import Kennis, parse_kennis
 
 G_KEY = "etvi_kennis"
+G_RAW = "etvi_kennis_waarde"  # the value a layout stated (``use``), for the links it builds
 
 
 def raw_value() -> str | None:
@@ -43,9 +44,21 @@ def from_request() -> datetime | None:
     return parse_kennis(raw_value(), date.today()).moment
 
 
+def keep(href: str) -> str:
+    """``href`` (a link inside the dashboard) with this address's ``kennis`` when it has a valid
+    one: a click from a page "as known at K" lands on a page as known at K, not on today's figures."""
+    if not flask.has_request_context():
+        return href
+    raw = str(flask.g.get(G_RAW) if G_RAW in flask.g else raw_value() or "").strip()
+    if not raw or from_request() is None:
+        return href
+    return f"{href}{'&' if '?' in href else '?'}{urlencode({'kennis': raw})}"
+
+
 def use(value) -> Kennis:
     """Take ``value`` (a layout's ``kennis`` argument) for the rest of this request."""
     kennis = parse_kennis(value, date.today())
     if flask.has_request_context():
         setattr(flask.g, G_KEY, kennis.moment)
+        setattr(flask.g, G_RAW, str(value).strip() if kennis.moment is not None else "")
     return kennis

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Callable
 from urllib.parse import urlencode
 
@@ -166,17 +166,20 @@ def page_view(args, ref, provincie: str | None = None) -> MapView:
 def area_link(view: MapView) -> Callable[[str], str] | None:
     """Where a click on an area of ``view`` goes (as ``pages.common.click_target``); None for regio's."""
     day = view.peildatum.isoformat()
+    known = {"kennis": view.kennis.isoformat()} if view.kennis else {}
     if view.niveau == "gemeente":
-        return lambda code: f"/gemeente/{code}?peildatum={day}"
+        return lambda code: f"/gemeente/{code}?" + urlencode({"peildatum": day, **known})
     if view.niveau == "provincie":
-        return lambda code: f"/provincie/{code}?" + urlencode({"peildatum": day, "onderdeel": view.onderdeel})
+        return lambda code: f"/provincie/{code}?" + urlencode({"peildatum": day, "onderdeel": view.onderdeel, **known})
     return None
 
 
-def map_svg(view: MapView, link: Callable[[str], str] | None = None, link_key: str = "") -> str:
-    """The SVG of ``view`` from the current data (cached per data version; ``link_key`` names ``link``)."""
+def map_svg(view: MapView, link: Callable[[str], str] | None = None, link_key: str = "", kennis: datetime | None = None, title: str | None = None) -> str:
+    """The SVG of ``view`` from the current data (cached per data version; ``link_key`` names ``link``).
+    ``kennis``: the figures as known at exactly that moment (a publicatie's K, which a
+    ``?kennis=`` day cannot name), with ``title`` saying so; otherwise the request's kennis."""
     rt = current()
-    v = rt.data.version()
+    v = rt.data.version(kennis=kennis)
     ref = rt.data.reference(v)
     if ref.gemeenten.empty:
         raise MapRequestError("Er staan nog geen gemeenten in de database. Voer eerst 'etvi init' uit.", 503)
@@ -185,7 +188,7 @@ def map_svg(view: MapView, link: Callable[[str], str] | None = None, link_key: s
     except ShapesUnavailable as exc:
         raise MapRequestError(f"De kaart is niet beschikbaar: {exc}", 503) from None
 
-    title = heading(view, ref)
+    title = title or heading(view, ref)
 
     def build() -> str:
         if view.niveau == "gemeente":
@@ -200,12 +203,12 @@ def map_svg(view: MapView, link: Callable[[str], str] | None = None, link_key: s
         frame = rt.data.group_shares(view.peildatum, view.onderdeel, view.niveau, v)
         return svg_map.share_svg(frame, shape.geojson, title, view.peildatum, link=link)
 
-    return rt.data.cached(("svg-map", view, shape.digest, link_key), build, v)
+    return rt.data.cached(("svg-map", view, shape.digest, link_key, title), build, v)
 
 
-def map_png(view: MapView) -> bytes:
-    """The PNG of ``view``: the same SVG, rasterised at ``PNG_ZOOM`` times its size on white."""
-    svg = map_svg(view)
+def map_png(view: MapView, svg: str | None = None) -> bytes:
+    """The PNG of ``view`` (or of ``svg``, its SVG): rasterised at ``PNG_ZOOM`` times its size on white."""
+    svg = svg or map_svg(view)
     rt = current()
     return rt.data.cached(("png-map", hashlib.sha256(svg.encode()).hexdigest()), lambda: bytes(resvg_py.svg_to_bytes(svg_string=svg, background="#ffffff", zoom=PNG_ZOOM)))
 

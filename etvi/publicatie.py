@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from etl.export import export_frame, to_csv_bytes
 from etvi.accounts import audit
 from etvi.errors import UserError
 from models import db, queries
 from models.asof import utc
-from models.tables import Publicatie, utcnow
+from models.tables import Publicatie, Uitvraag, utcnow
 
 MAX_TITEL = 200
 
@@ -66,13 +66,32 @@ def make(titel: str, actor: str, peildatum: date | None = None, kennis: datetime
         raise PublicatieError(f"De peildatum {when:%d-%m-%Y} ligt in de toekomst; een publicatie gaat over vandaag of eerder.")
     moment = utc(kennis) if kennis is not None else utcnow()
     with db.session(url) as s:
-        row = Publicatie(titel=clean, peildatum=when, kennis=moment, username=actor)
-        s.add(row)
-        s.flush()
-        audit.record(s, actor, "publicatie gemaakt", id=row.id, titel=clean, peildatum=when.isoformat(), kennis=moment.isoformat())
+        row = _add(s, clean, when, moment, actor)
         s.commit()
         s.refresh(row)
         return _info(row)
+
+
+def _add(s: Session, titel: str, peildatum: date, moment: datetime, actor: str, ronde_id: int | None = None) -> Publicatie:
+    row = Publicatie(titel=titel, peildatum=peildatum, kennis=moment, username=actor, ronde_id=ronde_id)
+    s.add(row)
+    s.flush()
+    extra = {"uitvraag": ronde_id} if ronde_id is not None else {}
+    audit.record(s, actor, "publicatie gemaakt", id=row.id, titel=titel, peildatum=peildatum.isoformat(), kennis=moment.isoformat(), **extra)
+    return row
+
+
+def for_round(s: Session, round_: Uitvraag, actor: str) -> PublicatieInfo:
+    """Publish a round as it closes (``etvi uitvraag sluit --publiceer``): its peildatum as known
+    now, titled after it, in the session that closes it, so both happen or neither. A Dutch message
+    (and nothing changed, as the caller's session rolls back) when its peildatum lies ahead."""
+    if round_.peildatum > date.today():
+        raise PublicatieError(
+            f"De peildatum van uitvraag {round_.id} ({round_.peildatum:%d-%m-%Y}) ligt in de toekomst; publiceer de uitvraag "
+            "op of na de peildatum met 'etvi publicatie maak', of sluit hem zonder --publiceer."
+        )
+    row = _add(s, check_titel(round_.title), round_.peildatum, utcnow(), actor, ronde_id=round_.id)
+    return _info(row)
 
 
 def get(publicatie_id: int | str, url: str | None = None) -> PublicatieInfo:
@@ -86,6 +105,15 @@ def get(publicatie_id: int | str, url: str | None = None) -> PublicatieInfo:
         if row is None:
             raise PublicatieError(f"Publicatie {number} bestaat niet; 'etvi publicatie list' toont de publicaties.")
         return _info(row)
+
+
+def ronde_titel(p: PublicatieInfo, url: str | None = None) -> str | None:
+    """The title of the round this publicatie published when it closed (None: not a round's)."""
+    if p.ronde_id is None:
+        return None
+    with db.session(url) as s:
+        row = s.get(Uitvraag, p.ronde_id)
+        return row.title if row is not None else None
 
 
 def all_publicaties(url: str | None = None) -> list[PublicatieInfo]:

@@ -90,6 +90,8 @@ PAGES: tuple[DashPage | ServerPage, ...] = (
     DashPage(publicaties),
     DashPage(publicatie),
     ServerPage("/publicatie/<nummer>.csv", "etvi_publicatie_csv", publicatie.download, methods=("GET",)),
+    ServerPage("/publicatie/<nummer>/kaart.svg", "etvi_publicatie_kaart_svg", lambda nummer: publicatie.map_image(nummer, "svg"), methods=("GET",)),
+    ServerPage("/publicatie/<nummer>/kaart.png", "etvi_publicatie_kaart_png", lambda nummer: publicatie.map_image(nummer, "png"), methods=("GET",)),
     DashPage(upload),
     DashPage(delivery),
     DashPage(auditlog),

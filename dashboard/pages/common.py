@@ -144,7 +144,8 @@ def map_content(
 
 
 def click_target(click: dict | None, level: str, peildatum: str | None, onderdeel: str | None) -> str | None:
-    """Where a click on a map goes: a gemeente's or provincie's page, or the region comparison."""
+    """Where a click on a map goes: a gemeente's or provincie's page, or the region comparison
+    (with the address's ``kennis``, as every link inside a page)."""
     if not click or not click.get("points"):
         return None
     code = click["points"][0].get("location")
@@ -152,10 +153,10 @@ def click_target(click: dict | None, level: str, peildatum: str | None, onderdee
         return None
     q = f"peildatum={peildatum}" if peildatum else ""
     if level == "gemeente":
-        return f"/gemeente/{code}" + (f"?{q}" if q else "")
+        return kennis.keep(f"/gemeente/{code}" + (f"?{q}" if q else ""))
     if level == "provincie":
-        return f"/provincie/{code}" + (f"?{q}&onderdeel={onderdeel}" if q else "")
-    return "/regios?" + urlencode({k: v for k, v in {"regiotype": level, "onderdeel": onderdeel, "peildatum": peildatum, "regio": code}.items() if v})
+        return kennis.keep(f"/provincie/{code}" + (f"?{q}&onderdeel={onderdeel}" if q else ""))
+    return kennis.keep("/regios?" + urlencode({k: v for k, v in {"regiotype": level, "onderdeel": onderdeel, "peildatum": peildatum, "regio": code}.items() if v}))
 
 
 def map_update_callback(app: dash.Dash, graph_id: str, store_id: str) -> None:

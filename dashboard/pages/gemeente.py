@@ -18,7 +18,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import aggregates as agg
 from dashboard import components as ui
-from dashboard import views
+from dashboard import kennis, views
 from dashboard.pages import common
 from dashboard.runtime import current
 from dashboard.state import parse_peildatum, query
@@ -88,7 +88,7 @@ def layout(code=None, peildatum=None, **_):
                 [
                     f"Gemeentecode {code}",
                     " · Provincie: ",
-                    dcc.Link(str(row["provincie_name"]), href=f"/provincie/{row['provincie_code']}?peildatum={pd_.isoformat()}") if row["provincie_code"] else "onbekend",
+                    dcc.Link(str(row["provincie_name"]), href=kennis.keep(f"/provincie/{row['provincie_code']}?peildatum={pd_.isoformat()}")) if row["provincie_code"] else "onbekend",
                     " · ",
                     dcc.Link("Landelijk overzicht", href=f"/?peildatum={pd_.isoformat()}"),
                 ]
@@ -203,7 +203,7 @@ def _regions_table(rt, v, code: str, pd_: date, statuses: dict) -> html.Div:
     frame = pd.DataFrame(records)
     links = {}
     if row["provincie_code"]:
-        links["Gebied"] = lambda r: f"/provincie/{row['provincie_code']}?peildatum={pd_.isoformat()}" if r["Indeling"] == "Provincies" else None
+        links["Gebied"] = lambda r: kennis.keep(f"/provincie/{row['provincie_code']}?peildatum={pd_.isoformat()}") if r["Indeling"] == "Provincies" else None
     return ui.table(frame, f"De gemeente naast haar regio's op {fmt_date(pd_)}", links=links)
 
 

@@ -14,7 +14,7 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import aggregates as agg
 from dashboard import components as ui
-from dashboard import views
+from dashboard import kennis, views
 from dashboard.figures import charts
 from dashboard.pages import common
 from dashboard.runtime import current
@@ -177,7 +177,7 @@ def _table(rt, v, peildatum: date, onderdeel: str, niveau: str):
         return ui.table(
             t,
             f"{onderdeel_title(onderdeel)} per gemeente op {fmt_date(peildatum)}",
-            links={"Gemeente": lambda r: f"/gemeente/{r['Gemeentecode']}{q}"},
+            links={"Gemeente": lambda r: kennis.keep(f"/gemeente/{r['Gemeentecode']}{q}")},
             external=["Bron"],
             sortable=True,
         )
@@ -186,7 +186,7 @@ def _table(rt, v, peildatum: date, onderdeel: str, niveau: str):
     cols = [name_col, "Gemeenten", "Gereed", "Aandeel gereed (%)", change_column(agg.one_year_earlier(peildatum)), "Gemeenten met melding"]
     links = {}
     if niveau == "provincie":
-        links[name_col] = lambda r: f"/provincie/{r['Code']}?peildatum={peildatum.isoformat()}&onderdeel={onderdeel}"
+        links[name_col] = lambda r: kennis.keep(f"/provincie/{r['Code']}?peildatum={peildatum.isoformat()}&onderdeel={onderdeel}")
     codes = t["Code"]
     t = t[cols]
     t.insert(0, "Code", codes)
@@ -287,7 +287,7 @@ def register_callbacks(app: dash.Dash) -> None:
     def goto_gemeente(code, peildatum):
         if not code:
             return no_update
-        return f"/gemeente/{code}?peildatum={peildatum}" if peildatum else f"/gemeente/{code}"
+        return kennis.keep(f"/gemeente/{code}?peildatum={peildatum}" if peildatum else f"/gemeente/{code}")
 
     common.map_update_callback(app, f"{P}-map", f"{P}-map-update")
     common.url_sync(app, P, PARAMS, "overzicht")

@@ -14,7 +14,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import components as ui
-from dashboard import views
+from dashboard import kennis, views
 from dashboard.figures import charts
 from dashboard.pages import common
 from dashboard.runtime import current
@@ -59,8 +59,8 @@ def layout(code=None, peildatum=None, onderdeel=None, sorteer=None, volgorde=Non
         [
             html.H1(f"Provincie {name}"),
             common.future_notice(peildatum),
-            html.P([f"Provinciecode {code} · ", dcc.Link("Landelijk overzicht", href=f"/?peildatum={pd_.isoformat()}&niveau=provincie"), " · ",
-                    dcc.Link("Provincies vergelijken", href=f"/regios?regiotype=provincie&onderdeel={ond}&peildatum={pd_.isoformat()}")]),
+            html.P([f"Provinciecode {code} · ", dcc.Link("Landelijk overzicht", href=kennis.keep(f"/?peildatum={pd_.isoformat()}&niveau=provincie")), " · ",
+                    dcc.Link("Provincies vergelijken", href=kennis.keep(f"/regios?regiotype=provincie&onderdeel={ond}&peildatum={pd_.isoformat()}"))]),
             html.Div([common.peildatum_dropdown(rt, v, f"{P}-peildatum", pd_), ui.share_link(P)], className="controls"),
             common.voorlopig_slot(P),
             ui.explain(ONDERDEEL_TERMS + ("gereed", "stand-op", "gemeld-per"), "Wat betekenen deze begrippen?", id_=f"{P}-uitleg"),
@@ -138,7 +138,7 @@ def _table(table: pd.DataFrame, code: str, name: str, pd_: date, sort_col: str, 
     return ui.table(
         t,
         f"Gemeenten in {name} op {fmt_date(pd_)}, gesorteerd op {sort_col.lower()} ({'oplopend' if order == 'op' else 'aflopend'})",
-        links={"Gemeente": lambda r: f"/gemeente/{r['Gemeentecode']}?peildatum={pd_.isoformat()}"},
+        links={"Gemeente": lambda r: kennis.keep(f"/gemeente/{r['Gemeentecode']}?peildatum={pd_.isoformat()}")},
         sort=(sort_col, order == "op"),
         sortable=True,
         sort_stores=(f"{P}-sort", f"{P}-order"),

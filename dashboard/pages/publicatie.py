@@ -1,19 +1,26 @@
 """``/publicatie/<nummer>``: a publicatie's national overview exactly as known at its moment K.
 
-The cards, the share per provincie, the milestone table and the table of every gemeente are
-computed under ``DataSource.version(kennis=K)``, so they never change (the maps will come from the
-server-side SVG renderer); the banner says when it was published,
-and when later uploads changed that past, how many statuses and which (as published, as now).
+The cards, the maps, the share per provincie, the milestone table and the table of every gemeente
+are computed under ``DataSource.version(kennis=K)``, so they never change; the banner says when it
+was published, and when later uploads changed that past, how many statuses and which (as published,
+as now). The maps are the server-side SVG renderer's (``dashboard.map_images``), served by
+``/publicatie/<nummer>/kaart.svg|png`` at exactly K: ``/kaart.svg?kennis=`` takes a day and means
+its end, which would count an upload made later on the day of publishing. They are images, so the
+page shows them without Plotly, and they are the downloads.
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import flask
 from dash import html
+from werkzeug.datastructures import MultiDict
 
 from dashboard import components as ui
-from dashboard import views
+from dashboard import map_images, views
 from dashboard.runtime import current
+from dashboard.security import error_response
 from dashboard.texts import fmt_date, local_time, onderdeel_title
 from etvi import publicatie as publicaties
 from etvi.publicatie import PublicatieError
@@ -48,6 +55,65 @@ def download(nummer: str):
     )
 
 
+MAP_LEVELS = ("gemeente", "provincie")
+
+
+def map_image(nummer: str, kind: str):
+    """``/publicatie/<nummer>/kaart.svg|png?onderdeel=…&niveau=gemeente|provincie``: the map of the
+    publicatie at its peildatum as known at exactly its moment K; the same bytes on every call."""
+    try:
+        p = publicaties.get(nummer, current().data.url)
+    except PublicatieError as exc:
+        return error_response(404, str(exc))
+    rt = current()
+    try:
+        ref = rt.data.reference(rt.data.version(kennis=p.kennis))
+        args = MultiDict({"peildatum": p.peildatum.isoformat(), "onderdeel": flask.request.args.get("onderdeel", ""), "niveau": flask.request.args.get("niveau", "")})
+        view = map_images.parse_view(args, ref)
+        svg = map_images.map_svg(view, link_key=f"publicatie-{p.id}", kennis=p.kennis, title=map_title(view, ref, p))
+        stem = f"etvi-publicatie-{p.id}-kaart-{view.onderdeel}-{view.niveau}"
+        if kind == "svg":
+            return map_images.cached_response(svg.encode("utf-8"), "image/svg+xml", f"{stem}.svg")
+        return map_images.cached_response(map_images.map_png(view, svg), "image/png", f"{stem}.png")
+    except map_images.MapRequestError as exc:
+        return error_response(exc.status, str(exc))
+
+
+def map_title(view, ref, p) -> str:
+    return f"{map_images.heading(view, ref)}, zoals bekend op {local_time(p.kennis)}"
+
+
+def _maps(rt, v, ref, p) -> html.Section:
+    """Per onderdeel the gemeente map and the provincie map, with their SVG and PNG downloads."""
+    levels = [lvl for lvl in MAP_LEVELS if lvl == "gemeente" or lvl in ref.levels_available()]
+    figures = []
+    for o in ref.onderdelen:
+        for lvl in levels:
+            view = map_images.MapView(p.peildatum, o, lvl)
+            base = f"/publicatie/{p.id}/kaart"
+            query = urlencode({"onderdeel": o, "niveau": lvl})
+            name = f"{P}-kaart-{o}-{lvl}"
+            title_ = map_title(view, ref, p)
+            figures.append(
+                html.Figure(
+                    [
+                        html.Img(src=f"{base}.svg?{query}", alt=f"Kaart: {title_}. De cijfers staan ook in de tabellen op deze pagina.", id=name, className="publicatie-kaart"),
+                        html.Figcaption(
+                            [
+                                title_,
+                                ". Download: ",
+                                html.A("SVG", href=f"{base}.svg?{query}", id=f"{name}-svg", download="", **{"aria-label": f"{title_} als SVG"}),
+                                " · ",
+                                html.A("PNG", href=f"{base}.png?{query}", id=f"{name}-png", download="", **{"aria-label": f"{title_} als PNG"}),
+                            ]
+                        ),
+                    ],
+                    className="publicatie-kaart-figuur",
+                )
+            )
+    return html.Section([html.H2("Kaarten", id=f"{P}-kaarten-heading"), *figures], **{"aria-labelledby": f"{P}-kaarten-heading"})
+
+
 def layout(nummer=None, **_):
     rt = current()
     try:
@@ -65,11 +131,13 @@ def layout(nummer=None, **_):
                 "info",
                 id_=f"{P}-banner",
             ),
+            _round(rt, p),
             _corrections(rt, p, ref),
             html.Section(
                 [html.H2("Stand per onderdeel", id=f"{P}-cards-heading"), ui.cards(rt.data.cards(p.peildatum, v))],
                 **{"aria-labelledby": f"{P}-cards-heading"},
             ),
+            _maps(rt, v, ref, p),
             html.Section(
                 [
                     html.H2("Per provincie", id=f"{P}-provincies-heading"),
@@ -108,6 +176,17 @@ def layout(nummer=None, **_):
                 ]
             ),
         ]
+    )
+
+
+def _round(rt, p) -> html.P | None:
+    """Which round this publicatie closed, when it was published as the round closed."""
+    titel = publicaties.ronde_titel(p, rt.data.url)
+    if titel is None:
+        return None
+    return html.P(
+        ["Deze publicatie is gemaakt bij het sluiten van ", html.A(f"uitvraag {p.ronde_id} '{titel}'", href=f"/uitvraag/{p.ronde_id}"), ": de stand op de peildatum van de uitvraag."],
+        id=f"{P}-uitvraag",
     )
 
 

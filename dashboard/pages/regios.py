@@ -15,7 +15,7 @@ from dash import Input, Output, html
 
 from dashboard import aggregates as agg
 from dashboard import components as ui
-from dashboard import views
+from dashboard import kennis, views
 from dashboard.figures import charts
 from dashboard.pages import common
 from dashboard.runtime import current
@@ -151,7 +151,7 @@ def _build(rt, v, rtype: str, ond: str, pd_: date, sel: list[str]) -> dict:
     if target_share is not None:
         table["Nog te gaan tot doel"] = [max(0, int(round(target_share * n)) - d) for n, d in zip(table["Gemeenten"], table["Gereed"])]
     name_col = level_singular(rtype).capitalize()
-    links = {name_col: (lambda r: f"/provincie/{r['Code']}?peildatum={pd_.isoformat()}&onderdeel={ond}")} if rtype == "provincie" else {}
+    links = {name_col: (lambda r: kennis.keep(f"/provincie/{r['Code']}?peildatum={pd_.isoformat()}&onderdeel={ond}"))} if rtype == "provincie" else {}
     cols = [name_col, "Code", "Gemeenten", "Gereed", "Aandeel gereed (%)", change_column(agg.one_year_earlier(pd_))] + (["Nog te gaan tot doel"] if target_share is not None else []) + ["Gemeenten met melding"]
     ranking = html.Section(
         [

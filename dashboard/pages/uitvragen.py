@@ -20,7 +20,9 @@ from dashboard import security
 from dashboard.components import data_table, notice
 from dashboard.pages.common import no_access, round_scope, who_bar
 from dashboard.texts import nl_date, onderdeel_title
+from etvi import publicatie as publicaties
 from etvi.accounts import policy
+from etvi.errors import UserError
 from etvi.uitvraag import mail, responses, rounds
 from etvi.uitvraag.rounds import UitvraagError
 from models import db
@@ -46,13 +48,22 @@ def _action(round_) -> html.Button | str:
         kind, text = "sluit", "Sluiten"
     else:
         return "—"
-    return html.Button(
+    button = html.Button(
         text,
         id={"type": f"{P}-{kind}", "uitvraag": round_.id},
         n_clicks=0,
         className="button secondary",
         **{"aria-label": f"Uitvraag {round_.id} ({round_.title}) {text.lower()}"},
     )
+    if kind != "sluit":
+        return button
+    publish = dcc.Checklist(
+        id={"type": f"{P}-publiceer", "uitvraag": round_.id},
+        options=[{"label": "bij het sluiten publiceren", "value": "ja"}],
+        value=[],
+        className="checklist",
+    )
+    return html.Div([publish, button])
 
 
 def rounds_table(user) -> html.Div:
@@ -226,9 +237,10 @@ def register_callbacks(app: dash.Dash) -> None:
         Output(f"{P}-wrap", "children", allow_duplicate=True),
         Input({"type": f"{P}-open", "uitvraag": ALL}, "n_clicks"),
         Input({"type": f"{P}-sluit", "uitvraag": ALL}, "n_clicks"),
+        State({"type": f"{P}-publiceer", "uitvraag": ALL}, "value"),
         prevent_initial_call=True,
     )
-    def open_or_close(_open_clicks, _close_clicks):
+    def open_or_close(_open_clicks, _close_clicks, publish_values):
         trigger = ctx.triggered_id
         if not trigger or not any(t.get("value") for t in ctx.triggered):  # a new row's button, not a click
             return no_update, no_update
@@ -237,14 +249,23 @@ def register_callbacks(app: dash.Dash) -> None:
         except security.Forbidden as exc:
             return notice(str(exc), "error"), no_update
         closing = trigger["type"].endswith("-sluit")
+        publish = closing and _publish_asked(trigger["uitvraag"], publish_values) and policy.can_publish(user)
         try:
             with db.session(security.db_url()) as s:
                 change = rounds.close_round if closing else rounds.open_round
                 changed = change(s, trigger["uitvraag"], actor=user.username)
-                text = f"Uitvraag {changed.id} ‘{changed.title}’ is {'gesloten' if closing else 'geopend'}."
-        except UitvraagError as exc:
+                text = [f"Uitvraag {changed.id} ‘{changed.title}’ is {'gesloten' if closing else 'geopend'}."]
+                if publish:
+                    made = publicaties.for_round(s, changed, user.username)
+                    text += [" Gepubliceerd als ", dcc.Link(f"publicatie {made.id}", href=f"/publicatie/{made.id}"), "."]
+        except UserError as exc:  # UitvraagError, PublicatieError: nothing changed (one session)
             return notice(str(exc), "error", id_=f"{P}-fout"), rounds_table(user)
         return notice(text, "success", id_=f"{P}-gewijzigd"), rounds_table(user)
+
+    def _publish_asked(round_id, values) -> bool:
+        """Whether the "publiceren" box of the round whose Sluiten was clicked is ticked."""
+        ids = [item["id"]["uitvraag"] for item in ctx.states_list[0]]
+        return any(i == round_id and "ja" in (v or []) for i, v in zip(ids, values))
 
     @app.callback(
         Output(f"{P}-download", "data"),

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from etl.dates import format_date
+from etvi import publicatie as publicaties
 from etvi.uitvraag import mail, responses, rounds
 from models import db
 
@@ -130,14 +131,23 @@ def list_() -> None:
 
 
 @uitvraag.command("sluit")
-def sluit(nummer: str = typer.Argument(..., help="Nummer van de uitvraag (zie etvi uitvraag list).")) -> None:
+def sluit(
+    nummer: str = typer.Argument(..., help="Nummer van de uitvraag (zie etvi uitvraag list)."),
+    publiceer: bool = typer.Option(False, "--publiceer", help="Publiceer meteen de stand op de peildatum van de uitvraag; het publicatienummer staat op de laatste regel."),
+) -> None:
     """Sluit een open uitvraag: latere aanleveringen tellen niet meer als antwoord; de cijfers zijn definitief."""
     _require_schema()
+    published = None
     with db.session() as s:
         closed = rounds.close_round(s, nummer, actor=_actor())
         round_id, title = closed.id, closed.title
+        if publiceer:
+            published = publicaties.for_round(s, closed, actor=_actor())
     _, answers = responses.answers(round_id)
     out.print(f"Uitvraag {round_id} '{title}' is gesloten; {responses.summary_line(answers)}.")
+    if published is not None:
+        out.print(f"Gepubliceerd als publicatie {published.id}: /publicatie/{published.id}")
+        out.print(str(published.id))
 
 
 @uitvraag.command("status")

@@ -48,7 +48,7 @@ EXAMPLES = {
 # we cannot fix in the project may be listed here). None today.
 DISABLED: dict[str, str] = {}
 # Registered routes that answer a file, not a page: nothing for axe to read.
-DOWNLOADS = {"/publicatie/<nummer>.csv"}
+DOWNLOADS = {"/publicatie/<nummer>.csv", "/publicatie/<nummer>/kaart.svg", "/publicatie/<nummer>/kaart.png"}
 _MADE: dict[tuple[str, str], str] = {}
 
 
