@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
+
+from tests.support.browser import wait_for_dash
 
 pytestmark = pytest.mark.geodata
 
@@ -59,6 +62,17 @@ PRINT_LAYOUT_JS = """(width) => {
 }"""
 
 
+# The page has settled as a person would print it: every shown Plotly SVG drawn at its own size
+# (a graph still being redrawn after a change has a CSS width that differs from its attribute).
+SETTLED_JS = """() => [...document.querySelectorAll('svg.main-svg')].filter(s => s.getClientRects().length > 0)
+    .every(s => Math.abs(parseFloat(getComputedStyle(s).width) - parseFloat(s.getAttribute('width'))) <= 1)"""
+
+
+def _settle(page) -> None:
+    wait_for_dash(page, 30)
+    page.wait_for_function(SETTLED_JS, timeout=30000)
+
+
 def _pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
     assert pdf.startswith(b"%PDF-")
     return [(float(w), float(h)) for w, h in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)]
@@ -88,10 +102,13 @@ def _check_printed(page, map_page: bool) -> dict:
 def test_home_prints_on_a4_with_its_map_and_address(live, page):
     page.goto(f"{live.url}/?peildatum=2025-06-30&onderdeel=verordening")
     page.wait_for_selector("#ov-map .choroplethlayer path", timeout=60000)
+    _settle(page)
     _check_printed(page, map_page=True)
     # another view chosen in the page (the address changes without a page load): that address is printed
     page.get_by_role("radio", name=re.compile("^Woonzorgvisie")).check()
     page.wait_for_function("() => location.search.includes('onderdeel=woonzorgvisie')", timeout=30000)
+    expect(page.locator("#ov-map-heading")).to_contain_text("Woonzorgvisie", timeout=30000)
+    _settle(page)
     printed = _check_printed(page, map_page=True)
     assert "onderdeel=woonzorgvisie" in printed["url"]
     assert page.errors == []
