@@ -27,7 +27,7 @@ def iframe_snippet(base_url: str, query: str) -> str:
     """The HTML another site pastes to show this map (``base_url`` without trailing slash)."""
     return (
         f'<iframe src="{base_url}{EMBED_PATH}?{query}" title="Kaart uit de {APP_TITLE}" '
-        'width="840" height="820" style="border:0;max-width:100%" loading="lazy"></iframe>'
+        'width="920" height="820" style="border:0;max-width:100%" loading="lazy"></iframe>'
     ).replace("&", "&amp;")
 
 

@@ -40,7 +40,7 @@ from dashboard.figures.palette import (
 )
 from dashboard.texts import fmt_date, fmt_pct
 
-WIDTH = 820  # the whole image, px
+WIDTH = 900  # the whole image, px (the legend needs ~260 px for "volkshuisvestingsprogramma" in DejaVu Sans)
 MAP_WIDTH = 560  # the box the map is fitted into (Plotly: fitbounds="locations")
 MAP_MAX_HEIGHT = 680
 MARGIN = 16

@@ -45,7 +45,7 @@ def test_embed_page_may_be_framed_and_nothing_else(dash_db, live_server):
 
 FRAMING_PAGE = """<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Een andere site</title></head>
 <body><h1>Een gemeentesite</h1>
-<iframe id="embed" title="Kaart" src="{app}/embed/kaart?{query}" width="840" height="820"></iframe>
+<iframe id="embed" title="Kaart" src="{app}/embed/kaart?{query}" width="920" height="820"></iframe>
 <iframe id="home" title="Overzicht" src="{app}/" width="840" height="400"></iframe>
 </body></html>"""
 

@@ -196,3 +196,12 @@ def test_real_gemeenten_342_paths_and_the_map_under_40_kb_compressed(tmp_path, m
     group = root.find(".//s:g[@class='etvi-kaart-gebieden']", NS)
     xs = [x for p in paths for ring in _points(p.get("d")) for x, _ in ring]
     assert max(xs) - min(xs) <= svg_map.MAP_WIDTH * svg_map.GRID and group is not None
+
+
+def test_the_longest_status_word_fits_in_the_legend():
+    """"volkshuisvestingsprogramma" cannot be wrapped: the legend's text column must hold it, with
+    room for a font wider than the estimate (resvg draws with DejaVu Sans, ~0.6 em a glyph)."""
+    room = svg_map.WIDTH - svg_map.MARGIN - (svg_map.LEGEND_X + 30)
+    assert len("volkshuisvestingsprogramma") * 0.62 * svg_map.TEXT_SIZE <= room
+    lines = svg_map.wrap("Opgenomen in volkshuisvestingsprogramma ✓ gereed (36)", svg_map.LEGEND_WIDTH - 30, svg_map.TEXT_SIZE)
+    assert "volkshuisvestingsprogramma" in " ".join(lines).split()
