@@ -19,6 +19,7 @@ from rich.table import Table
 from etvi import signing_keys
 from etvi.accounts import clock, policy, sessions, tokens, users
 from etvi.accounts.errors import AccountError
+from etvi.cli.actor import cli_actor
 from etvi.config import settings
 from models import db
 from models.tables import Gemeente, Provincie
@@ -35,13 +36,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(gebruiker, name="gebruiker")
     app.add_typer(sessiesleutel, name="sessiesleutel")
 
-
-def _actor() -> str:
-    try:
-        who = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        who = "onbekend"
-    return f"cli:{who}"
 
 
 @contextmanager
@@ -114,7 +108,7 @@ def add(
     password = _read_password_from_stdin() if wachtwoord_stdin else None
     with _session() as s:
         user, generated = users.create_user(
-            s, naam, rol, gemeente or [], provincie, password=password, actor=_actor(), email=email, email_required=True
+            s, naam, rol, gemeente or [], provincie, password=password, actor=cli_actor(), email=email, email_required=True
         )
         names = ""
         if user.role == "gemeente":
@@ -164,7 +158,7 @@ def email_(
 ) -> None:
     """Wijzig het e-mailadres van een gebruiker (waar herinneringen van een uitvraag heen gaan)."""
     with _session() as s:
-        user = users.set_email(s, naam, adres, actor=_actor())
+        user = users.set_email(s, naam, adres, actor=cli_actor())
     shown = user.email or "geen"
     out.print(f"E-mailadres van [bold]{user.username}[/] is nu: {shown}.")
 
@@ -173,7 +167,7 @@ def email_(
 def disable(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
     """Schakel een gebruiker uit: inloggen, lopende sessies en het API-token werken direct niet meer."""
     with _session() as s:
-        user = users.disable_user(s, naam, actor=_actor())
+        user = users.disable_user(s, naam, actor=cli_actor())
     out.print(f"Gebruiker [bold]{user.username}[/] is uitgeschakeld; inloggen, lopende sessies en het API-token werken niet meer.")
 
 
@@ -183,7 +177,7 @@ def logout(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
 
     Het API-token blijft werken; maak een nieuw token of schakel de gebruiker uit om dat te stoppen."""
     with _session() as s:
-        ended = users.end_sessions(s, naam, actor=_actor())
+        ended = users.end_sessions(s, naam, actor=cli_actor())
         user = users.get_user(s, naam)
     sessies = "sessie" if ended == 1 else "sessies"
     token = " Het API-token werkt nog." if user.token_hash else ""
@@ -194,7 +188,7 @@ def logout(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
 def enable(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
     """Schakel een uitgeschakelde gebruiker weer in (maak daarna zo nodig een nieuw token)."""
     with _session() as s:
-        user = users.enable_user(s, naam, actor=_actor())
+        user = users.enable_user(s, naam, actor=cli_actor())
     out.print(f"Gebruiker [bold]{user.username}[/] is weer ingeschakeld.")
 
 
@@ -208,7 +202,7 @@ def reset_password(
     """Stel een nieuw wachtwoord in (gemaakt en één keer getoond) en hef een inlogblokkade op."""
     password = _read_password_from_stdin() if wachtwoord_stdin else None
     with _session() as s:
-        generated = users.reset_password(s, naam, password=password, actor=_actor())
+        generated = users.reset_password(s, naam, password=password, actor=cli_actor())
         name = users.get_user(s, naam).username
     out.print(f"Nieuw wachtwoord ingesteld voor [bold]{name}[/]; bestaande sessies zijn beëindigd.")
     if generated:
@@ -219,7 +213,7 @@ def reset_password(
 def token(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
     """Maak een nieuw API-token (vervangt het vorige). Het token staat op de laatste regel."""
     with _session() as s:
-        new_token = users.create_token(s, naam, actor=_actor())
+        new_token = users.create_token(s, naam, actor=cli_actor())
     out.print(f"Nieuw API-token voor [bold]{naam.strip().lower()}[/]; het vorige token werkt niet meer.")
     out.print("Gebruik: Authorization: Bearer <token>")
     _print_secret("Token", new_token)
@@ -247,7 +241,7 @@ def revoke_token(
 ) -> None:
     """Trek een API-token in: het werkt direct nergens meer."""
     with _session() as s:
-        users.revoke_token(s, naam, kenmerk, actor=_actor())
+        users.revoke_token(s, naam, kenmerk, actor=cli_actor())
     out.print(f"Het API-token {kenmerk.strip().lower()} van [bold]{naam.strip().lower()}[/] is ingetrokken; het werkt niet meer.")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from typing import Annotated, Optional
 
 import typer
@@ -12,20 +11,13 @@ from rich.table import Table
 
 from etl.dates import EXAMPLES, DateError, parse_date
 from etvi import publicatie as publicaties
+from etvi.cli.actor import cli_actor
 from etvi.publicatie import PublicatieError
 
 console = Console(highlight=False)
 app = typer.Typer(help="Publicaties: cijfers die je kunt citeren en die nooit meer veranderen.", no_args_is_help=True)
 AMSTERDAM_FORMAT = "%d-%m-%Y %H:%M:%S"
 
-
-def _actor() -> str:
-    """The beheerder at the command line, as the audit trail names them."""
-    try:
-        who = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        who = "onbekend"
-    return f"cli:{who}"
 
 
 @app.command("maak")
@@ -40,7 +32,7 @@ def maak(
             when = parse_date(peildatum)
         except DateError as exc:
             raise PublicatieError(f"--peildatum: {str(exc).rstrip('.')}. Toegestaan: {', '.join(EXAMPLES[1:])}.") from None
-    made = publicaties.make(titel, _actor(), peildatum=when)
+    made = publicaties.make(titel, cli_actor(), peildatum=when)
     console.print(f"Publicatie gemaakt: '{escape(made.titel)}', stand op {made.peildatum:%d-%m-%Y} zoals bekend op {made.kennis:{AMSTERDAM_FORMAT}} UTC.")
     console.print(str(made.id))
 

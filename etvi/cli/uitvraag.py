@@ -6,7 +6,6 @@ the database is left unchanged. ``open`` prints the new round's id as its last l
 
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -17,6 +16,7 @@ from rich.table import Table
 
 from etl.dates import format_date
 from etvi import publicatie as publicaties
+from etvi.cli.actor import cli_actor
 from etvi.uitvraag import mail, responses, rounds
 from models import db
 
@@ -31,13 +31,6 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 def register(app: typer.Typer) -> None:
     app.add_typer(uitvraag, name="uitvraag")
 
-
-def _actor() -> str:
-    try:
-        who = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        who = "onbekend"
-    return f"cli:{who}"
 
 
 def _require_schema() -> None:
@@ -98,7 +91,7 @@ def open_(
 ) -> None:
     """Maak een uitvraag en open hem. Het nummer staat op de laatste regel."""
     _require_schema()
-    actor = _actor()
+    actor = cli_actor()
     with db.session() as s:
         made = rounds.create_round(s, titel, peildatum, deadline, onderdeel, actor=actor)
         rounds.open_round(s, made.id, actor=actor)
@@ -139,10 +132,10 @@ def sluit(
     _require_schema()
     published = None
     with db.session() as s:
-        closed = rounds.close_round(s, nummer, actor=_actor())
+        closed = rounds.close_round(s, nummer, actor=cli_actor())
         round_id, title = closed.id, closed.title
         if publiceer:
-            published = publicaties.for_round(s, closed, actor=_actor())
+            published = publicaties.for_round(s, closed, actor=cli_actor())
     _, answers = responses.answers(round_id)
     out.print(f"Uitvraag {round_id} '{title}' is gesloten; {responses.summary_line(answers)}.")
     if published is not None:
@@ -187,7 +180,7 @@ def herinner(
 ) -> None:
     """Mail een herinnering aan de gemeenten die nog niet antwoordden (gemeenteaccounts met een e-mailadres)."""
     _require_schema()
-    report = mail.send_reminders(nummer, _actor(), gemeenten=gemeente, dry_run=dry_run, force=opnieuw)
+    report = mail.send_reminders(nummer, cli_actor(), gemeenten=gemeente, dry_run=dry_run, force=opnieuw)
     code = _finish_mail(report, dry_run, uitvoer, "herinnering(en)")
     if code:
         raise typer.Exit(code)
