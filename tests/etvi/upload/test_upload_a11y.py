@@ -29,6 +29,10 @@ def upload_page(ref_db, live_server, browser):
     context = browser.new_context()
     page = context.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
+    # Playwright turns Chromium's picker interception on when a "filechooser" listener is added and
+    # off when the last is removed, without waiting: a key pressed right after `expect_file_chooser`
+    # could meet a picker not yet intercepted. A listener for the page's life keeps it on throughout.
+    page.on("filechooser", lambda chooser: None)
     page.goto(f"{base}/login?next=%2Faanleveren")
     a = actors["gemeente_a"]
     page.get_by_label("Gebruikersnaam").fill(a.username)
