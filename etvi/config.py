@@ -111,6 +111,9 @@ class Settings:
     keepalive: int = 75
     worker_connections: int = 1000
     worker_timeout: int = 120
+    api_rate_read: int = 1200
+    api_rate_upload: int = 120
+    api_rate_window_seconds: int = 60
 
     @property
     def is_sqlite(self) -> bool:
@@ -164,6 +167,9 @@ def settings() -> Settings:
         keepalive=_at_least("KEEPALIVE", 75),
         worker_connections=_at_least("WORKER_CONNECTIONS", 1000, minimum=1),
         worker_timeout=_at_least("WORKER_TIMEOUT", 120, minimum=1),
+        api_rate_read=_at_least("API_RATE_READ", 1200),
+        api_rate_upload=_at_least("API_RATE_UPLOAD", 120),
+        api_rate_window_seconds=_at_least("API_RATE_WINDOW_SECONDS", 60, minimum=1),
     )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import time
 from dataclasses import dataclass
 
@@ -21,30 +20,18 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from etvi.config import PREFIX, ConfigError
+from etvi.config import settings
 from models.tables import RateCount
-
-BUCKETS = {"lezen": ("API_RATE_READ", 1200), "upload": ("API_RATE_UPLOAD", 120)}
-WINDOW = ("API_RATE_WINDOW_SECONDS", 60)
-
-
-def _setting(name: str, default: int, minimum: int) -> int:
-    raw = (os.environ.get(PREFIX + name) or "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < minimum:
-        raise ConfigError(f"{PREFIX}{name} moet een geheel getal van minstens {minimum} zijn, niet {raw!r}.")
-    return int(raw)
 
 
 def limit_for(bucket: str) -> int:
     """Requests per window allowed in ``bucket`` (0: no limit)."""
-    name, default = BUCKETS[bucket]
-    return _setting(name, default, 0)
+    cfg = settings()
+    return {"lezen": cfg.api_rate_read, "upload": cfg.api_rate_upload}[bucket]
 
 
 def window_seconds() -> int:
-    return _setting(*WINDOW, 1)
+    return settings().api_rate_window_seconds
 
 
 def client_key(token: str | None, address: str | None) -> str:

@@ -78,6 +78,8 @@ def test_the_gunicorn_settings_follow_the_etvi_variables(monkeypatch):
         ("ETVI_KEEPALIVE", "-1", "ETVI_KEEPALIVE moet een geheel getal van minstens 0 zijn, niet -1."),
         ("ETVI_THREADS", "veel", "ETVI_THREADS moet een geheel getal zijn, niet 'veel'."),
         ("ETVI_WORKER_TIMEOUT", "0", "ETVI_WORKER_TIMEOUT moet een geheel getal van minstens 1 zijn, niet 0."),
+        ("ETVI_API_RATE_READ", "veel", "ETVI_API_RATE_READ moet een geheel getal zijn, niet 'veel'."),
+        ("ETVI_API_RATE_WINDOW_SECONDS", "0", "ETVI_API_RATE_WINDOW_SECONDS moet een geheel getal van minstens 1 zijn, niet 0."),
     ],
 )
 def test_etvi_serve_refuses_a_bad_setting_in_dutch(tmp_path, name, value, message):
