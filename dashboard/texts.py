@@ -213,18 +213,11 @@ def local_time(value: datetime | None) -> str:
 
 
 def nl_date(value) -> str:
-    if value in (None, "") or (isinstance(value, float) and value != value):
-        return "—"
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    if isinstance(value, datetime):
-        value = value.date()
-    if hasattr(value, "strftime"):
-        return value.strftime("%d-%m-%Y")
-    return str(value)
+    """``fmt_date_short`` for text that may not be a date: such text is shown as it is."""
+    try:
+        return fmt_date_short(value)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 # --------------------------------------------------------------------------------------------
