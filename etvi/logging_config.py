@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import logging.config
+import sys
 from datetime import datetime, timezone
 
 from etvi.config import settings
@@ -40,11 +41,27 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class StderrHandler(logging.StreamHandler):
+    """Writes to ``sys.stderr`` as it is at each record: a test runner (and a daemoniser) swaps it
+    after logging was set up, and a handler holding the old one writes into a closed file."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def dict_config(log_format: str | None = None) -> dict:
     """The ``logging.config.dictConfig`` of this server: root and gunicorn's loggers to stderr."""
     fmt = log_format or settings().log_format
     formatter = {"()": JsonFormatter} if fmt == "json" else {"format": TEXT_FORMAT}
-    handler = {"class": "logging.StreamHandler", "formatter": "etvi", "stream": "ext://sys.stderr"}
+    handler = {"()": StderrHandler, "formatter": "etvi"}
     return {
         "version": 1,
         "disable_existing_loggers": False,
