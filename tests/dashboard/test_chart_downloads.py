@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from dashboard.pages import common
 from dashboard.texts import bron, fmt_date
 from tests.support.axe import run_axe
-from tests.support.browser import wait_for_dash
+from tests.support.browser import dropdown_option, wait_for_dash
 
 pytestmark = pytest.mark.geodata
 
@@ -81,6 +81,34 @@ def test_a_provincie_chart_downloads_as_svg_and_png(live, page):
 def test_the_milestone_charts_download_as_svg_and_png(live, page):
     page.goto(f"{live.url}/mijlpalen")
     _check_chart(page, "mp-strip", common.today(), keyboard_format="png")  # the page's own today
+    violations = run_axe(page)
+    assert violations == [], violations
+    assert page.errors == []
+
+
+def test_the_home_strip_downloads_with_the_peildatum_chosen_in_the_page(live, page):
+    """The strip on ``/`` is patched when the peildatum changes (no new buttons): its image follows."""
+    page.goto(f"{live.url}/?peildatum=2025-06-30")
+    expect(page.locator("#ov-mstrip svg.main-svg").first).to_be_visible(timeout=60000)
+    wait_for_dash(page, 30)
+    page.click("#ov-peildatum")
+    dropdown_option(page, "31 december 2024").click()
+    expect(page.locator("#ov-mstrip")).to_contain_text("stand op (31 december 2024)")
+    _check_chart(page, "ov-mstrip", date(2024, 12, 31), keyboard_format="svg")
+    assert page.errors == []
+
+
+def test_every_chart_of_a_page_has_its_downloads(live, page):
+    """/regios: the ranking and the lines over time; every graph that is not a map has two buttons."""
+    page.goto(f"{live.url}/regios")
+    expect(page.locator("#rg-time-graph svg.main-svg").first).to_be_visible(timeout=60000)
+    wait_for_dash(page, 30)
+    graphs = page.locator(".graph:not(.map)")
+    assert graphs.count() >= 2
+    for i in range(graphs.count()):
+        buttons = graphs.nth(i).locator("xpath=following-sibling::div[contains(@class, 'chart-downloads')]//button")
+        expect(buttons).to_have_count(2)
+    _check_chart(page, "rg-rank-graph", common.today(), keyboard_format="png")
     violations = run_axe(page)
     assert violations == [], violations
     assert page.errors == []
