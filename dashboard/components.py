@@ -10,6 +10,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import aggregates as agg
+from dashboard.figures import charts
 from dashboard.figures.palette import GRAPH_CONFIG, NO_DATA_COLOR, status_colors
 from dashboard.texts import (
     GLOSSARY_TITLE,
@@ -45,6 +46,46 @@ def graph(id_: str, figure, label: str, **kw) -> html.Div:
         **{"aria-label": label},
         className="graph",
     )
+
+
+CHART_FORMATS = ("svg", "png")
+
+
+def chart(id_: str, figure, label: str, title: str, stand: date, **kw) -> html.Div:
+    """A chart (``graph``) with its buttons "Download als SVG" / "Download als PNG" under it.
+
+    Why client-side (``assets/chart_download.js``, Plotly's ``downloadImage``): the figure the
+    visitor sees is already in the browser, callbacks included, so the image is exactly that view,
+    with no server renderer and no system libraries (kaleido/Chrome) to run. The script exports a
+    copy of the figure with ``title`` and the source line (``texts.bron``: "Bron: ETVI-monitor,
+    stand op <stand>") drawn in, and Plotly's own legend; the mode bar stays off. The only
+    policy it needs is ``blob:`` images (Plotly draws the PNG from an SVG blob; ``dashboard.csp``).
+    Maps have their server-rendered ``/kaart.svg`` and ``/kaart.png`` instead. The source line
+    and date travel in the figure (``layout.meta``, ``charts.stand_meta``), so a callback that
+    patches the figure for another peildatum updates them too."""
+    figure.update_layout(meta=charts.stand_meta(stand))
+    buttons = [
+        html.Button(
+            f"Download als {fmt.upper()}",
+            type="button",
+            className="button chart-download",
+            **{
+                "aria-label": f"Download als {fmt.upper()}: {title}",
+                "data-graph": id_,
+                "data-format": fmt,
+                "data-title": title,
+                "data-file": _file_name(title),
+            },
+        )
+        for fmt in CHART_FORMATS
+    ]
+    return html.Div([graph(id_, figure, label, **kw), html.Div(buttons, className="chart-downloads")], className="chart")
+
+
+def _file_name(title: str) -> str:
+    """``etvi-<title in lowercase words>``; the script adds ``-<stand>``: a name that says what it holds."""
+    words = "".join(c if c.isalnum() else " " for c in title.lower()).split()
+    return "-".join(["etvi", *words[:8]])
 
 
 def peildatum_control(id_: str, value: date, options: list[date], today: date) -> html.Div:

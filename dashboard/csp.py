@@ -6,7 +6,9 @@
   No ``'unsafe-eval'``: neither Dash's renderer nor the Plotly geo bundle needs it;
 - styles: our own origin and ``'unsafe-inline'``: Plotly adds its stylesheet as a ``<style>``
   element at run time and Dash components set ``style`` attributes;
-- images and fonts: our own origin and ``data:`` (Plotly's mode bar and map patterns);
+- images: our own origin, ``data:`` (Plotly's map patterns) and ``blob:`` (the PNG of a chart
+  download: Plotly draws it from an SVG blob, ``assets/chart_download.js``); fonts: our own
+  origin and ``data:``;
 - connections: our own origin (callbacks, map shapes, the API);
 - nothing may embed a page (``frame-ancestors 'none'``, also ``X-Frame-Options: DENY`` in
   ``security``), no plugins, forms and ``<base>`` only to our own origin. The one exception is
@@ -24,7 +26,7 @@ DIRECTIVES: dict[str, tuple[str, ...]] = {
     "default-src": ("'self'",),
     "script-src": ("'self'",),
     "style-src": ("'self'", "'unsafe-inline'"),
-    "img-src": ("'self'", "data:"),
+    "img-src": ("'self'", "data:", "blob:"),
     "font-src": ("'self'", "data:"),
     "connect-src": ("'self'",),
     "object-src": ("'none'",),

@@ -226,6 +226,12 @@ def nl_date(value) -> str:
 # --------------------------------------------------------------------------------------------
 
 STAND_OP = "Stand op"  # the date the visitor looks at: what was known on that day
+BRON = "Bron: ETVI-monitor, stand op {datum}"  # the provenance every downloaded chart and map carries
+
+
+def bron(peildatum) -> str:
+    """The source line of a chart image; a map adds its boundaries (``figures.svg_map.source_line``)."""
+    return BRON.format(datum=fmt_date(peildatum))
 GEMELD_PER = "Gemeld per"  # the date a gemeente's report is about (the upload's column peildatum)
 
 # --------------------------------------------------------------------------------------------

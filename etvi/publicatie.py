@@ -3,7 +3,8 @@
 A publicatie fixes a peildatum and a moment K (``kennis``): its figures are the state at the
 peildatum *as known at K* (``models.asof``), so a later upload that corrects the past changes
 the live views but never a publicatie. Making one is a beheerder action and is audited; rows
-are never changed or deleted.
+are never changed or deleted. K is stamped in one serialisation with the uploads' own moments
+(``models.kennis_moment``), so an upload that commits after K never enters a publicatie.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from sqlmodel import Session, select
 from etl.export import export_frame, to_csv_bytes
 from etvi.accounts import audit
 from etvi.errors import UserError
-from models import db, queries
+from models import db, kennis_moment, queries
 from models.asof import utc
-from models.tables import Publicatie, Uitvraag, utcnow
+from models.tables import Publicatie, Uitvraag
 
 MAX_TITEL = 200
 
@@ -64,9 +65,8 @@ def make(titel: str, actor: str, peildatum: date | None = None, kennis: datetime
     when = peildatum or today
     if when > today:
         raise PublicatieError(f"De peildatum {when:%d-%m-%Y} ligt in de toekomst; een publicatie gaat over vandaag of eerder.")
-    moment = utc(kennis) if kennis is not None else utcnow()
     with db.session(url) as s:
-        row = _add(s, clean, when, moment, actor)
+        row = _add(s, clean, when, kennis_moment.publicatie_moment(s, kennis), actor)
         s.commit()
         s.refresh(row)
         return _info(row)
@@ -90,7 +90,7 @@ def for_round(s: Session, round_: Uitvraag, actor: str) -> PublicatieInfo:
             f"De peildatum van uitvraag {round_.id} ({round_.peildatum:%d-%m-%Y}) ligt in de toekomst; publiceer de uitvraag "
             "op of na de peildatum met 'etvi publicatie maak', of sluit hem zonder --publiceer."
         )
-    row = _add(s, check_titel(round_.title), round_.peildatum, utcnow(), actor, ronde_id=round_.id)
+    row = _add(s, check_titel(round_.title), round_.peildatum, kennis_moment.publicatie_moment(s), actor, ronde_id=round_.id)
     return _info(row)
 
 

@@ -19,7 +19,7 @@ from dashboard.figures.palette import (
     TODAY_COLOR,
     new_figure,
 )
-from dashboard.texts import CONFIDENCE_LABELS, fmt_date, fmt_milestone_date, fmt_pct, is_unconfirmed, unconfirmed_suffix
+from dashboard.texts import CONFIDENCE_LABELS, bron, fmt_date, fmt_milestone_date, fmt_pct, is_unconfirmed, unconfirmed_suffix
 
 CONFIDENCE_SYMBOLS = {"bevestigd": "circle", "doel": "diamond", "onbevestigd": "circle-open", "onbekend": "x-thin-open"}
 KIND_ROWS = {"wet": "Wet", "programmadoel": "Programmadoel", "deadline": "Termijn"}
@@ -272,12 +272,19 @@ def strip_peildatum_update(when, label: str) -> dict:
 
 
 def strip_peildatum_patch(when, label: str):
-    """The same as a ``dash.Patch`` for the strip figure."""
+    """The same as a ``dash.Patch`` for the strip figure (with the source line of its download)."""
     patch = dash.Patch()
     for (part, index), changes in strip_peildatum_update(when, label).items():
         for key, value in changes.items():
             patch["layout"][part][index][key] = value
+    patch["layout"]["meta"] = stand_meta(when)
     return patch
+
+
+def stand_meta(stand) -> dict:
+    """What a chart's download draws in and is named after (``components.chart``): its source
+    line ("Bron: ETVI-monitor, stand op …") and the date."""
+    return {"bron": bron(stand), "stand": to_date(stand).isoformat()}
 
 
 def comparison_dots(frame: pd.DataFrame, name_a: str, name_b: str) -> go.Figure:
@@ -363,4 +370,5 @@ __all__ = [
     "milestone_strip",
     "strip_peildatum_update",
     "strip_peildatum_patch",
+    "stand_meta",
 ]

@@ -38,7 +38,7 @@ from dashboard.figures.palette import (
     YLGNBU,
     status_colors,
 )
-from dashboard.texts import fmt_date, fmt_pct
+from dashboard.texts import BRON, fmt_date, fmt_pct
 
 WIDTH = 900  # the whole image, px (the legend needs ~260 px for "volkshuisvestingsprogramma" in DejaVu Sans)
 MAP_WIDTH = 560  # the box the map is fitted into (Plotly: fitbounds="locations")
@@ -54,7 +54,7 @@ SOURCE_SIZE = 12
 SWATCH_BORDER = "#333333"  # style.css .swatch
 SWATCH_NODATA_WIDTH = 3  # style.css .swatch-nodata
 SHARE_TICKS = (0, 25, 50, 75, 100)
-SOURCE = "Bron: ETVI-monitor, stand op {datum}, grenzen CBS/PDOK"
+SOURCE = BRON + ", grenzen CBS/PDOK"
 DONE_MARK = " ✓ gereed"
 
 

@@ -148,7 +148,10 @@ def _after_map(ref, pd_: date, gemeente_opts: list[dict]) -> dcc.Store:
     kept waiting and no extra request is made."""
     today = common.today()
     body = [
-        ui.graph(f"{P}-mstrip", charts.milestone_strip(ref.milestones, today, pd_), "Tijdlijn van de mijlpalen; de lijst eronder bevat dezelfde gegevens."),
+        ui.chart(
+            f"{P}-mstrip", charts.milestone_strip(ref.milestones, today, pd_), "Tijdlijn van de mijlpalen; de lijst eronder bevat dezelfde gegevens.",
+            title="Tijdlijn van de mijlpalen", stand=pd_,
+        ),
         _milestone_list(ref.milestones, today),
     ]
     outputs = [body, gemeente_opts, "Typ een gemeentenaam"]

@@ -76,7 +76,10 @@ def layout(niveau=None, **_):
             html.Section(
                 [
                     html.H2("Tijdlijn", id=f"{P}-tl-heading"),
-                    ui.graph(f"{P}-strip", charts.milestone_strip(m, today, today), "Tijdlijn van alle mijlpalen; de tabel eronder bevat dezelfde gegevens."),
+                    ui.chart(
+                        f"{P}-strip", charts.milestone_strip(m, today, today), "Tijdlijn van alle mijlpalen; de tabel eronder bevat dezelfde gegevens.",
+                        title="Tijdlijn van alle mijlpalen", stand=today,
+                    ),
                     ui.table(table, "Alle mijlpalen, met zekerheid en bron", external=["Bron"], id_=f"{P}-all", link_label=lambda r: f"bron: {r['Mijlpaal']}"),
                     ui.download_links(f"{P}-lijst", "mijlpalen"),
                 ],
@@ -125,13 +128,14 @@ def _build_national(rt, v, today) -> list:
         charts_row.append(
             html.Div(
                 [
-                    ui.graph(
+                    ui.chart(
                         f"{P}-proj-{r.milestone_id}",
                         charts.projection_chart(
                             nat[["date", "share"]], r.deadline, _drawn_projection(r, today), r.target_share, today,
                             title=title, confidence=r.confidence, share_now=r.share_now,
                         ),
                         f"{title}: voortgang en verwachting; zie de tabel.",
+                        title=f"{title}: voortgang en verwachting", stand=today,
                     ),
                     html.P(_verdict(r, today), className="hint"),
                 ],

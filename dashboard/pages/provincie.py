@@ -121,7 +121,10 @@ def _build_comparison(rt, v, code: str, name: str, pd_: date) -> list:
         }
     )
     return [
-        ui.graph(f"{P}-cmp-graph", charts.comparison_dots(f, name, "Nederland"), f"{name} naast Nederland per onderdeel; de tabel eronder heeft dezelfde cijfers."),
+        ui.chart(
+            f"{P}-cmp-graph", charts.comparison_dots(f, name, "Nederland"), f"{name} naast Nederland per onderdeel; de tabel eronder heeft dezelfde cijfers.",
+            title=f"Aandeel gemeenten gereed: {name} naast Nederland", stand=pd_,
+        ),
         ui.table(t, f"Aandeel gemeenten gereed op {fmt_date(pd_)}: {name} en Nederland"),
     ]
 

@@ -159,10 +159,12 @@ def _build(rt, v, rtype: str, ond: str, pd_: date, sel: list[str]) -> dict:
             html.P(target_text, id=f"{P}-target"),
             ui.explain(("gereed", "nog-te-gaan", "gemeenten-met-melding") if target_share is not None else ("gereed", "gemeenten-met-melding"), id_=f"{P}-uitleg"),
             html.P([f"Nederland: {fmt_pct(nat_share)} gereed. ", summary], id=f"{P}-summary", **{"aria-live": "polite"}),
-            ui.graph(
+            ui.chart(
                 f"{P}-rank-graph",
                 charts.ranking_bar(shares, nat_share, target_share, target_label),
                 "Rangorde van de gebieden naar aandeel gereed; dezelfde cijfers staan in de tabel eronder.",
+                title=f"{onderdeel_title(ond)}: aandeel gemeenten gereed per {level_singular(rtype)}",
+                stand=pd_,
             ),
             ui.table(
                 table[cols],
@@ -181,10 +183,12 @@ def _build(rt, v, rtype: str, ond: str, pd_: date, sel: list[str]) -> dict:
     fig = charts.progress_lines(series, ms[["deadline", "title", "confidence"]], pd_, highlight=sel)
     time_table = _series_table(series, pd_, pd.concat([shares, national], ignore_index=True))
     time = [
-        ui.graph(
+        ui.chart(
             f"{P}-time-graph",
             fig,
             "Voortgang in de tijd per gebied, volgens vaststellingsdatum, met de kennis van nu; de tabel eronder geeft de stand per jaareinde.",
+            title=f"{onderdeel_title(ond)}: voortgang in de tijd per {level_singular(rtype)}",
+            stand=pd_,
         ),
         ui.table(
             time_table,

@@ -43,7 +43,7 @@ from etl.validate import Record
 from etvi.accounts import audit, policy
 from etvi.accounts.errors import AccountError
 from etvi.upload import originals, pending
-from models import db
+from models import db, kennis_moment
 from models.tables import Upload, User
 
 log = logging.getLogger(__name__)
@@ -192,7 +192,7 @@ def _commit(url: str | None, values: dict, checked: load.Checked) -> tuple[str, 
         upload = _log(s, **values, outcome=GELADEN, records_written=len(checked.records))
         load.write_records(s, upload.id, checked.records)
         upload.stored_path = originals.save(s, checked.data, sha, checked.suffix)
-        s.add(upload)
+        kennis_moment.stamp_upload(s, upload)  # known from its commit on: a publicatie's K never lets it in later
         s.commit()
         return GELADEN, upload.id, None
 

@@ -164,7 +164,8 @@ def test_milestone_strip_marks_today_and_peildatum_and_patch_moves_peildatum():
     update = charts.strip_peildatum_update(date(2024, 6, 30), "peildatum (30 juni 2024)")
     assert update[("shapes", i)] == {"x0": "2024-06-30T00:00:00", "x1": "2024-06-30T00:00:00"}
     patch = charts.strip_peildatum_patch(date(2024, 6, 30), "x").to_plotly_json()
-    assert len(patch["operations"]) == 4
+    assert len(patch["operations"]) == 5  # the line, its label (x, text) and the source line of the download
+    assert patch["operations"][-1]["params"]["value"] == {"bron": "Bron: ETVI-monitor, stand op 30 juni 2024", "stand": "2024-06-30"}
     assert _types(fig) <= BUNDLE_TRACES
 
 
