@@ -21,7 +21,7 @@ from models import db
 from tests.support import uitvraag as scene_
 from tests.support.app import login, make_app, page_content
 from tests.support.axe import run_axe
-from tests.support.browser import wait_for_dash
+from tests.support.browser import log_in, wait_for_dash
 
 LATER = date(2026, 6, 1)
 HEADING = "Zo deden anderen het"
@@ -98,16 +98,24 @@ def test_gemeente_page_shows_the_done_neighbours_with_their_bron(ref_db, tmp_pat
     # at a later peildatum Houten is done too
     later = _links(_block(page_content(client, "/gemeente/GM0344", f"?peildatum={LATER.isoformat()}"), VERORDENING))
     assert [a["children"] for a in later] == ["Amsterdam: bron", "Amersfoort: bron", "De Bilt: bron", "Houten: bron"]
+    # as known before anything was uploaded (?kennis=), nobody is done: no block
+    assert _block(page_content(client, "/gemeente/GM0344", f"?peildatum={LATER.isoformat()}&kennis=2020-01-01"), VERORDENING) is None
     # a gemeente that is done itself gets no examples for that onderdeel
     assert _block(page_content(client, "/gemeente/GM0363", f"?peildatum={scene_.BASE.isoformat()}"), VERORDENING) is None
 
 
-def test_round_page_shows_examples_per_gemeente_with_the_okec_link(ref_db, tmp_path, fast_hashing):
-    scene_.make_accounts(ref_db)
-    _load(ref_db, tmp_path)
-    with db.session(ref_db) as s:
-        round_id = rounds.create_round(s, "Uitvraag najaar 2026", scene_.PEILDATUM, scene_.DEADLINE, actor="vng", url=ref_db).id
+def _open_round(url: str, tmp_path) -> int:
+    """The accounts of ``tests.support.uitvraag``, the data above and an open round at its peildatum."""
+    scene_.make_accounts(url)
+    _load(url, tmp_path)
+    with db.session(url) as s:
+        round_id = rounds.create_round(s, "Uitvraag najaar 2026", scene_.PEILDATUM, scene_.DEADLINE, actor="vng", url=url).id
         rounds.open_round(s, round_id, actor="vng")
+    return round_id
+
+
+def test_round_page_shows_examples_per_gemeente_with_the_okec_link(ref_db, tmp_path, fast_hashing):
+    round_id = _open_round(ref_db, tmp_path)
     app = make_app(ref_db)
     utr = app.server.test_client()
     login(utr, "utr", scene_.PASSWORD)
@@ -143,6 +151,26 @@ def test_gemeente_page_block_in_chromium(ref_db, tmp_path, live_server, browser)
         expect(links.first).to_have_attribute("href", "https://amsterdam.example/verordening")
         expect(links.first).to_have_attribute("rel", "noopener noreferrer")
         expect(page.locator("#gm-peers-0")).to_have_count(0)
+        assert run_axe(page) == []
+    finally:
+        context.close()
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_round_page_block_in_chromium(ref_db, tmp_path, live_server, browser, fast_hashing):
+    round_id = _open_round(ref_db, tmp_path)
+    base = live_server(ref_db).url
+    context = browser.new_context(locale="nl-NL")
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        log_in(page, base, "utr", scene_.PASSWORD, f"/uitvraag/{round_id}")
+        block = page.locator("#uitvraag-peers-GM0344")
+        expect(block.get_by_role("heading", name=HEADING, level=4)).to_be_visible()
+        expect(block.get_by_role("link")).to_have_text(["Amsterdam: bron", "Amersfoort: bron", "De Bilt: bron", "Houten: bron", "OKEC ETVI"])
+        expect(block.get_by_role("link", name=f"Houten: bron over {onderdeel_title('verordening').lower()} (opent in nieuw tabblad)", exact=True)).to_have_attribute("href", "https://houten.example/verordening")
         assert run_axe(page) == []
     finally:
         context.close()
