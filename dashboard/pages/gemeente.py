@@ -18,7 +18,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import aggregates as agg
 from dashboard import components as ui
-from dashboard import kennis, views
+from dashboard import kennis, peers, views
 from dashboard.pages import common
 from dashboard.runtime import current
 from dashboard.state import parse_peildatum, query
@@ -33,6 +33,7 @@ from dashboard.texts import (
     level_title,
     onderdeel_title,
 )
+from models.peers import select as select_peers
 
 
 def title(code=None, **_) -> str:
@@ -111,6 +112,7 @@ def _build(rt, v, code: str, pd_: date) -> list:
     hist = views.gemeente_history_table(rt.data, code, v, until=pd_)
     sections = []
     statuses = {}
+    examples = select_peers(rt.data.status_at(pd_, v), ref.gemeenten, ref.memberships, ref.levels, code, ref.onderdelen)
     for ond in ref.onderdelen:
         g = rt.data.gemeente_status(pd_, ond, v)
         r = g[g["code"] == code].iloc[0]
@@ -146,6 +148,7 @@ def _build(rt, v, code: str, pd_: date) -> list:
         if not r["is_done"]:
             text, link_text, link = next_step(ond, r["status"])
             parts.append(html.P([html.Strong("Volgende stap: "), text, " ", html.A(link_text, href=link, target="_blank", rel="noopener noreferrer", **{"aria-label": f"{link_text} {ui.NEW_TAB}"}), "."]))
+            parts.append(peers.examples(examples[examples["onderdeel"] == ond], f"{P}-peers-{ref.onderdelen.index(ond)}"))
         h = hist[hist["Onderdeel"] == onderdeel_title(ond)].drop(columns=["Onderdeel"])
         if len(h):
             changes = views.status_changes(h)

@@ -22,10 +22,12 @@ from dash import MATCH, Input, Output, State, dcc, html, no_update
 from dashboard import security
 from dashboard.components import data_table, notice
 from dashboard.pages.common import no_access, round_scope, who_bar
+from dashboard.peers import examples as peer_examples
 from dashboard.texts import local_time, nl_date, onderdeel_title
 from etvi.accounts import policy
 from etvi.uitvraag import confirmation, mail, responses, rounds
 from etvi.uitvraag.rounds import UitvraagError
+from models.peers import at as peers_at
 
 PAGE = dict(
     path_template="/uitvraag/<uitvraag_id>",
@@ -93,6 +95,7 @@ def answer_section(user, round_, answers: list[responses.Answer], url: str | Non
         ]))  # fmt: skip
     else:
         parts.append(html.P(f"Deze uitvraag is {round_.state}; antwoorden kan alleen in een open uitvraag."))
+    examples = peers_at(round_.peildatum, sorted(user.gemeente_codes), rounds.onderdelen_of(round_), url)  # "Zo deden anderen het"
     for code in sorted(user.gemeente_codes):
         answer = by_code.get(code)
         name = answer.gemeente if answer else code
@@ -111,6 +114,7 @@ def answer_section(user, round_, answers: list[responses.Answer], url: str | Non
                             **{"aria-label": f"Niets veranderd voor {name}"}),  # fmt: skip
                 html.Div(id={"type": f"{P}-bevestiging", "code": code}),
             ]
+        block.append(peer_examples(examples[code], f"{P}-peers-{code}", okec=True, name_onderdelen=True))
         parts.append(html.Div(block, className="uitvraag-gemeente"))
     return html.Section(parts, **{"aria-labelledby": f"{P}-antwoord-kop"})
 
