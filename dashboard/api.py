@@ -16,8 +16,8 @@ and published by ``dashboard.api_docs`` at ``/api/v1/openapi.json`` (with ``/api
   (beheerder: any provincie or all; provincie account: its own).
 - ``GET /api/v1/gebruikers``, ``POST /api/v1/gebruikers`` (JSON ``naam``, ``rol``, ``gemeenten``,
   ``provincie``, ``email``; the generated password is in the answer, once), ``PATCH /api/v1/gebruikers/{naam}``
-  (JSON ``{"actief": false}`` disables, ``true`` enables; ``email`` changes the address) and ``POST …/{naam}/uitloggen`` — user
-  management (beheerder).
+  (JSON ``{"actief": false}`` disables, ``true`` enables; ``email`` changes the address) and ``DELETE …/{naam}/sessies``
+  (log out everywhere) — user management (beheerder).
 - ``GET/POST /api/v1/uitvragen``, ``GET/PATCH /api/v1/uitvragen/{id}``, ``…/antwoorden``,
   ``POST …/herinneringen`` and ``POST …/bevestigingen`` ("Niets veranderd") — reporting rounds,
   through ``etvi.uitvraag`` like the CLI and the pages.
@@ -30,7 +30,7 @@ A dry run writes nothing, not even to the log, exactly like ``etvi load --dry-ru
 
 Every answer carries ``API-Version``; every error is ``application/problem+json`` (RFC 9457,
 ``dashboard.problems``) with Dutch ``title`` and ``detail``. Old names (``?dry_run=``,
-``POST …/uitschakelen``) answer with a problem that names what to call instead.
+``POST …/uitschakelen``, ``POST …/uitloggen``) answer with a problem that names what to call instead.
 """
 
 from __future__ import annotations
@@ -242,6 +242,11 @@ LEGACY_PATHS = [
         re.compile(r"^/api/v1/gebruikers/(?P<naam>[^/]+)/uitschakelen/?$"),
         "POST /api/v1/gebruikers/{naam}/uitschakelen bestaat niet meer. Schakel een gebruiker uit met "
         'PATCH /api/v1/gebruikers/{naam} en de JSON {{"actief": false}}.',
+    ),
+    (
+        re.compile(r"^/api/v1/gebruikers/(?P<naam>[^/]+)/uitloggen/?$"),
+        "POST /api/v1/gebruikers/{naam}/uitloggen bestaat niet meer (API-richtlijnen: geen werkwoord in het pad). "
+        "Log een gebruiker overal uit met DELETE /api/v1/gebruikers/{naam}/sessies.",
     ),
 ]
 LEGACY_DRY_RUN = "De parameter dry_run heet nu dryRun (API-richtlijnen: camelCase). Gebruik ?dryRun=1 voor een proefrun."
@@ -1002,14 +1007,20 @@ def update_user(path: GebruikerPath, body: GebruikerWijziging, **_):
     return jsonify(data)
 
 
-@bp.post(
-    "/gebruikers/<naam>/uitloggen", summary="Een gebruiker overal uitloggen", description='Beëindigt alle browsersessies van het account. Het API-token blijft werken: schakel het account uit of maak een nieuw token om dat te stoppen.', tags=[BEHEER], responses={200: Uitgelogd, **_errors(401, 403, 404)}, security=BEARER
+@bp.delete(
+    "/gebruikers/<naam>/sessies",
+    summary="Alle sessies van een gebruiker beëindigen (overal uitloggen)",
+    description="Beëindigt elke browsersessie van het account, op elke server tegelijk. De API-tokens blijven werken: "
+    "trek ze in (/gebruikers/{naam}/tokens) of schakel het account uit om dat te stoppen. Alleen voor de beheerder.",
+    tags=[BEHEER],
+    responses={200: Uitgelogd, **_errors(401, 403, 404)},
+    security=BEARER,
 )
 @guarded("end_user_sessions")
 @validate_request()
 def end_user_sessions(path: GebruikerPath, **_):
-    """Every browser session of the account ends at once (its API token is separate; disable
-    the account or make a new token to stop that too)."""
+    """Every browser session of the account ends at once (its API tokens are separate; revoke
+    them or disable the account to stop those too). Was ``POST …/uitloggen`` (a verb in the path)."""
     principal = g.etvi_api_caller
     try:
         with db.session(_url()) as s:

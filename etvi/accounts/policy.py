@@ -327,7 +327,7 @@ ENDPOINTS = {
     "create_user": Endpoint("POST", "/api/v1/gebruikers", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
     "update_user": Endpoint("PATCH", "/api/v1/gebruikers/<naam>", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
     "end_user_sessions": Endpoint(
-        "POST", "/api/v1/gebruikers/<naam>/uitloggen", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
+        "DELETE", "/api/v1/gebruikers/<naam>/sessies", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
     ),
     "user_tokens": Endpoint("GET", "/api/v1/gebruikers/<naam>/tokens", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
     "revoke_user_token": Endpoint(

@@ -82,7 +82,7 @@ REQUESTS = {
     "users": ("GET", "/api/v1/gebruikers", {}),
     "create_user": ("POST", "/api/v1/gebruikers", {"json": {}}),
     "update_user": ("PATCH", "/api/v1/gebruikers/bestaat-niet", {"json": {"actief": False}}),
-    "end_user_sessions": ("POST", "/api/v1/gebruikers/bestaat-niet/uitloggen", {}),
+    "end_user_sessions": ("DELETE", "/api/v1/gebruikers/bestaat-niet/sessies", {}),
     "user_tokens": ("GET", "/api/v1/gebruikers/bestaat-niet/tokens", {}),
     "revoke_user_token": ("DELETE", "/api/v1/gebruikers/bestaat-niet/tokens/abc123", {}),
     "own_tokens": ("GET", "/api/v1/ik/tokens", {}),
