@@ -78,6 +78,8 @@ from dashboard.api_models import (
     NieuweGebruiker,
     NieuweGebruikerAntwoord,
     NieuweUitvraag,
+    NieuwToken,
+    NieuwTokenAntwoord,
     Probleem,
     Provincies,
     Regiotypen,
@@ -925,7 +927,8 @@ def delivery(query: AanleveringQuery):
 # --------------------------------------------------------------------------------------------
 
 
-def _user_dict(u) -> dict:
+def _user_dict(s, u) -> dict:
+    made = tokens.count(s, u)
     return {
         "naam": u.username,
         "rol": u.role,
@@ -933,7 +936,8 @@ def _user_dict(u) -> dict:
         "provincie": u.provincie_code,
         "actief": bool(u.active),
         "email": u.email,
-        "api_token": bool(u.token_hash),
+        "api_token": made > 0,
+        "api_tokens": made,
         "aangemaakt": _moment(u.created_at),
     }
 
@@ -943,7 +947,7 @@ def _user_dict(u) -> dict:
 def list_users():
     """Sorted by name."""
     with db.session(_url()) as s:
-        return jsonify({"gebruikers": [_user_dict(u) for u in users.list_users(s)]})
+        return jsonify({"gebruikers": [_user_dict(s, u) for u in users.list_users(s)]})
 
 
 @bp.post("/gebruikers", summary="Een gebruiker aanmaken", description='Het gegenereerde wachtwoord staat alleen in dit antwoord. Alleen voor de beheerder.', tags=[BEHEER], responses={201: NieuweGebruikerAntwoord, **_errors(401, 403)}, security=BEARER)
@@ -964,7 +968,7 @@ def create_user(body: NieuweGebruiker):
                 email=body.email,
                 email_required=True,  # like etvi gebruiker add: gemeente and provincie accounts need an address
             )
-            data = _user_dict(user)
+            data = _user_dict(s, user)
     except AccountError as exc:
         raise ApiError(400, str(exc).replace("(--email ", '(veld "email", bijvoorbeeld ')) from None
     data["wachtwoord"] = password  # shown once
@@ -1001,7 +1005,7 @@ def update_user(path: GebruikerPath, body: GebruikerWijziging, **_):
                     raise _invalid("email", str(exc).rstrip(".")) from None
             if body.actief is not None:
                 user = (users.enable_user if body.actief else users.disable_user)(s, path.naam, actor=actor)
-            data = _user_dict(user)
+            data = _user_dict(s, user)
     except AccountError as exc:
         raise ApiError(404, str(exc)) from None
     return jsonify(data)
@@ -1025,7 +1029,7 @@ def end_user_sessions(path: GebruikerPath, **_):
     try:
         with db.session(_url()) as s:
             ended = users.end_sessions(s, path.naam, actor=f"api:{principal.username}")
-            data = {**_user_dict(users.get_user(s, path.naam)), "sessies_beeindigd": ended}
+            data = {**_user_dict(s, users.get_user(s, path.naam)), "sessies_beeindigd": ended}
     except AccountError as exc:
         raise ApiError(404, str(exc)) from None
     return jsonify(data)
@@ -1054,7 +1058,7 @@ def _revoke(username: str, kenmerk: str) -> Response:
 
 
 @bp.get(
-    "/gebruikers/<naam>/tokens", summary="De API-tokens van een gebruiker", description="Per token het kenmerk en wanneer het is gemaakt; nooit het token zelf. Alleen voor de beheerder.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
+    "/gebruikers/<naam>/tokens", summary="De API-tokens van een gebruiker", description="Per token het kenmerk, het label en wanneer en door wie het is gemaakt; nooit het token zelf. Alleen voor de beheerder.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
 )
 @guarded("user_tokens")
 @validate_request()
@@ -1065,8 +1069,43 @@ def list_user_tokens(path: GebruikerPath, **_):
         raise ApiError(404, str(exc)) from None
 
 
+@bp.post(
+    "/gebruikers/<naam>/tokens",
+    summary="Een extra API-token voor een gebruiker maken",
+    description="Een nieuw token met een label (waarvoor het is); de andere tokens van de gebruiker blijven werken. Het token "
+    "zelf staat alleen in dit antwoord; daarna toont de lijst alleen het kenmerk. Alleen voor de beheerder.",
+    tags=[BEHEER],
+    responses={201: NieuwTokenAntwoord, **_errors(401, 403, 404, 409)},
+    security=BEARER,
+)
+@guarded("create_user_token")
+@validate_request()
+def create_user_token(path: GebruikerPath, body: NieuwToken, **_):
+    """Like ``etvi gebruiker token NAAM --label …``; the answer is never cached."""
+    actor = f"api:{g.etvi_api_caller.username}"
+    try:
+        with db.session(_url()) as s:
+            user = users.get_user(s, path.naam)
+    except AccountError as exc:
+        raise ApiError(404, str(exc)) from None
+    if not user.active:
+        raise ApiError(409, f"Gebruiker {user.username!r} is uitgeschakeld; een token is dan niet bruikbaar. Schakel het account eerst in (PATCH).")
+    try:
+        with db.session(_url()) as s:
+            token = users.create_token(s, user.username, actor=actor, label=body.label)
+            user = users.get_user(s, user.username)
+            made = tokens.kenmerk(tokens.hash_token(token))
+            row = next(t for t in tokens.listed(s, user) if t["kenmerk"] == made)
+    except AccountError as exc:
+        raise _invalid("label", str(exc).rstrip(".")) from None
+    resp = jsonify({"gebruiker": user.username, **row, "aangemaakt": _moment(row["aangemaakt"]), "token": token})
+    resp.status_code = 201
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
 @bp.delete(
-    "/gebruikers/<naam>/tokens/<kenmerk>", summary="Een API-token van een gebruiker intrekken", description="Het token werkt direct nergens meer. Antwoordt met de tokens die overblijven. Alleen voor de beheerder.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
+    "/gebruikers/<naam>/tokens/<kenmerk>", summary="Een API-token van een gebruiker intrekken", description="Dit ene token werkt direct nergens meer; de andere tokens van de gebruiker blijven werken. Antwoordt met de tokens die overblijven. Alleen voor de beheerder.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
 )
 @guarded("revoke_user_token")
 @validate_request()
@@ -1074,14 +1113,14 @@ def revoke_user_token(path: GebruikerTokenPath, **_):
     return _revoke(path.naam, path.kenmerk)
 
 
-@bp.get("/ik/tokens", summary="Mijn API-tokens", description="De API-tokens van het eigen account: kenmerk en wanneer gemaakt; nooit het token zelf.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403)}, security=BEARER)
+@bp.get("/ik/tokens", summary="Mijn API-tokens", description="De API-tokens van het eigen account: kenmerk, label en wanneer gemaakt; nooit het token zelf.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403)}, security=BEARER)
 @guarded("own_tokens")
 def list_own_tokens():
     return _tokens_of(g.etvi_api_caller.username)
 
 
 @bp.delete(
-    "/ik/tokens/<kenmerk>", summary="Een eigen API-token intrekken", description="Het token werkt direct nergens meer (ook als u er deze vraag mee stuurt). Antwoordt met de tokens die overblijven.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
+    "/ik/tokens/<kenmerk>", summary="Een eigen API-token intrekken", description="Dit ene token werkt direct nergens meer (ook als u er deze vraag mee stuurt); uw andere tokens blijven werken. Antwoordt met de tokens die overblijven.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
 )
 @guarded("revoke_own_token")
 @validate_request()

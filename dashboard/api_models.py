@@ -14,12 +14,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-API_VERSION = "1.3.0"  # semver of the API; the major is in the path (/api/v1)
+API_VERSION = "1.4.0"  # semver of the API; the major is in the path (/api/v1)
 VERSION_HEADER = "API-Version"
 
 _VERSION_HEADERS = {
     VERSION_HEADER: {
-        "description": "De volledige versie van de API (semver), bijvoorbeeld 1.3.0.",
+        "description": "De volledige versie van de API (semver), bijvoorbeeld 1.4.0.",
         "schema": {"type": "string", "example": API_VERSION},
     }
 }
@@ -318,6 +318,7 @@ class Gebruiker(Answer):
     actief: bool
     email: str | None = Field(None, description="Het e-mailadres voor herinneringen, als dat er is.")
     api_token: bool = Field(description="Of de gebruiker een API-token heeft.")
+    api_tokens: int = Field(description="Hoeveel API-tokens de gebruiker heeft.")
     aangemaakt: datetime | None
 
 
@@ -468,13 +469,24 @@ class GebruikerTokenPath(GebruikerPath, TokenPath):
 
 class ApiToken(BaseModel):
     kenmerk: str = Field(description="Het begin van de SHA-256 van het token: om het te herkennen en in te trekken, niet om mee in te loggen.")
-    aangemaakt: datetime | None = Field(description="Wanneer het token is gemaakt (uit het auditlog).")
+    label: str = Field(description="Waarvoor het token is (bijvoorbeeld het systeem dat het gebruikt).")
+    aangemaakt: datetime | None = Field(description="Wanneer het token is gemaakt.")
+    aangemaakt_door: str | None = Field(None, description="Wie het token maakte (cli:…, api:…).")
     actief: bool = Field(description="Of het token werkt (niet als het account is uitgeschakeld).")
 
 
 class Tokens(Answer):
     gebruiker: str
-    tokens: list[ApiToken] = Field(description="De API-tokens van de gebruiker (nu ten hoogste één); het token zelf staat nergens.")
+    tokens: list[ApiToken] = Field(description="Alle API-tokens van de gebruiker, oudste eerst; het token zelf staat nergens.")
+
+
+class NieuwToken(BaseModel):
+    label: str | None = Field(None, max_length=100, description="Waarvoor het token is, bijvoorbeeld het systeem dat het gebruikt.")
+
+
+class NieuwTokenAntwoord(ApiToken, Answer):
+    gebruiker: str
+    token: str = Field(description="Het token zelf: alleen in dit antwoord. Gebruik het als Authorization: Bearer <token>.")
 
 
 # --------------------------------------------------------------------------------------------

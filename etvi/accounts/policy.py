@@ -330,6 +330,7 @@ ENDPOINTS = {
         "DELETE", "/api/v1/gebruikers/<naam>/sessies", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
     ),
     "user_tokens": Endpoint("GET", "/api/v1/gebruikers/<naam>/tokens", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
+    "create_user_token": Endpoint("POST", "/api/v1/gebruikers/<naam>/tokens", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
     "revoke_user_token": Endpoint(
         "DELETE", "/api/v1/gebruikers/<naam>/tokens/<kenmerk>", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
     ),

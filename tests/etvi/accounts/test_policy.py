@@ -50,7 +50,7 @@ ENDPOINTS = {
     "delivery": dict(anoniem=LOGIN, gemeente=DENY, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN),
     **{
         name: dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN)
-        for name in ("users", "create_user", "update_user", "end_user_sessions", "user_tokens", "revoke_user_token")
+        for name in ("users", "create_user", "update_user", "end_user_sessions", "user_tokens", "create_user_token", "revoke_user_token")
     },
     # one's own API tokens: any active account
     **{name: dict(anoniem=LOGIN, gemeente=ALLOW, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN) for name in ("own_tokens", "revoke_own_token")},
@@ -84,6 +84,7 @@ REQUESTS = {
     "update_user": ("PATCH", "/api/v1/gebruikers/bestaat-niet", {"json": {"actief": False}}),
     "end_user_sessions": ("DELETE", "/api/v1/gebruikers/bestaat-niet/sessies", {}),
     "user_tokens": ("GET", "/api/v1/gebruikers/bestaat-niet/tokens", {}),
+    "create_user_token": ("POST", "/api/v1/gebruikers/bestaat-niet/tokens", {"json": {"label": "x"}}),
     "revoke_user_token": ("DELETE", "/api/v1/gebruikers/bestaat-niet/tokens/abc123", {}),
     "own_tokens": ("GET", "/api/v1/ik/tokens", {}),
     "revoke_own_token": ("DELETE", "/api/v1/ik/tokens/abc123", {}),
