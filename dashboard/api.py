@@ -59,6 +59,8 @@ from dashboard.api_models import (
     AanleveringQuery,
     Antwoorden,
     AntwoordenQuery,
+    AuditLijst,
+    AuditQuery,
     Bevestiging,
     Gebruiker,
     GebruikerPath,
@@ -109,7 +111,7 @@ from dashboard.data import DataSource
 from dashboard.runtime import Runtime
 from etl import export
 from etl.contract import KOPLOPER, date_column
-from etvi.accounts import policy, ratelimit, tokens, users
+from etvi.accounts import audit, policy, ratelimit, tokens, users
 from etvi.accounts.errors import AccountError
 from etvi.accounts.policy import Principal
 from etvi.config import settings
@@ -920,6 +922,42 @@ def delivery(query: AanleveringQuery):
     with db.session(_url()) as s:
         rows = log.delivery_overview(s, provincie)
     return jsonify({"provincie": provincie, "gemeenten": service.jsonable(aware(rows))})
+
+
+@bp.get(
+    "/audit",
+    summary="Het auditlog van beheer en inloggen",
+    description="Elke vastgelegde gebeurtenis behalve uploads (die staan in /uploads): inloggen en uitloggen, gebruikersbeheer, "
+    "API-tokens, uitvragen, publicaties. Nieuwste eerst; te filteren op gebruiker, actie en een periode (vanaf, tot: datum en tijd "
+    "met tijdzone); per pagina (page en pageSize, of limit en offset), met links in _links en de kop Link. Alleen voor de beheerder.",
+    tags=[BEHEER],
+    responses={200: AuditLijst, **_errors(401, 403)},
+    security=BEARER,
+)
+@guarded("audit")
+@validate_request()
+def list_audit_events(query: AuditQuery):
+    """The same reader as the /auditlog page (``etvi.accounts.audit.events``)."""
+    if query.vanaf is not None and query.tot is not None and query.tot <= query.vanaf:
+        raise _invalid("tot", "dit moet na vanaf liggen")
+    offset, size = _window(query)
+    with db.session(_url()) as s:
+        total, rows = audit.events(s, gebruiker=query.gebruiker, actie=query.actie, vanaf=query.vanaf, tot=query.tot, offset=offset, limit=size)
+        items = []
+        for e in rows:
+            details = audit.detail_of(e)
+            about = details.get("gebruiker")
+            items.append(
+                {
+                    "id": e.id,
+                    "tijdstip": _moment(e.created_at),
+                    "door": e.username,
+                    "actie": e.action,
+                    "gebruiker": about if isinstance(about, str) else None,
+                    "details": details,
+                }
+            )
+    return paged({"aantal": len(items), "gebeurtenissen": items}, total, offset, size)
 
 
 # --------------------------------------------------------------------------------------------

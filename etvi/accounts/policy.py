@@ -320,6 +320,7 @@ ENDPOINTS = {
     "original": Endpoint(
         "GET", "/api/v1/uploads/<id>/bestand", can_see_audit, "Alleen een beheerder mag opgeslagen originelen downloaden."
     ),
+    "audit": Endpoint("GET", "/api/v1/audit", can_see_audit, "Alleen een beheerder mag het auditlog inzien."),
     "delivery": Endpoint(
         "GET", "/api/v1/aanlevering", can_see_own_delivery, "Uw account heeft geen rechten voor de aanleverstatus van gemeenten."
     ),

@@ -55,7 +55,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_apitoken_user_id"), ["user_id"], unique=False)
     conn = op.get_bind()
     made = _made_at(conn)
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(timezone.utc)
+    if conn.dialect.name == "sqlite":  # SQLite keeps UTC without an offset (as UTCDateTime writes it)
+        now = now.replace(tzinfo=None)
     users = conn.execute(sa.text('SELECT id, username, token_hash FROM "user" WHERE token_hash IS NOT NULL ORDER BY id')).fetchall()
     for user_id, username, token_hash in users:
         conn.execute(

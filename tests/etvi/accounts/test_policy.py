@@ -47,6 +47,7 @@ ENDPOINTS = {
     "upload_detail": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "upload_report": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "original": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
+    "audit": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "delivery": dict(anoniem=LOGIN, gemeente=DENY, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN),
     **{
         name: dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN)
@@ -77,6 +78,7 @@ REQUESTS = {
     "original": ("GET", "/api/v1/uploads/999999/bestand", {}),
     "upload_detail": ("GET", "/api/v1/uploads/999999", {}),
     "upload_report": ("GET", "/api/v1/uploads/999999/rapport", {}),
+    "audit": ("GET", "/api/v1/audit", {}),
     "history": ("GET", "/api/v1/gemeenten/GM0363/historie", {}),
     "delivery": ("GET", "/api/v1/aanlevering", {}),
     "users": ("GET", "/api/v1/gebruikers", {}),
