@@ -11,6 +11,10 @@ and published by ``dashboard.api_docs`` at ``/api/v1/openapi.json`` (with ``/api
 - ``GET /api/v1/status?peildatum=YYYY-MM-DD&format=json|csv`` — one row per gemeente, as
   ``etvi export``. Public when the dashboard is public, else needs a token or session.
 - ``GET /api/v1/uploads`` — the audit log of all upload attempts (beheerder).
+- ``GET /api/v1/audit`` — the audit log of management and logins, filtered on ``gebruiker``,
+  ``actie``, ``vanaf``/``tot`` (date-times with a time zone), in pages (beheerder).
+- ``GET/POST /api/v1/gebruikers/{naam}/tokens``, ``DELETE …/tokens/{kenmerk}`` and the same under
+  ``/ik/tokens`` (list and revoke only) — an account's API tokens (several, each with a label).
 - ``GET /api/v1/uploads/{id}/bestand`` — the stored original of an upload (beheerder).
 - ``GET /api/v1/aanlevering?provincie=PV27`` — who delivered what and when per gemeente
   (beheerder: any provincie or all; provincie account: its own).

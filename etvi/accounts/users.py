@@ -159,10 +159,10 @@ def list_users(s: Session) -> list[User]:
 
 
 def disable_user(s: Session, username: str, actor: str = "cli") -> User:
-    """Deactivate an account: its sessions end now, and its token stops working at the next
+    """Deactivate an account: its sessions end now, and its tokens stop working at the next
     request (``user_for_token`` checks ``active``)."""
     user = get_user(s, username)
-    user.active = False  # its token stays recorded, so a later attempt with it can be named in the log
+    user.active = False  # its tokens stay recorded, so a later attempt with one can be named in the log
     s.add(user)
     ended = sessions.end_all(s, user.id)
     audit.record(s, actor, "gebruiker_uitgeschakeld", gebruiker=user.username, sessies_beeindigd=ended)
@@ -170,8 +170,8 @@ def disable_user(s: Session, username: str, actor: str = "cli") -> User:
 
 
 def end_sessions(s: Session, username: str, actor: str = "cli") -> int:
-    """Log a user out everywhere: end every browser session of the account (its API token is
-    separate and keeps working). Returns the number of sessions ended."""
+    """Log a user out everywhere: end every browser session of the account (its API tokens are
+    separate and keep working). Returns the number of sessions ended."""
     user = get_user(s, username)
     ended = sessions.end_all(s, user.id)
     audit.record(s, actor, "sessies_beeindigd", gebruiker=user.username, aantal=ended)
