@@ -11,13 +11,17 @@ and published by ``dashboard.api_docs`` at ``/api/v1/openapi.json`` (with ``/api
 - ``GET /api/v1/status?peildatum=YYYY-MM-DD&format=json|csv`` — one row per gemeente, as
   ``etvi export``. Public when the dashboard is public, else needs a token or session.
 - ``GET /api/v1/uploads`` — the audit log of all upload attempts (beheerder).
+- ``GET /api/v1/audit`` — the audit log of management and logins, filtered on ``gebruiker``,
+  ``actie``, ``vanaf``/``tot`` (date-times with a time zone), in pages (beheerder).
+- ``GET/POST /api/v1/gebruikers/{naam}/tokens``, ``DELETE …/tokens/{kenmerk}`` and the same under
+  ``/ik/tokens`` (list and revoke only) — an account's API tokens (several, each with a label).
 - ``GET /api/v1/uploads/{id}/bestand`` — the stored original of an upload (beheerder).
 - ``GET /api/v1/aanlevering?provincie=PV27`` — who delivered what and when per gemeente
   (beheerder: any provincie or all; provincie account: its own).
 - ``GET /api/v1/gebruikers``, ``POST /api/v1/gebruikers`` (JSON ``naam``, ``rol``, ``gemeenten``,
   ``provincie``, ``email``; the generated password is in the answer, once), ``PATCH /api/v1/gebruikers/{naam}``
-  (JSON ``{"actief": false}`` disables, ``true`` enables; ``email`` changes the address) and ``POST …/{naam}/uitloggen`` — user
-  management (beheerder).
+  (JSON ``{"actief": false}`` disables, ``true`` enables; ``email`` changes the address) and ``DELETE …/{naam}/sessies``
+  (log out everywhere) — user management (beheerder).
 - ``GET/POST /api/v1/uitvragen``, ``GET/PATCH /api/v1/uitvragen/{id}``, ``…/antwoorden``,
   ``POST …/herinneringen`` and ``POST …/bevestigingen`` ("Niets veranderd") — reporting rounds,
   through ``etvi.uitvraag`` like the CLI and the pages.
@@ -30,7 +34,7 @@ A dry run writes nothing, not even to the log, exactly like ``etvi load --dry-ru
 
 Every answer carries ``API-Version``; every error is ``application/problem+json`` (RFC 9457,
 ``dashboard.problems``) with Dutch ``title`` and ``detail``. Old names (``?dry_run=``,
-``POST …/uitschakelen``) answer with a problem that names what to call instead.
+``POST …/uitschakelen``, ``POST …/uitloggen``) answer with a problem that names what to call instead.
 """
 
 from __future__ import annotations
@@ -59,6 +63,8 @@ from dashboard.api_models import (
     AanleveringQuery,
     Antwoorden,
     AntwoordenQuery,
+    AuditLijst,
+    AuditQuery,
     Bevestiging,
     Gebruiker,
     GebruikerPath,
@@ -78,6 +84,8 @@ from dashboard.api_models import (
     NieuweGebruiker,
     NieuweGebruikerAntwoord,
     NieuweUitvraag,
+    NieuwToken,
+    NieuwTokenAntwoord,
     Probleem,
     Provincies,
     Regiotypen,
@@ -107,7 +115,7 @@ from dashboard.data import DataSource
 from dashboard.runtime import Runtime
 from etl import export
 from etl.contract import KOPLOPER, date_column
-from etvi.accounts import policy, ratelimit, tokens, users
+from etvi.accounts import audit, policy, ratelimit, tokens, users
 from etvi.accounts.errors import AccountError
 from etvi.accounts.policy import Principal
 from etvi.config import settings
@@ -242,6 +250,11 @@ LEGACY_PATHS = [
         re.compile(r"^/api/v1/gebruikers/(?P<naam>[^/]+)/uitschakelen/?$"),
         "POST /api/v1/gebruikers/{naam}/uitschakelen bestaat niet meer. Schakel een gebruiker uit met "
         'PATCH /api/v1/gebruikers/{naam} en de JSON {{"actief": false}}.',
+    ),
+    (
+        re.compile(r"^/api/v1/gebruikers/(?P<naam>[^/]+)/uitloggen/?$"),
+        "POST /api/v1/gebruikers/{naam}/uitloggen bestaat niet meer (API-richtlijnen: geen werkwoord in het pad). "
+        "Log een gebruiker overal uit met DELETE /api/v1/gebruikers/{naam}/sessies.",
     ),
 ]
 LEGACY_DRY_RUN = "De parameter dry_run heet nu dryRun (API-richtlijnen: camelCase). Gebruik ?dryRun=1 voor een proefrun."
@@ -915,12 +928,49 @@ def delivery(query: AanleveringQuery):
     return jsonify({"provincie": provincie, "gemeenten": service.jsonable(aware(rows))})
 
 
+@bp.get(
+    "/audit",
+    summary="Het auditlog van beheer en inloggen",
+    description="Elke vastgelegde gebeurtenis behalve uploads (die staan in /uploads): inloggen en uitloggen, gebruikersbeheer, "
+    "API-tokens, uitvragen, publicaties. Nieuwste eerst; te filteren op gebruiker, actie en een periode (vanaf, tot: datum en tijd "
+    "met tijdzone); per pagina (page en pageSize, of limit en offset), met links in _links en de kop Link. Alleen voor de beheerder.",
+    tags=[BEHEER],
+    responses={200: AuditLijst, **_errors(401, 403)},
+    security=BEARER,
+)
+@guarded("audit")
+@validate_request()
+def list_audit_events(query: AuditQuery):
+    """The same reader as the /auditlog page (``etvi.accounts.audit.events``)."""
+    if query.vanaf is not None and query.tot is not None and query.tot <= query.vanaf:
+        raise _invalid("tot", "dit moet na vanaf liggen")
+    offset, size = _window(query)
+    with db.session(_url()) as s:
+        total, rows = audit.events(s, gebruiker=query.gebruiker, actie=query.actie, vanaf=query.vanaf, tot=query.tot, offset=offset, limit=size)
+        items = []
+        for e in rows:
+            details = audit.detail_of(e)
+            about = details.get("gebruiker")
+            items.append(
+                {
+                    "id": e.id,
+                    "tijdstip": _moment(e.created_at),
+                    "door": e.username,
+                    "actie": e.action,
+                    "gebruiker": about if isinstance(about, str) else None,
+                    "details": details,
+                }
+            )
+    return paged({"aantal": len(items), "gebeurtenissen": items}, total, offset, size)
+
+
 # --------------------------------------------------------------------------------------------
 # User management (beheerder). The CLI ``etvi gebruiker`` offers the same.
 # --------------------------------------------------------------------------------------------
 
 
-def _user_dict(u) -> dict:
+def _user_dict(s, u) -> dict:
+    made = tokens.count(s, u)
     return {
         "naam": u.username,
         "rol": u.role,
@@ -928,7 +978,8 @@ def _user_dict(u) -> dict:
         "provincie": u.provincie_code,
         "actief": bool(u.active),
         "email": u.email,
-        "api_token": bool(u.token_hash),
+        "api_token": made > 0,
+        "api_tokens": made,
         "aangemaakt": _moment(u.created_at),
     }
 
@@ -938,7 +989,7 @@ def _user_dict(u) -> dict:
 def list_users():
     """Sorted by name."""
     with db.session(_url()) as s:
-        return jsonify({"gebruikers": [_user_dict(u) for u in users.list_users(s)]})
+        return jsonify({"gebruikers": [_user_dict(s, u) for u in users.list_users(s)]})
 
 
 @bp.post("/gebruikers", summary="Een gebruiker aanmaken", description='Het gegenereerde wachtwoord staat alleen in dit antwoord. Alleen voor de beheerder.', tags=[BEHEER], responses={201: NieuweGebruikerAntwoord, **_errors(401, 403)}, security=BEARER)
@@ -959,7 +1010,7 @@ def create_user(body: NieuweGebruiker):
                 email=body.email,
                 email_required=True,  # like etvi gebruiker add: gemeente and provincie accounts need an address
             )
-            data = _user_dict(user)
+            data = _user_dict(s, user)
     except AccountError as exc:
         raise ApiError(400, str(exc).replace("(--email ", '(veld "email", bijvoorbeeld ')) from None
     data["wachtwoord"] = password  # shown once
@@ -996,25 +1047,31 @@ def update_user(path: GebruikerPath, body: GebruikerWijziging, **_):
                     raise _invalid("email", str(exc).rstrip(".")) from None
             if body.actief is not None:
                 user = (users.enable_user if body.actief else users.disable_user)(s, path.naam, actor=actor)
-            data = _user_dict(user)
+            data = _user_dict(s, user)
     except AccountError as exc:
         raise ApiError(404, str(exc)) from None
     return jsonify(data)
 
 
-@bp.post(
-    "/gebruikers/<naam>/uitloggen", summary="Een gebruiker overal uitloggen", description='Beëindigt alle browsersessies van het account. Het API-token blijft werken: schakel het account uit of maak een nieuw token om dat te stoppen.', tags=[BEHEER], responses={200: Uitgelogd, **_errors(401, 403, 404)}, security=BEARER
+@bp.delete(
+    "/gebruikers/<naam>/sessies",
+    summary="Alle sessies van een gebruiker beëindigen (overal uitloggen)",
+    description="Beëindigt elke browsersessie van het account, op elke server tegelijk. De API-tokens blijven werken: "
+    "trek ze in (/gebruikers/{naam}/tokens) of schakel het account uit om dat te stoppen. Alleen voor de beheerder.",
+    tags=[BEHEER],
+    responses={200: Uitgelogd, **_errors(401, 403, 404)},
+    security=BEARER,
 )
 @guarded("end_user_sessions")
 @validate_request()
 def end_user_sessions(path: GebruikerPath, **_):
-    """Every browser session of the account ends at once (its API token is separate; disable
-    the account or make a new token to stop that too)."""
+    """Every browser session of the account ends at once (its API tokens are separate; revoke
+    them or disable the account to stop those too). Was ``POST …/uitloggen`` (a verb in the path)."""
     principal = g.etvi_api_caller
     try:
         with db.session(_url()) as s:
             ended = users.end_sessions(s, path.naam, actor=f"api:{principal.username}")
-            data = {**_user_dict(users.get_user(s, path.naam)), "sessies_beeindigd": ended}
+            data = {**_user_dict(s, users.get_user(s, path.naam)), "sessies_beeindigd": ended}
     except AccountError as exc:
         raise ApiError(404, str(exc)) from None
     return jsonify(data)
@@ -1043,7 +1100,7 @@ def _revoke(username: str, kenmerk: str) -> Response:
 
 
 @bp.get(
-    "/gebruikers/<naam>/tokens", summary="De API-tokens van een gebruiker", description="Per token het kenmerk en wanneer het is gemaakt; nooit het token zelf. Alleen voor de beheerder.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
+    "/gebruikers/<naam>/tokens", summary="De API-tokens van een gebruiker", description="Per token het kenmerk, het label en wanneer en door wie het is gemaakt; nooit het token zelf. Alleen voor de beheerder.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
 )
 @guarded("user_tokens")
 @validate_request()
@@ -1054,8 +1111,43 @@ def list_user_tokens(path: GebruikerPath, **_):
         raise ApiError(404, str(exc)) from None
 
 
+@bp.post(
+    "/gebruikers/<naam>/tokens",
+    summary="Een extra API-token voor een gebruiker maken",
+    description="Een nieuw token met een label (waarvoor het is); de andere tokens van de gebruiker blijven werken. Het token "
+    "zelf staat alleen in dit antwoord; daarna toont de lijst alleen het kenmerk. Alleen voor de beheerder.",
+    tags=[BEHEER],
+    responses={201: NieuwTokenAntwoord, **_errors(401, 403, 404, 409)},
+    security=BEARER,
+)
+@guarded("create_user_token")
+@validate_request()
+def create_user_token(path: GebruikerPath, body: NieuwToken, **_):
+    """Like ``etvi gebruiker token NAAM --label …``; the answer is never cached."""
+    actor = f"api:{g.etvi_api_caller.username}"
+    try:
+        with db.session(_url()) as s:
+            user = users.get_user(s, path.naam)
+    except AccountError as exc:
+        raise ApiError(404, str(exc)) from None
+    if not user.active:
+        raise ApiError(409, f"Gebruiker {user.username!r} is uitgeschakeld; een token is dan niet bruikbaar. Schakel het account eerst in (PATCH).")
+    try:
+        with db.session(_url()) as s:
+            token = users.create_token(s, user.username, actor=actor, label=body.label)
+            user = users.get_user(s, user.username)
+            made = tokens.kenmerk(tokens.hash_token(token))
+            row = next(t for t in tokens.listed(s, user) if t["kenmerk"] == made)
+    except AccountError as exc:
+        raise _invalid("label", str(exc).rstrip(".")) from None
+    resp = jsonify({"gebruiker": user.username, **row, "aangemaakt": _moment(row["aangemaakt"]), "token": token})
+    resp.status_code = 201
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
 @bp.delete(
-    "/gebruikers/<naam>/tokens/<kenmerk>", summary="Een API-token van een gebruiker intrekken", description="Het token werkt direct nergens meer. Antwoordt met de tokens die overblijven. Alleen voor de beheerder.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
+    "/gebruikers/<naam>/tokens/<kenmerk>", summary="Een API-token van een gebruiker intrekken", description="Dit ene token werkt direct nergens meer; de andere tokens van de gebruiker blijven werken. Antwoordt met de tokens die overblijven. Alleen voor de beheerder.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
 )
 @guarded("revoke_user_token")
 @validate_request()
@@ -1063,14 +1155,14 @@ def revoke_user_token(path: GebruikerTokenPath, **_):
     return _revoke(path.naam, path.kenmerk)
 
 
-@bp.get("/ik/tokens", summary="Mijn API-tokens", description="De API-tokens van het eigen account: kenmerk en wanneer gemaakt; nooit het token zelf.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403)}, security=BEARER)
+@bp.get("/ik/tokens", summary="Mijn API-tokens", description="De API-tokens van het eigen account: kenmerk, label en wanneer gemaakt; nooit het token zelf.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403)}, security=BEARER)
 @guarded("own_tokens")
 def list_own_tokens():
     return _tokens_of(g.etvi_api_caller.username)
 
 
 @bp.delete(
-    "/ik/tokens/<kenmerk>", summary="Een eigen API-token intrekken", description="Het token werkt direct nergens meer (ook als u er deze vraag mee stuurt). Antwoordt met de tokens die overblijven.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
+    "/ik/tokens/<kenmerk>", summary="Een eigen API-token intrekken", description="Dit ene token werkt direct nergens meer (ook als u er deze vraag mee stuurt); uw andere tokens blijven werken. Antwoordt met de tokens die overblijven.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
 )
 @guarded("revoke_own_token")
 @validate_request()

@@ -8,18 +8,18 @@ moments are date-times with a time zone.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-API_VERSION = "1.3.0"  # semver of the API; the major is in the path (/api/v1)
+API_VERSION = "1.4.0"  # semver of the API; the major is in the path (/api/v1)
 VERSION_HEADER = "API-Version"
 
 _VERSION_HEADERS = {
     VERSION_HEADER: {
-        "description": "De volledige versie van de API (semver), bijvoorbeeld 1.3.0.",
+        "description": "De volledige versie van de API (semver), bijvoorbeeld 1.4.0.",
         "schema": {"type": "string", "example": API_VERSION},
     }
 }
@@ -98,6 +98,31 @@ def _iso_date(value):
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
+def _iso_moment(value):
+    """Only an ISO 8601 date-time with a time zone (ADR /core/date-time); a naive moment would be
+    read in an unknown zone, a number as seconds since 1970."""
+    if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    example = "bijvoorbeeld 2026-12-01T00:00:00+01:00 of 2026-11-30T23:00:00Z"
+    try:
+        moment = datetime.fromisoformat(text.upper())
+    except ValueError:
+        hint = " (schrijf + in een adres als %2B)" if " " in text else ""
+        raise PydanticCustomError("etvi_moment", f"gebruik een datum en tijd met tijdzone, {example}{hint}") from None
+    if "T" not in text.upper() or moment.tzinfo is None:
+        raise PydanticCustomError("etvi_moment", f"geef datum, tijd en tijdzone, {example}")
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise PydanticCustomError("etvi_moment", "dit moment ligt buiten het bereik van de kalender") from None
+
+
+IsoMoment = Annotated[datetime, BeforeValidator(_iso_moment)]
+
+
 class StatusQuery(BaseModel):
     peildatum: IsoDate | None = Field(None, description="De peildatum (JJJJ-MM-DD); standaard vandaag.")
     format: Literal["json", "csv"] = Field("json", description="json of csv (zoals etvi export).")
@@ -142,6 +167,15 @@ class UploadsQuery(Paginering):
     offset: int = Field(0, ge=0, le=2**31 - 1, description="Hoeveel nieuwste uploads overslaan.")
     gebruiker: str | None = Field(None, max_length=200, description="Alleen de uploads van deze gebruiker.")
     uitkomst: Literal["geladen", "ongewijzigd", "geweigerd"] | None = Field(None, description="Alleen deze uitkomst.")
+
+
+class AuditQuery(Paginering):
+    limit: int = Field(100, ge=1, le=1000, description="Hoeveel gebeurtenissen (1 tot 1000).")
+    offset: int = Field(0, ge=0, le=2**31 - 1, description="Hoeveel nieuwste gebeurtenissen overslaan.")
+    gebruiker: str | None = Field(None, max_length=200, description="Alleen wat dit account deed (ook via de API) of wat over dit account ging.")
+    actie: str | None = Field(None, max_length=100, description="Alleen deze actie, bijvoorbeeld ingelogd, token_aangemaakt of gebruiker_uitgeschakeld.")
+    vanaf: IsoMoment | None = Field(None, description="Vanaf dit moment (inclusief), met tijdzone: 2026-12-01T00:00:00+01:00 (+ als %2B) of …Z.")
+    tot: IsoMoment | None = Field(None, description="Tot dit moment (exclusief), met tijdzone.")
 
 
 class UploadPath(BaseModel):
@@ -288,6 +322,20 @@ class UploadLijst(Pagina):
     uploads: list[UploadRegel]
 
 
+class AuditGebeurtenis(BaseModel):
+    id: int
+    tijdstip: datetime = Field(description="Wanneer, met tijdzone (UTC).")
+    door: str = Field(description="Wie het deed: een account, api:<account> of cli:<inlognaam>.")
+    actie: str = Field(description="Wat er gebeurde, bijvoorbeeld ingelogd, gebruiker_aangemaakt, token_ingetrokken.")
+    gebruiker: str | None = Field(description="Het account waar het over ging, als dat er is.")
+    details: dict[str, Any] = Field(description="De vastgelegde details (bijvoorbeeld adres, reden, kenmerk).")
+
+
+class AuditLijst(Pagina):
+    aantal: int
+    gebeurtenissen: list[AuditGebeurtenis] = Field(description="Nieuwste eerst.")
+
+
 class AanleverRegel(BaseModel):
     gemeente_code: str
     gemeente: str | None
@@ -318,6 +366,7 @@ class Gebruiker(Answer):
     actief: bool
     email: str | None = Field(None, description="Het e-mailadres voor herinneringen, als dat er is.")
     api_token: bool = Field(description="Of de gebruiker een API-token heeft.")
+    api_tokens: int = Field(description="Hoeveel API-tokens de gebruiker heeft.")
     aangemaakt: datetime | None
 
 
@@ -468,13 +517,24 @@ class GebruikerTokenPath(GebruikerPath, TokenPath):
 
 class ApiToken(BaseModel):
     kenmerk: str = Field(description="Het begin van de SHA-256 van het token: om het te herkennen en in te trekken, niet om mee in te loggen.")
-    aangemaakt: datetime | None = Field(description="Wanneer het token is gemaakt (uit het auditlog).")
+    label: str = Field(description="Waarvoor het token is (bijvoorbeeld het systeem dat het gebruikt).")
+    aangemaakt: datetime | None = Field(description="Wanneer het token is gemaakt.")
+    aangemaakt_door: str | None = Field(None, description="Wie het token maakte (cli:…, api:…).")
     actief: bool = Field(description="Of het token werkt (niet als het account is uitgeschakeld).")
 
 
 class Tokens(Answer):
     gebruiker: str
-    tokens: list[ApiToken] = Field(description="De API-tokens van de gebruiker (nu ten hoogste één); het token zelf staat nergens.")
+    tokens: list[ApiToken] = Field(description="Alle API-tokens van de gebruiker, oudste eerst; het token zelf staat nergens.")
+
+
+class NieuwToken(BaseModel):
+    label: str | None = Field(None, max_length=100, description="Waarvoor het token is, bijvoorbeeld het systeem dat het gebruikt.")
+
+
+class NieuwTokenAntwoord(ApiToken, Answer):
+    gebruiker: str
+    token: str = Field(description="Het token zelf: alleen in dit antwoord. Gebruik het als Authorization: Bearer <token>.")
 
 
 # --------------------------------------------------------------------------------------------

@@ -166,12 +166,24 @@ class User(SQLModel, table=True):
     gemeente_codes: str = ""  # comma-separated, for role gemeente
     provincie_code: str | None = None  # for role provincie
     password_hash: str | None = None
-    token_hash: str | None = Field(default=None, index=True)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     failed_logins: int = 0
     locked_until: datetime | None = None
     email: str | None = None  # where reminders of a round (uitvraag) go; required for new gemeente/provincie accounts
+
+
+class ApiToken(SQLModel, table=True):
+    """An API token of a user; only its SHA-256 is stored. An account may have several (one per
+    system that calls the API, each with a ``label``), so one can be replaced or revoked without
+    stopping the others. Disabling the account stops them all (``etvi.accounts.tokens``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    label: str = Field(default="", max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: str = ""
 
 
 class UserSession(SQLModel, table=True):

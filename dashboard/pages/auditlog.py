@@ -22,10 +22,10 @@ from dashboard.delivery_status import delivery_view, provincie_names
 from dashboard.pages import common
 from dashboard.pages.common import no_access, who_bar
 from dashboard.texts import GEMELD_PER, local_time, nl_date
-from etvi.accounts import policy
+from etvi.accounts import audit, policy
 from etvi.upload.service import OUTCOME_LABELS
 from models import db
-from models.tables import AuditEvent, Provincie, Upload
+from models.tables import Provincie, Upload
 
 PAGE = dict(
     path="/auditlog",
@@ -111,15 +111,10 @@ def uploads_table(username: str | None = None, outcome: str | None = None) -> ht
 
 def events_table() -> html.Div:
     with db.session(security.db_url()) as s:
-        events = s.exec(select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(LIMIT)).all()
+        _, events = audit.events(s, limit=LIMIT)  # the same reader as GET /api/v1/audit
     rows = []
     for e in events:
-        detail = ""
-        if e.detail:
-            try:
-                detail = ", ".join(f"{k}: {v}" for k, v in json.loads(e.detail).items() if v not in (None, ""))
-            except (ValueError, AttributeError):
-                detail = e.detail
+        detail = ", ".join(f"{k}: {v}" for k, v in audit.detail_of(e).items() if v not in (None, ""))
         rows.append([local_time(e.created_at), e.username, e.action.replace("_", " "), detail])
     if not rows:
         return html.P("Nog geen gebeurtenissen.")

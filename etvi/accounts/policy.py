@@ -320,6 +320,7 @@ ENDPOINTS = {
     "original": Endpoint(
         "GET", "/api/v1/uploads/<id>/bestand", can_see_audit, "Alleen een beheerder mag opgeslagen originelen downloaden."
     ),
+    "audit": Endpoint("GET", "/api/v1/audit", can_see_audit, "Alleen een beheerder mag het auditlog inzien."),
     "delivery": Endpoint(
         "GET", "/api/v1/aanlevering", can_see_own_delivery, "Uw account heeft geen rechten voor de aanleverstatus van gemeenten."
     ),
@@ -327,9 +328,10 @@ ENDPOINTS = {
     "create_user": Endpoint("POST", "/api/v1/gebruikers", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
     "update_user": Endpoint("PATCH", "/api/v1/gebruikers/<naam>", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
     "end_user_sessions": Endpoint(
-        "POST", "/api/v1/gebruikers/<naam>/uitloggen", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
+        "DELETE", "/api/v1/gebruikers/<naam>/sessies", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
     ),
     "user_tokens": Endpoint("GET", "/api/v1/gebruikers/<naam>/tokens", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
+    "create_user_token": Endpoint("POST", "/api/v1/gebruikers/<naam>/tokens", can_manage_users, "Alleen een beheerder mag gebruikers beheren."),
     "revoke_user_token": Endpoint(
         "DELETE", "/api/v1/gebruikers/<naam>/tokens/<kenmerk>", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
     ),

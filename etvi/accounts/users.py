@@ -159,10 +159,10 @@ def list_users(s: Session) -> list[User]:
 
 
 def disable_user(s: Session, username: str, actor: str = "cli") -> User:
-    """Deactivate an account: its sessions end now, and its token stops working at the next
+    """Deactivate an account: its sessions end now, and its tokens stop working at the next
     request (``user_for_token`` checks ``active``)."""
     user = get_user(s, username)
-    user.active = False  # its token stays recorded, so a later attempt with it can be named in the log
+    user.active = False  # its tokens stay recorded, so a later attempt with one can be named in the log
     s.add(user)
     ended = sessions.end_all(s, user.id)
     audit.record(s, actor, "gebruiker_uitgeschakeld", gebruiker=user.username, sessies_beeindigd=ended)
@@ -170,8 +170,8 @@ def disable_user(s: Session, username: str, actor: str = "cli") -> User:
 
 
 def end_sessions(s: Session, username: str, actor: str = "cli") -> int:
-    """Log a user out everywhere: end every browser session of the account (its API token is
-    separate and keeps working). Returns the number of sessions ended."""
+    """Log a user out everywhere: end every browser session of the account (its API tokens are
+    separate and keep working). Returns the number of sessions ended."""
     user = get_user(s, username)
     ended = sessions.end_all(s, user.id)
     audit.record(s, actor, "sessies_beeindigd", gebruiker=user.username, aantal=ended)
@@ -205,25 +205,25 @@ def reset_password(s: Session, username: str, password: str | None = None, actor
     return generated
 
 
-def create_token(s: Session, username: str, actor: str = "cli") -> str:
-    """A new API token for the user; replaces any earlier one. Only its SHA-256 is stored."""
+def create_token(s: Session, username: str, actor: str = "cli", label: str | None = None) -> str:
+    """One more API token for the user, named by ``label`` (which system uses it); the user's
+    other tokens keep working. Only its SHA-256 is stored; the token is returned once."""
     user = get_user(s, username)
     if not user.active:
         raise AccountError(f"Gebruiker {user.username!r} is uitgeschakeld; een token is dan niet bruikbaar.")
-    token = tokens.generate_token()
-    user.token_hash = tokens.hash_token(token)
-    s.add(user)
-    audit.record(s, actor, "token_aangemaakt", gebruiker=user.username)
+    token, row = tokens.add(s, user, label, actor)
+    audit.record(s, actor, "token_aangemaakt", gebruiker=user.username, kenmerk=tokens.kenmerk(row.token_hash), label=row.label)
     return token
 
 
 def revoke_token(s: Session, username: str, token_kenmerk: str, actor: str = "cli") -> None:
     """Revoke the user's API token named by ``token_kenmerk`` (``tokens.kenmerk``): it stops
-    working at once on every server (only its hash was stored, and that is gone)."""
+    working at once on every server (only its hash was stored, and that is gone); the user's
+    other tokens keep working."""
     user = get_user(s, username)
-    wanted = (token_kenmerk or "").strip().lower()
-    if not user.token_hash or not wanted or tokens.kenmerk(user.token_hash) != wanted:
+    found = tokens.find(s, user, token_kenmerk)
+    if found is None:
         raise AccountError(f"Gebruiker {user.username!r} heeft geen API-token met kenmerk {token_kenmerk!r}.")
-    user.token_hash = None
-    s.add(user)
-    audit.record(s, actor, "token_ingetrokken", gebruiker=user.username, kenmerk=wanted)
+    wanted = tokens.kenmerk(found.token_hash)
+    s.delete(found)
+    audit.record(s, actor, "token_ingetrokken", gebruiker=user.username, kenmerk=wanted, label=found.label)

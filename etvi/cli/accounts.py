@@ -128,11 +128,12 @@ def list_() -> None:
     with _session() as s:
         found = users.list_users(s)
         live = {u.id: sessions.count(s, u.id) for u in found}
+        made = {u.id: tokens.count(s, u) for u in found}
     if not found:
         out.print("Er zijn nog geen gebruikers. Maak er een aan met: etvi gebruiker add NAAM --rol beheerder")
         return
     table = Table(title="Gebruikers")
-    for col in ("naam", "rol", "bereik", "e-mail", "actief", "API-token", "sessies", "aangemaakt", "geblokkeerd tot"):
+    for col in ("naam", "rol", "bereik", "e-mail", "actief", "API-tokens", "sessies", "aangemaakt", "geblokkeerd tot"):
         table.add_column(col)
     now = clock.utcnow()
     for u in found:
@@ -143,7 +144,7 @@ def list_() -> None:
             _scope(u),
             u.email or "",
             "ja" if u.active else "nee",
-            "ja" if u.token_hash else "nee",
+            str(made[u.id]),
             str(live[u.id]),
             u.created_at.strftime("%Y-%m-%d %H:%M") if u.created_at else "",
             locked.strftime("%Y-%m-%d %H:%M UTC") if locked and locked > now else "",
@@ -165,22 +166,23 @@ def email_(
 
 @gebruiker.command("disable")
 def disable(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
-    """Schakel een gebruiker uit: inloggen, lopende sessies en het API-token werken direct niet meer."""
+    """Schakel een gebruiker uit: inloggen, lopende sessies en de API-tokens werken direct niet meer."""
     with _session() as s:
         user = users.disable_user(s, naam, actor=cli_actor())
-    out.print(f"Gebruiker [bold]{user.username}[/] is uitgeschakeld; inloggen, lopende sessies en het API-token werken niet meer.")
+    out.print(f"Gebruiker [bold]{user.username}[/] is uitgeschakeld; inloggen, lopende sessies en de API-tokens werken niet meer.")
 
 
 @gebruiker.command("logout")
 def logout(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
     """Log een gebruiker overal uit: elke browsersessie van het account eindigt direct.
 
-    Het API-token blijft werken; maak een nieuw token of schakel de gebruiker uit om dat te stoppen."""
+    De API-tokens blijven werken; trek ze in (etvi gebruiker token-intrekken) of schakel de gebruiker uit om dat te stoppen."""
     with _session() as s:
         ended = users.end_sessions(s, naam, actor=cli_actor())
         user = users.get_user(s, naam)
+        left = tokens.count(s, user)
     sessies = "sessie" if ended == 1 else "sessies"
-    token = " Het API-token werkt nog." if user.token_hash else ""
+    token = f" {left} API-token(s) werken nog (etvi gebruiker tokens {user.username})." if left else ""
     out.print(f"Gebruiker [bold]{user.username}[/] is overal uitgelogd ({ended} {sessies} beëindigd).{token}")
 
 
@@ -210,28 +212,47 @@ def reset_password(
 
 
 @gebruiker.command("token")
-def token(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
-    """Maak een nieuw API-token (vervangt het vorige). Het token staat op de laatste regel."""
+def token(
+    naam: str = typer.Argument(..., help="Gebruikersnaam."),
+    label: str = typer.Option("", "--label", help="Waarvoor het token is, bijvoorbeeld het systeem dat het gebruikt."),
+) -> None:
+    """Maak een extra API-token; de andere tokens van de gebruiker blijven werken. Het token staat op de laatste regel."""
     with _session() as s:
-        new_token = users.create_token(s, naam, actor=cli_actor())
-    out.print(f"Nieuw API-token voor [bold]{naam.strip().lower()}[/]; het vorige token werkt niet meer.")
+        new_token = users.create_token(s, naam, actor=cli_actor(), label=label)
+        user = users.get_user(s, naam)
+        total = tokens.count(s, user)
+    shown = tokens.clean_label(label)
+    others = f"; de {total - 1} andere token(s) blijven werken" if total > 1 else ""
+    out.print(
+        f"Nieuw API-token {tokens.kenmerk(tokens.hash_token(new_token))} ({shown}) voor [bold]{user.username}[/]{others}. "
+        "Trek een oud token in met etvi gebruiker token-intrekken."
+    )
     out.print("Gebruik: Authorization: Bearer <token>")
     _print_secret("Token", new_token)
 
 
 @gebruiker.command("tokens")
 def list_tokens(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
-    """Toon de API-tokens van een gebruiker: kenmerk en wanneer gemaakt (nooit het token zelf)."""
+    """Toon de API-tokens van een gebruiker: kenmerk, label en wanneer gemaakt (nooit het token zelf)."""
     with _session() as s:
         user = users.get_user(s, naam)
         listed = tokens.listed(s, user)
     if not listed:
         out.print(f"Gebruiker [bold]{user.username}[/] heeft geen API-token.")
         return
+    table = Table(title=f"API-tokens van {user.username}")
+    for col in ("kenmerk", "label", "aangemaakt", "door", "werkt"):
+        table.add_column(col)
     for item in listed:
-        made = item["aangemaakt"].strftime("%Y-%m-%d %H:%M") if item["aangemaakt"] else "onbekend"
-        state = "werkt" if item["actief"] else "werkt niet (account uitgeschakeld)"
-        out.print(f"{user.username}: token {item['kenmerk']}, aangemaakt {made}, {state}")
+        made = clock.aware(item["aangemaakt"])
+        table.add_row(
+            item["kenmerk"],
+            item["label"],
+            made.strftime("%Y-%m-%d %H:%M UTC") if made else "onbekend",
+            item["aangemaakt_door"] or "",
+            "ja" if item["actief"] else "nee (account uitgeschakeld)",
+        )
+    out.print(table)
 
 
 @gebruiker.command("token-intrekken")
@@ -239,7 +260,7 @@ def revoke_token(
     naam: str = typer.Argument(..., help="Gebruikersnaam."),
     kenmerk: str = typer.Argument(..., help="Het kenmerk van het token (zie etvi gebruiker tokens)."),
 ) -> None:
-    """Trek een API-token in: het werkt direct nergens meer."""
+    """Trek één API-token in: het werkt direct nergens meer; de andere tokens blijven werken."""
     with _session() as s:
         users.revoke_token(s, naam, kenmerk, actor=cli_actor())
     out.print(f"Het API-token {kenmerk.strip().lower()} van [bold]{naam.strip().lower()}[/] is ingetrokken; het werkt niet meer.")

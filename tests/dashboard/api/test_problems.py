@@ -113,6 +113,8 @@ def test_old_names_say_what_to_call_instead(setup, ref_db):
         assert_problem(resp, 400, "dry_run heet nu dryRun", "?dryRun=1")
     resp = client.post("/api/v1/gebruikers/amsterdam/uitschakelen", headers=auth["beheerder"])
     assert_problem(resp, 410, "PATCH /api/v1/gebruikers/amsterdam", '{"actief": false}')
+    resp = client.post("/api/v1/gebruikers/amsterdam/uitloggen", headers=auth["beheerder"])
+    assert_problem(resp, 410, "DELETE /api/v1/gebruikers/amsterdam/sessies")
     with db.session(ref_db) as s:
         assert s.exec(select(Upload)).all() == [] and s.exec(select(StatusRecord)).all() == []
     # The new names work.

@@ -47,10 +47,11 @@ ENDPOINTS = {
     "upload_detail": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "upload_report": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "original": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
+    "audit": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "delivery": dict(anoniem=LOGIN, gemeente=DENY, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN),
     **{
         name: dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN)
-        for name in ("users", "create_user", "update_user", "end_user_sessions", "user_tokens", "revoke_user_token")
+        for name in ("users", "create_user", "update_user", "end_user_sessions", "user_tokens", "create_user_token", "revoke_user_token")
     },
     # one's own API tokens: any active account
     **{name: dict(anoniem=LOGIN, gemeente=ALLOW, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN) for name in ("own_tokens", "revoke_own_token")},
@@ -77,13 +78,15 @@ REQUESTS = {
     "original": ("GET", "/api/v1/uploads/999999/bestand", {}),
     "upload_detail": ("GET", "/api/v1/uploads/999999", {}),
     "upload_report": ("GET", "/api/v1/uploads/999999/rapport", {}),
+    "audit": ("GET", "/api/v1/audit", {}),
     "history": ("GET", "/api/v1/gemeenten/GM0363/historie", {}),
     "delivery": ("GET", "/api/v1/aanlevering", {}),
     "users": ("GET", "/api/v1/gebruikers", {}),
     "create_user": ("POST", "/api/v1/gebruikers", {"json": {}}),
     "update_user": ("PATCH", "/api/v1/gebruikers/bestaat-niet", {"json": {"actief": False}}),
-    "end_user_sessions": ("POST", "/api/v1/gebruikers/bestaat-niet/uitloggen", {}),
+    "end_user_sessions": ("DELETE", "/api/v1/gebruikers/bestaat-niet/sessies", {}),
     "user_tokens": ("GET", "/api/v1/gebruikers/bestaat-niet/tokens", {}),
+    "create_user_token": ("POST", "/api/v1/gebruikers/bestaat-niet/tokens", {"json": {"label": "x"}}),
     "revoke_user_token": ("DELETE", "/api/v1/gebruikers/bestaat-niet/tokens/abc123", {}),
     "own_tokens": ("GET", "/api/v1/ik/tokens", {}),
     "revoke_own_token": ("DELETE", "/api/v1/ik/tokens/abc123", {}),

@@ -96,7 +96,7 @@ def _end_by(how: str, app, client, actors, username: str) -> None:
         resp = api.patch(f"/api/v1/gebruikers/{username}", json={"actief": False}, headers=beheerder)
         assert resp.status_code == 200, resp.get_data(as_text=True)
     elif how == "everywhere":
-        resp = api.post(f"/api/v1/gebruikers/{username}/uitloggen", headers=beheerder)
+        resp = api.delete(f"/api/v1/gebruikers/{username}/sessies", headers=beheerder)
         assert resp.status_code == 200, resp.get_data(as_text=True)
         assert resp.get_json()["sessies_beeindigd"] >= 1
     else:  # pragma: no cover
@@ -146,7 +146,7 @@ def test_two_app_servers_on_one_database(accounts_app, ref_db):
     client = client_for("gemeente_b")
     copies = [copy_of(client, app) for _ in range(3)]
     beheerder = {"Authorization": f"Bearer {actors['beheerder'].token}"}
-    assert other_app.server.test_client().post(f"/api/v1/gebruikers/{b.username}/uitloggen", headers=beheerder).status_code == 200
+    assert other_app.server.test_client().delete(f"/api/v1/gebruikers/{b.username}/sessies", headers=beheerder).status_code == 200
     assert not logged_in(copies.pop())
     assert not logged_in(client)
 
@@ -157,7 +157,7 @@ def test_tokens_stop_with_disable_not_with_logout_everywhere(accounts_app, ref_d
     token = {"Authorization": f"Bearer {a.token}"}
     beheerder = {"Authorization": f"Bearer {actors['beheerder'].token}"}
     api = app.server.test_client()
-    assert api.post(f"/api/v1/gebruikers/{a.username}/uitloggen", headers=beheerder).status_code == 200
+    assert api.delete(f"/api/v1/gebruikers/{a.username}/sessies", headers=beheerder).status_code == 200
     content = csv_file([("GM0363", "vastgesteld", "met token")])
     assert api.post("/api/v1/uploads", data=multipart(content), headers=token).status_code == 201
     assert api.patch(f"/api/v1/gebruikers/{a.username}", json={"actief": False}, headers=beheerder).status_code == 200
@@ -173,12 +173,12 @@ def test_logout_everywhere_needs_a_beheerder(accounts_app, ref_db):
     victim = client_for("gemeente_b")
     api = app.server.test_client()
     for key, expected in [("gemeente_a", 403), ("provincie", 403), ("ongeldig_token", 401)]:
-        resp = api.post(f"/api/v1/gebruikers/{target}/uitloggen", headers={"Authorization": f"Bearer {actors[key].token}"})
+        resp = api.delete(f"/api/v1/gebruikers/{target}/sessies", headers={"Authorization": f"Bearer {actors[key].token}"})
         assert resp.status_code == expected, key
-    assert api.post(f"/api/v1/gebruikers/{target}/uitloggen").status_code == 401
+    assert api.delete(f"/api/v1/gebruikers/{target}/sessies").status_code == 401
     assert logged_in(victim)
     beheerder = {"Authorization": f"Bearer {actors['beheerder'].token}"}
-    resp = api.post("/api/v1/gebruikers/niemand/uitloggen", headers=beheerder)
+    resp = api.delete("/api/v1/gebruikers/niemand/sessies", headers=beheerder)
     assert resp.status_code == 404 and "bestaat niet" in resp.get_json()["fout"]
 
 
