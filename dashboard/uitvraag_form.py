@@ -274,9 +274,9 @@ def register_callbacks(app: dash.Dash) -> None:
         State(part("wacht"), "data"),
         State(ROUND_STORE, "data"),
         prevent_initial_call=True,
-        running=[(Output(part("bevestig"), "disabled"), True, True)],
     )
     def confirm(n_clicks, waiting, round_id):
+        # A second click finds nothing waiting (the service hands a checked form out once).
         if not n_clicks:
             return no_update, no_update, no_update
         return handle_confirm(dash.ctx.triggered_id["code"], round_id, waiting)

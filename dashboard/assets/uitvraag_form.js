@@ -23,11 +23,35 @@
     });
   }
 
+  /* The newest outcome waits here until it has the focus. dcc.Loading may still hide it for a
+     while (a hidden element takes no focus; a slow check on a busy server can take seconds), so
+     it is tried again on every change of the page and every 100 ms, until it has the focus, is
+     gone, or the user has put the focus on a field or link meanwhile. */
+  var waiting = null;
+  var timer = null;
+
   function focusNew() {
     var fresh = document.querySelector('.uvf-focus:not([data-etvi-seen])');
-    if (!fresh) { return; }
-    fresh.setAttribute('data-etvi-seen', '1');
-    fresh.focus();
+    if (fresh) {
+      fresh.setAttribute('data-etvi-seen', '1');
+      waiting = fresh;
+    }
+    tryFocus();
+  }
+
+  function tryFocus() {
+    if (timer) { window.clearTimeout(timer); timer = null; }
+    var el = waiting;
+    if (!el) { return; }
+    var active = document.activeElement;
+    var idle = !active || active === document.body || active === el || active.tagName === 'BUTTON';
+    if (!el.isConnected || !idle) { waiting = null; return; }
+    if (active !== el) { el.focus(); }
+    if (document.activeElement === el) {
+      waiting = null;
+    } else {
+      timer = window.setTimeout(tryFocus, 100);
+    }
   }
 
   document.addEventListener('click', function (e) {
@@ -52,6 +76,6 @@
       scheduled = true;
       window.requestAnimationFrame(run);
     }
-  }).observe(document.documentElement, {childList: true, subtree: true, characterData: true});
+  }).observe(document.documentElement, {childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['style', 'class', 'data-dash-is-loading']});
   run();
 })();
