@@ -211,7 +211,7 @@ def handle_check(code: str, round_id, states: list, error_ids: list[dict]):
     except (UitvraagError, AccountError, EtlError, service.NotKept) as exc:
         return notice(str(exc), "error", id_=f"{P}-fout-{code}"), None, blank
     if checked.result is None:
-        return _focus_block(form_answer.NOTHING_CHANGED, "info", f"{P}-niets-gewijzigd-{code}"), None, blank
+        return _focus_block(checked.nothing_changed, "info", f"{P}-niets-gewijzigd-{code}"), None, blank
     data = service.result_dict(checked.result, max_changes=200)
     by_field, rest = form_answer.problems_by_field(data.get("problems") or [], checked.rows)
     errors = [" ".join(by_field.get((by_slug.get(e.get("o"), ""), e.get("veld")), [])) for e in error_ids]

@@ -34,6 +34,7 @@ NOTHING_CHANGED = (
     "U heeft niets veranderd ten opzichte van de bekende stand. Is alles nog zo? Gebruik dan de knop ‘Niets veranderd’; "
     "anders past u hierboven de status, datum, bron of toelichting aan."
 )
+NOTHING_FILLED = "U heeft nog niets ingevuld. Kies bij minstens één onderdeel een status en klik opnieuw op ‘Controleren’."
 NOT_THIS_GEMEENTE = "Deze controle hoort niet bij {code}; controleer het formulier opnieuw."
 
 
@@ -151,6 +152,11 @@ class Checked:
     onderdelen: list[str]
     peildatum: date
     file_name: str
+    known_any: bool = True  # whether anything was known before (else "Niets veranderd" is not offered)
+
+    @property
+    def nothing_changed(self) -> str:
+        return NOTHING_CHANGED if self.known_any else NOTHING_FILLED
 
 
 def check(round_id, code: str, values: dict[str, dict], principal, url: str | None = None, today: date | None = None) -> Checked:
@@ -165,10 +171,10 @@ def check(round_id, code: str, values: dict[str, dict], principal, url: str | No
     entries = [e for e in entries if changed(e, known.get(e.onderdeel))]
     name = file_name(code, peildatum)
     if not entries:
-        return Checked(None, None, {}, [], peildatum, name)
+        return Checked(None, None, {}, [], peildatum, name, bool(known))
     content, rows = form_file(code, asked, entries)
     result, token = service.check(content, name, principal, peildatum, url, channel=CHANNEL)
-    return Checked(result, token, rows, [e.onderdeel for e in entries], peildatum, name)
+    return Checked(result, token, rows, [e.onderdeel for e in entries], peildatum, name, bool(known))
 
 
 def confirm(round_id, code: str, token, principal, url: str | None = None, today: date | None = None) -> LoadResult:

@@ -71,7 +71,10 @@ def test_a_changed_status_is_checked_previewed_and_confirmed_as_formulier(scene)
 
 def test_nothing_changed_sends_nothing(scene):
     checked = form_answer.check(scene.round_id, "GM0363", _form(scene), scene.user("ams"), scene.url)
-    assert checked.result is None and checked.token is None
+    assert checked.result is None and checked.token is None and "Niets veranderd" in checked.nothing_changed
+    empty = {o: {} for o in ["woonzorgvisie", "verordening"]}  # noord's Groningen: nothing known, nothing filled in
+    nothing = form_answer.check(scene.round_id, "GM0014", empty, scene.user("noord"), scene.url)
+    assert nothing.result is None and nothing.nothing_changed.startswith("U heeft nog niets ingevuld.")
     with db.session(scene.url) as s:
         assert s.exec(select(Upload).where(Upload.channel == "formulier")).all() == []
 
