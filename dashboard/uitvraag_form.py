@@ -276,7 +276,15 @@ def register_callbacks(app: dash.Dash) -> None:
         prevent_initial_call=True,
     )
     def confirm(n_clicks, waiting, round_id):
-        # A second click finds nothing waiting (the service hands a checked form out once).
         if not n_clicks:
             return no_update, no_update, no_update
         return handle_confirm(dash.ctx.triggered_id["code"], round_id, waiting)
+
+    # "Bevestigen" is disabled in the browser at once, so a double click sends one confirm (the
+    # service hands a checked form out once anyway; the second would only report that).
+    app.clientside_callback(
+        "function (n) { return !!n; }",
+        Output(part("bevestig"), "disabled", allow_duplicate=True),
+        Input(part("bevestig"), "n_clicks"),
+        prevent_initial_call=True,
+    )
