@@ -6,7 +6,8 @@ summary (which takes the focus; its link leads to the field), nothing saved; the
 only, it changes one onderdeel, "Controleren" shows the preview, "Bevestigen" saves; ``etvi
 uitvraag status`` reports gewijzigd via formulier and the form's CSV is the upload's original.
 axe-core finds nothing serious, no sideways scrolling. Over HTTP: the callbacks refuse a forged
-gemeente, a mixed-up request and an anonymous caller. SQLite and PostgreSQL."""
+gemeente, a mixed-up request, an anonymous caller and a confirm of another account's check.
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -169,6 +170,25 @@ def _check_request(client, round_id: int, trigger: str, values: dict[str, tuple[
     return resp.get_json()["response"]
 
 
+def _confirm_request(client, round_id: int, code: str, token: str) -> dict:
+    """POST the "Bevestigen" callback of ``code`` with ``token`` as the browser does."""
+    deps = client.get("/_dash-dependencies").get_json()
+    dep = next(d for d in deps if not d.get("clientside_function") and any("uvf-bevestig" in str(i["id"]) for i in d["inputs"]))
+    button = {"type": "uvf-bevestig", "code": code}
+    payload = {
+        "output": dep["output"],
+        "outputs": [{"id": {"type": "uvf-resultaat", "code": code}, "property": "children"}, {"id": button, "property": "disabled"},
+                    {"id": {"type": "uvf-wacht", "code": code}, "property": "data"}],  # fmt: skip
+        "inputs": [{"id": button, "property": "n_clicks", "value": 1}],
+        "state": [{"id": {"type": "uvf-wacht", "code": code}, "property": "data", "value": {"token": token}},
+                  {"id": "uitvraag-id", "property": "data", "value": round_id}],  # fmt: skip
+        "changedPropIds": [json.dumps(button, sort_keys=True, separators=(",", ":")) + ".n_clicks"],
+    }
+    resp = client.post("/_dash-update-component", json=payload, headers=csrf_headers(client))
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return resp.get_json()["response"]
+
+
 def test_the_check_refuses_a_forged_gemeente_a_mixed_request_and_anonymous(ref_db, tmp_path, fast_hashing):
     scene = scene_.build(ref_db, tmp_path)
     app = make_app(ref_db)
@@ -183,6 +203,16 @@ def test_the_check_refuses_a_forged_gemeente_a_mixed_request_and_anonymous(ref_d
     assert "U bent niet (meer) ingelogd. Log in en probeer het opnieuw." in out
     with db.session(ref_db) as s:
         assert s.exec(select(Upload).where(Upload.channel == "formulier")).all() == []
-    # The own gemeente, honestly: checked, waiting for its confirm.
-    own = _check_request(ams, scene.round_id, "GM0363", {"verordening": ("GM0363", "in voorbereiding")})
-    assert own['{"code":"GM0363","type":"uvf-wacht"}']["data"]["token"]
+    # Utrecht's honest check; Amsterdam cannot confirm it, neither as Utrecht nor as itself.
+    utr = app.server.test_client()
+    login(utr, "utr", PASSWORD)
+    checked = _check_request(utr, scene.round_id, "GM0344", {"verordening": ("GM0344", "vastgesteld")})
+    token = checked['{"code":"GM0344","type":"uvf-wacht"}']["data"]["token"]
+    as_utrecht = json.dumps(_confirm_request(ams, scene.round_id, "GM0344", token), ensure_ascii=False)
+    assert "U mag niet antwoorden voor GM0344" in as_utrecht
+    as_itself = json.dumps(_confirm_request(ams, scene.round_id, "GM0363", token), ensure_ascii=False)
+    assert "Er staat geen gecontroleerd bestand klaar" in as_itself  # bound to the user who checked it
+    with db.session(ref_db) as s:
+        assert s.exec(select(Upload).where(Upload.channel == "formulier", Upload.outcome == "geladen")).all() == []
+    saved = json.dumps(_confirm_request(utr, scene.round_id, "GM0344", token), ensure_ascii=False)
+    assert "Dank u, uw wijzigingen zijn opgeslagen." in saved
