@@ -9,7 +9,8 @@
 - A provincie account sees the same for its own gemeenten; a gemeente account for its own, and
   first its answer: per gemeente the status known at the peildatum of every onderdeel asked and
   "Niets veranderd" (``etvi.uitvraag.confirmation.confirm_unchanged``, channel formulier); the
-  Dutch confirmation takes the focus (``assets/uitvraag.js``). A gemeente account with an open
+  Dutch confirmation takes the focus (``assets/uitvraag.js``). Below it the form to pass on
+  changes (``dashboard.uitvraag_form``). A gemeente account with an open
   round it has not answered lands here after logging in (``policy.home``).
 - Everyone else gets "Geen toegang". Every callback checks role and scope on the server again.
 """
@@ -19,13 +20,13 @@ from __future__ import annotations
 import dash
 from dash import MATCH, Input, Output, State, dcc, html, no_update
 
-from dashboard import security
+from dashboard import security, uitvraag_form
 from dashboard.components import data_table, notice
 from dashboard.pages.common import no_access, round_scope, who_bar
 from dashboard.peers import examples as peer_examples
 from dashboard.texts import local_time, nl_date, onderdeel_title
 from etvi.accounts import policy
-from etvi.uitvraag import confirmation, mail, responses, rounds
+from etvi.uitvraag import confirmation, form_answer, mail, responses, rounds
 from etvi.uitvraag.rounds import UitvraagError
 from models.peers import at as peers_at
 
@@ -90,12 +91,13 @@ def answer_section(user, round_, answers: list[responses.Answer], url: str | Non
     if round_.state == rounds.OPEN:
         parts.append(html.P([
             f"Is er niets veranderd? Bevestig dan met één klik dat de stand hieronder ook per "
-            f"{nl_date(round_.peildatum)} geldt. Wel iets veranderd? Lever de nieuwe stand aan via ",
+            f"{nl_date(round_.peildatum)} geldt. Wel iets veranderd? Pas het formulier onder de stand aan, of lever een bestand aan via ",
             dcc.Link("Aanleveren", href="/aanleveren"), ".",
         ]))  # fmt: skip
     else:
         parts.append(html.P(f"Deze uitvraag is {round_.state}; antwoorden kan alleen in een open uitvraag."))
     examples = peers_at(round_.peildatum, sorted(user.gemeente_codes), rounds.onderdelen_of(round_), url)  # "Zo deden anderen het"
+    words = form_answer.status_words(url) if round_.state == rounds.OPEN else {}
     for code in sorted(user.gemeente_codes):
         answer = by_code.get(code)
         name = answer.gemeente if answer else code
@@ -105,8 +107,8 @@ def answer_section(user, round_, answers: list[responses.Answer], url: str | Non
         block = [html.H3(f"{name} ({code})"), html.P(said, id=f"{P}-antwoord-{code}"), _known_table(round_, code, name, known)]
         if round_.state == rounds.OPEN and not known:
             block.append(html.P(
-                [f"Van {name} is nog geen stand van zaken bekend, dus er valt niets ongewijzigd te bevestigen. Lever de stand aan via ",
-                 dcc.Link("Aanleveren", href="/aanleveren"), "."], id=f"{P}-niets-bekend-{code}",
+                [f"Van {name} is nog geen stand van zaken bekend, dus er valt niets ongewijzigd te bevestigen. Vul de stand hieronder in "
+                 "of lever die aan via ", dcc.Link("Aanleveren", href="/aanleveren"), "."], id=f"{P}-niets-bekend-{code}",
             ))  # fmt: skip
         elif round_.state == rounds.OPEN:
             block += [
@@ -114,6 +116,8 @@ def answer_section(user, round_, answers: list[responses.Answer], url: str | Non
                             **{"aria-label": f"Niets veranderd voor {name}"}),  # fmt: skip
                 html.Div(id={"type": f"{P}-bevestiging", "code": code}),
             ]
+        if round_.state == rounds.OPEN:
+            block.append(uitvraag_form.form(code, name, rounds.onderdelen_of(round_), words, known, round_.peildatum))
         block.append(peer_examples(examples[code], f"{P}-peers-{code}", okec=True, name_onderdelen=True))
         parts.append(html.Div(block, className="uitvraag-gemeente"))
     return html.Section(parts, **{"aria-labelledby": f"{P}-antwoord-kop"})
@@ -208,6 +212,8 @@ def _report(report: mail.MailReport) -> list:
 
 
 def register_callbacks(app: dash.Dash) -> None:
+    uitvraag_form.register_callbacks(app)
+
     @app.callback(Output(f"{P}-csv", "data"), Input(f"{P}-csv-knop", "n_clicks"), State(f"{P}-id", "data"), prevent_initial_call=True)
     def download_csv(n_clicks, round_id):
         if not n_clicks:

@@ -69,6 +69,27 @@ def known_statuses(peildatum: date, asked: list[str], code: str, url: str | None
     }  # fmt: skip
 
 
+def answerable(round_id: int | str, code: str, principal, url: str | None = None, today: date | None = None) -> tuple[date, str, list[str]]:
+    """``(peildatum, title, onderdelen asked)`` of a round ``principal`` may answer now for
+    ``code``: the checks every answer in the browser makes first ("Niets veranderd" and the
+    form). Raises ``UitvraagError`` when the round is not open, its peildatum has not come, or
+    the user may not report for the gemeente."""
+    with db.session(url) as s:
+        round_ = rounds.get_round(s, round_id)
+        if round_.state != rounds.OPEN:
+            raise UitvraagError(f"Uitvraag {round_.id} is {round_.state}; alleen in een open uitvraag kunt u antwoorden.")
+        peildatum, title, asked = round_.peildatum, round_.title, rounds.onderdelen_of(round_)
+    if peildatum > (today or date.today()):
+        raise UitvraagError(f"De peildatum {format_date(peildatum)} is nog niet bereikt; antwoorden kan vanaf die dag.")
+    try:
+        scope = policy.upload_scope(principal)
+    except AccountError as exc:
+        raise UitvraagError(str(exc)) from None
+    if scope is not None and code not in scope:
+        raise UitvraagError(f"U mag niet antwoorden voor {code}; uw account hoort bij {', '.join(sorted(scope)) or 'geen gemeente'}.")
+    return peildatum, title, asked
+
+
 def confirm_unchanged(
     round_id: int | str, gemeente_code: str, principal, *, channel: str = "formulier", url: str | None = None, today: date | None = None
 ) -> LoadResult:
@@ -78,19 +99,7 @@ def confirm_unchanged(
     ``UitvraagError`` when the round is not open, the peildatum has not come yet, the user may not
     report for the gemeente, or nothing is known to confirm."""
     code = (gemeente_code or "").strip().upper()
-    with db.session(url) as s:
-        round_ = rounds.get_round(s, round_id)
-        if round_.state != rounds.OPEN:
-            raise UitvraagError(f"Uitvraag {round_.id} is {round_.state}; alleen in een open uitvraag kunt u antwoorden.")
-        peildatum, title, asked = round_.peildatum, round_.title, rounds.onderdelen_of(round_)
-    if peildatum > (today or date.today()):
-        raise UitvraagError(f"De peildatum {format_date(peildatum)} is nog niet bereikt; bevestigen kan vanaf die dag.")
-    try:
-        scope = policy.upload_scope(principal)
-    except AccountError as exc:
-        raise UitvraagError(str(exc)) from None
-    if scope is not None and code not in scope:
-        raise UitvraagError(f"U mag niet antwoorden voor {code}; uw account hoort bij {', '.join(sorted(scope)) or 'geen gemeente'}.")
+    peildatum, title, asked = answerable(round_id, code, principal, url, today)
     known = known_statuses(peildatum, asked, code, url)
     if not known:
         raise UitvraagError(

@@ -42,10 +42,11 @@ def _meta(raw: str) -> dict:
     return meta
 
 
-def save(content: bytes, original_name: str, username: str, peildatum: date | None, url: str | None = None) -> str:
-    """Keep a checked file for its confirm; returns the token for the browser."""
+def save(content: bytes, original_name: str, username: str, peildatum: date | None, url: str | None = None, channel: str = "web") -> str:
+    """Keep a checked file for its confirm (``channel``: where it came from, "web" or "formulier");
+    returns the token for the browser."""
     token = secrets.token_urlsafe(18)
-    meta = json.dumps({"original_name": original_name, "peildatum": peildatum.isoformat() if peildatum else None})  # ASCII: any name fits
+    meta = json.dumps({"original_name": original_name, "peildatum": peildatum.isoformat() if peildatum else None, "channel": channel})  # ASCII: any name fits
     with db.session(url) as s:
         s.execute(delete(PendingUpload).where(PendingUpload.created_at < _cutoff()))
         s.add(PendingUpload(token_hash=_hash(token), username=username, meta=meta, content=content))

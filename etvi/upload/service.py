@@ -324,28 +324,31 @@ def load_bytes(content: bytes, original_name: str, *, principal, channel: str, p
 # --- check in the browser, confirm later (maybe on another server) ---------------------------
 
 
-def check(content: bytes, original_name: str, principal, peildatum: date | None, url: str | None = None) -> tuple[LoadResult, str | None]:
+def check(
+    content: bytes, original_name: str, principal, peildatum: date | None, url: str | None = None, channel: str = "web"
+) -> tuple[LoadResult, str | None]:
     """Check a file with a dry run and keep it for its confirm: ``(result, token)``; the token is
     ``None`` when the file was refused (then logged as a refused attempt). Raises ``NotKept``
-    (logged) or EtlError (logged) when the file could not be checked at all."""
-    token = pending.save(content, original_name, principal.username, peildatum, url)
+    (logged) or EtlError (logged) when the file could not be checked at all. ``channel``: "web" for
+    a file on /aanleveren, "formulier" for the answer form of a round; its confirm keeps it."""
+    token = pending.save(content, original_name, principal.username, peildatum, url, channel)
     keep = False
     try:
-        result = load_bytes(content, original_name, principal=principal, channel="web", peildatum=peildatum, dry_run=True, url=url)
+        result = load_bytes(content, original_name, principal=principal, channel=channel, peildatum=peildatum, dry_run=True, url=url)
         if result.outcome == GEWEIGERD:
             if result.upload_id is None:
-                result.upload_id = log_refused_check(result, principal.username, "web", url)
+                result.upload_id = log_refused_check(result, principal.username, channel, url)
             return result, None
         keep = True
         return result, token
     except NotKept as exc:
-        exc.upload_id = record_refusal(principal.username, "web", str(exc), original_name, content, url)
+        exc.upload_id = record_refusal(principal.username, channel, str(exc), original_name, content, url)
         raise
     except AccountError:
         raise
     except Exception as exc:  # noqa: BLE001 - anything unexpected: logged, told in Dutch
         log.exception("Controle van %s mislukt", names.clean(original_name))
-        record_refusal(principal.username, "web", CHECK_FAILED, original_name, content, url)
+        record_refusal(principal.username, channel, CHECK_FAILED, original_name, content, url)
         raise EtlError(CHECK_FAILED) from exc
     finally:
         if not keep:
@@ -364,8 +367,9 @@ def confirm(token, principal, url: str | None = None) -> LoadResult:
     try:
         with as_file(content, meta["original_name"]) as path:
             return run_load(
-                path, principal=principal, channel="web", original_name=meta["original_name"], peildatum=meta["peildatum"], url=url
-            )
+                path, principal=principal, channel=meta.get("channel") or "web", original_name=meta["original_name"],
+                peildatum=meta["peildatum"], url=url,
+            )  # fmt: skip
     finally:
         pending.release(token, url)
 
