@@ -298,7 +298,18 @@ def share_legend() -> html.P:
     )
 
 
-def cards(card_list: list[agg.Card]) -> html.Div:
+STAND_TEXT = {
+    "voorlopig": "de uitvraag op deze peildatum loopt nog; gemeenten kunnen nog aanleveren.",
+    "definitief": "de uitvraag op deze peildatum is gesloten.",
+}
+
+
+def cards(card_list: list[agg.Card], stand: str | None = None) -> html.Div:
+    """One card per onderdeel; ``stand`` (voorlopig/definitief, ``rounds.status_of_peildatum``)
+    marks every card, so a card copied or printed on its own still says how final it is."""
+    mark = []
+    if stand:
+        mark = [html.P([html.Strong(stand.capitalize(), className="card-stand-word"), f": {STAND_TEXT.get(stand, '')}"], className=f"card-stand card-{stand}")]
     out = []
     for c in card_list:
         delta = c.delta_done
@@ -316,6 +327,7 @@ def cards(card_list: list[agg.Card]) -> html.Div:
                         className="card-change",
                     ),
                     html.P("Telt als gereed: " + ", ".join(label.lower() for label in c.done_labels) + ".", className="hint"),
+                    *mark,
                 ],
                 className="card",
                 **{"aria-label": onderdeel_title(c.onderdeel)},
