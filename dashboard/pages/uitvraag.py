@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import MATCH, Input, Output, State, dcc, html, no_update
+from dash import ALL, MATCH, Input, Output, State, dcc, html, no_update
 
 from dashboard import security
 from dashboard.components import data_table, graph, notice
@@ -124,20 +124,32 @@ def map_section(round_, answers: list[responses.Answer], url: str | None) -> htm
 
 
 def reminder_choice(answers: list[responses.Answer]) -> html.Fieldset:
-    """Which of the not-answered gemeenten get the reminder: native checkboxes, all ticked."""
+    """Which of the not-answered gemeenten get the reminder: native checkboxes, all ticked, one
+    group per provincie (each under 100 options: Dash 4 virtualises a longer Checklist, which
+    leaves most boxes out of the page for keyboard and screen reader)."""
     missing = [a for a in answers if not a.answered]
+    by_provincie: dict[str, list[responses.Answer]] = {}
+    for a in missing:
+        by_provincie.setdefault(a.provincie or "onbekend", []).append(a)
+    groups = [
+        html.Fieldset(
+            [
+                html.Legend(f"{provincie} ({len(found)})"),
+                dcc.Checklist(
+                    id={"type": f"{P}-keuze", "provincie": provincie},
+                    options=[{"label": f"{a.gemeente} ({a.gemeente_code})", "value": a.gemeente_code} for a in found],
+                    value=[a.gemeente_code for a in found],
+                    labelClassName="keuze check",
+                ),
+            ],
+            className="keuze-provincie",
+        )
+        for provincie, found in sorted(by_provincie.items())
+    ]
     return html.Fieldset(
-        [
-            html.Legend(f"Wie krijgt de herinnering? ({len(missing)} gemeenten zonder antwoord; standaard allemaal)"),
-            dcc.Checklist(
-                id=f"{P}-keuze",
-                options=[{"label": f" {a.gemeente} ({a.gemeente_code})", "value": a.gemeente_code} for a in missing],
-                value=[a.gemeente_code for a in missing],
-                className="keuzelijst",
-                labelClassName="keuze",
-            ),
-        ],
+        [html.Legend(f"Wie krijgt de herinnering? ({len(missing)} gemeenten zonder antwoord; standaard allemaal)"), html.Div(groups, className="keuzelijst")],
         className="herinner-keuze",
+        id=f"{P}-keuze",
     )
 
 
@@ -326,16 +338,17 @@ def register_callbacks(app: dash.Dash) -> None:
         Output(f"{P}-mailtekst", "data"),
         Input(f"{P}-herinner", "n_clicks"),
         State(f"{P}-id", "data"),
-        State(f"{P}-keuze", "value"),
+        State({"type": f"{P}-keuze", "provincie": ALL}, "value"),
         prevent_initial_call=True,
     )
-    def remind(n_clicks, round_id, chosen):
+    def remind(n_clicks, round_id, per_provincie):
         if not n_clicks:
             return no_update, no_update
         try:
             user = security.require(policy.can_manage_rounds, REMIND_REFUSED)
         except security.Forbidden as exc:
             return notice(str(exc), "error"), no_update
+        chosen = [code for group in (per_provincie or []) for code in (group or [])]
         if not chosen:  # an empty selection would mean "everyone" to send_reminders
             return notice(NOTHING_CHOSEN, "error", id_=f"{P}-herinner-fout"), no_update
         try:
