@@ -304,12 +304,18 @@ STAND_TEXT = {
 }
 
 
+def stand_mark(stand: str | None, id_: str | None = None) -> list:
+    """"Voorlopig: …" / "Definitief: …" (``rounds.status_of_peildatum``) for figures; nothing without a round."""
+    if not stand:
+        return []
+    attrs = {"id": id_} if id_ else {}
+    return [html.P([html.Strong(stand.capitalize(), className="card-stand-word"), f": {STAND_TEXT.get(stand, '')}"], className=f"card-stand card-{stand}", **attrs)]
+
+
 def cards(card_list: list[agg.Card], stand: str | None = None) -> html.Div:
-    """One card per onderdeel; ``stand`` (voorlopig/definitief, ``rounds.status_of_peildatum``)
-    marks every card, so a card copied or printed on its own still says how final it is."""
-    mark = []
-    if stand:
-        mark = [html.P([html.Strong(stand.capitalize(), className="card-stand-word"), f": {STAND_TEXT.get(stand, '')}"], className=f"card-stand card-{stand}")]
+    """One card per onderdeel; ``stand`` (voorlopig/definitief) marks every card, so a card
+    copied or printed on its own still says how final it is."""
+    mark = stand_mark(stand)
     out = []
     for c in card_list:
         delta = c.delta_done

@@ -1,6 +1,7 @@
 """Issue 12, item 3: voorlopig/definitief as content, not only in the file name. While the round
 behind the figures is open, the CSV and xlsx downloads of ``/`` and ``/provincie`` carry a last
-column ``stand`` = voorlopig on every row, and the cards of ``/`` say "Voorlopig"; after
+column ``stand`` = voorlopig on every row, and the cards of ``/`` and the comparison of
+``/provincie`` say "Voorlopig"; after
 ``etvi uitvraag sluit`` both say definitief; figures before the round's peildatum have no column.
 Over HTTP on a live server (downloads) and the real app (the cards), SQLite and PostgreSQL."""
 
@@ -46,10 +47,10 @@ def _stand_everywhere(base: str, day: str) -> set[str]:
     return found
 
 
-def _cards(url: str, day: str) -> str:
+def _cards(url: str, day: str, path: str = "/") -> str:
     client = make_app(url).server.test_client()
     client.get("/")
-    return page_content(client, "/", f"?peildatum={day}")
+    return page_content(client, path, f"?peildatum={day}")
 
 
 def test_downloads_and_cards_say_voorlopig_then_definitief_after_sluit(ref_db, tmp_path, live_server, fast_hashing):
@@ -62,9 +63,11 @@ def test_downloads_and_cards_say_voorlopig_then_definitief_after_sluit(ref_db, t
     assert _stand_everywhere(base, "2026-12-01") == {"voorlopig"}
     cards = _cards(ref_db, "2026-12-01")
     assert cards.count('"Voorlopig"') == len(rounds.all_onderdelen(ref_db))  # every card
+    assert '"Voorlopig"' in _cards(ref_db, "2026-12-01", "/provincie/PV27")  # above the comparison of /provincie
 
     closed = run_cli("uitvraag", "sluit", str(scene.round_id), url=ref_db, tmp_path=tmp_path)
     assert closed.returncode == 0, closed.stderr
     assert _stand_everywhere(base, "2026-12-01") == {"definitief"}
     cards = _cards(ref_db, "2026-12-01")
     assert '"Definitief"' in cards and '"Voorlopig"' not in cards
+    assert '"Definitief"' in _cards(ref_db, "2026-12-01", "/provincie/PV27")
