@@ -14,11 +14,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from etvi.uitvraag import confirmation
+from etvi.uitvraag import confirmation, rounds
 from models import db
-from models.tables import Gemeente, UitvraagMail
+from models.tables import UitvraagMail
 from tests.support import uitvraag as scene_
-from tests.support.app import csrf_headers, login, make_app
+from tests.support.app import csrf_headers, login, make_app, page_content
 from tests.support.axe import run_axe
 from tests.support.browser import log_in
 from tests.support.dashcall import find_callback
@@ -110,7 +110,8 @@ def test_a_provincie_sees_the_map_of_its_own_gemeenten(ref_db, tmp_path, live_se
 
 def test_the_reminder_callback_refuses_an_empty_or_answered_selection(ref_db, tmp_path, fast_hashing, smtp_server):
     """Posted to the page's callback as the browser would (Flask client): nothing chosen, or a
-    gemeente that answered (a stale page), is a Dutch message and no mail goes."""
+    gemeente that answered (a stale page), is a Dutch message and no mail goes. After closing,
+    the map's heading says definitief and the choice is gone."""
     scene = _scene(ref_db, tmp_path)
     app = make_app(ref_db)
     client = app.server.test_client()
@@ -139,5 +140,8 @@ def test_the_reminder_callback_refuses_an_empty_or_answered_selection(ref_db, tm
     assert smtp_server.received == []
     assert "1 herinnering(en) verstuurd." in remind({"Utrecht": ["GM0344"], "Groningen": []})
     assert [r.rcpt_tos[0] for r in smtp_server.received] == [ADDRESSES["utr"]]
+    assert "Wie antwoordde, per gemeente (voorlopig)" in page_content(client, f"/uitvraag/{scene.round_id}")
     with db.session(ref_db) as s:
-        assert s.exec(select(Gemeente).where(Gemeente.code == "GM0344")).one().name == "Utrecht"
+        rounds.close_round(s, scene.round_id, actor="vng")
+    closed = page_content(client, f"/uitvraag/{scene.round_id}")
+    assert "Wie antwoordde, per gemeente (definitief)" in closed and "uitvraag-keuze" not in closed  # no reminders for a closed round
