@@ -1479,11 +1479,12 @@ REMINDER_BODY = {
     "/uitvragen/<int:id>/herinneringen",
     summary="Herinneringen versturen",
     description="Een herinnering per e-mail aan de gemeenteaccounts (met een adres) van gemeenten die nog niet antwoordden, "
-    "of alleen van de gekozen gemeenten. Een tweede herinnering dezelfde dag aan hetzelfde adres wordt overgeslagen. "
+    "of alleen van de gekozen gemeenten (JSON {\"gemeenten\": [\"GM0363\"]}). Een gekozen gemeente die al antwoordde of niet bestaat: "
+    "400 met een Nederlandse melding en er gaat niets uit. Een tweede herinnering dezelfde dag aan hetzelfde adres wordt overgeslagen. "
     "dryRun=true: alleen laten zien wie een herinnering zou krijgen. Zonder mailserver wordt niets verstuurd en zegt melding "
     "waarom. Alleen voor de beheerder.",
     tags=[UITVRAGEN],
-    responses={200: Herinneringen, **_errors(401, 403, 404, 409)},
+    responses={200: Herinneringen, **_errors(400, 401, 403, 404, 409)},
     security=BEARER,
     openapi_extensions={"requestBody": REMINDER_BODY},
 )
@@ -1516,7 +1517,7 @@ def send_round_reminders(path: UitvraagPath, query: HerinneringQuery, **_):
             "geconfigureerd": report.configured,
             "verstuurd": report.sent,
             "melding": message,
-            "al_geantwoord": report.already_answered,
+            "al_geantwoord": [],  # a selected gemeente that answered is refused (400) since issue 12 item 4
             "uitkomsten": [{"email": o.email, "gemeenten": list(o.gemeenten), "status": o.status, "reden": o.reason} for o in report.outcomes],
         }
     )

@@ -567,7 +567,7 @@ class HerinneringQuery(BaseModel):
 
 
 class Herinnering(BaseModel):
-    gemeenten: list[str] = Field(default_factory=list, max_length=400, description="Alleen deze gemeentecodes; leeg: iedereen die nog niet antwoordde.")
+    gemeenten: list[str] = Field(default_factory=list, max_length=400, description="Alleen deze gemeentecodes, gemeenten die nog niet antwoordden (een andere: 400, niets verstuurd); leeg: iedereen die nog niet antwoordde.")
 
 
 class NieuweBevestiging(BaseModel):
@@ -639,7 +639,7 @@ class Herinneringen(Answer):
     geconfigureerd: bool = Field(description="Of er een mailserver is ingesteld (ETVI_SMTP_URL).")
     verstuurd: int
     melding: str
-    al_geantwoord: list[str] = Field(description="Gekozen gemeenten die al geantwoord hebben en dus geen herinnering krijgen.")
+    al_geantwoord: list[str] = Field(description="Altijd leeg (blijft voor bestaande afnemers): een gekozen gemeente die al antwoordde, wordt geweigerd met 400.")
     uitkomsten: list[MailUitkomst]
 
 

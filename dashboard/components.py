@@ -339,7 +339,24 @@ def share_legend() -> html.P:
     )
 
 
-def cards(card_list: list[agg.Card]) -> html.Div:
+STAND_TEXT = {
+    "voorlopig": "de uitvraag op deze peildatum loopt nog; gemeenten kunnen nog aanleveren.",
+    "definitief": "de uitvraag op deze peildatum is gesloten.",
+}
+
+
+def stand_mark(stand: str | None, id_: str | None = None) -> list:
+    """"Voorlopig: …" / "Definitief: …" (``rounds.status_of_peildatum``) for figures; nothing without a round."""
+    if not stand:
+        return []
+    attrs = {"id": id_} if id_ else {}
+    return [html.P([html.Strong(stand.capitalize(), className="card-stand-word"), f": {STAND_TEXT.get(stand, '')}"], className=f"card-stand card-{stand}", **attrs)]
+
+
+def cards(card_list: list[agg.Card], stand: str | None = None) -> html.Div:
+    """One card per onderdeel; ``stand`` (voorlopig/definitief) marks every card, so a card
+    copied or printed on its own still says how final it is."""
+    mark = stand_mark(stand)
     out = []
     for c in card_list:
         delta = c.delta_done
@@ -357,6 +374,7 @@ def cards(card_list: list[agg.Card]) -> html.Div:
                         className="card-change",
                     ),
                     html.P("Telt als gereed: " + ", ".join(label.lower() for label in c.done_labels) + ".", className="hint"),
+                    *mark,
                 ],
                 className="card",
                 **{"aria-label": onderdeel_title(c.onderdeel)},

@@ -8,6 +8,9 @@ a frozen header. ODS (OpenDocument, on the Dutch "pas toe of leg uit" list; writ
 with odfpy) holds the same cells as the xlsx. Every download honours the ``peildatum`` (a future one is clamped to today);
 views that do not depend on it (``mijlpalen``) carry no date in the file name.
 
+A dated download whose figures have a round behind them carries ``voorlopig``/``definitief`` in
+its name and as a last column ``stand`` (``with_stand``).
+
 Views: ``overzicht``, ``regios``, ``provincie-<PVxx>``, ``gemeente-<GMxxxx>``, ``mijlpalen``,
 ``mijlpalen-voortgang``, ``gemeenten``, ``aanleverformaat``, ``verouderd``, ``nooit-gemeld``;
 ``/download/sjabloon.xlsx`` is the empty template gemeenten fill in (``etl.template``).
@@ -191,12 +194,23 @@ def template_bytes() -> bytes:
         return path.read_bytes()
 
 
-def _finality(stamp: str) -> str:
-    """``-voorlopig`` / ``-definitief`` in a dated download's name when a round is behind its
-    figures (``etvi.uitvraag.rounds.status_of_peildatum``, the rule the map pages show)."""
+STAND_COLUMN = "stand"
+
+
+def _stand(stamp: str) -> str | None:
+    """``voorlopig`` / ``definitief`` when a round is behind the figures of a dated download
+    (``etvi.uitvraag.rounds.status_of_peildatum``, the rule the map pages show), else ``None``."""
     with db.session(current().data.url) as s:
-        word = rounds.status_of_peildatum(s, date.fromisoformat(stamp))
-    return f"-{word}" if word else ""
+        return rounds.status_of_peildatum(s, date.fromisoformat(stamp))
+
+
+def with_stand(frame: pd.DataFrame, word: str | None) -> pd.DataFrame:
+    """The figures' finality as content, not only in the file name (which is lost on renaming):
+    a last column ``stand`` with the same word on every row. A column, not a line above the
+    header, so the CSV stays one header row and records that any CSV reader (Excel, pandas,
+    csvkit) takes as is, and rows keep their mark when filtered or combined with other downloads.
+    Without a round behind the figures the column is left out, as is the word in the name."""
+    return frame if word is None else frame.assign(**{STAND_COLUMN: word})
 
 
 def register(server: Flask) -> None:
@@ -216,7 +230,9 @@ def register(server: Flask) -> None:
                 name = f"etvi-{view}-{stamp}.{fmt}"
             else:
                 title, frame = build(view, request.args)
-                name = f"etvi-{view}.{fmt}" if view in UNDATED_VIEWS else f"etvi-{view}-{stamp}{_finality(stamp)}.{fmt}"
+                word = None if view in UNDATED_VIEWS else _stand(stamp)
+                frame = with_stand(frame, word)
+                name = f"etvi-{view}.{fmt}" if view in UNDATED_VIEWS else f"etvi-{view}-{stamp}{f'-{word}' if word else ''}.{fmt}"
                 body = to_csv(frame) if fmt == "csv" else to_ods({title: frame}) if fmt == "ods" else to_xlsx({title: frame})
         except DownloadError as exc:
             return Response(f"{exc}\n", status=404, mimetype="text/plain", headers={"Content-Language": "nl"})

@@ -311,6 +311,12 @@ def voorlopig_notice(peildatum: date, url: str | None):
     return ui.notice([html.Strong("Definitief. "), text], "info", id_="voorlopig-melding")
 
 
+def stand_of(peildatum: date, url: str | None) -> str | None:
+    """``voorlopig``/``definitief`` for the figures at ``peildatum`` (``rounds.status_of_peildatum``), for the cards."""
+    with db.session(url) as s:
+        return rounds.status_of_peildatum(s, peildatum)
+
+
 def voorlopig_slot(prefix: str) -> html.Div:
     """Where a map page shows whether its figures are voorlopig or definitief (filled by ``voorlopig_callback``)."""
     return html.Div(id=f"{prefix}-voorlopig")

@@ -84,7 +84,7 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
             ),
             common.voorlopig_slot(P),
             html.Section(
-                [html.H2("Stand per onderdeel", id=f"{P}-cards-heading"), html.Div(ui.cards(rt.data.cards(pd_, v)), id=f"{P}-cards", **{"aria-live": "polite"})],
+                [html.H2("Stand per onderdeel", id=f"{P}-cards-heading"), html.Div(ui.cards(rt.data.cards(pd_, v), common.stand_of(pd_, rt.data.url)), id=f"{P}-cards", **{"aria-live": "polite"})],
                 **{"aria-labelledby": f"{P}-cards-heading"},
             ),
             html.Section(
@@ -222,7 +222,8 @@ def register_callbacks(app: dash.Dash) -> None:
         rt = current()
         v = rt.data.version()
         pd_ = parse_peildatum(peildatum, common.today())
-        return rt.data.cached(("cards-ui", pd_), lambda: ui.cards(rt.data.cards(pd_, v)), v)
+        stand = common.stand_of(pd_, rt.data.url)  # not in the data version: closing a round changes it
+        return rt.data.cached(("cards-ui", pd_, stand), lambda: ui.cards(rt.data.cards(pd_, v), stand), v)
 
     app.clientside_callback(
         dash.ClientsideFunction(namespace="etvi", function_name="afterMap"),

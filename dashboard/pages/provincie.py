@@ -99,10 +99,11 @@ def layout(code=None, peildatum=None, onderdeel=None, sorteer=None, volgorde=Non
 
 
 def _comparison(rt, v, code: str, name: str, pd_: date) -> list:
-    return rt.data.cached(("provincie-vgl", code, pd_), lambda: _build_comparison(rt, v, code, name, pd_), v)
+    stand = common.stand_of(pd_, rt.data.url)  # not in the data version: closing a round changes it
+    return rt.data.cached(("provincie-vgl", code, pd_, stand), lambda: _build_comparison(rt, v, code, name, pd_, stand), v)
 
 
-def _build_comparison(rt, v, code: str, name: str, pd_: date) -> list:
+def _build_comparison(rt, v, code: str, name: str, pd_: date, stand: str | None = None) -> list:
     ref = rt.data.reference(v)
     rows = []
     for o in ref.onderdelen:
@@ -121,11 +122,12 @@ def _build_comparison(rt, v, code: str, name: str, pd_: date) -> list:
         }
     )
     return [
+        *ui.stand_mark(stand, f"{P}-stand"),
         ui.chart(
             f"{P}-cmp-graph", charts.comparison_dots(f, name, "Nederland"), f"{name} naast Nederland per onderdeel; de tabel eronder heeft dezelfde cijfers.",
             title=f"Aandeel gemeenten gereed: {name} naast Nederland", stand=pd_,
         ),
-        ui.table(t, f"Aandeel gemeenten gereed op {fmt_date(pd_)}: {name} en Nederland"),
+        ui.table(t, f"Aandeel gemeenten gereed op {fmt_date(pd_)}{f' ({stand})' if stand else ''}: {name} en Nederland"),
     ]
 
 

@@ -18,16 +18,20 @@
 from __future__ import annotations
 
 import dash
-from dash import MATCH, Input, Output, State, dcc, html, no_update
+import pandas as pd
+from dash import ALL, MATCH, Input, Output, State, dcc, html, no_update
 
 from dashboard import security, uitvraag_form
-from dashboard.components import data_table, notice
+from dashboard.components import data_table, graph, notice
+from dashboard.figures import answer_map, maps
 from dashboard.pages.common import no_access, round_scope, who_bar
 from dashboard.peers import examples as peer_examples
+from dashboard.runtime import current
 from dashboard.texts import local_time, nl_date, onderdeel_title
 from etvi.accounts import policy
 from etvi.uitvraag import confirmation, form_answer, mail, responses, rounds
 from etvi.uitvraag.rounds import UitvraagError
+from models import db
 from models.peers import at as peers_at
 
 PAGE = dict(
@@ -39,12 +43,8 @@ PAGE = dict(
 )
 P = "uitvraag"
 REMIND_REFUSED = "Alleen een beheerder mag herinneringen sturen."
-ANSWER_LABELS = {
-    responses.GEWIJZIGD: "gewijzigd",
-    responses.ONGEWIJZIGD: "ongewijzigd (niets veranderd)",
-    responses.GEWEIGERD: "geweigerd (aanlevering afgekeurd)",
-    responses.GEEN: "geen antwoord",
-}
+NOTHING_CHOSEN = "Kies ten minste één gemeente die de herinnering krijgt; er is niets verstuurd."
+ANSWER_LABELS = answer_map.LABELS  # the words of the map legend, the table and the counts
 
 
 def _pct(part: int, whole: int) -> str:
@@ -66,6 +66,94 @@ def missing_table(answers: list[responses.Answer]) -> html.Div:
         ["Gemeentecode", "Gemeente", "Provincie", "Antwoord", "Laatste poging"], rows,
         f"Nog niet geantwoord ({len(missing)} gemeenten)", id_=f"{P}-niet-geantwoord",
     )  # fmt: skip
+
+
+def answer_frame(answers: list[responses.Answer]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(a.gemeente_code, a.gemeente, a.provincie, a.antwoord) for a in answers], columns=["gemeentecode", "gemeente", "provincie", "antwoord"]
+    )
+
+
+def answer_legend(frame: pd.DataFrame) -> html.Ul:
+    """Swatch, answer and number of gemeenten; "geen antwoord" has the thick outline it has on the map."""
+    items = [
+        html.Li([
+            html.Span(className="swatch swatch-nodata" if a == answer_map.GEEN else "swatch", style={"backgroundColor": color}, **{"aria-hidden": "true"}),
+            html.Span(label, className="legend-label"), html.Span(f" ({n})", className="legend-count"),
+        ], **{"data-antwoord": a})
+        for a, color, label, n in answer_map.counts(frame)
+    ]  # fmt: skip
+    return html.Ul(items, className="legend", id=f"{P}-legenda", **{"aria-label": "Legenda: antwoord en aantal gemeenten"})
+
+
+def answers_table(answers: list[responses.Answer]) -> html.Div:
+    """The table behind the map: the answer of every gemeente shown."""
+    rows = [[a.gemeente_code, dcc.Link(a.gemeente, href=f"/gemeente/{a.gemeente_code}"), a.provincie, ANSWER_LABELS[a.antwoord],
+             local_time(a.wanneer) if a.wanneer else "—", a.kanaal or "—"] for a in answers]  # fmt: skip
+    return data_table(["Gemeentecode", "Gemeente", "Provincie", "Antwoord", "Wanneer", "Kanaal"], rows,
+                      f"Antwoord per gemeente ({len(answers)} gemeenten)", id_=f"{P}-antwoorden")  # fmt: skip
+
+
+def map_section(round_, answers: list[responses.Answer], url: str | None) -> html.Section:
+    """Who answered, on the gemeente map of ``/`` and in a table; voorlopig until the round closes."""
+    with db.session(url) as s:
+        word = rounds.status_of_peildatum(s, round_.peildatum)
+    frame = answer_frame(answers)
+    rt = current()
+    shape, error = rt.shape_or_none("gemeente", rt.data.version())
+    if shape is None:
+        figure = maps.message_figure(f"De kaart is niet beschikbaar: {error} De antwoorden staan in de tabel.")
+    else:
+        figure = answer_map.answer_map(frame, shape.url)
+    stand = f" ({word})" if word else ""
+    heading = f"Wie antwoordde, per gemeente{stand}"
+    return html.Section(
+        [
+            html.H2(heading, id=f"{P}-kaart-kop"),
+            html.P(f"Stand van de antwoorden met peildatum {nl_date(round_.peildatum)}: "
+                   + ({"voorlopig": "voorlopig, de uitvraag is nog open.", "definitief": "definitief, de uitvraag is gesloten."}.get(word or "", f"de uitvraag is {round_.state}.")),
+                   id=f"{P}-stand"),  # fmt: skip
+            html.Div(
+                [
+                    graph(f"{P}-kaart", figure, "Kaart: het antwoord van elke gemeente op deze uitvraag; dezelfde gegevens staan in de tabel eronder.", className="map"),
+                    html.Div(answer_legend(frame), className="legend-box"),
+                ],
+                className="map-row",
+            ),
+            answers_table(answers),
+        ],
+        **{"aria-labelledby": f"{P}-kaart-kop"},
+    )
+
+
+def reminder_choice(answers: list[responses.Answer]) -> html.Fieldset:
+    """Which of the not-answered gemeenten get the reminder: native checkboxes, all ticked, one
+    group per provincie (each under 100 options: Dash 4 virtualises a longer Checklist, which
+    leaves most boxes out of the page for keyboard and screen reader)."""
+    missing = [a for a in answers if not a.answered]
+    by_provincie: dict[str, list[responses.Answer]] = {}
+    for a in missing:
+        by_provincie.setdefault(a.provincie or "onbekend", []).append(a)
+    groups = [
+        html.Fieldset(
+            [
+                html.Legend(f"{provincie} ({len(found)})"),
+                dcc.Checklist(
+                    id={"type": f"{P}-keuze", "provincie": provincie},
+                    options=[{"label": f"{a.gemeente} ({a.gemeente_code})", "value": a.gemeente_code} for a in found],
+                    value=[a.gemeente_code for a in found],
+                    labelClassName="keuze check",
+                ),
+            ],
+            className="keuze-provincie",
+        )
+        for provincie, found in sorted(by_provincie.items())
+    ]
+    return html.Fieldset(
+        [html.Legend(f"Wie krijgt de herinnering? ({len(missing)} gemeenten zonder antwoord; standaard allemaal)"), html.Div(groups, className="keuzelijst")],
+        className="herinner-keuze",
+        id=f"{P}-keuze",
+    )
 
 
 def _known_table(round_, code: str, name: str, known: dict[str, dict]) -> html.Div:
@@ -176,13 +264,15 @@ def layout(uitvraag_id=None, **_query):
             ]
         ),
         html.Section([html.H2("Per provincie"), provincie_table(counts)]),
+        map_section(round_, answers, url),
         html.Section([html.H2("Nog niet geantwoord"), missing_table(answers)]),
     ]
     if policy.can_manage_rounds(user):
         if round_.state == rounds.OPEN:
             remind = [
-                html.P("Een herinnering gaat naar elk gemeenteaccount met een e-mailadres van een gemeente die nog niet antwoordde. "
+                html.P("Een herinnering gaat naar elk gemeenteaccount met een e-mailadres van de gekozen gemeenten die nog niet antwoordden. "
                        "Een adres dat vandaag al een herinnering kreeg, wordt overgeslagen."),  # fmt: skip
+                reminder_choice(answers),
                 html.Button("Herinnering sturen", id=f"{P}-herinner", n_clicks=0, className="button primary"),
             ]
         else:
@@ -258,17 +348,21 @@ def register_callbacks(app: dash.Dash) -> None:
         Output(f"{P}-mailtekst", "data"),
         Input(f"{P}-herinner", "n_clicks"),
         State(f"{P}-id", "data"),
+        State({"type": f"{P}-keuze", "provincie": ALL}, "value"),
         prevent_initial_call=True,
     )
-    def remind(n_clicks, round_id):
+    def remind(n_clicks, round_id, per_provincie):
         if not n_clicks:
             return no_update, no_update
         try:
             user = security.require(policy.can_manage_rounds, REMIND_REFUSED)
         except security.Forbidden as exc:
             return notice(str(exc), "error"), no_update
+        chosen = [code for group in (per_provincie or []) for code in (group or [])]
+        if not chosen:  # an empty selection would mean "everyone" to send_reminders
+            return notice(NOTHING_CHOSEN, "error", id_=f"{P}-herinner-fout"), no_update
         try:
-            report = mail.send_reminders(round_id, user.username, url=security.db_url())
+            report = mail.send_reminders(round_id, user.username, gemeenten=chosen, url=security.db_url())
         except UitvraagError as exc:
             return notice(str(exc), "error", id_=f"{P}-herinner-fout"), no_update
         return _report(report), (mail.texts_csv(report) if not report.configured else None)

@@ -44,8 +44,6 @@ def _print_report(report: mail.MailReport) -> None:
     for o in report.outcomes:
         reason = f": {o.reason}" if o.reason else ""
         out.print(f"{labels[o.status]:<13} {o.email} ({', '.join(o.gemeenten)}){reason}")
-    for code in report.already_answered:
-        out.print(f"overgeslagen  {code}: heeft al geantwoord")
 
 
 def _print_texts(report: mail.MailReport) -> None:
@@ -174,7 +172,7 @@ def status(
 def herinner(
     nummer: str = typer.Argument(..., help="Nummer van de uitvraag."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Toon wie een herinnering zou krijgen; verstuur niets."),
-    gemeente: Optional[List[str]] = typer.Option(None, "--gemeente", help="Alleen deze gemeente (GM0363); herhaalbaar."),
+    gemeente: Optional[List[str]] = typer.Option(None, "--gemeente", help="Alleen deze gemeente (GM0363), een die nog niet antwoordde; herhaalbaar."),
     opnieuw: bool = typer.Option(False, "--opnieuw", help="Ook naar adressen die vandaag al een herinnering kregen."),
     uitvoer: Optional[Path] = typer.Option(None, "--uitvoer", help="Schrijf ontvangers en tekst ook naar dit CSV-bestand."),
 ) -> None:

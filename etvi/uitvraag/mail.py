@@ -143,9 +143,20 @@ def _recipients(s: Session, wanted: set[str], names: dict[str, str]) -> list[Rec
     return sorted(by_address.values(), key=lambda r: r.email.lower())
 
 
-def reminder_recipients(round_id: int | str, gemeenten: Iterable[str] | None = None, url: str | None = None) -> tuple[Uitvraag, list[Recipient], list[str]]:
-    """The round, who gets a reminder (accounts of gemeenten that have not answered, within the
-    selection ``gemeenten`` when given) and the selected gemeenten left out because they answered."""
+def _outside_selection(round_: Uitvraag, outside: list[str], names: dict[str, str], n_open: int) -> UitvraagError:
+    shown = ", ".join(f"{code} ({names[code]})" if code in names else code for code in outside)
+    verb = "heeft" if len(outside) == 1 else "hebben"
+    return UitvraagError(
+        f"Er is geen herinnering verstuurd: {shown} {verb} al geantwoord op uitvraag {round_.id}. Kies alleen gemeenten "
+        f"die nog niet antwoordden ({n_open} gemeenten; zie 'etvi uitvraag status {round_.id}')."
+    )
+
+
+def reminder_recipients(round_id: int | str, gemeenten: Iterable[str] | None = None, url: str | None = None) -> tuple[Uitvraag, list[Recipient]]:
+    """The round and who gets a reminder: the accounts of gemeenten that have not answered, or of
+    the selection ``gemeenten``. A selection must lie within the not-answered gemeenten: a code
+    outside it is refused as a whole (UitvraagError, nothing sent), so a beheerder who picked from
+    a stale list learns it instead of silently sending fewer mails than chosen."""
     round_, answers = responses.answers(round_id, url)
     if round_.state != rounds.OPEN:
         raise UitvraagError(f"Uitvraag {round_.id} is {round_.state}; herinneringen gaan alleen uit voor een open uitvraag.")
@@ -153,9 +164,10 @@ def reminder_recipients(round_id: int | str, gemeenten: Iterable[str] | None = N
     names = {a.gemeente_code: a.gemeente for a in answers}
     with db.session(url) as s:
         chosen = _selection(s, gemeenten)
-        wanted = open_codes if chosen is None else open_codes & chosen
-        answered = sorted((chosen or set()) - open_codes)
-        return round_, _recipients(s, wanted, names), answered
+        outside = sorted((chosen or set()) - open_codes)
+        if outside:
+            raise _outside_selection(round_, outside, names, len(open_codes))
+        return round_, _recipients(s, open_codes if chosen is None else chosen, names)
 
 
 def announcement_recipients(round_id: int | str, url: str | None = None) -> tuple[Uitvraag, list[Recipient]]:
@@ -249,7 +261,6 @@ class MailReport:
     configured: bool
     outcomes: list[Outcome] = field(default_factory=list)
     texts: list[tuple[Recipient, str, str]] = field(default_factory=list)  # (recipient, subject, body)
-    already_answered: list[str] = field(default_factory=list)
     message: str = ""
 
     def count(self, status: str) -> int:
@@ -391,9 +402,9 @@ def send_reminders(
     round_id: int | str, actor: str, *, gemeenten: Iterable[str] | None = None, dry_run: bool = False, force: bool = False, url: str | None = None
 ) -> MailReport:
     """Remind the gemeente accounts (with an address) of gemeenten that have not answered an open
-    round, or of the selected ones among them. ``dry_run``: who would get it, nothing sent."""
-    round_, recipients, answered = reminder_recipients(round_id, gemeenten, url)
-    report = MailReport(round_.id, HERINNERING, configured=False, already_answered=answered)
+    round, or of a selection of them (``reminder_recipients``). ``dry_run``: who would get it, nothing sent."""
+    round_, recipients = reminder_recipients(round_id, gemeenten, url)
+    report = MailReport(round_.id, HERINNERING, configured=False)
     return _deliver(report, round_, recipients, actor, dry_run, force, url)
 
 

@@ -135,8 +135,8 @@ def test_a_round_from_opening_to_closing(ref_db, smtp_server, live_server, tmp_p
     assert "Voorjaar 2026" in smtp_server.received[0].body
     twice = requests.post(api + f"/uitvragen/{rid}/herinneringen", headers=beheer, timeout=30).json()
     assert twice["verstuurd"] == 0 and twice["uitkomsten"][0]["status"] == "overgeslagen" and len(smtp_server.received) == 1
-    chosen = requests.post(api + f"/uitvragen/{rid}/herinneringen", json={"gemeenten": ["GM0363"]}, headers=beheer, timeout=30).json()
-    assert chosen["al_geantwoord"] == ["GM0363"] and chosen["uitkomsten"] == []
+    chosen = requests.post(api + f"/uitvragen/{rid}/herinneringen", json={"gemeenten": ["GM0363"]}, headers=beheer, timeout=30)
+    assert "GM0363 (Amsterdam) heeft al geantwoord" in _problem(chosen, 400)["detail"] and len(smtp_server.received) == 1
 
     # Closed: no more reminders or confirmations.
     closed = requests.patch(api + f"/uitvragen/{rid}", json={"staat": "gesloten"}, headers=beheer, timeout=30)

@@ -127,3 +127,35 @@ def test_an_unknown_format_is_refused(ref_db, tmp_path):
     round_id = etvi(ref_db, tmp_path, "open", "--titel", "X", "--peildatum", "2026-11-30", "--deadline", "2026-12-31").stdout.split()[-1]
     bad = etvi(ref_db, tmp_path, "status", round_id, "--format", "xml")
     assert bad.returncode == 2 and "Onbekend formaat 'xml': kies tabel of csv" in bad.stderr
+
+
+def _mail_rows(url):
+    with db.session(url) as s:
+        mails = [(m.email, m.gemeente_codes) for m in s.exec(select(UitvraagMail).order_by(UitvraagMail.id)).all()]
+        events = s.exec(select(AuditEvent).where(AuditEvent.action.like("uitvraag_herinnering_%"))).all()
+    return mails, len(events)
+
+
+def test_herinner_to_a_selection_of_gemeenten(ref_db, tmp_path, smtp_server, fast_hashing):
+    """``--gemeente`` (repeatable) mails only the chosen not-answered gemeenten; a chosen gemeente
+    that already answered, or an unknown code, is a Dutch error and nothing at all is sent."""
+    scene = scene_.build(ref_db, tmp_path)
+    scene_.answer_with_file(ref_db, tmp_path, "GM0363", "ams")  # Amsterdam answered
+    rid = str(scene.round_id)
+    for selection, message in [
+        (["GM0363"], "Er is geen herinnering verstuurd: GM0363 (Amsterdam) heeft al geantwoord op uitvraag"),
+        (["GM0599", "GM0363"], "GM0363 (Amsterdam) heeft al geantwoord"),
+        (["GM0599", "GM9999"], "Onbekende gemeentecode 'GM9999'"),
+    ]:
+        args = [a for code in selection for a in ("--gemeente", code)]
+        refused = etvi(ref_db, tmp_path, "herinner", rid, *args, env=smtp_server.env())
+        assert refused.returncode == 2 and message in refused.stderr, (selection, refused.stdout + refused.stderr)
+    assert smtp_server.received == [] and _mail_rows(ref_db) == ([], 0)
+
+    sent = etvi(ref_db, tmp_path, "herinner", rid, "--gemeente", "GM0599", "--gemeente", "gm0014", env=smtp_server.env())
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    assert sent.stdout.strip().splitlines()[-1] == "2 herinnering(en) verstuurd."
+    assert sorted(r.rcpt_tos[0] for r in smtp_server.received) == sorted([ADDRESSES["rdm"], ADDRESSES["noord"]])
+    noord = smtp_server.to(ADDRESSES["noord"])[0].body
+    assert "- Groningen (GM0014)" in noord and "GM0080" not in noord  # only the chosen gemeente of a shared account
+    assert _mail_rows(ref_db) == ([(ADDRESSES["noord"], "GM0014"), (ADDRESSES["rdm"], "GM0599")], 2)
