@@ -66,4 +66,4 @@ def answer_map(frame: pd.DataFrame, geojson: Any, height: int = maps.MAP_HEIGHT,
         zmax=len(ORDER) - 0.5,
         showscale=False,
     )
-    return maps._base_layout(new_figure(trace), height, title)  # the layout of every map (no tiles, fitted)
+    return maps.base_layout(new_figure(trace), height, title)  # the layout of every map (no tiles, fitted)

@@ -33,7 +33,7 @@ MAP_HEIGHT = 560
 HOVER = "<b>%{text}</b><br>%{customdata}<extra></extra>"
 
 
-def _base_layout(fig: go.Figure, height: int, title: str | None) -> go.Figure:
+def base_layout(fig: go.Figure, height: int, title: str | None) -> go.Figure:
     fig.update_geos(
         visible=False,
         fitbounds="locations",
@@ -138,7 +138,7 @@ def status_map(frame: pd.DataFrame, n_levels: int, geojson: Any, height: int = M
     """One gemeente per row: ``code``, ``name``, ``index`` (-1 = geen gegevens), ``label``."""
     upd = status_update(frame, n_levels)
     trace = _choropleth(geojson, frame["code"], frame["name"], upd, border_width=MAP_LINE_WIDTH, zmin=-0.5, zmax=upd["zmax"], colorscale=upd["colorscale"], showscale=False)
-    return _base_layout(new_figure(trace), height, title)
+    return base_layout(new_figure(trace), height, title)
 
 
 def share_hover(frame: pd.DataFrame) -> list[str]:
@@ -179,7 +179,7 @@ def share_map(frame: pd.DataFrame, geojson: Any, height: int = MAP_HEIGHT, title
             bgcolor="rgba(255,255,255,0.85)",
         ),
     )
-    return _base_layout(new_figure(trace), height, title)
+    return base_layout(new_figure(trace), height, title)
 
 
 def apply_update(figure: dict | go.Figure, update: dict[str, Any]) -> dict:
