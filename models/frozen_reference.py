@@ -56,7 +56,7 @@ def _encode(frame: pd.DataFrame) -> dict:
 
 
 def _decode(data: dict) -> pd.DataFrame:
-    frame = pd.DataFrame(data["rows"], columns=data["columns"])
+    frame = pd.DataFrame(data["rows"], columns=data["columns"], dtype=object)
     for column, dtype in zip(data["columns"], data["dtypes"]):
         if column in data["dates"]:
             frame[column] = [None if v is None else date.fromisoformat(v[:10]) for v in frame[column]]
