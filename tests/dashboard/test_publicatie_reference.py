@@ -1,7 +1,7 @@
 """A publicatie keeps the reference data of the moment it was made (issue 13): after the beheerder
 reloads the reference data the way it is done in production (``etvi init`` with a new boundary year
 in which a gemeente is renamed and one merged away, a merger in fusies.csv and an edited milestone
-date in mijlpalen.csv), the publicatie's page (HTTP), csv download, map SVG and
+date in mijlpalen.csv; ``etvi regio load`` moving a gemeente to another regio), the publicatie's page (HTTP), csv download, map SVG and
 ``etvi export --publicatie`` are the same bytes as before, while the live views show the change.
 On SQLite and PostgreSQL."""
 
@@ -26,6 +26,8 @@ PEIL = date(2024, 12, 31)
 RENAMED = ("GM0363", "Amsterdam", "Amsterdam-Amstel")
 MERGED_AWAY = ("GM0518", "'s-Gravenhage")
 MAP = "/kaart.svg?onderdeel=verordening&niveau=gemeente"
+REGIO_MAP = "/kaart.svg?onderdeel=verordening&niveau=woningmarktregio"
+REGIO_HEADER = "gemeentecode;gemeente;regiotype;regiocode;regionaam\n"
 
 
 def _geo_dir(tmp_path: Path) -> Path:
@@ -53,6 +55,7 @@ def _geo_dir(tmp_path: Path) -> Path:
 def _data_dir(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     shutil.copytree(REPO / "data", data)
+    (data / "regio_wmr.csv").write_text(REGIO_HEADER + "GM0363;;woningmarktregio;WMR01;Amstelland\nGM0599;;woningmarktregio;WMR02;Rijnmond\n", encoding="utf-8")
     return data
 
 
@@ -83,8 +86,9 @@ def _outputs(url: str, number: str, tmp_path: Path, env: dict) -> dict:
     page = page_content(c, f"/publicatie/{number}")
     download = c.get(f"/publicatie/{number}.csv")
     svg = c.get(f"/publicatie/{number}{MAP}")
+    regio_svg = c.get(f"/publicatie/{number}{REGIO_MAP}")
     png = c.get(f"/publicatie/{number}/kaart.png?onderdeel=verordening&niveau=gemeente")
-    assert download.status_code == svg.status_code == png.status_code == 200
+    assert download.status_code == svg.status_code == regio_svg.status_code == png.status_code == 200
     out = tmp_path / f"export-{len(list(tmp_path.glob('export-*')))}.csv"
     export = run_cli("export", "--publicatie", number, "-o", str(out), url=url, tmp_path=tmp_path, extra_env=env)
     assert export.returncode == 0, export.stderr
@@ -93,12 +97,13 @@ def _outputs(url: str, number: str, tmp_path: Path, env: dict) -> dict:
     live = {
         "page": page_content(c, "/mijlpalen", f"?peildatum={PEIL.isoformat()}"),
         "map": c.get(f"{MAP}&peildatum={PEIL.isoformat()}").get_data(as_text=True),
-        "gemeenten": c.get(f"/gemeente/{RENAMED[0]}").status_code,
+        "regio_map": c.get(f"{REGIO_MAP}&peildatum={PEIL.isoformat()}").get_data(as_text=True),
     }
     return {
         "page": page,
         "csv": download.get_data(),
         "svg": svg.get_data(),
+        "regio_svg": regio_svg.get_data(),
         "png": png.get_data(),
         "export": out.read_bytes(),
         "stdout": stdout.stdout,
@@ -129,18 +134,24 @@ def test_a_publicatie_keeps_the_reference_data_of_its_moment(db_url, tmp_path, m
     monkeypatch.setenv("ETVI_GEO_YEAR", "2027")
     reload = run_cli("init", url=db_url, tmp_path=tmp_path, extra_env=env)
     assert reload.returncode == 0, reload.stderr + reload.stdout
+    moved = tmp_path / "regio_wmr_nieuw.csv"
+    moved.write_text(REGIO_HEADER + "GM0363;;woningmarktregio;WMR02;Randstad\nGM0599;;woningmarktregio;WMR02;Randstad\n", encoding="utf-8")
+    regio = run_cli("regio", "load", str(moved), url=db_url, tmp_path=tmp_path, extra_env=env)
+    assert regio.returncode == 0, regio.stderr + regio.stdout
     live = queries.gemeenten(db_url)
     assert len(live) == 341 and dict(zip(live["code"], live["name"]))[RENAMED[0]] == RENAMED[2]
     milestone = queries.milestones(db_url).set_index("id").loc["verordening-2026"]
     assert milestone["date"] == date(2028, 3, 1)
 
     after = _outputs(db_url, number, tmp_path, env)
-    for key in ("page", "csv", "svg", "png", "export", "stdout"):
+    for key in ("page", "csv", "svg", "regio_svg", "png", "export", "stdout"):
         assert after[key] == before[key], key
     # the live views show the new reference data
     assert after["live"]["page"] != before["live"]["page"] and "2028" in after["live"]["page"]
     assert RENAMED[2] in after["live"]["map"] and "s-Gravenhage" not in after["live"]["map"]
     assert RENAMED[2] not in after["svg"].decode()
+    assert "Amstelland" in before["regio_svg"].decode() and "Amstelland" in before["live"]["regio_map"]
+    assert "Randstad" in after["live"]["regio_map"] and "Amstelland" not in after["live"]["regio_map"]
 
 
 def test_frozen_reference_gives_back_the_frames_it_froze(ref_db):
