@@ -107,7 +107,9 @@ class DataSource:
         self._lock = threading.RLock()
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_version: tuple | None = None
-        self._frozen: dict[int, tuple[dict[str, pd.DataFrame], int | None]] = {}  # never changes, so never dropped
+        # a publicatie's frozen reference never changes; keyed with its moment too, so a database made
+        # anew with another publicatie under the same number is not mistaken for it
+        self._frozen: dict[tuple, tuple[dict[str, pd.DataFrame], int | None]] = {}
 
     # --- version and cache -------------------------------------------------------------
 
@@ -129,15 +131,16 @@ class DataSource:
         )
         if publicatie is None:
             return version
-        return replace(version, geo_year=self._frozen_reference(publicatie)[1], publicatie=publicatie)
+        return replace(version, geo_year=self._frozen_reference(publicatie, kennis)[1], publicatie=publicatie)
 
-    def _frozen_reference(self, publicatie: int) -> tuple[dict[str, pd.DataFrame], int | None]:
+    def _frozen_reference(self, publicatie: int, kennis: datetime | None) -> tuple[dict[str, pd.DataFrame], int | None]:
+        key = (publicatie, kennis)
         with self._lock:
-            if publicatie in self._frozen:
-                return self._frozen[publicatie]
+            if key in self._frozen:
+                return self._frozen[key]
         frozen = frozen_reference.thaw(queries.publicatie_referentie(publicatie, self.url))
         with self._lock:
-            self._frozen[publicatie] = frozen
+            self._frozen[key] = frozen
         return frozen
 
     def cached(self, key: tuple, compute: Callable[[], Any], version: Version | None = None) -> Any:
@@ -175,7 +178,7 @@ class DataSource:
         v = version or self.version()
 
         def load() -> Reference:
-            frames = frozen_reference.live_frames(self.url) if v.publicatie is None else self._frozen_reference(v.publicatie)[0]
+            frames = frozen_reference.live_frames(self.url) if v.publicatie is None else self._frozen_reference(v.publicatie, v.kennis)[0]
             levels = frames["levels"].copy()
             levels["is_done"] = levels["is_done"].astype(bool)
             memberships = frames["memberships"]
