@@ -10,7 +10,9 @@ whole cache of the worker is dropped. Aggregates are cached per (version, peilda
 
 A ``Version`` may carry a *kennis* moment (``version(kennis=K)``): then every figure is computed
 from the records known at K (``models.asof``), cached under its own keys; without it (now) the
-history and every figure are exactly today's.
+history and every figure are exactly today's. A ``Version`` of a publicatie
+(``version(kennis=K, publicatie=id)``) also reads the reference data frozen with it
+(``models.frozen_reference``: gemeenten, levels, milestones, regions, boundary year), never today's.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import pandas as pd
 from sqlalchemy import text
 
 from dashboard import aggregates as agg
-from models import queries
+from models import frozen_reference, queries
 from models.db import engine
 
 CACHE_SIZE = 256  # entries per worker: aggregates and ready-made page parts
@@ -59,6 +61,7 @@ class Version:
     geo_year: int | None
     fingerprint: tuple
     kennis: datetime | None = None  # the figures as known at this moment (UTC); None: now
+    publicatie: int | None = None  # the reference data frozen with this publicatie; None: today's
 
     @property
     def key(self) -> tuple:
@@ -104,24 +107,41 @@ class DataSource:
         self._lock = threading.RLock()
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_version: tuple | None = None
+        # a publicatie's frozen reference never changes; keyed with its moment too, so a database made
+        # anew with another publicatie under the same number is not mistaken for it
+        self._frozen: dict[tuple, tuple[dict[str, pd.DataFrame], int | None]] = {}
 
     # --- version and cache -------------------------------------------------------------
 
-    def version(self, kennis: datetime | None = None) -> Version:
-        """The data version, with the kennis moment every figure computed under it uses."""
+    def version(self, kennis: datetime | None = None, publicatie: int | None = None) -> Version:
+        """The data version, with the kennis moment every figure computed under it uses; with
+        ``publicatie``: that publicatie's frozen reference data and boundary year."""
         if kennis is None and self.kennis_source is not None:
             kennis = self.kennis_source()
         with engine(self.url).connect() as conn:
             row = conn.execute(_VERSION_SQL).one()
             digest = hashlib.sha1(repr([conn.execute(q).all() for q in _REFERENCE_SQL]).encode()).hexdigest()
         geo_year = int(row.geo_year) if row.geo_year and str(row.geo_year).isdigit() else None
-        return Version(
+        version = Version(
             data_version=str(row.data_version or "0"),
             demo=(row.demo or "").strip().lower() == "ja",
             geo_year=geo_year,
             fingerprint=(row.n_gemeente, row.n_region, row.max_region, row.max_status, row.geo_year, digest),
             kennis=kennis,
         )
+        if publicatie is None:
+            return version
+        return replace(version, geo_year=self._frozen_reference(publicatie, kennis)[1], publicatie=publicatie)
+
+    def _frozen_reference(self, publicatie: int, kennis: datetime | None) -> tuple[dict[str, pd.DataFrame], int | None]:
+        key = (publicatie, kennis)
+        with self._lock:
+            if key in self._frozen:
+                return self._frozen[key]
+        frozen = frozen_reference.thaw(queries.publicatie_referentie(publicatie, self.url))
+        with self._lock:
+            self._frozen[key] = frozen
+        return frozen
 
     def cached(self, key: tuple, compute: Callable[[], Any], version: Version | None = None) -> Any:
         """``compute()`` once per (data version, kennis, key) in this process."""
@@ -129,6 +149,8 @@ class DataSource:
         v = version.key
         if version.kennis is not None:
             key = ("kennis", version.kennis, *key)
+        if version.publicatie is not None:
+            key = ("publicatie", version.publicatie, *key)
         with self._lock:
             if v != self._cache_version:
                 self._cache.clear()
@@ -152,26 +174,30 @@ class DataSource:
     # --- raw data ----------------------------------------------------------------------
 
     def reference(self, version: Version | None = None) -> Reference:
+        """Today's reference data, or under a publicatie's version the data frozen with it."""
+        v = version or self.version()
+
         def load() -> Reference:
-            levels = queries.status_levels(self.url)
+            frames = frozen_reference.live_frames(self.url) if v.publicatie is None else self._frozen_reference(v.publicatie, v.kennis)[0]
+            levels = frames["levels"].copy()
             levels["is_done"] = levels["is_done"].astype(bool)
-            memberships = queries.region_memberships(url=self.url)
+            memberships = frames["memberships"]
             return Reference(
-                gemeenten=queries.gemeenten(self.url),
-                provincies=queries.provincies(self.url),
+                gemeenten=frames["gemeenten"],
+                provincies=frames["provincies"],
                 levels=levels,
-                milestones=agg.milestone_frame(queries.milestones(self.url), levels),
+                milestones=agg.milestone_frame(frames["milestones"], levels),
                 memberships=memberships,
                 region_types=sorted(set(memberships["region_type"])) if len(memberships) else [],
             )
 
-        return self.cached(("reference",), load, version)
+        return self.cached(("reference",), load, v)
 
     def history(self, version: Version | None = None) -> pd.DataFrame:
         v = version or self.version()
         if v.kennis is None:
             return self.cached(("history",), lambda: agg.prepare_history(queries.status_history(self.url)), v)
-        now = replace(v, kennis=None)
+        now = replace(v, kennis=None, publicatie=None)
         full = self.cached(("history-known-since",), lambda: queries.status_history(self.url, with_known_since=True), now)
         return self.cached(("history",), lambda: agg.prepare_history(full, v.kennis), v)
 

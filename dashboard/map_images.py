@@ -174,12 +174,15 @@ def area_link(view: MapView) -> Callable[[str], str] | None:
     return None
 
 
-def map_svg(view: MapView, link: Callable[[str], str] | None = None, link_key: str = "", kennis: datetime | None = None, title: str | None = None) -> str:
+def map_svg(
+    view: MapView, link: Callable[[str], str] | None = None, link_key: str = "", kennis: datetime | None = None, title: str | None = None, publicatie: int | None = None
+) -> str:
     """The SVG of ``view`` from the current data (cached per data version; ``link_key`` names ``link``).
     ``kennis``: the figures as known at exactly that moment (a publicatie's K, which a
-    ``?kennis=`` day cannot name), with ``title`` saying so; otherwise the request's kennis."""
+    ``?kennis=`` day cannot name), with ``title`` saying so; otherwise the request's kennis.
+    ``publicatie``: with the reference data frozen with that publicatie."""
     rt = current()
-    v = rt.data.version(kennis=kennis)
+    v = rt.data.version(kennis=kennis, publicatie=publicatie)
     ref = rt.data.reference(v)
     if ref.gemeenten.empty:
         raise MapRequestError("Er staan nog geen gemeenten in de database. Voer eerst 'etvi init' uit.", 503)

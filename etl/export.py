@@ -170,6 +170,20 @@ def write_export(
     return path
 
 
+def write_csv_bytes(output: str | Path | None, data: bytes) -> Path | None:
+    """Write ready csv bytes (``to_csv_bytes``) to ``output``; '-' or None: standard output, as
+    ``write_export`` writes it there (text, no byte-order mark)."""
+    if output in (None, "-"):
+        sys.stdout.write(data.decode("utf-8-sig"))
+        return None
+    path = check_output_path(output)
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise EtlError(f"Kan {path} niet schrijven: {exc.strerror or exc}.") from None
+    return path
+
+
 def check_output_path(output: str | Path) -> Path:
     """A file we can write: not a directory, in an existing, writable folder. Dutch messages."""
     path = Path(output)

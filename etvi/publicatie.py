@@ -5,6 +5,9 @@ peildatum *as known at K* (``models.asof``), so a later upload that corrects the
 the live views but never a publicatie. Making one is a beheerder action and is audited; rows
 are never changed or deleted. K is stamped in one serialisation with the uploads' own moments
 (``models.kennis_moment``), so an upload that commits after K never enters a publicatie.
+Reference data (gemeenten, levels, milestones, regions) is frozen with the row as it is made
+(``models.frozen_reference``), and so are the exact bytes of its csv: a later ``etvi init`` with a
+merger or a new name, a region reload or an edited milestone changes neither.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from sqlmodel import Session, select
 from etl.export import export_frame, to_csv_bytes
 from etvi.accounts import audit
 from etvi.errors import UserError
-from models import db, kennis_moment, queries
+from models import db, frozen_reference, kennis_moment, queries
 from models.asof import utc
 from models.tables import Publicatie, Uitvraag
 
@@ -66,14 +69,25 @@ def make(titel: str, actor: str, peildatum: date | None = None, kennis: datetime
     if when > today:
         raise PublicatieError(f"De peildatum {when:%d-%m-%Y} ligt in de toekomst; een publicatie gaat over vandaag of eerder.")
     with db.session(url) as s:
-        row = _add(s, clean, when, kennis_moment.publicatie_moment(s, kennis), actor)
+        row = _add(s, clean, when, kennis_moment.publicatie_moment(s, kennis), actor, url=url)
         s.commit()
         s.refresh(row)
         return _info(row)
 
 
-def _add(s: Session, titel: str, peildatum: date, moment: datetime, actor: str, ronde_id: int | None = None) -> Publicatie:
-    row = Publicatie(titel=titel, peildatum=peildatum, kennis=moment, username=actor, ronde_id=ronde_id)
+def _add(s: Session, titel: str, peildatum: date, moment: datetime, actor: str, ronde_id: int | None = None, url: str | None = None) -> Publicatie:
+    """The row, with its reference data and csv frozen (read beside ``s``, which holds the lock
+    of ``kennis_moment``: every upload known at ``moment`` has committed)."""
+    url = url if url is not None else s.get_bind().url.render_as_string(hide_password=False)
+    row = Publicatie(
+        titel=titel,
+        peildatum=peildatum,
+        kennis=moment,
+        username=actor,
+        ronde_id=ronde_id,
+        referentie=frozen_reference.freeze(url),
+        csv=frozen_csv(peildatum, moment, url),
+    )
     s.add(row)
     s.flush()
     extra = {"uitvraag": ronde_id} if ronde_id is not None else {}
@@ -141,7 +155,13 @@ def corrections(p: PublicatieInfo, url: str | None = None) -> pd.DataFrame:
     return out.sort_values(["gemeente_code", "onderdeel"], ignore_index=True)[CORRECTION_COLUMNS]
 
 
+def frozen_csv(peildatum: date, kennis: datetime, url: str | None = None) -> bytes:
+    """The csv of ``etvi export`` (one row per gemeente) at ``peildatum`` as known at ``kennis``,
+    with today's gemeenten: what a publicatie stores as it is made."""
+    return to_csv_bytes(export_frame(peildatum, url, kennis=kennis))
+
+
 def csv_bytes(p: PublicatieInfo, url: str | None = None) -> bytes:
-    """The publicatie's figures as the csv of ``etvi export`` (one row per gemeente): the state at
-    its peildatum as known at its moment, so the same bytes on every call."""
-    return to_csv_bytes(export_frame(p.peildatum, url, kennis=p.kennis))
+    """The publicatie's figures: the csv stored as it was made, so the same bytes on every call."""
+    with db.session(url) as s:
+        return s.get(Publicatie, p.id).csv

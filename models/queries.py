@@ -11,7 +11,7 @@ from sqlalchemy import String, func, select
 
 from models.asof import KNOWLEDGE_ORDER, KNOWN_SINCE, utc, where_known
 from models.db import engine
-from models.tables import Gemeente, Milestone, Provincie, RegionMembership, StatusLevel, StatusRecord, Upload
+from models.tables import Gemeente, Milestone, Provincie, Publicatie, RegionMembership, StatusLevel, StatusRecord, Upload
 
 STATUS_COLUMNS = [
     "gemeente_code",
@@ -166,3 +166,9 @@ def status_levels(url: str | None = None) -> pd.DataFrame:
 def milestones(url: str | None = None) -> pd.DataFrame:
     stmt = select(*[getattr(Milestone, c) for c in Milestone.model_fields])
     return _frame(stmt.order_by(Milestone.date.is_(None), Milestone.date, Milestone.id), url)
+
+
+def publicatie_referentie(publicatie_id: int, url: str | None = None) -> str:
+    """The reference data frozen with a publicatie (``models.frozen_reference``)."""
+    with engine(url).connect() as conn:
+        return conn.execute(select(Publicatie.referentie).where(Publicatie.id == publicatie_id)).scalar_one()

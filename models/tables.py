@@ -234,6 +234,10 @@ class Publicatie(SQLModel, table=True):
     username: str
     created_at: datetime = Field(default_factory=utcnow, index=True)
     ronde_id: int | None = None
+    # frozen when made (models.frozen_reference, etl.export): the reference data its pages read
+    # and the exact bytes of its csv, so a reloaded gemeente list, region or milestone changes neither
+    referentie: str | None = Field(default=None, sa_column=Column(Text))
+    csv: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
 
 
 class Uitvraag(SQLModel, table=True):

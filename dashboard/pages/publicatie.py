@@ -1,7 +1,8 @@
 """``/publicatie/<nummer>``: a publicatie's national overview exactly as known at its moment K.
 
 The cards, the maps, the share per provincie, the milestone table and the table of every gemeente
-are computed under ``DataSource.version(kennis=K)``, so they never change; the banner says when it
+are computed under ``DataSource.version(kennis=K, publicatie=…)``, with the reference data frozen
+with the publicatie (gemeenten, levels, milestones, regions), so they never change; the banner says when it
 was published, and when later uploads changed that past, how many statuses and which (as published,
 as now). The maps are the server-side SVG renderer's (``dashboard.map_images``), served by
 ``/publicatie/<nummer>/kaart.svg|png`` at exactly K: ``/kaart.svg?kennis=`` takes a day and means
@@ -67,10 +68,10 @@ def map_image(nummer: str, kind: str):
         return error_response(404, str(exc))
     rt = current()
     try:
-        ref = rt.data.reference(rt.data.version(kennis=p.kennis))
+        ref = rt.data.reference(rt.data.version(kennis=p.kennis, publicatie=p.id))
         args = MultiDict({"peildatum": p.peildatum.isoformat(), "onderdeel": flask.request.args.get("onderdeel", ""), "niveau": flask.request.args.get("niveau", "")})
         view = map_images.parse_view(args, ref)
-        svg = map_images.map_svg(view, link_key=f"publicatie-{p.id}", kennis=p.kennis, title=map_title(view, ref, p))
+        svg = map_images.map_svg(view, link_key=f"publicatie-{p.id}", kennis=p.kennis, title=map_title(view, ref, p), publicatie=p.id)
         stem = f"etvi-publicatie-{p.id}-kaart-{view.onderdeel}-{view.niveau}"
         if kind == "svg":
             return map_images.cached_response(svg.encode("utf-8"), "image/svg+xml", f"{stem}.svg")
@@ -120,7 +121,7 @@ def layout(nummer=None, **_):
         p = publicaties.get(nummer, rt.data.url)
     except PublicatieError as exc:
         return html.Div([html.H1("Publicatie niet gevonden"), ui.notice([str(exc), " ", html.A("Alle publicaties", href="/publicaties")], "warning")])
-    v = rt.data.version(kennis=p.kennis)
+    v = rt.data.version(kennis=p.kennis, publicatie=p.id)
     ref = rt.data.reference(v)
     return html.Div(
         [

@@ -16,7 +16,7 @@ from etl import names
 from etl.dates import EXAMPLES, DateError, format_date, parse_date
 from etl.demo import load_demo_data
 from etl.errors import EtlError, Problem
-from etl.export import check_output_path, write_export
+from etl.export import check_output_path, write_csv_bytes, write_export
 from etl.load import GEWEIGERD, LoadResult
 from etl.lookups import load_reference
 from etl.names import printable
@@ -189,8 +189,8 @@ def export(
 
 
 def _export_publicatie(output: Optional[str], peildatum: Optional[str], fmt: Optional[str], number: str) -> None:
-    """A publicatie's figures as csv: the state at its peildatum as known at its moment, so the
-    same bytes on every call (an xlsx file carries the time it was written, so it is refused)."""
+    """A publicatie's figures as csv: the bytes stored as it was made (the state at its peildatum as
+    known at its moment, with the gemeenten of then), so the same bytes on every call (an xlsx file carries the time it was written, so it is refused)."""
     if peildatum is not None:
         raise EtlError("--publicatie en --peildatum gaan niet samen: een publicatie heeft haar eigen peildatum.")
     if (fmt or "csv").strip().lower() != "csv" or (output not in (None, "-") and Path(output).suffix.lower() == ".xlsx"):
@@ -198,7 +198,7 @@ def _export_publicatie(output: Optional[str], peildatum: Optional[str], fmt: Opt
     p = publicaties.get(number)
     if output is None:
         output = f"etvi-publicatie-{p.id}.csv"
-    path = write_export(output, fmt="csv", peildatum=p.peildatum, kennis=p.kennis)  # the bytes of publicatie.csv_bytes
+    path = write_csv_bytes(output, publicaties.csv_bytes(p))  # stored as it was made
     if path is not None:
         console.print(f"Export geschreven: {path} (publicatie {p.id}: stand op {p.peildatum:%d-%m-%Y} zoals bekend op {p.kennis:%d-%m-%Y %H:%M} UTC).")
 

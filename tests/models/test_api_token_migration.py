@@ -40,7 +40,7 @@ def test_migration_0011_moves_the_token_and_downgrades(backend, tmp_path):
                     {"t": when, "d": json.dumps({"gebruiker": who})},
                 )
         db.dispose_all()
-        db.upgrade(url)
+        db.upgrade(url, "0011")
         assert db.current_revision(url) == "0011"
         assert "token_hash" not in {c["name"] for c in inspect(db.engine(url)).get_columns("user")}
         with db.session(url) as s:

@@ -49,7 +49,7 @@ def test_migration_0010_up_and_down(db_url):
         db.dispose_all()
         return set(inspect(db.engine(db_url)).get_table_names())
 
-    assert "ratecount" in tables() and db.current_revision(db_url) == "0010"
+    assert "ratecount" in tables() and db.current_revision(db_url) >= "0010"  # later migrations may follow
     command.downgrade(db.alembic_config(db_url), "0009")
     assert "ratecount" not in tables() and "problemlist" in tables()
     command.upgrade(db.alembic_config(db_url), "head")
