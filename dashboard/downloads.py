@@ -35,7 +35,6 @@ from etl.export import export_frame, to_csv_bytes, write_export
 from etl.template import write_template
 from etvi.config import settings
 from etvi.uitvraag import rounds
-from models import db
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -200,8 +199,7 @@ STAND_COLUMN = "stand"
 def _stand(stamp: str) -> str | None:
     """``voorlopig`` / ``definitief`` when a round is behind the figures of a dated download
     (``etvi.uitvraag.rounds.status_of_peildatum``, the rule the map pages show), else ``None``."""
-    with db.session(current().data.url) as s:
-        return rounds.status_of_peildatum(s, date.fromisoformat(stamp))
+    return rounds.stand_at(date.fromisoformat(stamp), current().data.url)
 
 
 def with_stand(frame: pd.DataFrame, word: str | None) -> pd.DataFrame:

@@ -299,7 +299,7 @@ def voorlopig_notice(peildatum: date, url: str | None):
     closed (``etvi.uitvraag.rounds.status_of_peildatum``); ``None`` when no round is behind them."""
     with db.session(url) as s:
         round_ = rounds.round_of_peildatum(s, peildatum)
-        word = rounds.status_of_peildatum(s, peildatum)
+        word = rounds.stand_of(round_)
         if word is None:
             return None
         title, peil, deadline = round_.title, round_.peildatum, round_.deadline
@@ -309,12 +309,6 @@ def voorlopig_notice(peildatum: date, url: str | None):
         return ui.notice([html.Strong("Voorlopig. "), text], "info", id_="voorlopig-melding")
     text = f"De uitvraag '{title}' (peildatum {fmt_date(peil)}) is gesloten; de cijfers op die peildatum zijn definitief."
     return ui.notice([html.Strong("Definitief. "), text], "info", id_="voorlopig-melding")
-
-
-def stand_of(peildatum: date, url: str | None) -> str | None:
-    """``voorlopig``/``definitief`` for the figures at ``peildatum`` (``rounds.status_of_peildatum``), for the cards."""
-    with db.session(url) as s:
-        return rounds.status_of_peildatum(s, peildatum)
 
 
 def voorlopig_slot(prefix: str) -> html.Div:

@@ -31,6 +31,7 @@ from dashboard.texts import (
     level_singular,
     onderdeel_title,
 )
+from etvi.uitvraag import rounds
 
 PAGE = dict(path="/", name="Landelijk overzicht", title="Landelijk overzicht – ETVI-monitor", order=0)
 P = "ov"
@@ -84,7 +85,7 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
             ),
             common.voorlopig_slot(P),
             html.Section(
-                [html.H2("Stand per onderdeel", id=f"{P}-cards-heading"), html.Div(ui.cards(rt.data.cards(pd_, v), common.stand_of(pd_, rt.data.url)), id=f"{P}-cards", **{"aria-live": "polite"})],
+                [html.H2("Stand per onderdeel", id=f"{P}-cards-heading"), html.Div(ui.cards(rt.data.cards(pd_, v), rounds.stand_at(pd_, rt.data.url)), id=f"{P}-cards", **{"aria-live": "polite"})],
                 **{"aria-labelledby": f"{P}-cards-heading"},
             ),
             html.Section(
@@ -222,7 +223,7 @@ def register_callbacks(app: dash.Dash) -> None:
         rt = current()
         v = rt.data.version()
         pd_ = parse_peildatum(peildatum, common.today())
-        stand = common.stand_of(pd_, rt.data.url)  # not in the data version: closing a round changes it
+        stand = rounds.stand_at(pd_, rt.data.url)  # not in the data version: closing a round changes it
         return rt.data.cached(("cards-ui", pd_, stand), lambda: ui.cards(rt.data.cards(pd_, v), stand), v)
 
     app.clientside_callback(

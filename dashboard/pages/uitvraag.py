@@ -31,7 +31,6 @@ from dashboard.texts import local_time, nl_date, onderdeel_title
 from etvi.accounts import policy
 from etvi.uitvraag import confirmation, form_answer, mail, responses, rounds
 from etvi.uitvraag.rounds import UitvraagError
-from models import db
 from models.peers import at as peers_at
 
 PAGE = dict(
@@ -96,8 +95,7 @@ def answers_table(answers: list[responses.Answer]) -> html.Div:
 
 def map_section(round_, answers: list[responses.Answer], url: str | None) -> html.Section:
     """Who answered, on the gemeente map of ``/`` and in a table; voorlopig until the round closes."""
-    with db.session(url) as s:
-        word = rounds.status_of_peildatum(s, round_.peildatum)
+    word = rounds.stand_at(round_.peildatum, url)
     frame = answer_frame(answers)
     rt = current()
     shape, error = rt.shape_or_none("gemeente", rt.data.version())

@@ -17,6 +17,7 @@ from etl.lookups import load_reference
 from etvi.accounts import audit
 from etvi.accounts.clock import utcnow
 from etvi.errors import UserError
+from models import db
 from models.tables import Uitvraag
 
 CONCEPT, OPEN, GESLOTEN = "concept", "open", "gesloten"
@@ -163,7 +164,17 @@ def status_of_peildatum(s: Session, peildatum: date) -> str | None:
     """``voorlopig`` while the round behind the figures at ``peildatum`` is open (gemeenten may
     still answer), ``definitief`` once it is closed (as CBS marks its figures), ``None`` when no
     round is behind them. The one rule the map pages, cards and downloads ask."""
-    round_ = round_of_peildatum(s, peildatum)
+    return stand_of(round_of_peildatum(s, peildatum))
+
+
+def stand_of(round_: Uitvraag | None) -> str | None:
+    """``status_of_peildatum`` for the round already found by ``round_of_peildatum``."""
     if round_ is None:
         return None
     return VOORLOPIG if round_.state == OPEN else DEFINITIEF
+
+
+def stand_at(peildatum: date, url: str | None = None) -> str | None:
+    """``status_of_peildatum`` in a session of its own, for a page or a download."""
+    with db.session(url) as s:
+        return status_of_peildatum(s, peildatum)
