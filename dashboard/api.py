@@ -43,8 +43,11 @@ import io
 import json
 import os
 import re
+from collections.abc import Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from functools import wraps
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -358,17 +361,32 @@ def _invalid(name: str, reason: str) -> ApiError:
 # --------------------------------------------------------------------------------------------
 
 
-def _window(query) -> tuple[int, int]:
-    """(offset, size) of a page: ``page``/``pageSize`` when given, else ``offset``/``limit``."""
-    size = query.pageSize or query.limit
-    if query.page is not None:
+class Window(NamedTuple):
+    """The page a list request asks for: ``size`` items from ``offset``."""
+
+    offset: int
+    size: int
+
+    @classmethod
+    def of(cls, query) -> Window:
+        """``page``/``pageSize`` when given, else ``offset``/``limit``."""
+        size = query.pageSize or query.limit
+        if query.page is None:
+            return cls(query.offset, size)
         if "offset" in request.args:
             raise _invalid("offset", "gebruik page of offset, niet allebei")
         offset = (query.page - 1) * size
         if offset > 2**31 - 1:
             raise _invalid("page", f"dit mag hoogstens {(2**31 - 1) // size + 1} zijn bij pageSize {size}")
-        return offset, size
-    return query.offset, size
+        return cls(offset, size)
+
+    def cut(self, rows: Sequence) -> Sequence:
+        """This page of a list (or a data frame, by position) that is already read whole."""
+        return getattr(rows, "iloc", rows)[self.offset : self.offset + self.size]
+
+    def answer(self, data: dict, total: int) -> Response:
+        """``data`` as this page of ``total``: see ``paged``."""
+        return paged(data, total, self.offset, self.size)
 
 
 def _page_href(offset: int, size: int) -> str:
@@ -461,6 +479,69 @@ def guarded(endpoint: str):
         return wrapper
 
     return decorator
+
+
+def endpoint(name: str, summary: str, description: str, tag: Tag, ok: dict, errors: tuple[int, ...], body: dict | None = None):
+    """Register a view as the API endpoint ``name`` of the access policy (``policy.ENDPOINTS``):
+    its method and path come from there (``<id>`` is an integer), the caller is checked first
+    (``guarded``), then the request is validated against the view's models. Public endpoints
+    are rate limited (429), the others need a login (``security``). ``body``: a request body
+    described by hand (read by the view itself)."""
+    spec = policy.ENDPOINTS[name]
+    responses = {**ok, **_errors(*errors)}
+    extra: dict = {}
+    if spec.public:
+        responses[429] = TeVeelVerzoeken
+    else:
+        extra["security"] = BEARER
+    if body is not None:
+        extra["openapi_extensions"] = {"requestBody": body}
+    path = spec.path.removeprefix(PREFIX).replace("<id>", "<int:id>")
+    route = getattr(bp, spec.method.lower())(path, summary=summary, description=description, tags=[tag], responses=responses, **extra)
+
+    def decorator(func):
+        return route(guarded(name)(validate_request()(func)))
+
+    return decorator
+
+
+def _actor() -> str:
+    """How the audit log names the caller of this request."""
+    return f"api:{g.etvi_api_caller.username}"
+
+
+@contextmanager
+def refused_as(status: int, *errors: type[Exception], reword=str):
+    """A refusal of a service (``errors``, with a Dutch message) becomes an answer of ``status``."""
+    try:
+        yield
+    except errors as exc:
+        raise ApiError(status, reword(exc)) from None
+
+
+@contextmanager
+def invalid_as(name: str, *errors: type[Exception]):
+    """A refusal of a service (``errors``) becomes a 400 about the parameter ``name``."""
+    try:
+        yield
+    except errors as exc:
+        raise _invalid(name, str(exc).rstrip(".")) from None
+
+
+def answer(data: dict, status: int = 200, headers: dict | None = None) -> Response:
+    """``data`` as JSON with ``status`` and ``headers``."""
+    resp = jsonify(data)
+    resp.status_code = status
+    resp.headers.update(headers or {})
+    return resp
+
+
+NO_STORE = {"Cache-Control": "no-store"}  # an answer with a secret in it (a password, a token)
+
+
+def refused_file(message: str, data: dict, **extra) -> Response:
+    """A refused file (422): every problem in ``problemen``, in the API's Dutch words."""
+    return problems.response(422, message, problemen=[_file_problem(p) for p in data["problems"]], **extra)
 
 
 def _caller_label(url: str | None = None) -> str:
@@ -626,10 +707,8 @@ def post_upload(query: UploadQuery):
     data = service.result_dict(result)
     data["melding"] = service.OUTCOME_MESSAGES.get(data["outcome"], "")
     if data["outcome"] == "geweigerd":
-        return problems.response(422, data["melding"], problemen=[_file_problem(p) for p in data["problems"]], **data)
-    resp = jsonify(data)
-    resp.status_code = OUTCOME_STATUS.get(data["outcome"], 200)
-    return resp
+        return refused_file(data["melding"], data, **data)
+    return answer(data, OUTCOME_STATUS.get(data["outcome"], 200))
 
 
 def _file_problem(p: dict) -> dict:
@@ -655,9 +734,15 @@ def _peek_file(limit: int) -> tuple[str, bytes | None]:
     return upload.filename, upload.read(limit + 1)
 
 
-@bp.get("/status", summary="De stand per gemeente op een peildatum", description='Eén rij per gemeente, precies zoals etvi export: als JSON of met format=csv als CSV; te filteren op provincie, regio (regioType en regioCode) en onderdeel. Openbaar als het dashboard openbaar is, anders met een token of sessie.', tags=[STAND], responses={200: StatusAntwoord, **_errors(401), 429: TeVeelVerzoeken})
-@guarded("status")
-@validate_request()
+@endpoint(
+    "status",
+    "De stand per gemeente op een peildatum",
+    "Eén rij per gemeente, precies zoals etvi export: als JSON of met format=csv als CSV; te filteren op provincie, regio "
+    "(regioType en regioCode) en onderdeel. Openbaar als het dashboard openbaar is, anders met een token of sessie.",
+    STAND,
+    {200: StatusAntwoord},
+    (401,),
+)
 def get_status(query: StatusQuery):
     """One row per gemeente, exactly as ``etvi export`` (JSON, or CSV with ``format=csv``)."""
     peildatum = query.peildatum or date.today()
@@ -731,16 +816,15 @@ def _selected_gemeenten(query) -> set[str] | None:
     return codes
 
 
-@bp.get(
-    "/voortgang",
-    summary="Het aandeel gereed per provincie of regio",
-    description="Per onderdeel en per provincie (of regio van een regiotype) hoeveel gemeenten het onderdeel af hebben "
+@endpoint(
+    "voortgang",
+    "Het aandeel gereed per provincie of regio",
+    "Per onderdeel en per provincie (of regio van een regiotype) hoeveel gemeenten het onderdeel af hebben "
     "op de peildatum, en een jaar eerder: dezelfde getallen als de kaart van het dashboard.",
-    tags=[STAND],
-    responses={200: Voortgang, **_errors(401), 429: TeVeelVerzoeken},
+    STAND,
+    {200: Voortgang},
+    (401,),
 )
-@guarded("voortgang")
-@validate_request()
 def progress(query: VoortgangQuery):
     peildatum = query.peildatum or date.today()
     data = _data()
@@ -784,9 +868,15 @@ def status_csv(frame) -> bytes:
     return export._csv_text(frame).encode("utf-8-sig")
 
 
-@bp.get("/uploads", summary="Het auditlog van alle uploadpogingen", description='Nieuwste eerst, geweigerde pogingen inbegrepen; per pagina (page en pageSize, of limit en offset), met links in _links en de kop Link. Alleen voor de beheerder.', tags=[AANLEVEREN], responses={200: UploadLijst, **_errors(401, 403)}, security=BEARER)
-@guarded("uploads")
-@validate_request()
+@endpoint(
+    "uploads",
+    "Het auditlog van alle uploadpogingen",
+    "Nieuwste eerst, geweigerde pogingen inbegrepen; per pagina (page en pageSize, of limit en offset), met links in _links "
+    "en de kop Link. Alleen voor de beheerder.",
+    AANLEVEREN,
+    {200: UploadLijst},
+    (401, 403),
+)
 def list_uploads(query: UploadsQuery):
     """Newest first; refused attempts included."""
     q = select(Upload).order_by(Upload.created_at.desc(), Upload.id.desc())
@@ -794,12 +884,11 @@ def list_uploads(query: UploadsQuery):
         q = q.where(Upload.username == query.gebruiker.strip().lower())
     if query.uitkomst:
         q = q.where(Upload.outcome == query.uitkomst)
-    offset, size = _window(query)
+    page = Window.of(query)
     with db.session(_url()) as s:
         total = s.exec(select(func.count()).select_from(q.order_by(None).subquery())).one()
-        rows = s.exec(q.offset(offset).limit(size)).all()
-        items = [upload_dict(u) for u in rows]
-    return paged({"aantal": len(items), "uploads": items}, total, offset, size)
+        items = [upload_dict(u) for u in s.exec(q.offset(page.offset).limit(page.size)).all()]
+    return page.answer({"aantal": len(items), "uploads": items}, total)
 
 
 def upload_dict(u) -> dict:
@@ -830,48 +919,54 @@ def upload_dict(u) -> dict:
     }
 
 
-@bp.get(
-    "/uploads/<int:id>",
-    summary="Eén uploadpoging met haar rapport",
-    description="Wie, wanneer, welk bestand, de uitkomst en alle fouten en waarschuwingen. Alleen voor de beheerder.",
-    tags=[AANLEVEREN],
-    responses={200: UploadDetail, **_errors(401, 403, 404)},
-    security=BEARER,
+def _upload(upload_id: int) -> dict:
+    """One attempt of the upload log as ``upload_dict``; 404 when there is none."""
+    with db.session(_url()) as s:
+        upload = s.get(Upload, upload_id)
+        if upload is None:
+            raise ApiError(404, f"Upload {upload_id} bestaat niet.")
+        return upload_dict(upload)
+
+
+@endpoint(
+    "upload_detail",
+    "Eén uploadpoging met haar rapport",
+    "Wie, wanneer, welk bestand, de uitkomst en alle fouten en waarschuwingen. Alleen voor de beheerder.",
+    AANLEVEREN,
+    {200: UploadDetail},
+    (401, 403, 404),
 )
-@guarded("upload_detail")
-@validate_request()
 def get_upload(path: UploadPath, **_):
-    with db.session(_url()) as s:
-        upload = s.get(Upload, path.id)
-        if upload is None:
-            raise ApiError(404, f"Upload {path.id} bestaat niet.")
-        return jsonify(upload_dict(upload))
+    return jsonify(_upload(path.id))
 
 
-REPORT_RESPONSE = {
-    "description": "Het rapport als CSV (puntkomma, UTF-8 met BOM, zoals Excel het opent).",
-    "headers": {VERSION_HEADER: {"description": "De volledige versie van de API.", "schema": {"type": "string"}}},
-    "content": {"text/csv": {"schema": {"type": "string", "description": "Kolommen Soort, Blad, Rij, Kolom, Waarde, Melding."}}},
-}
+def file_answer(description: str, media_type: str, schema: dict) -> dict:
+    """The OpenAPI description of an answer that is a file, not JSON (with ``API-Version``)."""
+    return {
+        "description": description,
+        "headers": {VERSION_HEADER: {"description": "De volledige versie van de API.", "schema": {"type": "string"}}},
+        "content": {media_type: {"schema": schema}},
+    }
 
 
-@bp.get(
-    "/uploads/<int:id>/rapport",
-    summary="Het rapport van een upload als CSV",
-    description="Alle fouten en waarschuwingen van een uploadpoging, één per regel (Soort fout of waarschuwing, Blad, Rij, "
-    "Kolom, Waarde, Melding): dezelfde lijst als de download op de aanleverpagina. Alleen voor de beheerder.",
-    tags=[AANLEVEREN],
-    responses={200: REPORT_RESPONSE, **_errors(401, 403, 404)},
-    security=BEARER,
+REPORT_RESPONSE = file_answer(
+    "Het rapport als CSV (puntkomma, UTF-8 met BOM, zoals Excel het opent).",
+    "text/csv",
+    {"type": "string", "description": "Kolommen Soort, Blad, Rij, Kolom, Waarde, Melding."},
 )
-@guarded("upload_report")
-@validate_request()
+
+
+@endpoint(
+    "upload_report",
+    "Het rapport van een upload als CSV",
+    "Alle fouten en waarschuwingen van een uploadpoging, één per regel (Soort fout of waarschuwing, Blad, Rij, "
+    "Kolom, Waarde, Melding): dezelfde lijst als de download op de aanleverpagina. Alleen voor de beheerder.",
+    AANLEVEREN,
+    {200: REPORT_RESPONSE},
+    (401, 403, 404),
+)
 def download_report(path: UploadPath, **_):
-    with db.session(_url()) as s:
-        upload = s.get(Upload, path.id)
-        if upload is None:
-            raise ApiError(404, f"Upload {path.id} bestaat niet.")
-        data = upload_dict(upload)
+    data = _upload(path.id)
     rows = [
         [kind, p.get("sheet"), p.get("row"), p.get("column"), p.get("value"), p.get("text") or p.get("message")]
         for kind, items in (("fout", data["fouten"]), ("waarschuwing", data["waarschuwingen"]))
@@ -886,21 +981,17 @@ def download_report(path: UploadPath, **_):
     )
 
 
-ORIGINAL_RESPONSE = {
-    "description": "Het bewaarde originele bestand.",
-    "headers": {VERSION_HEADER: {"description": "De volledige versie van de API.", "schema": {"type": "string"}}},
-    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-}
+ORIGINAL_RESPONSE = file_answer("Het bewaarde originele bestand.", "application/octet-stream", {"type": "string", "format": "binary"})
 
 
-@bp.get(
-    "/uploads/<int:id>/bestand",
-    summary="Het bewaarde origineel van een upload", description='Het bestand zoals het is aangeleverd, uit de database; het downloaden wordt vastgelegd. Alleen voor de beheerder.', tags=[AANLEVEREN],
-    responses={200: ORIGINAL_RESPONSE, **_errors(401, 403, 404)},
-    security=BEARER,
+@endpoint(
+    "original",
+    "Het bewaarde origineel van een upload",
+    "Het bestand zoals het is aangeleverd, uit de database; het downloaden wordt vastgelegd. Alleen voor de beheerder.",
+    AANLEVEREN,
+    {200: ORIGINAL_RESPONSE},
+    (401, 403, 404),
 )
-@guarded("original")
-@validate_request()
 def download_original(path: UploadPath, **_):
     """From the database, so any app server can hand it out; the download is logged."""
     found = service.original(path.id, g.etvi_api_caller.username, _url())
@@ -912,9 +1003,15 @@ def download_original(path: UploadPath, **_):
     return send_file(io.BytesIO(content), as_attachment=True, download_name=name, max_age=0, mimetype="application/octet-stream")
 
 
-@bp.get("/aanlevering", summary="Wie wat en wanneer aanleverde, per gemeente", description='Per gemeente de laatste levering en de laatste poging. De beheerder ziet elke provincie (of alle), een provincieaccount de eigen provincie.', tags=[AANLEVEREN], responses={200: Aanlevering, **_errors(401, 403)}, security=BEARER)
-@guarded("delivery")
-@validate_request()
+@endpoint(
+    "delivery",
+    "Wie wat en wanneer aanleverde, per gemeente",
+    "Per gemeente de laatste levering en de laatste poging. De beheerder ziet elke provincie (of alle), een provincieaccount "
+    "de eigen provincie.",
+    AANLEVEREN,
+    {200: Aanlevering},
+    (401, 403),
+)
 def delivery(query: AanleveringQuery):
     """Beheerder: any provincie or all; a provincie account: its own."""
     principal = g.etvi_api_caller
@@ -928,25 +1025,23 @@ def delivery(query: AanleveringQuery):
     return jsonify({"provincie": provincie, "gemeenten": service.jsonable(aware(rows))})
 
 
-@bp.get(
-    "/audit",
-    summary="Het auditlog van beheer en inloggen",
-    description="Elke vastgelegde gebeurtenis behalve uploads (die staan in /uploads): inloggen en uitloggen, gebruikersbeheer, "
+@endpoint(
+    "audit",
+    "Het auditlog van beheer en inloggen",
+    "Elke vastgelegde gebeurtenis behalve uploads (die staan in /uploads): inloggen en uitloggen, gebruikersbeheer, "
     "API-tokens, uitvragen, publicaties. Nieuwste eerst; te filteren op gebruiker, actie en een periode (vanaf, tot: datum en tijd "
     "met tijdzone); per pagina (page en pageSize, of limit en offset), met links in _links en de kop Link. Alleen voor de beheerder.",
-    tags=[BEHEER],
-    responses={200: AuditLijst, **_errors(401, 403)},
-    security=BEARER,
+    BEHEER,
+    {200: AuditLijst},
+    (401, 403),
 )
-@guarded("audit")
-@validate_request()
 def list_audit_events(query: AuditQuery):
     """The same reader as the /auditlog page (``etvi.accounts.audit.events``)."""
     if query.vanaf is not None and query.tot is not None and query.tot <= query.vanaf:
         raise _invalid("tot", "dit moet na vanaf liggen")
-    offset, size = _window(query)
+    page = Window.of(query)
     with db.session(_url()) as s:
-        total, rows = audit.events(s, gebruiker=query.gebruiker, actie=query.actie, vanaf=query.vanaf, tot=query.tot, offset=offset, limit=size)
+        total, rows = audit.events(s, gebruiker=query.gebruiker, actie=query.actie, vanaf=query.vanaf, tot=query.tot, offset=page.offset, limit=page.size)
         items = []
         for e in rows:
             details = audit.detail_of(e)
@@ -961,7 +1056,7 @@ def list_audit_events(query: AuditQuery):
                     "details": details,
                 }
             )
-    return paged({"aantal": len(items), "gebeurtenissen": items}, total, offset, size)
+    return page.answer({"aantal": len(items), "gebeurtenissen": items}, total)
 
 
 # --------------------------------------------------------------------------------------------
@@ -984,21 +1079,24 @@ def _user_dict(s, u) -> dict:
     }
 
 
-@bp.get("/gebruikers", summary="Alle gebruikers", description='Op naam gesorteerd; alleen voor de beheerder.', tags=[BEHEER], responses={200: Gebruikers, **_errors(401, 403)}, security=BEARER)
-@guarded("users")
+@endpoint("users", "Alle gebruikers", "Op naam gesorteerd; alleen voor de beheerder.", BEHEER, {200: Gebruikers}, (401, 403))
 def list_users():
     """Sorted by name."""
     with db.session(_url()) as s:
         return jsonify({"gebruikers": [_user_dict(s, u) for u in users.list_users(s)]})
 
 
-@bp.post("/gebruikers", summary="Een gebruiker aanmaken", description='Het gegenereerde wachtwoord staat alleen in dit antwoord. Alleen voor de beheerder.', tags=[BEHEER], responses={201: NieuweGebruikerAntwoord, **_errors(401, 403)}, security=BEARER)
-@guarded("create_user")
-@validate_request()
+@endpoint(
+    "create_user",
+    "Een gebruiker aanmaken",
+    "Het gegenereerde wachtwoord staat alleen in dit antwoord. Alleen voor de beheerder.",
+    BEHEER,
+    {201: NieuweGebruikerAntwoord},
+    (401, 403),
+)
 def create_user(body: NieuweGebruiker):
     """The generated password is in this answer only (``Cache-Control: no-store``)."""
-    principal = g.etvi_api_caller
-    try:
+    with refused_as(400, AccountError, reword=lambda exc: str(exc).replace("(--email ", '(veld "email", bijvoorbeeld ')):
         with db.session(_url()) as s:
             user, password = users.create_user(
                 s,
@@ -1006,74 +1104,56 @@ def create_user(body: NieuweGebruiker):
                 body.rol,
                 list(body.gemeenten),
                 body.provincie,
-                actor=f"api:{principal.username}",
+                actor=_actor(),
                 email=body.email,
                 email_required=True,  # like etvi gebruiker add: gemeente and provincie accounts need an address
             )
             data = _user_dict(s, user)
-    except AccountError as exc:
-        raise ApiError(400, str(exc).replace("(--email ", '(veld "email", bijvoorbeeld ')) from None
-    data["wachtwoord"] = password  # shown once
-    resp = jsonify(data)
-    resp.status_code = 201
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
+    return answer({**data, "wachtwoord": password}, 201, NO_STORE)  # the password is shown once
 
 
-@bp.patch(
-    "/gebruikers/<naam>",
-    summary="Een gebruiker in- of uitschakelen of het e-mailadres wijzigen",
-    description='{"actief": false} schakelt het account uit: de sessies eindigen en het API-token werkt niet meer. {"actief": true} schakelt het weer in. {"email": "adres"} wijzigt het e-mailadres voor herinneringen (null of leeg verwijdert het). Alleen voor de beheerder.',
-    tags=[BEHEER],
-    responses={200: Gebruiker, **_errors(401, 403, 404)},
-    security=BEARER,
+@endpoint(
+    "update_user",
+    "Een gebruiker in- of uitschakelen of het e-mailadres wijzigen",
+    '{"actief": false} schakelt het account uit: de sessies eindigen en het API-token werkt niet meer. {"actief": true} '
+    'schakelt het weer in. {"email": "adres"} wijzigt het e-mailadres voor herinneringen (null of leeg verwijdert het). '
+    "Alleen voor de beheerder.",
+    BEHEER,
+    {200: Gebruiker},
+    (401, 403, 404),
 )
-@guarded("update_user")
-@validate_request()
 def update_user(path: GebruikerPath, body: GebruikerWijziging, **_):
     """``actief`` false disables the account (its sessions end, its token stops working), true
     enables it; ``email`` changes the address (as ``etvi gebruiker email``). Both in one go."""
-    principal = g.etvi_api_caller
     if not body.model_fields_set & {"actief", "email"} or ("actief" in body.model_fields_set and body.actief is None):
         raise _invalid("body", 'geef "actief" (true of false) en/of "email"')
-    actor = f"api:{principal.username}"
-    try:
-        with db.session(_url()) as s:
-            user = users.get_user(s, path.naam)
-            if "email" in body.model_fields_set:
-                try:
-                    user = users.set_email(s, path.naam, body.email, actor=actor)
-                except AccountError as exc:
-                    raise _invalid("email", str(exc).rstrip(".")) from None
-            if body.actief is not None:
-                user = (users.enable_user if body.actief else users.disable_user)(s, path.naam, actor=actor)
-            data = _user_dict(s, user)
-    except AccountError as exc:
-        raise ApiError(404, str(exc)) from None
+    actor = _actor()
+    with refused_as(404, AccountError), db.session(_url()) as s:
+        user = users.get_user(s, path.naam)
+        if "email" in body.model_fields_set:
+            with invalid_as("email", AccountError):
+                user = users.set_email(s, path.naam, body.email, actor=actor)
+        if body.actief is not None:
+            user = (users.enable_user if body.actief else users.disable_user)(s, path.naam, actor=actor)
+        data = _user_dict(s, user)
     return jsonify(data)
 
 
-@bp.delete(
-    "/gebruikers/<naam>/sessies",
-    summary="Alle sessies van een gebruiker beëindigen (overal uitloggen)",
-    description="Beëindigt elke browsersessie van het account, op elke server tegelijk. De API-tokens blijven werken: "
+@endpoint(
+    "end_user_sessions",
+    "Alle sessies van een gebruiker beëindigen (overal uitloggen)",
+    "Beëindigt elke browsersessie van het account, op elke server tegelijk. De API-tokens blijven werken: "
     "trek ze in (/gebruikers/{naam}/tokens) of schakel het account uit om dat te stoppen. Alleen voor de beheerder.",
-    tags=[BEHEER],
-    responses={200: Uitgelogd, **_errors(401, 403, 404)},
-    security=BEARER,
+    BEHEER,
+    {200: Uitgelogd},
+    (401, 403, 404),
 )
-@guarded("end_user_sessions")
-@validate_request()
 def end_user_sessions(path: GebruikerPath, **_):
     """Every browser session of the account ends at once (its API tokens are separate; revoke
     them or disable the account to stop those too). Was ``POST …/uitloggen`` (a verb in the path)."""
-    principal = g.etvi_api_caller
-    try:
-        with db.session(_url()) as s:
-            ended = users.end_sessions(s, path.naam, actor=f"api:{principal.username}")
-            data = {**_user_dict(s, users.get_user(s, path.naam)), "sessies_beeindigd": ended}
-    except AccountError as exc:
-        raise ApiError(404, str(exc)) from None
+    with refused_as(404, AccountError), db.session(_url()) as s:
+        ended = users.end_sessions(s, path.naam, actor=_actor())
+        data = {**_user_dict(s, users.get_user(s, path.naam)), "sessies_beeindigd": ended}
     return jsonify(data)
 
 
@@ -1083,89 +1163,88 @@ def end_user_sessions(path: GebruikerPath, **_):
 
 
 def _tokens_of(username: str) -> Response:
-    with db.session(_url()) as s:
+    """The tokens of ``username`` (never the tokens themselves); 404 for an unknown user."""
+    with refused_as(404, AccountError), db.session(_url()) as s:
         user = users.get_user(s, username)
         listed = [{**t, "aangemaakt": _moment(t["aangemaakt"])} for t in tokens.listed(s, user)]
         return jsonify({"gebruiker": user.username, "tokens": listed})
 
 
 def _revoke(username: str, kenmerk: str) -> Response:
-    actor = f"api:{g.etvi_api_caller.username}"
-    try:
-        with db.session(_url()) as s:
-            users.revoke_token(s, username, kenmerk, actor=actor)
-    except AccountError as exc:
-        raise ApiError(404, str(exc)) from None
+    with refused_as(404, AccountError), db.session(_url()) as s:
+        users.revoke_token(s, username, kenmerk, actor=_actor())
     return _tokens_of(username)
 
 
-@bp.get(
-    "/gebruikers/<naam>/tokens", summary="De API-tokens van een gebruiker", description="Per token het kenmerk, het label en wanneer en door wie het is gemaakt; nooit het token zelf. Alleen voor de beheerder.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
+@endpoint(
+    "user_tokens",
+    "De API-tokens van een gebruiker",
+    "Per token het kenmerk, het label en wanneer en door wie het is gemaakt; nooit het token zelf. Alleen voor de beheerder.",
+    BEHEER,
+    {200: Tokens},
+    (401, 403, 404),
 )
-@guarded("user_tokens")
-@validate_request()
 def list_user_tokens(path: GebruikerPath, **_):
-    try:
-        return _tokens_of(path.naam)
-    except AccountError as exc:
-        raise ApiError(404, str(exc)) from None
+    return _tokens_of(path.naam)
 
 
-@bp.post(
-    "/gebruikers/<naam>/tokens",
-    summary="Een extra API-token voor een gebruiker maken",
-    description="Een nieuw token met een label (waarvoor het is); de andere tokens van de gebruiker blijven werken. Het token "
+@endpoint(
+    "create_user_token",
+    "Een extra API-token voor een gebruiker maken",
+    "Een nieuw token met een label (waarvoor het is); de andere tokens van de gebruiker blijven werken. Het token "
     "zelf staat alleen in dit antwoord; daarna toont de lijst alleen het kenmerk. Alleen voor de beheerder.",
-    tags=[BEHEER],
-    responses={201: NieuwTokenAntwoord, **_errors(401, 403, 404, 409)},
-    security=BEARER,
+    BEHEER,
+    {201: NieuwTokenAntwoord},
+    (401, 403, 404, 409),
 )
-@guarded("create_user_token")
-@validate_request()
 def create_user_token(path: GebruikerPath, body: NieuwToken, **_):
     """Like ``etvi gebruiker token NAAM --label …``; the answer is never cached."""
-    actor = f"api:{g.etvi_api_caller.username}"
-    try:
-        with db.session(_url()) as s:
-            user = users.get_user(s, path.naam)
-    except AccountError as exc:
-        raise ApiError(404, str(exc)) from None
+    with refused_as(404, AccountError), db.session(_url()) as s:
+        user = users.get_user(s, path.naam)
     if not user.active:
         raise ApiError(409, f"Gebruiker {user.username!r} is uitgeschakeld; een token is dan niet bruikbaar. Schakel het account eerst in (PATCH).")
-    try:
-        with db.session(_url()) as s:
-            token = users.create_token(s, user.username, actor=actor, label=body.label)
-            user = users.get_user(s, user.username)
-            made = tokens.kenmerk(tokens.hash_token(token))
-            row = next(t for t in tokens.listed(s, user) if t["kenmerk"] == made)
-    except AccountError as exc:
-        raise _invalid("label", str(exc).rstrip(".")) from None
-    resp = jsonify({"gebruiker": user.username, **row, "aangemaakt": _moment(row["aangemaakt"]), "token": token})
-    resp.status_code = 201
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
+    with invalid_as("label", AccountError), db.session(_url()) as s:
+        token = users.create_token(s, user.username, actor=_actor(), label=body.label)
+        user = users.get_user(s, user.username)
+        made = tokens.kenmerk(tokens.hash_token(token))
+        row = next(t for t in tokens.listed(s, user) if t["kenmerk"] == made)
+    return answer({"gebruiker": user.username, **row, "aangemaakt": _moment(row["aangemaakt"]), "token": token}, 201, NO_STORE)
 
 
-@bp.delete(
-    "/gebruikers/<naam>/tokens/<kenmerk>", summary="Een API-token van een gebruiker intrekken", description="Dit ene token werkt direct nergens meer; de andere tokens van de gebruiker blijven werken. Antwoordt met de tokens die overblijven. Alleen voor de beheerder.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
+@endpoint(
+    "revoke_user_token",
+    "Een API-token van een gebruiker intrekken",
+    "Dit ene token werkt direct nergens meer; de andere tokens van de gebruiker blijven werken. Antwoordt met de tokens die "
+    "overblijven. Alleen voor de beheerder.",
+    BEHEER,
+    {200: Tokens},
+    (401, 403, 404),
 )
-@guarded("revoke_user_token")
-@validate_request()
 def revoke_user_token(path: GebruikerTokenPath, **_):
     return _revoke(path.naam, path.kenmerk)
 
 
-@bp.get("/ik/tokens", summary="Mijn API-tokens", description="De API-tokens van het eigen account: kenmerk, label en wanneer gemaakt; nooit het token zelf.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403)}, security=BEARER)
-@guarded("own_tokens")
+@endpoint(
+    "own_tokens",
+    "Mijn API-tokens",
+    "De API-tokens van het eigen account: kenmerk, label en wanneer gemaakt; nooit het token zelf.",
+    BEHEER,
+    {200: Tokens},
+    (401, 403),
+)
 def list_own_tokens():
     return _tokens_of(g.etvi_api_caller.username)
 
 
-@bp.delete(
-    "/ik/tokens/<kenmerk>", summary="Een eigen API-token intrekken", description="Dit ene token werkt direct nergens meer (ook als u er deze vraag mee stuurt); uw andere tokens blijven werken. Antwoordt met de tokens die overblijven.", tags=[BEHEER], responses={200: Tokens, **_errors(401, 403, 404)}, security=BEARER
+@endpoint(
+    "revoke_own_token",
+    "Een eigen API-token intrekken",
+    "Dit ene token werkt direct nergens meer (ook als u er deze vraag mee stuurt); uw andere tokens blijven werken. Antwoordt "
+    "met de tokens die overblijven.",
+    BEHEER,
+    {200: Tokens},
+    (401, 403, 404),
 )
-@guarded("revoke_own_token")
-@validate_request()
 def revoke_own_token(path: TokenPath, **_):
     return _revoke(g.etvi_api_caller.username, path.kenmerk)
 
@@ -1180,27 +1259,27 @@ def _text(value) -> str | None:
     return None if value is None or value != value else str(value)
 
 
-@bp.get(
-    "/provincies",
-    summary="Alle provincies",
-    description="Code en naam, op naam gesorteerd.",
-    tags=[REFERENTIE],
-    responses={200: Provincies, **_errors(401), 429: TeVeelVerzoeken},
+@endpoint(
+    "provincies",
+    "Alle provincies",
+    "Code en naam, op naam gesorteerd.",
+    REFERENTIE,
+    {200: Provincies},
+    (401,),
 )
-@guarded("provincies")
 def list_provincies():
     frame = queries.provincies(_url())
     return jsonify({"provincies": [{"code": r.code, "naam": r.name} for r in frame.itertuples()]})
 
 
-@bp.get(
-    "/gemeenten",
-    summary="Alle huidige gemeenten met hun regio's",
-    description="Per gemeente de provincie en de regio's per regiotype (ggdregio, woningmarktregio, koploperregio, …), op naam gesorteerd.",
-    tags=[REFERENTIE],
-    responses={200: Gemeenten, **_errors(401), 429: TeVeelVerzoeken},
+@endpoint(
+    "gemeenten",
+    "Alle huidige gemeenten met hun regio's",
+    "Per gemeente de provincie en de regio's per regiotype (ggdregio, woningmarktregio, koploperregio, …), op naam gesorteerd.",
+    REFERENTIE,
+    {200: Gemeenten},
+    (401,),
 )
-@guarded("gemeenten")
 def list_gemeenten():
     url = _url()
     regios: dict[str, list[dict]] = {}
@@ -1219,15 +1298,14 @@ def list_gemeenten():
     return jsonify({"gemeenten": rows})
 
 
-@bp.get(
-    "/gemeenten/<code>/historie",
-    summary="De geschiedenis van één gemeente",
-    description="Elk statusrecord van de gemeente, in de volgorde waarin het bekend werd; per pagina (page en pageSize, of limit en offset), met links in _links en de kop Link.",
-    tags=[STAND],
-    responses={200: Historie, **_errors(401, 404), 429: TeVeelVerzoeken},
+@endpoint(
+    "history",
+    "De geschiedenis van één gemeente",
+    "Elk statusrecord van de gemeente, in de volgorde waarin het bekend werd; per pagina (page en pageSize, of limit en offset), met links in _links en de kop Link.",
+    STAND,
+    {200: Historie},
+    (401, 404),
 )
-@guarded("history")
-@validate_request()
 def gemeente_history(path: GemeentePath, query: HistorieQuery, **_):
     code = path.code.strip().upper()
     url = _url()
@@ -1236,9 +1314,8 @@ def gemeente_history(path: GemeentePath, query: HistorieQuery, **_):
         name = gemeente.name if gemeente is not None else None
     if name is None:
         raise ApiError(404, f"Gemeente {_shown(code)!r} bestaat niet. Zie /api/v1/gemeenten voor alle codes.")
-    offset, size = _window(query)
+    page = Window.of(query)
     frame = queries.status_history(url, codes=[code])
-    page = frame.iloc[offset : offset + size]
     records = [
         {
             "onderdeel": r.onderdeel,
@@ -1250,31 +1327,31 @@ def gemeente_history(path: GemeentePath, query: HistorieQuery, **_):
             "koploperregio": _text(r.koploperregio),
             "upload_id": None if r.upload_id is None or r.upload_id != r.upload_id else int(r.upload_id),
         }
-        for r in page.itertuples()
+        for r in page.cut(frame).itertuples()
     ]
-    return paged({"gemeente_code": code, "gemeente": name, "records": records}, len(frame), offset, size)
+    return page.answer({"gemeente_code": code, "gemeente": name, "records": records}, len(frame))
 
 
-@bp.get(
-    "/regiotypen",
-    summary="De regiotypen",
-    description="De soorten regio's waarin gemeenten zijn ingedeeld.",
-    tags=[REFERENTIE],
-    responses={200: Regiotypen, **_errors(401), 429: TeVeelVerzoeken},
+@endpoint(
+    "regiotypen",
+    "De regiotypen",
+    "De soorten regio's waarin gemeenten zijn ingedeeld.",
+    REFERENTIE,
+    {200: Regiotypen},
+    (401,),
 )
-@guarded("regiotypen")
 def list_region_types():
     return jsonify({"regiotypen": queries.region_types(_url())})
 
 
-@bp.get(
-    "/mijlpalen",
-    summary="De mijlpalen",
-    description="Wettelijke en programmamijlpalen met datum (voor zover bekend), zekerheid en bron.",
-    tags=[REFERENTIE],
-    responses={200: Mijlpalen, **_errors(401), 429: TeVeelVerzoeken},
+@endpoint(
+    "mijlpalen",
+    "De mijlpalen",
+    "Wettelijke en programmamijlpalen met datum (voor zover bekend), zekerheid en bron.",
+    REFERENTIE,
+    {200: Mijlpalen},
+    (401,),
 )
-@guarded("mijlpalen")
 def list_milestones():
     rows = [
         {
@@ -1295,14 +1372,14 @@ def list_milestones():
     return jsonify({"mijlpalen": rows})
 
 
-@bp.get(
-    "/statussen",
-    summary="De statuswoorden per onderdeel",
-    description="De toegestane statussen per onderdeel in hun volgorde, en of een onderdeel met die status af is.",
-    tags=[REFERENTIE],
-    responses={200: Statussen, **_errors(401), 429: TeVeelVerzoeken},
+@endpoint(
+    "statussen",
+    "De statuswoorden per onderdeel",
+    "De toegestane statussen per onderdeel in hun volgorde, en of een onderdeel met die status af is.",
+    REFERENTIE,
+    {200: Statussen},
+    (401,),
 )
-@guarded("statussen")
 def list_status_words():
     rows = [
         {"onderdeel": r.onderdeel, "volgorde": int(r.rank), "status": r.status, "gereed": bool(r.is_done), "label": r.label or ""}
@@ -1354,105 +1431,84 @@ def _round_or_404(round_id: int) -> dict:
 
 def _answers(round_id: int):
     _round_or_404(round_id)
-    try:
+    with refused_as(404, UitvraagError):
         return responses.answers(round_id, _url(), _round_scope(g.etvi_api_caller))[1]
-    except UitvraagError as exc:
-        raise ApiError(404, str(exc)) from None
 
 
-@bp.get(
-    "/uitvragen",
-    summary="Alle uitvragen",
-    description="Nieuwste eerst, met titel, peildatum, deadline, gevraagde onderdelen en staat (concept, open, gesloten). "
+@endpoint(
+    "rounds",
+    "Alle uitvragen",
+    "Nieuwste eerst, met titel, peildatum, deadline, gevraagde onderdelen en staat (concept, open, gesloten). "
     "Voor de beheerder, een provincie en een gemeente.",
-    tags=[UITVRAGEN],
-    responses={200: Uitvragen, **_errors(401, 403)},
-    security=BEARER,
+    UITVRAGEN,
+    {200: Uitvragen},
+    (401, 403),
 )
-@guarded("rounds")
 def list_rounds():
     with db.session(_url()) as s:
         return jsonify({"uitvragen": [_round_dict(r) for r in rounds.list_rounds(s)]})
 
 
-@bp.post(
-    "/uitvragen",
-    summary="Een uitvraag aanmaken",
-    description="Een nieuwe uitvraag in de staat concept (zoals etvi uitvraag open zonder te openen); open hem met PATCH. "
+@endpoint(
+    "create_round",
+    "Een uitvraag aanmaken",
+    "Een nieuwe uitvraag in de staat concept (zoals etvi uitvraag open zonder te openen); open hem met PATCH. "
     "Zonder onderdelen worden alle onderdelen gevraagd. Alleen voor de beheerder.",
-    tags=[UITVRAGEN],
-    responses={201: UitvraagModel, **_errors(401, 403)},
-    security=BEARER,
+    UITVRAGEN,
+    {201: UitvraagModel},
+    (401, 403),
 )
-@guarded("create_round")
-@validate_request()
 def create_round(body: NieuweUitvraag):
-    actor = f"api:{g.etvi_api_caller.username}"
-    try:
-        with db.session(_url()) as s:
-            data = _round_dict(rounds.create_round(s, body.titel, body.peildatum, body.deadline, body.onderdelen, actor=actor, url=_url()))
-    except UitvraagError as exc:
-        raise ApiError(400, str(exc).replace(" (--titel)", "")) from None
-    resp = jsonify(data)
-    resp.status_code = 201
-    resp.headers["Location"] = f"{PREFIX}/uitvragen/{data['id']}"
-    return resp
+    with refused_as(400, UitvraagError, reword=lambda exc: str(exc).replace(" (--titel)", "")), db.session(_url()) as s:
+        data = _round_dict(rounds.create_round(s, body.titel, body.peildatum, body.deadline, body.onderdelen, actor=_actor(), url=_url()))
+    return answer(data, 201, {"Location": f"{PREFIX}/uitvragen/{data['id']}"})
 
 
-@bp.get(
-    "/uitvragen/<int:id>",
-    summary="Eén uitvraag met de respons",
-    description="De uitvraag en hoeveel gemeenten geantwoord hebben, per antwoord en per provincie. "
+@endpoint(
+    "round",
+    "Eén uitvraag met de respons",
+    "De uitvraag en hoeveel gemeenten geantwoord hebben, per antwoord en per provincie. "
     "Een provincie telt alleen de eigen gemeenten, een gemeente alleen de eigen.",
-    tags=[UITVRAGEN],
-    responses={200: UitvraagMetRespons, **_errors(401, 403, 404)},
-    security=BEARER,
+    UITVRAGEN,
+    {200: UitvraagMetRespons},
+    (401, 403, 404),
 )
-@guarded("round")
-@validate_request()
 def get_round(path: UitvraagPath, **_):
     data = _round_or_404(path.id)
     found = _answers(path.id)
     return jsonify({**data, "respons": {**responses.summary(found), "samenvatting": responses.summary_line(found)}})
 
 
-@bp.patch(
-    "/uitvragen/<int:id>",
-    summary="Een uitvraag openen of sluiten",
-    description='{"staat": "open"} opent een concept (één open uitvraag per peildatum); {"staat": "gesloten"} sluit een open '
+@endpoint(
+    "update_round",
+    "Een uitvraag openen of sluiten",
+    '{"staat": "open"} opent een concept (één open uitvraag per peildatum); {"staat": "gesloten"} sluit een open '
     "uitvraag: antwoorden tellen daarna niet meer en de cijfers worden definitief. Alleen voor de beheerder.",
-    tags=[UITVRAGEN],
-    responses={200: UitvraagModel, **_errors(401, 403, 404, 409)},
-    security=BEARER,
+    UITVRAGEN,
+    {200: UitvraagModel},
+    (401, 403, 404, 409),
 )
-@guarded("update_round")
-@validate_request()
 def update_round(path: UitvraagPath, body: UitvraagWijziging, **_):
     _round_or_404(path.id)
     change = rounds.open_round if body.staat == rounds.OPEN else rounds.close_round
-    try:
-        with db.session(_url()) as s:
-            data = _round_dict(change(s, path.id, actor=f"api:{g.etvi_api_caller.username}"))
-    except UitvraagError as exc:
-        raise ApiError(409, str(exc)) from None
+    with refused_as(409, UitvraagError), db.session(_url()) as s:
+        data = _round_dict(change(s, path.id, actor=_actor()))
     return jsonify(data)
 
 
-@bp.get(
-    "/uitvragen/<int:id>/antwoorden",
-    summary="Het antwoord per gemeente",
-    description="Eén rij per gemeente zoals etvi uitvraag status: antwoord (geen, ongewijzigd, gewijzigd, geweigerd), wanneer, "
+@endpoint(
+    "round_answers",
+    "Het antwoord per gemeente",
+    "Eén rij per gemeente zoals etvi uitvraag status: antwoord (geen, ongewijzigd, gewijzigd, geweigerd), wanneer, "
     "door wie en via welk kanaal. Een provincie ziet de eigen gemeenten, een gemeente de eigen. Per pagina (page en pageSize, "
     "of limit en offset), met links in _links en de kop Link.",
-    tags=[UITVRAGEN],
-    responses={200: Antwoorden, **_errors(401, 403, 404)},
-    security=BEARER,
+    UITVRAGEN,
+    {200: Antwoorden},
+    (401, 403, 404),
 )
-@guarded("round_answers")
-@validate_request()
 def list_round_answers(path: UitvraagPath, query: AntwoordenQuery, **_):
     found = _answers(path.id)
-    offset, size = _window(query)
+    page = Window.of(query)
     rows = [
         {
             "gemeentecode": a.gemeente_code,
@@ -1464,9 +1520,9 @@ def list_round_answers(path: UitvraagPath, query: AntwoordenQuery, **_):
             "kanaal": a.kanaal,
             "upload_id": a.upload_id,
         }
-        for a in found[offset : offset + size]
+        for a in page.cut(found)
     ]
-    return paged({"uitvraag_id": path.id, "antwoorden": rows}, len(found), offset, size)
+    return page.answer({"uitvraag_id": path.id, "antwoorden": rows}, len(found))
 
 
 REMINDER_BODY = {
@@ -1475,21 +1531,19 @@ REMINDER_BODY = {
 }
 
 
-@bp.post(
-    "/uitvragen/<int:id>/herinneringen",
-    summary="Herinneringen versturen",
-    description="Een herinnering per e-mail aan de gemeenteaccounts (met een adres) van gemeenten die nog niet antwoordden, "
+@endpoint(
+    "round_reminders",
+    "Herinneringen versturen",
+    "Een herinnering per e-mail aan de gemeenteaccounts (met een adres) van gemeenten die nog niet antwoordden, "
     "of alleen van de gekozen gemeenten (JSON {\"gemeenten\": [\"GM0363\"]}). Een gekozen gemeente die al antwoordde of niet bestaat: "
     "400 met een Nederlandse melding en er gaat niets uit. Een tweede herinnering dezelfde dag aan hetzelfde adres wordt overgeslagen. "
     "dryRun=true: alleen laten zien wie een herinnering zou krijgen. Zonder mailserver wordt niets verstuurd en zegt melding "
     "waarom. Alleen voor de beheerder.",
-    tags=[UITVRAGEN],
-    responses={200: Herinneringen, **_errors(400, 401, 403, 404, 409)},
-    security=BEARER,
-    openapi_extensions={"requestBody": REMINDER_BODY},
+    UITVRAGEN,
+    {200: Herinneringen},
+    (400, 401, 403, 404, 409),
+    body=REMINDER_BODY,
 )
-@guarded("round_reminders")
-@validate_request()
 def send_round_reminders(path: UitvraagPath, query: HerinneringQuery, **_):
     """The body is optional (no body: everyone who has not answered), so it is read here."""
     raw = request.get_json(silent=True) if request.get_data() else {}
@@ -1502,11 +1556,8 @@ def send_round_reminders(path: UitvraagPath, query: HerinneringQuery, **_):
     state = _round_or_404(path.id)["staat"]
     if state != rounds.OPEN:
         raise ApiError(409, f"Uitvraag {path.id} is {state}; herinneringen gaan alleen uit voor een open uitvraag.")
-    actor = f"api:{g.etvi_api_caller.username}"
-    try:
-        report = mail.send_reminders(path.id, actor, gemeenten=body.gemeenten or None, dry_run=query.dryRun, url=_url())
-    except UitvraagError as exc:
-        raise ApiError(400, str(exc)) from None
+    with refused_as(400, UitvraagError):
+        report = mail.send_reminders(path.id, _actor(), gemeenten=body.gemeenten or None, dry_run=query.dryRun, url=_url())
     message = report.message or (
         f"{report.count(mail.PROEF)} herinnering(en) zouden worden verstuurd (proef)." if query.dryRun else f"{report.sent} herinnering(en) verstuurd."
     )
@@ -1529,19 +1580,17 @@ CONFIRMED = {
 }
 
 
-@bp.post(
-    "/uitvragen/<int:id>/bevestigingen",
-    summary="Bevestigen dat er niets veranderd is",
-    description="Zoals de knop Niets veranderd: de bekende status van elk gevraagd onderdeel van de gemeente wordt ongewijzigd "
+@endpoint(
+    "round_confirmation",
+    "Bevestigen dat er niets veranderd is",
+    "Zoals de knop Niets veranderd: de bekende status van elk gevraagd onderdeel van de gemeente wordt ongewijzigd "
     "vastgelegd op de peildatum van de uitvraag (een upload via het kanaal API). Een gemeenteaccount bevestigt alleen voor de "
     "eigen gemeente(n). 201: vastgelegd; 409: de uitvraag is niet open of de peildatum is nog niet bereikt; 422: er is niets te "
     "bevestigen of de bevestiging is geweigerd.",
-    tags=[UITVRAGEN],
-    responses={201: Bevestiging, 200: Bevestiging, **_errors(401, 403, 404, 409, 422)},
-    security=BEARER,
+    UITVRAGEN,
+    {201: Bevestiging, 200: Bevestiging},
+    (401, 403, 404, 409, 422),
 )
-@guarded("round_confirmation")
-@validate_request()
 def confirm_round_unchanged(path: UitvraagPath, body: NieuweBevestiging, **_):
     principal = g.etvi_api_caller
     round_ = _round_or_404(path.id)
@@ -1556,27 +1605,20 @@ def confirm_round_unchanged(path: UitvraagPath, body: NieuweBevestiging, **_):
         raise ApiError(409, f"Uitvraag {path.id} is {round_['staat']}; alleen in een open uitvraag kunt u antwoorden.")
     if date.fromisoformat(round_["peildatum"]) > date.today():
         raise ApiError(409, f"De peildatum {round_['peildatum']} is nog niet bereikt; bevestigen kan vanaf die dag.")
-    try:
+    with refused_as(422, UitvraagError), refused_as(503, service.NotKept):
         result = confirmation.confirm_unchanged(path.id, code, principal, channel="api", url=_url())
-    except UitvraagError as exc:
-        raise ApiError(422, str(exc)) from None
-    except service.NotKept as exc:
-        raise ApiError(503, str(exc)) from None
     data = service.result_dict(result)
     if data["outcome"] == "geweigerd":
-        return problems.response(422, service.OUTCOME_MESSAGES.get("geweigerd", ""), problemen=[_file_problem(p) for p in data["problems"]])
-    resp = jsonify(
-        {
-            "uitvraag_id": path.id,
-            "gemeentecode": code,
-            "uitkomst": data["outcome"],
-            "upload_id": data.get("upload_id"),
-            "records_geschreven": data.get("records_written") or 0,
-            "melding": CONFIRMED.get(data["outcome"], ""),
-        }
-    )
-    resp.status_code = 201 if data["outcome"] == "geladen" else 200
-    return resp
+        return refused_file(service.OUTCOME_MESSAGES.get("geweigerd", ""), data)
+    confirmed = {
+        "uitvraag_id": path.id,
+        "gemeentecode": code,
+        "uitkomst": data["outcome"],
+        "upload_id": data.get("upload_id"),
+        "records_geschreven": data.get("records_written") or 0,
+        "melding": CONFIRMED.get(data["outcome"], ""),
+    }
+    return answer(confirmed, 201 if data["outcome"] == "geladen" else 200)
 
 
 @bp.get("/ik", summary="Wie is er ingelogd", description='Wie deze sessie of dit token is, en of het dashboard openbaar is.', tags=[STAND], responses={200: Ik})
