@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from flask import Response, request
@@ -13,8 +14,9 @@ from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from dashboard import problems
-from dashboard.api.blueprint import bp
+from dashboard.api.blueprint import bp, database_url
 from etvi.config import settings
+from models import db
 
 
 class ApiError(Exception):
@@ -169,3 +171,12 @@ def invalid_as(name: str, *errors: type[Exception]):
         yield
     except errors as exc:
         raise invalid(name, str(exc).rstrip(".")) from None
+
+
+def row_or_404(table, key, missing: str, shown_as: Callable):
+    """The row ``key`` of ``table`` as ``shown_as`` makes it (inside the session); none: 404 ``missing``."""
+    with db.session(database_url()) as s:
+        row = s.get(table, key)
+        if row is None:
+            raise ApiError(404, missing)
+        return shown_as(row)

@@ -9,10 +9,10 @@ from flask import jsonify
 
 from dashboard.api.access import endpoint
 from dashboard.api.blueprint import REFERENTIE, STAND, database_url
-from dashboard.api.errors import ApiError, shown
+from dashboard.api.errors import row_or_404, shown
 from dashboard.api.paging import Window
 from dashboard.api_models import Gemeenten, GemeentePath, Historie, HistorieQuery, Mijlpalen, Provincies, Regiotypen, Statussen
-from models import db, queries
+from models import queries
 from models.tables import Gemeente
 
 
@@ -70,14 +70,9 @@ def list_gemeenten():
 )
 def gemeente_history(path: GemeentePath, query: HistorieQuery, **_):
     code = path.code.strip().upper()
-    url = database_url()
-    with db.session(url) as s:
-        gemeente = s.get(Gemeente, code)
-        name = gemeente.name if gemeente is not None else None
-    if name is None:
-        raise ApiError(404, f"Gemeente {shown(code)!r} bestaat niet. Zie /api/v1/gemeenten voor alle codes.")
+    name = row_or_404(Gemeente, code, f"Gemeente {shown(code)!r} bestaat niet. Zie /api/v1/gemeenten voor alle codes.", lambda g: g.name)
     page = Window.of(query)
-    frame = queries.status_history(url, codes=[code])
+    frame = queries.status_history(database_url(), codes=[code])
     records = [
         {
             "onderdeel": r.onderdeel,

@@ -11,7 +11,7 @@ from sqlmodel import select
 from dashboard.api.access import audit_actor, endpoint
 from dashboard.api.answers import answer, moment
 from dashboard.api.blueprint import PREFIX, UITVRAGEN, database_url
-from dashboard.api.errors import ApiError, invalid, refused_as, shown, validation_problem
+from dashboard.api.errors import ApiError, invalid, refused_as, row_or_404, shown, validation_problem
 from dashboard.api.paging import Window
 from dashboard.api.uploads import refused_file
 from dashboard.api_models import (
@@ -67,11 +67,7 @@ def _round_scope(principal: Principal) -> set[str] | None:
 
 
 def _round_or_404(round_id: int) -> dict:
-    with db.session(database_url()) as s:
-        found = s.get(Uitvraag, round_id)
-        if found is None:
-            raise ApiError(404, f"Uitvraag {round_id} bestaat niet. Zie /api/v1/uitvragen voor alle uitvragen.")
-        return _round_dict(found)
+    return row_or_404(Uitvraag, round_id, f"Uitvraag {round_id} bestaat niet. Zie /api/v1/uitvragen voor alle uitvragen.", _round_dict)
 
 
 def _answers(round_id: int):

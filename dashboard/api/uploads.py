@@ -17,7 +17,7 @@ from dashboard import problems, security
 from dashboard.api.access import authenticate, endpoint, sent_token, throttle
 from dashboard.api.answers import answer, aware, file_answer, moment
 from dashboard.api.blueprint import AANLEVEREN, BEARER, PREFIX, bp, database_url, problem_answers
-from dashboard.api.errors import LEGACY_DRY_RUN, ApiError, shown
+from dashboard.api.errors import LEGACY_DRY_RUN, ApiError, row_or_404, shown
 from dashboard.api.paging import Window
 from dashboard.api_models import (
     Aanlevering,
@@ -59,13 +59,18 @@ def _caller_label(url: str | None = None) -> str:
     return "ongeldig-token"
 
 
+def _posted_file():
+    """The posted file: multipart field ``file``, or ``bestand``."""
+    return request.files.get("file") or request.files.get("bestand")
+
+
 def _posted_file_name() -> str | None:
     """The name of the posted file when the body is small enough to parse, for the log."""
     limit = settings().max_file_mb * 1024 * 1024 + FORM_OVERHEAD
     if request.content_length is None or request.content_length > limit:
         return None
     request.max_content_length = limit
-    file = request.files.get("file") or request.files.get("bestand")
+    file = _posted_file()
     return file.filename if getattr(file, "filename", None) else None
 
 
@@ -155,7 +160,7 @@ def post_upload(query: UploadQuery):
         raise ApiError(413, message)
     request.max_content_length = limit + FORM_OVERHEAD
     try:
-        upload = request.files.get("file") or request.files.get("bestand")
+        upload = _posted_file()
     except RequestEntityTooLarge:
         message = f"Het bestand is te groot; de grens is {settings().max_file_mb} MB."
         refuse(message, "(te groot, niet gelezen)", None)
@@ -192,16 +197,18 @@ def post_upload(query: UploadQuery):
     return answer(data, OUTCOME_STATUS.get(data["outcome"], 200))
 
 
+IN_DUTCH = {"sheet": "blad", "row": "rij", "column": "kolom", "value": "waarde"}
+
+
 def _file_problem(p: dict) -> dict:
-    """One problem of a refused file in the API's Dutch words (``problemen``)."""
+    """One problem of a refused file in the API's Dutch words (``problemen``): what the page and
+    the CSV show of it (``problem_lists.item``), with the file and the allowed values."""
+    shown = problem_lists.item(p)
     return {
         "bestand": p.get("file"),
-        "blad": p.get("sheet"),
-        "rij": p.get("row"),
-        "kolom": p.get("column"),
-        "waarde": p.get("value"),
+        **{dutch: shown[key] for key, dutch in IN_DUTCH.items()},
         "toegestaan": list(p.get("allowed") or []),
-        "tekst": p.get("text") or p.get("message") or "",
+        "tekst": shown["text"],
     }
 
 
@@ -209,7 +216,7 @@ def _peek_file(limit: int) -> tuple[str, bytes | None]:
     """The name and content of the posted file when it is small enough to read, for the log."""
     if request.content_length is None or request.content_length > limit + FORM_OVERHEAD:
         return "(niet gelezen)", None
-    upload = request.files.get("file") or request.files.get("bestand")
+    upload = _posted_file()
     if upload is None or not upload.filename:
         return "(geen bestand)", None
     return upload.filename, upload.read(limit + 1)
@@ -268,11 +275,7 @@ def upload_dict(u) -> dict:
 
 def _upload(upload_id: int) -> dict:
     """One attempt of the upload log as ``upload_dict``; 404 when there is none."""
-    with db.session(database_url()) as s:
-        upload = s.get(Upload, upload_id)
-        if upload is None:
-            raise ApiError(404, f"Upload {upload_id} bestaat niet.")
-        return upload_dict(upload)
+    return row_or_404(Upload, upload_id, f"Upload {upload_id} bestaat niet.", upload_dict)
 
 
 @endpoint(
