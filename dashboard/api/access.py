@@ -78,10 +78,10 @@ def _caller(endpoint: str) -> Principal | None:
     return principal
 
 
-def guarded(endpoint: str):
+def _guarded(endpoint: str):
     """Check the caller's rights before the request is validated against its model (so an
-    anonymous caller learns it must log in, not what its body lacks); the caller is ``g.caller``.
-    Goes above ``flask_openapi3.validate_request()``."""
+    anonymous caller learns it must log in, not what its body lacks); the caller is
+    ``g.etvi_api_caller``. Goes above ``flask_openapi3.validate_request()``."""
 
     def decorator(func):
         @wraps(func)
@@ -99,7 +99,7 @@ def guarded(endpoint: str):
 def endpoint(name: str, summary: str, description: str, tag: Tag, ok: dict, errors: tuple[int, ...], body: dict | None = None):
     """Register a view as the API endpoint ``name`` of the access policy (``policy.ENDPOINTS``):
     its method and path come from there (``<id>`` is an integer), the caller is checked first
-    (``guarded``), then the request is validated against the view's models. Public endpoints
+    (``_guarded``), then the request is validated against the view's models. Public endpoints
     are rate limited (429), the others need a login (``security``). ``body``: a request body
     described by hand (read by the view itself)."""
     spec = policy.ENDPOINTS[name]
@@ -115,7 +115,7 @@ def endpoint(name: str, summary: str, description: str, tag: Tag, ok: dict, erro
     route = getattr(bp, spec.method.lower())(path, summary=summary, description=description, tags=[tag], responses=responses, **extra)
 
     def decorator(func):
-        return route(guarded(name)(validate_request()(func)))
+        return route(_guarded(name)(validate_request()(func)))
 
     return decorator
 
