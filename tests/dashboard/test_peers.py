@@ -134,44 +134,28 @@ def test_round_page_shows_examples_per_gemeente_with_the_okec_link(ref_db, tmp_p
 
 
 @pytest.mark.browser
-def test_gemeente_page_block_in_chromium(ref_db, tmp_path, live_server, browser):
+def test_gemeente_page_block_in_chromium(ref_db, tmp_path, live_server, page):
     _load(ref_db, tmp_path)
     base = live_server(ref_db).url
-    context = browser.new_context(locale="nl-NL")
-    errors: list[str] = []
-    try:
-        page = context.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{base}/gemeente/GM0344?peildatum={scene_.BASE.isoformat()}")
-        wait_for_dash(page)
-        block = page.locator(f"#{VERORDENING}")
-        expect(block.get_by_role("heading", name=HEADING)).to_be_visible()
-        links = block.get_by_role("link")
-        expect(links).to_have_text(["Amsterdam: bron", "Amersfoort: bron", "De Bilt: bron"])
-        expect(links.first).to_have_attribute("href", "https://amsterdam.example/verordening")
-        expect(links.first).to_have_attribute("rel", "noopener noreferrer")
-        expect(page.locator("#gm-peers-0")).to_have_count(0)
-        assert run_axe(page) == []
-    finally:
-        context.close()
-    assert errors == []
+    page.goto(f"{base}/gemeente/GM0344?peildatum={scene_.BASE.isoformat()}")
+    wait_for_dash(page)
+    block = page.locator(f"#{VERORDENING}")
+    expect(block.get_by_role("heading", name=HEADING)).to_be_visible()
+    links = block.get_by_role("link")
+    expect(links).to_have_text(["Amsterdam: bron", "Amersfoort: bron", "De Bilt: bron"])
+    expect(links.first).to_have_attribute("href", "https://amsterdam.example/verordening")
+    expect(links.first).to_have_attribute("rel", "noopener noreferrer")
+    expect(page.locator("#gm-peers-0")).to_have_count(0)
+    assert run_axe(page) == []
 
 
 @pytest.mark.browser
-def test_round_page_block_in_chromium(ref_db, tmp_path, live_server, browser, fast_hashing):
+def test_round_page_block_in_chromium(ref_db, tmp_path, live_server, fast_hashing, page):
     round_id = _open_round(ref_db, tmp_path)
     base = live_server(ref_db).url
-    context = browser.new_context(locale="nl-NL")
-    errors: list[str] = []
-    try:
-        page = context.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        log_in(page, base, "utr", scene_.PASSWORD, f"/uitvraag/{round_id}")
-        block = page.locator("#uitvraag-peers-GM0344")
-        expect(block.get_by_role("heading", name=HEADING, level=4)).to_be_visible()
-        expect(block.get_by_role("link")).to_have_text(["Amsterdam: bron", "Amersfoort: bron", "De Bilt: bron", "Houten: bron", "OKEC ETVI"])
-        expect(block.get_by_role("link", name=f"Houten: bron over {onderdeel_title('verordening').lower()} (opent in nieuw tabblad)", exact=True)).to_have_attribute("href", "https://houten.example/verordening")
-        assert run_axe(page) == []
-    finally:
-        context.close()
-    assert errors == []
+    log_in(page, base, "utr", scene_.PASSWORD, f"/uitvraag/{round_id}")
+    block = page.locator("#uitvraag-peers-GM0344")
+    expect(block.get_by_role("heading", name=HEADING, level=4)).to_be_visible()
+    expect(block.get_by_role("link")).to_have_text(["Amsterdam: bron", "Amersfoort: bron", "De Bilt: bron", "Houten: bron", "OKEC ETVI"])
+    expect(block.get_by_role("link", name=f"Houten: bron over {onderdeel_title('verordening').lower()} (opent in nieuw tabblad)", exact=True)).to_have_attribute("href", "https://houten.example/verordening")
+    assert run_axe(page) == []
