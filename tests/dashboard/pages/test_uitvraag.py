@@ -9,13 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from etvi.uitvraag import rounds
 from models import db
 from models.tables import Gemeente, Uitvraag, UitvraagMail
 from tests.support import uitvraag as scene_
@@ -35,14 +33,8 @@ def _download(page, button: str) -> str:
     return open(info.value.path(), encoding="utf-8").read()
 
 
-def _scene(ref_db, tmp_path):
-    scene = scene_.build(ref_db, tmp_path)
-    scene_.answer_with_file(ref_db, tmp_path, "GM0363", "ams")
-    return scene
-
-
 def test_round_page_response_per_provincie_missing_and_csv_as_the_cli(ref_db, tmp_path, live_server, fast_hashing, new_page):
-    scene = _scene(ref_db, tmp_path)
+    scene = scene_.build(ref_db, tmp_path, answered=("ams",))
     base = live_server(ref_db).url
     path = f"/uitvraag/{scene.round_id}"
     page = new_page(accept_downloads=True)
@@ -76,8 +68,7 @@ def test_round_page_response_per_provincie_missing_and_csv_as_the_cli(ref_db, tm
 
 
 def test_provincie_and_gemeente_see_the_round_for_their_own_gemeenten(ref_db, tmp_path, live_server, fast_hashing, new_page):
-    scene = _scene(ref_db, tmp_path)
-    scene_.answer_with_file(ref_db, tmp_path, "GM0344", "utr")  # Utrecht: another provincie
+    scene = scene_.build(ref_db, tmp_path, answered=("ams", "utr"))  # Utrecht: another provincie
     with db.session(ref_db) as s:
         nh = dict(s.exec(select(Gemeente.code, Gemeente.name).where(Gemeente.code.in_(s.exec(scene_.gemeenten_in("PV27")).all()))).all())
     base = live_server(ref_db).url
@@ -102,7 +93,7 @@ def test_provincie_and_gemeente_see_the_round_for_their_own_gemeenten(ref_db, tm
 
 
 def test_reminder_from_the_page_reaches_the_smtp_server(ref_db, tmp_path, live_server, fast_hashing, smtp_server, page):
-    scene = _scene(ref_db, tmp_path)  # Amsterdam answered
+    scene = scene_.build(ref_db, tmp_path, answered=("ams",))
     base = live_server(ref_db).url
     path = f"/uitvraag/{scene.round_id}"
     log_in(page, base, "vng", PASSWORD, path)
@@ -134,10 +125,7 @@ def test_callbacks_check_the_role_again_and_a_bad_number_is_a_dutch_message(acco
     """Posted to the callbacks directly (not through the page's buttons): a provincie may not send
     reminders or make rounds, a gemeente's CSV holds its own gemeente only; a wrong number is Dutch."""
     app, _, client_for = accounts_app
-    with db.session(ref_db) as s:
-        made = rounds.create_round(s, "Uitvraag najaar 2026", date(2026, 11, 30), date(2026, 12, 31), actor="test", url=ref_db)
-        rounds.open_round(s, made.id, actor="test")
-        round_id = made.id
+    round_id = scene_.new_round(ref_db, actor="test")
     provincie = _as(client_for, "provincie")
     data, _ = post(provincie, app, "uitvraag-herinner-uitkomst", "children",
                    {"uitvraag-herinner.n_clicks": 1, "uitvraag-id.data": round_id}, ["uitvraag-herinner.n_clicks"])  # fmt: skip

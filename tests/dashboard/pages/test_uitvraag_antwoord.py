@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from etvi.uitvraag import rounds
 from models import db
 from tests.support import uitvraag as scene_
-from tests.support.app import login, make_app, page_content
+from tests.support.app import make_app, page_content
 from tests.support.axe import run_axe
 from tests.support.browser import log_in, wait_for_dash
 from tests.support.cli import run_cli
@@ -32,28 +32,18 @@ def _round_id(page) -> int:
 
 
 def test_done_when_open_answer_unchanged_file_reminders_cli_and_definitief(ref_db, tmp_path, live_server, fast_hashing, smtp_server, new_page):
-    scene_.make_accounts(ref_db)
-    scene_.load_baseline(ref_db, tmp_path)
+    scene_.prepare(ref_db, tmp_path)
     base = live_server(ref_db).url
     vng = new_page()
     log_in(vng, base, "vng", PASSWORD, "/uitvragen")
-    vng.get_by_label("Titel").fill("Uitvraag najaar 2026")
-    vng.get_by_label("Gemeld per").fill(scene_.PEILDATUM.isoformat())
-    vng.get_by_label("Deadline").fill(scene_.DEADLINE.isoformat())
-    vng.get_by_label("Meteen openen").check()
-    vng.get_by_role("button", name="Uitvraag maken").click()
+    scene_.make_round_on_page(vng, "Uitvraag najaar 2026", scene_.PEILDATUM.isoformat(), scene_.DEADLINE.isoformat(), open_now=True)
     expect(vng.locator("#uitvragen-gemaakt")).to_contain_text("is gemaakt (open)")
     round_id = _round_id(vng)
     path = f"/uitvraag/{round_id}"
 
     # Gemeente A (Amsterdam) logs in asking for nothing and lands on the open round, on a phone.
     ams = new_page(viewport={"width": 320, "height": 640})
-    ams.goto(f"{base}/login")
-    ams.get_by_label("Gebruikersnaam").fill("ams")
-    ams.get_by_label("Wachtwoord").fill(PASSWORD)
-    ams.get_by_role("button", name="Inloggen").click()
-    ams.wait_for_url(f"{base}{path}")
-    wait_for_dash(ams)
+    log_in(ams, base, "ams", PASSWORD, "/login", lands_on=path)
     expect(ams.locator("#uitvraag-antwoord-GM0363")).to_have_text("Uw antwoord tot nu toe: geen antwoord.")
     known = ams.locator("#uitvraag-stand-GM0363")
     expect(known).to_contain_text("vastgesteld")
@@ -115,13 +105,11 @@ def test_a_gemeente_without_a_known_status_gets_no_button_and_a_closed_round_non
     Aanleveren instead of "Niets veranderd"; after closing, nobody gets the button."""
     scene = scene_.build(ref_db, tmp_path)
     app = make_app(ref_db)
-    noord = app.server.test_client()
-    login(noord, "noord", PASSWORD)
+    noord = scene_.client_as(app, "noord")
     text = page_content(noord, f"/uitvraag/{scene.round_id}")
     assert "Groningen (GM0014)" in text and "Leeuwarden (GM0080)" in text
     assert "Van Groningen is nog geen stand van zaken bekend" in text and "Niets veranderd" not in text
-    ams = app.server.test_client()
-    login(ams, "ams", PASSWORD)
+    ams = scene_.client_as(app, "ams")
     assert "Niets veranderd voor Amsterdam" in page_content(ams, f"/uitvraag/{scene.round_id}")
     with db.session(ref_db) as s:
         rounds.close_round(s, scene.round_id, actor="vng")

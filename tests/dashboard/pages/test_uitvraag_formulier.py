@@ -22,7 +22,7 @@ from sqlmodel import select
 from models import db
 from models.tables import StatusRecord, Upload
 from tests.support import uitvraag as scene_
-from tests.support.app import csrf_headers, login, make_app
+from tests.support.app import csrf_headers, make_app
 from tests.support.axe import run_axe
 from tests.support.browser import log_in, wait_for_dash
 from tests.support.cli import run_cli
@@ -134,8 +134,7 @@ def test_gemeente_changes_a_status_on_the_form_by_keyboard_with_a_refusal_first(
         assert loaded.file_name == "formulier-GM0363-2026-11-30.csv" and loaded.stored_path
     # The stored original, as the beheerder downloads it from the API.
     app = make_app(ref_db)
-    client = app.server.test_client()
-    login(client, "vng", PASSWORD)
+    client = scene_.client_as(app, "vng")
     resp = client.get(f"/api/v1/uploads/{loaded.id}/bestand")
     assert resp.status_code == 200
     original = resp.get_data(as_text=True).splitlines()
@@ -185,8 +184,7 @@ def _confirm_request(client, round_id: int, code: str, token: str) -> dict:
 def test_the_check_refuses_a_forged_gemeente_a_mixed_request_and_anonymous(ref_db, tmp_path, fast_hashing):
     scene = scene_.build(ref_db, tmp_path)
     app = make_app(ref_db)
-    ams = app.server.test_client()
-    login(ams, "ams", PASSWORD)
+    ams = scene_.client_as(app, "ams")
     forged = json.dumps(_check_request(ams, scene.round_id, "GM0344", {"verordening": ("GM0344", "vastgesteld")}), ensure_ascii=False)
     assert "U mag niet antwoorden voor GM0344" in forged and "uw account hoort bij GM0363" in forged
     mixed = json.dumps(_check_request(ams, scene.round_id, "GM0363", {"verordening": ("GM0344", "vastgesteld")}), ensure_ascii=False)
@@ -197,8 +195,7 @@ def test_the_check_refuses_a_forged_gemeente_a_mixed_request_and_anonymous(ref_d
     with db.session(ref_db) as s:
         assert s.exec(select(Upload).where(Upload.channel == "formulier")).all() == []
     # Utrecht's honest check; Amsterdam cannot confirm it, neither as Utrecht nor as itself.
-    utr = app.server.test_client()
-    login(utr, "utr", PASSWORD)
+    utr = scene_.client_as(app, "utr")
     checked = _check_request(utr, scene.round_id, "GM0344", {"verordening": ("GM0344", "vastgesteld")})
     token = checked['{"code":"GM0344","type":"uvf-wacht"}']["data"]["token"]
     as_utrecht = json.dumps(_confirm_request(ams, scene.round_id, "GM0344", token), ensure_ascii=False)

@@ -18,7 +18,7 @@ from etvi.uitvraag import confirmation, rounds
 from models import db
 from models.tables import UitvraagMail
 from tests.support import uitvraag as scene_
-from tests.support.app import csrf_headers, login, make_app, page_content
+from tests.support.app import csrf_headers, make_app, page_content
 from tests.support.axe import run_axe
 from tests.support.browser import log_in
 from tests.support.dashcall import find_callback
@@ -29,8 +29,7 @@ AREAS = "#uitvraag-kaart .choroplethlayer path.choroplethlocation"
 
 def _scene(ref_db, tmp_path):
     """Amsterdam answered with a file (gewijzigd), Rotterdam with "Niets veranderd" (ongewijzigd)."""
-    scene = scene_.build(ref_db, tmp_path)
-    scene_.answer_with_file(ref_db, tmp_path, "GM0363", "ams")
+    scene = scene_.build(ref_db, tmp_path, answered=("ams",))
     confirmation.confirm_unchanged(scene.round_id, "GM0599", scene.user("rdm"), url=ref_db)
     return scene
 
@@ -101,9 +100,7 @@ def test_the_reminder_callback_refuses_an_empty_or_answered_selection(ref_db, tm
     the map's heading says definitief and the choice is gone."""
     scene = _scene(ref_db, tmp_path)
     app = make_app(ref_db)
-    client = app.server.test_client()
-    client.get("/")
-    login(client, "vng", PASSWORD)
+    client = scene_.client_as(app, "vng")
     client.environ_base.update({"HTTP_X_CSRFTOKEN": csrf_headers(client)["X-CSRFToken"], "HTTP_ORIGIN": "http://localhost"})
 
     key, cb = find_callback(app, "uitvraag-herinner-uitkomst", "children", "uitvraag-herinner")

@@ -25,19 +25,14 @@ def _row(page, title: str):
 
 
 def test_beheerder_makes_and_opens_a_round_and_sees_the_response(ref_db, tmp_path, live_server, fast_hashing, page):
-    scene_.make_accounts(ref_db)
-    scene_.load_baseline(ref_db, tmp_path)
+    scene_.prepare(ref_db, tmp_path)
     base = live_server(ref_db).url
     log_in(page, base, "vng", PASSWORD, "/uitvragen")
     expect(page.locator("#uitvragen-leeg")).to_have_text("Er zijn nog geen uitvragen.")
     expect(page.get_by_role("link", name="Uitvragen")).to_be_visible()  # in the menu
 
     # Bad input: the service's Dutch message, nothing stored.
-    page.get_by_label("Titel").fill("Uitvraag najaar 2026")
-    page.get_by_label("Gemeld per").fill("2026-11-30")
-    page.get_by_label("Deadline").fill("2026-11-01")
-    page.get_by_label("Meteen openen").check()
-    page.get_by_role("button", name="Uitvraag maken").click()
+    scene_.make_round_on_page(page, "Uitvraag najaar 2026", "2026-11-30", "2026-11-01", open_now=True)
     expect(page.locator("#uitvragen-fout")).to_contain_text("De deadline (01-11-2026) ligt voor de peildatum (30-11-2026)")
     with db.session(ref_db) as s:
         assert s.exec(select(Uitvraag)).all() == []
@@ -52,11 +47,7 @@ def test_beheerder_makes_and_opens_a_round_and_sees_the_response(ref_db, tmp_pat
     assert run_axe(page) == []
 
     # A second round as concept, opened with the button in its row (keyboard: focus + Enter).
-    page.get_by_label("Titel").fill("Uitvraag voorjaar 2027")
-    page.get_by_label("Gemeld per").fill("2027-03-31")
-    page.get_by_label("Deadline").fill("2027-04-30")
-    page.get_by_label("Meteen openen").uncheck()
-    page.get_by_role("button", name="Uitvraag maken").click()
+    scene_.make_round_on_page(page, "Uitvraag voorjaar 2027", "2027-03-31", "2027-04-30", open_now=False)
     expect(page.locator("#uitvragen-gemaakt")).to_contain_text("is gemaakt (concept)")
     concept = _row(page, "Uitvraag voorjaar 2027")
     expect(concept).to_contain_text("concept")
@@ -83,9 +74,7 @@ def test_beheerder_makes_and_opens_a_round_and_sees_the_response(ref_db, tmp_pat
 
 
 def test_provincie_sees_its_own_gemeenten_and_a_gemeente_is_refused(ref_db, tmp_path, live_server, fast_hashing, new_page):
-    scene = scene_.build(ref_db, tmp_path)
-    scene_.answer_with_file(ref_db, tmp_path, "GM0363", "ams")  # Noord-Holland
-    scene_.answer_with_file(ref_db, tmp_path, "GM0344", "utr")  # Utrecht: not the provincie's
+    scene = scene_.build(ref_db, tmp_path, answered=("ams", "utr"))  # Amsterdam in Noord-Holland; Utrecht not the provincie's
     with db.session(ref_db) as s:
         in_nh = len(s.exec(scene_.gemeenten_in("PV27")).all())
         assert rounds.get_round(s, scene.round_id).state == rounds.OPEN
