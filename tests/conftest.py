@@ -1,6 +1,6 @@
 """Shared fixtures: a fresh, migrated database per test on SQLite and, when
 ``ETVI_TEST_POSTGRES_URL`` is set, the same test again on PostgreSQL; the browser; the real app
-with accounts; live servers.
+with accounts; live servers; browser pages that fail the test on a script error.
 
 PostgreSQL is added by parametrisation, not by skipping, so a run without a server
 reports only tests that really ran. Helpers that tests import live in ``tests/support/``.
@@ -19,7 +19,7 @@ from etvi.accounts import passwords
 from models import db
 from tests.support import live
 from tests.support.app import create_actors, login, make_app
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PAGE_OPTIONS, page_errors, record_errors
 from tests.support.database import BACKENDS, create_database, load_reference_data
 from tests.support.paths import REPO
 from tests.support.smtp import SmtpServer
@@ -76,6 +76,36 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """``new_page(**context_options)``: a page in a fresh browser context, Dutch at 1280×900 unless
+    the options say otherwise (``PAGE_OPTIONS`` in tests/support/browser.py), that keeps its console
+    and page errors in ``page.errors``. After the test the contexts close and a page error (an
+    uncaught script error) on any of these pages fails the test, wherever in the test it came."""
+    contexts, pages = [], []
+
+    def make(**context_options):
+        context = browser.new_context(**{**PAGE_OPTIONS, **context_options})
+        contexts.append(context)
+        pg = context.new_page()
+        record_errors(pg)
+        pages.append(pg)
+        return pg
+
+    yield make
+    for context in contexts:
+        context.close()
+    errors = page_errors(pages)
+    if errors:
+        pytest.fail("Scriptfouten in de browser:\n" + "\n".join(errors), pytrace=False)
+
+
+@pytest.fixture
+def page(new_page):
+    """A page of ``new_page`` with the standard options: a page error fails the test."""
+    return new_page()
 
 
 @pytest.fixture

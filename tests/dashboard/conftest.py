@@ -7,7 +7,6 @@
 * ``live``: for browser tests, one in-process server per test module (tests/support/live.py) on
   a database built like ``ref_db`` and filled the same way; it uses the real boundary files
   (ETVI_GEO_DIR), so browser tests are also ``geodata`` tests.
-* ``page``: a fresh browser page that records console errors and page errors.
 * ``role_page``: on ``live``, one browser page per actor of ``tests.support.app.create_actors``
   (``None``: anonymous), logged in through the login form once and kept for the module.
 """
@@ -24,6 +23,7 @@ from dashboard.runtime import current
 from models import db
 from tests.support import sample_data
 from tests.support.app import create_actors
+from tests.support.browser import PAGE_OPTIONS, record_errors
 from tests.support.database import TEST_END, TEST_START, build_reference_db, create_database
 from tests.support.live import LiveServers
 from tests.support.shapes import synthetic_loader
@@ -76,18 +76,6 @@ def live(tmp_path_factory):
     drop()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh browser context and page that records console errors and page errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
-    pg = context.new_page()
-    pg.errors = []
-    pg.on("console", lambda m: pg.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(f"pageerror: {e}"))
-    yield pg
-    context.close()
-
-
 @pytest.fixture(scope="module")
 def role_page(browser, live):
     """``role_page(actor)``: the module's page of that actor (``"beheerder"``, ``"provincie"``,
@@ -98,12 +86,10 @@ def role_page(browser, live):
 
     def get(actor: str | None):
         if actor not in pages:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+            context = browser.new_context(**PAGE_OPTIONS)
             contexts.append(context)
             pg = context.new_page()
-            pg.errors = []
-            pg.on("console", lambda m: pg.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
-            pg.on("pageerror", lambda e: pg.errors.append(f"pageerror: {e}"))
+            record_errors(pg)
             if actor is not None:
                 pg.goto(live.url + "/login")
                 pg.fill("#gebruikersnaam", actors[actor].username)

@@ -189,72 +189,65 @@ def live(ref_db, live_server):
 
 
 @pytest.mark.browser
-def test_provincie_login_via_aanleveren_menu_and_marking(live, browser):
+def test_provincie_login_via_aanleveren_menu_and_marking(live, new_page):
     from playwright.sync_api import expect
 
     base, actors = live
     a = actors["provincie"]
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    errors: list[str] = []
-    try:
-        page = context.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{base}/mijlpalen")
-        nav = page.get_by_role("navigation", name="Hoofdmenu")
-        login_link = nav.get_by_role("link", name="Inloggen")
-        expect(login_link).to_have_attribute("href", "/login?next=%2Fmijlpalen")
-        expect(nav.get_by_role("link", name="Mijlpalen")).to_have_class("nav-link active")
+    page = new_page(locale="en-US")
+    page.goto(f"{base}/mijlpalen")
+    nav = page.get_by_role("navigation", name="Hoofdmenu")
+    login_link = nav.get_by_role("link", name="Inloggen")
+    expect(login_link).to_have_attribute("href", "/login?next=%2Fmijlpalen")
+    expect(nav.get_by_role("link", name="Mijlpalen")).to_have_class("nav-link active")
 
-        # The login page carries the menu and the demo banner.
-        page.goto(f"{base}/aanleveren")
-        expect(page).to_have_url(f"{base}/login?next=%2Faanleveren")
-        expect(page.locator("#demo-banner")).to_be_visible()
-        expect(page.get_by_role("navigation", name="Hoofdmenu")).to_be_visible()
-        page.get_by_label("Gebruikersnaam").fill(a.username)
-        page.get_by_label("Wachtwoord").fill(a.password)
-        page.get_by_role("button", name="Inloggen").click()
+    # The login page carries the menu and the demo banner.
+    page.goto(f"{base}/aanleveren")
+    expect(page).to_have_url(f"{base}/login?next=%2Faanleveren")
+    expect(page.locator("#demo-banner")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Hoofdmenu")).to_be_visible()
+    page.get_by_label("Gebruikersnaam").fill(a.username)
+    page.get_by_label("Wachtwoord").fill(a.password)
+    page.get_by_role("button", name="Inloggen").click()
 
-        # A provincie cannot upload: it lands on the delivery status of its gemeenten.
-        expect(page).to_have_url(f"{base}/aanlevering")
-        expect(page.locator("main h1")).to_have_text("Aanleverstatus per gemeente")
-        expect(page.locator("#levering-samenvatting")).to_contain_text("Noord-Holland")
-        expect(page.locator("#levering-tabel")).to_contain_text("Amsterdam (GM0363)")
-        nav = page.get_by_role("navigation", name="Hoofdmenu")
-        expect(nav).to_contain_text("Ingelogd als noord-holland")
-        status_link = nav.get_by_role("link", name="Aanleverstatus")
-        expect(status_link).to_have_class("nav-link active")
-        expect(nav.get_by_role("link", name="Uitloggen")).to_be_visible()
-        expect(nav.get_by_role("link", name="Aanleveren")).to_have_count(0)
-        expect(page.locator("#demo-banner")).to_be_visible()
+    # A provincie cannot upload: it lands on the delivery status of its gemeenten.
+    expect(page).to_have_url(f"{base}/aanlevering")
+    expect(page.locator("main h1")).to_have_text("Aanleverstatus per gemeente")
+    expect(page.locator("#levering-samenvatting")).to_contain_text("Noord-Holland")
+    expect(page.locator("#levering-tabel")).to_contain_text("Amsterdam (GM0363)")
+    nav = page.get_by_role("navigation", name="Hoofdmenu")
+    expect(nav).to_contain_text("Ingelogd als noord-holland")
+    status_link = nav.get_by_role("link", name="Aanleverstatus")
+    expect(status_link).to_have_class("nav-link active")
+    expect(nav.get_by_role("link", name="Uitloggen")).to_be_visible()
+    expect(nav.get_by_role("link", name="Aanleveren")).to_have_count(0)
+    expect(page.locator("#demo-banner")).to_be_visible()
 
-        # Keyboard: Tab reaches the account entries; Enter follows them; marking moves along.
-        page.locator("body").focus()
-        reached = []
-        for _ in range(12):
-            page.keyboard.press("Tab")
-            reached.append(page.evaluate("document.activeElement && document.activeElement.textContent"))
-            if reached[-1] == "Regio's vergelijken":
-                break
-        assert "Regio's vergelijken" in reached
-        page.keyboard.press("Enter")
-        expect(page).to_have_url(f"{base}/regios")
-        expect(nav.get_by_role("link", name="Regio's vergelijken")).to_have_class("nav-link active")
-        expect(status_link).to_have_class("nav-link")
+    # Keyboard: Tab reaches the account entries; Enter follows them; marking moves along.
+    page.locator("body").focus()
+    reached = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement && document.activeElement.textContent"))
+        if reached[-1] == "Regio's vergelijken":
+            break
+    assert "Regio's vergelijken" in reached
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{base}/regios")
+    expect(nav.get_by_role("link", name="Regio's vergelijken")).to_have_class("nav-link active")
+    expect(status_link).to_have_class("nav-link")
 
-        # "Geen toegang" on /aanleveren is a page in the shell, with links onward.
-        resp = page.goto(f"{base}/aanleveren")
-        assert resp.status == 403
-        expect(page.locator("#geen-toegang")).to_contain_text("geen toegang")
-        expect(page.locator("#demo-banner")).to_be_visible()
-        expect(page.get_by_role("navigation", name="Hoofdmenu")).to_contain_text("Uitloggen")
-        page.locator("#geen-toegang-links").get_by_role("link", name="Aanleverstatus van de gemeenten").click()
-        expect(page).to_have_url(f"{base}/aanlevering")
+    # "Geen toegang" on /aanleveren is a page in the shell, with links onward.
+    resp = page.goto(f"{base}/aanleveren")
+    assert resp.status == 403
+    expect(page.locator("#geen-toegang")).to_contain_text("geen toegang")
+    expect(page.locator("#demo-banner")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Hoofdmenu")).to_contain_text("Uitloggen")
+    page.locator("#geen-toegang-links").get_by_role("link", name="Aanleverstatus van de gemeenten").click()
+    expect(page).to_have_url(f"{base}/aanlevering")
 
-        # 404 in the shell.
-        resp = page.goto(f"{base}/gemeente/GM9999")
-        assert resp.status == 404
-        expect(page.locator("main h1")).to_have_text("Gemeente niet gevonden")
-        expect(page.locator("#demo-banner")).to_be_visible()
-    finally:
-        context.close()
-    assert errors == []
+    # 404 in the shell.
+    resp = page.goto(f"{base}/gemeente/GM9999")
+    assert resp.status == 404
+    expect(page.locator("main h1")).to_have_text("Gemeente niet gevonden")
+    expect(page.locator("#demo-banner")).to_be_visible()

@@ -15,11 +15,10 @@ from playwright.sync_api import expect
 
 from dashboard.texts import onderdeel_title
 from etl import referencedata
-from etvi.uitvraag import rounds
 from etvi.upload import service
 from models import db
 from tests.support import uitvraag as scene_
-from tests.support.app import login, make_app, page_content
+from tests.support.app import make_app, page_content
 from tests.support.axe import run_axe
 from tests.support.browser import log_in, wait_for_dash
 
@@ -108,17 +107,13 @@ def _open_round(url: str, tmp_path) -> int:
     """The accounts of ``tests.support.uitvraag``, the data above and an open round at its peildatum."""
     scene_.make_accounts(url)
     _load(url, tmp_path)
-    with db.session(url) as s:
-        round_id = rounds.create_round(s, "Uitvraag najaar 2026", scene_.PEILDATUM, scene_.DEADLINE, actor="vng", url=url).id
-        rounds.open_round(s, round_id, actor="vng")
-    return round_id
+    return scene_.new_round(url)
 
 
 def test_round_page_shows_examples_per_gemeente_with_the_okec_link(ref_db, tmp_path, fast_hashing):
     round_id = _open_round(ref_db, tmp_path)
     app = make_app(ref_db)
-    utr = app.server.test_client()
-    login(utr, "utr", scene_.PASSWORD)
+    utr = scene_.client_as(app, "utr")
     block = _block(page_content(utr, f"/uitvraag/{round_id}"), "uitvraag-peers-GM0344")
     assert block is not None and HEADING in json.dumps(block, ensure_ascii=False)
     links = _links(block)
@@ -127,51 +122,34 @@ def test_round_page_shows_examples_per_gemeente_with_the_okec_link(ref_db, tmp_p
     assert links[-1]["href"] == OKEC and all("noopener" in a["rel"].split() for a in links)
     assert f"{onderdeel_title('verordening')}: gemeenten in de buurt die dit al gereed hebben" in json.dumps(block, ensure_ascii=False)
     # Amsterdam's verordening is done and nobody near has a woonzorgvisie done: no block at all
-    ams = app.server.test_client()
-    login(ams, "ams", scene_.PASSWORD)
+    ams = scene_.client_as(app, "ams")
     text = page_content(ams, f"/uitvraag/{round_id}")
     assert _block(text, "uitvraag-peers-GM0363") is None and HEADING not in text
 
 
 @pytest.mark.browser
-def test_gemeente_page_block_in_chromium(ref_db, tmp_path, live_server, browser):
+def test_gemeente_page_block_in_chromium(ref_db, tmp_path, live_server, page):
     _load(ref_db, tmp_path)
     base = live_server(ref_db).url
-    context = browser.new_context(locale="nl-NL")
-    errors: list[str] = []
-    try:
-        page = context.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{base}/gemeente/GM0344?peildatum={scene_.BASE.isoformat()}")
-        wait_for_dash(page)
-        block = page.locator(f"#{VERORDENING}")
-        expect(block.get_by_role("heading", name=HEADING)).to_be_visible()
-        links = block.get_by_role("link")
-        expect(links).to_have_text(["Amsterdam: bron", "Amersfoort: bron", "De Bilt: bron"])
-        expect(links.first).to_have_attribute("href", "https://amsterdam.example/verordening")
-        expect(links.first).to_have_attribute("rel", "noopener noreferrer")
-        expect(page.locator("#gm-peers-0")).to_have_count(0)
-        assert run_axe(page) == []
-    finally:
-        context.close()
-    assert errors == []
+    page.goto(f"{base}/gemeente/GM0344?peildatum={scene_.BASE.isoformat()}")
+    wait_for_dash(page)
+    block = page.locator(f"#{VERORDENING}")
+    expect(block.get_by_role("heading", name=HEADING)).to_be_visible()
+    links = block.get_by_role("link")
+    expect(links).to_have_text(["Amsterdam: bron", "Amersfoort: bron", "De Bilt: bron"])
+    expect(links.first).to_have_attribute("href", "https://amsterdam.example/verordening")
+    expect(links.first).to_have_attribute("rel", "noopener noreferrer")
+    expect(page.locator("#gm-peers-0")).to_have_count(0)
+    assert run_axe(page) == []
 
 
 @pytest.mark.browser
-def test_round_page_block_in_chromium(ref_db, tmp_path, live_server, browser, fast_hashing):
+def test_round_page_block_in_chromium(ref_db, tmp_path, live_server, fast_hashing, page):
     round_id = _open_round(ref_db, tmp_path)
     base = live_server(ref_db).url
-    context = browser.new_context(locale="nl-NL")
-    errors: list[str] = []
-    try:
-        page = context.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        log_in(page, base, "utr", scene_.PASSWORD, f"/uitvraag/{round_id}")
-        block = page.locator("#uitvraag-peers-GM0344")
-        expect(block.get_by_role("heading", name=HEADING, level=4)).to_be_visible()
-        expect(block.get_by_role("link")).to_have_text(["Amsterdam: bron", "Amersfoort: bron", "De Bilt: bron", "Houten: bron", "OKEC ETVI"])
-        expect(block.get_by_role("link", name=f"Houten: bron over {onderdeel_title('verordening').lower()} (opent in nieuw tabblad)", exact=True)).to_have_attribute("href", "https://houten.example/verordening")
-        assert run_axe(page) == []
-    finally:
-        context.close()
-    assert errors == []
+    log_in(page, base, "utr", scene_.PASSWORD, f"/uitvraag/{round_id}")
+    block = page.locator("#uitvraag-peers-GM0344")
+    expect(block.get_by_role("heading", name=HEADING, level=4)).to_be_visible()
+    expect(block.get_by_role("link")).to_have_text(["Amsterdam: bron", "Amersfoort: bron", "De Bilt: bron", "Houten: bron", "OKEC ETVI"])
+    expect(block.get_by_role("link", name=f"Houten: bron over {onderdeel_title('verordening').lower()} (opent in nieuw tabblad)", exact=True)).to_have_attribute("href", "https://houten.example/verordening")
+    assert run_axe(page) == []

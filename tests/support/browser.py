@@ -14,6 +14,22 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# The browser context of a test page unless the test says otherwise: a Dutch user on a laptop.
+PAGE_OPTIONS = {"locale": "nl-NL", "viewport": {"width": 1280, "height": 900}}
+
+
+def record_errors(pg) -> None:
+    """Keep the page's console errors (``console.error: …``) and page errors, the uncaught script
+    errors (``pageerror: …``), in ``pg.errors``, so that a test can judge them."""
+    pg.errors = []
+    pg.on("console", lambda m: pg.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(f"pageerror: {e}"))
+
+
+def page_errors(pages) -> list[str]:
+    """The page errors recorded by ``record_errors`` on ``pages``: uncaught script errors, which
+    no test accepts (console errors, such as a missing favicon, are for each test to judge)."""
+    return [e for pg in pages for e in pg.errors if e.startswith("pageerror: ")]
 
 
 def wait_for_dash(pg, timeout: float = 20.0) -> None:

@@ -4,6 +4,9 @@ Accounts (password ``PASSWORD``): ``ams`` (GM0363 Amsterdam), ``utr`` (GM0344 Ut
 (GM0599 Rotterdam), ``noord`` (GM0014 Groningen and GM0080 Leeuwarden, one address), ``zonder``
 (GM0518 's-Gravenhage, no address), ``uit`` (GM0153 Enschede, disabled), ``nh`` (provincie
 PV27) and ``vng`` (beheerder). A baseline at ``BASE`` for Amsterdam, Utrecht and Rotterdam.
+
+The round tests start from ``prepare`` (accounts and baseline, no round) or ``build`` (also an
+open round, and the answers by file of the accounts named), and log in with ``client_as``.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from etvi.uitvraag import rounds
 from etvi.upload import service
 from models import db
 from models.tables import Gemeente
+from tests.support.app import login
 
 BASE = date(2026, 1, 1)
 PEILDATUM = date(2026, 11, 30)
 DEADLINE = date(2026, 12, 31)
 PASSWORD = "een-lang-testwachtwoord"
 ADDRESSES = {"ams": "ams@amsterdam.example", "utr": "utr@utrecht.example", "rdm": "rdm@rotterdam.example", "noord": "noord@noorden.example"}
+GEMEENTE = {"ams": "GM0363", "utr": "GM0344", "rdm": "GM0599"}  # the gemeente of each account with a baseline
 HEADER = "gemeentecode;peildatum;verordening;verordening vastgesteld op;woonzorgvisie;toelichting;bron"
 
 
@@ -71,15 +76,30 @@ def load_baseline(url: str, tmp_path: Path) -> None:
     assert result.outcome == "geladen", result.problems
 
 
-def build(url: str, tmp_path: Path, open_round: bool = True) -> Scene:
-    """Accounts, the baseline and a round at ``PEILDATUM`` (open unless told)."""
+def prepare(url: str, tmp_path: Path) -> None:
+    """The accounts and the baseline, no round yet."""
     make_accounts(url)
     load_baseline(url, tmp_path)
+
+
+def new_round(url: str, title: str = "Uitvraag najaar 2026", peildatum: date = PEILDATUM, deadline: date = DEADLINE,
+              actor: str = "vng", opened: bool = True) -> int:  # fmt: skip
+    """A round made (and opened unless told) by ``actor`` through the rounds service; its id."""
     with db.session(url) as s:
-        made = rounds.create_round(s, "Uitvraag najaar 2026", PEILDATUM, DEADLINE, actor="vng", url=url)
-        if open_round:
-            rounds.open_round(s, made.id, actor="vng")
-        return Scene(url, made.id)
+        made = rounds.create_round(s, title, peildatum, deadline, actor=actor, url=url)
+        if opened:
+            rounds.open_round(s, made.id, actor=actor)
+        return made.id
+
+
+def build(url: str, tmp_path: Path, open_round: bool = True, answered: tuple[str, ...] = ()) -> Scene:
+    """Accounts, the baseline and a round at ``PEILDATUM`` (open unless told), answered with a
+    file by the gemeente of each account in ``answered`` (``"ams"``, ``"utr"``, ``"rdm"``)."""
+    prepare(url, tmp_path)
+    scene = Scene(url, new_round(url, opened=open_round))
+    for username in answered:
+        answer_with_file(url, tmp_path, GEMEENTE[username], username)
+    return scene
 
 
 def gemeenten_in(provincie: str):
@@ -93,3 +113,19 @@ def answer_with_file(url: str, tmp_path: Path, code: str, username: str, peildat
     path.write_bytes(status_csv([(code, "vastgesteld", "2026-11-01", "in concept", "antwoord op de uitvraag", "")], peildatum))
     result = service.load_file(path, url=url, username=username, channel="web")
     assert result.outcome == "geladen", result.problems
+
+
+def make_round_on_page(page, title: str, peildatum: str, deadline: str, open_now: bool) -> None:
+    """Fill in the form on /uitvragen (``open_now``: tick "Meteen openen") and press "Uitvraag maken"."""
+    page.get_by_label("Titel").fill(title)
+    page.get_by_label("Gemeld per").fill(peildatum)
+    page.get_by_label("Deadline").fill(deadline)
+    page.get_by_label("Meteen openen").set_checked(open_now)
+    page.get_by_role("button", name="Uitvraag maken").click()
+
+
+def client_as(app, username: str):
+    """A Flask test client of ``app``, logged in through the form as the account ``username``."""
+    client = app.server.test_client()
+    login(client, username, PASSWORD)
+    return client

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from etvi.uitvraag import rounds
 from models import db
 from tests.support import uitvraag as scene_
-from tests.support.app import login, make_app, page_content
+from tests.support.app import make_app, page_content
 from tests.support.axe import run_axe
 from tests.support.browser import log_in, wait_for_dash
 from tests.support.cli import run_cli
@@ -31,93 +31,73 @@ def _round_id(page) -> int:
     return int(href.rstrip("/").rsplit("/", 1)[1])
 
 
-def test_done_when_open_answer_unchanged_file_reminders_cli_and_definitief(ref_db, tmp_path, live_server, browser, fast_hashing, smtp_server):
-    scene_.make_accounts(ref_db)
-    scene_.load_baseline(ref_db, tmp_path)
+def test_done_when_open_answer_unchanged_file_reminders_cli_and_definitief(ref_db, tmp_path, live_server, fast_hashing, smtp_server, new_page):
+    scene_.prepare(ref_db, tmp_path)
     base = live_server(ref_db).url
-    errors: list[str] = []
-    beheerder = browser.new_context(locale="nl-NL")
-    gemeente = browser.new_context(locale="nl-NL", viewport={"width": 320, "height": 640})
-    try:
-        vng = beheerder.new_page()
-        vng.on("pageerror", lambda e: errors.append(str(e)))
-        log_in(vng, base, "vng", PASSWORD, "/uitvragen")
-        vng.get_by_label("Titel").fill("Uitvraag najaar 2026")
-        vng.get_by_label("Gemeld per").fill(scene_.PEILDATUM.isoformat())
-        vng.get_by_label("Deadline").fill(scene_.DEADLINE.isoformat())
-        vng.get_by_label("Meteen openen").check()
-        vng.get_by_role("button", name="Uitvraag maken").click()
-        expect(vng.locator("#uitvragen-gemaakt")).to_contain_text("is gemaakt (open)")
-        round_id = _round_id(vng)
-        path = f"/uitvraag/{round_id}"
+    vng = new_page()
+    log_in(vng, base, "vng", PASSWORD, "/uitvragen")
+    scene_.make_round_on_page(vng, "Uitvraag najaar 2026", scene_.PEILDATUM.isoformat(), scene_.DEADLINE.isoformat(), open_now=True)
+    expect(vng.locator("#uitvragen-gemaakt")).to_contain_text("is gemaakt (open)")
+    round_id = _round_id(vng)
+    path = f"/uitvraag/{round_id}"
 
-        # Gemeente A (Amsterdam) logs in asking for nothing and lands on the open round, on a phone.
-        ams = gemeente.new_page()
-        ams.on("pageerror", lambda e: errors.append(str(e)))
-        ams.goto(f"{base}/login")
-        ams.get_by_label("Gebruikersnaam").fill("ams")
-        ams.get_by_label("Wachtwoord").fill(PASSWORD)
-        ams.get_by_role("button", name="Inloggen").click()
-        ams.wait_for_url(f"{base}{path}")
-        wait_for_dash(ams)
-        expect(ams.locator("#uitvraag-antwoord-GM0363")).to_have_text("Uw antwoord tot nu toe: geen antwoord.")
-        known = ams.locator("#uitvraag-stand-GM0363")
-        expect(known).to_contain_text("vastgesteld")
-        expect(known).to_contain_text("besluit raad")
-        expect(known.get_by_role("link", name="https://amsterdam.example/verordening").first).to_be_visible()
-        assert ams.evaluate("document.documentElement.scrollWidth") <= 320  # no sideways scrolling at 320 px
-        assert run_axe(ams) == []
-        button = ams.get_by_role("button", name="Niets veranderd")
-        button.focus()
-        ams.keyboard.press("Enter")  # keyboard only
-        confirmation = ams.locator("#uitvraag-bevestigd-GM0363")
-        expect(confirmation).to_contain_text("Dank u, uw antwoord is ontvangen.")
-        expect(confirmation).to_be_focused()
-        assert run_axe(ams) == []
-        ams.reload()
-        wait_for_dash(ams)
-        expect(ams.locator("#uitvraag-antwoord-GM0363")).to_contain_text("Uw antwoord tot nu toe: ongewijzigd (niets veranderd)")
+    # Gemeente A (Amsterdam) logs in asking for nothing and lands on the open round, on a phone.
+    ams = new_page(viewport={"width": 320, "height": 640})
+    log_in(ams, base, "ams", PASSWORD, "/login", lands_on=path)
+    expect(ams.locator("#uitvraag-antwoord-GM0363")).to_have_text("Uw antwoord tot nu toe: geen antwoord.")
+    known = ams.locator("#uitvraag-stand-GM0363")
+    expect(known).to_contain_text("vastgesteld")
+    expect(known).to_contain_text("besluit raad")
+    expect(known.get_by_role("link", name="https://amsterdam.example/verordening").first).to_be_visible()
+    assert ams.evaluate("document.documentElement.scrollWidth") <= 320  # no sideways scrolling at 320 px
+    assert run_axe(ams) == []
+    button = ams.get_by_role("button", name="Niets veranderd")
+    button.focus()
+    ams.keyboard.press("Enter")  # keyboard only
+    confirmation = ams.locator("#uitvraag-bevestigd-GM0363")
+    expect(confirmation).to_contain_text("Dank u, uw antwoord is ontvangen.")
+    expect(confirmation).to_be_focused()
+    assert run_axe(ams) == []
+    ams.reload()
+    wait_for_dash(ams)
+    expect(ams.locator("#uitvraag-antwoord-GM0363")).to_contain_text("Uw antwoord tot nu toe: ongewijzigd (niets veranderd)")
 
-        # Gemeente B (Utrecht) sends a file at the round's peildatum through the upload service.
-        scene_.answer_with_file(ref_db, tmp_path, "GM0344", "utr")
+    # Gemeente B (Utrecht) sends a file at the round's peildatum through the upload service.
+    scene_.answer_with_file(ref_db, tmp_path, "GM0344", "utr")
 
-        vng.goto(f"{base}{path}")
-        wait_for_dash(vng)
-        expect(vng.locator("#uitvraag-respons")).to_have_text("2 van 342")
-        vng.get_by_role("button", name="Herinnering sturen").click()
-        expect(vng.locator("#uitvraag-verstuurd")).to_have_text("2 herinnering(en) verstuurd.")
-        got = sorted(r.rcpt_tos[0] for r in smtp_server.received)
-        assert got == sorted([ADDRESSES["rdm"], ADDRESSES["noord"]])  # not A, not B; zonder has no address, uit is disabled
+    vng.goto(f"{base}{path}")
+    wait_for_dash(vng)
+    expect(vng.locator("#uitvraag-respons")).to_have_text("2 van 342")
+    vng.get_by_role("button", name="Herinnering sturen").click()
+    expect(vng.locator("#uitvraag-verstuurd")).to_have_text("2 herinnering(en) verstuurd.")
+    got = sorted(r.rcpt_tos[0] for r in smtp_server.received)
+    assert got == sorted([ADDRESSES["rdm"], ADDRESSES["noord"]])  # not A, not B; zonder has no address, uit is disabled
 
-        cli = run_cli("uitvraag", "status", str(round_id), "--format", "csv", url=ref_db, tmp_path=tmp_path)
-        assert cli.returncode == 0, cli.stderr
-        rows = {r["gemeentecode"]: r for r in csv.DictReader(io.StringIO(cli.stdout))}
-        assert (rows["GM0363"]["antwoord"], rows["GM0363"]["kanaal"], rows["GM0363"]["door"]) == ("ongewijzigd", "formulier", "ams")
-        assert (rows["GM0344"]["antwoord"], rows["GM0344"]["kanaal"], rows["GM0344"]["door"]) == ("gewijzigd", "bestand", "utr")
-        assert sum(r["antwoord"] in ("gewijzigd", "ongewijzigd") for r in rows.values()) == 2
-        text = run_cli("uitvraag", "status", str(round_id), url=ref_db, tmp_path=tmp_path)
-        assert "2 van 342 gemeenten geantwoord" in text.stdout
+    cli = run_cli("uitvraag", "status", str(round_id), "--format", "csv", url=ref_db, tmp_path=tmp_path)
+    assert cli.returncode == 0, cli.stderr
+    rows = {r["gemeentecode"]: r for r in csv.DictReader(io.StringIO(cli.stdout))}
+    assert (rows["GM0363"]["antwoord"], rows["GM0363"]["kanaal"], rows["GM0363"]["door"]) == ("ongewijzigd", "formulier", "ams")
+    assert (rows["GM0344"]["antwoord"], rows["GM0344"]["kanaal"], rows["GM0344"]["door"]) == ("gewijzigd", "bestand", "utr")
+    assert sum(r["antwoord"] in ("gewijzigd", "ongewijzigd") for r in rows.values()) == 2
+    text = run_cli("uitvraag", "status", str(round_id), url=ref_db, tmp_path=tmp_path)
+    assert "2 van 342 gemeenten geantwoord" in text.stdout
 
-        # While open, the map pages say voorlopig; after closing, definitief.
-        vng.goto(f"{base}/")
-        wait_for_dash(vng)
-        expect(vng.locator("#ov-voorlopig")).to_contain_text("Voorlopig.")
-        assert run_axe(vng) == []
-        vng.goto(f"{base}/provincie/PV27")
-        wait_for_dash(vng)
-        expect(vng.locator("#pv-voorlopig")).to_contain_text("Voorlopig.")
-        vng.goto(f"{base}/uitvragen")
-        wait_for_dash(vng)
-        vng.get_by_role("button", name=f"Uitvraag {round_id} (Uitvraag najaar 2026) sluiten").click()
-        expect(vng.locator("#uitvragen-gewijzigd")).to_contain_text("gesloten")
-        vng.goto(f"{base}/")
-        wait_for_dash(vng)
-        expect(vng.locator("#ov-voorlopig")).to_contain_text("Definitief.")
-        expect(vng.locator("#ov-voorlopig")).to_contain_text("de cijfers op die peildatum zijn definitief")
-    finally:
-        beheerder.close()
-        gemeente.close()
-    assert errors == []
+    # While open, the map pages say voorlopig; after closing, definitief.
+    vng.goto(f"{base}/")
+    wait_for_dash(vng)
+    expect(vng.locator("#ov-voorlopig")).to_contain_text("Voorlopig.")
+    assert run_axe(vng) == []
+    vng.goto(f"{base}/provincie/PV27")
+    wait_for_dash(vng)
+    expect(vng.locator("#pv-voorlopig")).to_contain_text("Voorlopig.")
+    vng.goto(f"{base}/uitvragen")
+    wait_for_dash(vng)
+    vng.get_by_role("button", name=f"Uitvraag {round_id} (Uitvraag najaar 2026) sluiten").click()
+    expect(vng.locator("#uitvragen-gewijzigd")).to_contain_text("gesloten")
+    vng.goto(f"{base}/")
+    wait_for_dash(vng)
+    expect(vng.locator("#ov-voorlopig")).to_contain_text("Definitief.")
+    expect(vng.locator("#ov-voorlopig")).to_contain_text("de cijfers op die peildatum zijn definitief")
 
 
 def test_a_gemeente_without_a_known_status_gets_no_button_and_a_closed_round_none(ref_db, tmp_path, fast_hashing):
@@ -125,13 +105,11 @@ def test_a_gemeente_without_a_known_status_gets_no_button_and_a_closed_round_non
     Aanleveren instead of "Niets veranderd"; after closing, nobody gets the button."""
     scene = scene_.build(ref_db, tmp_path)
     app = make_app(ref_db)
-    noord = app.server.test_client()
-    login(noord, "noord", PASSWORD)
+    noord = scene_.client_as(app, "noord")
     text = page_content(noord, f"/uitvraag/{scene.round_id}")
     assert "Groningen (GM0014)" in text and "Leeuwarden (GM0080)" in text
     assert "Van Groningen is nog geen stand van zaken bekend" in text and "Niets veranderd" not in text
-    ams = app.server.test_client()
-    login(ams, "ams", PASSWORD)
+    ams = scene_.client_as(app, "ams")
     assert "Niets veranderd voor Amsterdam" in page_content(ams, f"/uitvraag/{scene.round_id}")
     with db.session(ref_db) as s:
         rounds.close_round(s, scene.round_id, actor="vng")

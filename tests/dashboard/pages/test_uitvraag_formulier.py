@@ -22,7 +22,7 @@ from sqlmodel import select
 from models import db
 from models.tables import StatusRecord, Upload
 from tests.support import uitvraag as scene_
-from tests.support.app import csrf_headers, login, make_app
+from tests.support.app import csrf_headers, make_app
 from tests.support.axe import run_axe
 from tests.support.browser import log_in, wait_for_dash
 from tests.support.cli import run_cli
@@ -50,87 +50,80 @@ def _no_sideways_scroll(page) -> None:
 
 
 @pytest.mark.browser
-def test_gemeente_changes_a_status_on_the_form_by_keyboard_with_a_refusal_first(ref_db, tmp_path, live_server, browser, fast_hashing):
+def test_gemeente_changes_a_status_on_the_form_by_keyboard_with_a_refusal_first(ref_db, tmp_path, live_server, fast_hashing, new_page):
     scene = scene_.build(ref_db, tmp_path)
     base = live_server(ref_db).url
     path = f"/uitvraag/{scene.round_id}"
-    errors: list[str] = []
-    context = browser.new_context(locale="nl-NL", viewport={"width": 320, "height": 640})
-    try:
-        page = context.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        log_in(page, base, "ams", PASSWORD, path)
-        wzv, verordening = page.locator("#uvf-GM0363-woonzorgvisie"), page.locator("#uvf-GM0363-verordening")
-        # Prefilled with what is known at the peildatum; the words are the status table's.
-        expect(verordening.get_by_role("radio", name="vastgesteld", exact=True)).to_be_checked()
-        expect(wzv.get_by_role("radio", name="in concept", exact=True)).to_be_checked()
-        expect(wzv.get_by_role("radio", name="opgenomen in volkshuisvestingsprogramma")).not_to_be_checked()
-        date_field = verordening.get_by_label("Vastgesteld op (dd-mm-jjjj)")
-        expect(date_field).to_have_value("01-06-2025")
-        expect(verordening.get_by_label("Bron (link)")).to_have_value("https://amsterdam.example/verordening")
-        expect(verordening.get_by_label("Toelichting")).to_have_value("besluit raad")
-        expect(date_field).to_have_attribute("aria-describedby", "uvf-GM0363-verordening-datum-uitleg uvf-GM0363-verordening-datum-fout")
-        _no_sideways_scroll(page)
-        assert run_axe(page) == []
+    page = new_page(viewport={"width": 320, "height": 640})
+    log_in(page, base, "ams", PASSWORD, path)
+    wzv, verordening = page.locator("#uvf-GM0363-woonzorgvisie"), page.locator("#uvf-GM0363-verordening")
+    # Prefilled with what is known at the peildatum; the words are the status table's.
+    expect(verordening.get_by_role("radio", name="vastgesteld", exact=True)).to_be_checked()
+    expect(wzv.get_by_role("radio", name="in concept", exact=True)).to_be_checked()
+    expect(wzv.get_by_role("radio", name="opgenomen in volkshuisvestingsprogramma")).not_to_be_checked()
+    date_field = verordening.get_by_label("Vastgesteld op (dd-mm-jjjj)")
+    expect(date_field).to_have_value("01-06-2025")
+    expect(verordening.get_by_label("Bron (link)")).to_have_value("https://amsterdam.example/verordening")
+    expect(verordening.get_by_label("Toelichting")).to_have_value("besluit raad")
+    expect(date_field).to_have_attribute("aria-describedby", "uvf-GM0363-verordening-datum-uitleg uvf-GM0363-verordening-datum-fout")
+    _no_sideways_scroll(page)
+    assert run_axe(page) == []
 
-        # A status dated after the peildatum: refused, the message at the field and in the summary.
-        stored = _records(ref_db)
-        date_field.fill("01-12-2026")
-        page.get_by_role("button", name="Wijzigingen voor Amsterdam controleren").click()
-        summary = page.locator("#uvf-geweigerd-GM0363")
-        expect(summary).to_be_focused()
-        expect(summary).to_contain_text("Er is niets opgeslagen: 1 fout")
-        at_field = page.locator("#uvf-GM0363-verordening-datum-fout")
-        expect(at_field).to_contain_text("de datum vastgesteld op (01-12-2026) ligt na de peildatum (30-11-2026)")
-        expect(date_field).to_have_attribute("aria-invalid", "true")
-        assert _records(ref_db) == stored
-        _no_sideways_scroll(page)
-        assert run_axe(page) == []
-        summary.get_by_role("link").first.click()
-        expect(date_field).to_be_focused()
+    # A status dated after the peildatum: refused, the message at the field and in the summary.
+    stored = _records(ref_db)
+    date_field.fill("01-12-2026")
+    page.get_by_role("button", name="Wijzigingen voor Amsterdam controleren").click()
+    summary = page.locator("#uvf-geweigerd-GM0363")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Er is niets opgeslagen: 1 fout")
+    at_field = page.locator("#uvf-GM0363-verordening-datum-fout")
+    expect(at_field).to_contain_text("de datum vastgesteld op (01-12-2026) ligt na de peildatum (30-11-2026)")
+    expect(date_field).to_have_attribute("aria-invalid", "true")
+    assert _records(ref_db) == stored
+    _no_sideways_scroll(page)
+    assert run_axe(page) == []
+    summary.get_by_role("link").first.click()
+    expect(date_field).to_be_focused()
 
-        # From here keyboard only: put the date back, change woonzorgvisie, check, confirm.
-        page.keyboard.press("ControlOrMeta+a")
-        page.keyboard.type("01-06-2025")
-        expect(date_field).to_have_value("01-06-2025")
-        _tab_to(page, wzv.get_by_role("radio", name="in concept", exact=True), key="Shift+Tab")  # the group's checked radio
-        page.keyboard.press("ArrowDown")  # a radio group: the arrow keys choose
-        choice = wzv.get_by_role("radio", name="vastgesteld", exact=True)
-        expect(choice).to_be_checked()
-        expect(choice).to_be_focused()
-        wzv_date = wzv.get_by_label("Vastgesteld op (dd-mm-jjjj)")
-        _tab_to(page, wzv_date)
-        page.keyboard.type(NEW_DATE)
-        _tab_to(page, page.get_by_role("button", name="Wijzigingen voor Amsterdam controleren"))
-        page.keyboard.press("Enter")
-        approved = page.locator("#uvf-goedgekeurd-GM0363")
-        expect(approved).to_be_focused()
-        expect(approved).to_contain_text("Goedgekeurd: 1 wijziging")
-        expect(at_field).to_have_text("")
-        expect(date_field).to_have_attribute("aria-invalid", "false")
-        changes = page.locator("#uvf-GM0363-wijzigingen tbody tr")
-        expect(changes).to_have_count(1)
-        expect(changes.first).to_contain_text("woonzorgvisie")
-        expect(changes.first).to_contain_text("in concept")
-        assert _records(ref_db) == stored  # the check saves nothing
-        _no_sideways_scroll(page)
-        assert run_axe(page) == []
-        _tab_to(page, page.get_by_role("button", name="Wijzigingen voor GM0363 bevestigen en opslaan"))
-        page.keyboard.press("Enter")
-        saved = page.locator("#uvf-opgeslagen-GM0363")
-        expect(saved).to_be_focused()
-        expect(saved).to_contain_text("Dank u, uw wijzigingen zijn opgeslagen.")
-        expect(page.get_by_role("button", name="Wijzigingen voor GM0363 bevestigen en opslaan")).to_be_disabled()
-        assert _records(ref_db) == stored + 1
-        assert run_axe(page) == []
+    # From here keyboard only: put the date back, change woonzorgvisie, check, confirm.
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("01-06-2025")
+    expect(date_field).to_have_value("01-06-2025")
+    _tab_to(page, wzv.get_by_role("radio", name="in concept", exact=True), key="Shift+Tab")  # the group's checked radio
+    page.keyboard.press("ArrowDown")  # a radio group: the arrow keys choose
+    choice = wzv.get_by_role("radio", name="vastgesteld", exact=True)
+    expect(choice).to_be_checked()
+    expect(choice).to_be_focused()
+    wzv_date = wzv.get_by_label("Vastgesteld op (dd-mm-jjjj)")
+    _tab_to(page, wzv_date)
+    page.keyboard.type(NEW_DATE)
+    _tab_to(page, page.get_by_role("button", name="Wijzigingen voor Amsterdam controleren"))
+    page.keyboard.press("Enter")
+    approved = page.locator("#uvf-goedgekeurd-GM0363")
+    expect(approved).to_be_focused()
+    expect(approved).to_contain_text("Goedgekeurd: 1 wijziging")
+    expect(at_field).to_have_text("")
+    expect(date_field).to_have_attribute("aria-invalid", "false")
+    changes = page.locator("#uvf-GM0363-wijzigingen tbody tr")
+    expect(changes).to_have_count(1)
+    expect(changes.first).to_contain_text("woonzorgvisie")
+    expect(changes.first).to_contain_text("in concept")
+    assert _records(ref_db) == stored  # the check saves nothing
+    _no_sideways_scroll(page)
+    assert run_axe(page) == []
+    _tab_to(page, page.get_by_role("button", name="Wijzigingen voor GM0363 bevestigen en opslaan"))
+    page.keyboard.press("Enter")
+    saved = page.locator("#uvf-opgeslagen-GM0363")
+    expect(saved).to_be_focused()
+    expect(saved).to_contain_text("Dank u, uw wijzigingen zijn opgeslagen.")
+    expect(page.get_by_role("button", name="Wijzigingen voor GM0363 bevestigen en opslaan")).to_be_disabled()
+    assert _records(ref_db) == stored + 1
+    assert run_axe(page) == []
 
-        page.reload()
-        wait_for_dash(page)
-        expect(page.locator("#uitvraag-antwoord-GM0363")).to_contain_text("Uw antwoord tot nu toe: gewijzigd")
-        expect(page.locator("#uvf-GM0363-woonzorgvisie").get_by_role("radio", name="vastgesteld", exact=True)).to_be_checked()
-    finally:
-        context.close()
-    assert errors == []
+    page.reload()
+    wait_for_dash(page)
+    expect(page.locator("#uitvraag-antwoord-GM0363")).to_contain_text("Uw antwoord tot nu toe: gewijzigd")
+    expect(page.locator("#uvf-GM0363-woonzorgvisie").get_by_role("radio", name="vastgesteld", exact=True)).to_be_checked()
 
     cli = run_cli("uitvraag", "status", str(scene.round_id), "--format", "csv", url=ref_db, tmp_path=tmp_path)
     assert cli.returncode == 0, cli.stderr
@@ -141,8 +134,7 @@ def test_gemeente_changes_a_status_on_the_form_by_keyboard_with_a_refusal_first(
         assert loaded.file_name == "formulier-GM0363-2026-11-30.csv" and loaded.stored_path
     # The stored original, as the beheerder downloads it from the API.
     app = make_app(ref_db)
-    client = app.server.test_client()
-    login(client, "vng", PASSWORD)
+    client = scene_.client_as(app, "vng")
     resp = client.get(f"/api/v1/uploads/{loaded.id}/bestand")
     assert resp.status_code == 200
     original = resp.get_data(as_text=True).splitlines()
@@ -192,8 +184,7 @@ def _confirm_request(client, round_id: int, code: str, token: str) -> dict:
 def test_the_check_refuses_a_forged_gemeente_a_mixed_request_and_anonymous(ref_db, tmp_path, fast_hashing):
     scene = scene_.build(ref_db, tmp_path)
     app = make_app(ref_db)
-    ams = app.server.test_client()
-    login(ams, "ams", PASSWORD)
+    ams = scene_.client_as(app, "ams")
     forged = json.dumps(_check_request(ams, scene.round_id, "GM0344", {"verordening": ("GM0344", "vastgesteld")}), ensure_ascii=False)
     assert "U mag niet antwoorden voor GM0344" in forged and "uw account hoort bij GM0363" in forged
     mixed = json.dumps(_check_request(ams, scene.round_id, "GM0363", {"verordening": ("GM0344", "vastgesteld")}), ensure_ascii=False)
@@ -204,8 +195,7 @@ def test_the_check_refuses_a_forged_gemeente_a_mixed_request_and_anonymous(ref_d
     with db.session(ref_db) as s:
         assert s.exec(select(Upload).where(Upload.channel == "formulier")).all() == []
     # Utrecht's honest check; Amsterdam cannot confirm it, neither as Utrecht nor as itself.
-    utr = app.server.test_client()
-    login(utr, "utr", PASSWORD)
+    utr = scene_.client_as(app, "utr")
     checked = _check_request(utr, scene.round_id, "GM0344", {"verordening": ("GM0344", "vastgesteld")})
     token = checked['{"code":"GM0344","type":"uvf-wacht"}']["data"]["token"]
     as_utrecht = json.dumps(_confirm_request(ams, scene.round_id, "GM0344", token), ensure_ascii=False)

@@ -18,7 +18,7 @@ from etvi.uitvraag import confirmation, rounds
 from models import db
 from models.tables import UitvraagMail
 from tests.support import uitvraag as scene_
-from tests.support.app import csrf_headers, login, make_app, page_content
+from tests.support.app import csrf_headers, make_app, page_content
 from tests.support.axe import run_axe
 from tests.support.browser import log_in
 from tests.support.dashcall import find_callback
@@ -29,8 +29,7 @@ AREAS = "#uitvraag-kaart .choroplethlayer path.choroplethlocation"
 
 def _scene(ref_db, tmp_path):
     """Amsterdam answered with a file (gewijzigd), Rotterdam with "Niets veranderd" (ongewijzigd)."""
-    scene = scene_.build(ref_db, tmp_path)
-    scene_.answer_with_file(ref_db, tmp_path, "GM0363", "ams")
+    scene = scene_.build(ref_db, tmp_path, answered=("ams",))
     confirmation.confirm_unchanged(scene.round_id, "GM0599", scene.user("rdm"), url=ref_db)
     return scene
 
@@ -40,72 +39,59 @@ def _legend(page, antwoord: str):
 
 
 @pytest.mark.browser
-def test_the_map_of_who_answered_with_legend_table_and_a_chosen_reminder(ref_db, tmp_path, live_server, browser, fast_hashing, smtp_server):
+def test_the_map_of_who_answered_with_legend_table_and_a_chosen_reminder(ref_db, tmp_path, live_server, fast_hashing, smtp_server, page):
     scene = _scene(ref_db, tmp_path)
     base = live_server(ref_db).url
     path = f"/uitvraag/{scene.round_id}"
-    context = browser.new_context(locale="nl-NL")
-    errors: list[str] = []
-    try:
-        page = context.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        log_in(page, base, "vng", PASSWORD, path)
-        expect(page.locator("#uitvraag-kaart-kop")).to_have_text("Wie antwoordde, per gemeente (voorlopig)")
-        expect(page.locator(AREAS)).to_have_count(342, timeout=30_000)  # every gemeente drawn
-        expect(_legend(page, "gewijzigd")).to_have_text("gewijzigd (1)")
-        expect(_legend(page, "ongewijzigd")).to_have_text("ongewijzigd (niets veranderd) (1)")
-        expect(_legend(page, "geweigerd")).to_have_text("geweigerd (aanlevering afgekeurd) (0)")
-        expect(_legend(page, "geen")).to_have_text("geen antwoord (340)")
-        expect(_legend(page, "geen").locator(".swatch-nodata")).to_have_count(1)  # told apart by its outline, as on the map
-        table = page.locator("#uitvraag-antwoorden")
-        expect(table).to_contain_text("Antwoord per gemeente (342 gemeenten)")
-        expect(table.locator("tr").filter(has_text="GM0599")).to_contain_text("ongewijzigd (niets veranderd)")
-        expect(table.locator("tr").filter(has_text="GM0363")).to_contain_text("gewijzigd")
-        found = run_axe(page)
-        assert found == [], json.dumps(found, indent=1)
+    log_in(page, base, "vng", PASSWORD, path)
+    expect(page.locator("#uitvraag-kaart-kop")).to_have_text("Wie antwoordde, per gemeente (voorlopig)")
+    expect(page.locator(AREAS)).to_have_count(342, timeout=30_000)  # every gemeente drawn
+    expect(_legend(page, "gewijzigd")).to_have_text("gewijzigd (1)")
+    expect(_legend(page, "ongewijzigd")).to_have_text("ongewijzigd (niets veranderd) (1)")
+    expect(_legend(page, "geweigerd")).to_have_text("geweigerd (aanlevering afgekeurd) (0)")
+    expect(_legend(page, "geen")).to_have_text("geen antwoord (340)")
+    expect(_legend(page, "geen").locator(".swatch-nodata")).to_have_count(1)  # told apart by its outline, as on the map
+    table = page.locator("#uitvraag-antwoorden")
+    expect(table).to_contain_text("Antwoord per gemeente (342 gemeenten)")
+    expect(table.locator("tr").filter(has_text="GM0599")).to_contain_text("ongewijzigd (niets veranderd)")
+    expect(table.locator("tr").filter(has_text="GM0363")).to_contain_text("gewijzigd")
+    found = run_axe(page)
+    assert found == [], json.dumps(found, indent=1)
 
-        # The reminder: all 340 not answered are ticked; Utrecht is unticked with the keyboard.
-        boxes = page.locator("#uitvraag-keuze input[type=checkbox]")
-        expect(boxes).to_have_count(340)
-        expect(page.get_by_label("Amsterdam (GM0363)")).to_have_count(0)
-        utrecht = page.get_by_label("Utrecht (GM0344)")
-        expect(utrecht).to_be_checked()
-        utrecht.focus()
-        page.keyboard.press("Space")
-        expect(utrecht).not_to_be_checked()
-        page.get_by_role("button", name="Herinnering sturen").focus()
-        page.keyboard.press("Enter")
-        expect(page.locator("#uitvraag-verstuurd")).to_have_text("1 herinnering(en) verstuurd.")
-        assert [r.rcpt_tos[0] for r in smtp_server.received] == [ADDRESSES["noord"]]  # not Utrecht, nor who answered
-    finally:
-        context.close()
-    assert errors == []
+    # The reminder: all 340 not answered are ticked; Utrecht is unticked with the keyboard.
+    boxes = page.locator("#uitvraag-keuze input[type=checkbox]")
+    expect(boxes).to_have_count(340)
+    expect(page.get_by_label("Amsterdam (GM0363)")).to_have_count(0)
+    utrecht = page.get_by_label("Utrecht (GM0344)")
+    expect(utrecht).to_be_checked()
+    utrecht.focus()
+    page.keyboard.press("Space")
+    expect(utrecht).not_to_be_checked()
+    page.get_by_role("button", name="Herinnering sturen").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#uitvraag-verstuurd")).to_have_text("1 herinnering(en) verstuurd.")
+    assert [r.rcpt_tos[0] for r in smtp_server.received] == [ADDRESSES["noord"]]  # not Utrecht, nor who answered
     with db.session(ref_db) as s:
         assert [m.email for m in s.exec(select(UitvraagMail)).all()] == [ADDRESSES["noord"]]
 
 
 @pytest.mark.browser
-def test_a_provincie_sees_the_map_of_its_own_gemeenten(ref_db, tmp_path, live_server, browser, fast_hashing):
+def test_a_provincie_sees_the_map_of_its_own_gemeenten(ref_db, tmp_path, live_server, fast_hashing, page):
     scene = _scene(ref_db, tmp_path)
     with db.session(ref_db) as s:
         nh = set(s.exec(scene_.gemeenten_in("PV27")).all())
     base = live_server(ref_db).url
-    context = browser.new_context(locale="nl-NL")
-    try:
-        page = context.new_page()
-        log_in(page, base, "nh", PASSWORD, f"/uitvraag/{scene.round_id}")
-        expect(page.locator(AREAS)).to_have_count(len(nh), timeout=30_000)
-        drawn = page.evaluate("Array.from(document.querySelector('#uitvraag-kaart .js-plotly-plot').data[0].locations)")
-        assert set(drawn) == nh
-        expect(_legend(page, "gewijzigd")).to_have_text("gewijzigd (1)")  # Amsterdam; Rotterdam is in Zuid-Holland
-        expect(_legend(page, "ongewijzigd")).to_have_text("ongewijzigd (niets veranderd) (0)")
-        expect(_legend(page, "geen")).to_have_text(f"geen antwoord ({len(nh) - 1})")
-        expect(page.locator("#uitvraag-antwoorden")).to_contain_text(f"Antwoord per gemeente ({len(nh)} gemeenten)")
-        expect(page.locator("#uitvraag-antwoorden")).not_to_contain_text("Rotterdam")
-        expect(page.locator("#uitvraag-keuze")).to_have_count(0)
-        assert run_axe(page) == []
-    finally:
-        context.close()
+    log_in(page, base, "nh", PASSWORD, f"/uitvraag/{scene.round_id}")
+    expect(page.locator(AREAS)).to_have_count(len(nh), timeout=30_000)
+    drawn = page.evaluate("Array.from(document.querySelector('#uitvraag-kaart .js-plotly-plot').data[0].locations)")
+    assert set(drawn) == nh
+    expect(_legend(page, "gewijzigd")).to_have_text("gewijzigd (1)")  # Amsterdam; Rotterdam is in Zuid-Holland
+    expect(_legend(page, "ongewijzigd")).to_have_text("ongewijzigd (niets veranderd) (0)")
+    expect(_legend(page, "geen")).to_have_text(f"geen antwoord ({len(nh) - 1})")
+    expect(page.locator("#uitvraag-antwoorden")).to_contain_text(f"Antwoord per gemeente ({len(nh)} gemeenten)")
+    expect(page.locator("#uitvraag-antwoorden")).not_to_contain_text("Rotterdam")
+    expect(page.locator("#uitvraag-keuze")).to_have_count(0)
+    assert run_axe(page) == []
 
 
 def test_the_reminder_callback_refuses_an_empty_or_answered_selection(ref_db, tmp_path, fast_hashing, smtp_server):
@@ -114,9 +100,7 @@ def test_the_reminder_callback_refuses_an_empty_or_answered_selection(ref_db, tm
     the map's heading says definitief and the choice is gone."""
     scene = _scene(ref_db, tmp_path)
     app = make_app(ref_db)
-    client = app.server.test_client()
-    client.get("/")
-    login(client, "vng", PASSWORD)
+    client = scene_.client_as(app, "vng")
     client.environ_base.update({"HTTP_X_CSRFTOKEN": csrf_headers(client)["X-CSRFToken"], "HTTP_ORIGIN": "http://localhost"})
 
     key, cb = find_callback(app, "uitvraag-herinner-uitkomst", "children", "uitvraag-herinner")

@@ -18,33 +18,25 @@ from tests.support.uitvraag import PASSWORD, PEILDATUM
 pytestmark = pytest.mark.browser
 
 
-def test_closing_with_publiceren_makes_a_publicatie(ref_db, tmp_path, live_server, browser, fast_hashing):
+def test_closing_with_publiceren_makes_a_publicatie(ref_db, tmp_path, live_server, fast_hashing, page):
     scene = scene_.build(ref_db, tmp_path)
     base = live_server(ref_db).url
-    context = browser.new_context(locale="nl-NL")
-    errors: list[str] = []
-    try:
-        page = context.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        log_in(page, base, "vng", PASSWORD, "/uitvragen")
-        row = page.locator("#uitvragen-lijst tbody tr").filter(has_text="Uitvraag najaar 2026")
-        expect(row.get_by_role("checkbox", name="bij het sluiten publiceren")).not_to_be_checked()
-        assert run_axe(page) == []  # the box in the row is labelled
-        row.get_by_role("checkbox", name="bij het sluiten publiceren").check()
-        row.get_by_role("button", name="sluiten").click()
-        message = page.locator("#uitvragen-gewijzigd")
-        expect(message).to_contain_text("is gesloten")
-        expect(message).to_contain_text("Gepubliceerd als publicatie")
-        with db.session(ref_db) as s:
-            (pub,) = s.exec(select(Publicatie)).all()
-            assert (pub.ronde_id, pub.titel, pub.peildatum, pub.username) == (scene.round_id, "Uitvraag najaar 2026", PEILDATUM, "vng")
-            assert s.get(Uitvraag, scene.round_id).state == "gesloten"
-        message.get_by_role("link", name=f"publicatie {pub.id}").click()
-        page.wait_for_url(f"**/publicatie/{pub.id}")
-        wait_for_dash(page)
-        expect(page.locator("#pub-uitvraag")).to_contain_text(f"uitvraag {scene.round_id} 'Uitvraag najaar 2026'")
-        expect(page.locator("#pub-kaart-verordening-gemeente")).to_be_visible()  # the map image loads
-        page.wait_for_function("() => { const i = document.getElementById('pub-kaart-verordening-gemeente'); return i.complete && i.naturalWidth > 0; }")
-    finally:
-        context.close()
-    assert errors == []
+    log_in(page, base, "vng", PASSWORD, "/uitvragen")
+    row = page.locator("#uitvragen-lijst tbody tr").filter(has_text="Uitvraag najaar 2026")
+    expect(row.get_by_role("checkbox", name="bij het sluiten publiceren")).not_to_be_checked()
+    assert run_axe(page) == []  # the box in the row is labelled
+    row.get_by_role("checkbox", name="bij het sluiten publiceren").check()
+    row.get_by_role("button", name="sluiten").click()
+    message = page.locator("#uitvragen-gewijzigd")
+    expect(message).to_contain_text("is gesloten")
+    expect(message).to_contain_text("Gepubliceerd als publicatie")
+    with db.session(ref_db) as s:
+        (pub,) = s.exec(select(Publicatie)).all()
+        assert (pub.ronde_id, pub.titel, pub.peildatum, pub.username) == (scene.round_id, "Uitvraag najaar 2026", PEILDATUM, "vng")
+        assert s.get(Uitvraag, scene.round_id).state == "gesloten"
+    message.get_by_role("link", name=f"publicatie {pub.id}").click()
+    page.wait_for_url(f"**/publicatie/{pub.id}")
+    wait_for_dash(page)
+    expect(page.locator("#pub-uitvraag")).to_contain_text(f"uitvraag {scene.round_id} 'Uitvraag najaar 2026'")
+    expect(page.locator("#pub-kaart-verordening-gemeente")).to_be_visible()  # the map image loads
+    page.wait_for_function("() => { const i = document.getElementById('pub-kaart-verordening-gemeente'); return i.complete && i.naturalWidth > 0; }")

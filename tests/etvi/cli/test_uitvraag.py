@@ -20,8 +20,7 @@ from tests.support.uitvraag import ADDRESSES, PEILDATUM, status_csv
 @pytest.fixture
 def prepared(ref_db, tmp_path, fast_hashing):
     """Accounts and the baseline, no round yet."""
-    scene_.make_accounts(ref_db)
-    scene_.load_baseline(ref_db, tmp_path)
+    scene_.prepare(ref_db, tmp_path)
     return ref_db
 
 
@@ -139,8 +138,7 @@ def _mail_rows(url):
 def test_herinner_to_a_selection_of_gemeenten(ref_db, tmp_path, smtp_server, fast_hashing):
     """``--gemeente`` (repeatable) mails only the chosen not-answered gemeenten; a chosen gemeente
     that already answered, or an unknown code, is a Dutch error and nothing at all is sent."""
-    scene = scene_.build(ref_db, tmp_path)
-    scene_.answer_with_file(ref_db, tmp_path, "GM0363", "ams")  # Amsterdam answered
+    scene = scene_.build(ref_db, tmp_path, answered=("ams",))  # Amsterdam answered
     rid = str(scene.round_id)
     for selection, message in [
         (["GM0363"], "Er is geen herinnering verstuurd: GM0363 (Amsterdam) heeft al geantwoord op uitvraag"),

@@ -53,10 +53,7 @@ def test_a_round_that_cannot_be_published_stays_open(ref_db, tmp_path, fast_hash
     """A peildatum ahead of today cannot be published: a Dutch message, the round still open, no publicatie."""
     scene_.make_accounts(ref_db)
     ahead = date.today() + timedelta(days=30)
-    with db.session(ref_db) as s:
-        made = rounds.create_round(s, "Uitvraag vooruit", ahead, ahead + timedelta(days=30), actor="vng", url=ref_db)
-        rounds.open_round(s, made.id, actor="vng")
-        round_id = made.id
+    round_id = scene_.new_round(ref_db, "Uitvraag vooruit", ahead, ahead + timedelta(days=30))
     res = etvi(ref_db, tmp_path, "sluit", str(round_id), "--publiceer")
     assert res.returncode == 2 and "ligt in de toekomst" in res.stderr and f"uitvraag {round_id}" in res.stderr, res.stdout + res.stderr
     with db.session(ref_db) as s:
