@@ -1,7 +1,9 @@
 """Settings from ``ETVI_``-prefixed environment variables.
 
-Read fresh on every call so tests and the CLI can change the environment; every
-variable has a default that works from a clean clone. The README lists them all.
+Read fresh on every call so tests and the CLI can change the environment (the parsed result is
+kept while the ``ETVI_`` variables and the working folder stay the same: a request asks for
+settings several times); every variable has a default that works from a clean clone. The README
+lists them all.
 """
 
 from __future__ import annotations
@@ -128,7 +130,28 @@ def default_data_dir() -> Path:
     return Path.cwd() / "data"
 
 
+_last: tuple[tuple, Settings] | None = None
+
+
 def settings() -> Settings:
+    global _last
+    key = (tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(PREFIX))), _cwd())
+    last = _last
+    if last is not None and last[0] == key:
+        return last[1]
+    value = _read_settings()
+    _last = (key, value)
+    return value
+
+
+def _cwd() -> str:
+    try:
+        return os.getcwd()
+    except OSError:  # the working folder was removed
+        return ""
+
+
+def _read_settings() -> Settings:
     data_dir = Path(_env("DATA_DIR") or default_data_dir()).expanduser()
     cache_dir = Path(_env("CACHE_DIR", str(data_dir / "cache"))).expanduser()
     geo_dir = _env("GEO_DIR")

@@ -271,6 +271,23 @@ def strip_peildatum_update(when, label: str) -> dict:
     return {("shapes", STRIP_PEILDATUM_INDEX): {"x0": x, "x1": x}, ("annotations", STRIP_PEILDATUM_INDEX): {"x": x, "text": label}}
 
 
+def strip_at(base: dict, when, label: str) -> dict | None:
+    """``base`` (a ``milestone_strip`` as a plain figure dict) with its peildatum line at ``when``;
+    None when ``when`` lies outside its time axis (that strip is drawn wider: build it anew).
+
+    Why: a page load at a new peildatum would otherwise build and validate the whole strip again,
+    the costliest part of the overview's first layout, while only one line moves."""
+    lo, hi = (pd.Timestamp(x) for x in base["layout"]["xaxis"]["range"])
+    if not lo <= pd.Timestamp(to_date(when)) <= hi:
+        return None
+    layout = dict(base["layout"])
+    for (part, index), changes in strip_peildatum_update(when, label).items():
+        items = list(layout[part])
+        items[index] = {**items[index], **changes}
+        layout[part] = items
+    return {**base, "layout": layout}
+
+
 def strip_peildatum_patch(when, label: str):
     """The same as a ``dash.Patch`` for the strip figure (with the source line of its download)."""
     patch = dash.Patch()

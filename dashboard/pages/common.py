@@ -122,7 +122,11 @@ def map_content(
             return MapContent(maps.message_figure(f"De kaart is niet beschikbaar: {error} De cijfers staan in de tabel."), legend, heading, summary, "none", image_query=images)
         if previous_key == key:
             return MapContent(None, legend, heading, summary, key, update=maps.compact_status_update(frame, n_levels), image_query=images)
-        figure = rt.data.cached(("mapfig", key, peildatum, onderdeel, height), lambda: maps.status_map(frame, n_levels, shape.url, height=height), v)
+        figure = rt.data.cached(
+            ("mapfig", key, peildatum, onderdeel, height),
+            lambda: maps.apply_update(_base_map(rt, v, key, height, lambda: maps.status_map(frame, n_levels, shape.url, height=height)), maps.status_update(frame, n_levels)),
+            v,
+        )
         return MapContent(figure, legend, heading, summary, key, image_query=images)
 
     frame = rt.data.group_shares(peildatum, onderdeel, level, v)
@@ -139,8 +143,20 @@ def map_content(
         return MapContent(maps.message_figure(f"De kaart is niet beschikbaar: {error} De cijfers staan in de tabel."), legend, heading, summary, "none", image_query=images)
     if previous_key == key:
         return MapContent(None, legend, heading, summary, key, update=maps.share_update(frame), image_query=images)
-    figure = rt.data.cached(("mapfig", key, peildatum, onderdeel, height), lambda: maps.share_map(frame, shape.url, height=height), v)
+    figure = rt.data.cached(
+        ("mapfig", key, peildatum, onderdeel, height),
+        lambda: maps.apply_update(_base_map(rt, v, key, height, lambda: maps.share_map(frame, shape.url, height=height)), maps.share_update(frame)),
+        v,
+    )
     return MapContent(figure, legend, heading, summary, key, image_query=images)
+
+
+def _base_map(rt: Runtime, v: Version, key: str, height: int, build) -> dict:
+    """The map figure of these areas (``key``: geometry, areas, data version) as a plain dict, built
+    once: a view at another peildatum or onderdeel differs only in the values a Patch carries
+    (``maps.apply_update``, the same as the browser does), and building and validating a Plotly
+    figure is most of a first layout's cost."""
+    return rt.data.cached(("mapfig-base", key, height), lambda: build().to_plotly_json(), v)
 
 
 def click_target(click: dict | None, level: str, peildatum: str | None, onderdeel: str | None) -> str | None:

@@ -134,7 +134,7 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
                 **{"aria-labelledby": f"{P}-mijlpalen-heading"},
             ),
             *common.map_stores(P, mc),
-            _after_map(ref, pd_, gemeente_opts),
+            _after_map(rt, v, ref, pd_, gemeente_opts),
             dcc.Store(id=f"{P}-after-map-stale"),
             dcc.Store(id=f"{P}-tabel", data=show),
             common.url_spec(P, PARAMS, "overzicht"),
@@ -142,7 +142,7 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
     )
 
 
-def _after_map(ref, pd_: date, gemeente_opts: list[dict]) -> dcc.Store:
+def _after_map(rt, v, ref, pd_: date, gemeente_opts: list[dict]) -> dcc.Store:
     """What is drawn only once the map is: the milestone strip and list, and the 342 options of
     "Ga naar gemeente" (building the Dropdown's search index takes a noticeable moment). They
     travel with the page and the browser adds them (``etvi.afterMap``), so the first map is not
@@ -150,13 +150,21 @@ def _after_map(ref, pd_: date, gemeente_opts: list[dict]) -> dcc.Store:
     today = common.today()
     body = [
         ui.chart(
-            f"{P}-mstrip", charts.milestone_strip(ref.milestones, today, pd_), "Tijdlijn van de mijlpalen; de lijst eronder bevat dezelfde gegevens.",
+            f"{P}-mstrip", _strip(rt, v, ref, today, pd_), "Tijdlijn van de mijlpalen; de lijst eronder bevat dezelfde gegevens.",
             title="Tijdlijn van de mijlpalen", stand=pd_,
         ),
         _milestone_list(ref.milestones, today),
     ]
     outputs = [body, gemeente_opts, "Typ een gemeentenaam"]
     return dcc.Store(id=f"{P}-after-map", data={"map": f"{P}-map", "peildatum": pd_.isoformat(), "outputs": outputs})
+
+
+def _strip(rt, v, ref, today: date, pd_: date) -> dict:
+    """The milestone strip at ``pd_``: the strip of today (built once per data version and day)
+    with its peildatum line moved, as the strip's callback does in the browser."""
+    base = rt.data.cached(("mstrip-base", today), lambda: charts.milestone_strip(ref.milestones, today, today).to_plotly_json(), v)
+    label = f"{STAND_OP.lower()} ({fmt_date(pd_)})"
+    return charts.strip_at(base, pd_, label) or charts.milestone_strip(ref.milestones, today, pd_).to_plotly_json()
 
 
 def _milestone_list(m: pd.DataFrame, today: date) -> html.Div:
