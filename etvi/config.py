@@ -9,6 +9,7 @@ lists them all.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,15 @@ def check_database_url(url: str) -> str:
     return url
 
 
+_read: tuple[str, ...] = ()  # every variable ever read, sorted: what a cached Settings depends on
+_read_lock = threading.Lock()
+
+
 def _env(name: str, default: str | None = None) -> str | None:
+    global _read
+    if name not in _read:
+        with _read_lock:
+            _read = tuple(sorted({*_read, name}))
     value = os.environ.get(PREFIX + name)
     return value if value not in (None, "") else default
 
@@ -133,14 +142,17 @@ def default_data_dir() -> Path:
 _last: tuple[tuple, Settings] | None = None
 
 
+def _fingerprint() -> tuple:
+    return tuple([os.environ.get(PREFIX + name) for name in _read]), _read, _cwd()
+
+
 def settings() -> Settings:
     global _last
-    key = (tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(PREFIX))), _cwd())
     last = _last
-    if last is not None and last[0] == key:
+    if last is not None and last[0] == _fingerprint():
         return last[1]
     value = _read_settings()
-    _last = (key, value)
+    _last = (_fingerprint(), value)  # taken after reading: it covers every variable read
     return value
 
 

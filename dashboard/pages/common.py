@@ -109,7 +109,7 @@ def map_content(
         frame = rt.data.gemeente_status(peildatum, onderdeel, v)
         if provincie:
             frame = frame[frame["provincie_code"] == provincie].reset_index(drop=True)
-        n_levels = len(agg.levels_for(ref.levels, onderdeel))
+        n_levels = agg.level_maps(ref.levels, onderdeel).n
         counts = agg.status_counts(frame, ref.levels, onderdeel)
         legend = ui.status_legend(counts, n_levels)
         n_done = int(frame["is_done"].sum())
@@ -310,16 +310,13 @@ def map_callback(app: dash.Dash, prefix: str, controls: list, content: Callable[
 
 
 
-def voorlopig_notice(peildatum: date, url: str | None):
-    """"Voorlopig" while the round behind the figures at ``peildatum`` is open, "definitief" once
-    closed (``etvi.uitvraag.rounds.status_of_peildatum``); ``None`` when no round is behind them."""
-    with db.session(url) as s:
-        round_ = rounds.round_of_peildatum(s, peildatum)
-        word = rounds.stand_of(round_)
-        if word is None:
-            return None
-        title, peil, deadline = round_.title, round_.peildatum, round_.deadline
-    if word == rounds.VOORLOPIG:
+def voorlopig_notice(facts: rounds.Stand | None):
+    """"Voorlopig" while the round behind the figures is open, "definitief" once closed
+    (``etvi.uitvraag.rounds.status_of_peildatum``, via ``DataSource.stand``); ``None`` when no round is behind them."""
+    if facts is None:
+        return None
+    title, peil, deadline = facts.title, facts.peildatum, facts.deadline
+    if facts.stand == rounds.VOORLOPIG:
         text = (f"Voorlopige cijfers: de uitvraag '{title}' (peildatum {fmt_date(peil)}) loopt nog tot {fmt_date(deadline)}; "
                 "gemeenten kunnen hun stand nog aanleveren.")  # fmt: skip
         return ui.notice([html.Strong("Voorlopig. "), text], "info", id_="voorlopig-melding")
@@ -337,7 +334,7 @@ def voorlopig_callback(app: dash.Dash, prefix: str) -> None:
 
     @app.callback(Output(f"{prefix}-voorlopig", "children"), Input(f"{prefix}-peildatum", "value"))
     def _voorlopig(peildatum):
-        return voorlopig_notice(parse_peildatum(peildatum, today()), current().data.url)
+        return voorlopig_notice(current().data.stand(parse_peildatum(peildatum, today())))
 
 
 def round_scope(user: Principal, url: str | None) -> set[str] | None:

@@ -31,7 +31,6 @@ from dashboard.texts import (
     level_singular,
     onderdeel_title,
 )
-from etvi.uitvraag import rounds
 
 PAGE = dict(path="/", name="Landelijk overzicht", title="Landelijk overzicht – ETVI-monitor", order=0)
 P = "ov"
@@ -85,7 +84,7 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
             ),
             common.voorlopig_slot(P),
             html.Section(
-                [html.H2("Stand per onderdeel", id=f"{P}-cards-heading"), html.Div(ui.cards(rt.data.cards(pd_, v), rounds.stand_at(pd_, rt.data.url)), id=f"{P}-cards", **{"aria-live": "polite"})],
+                [html.H2("Stand per onderdeel", id=f"{P}-cards-heading"), html.Div(ui.cards(rt.data.cards(pd_, v), _stand(rt, v, pd_)), id=f"{P}-cards", **{"aria-live": "polite"})],
                 **{"aria-labelledby": f"{P}-cards-heading"},
             ),
             html.Section(
@@ -157,6 +156,11 @@ def _after_map(rt, v, ref, pd_: date, gemeente_opts: list[dict]) -> dcc.Store:
     ]
     outputs = [body, gemeente_opts, "Typ een gemeentenaam"]
     return dcc.Store(id=f"{P}-after-map", data={"map": f"{P}-map", "peildatum": pd_.isoformat(), "outputs": outputs})
+
+
+def _stand(rt, v, pd_: date) -> str | None:
+    facts = rt.data.stand(pd_, v)
+    return facts.stand if facts else None
 
 
 def _strip(rt, v, ref, today: date, pd_: date) -> dict:
@@ -231,8 +235,7 @@ def register_callbacks(app: dash.Dash) -> None:
         rt = current()
         v = rt.data.version()
         pd_ = parse_peildatum(peildatum, common.today())
-        stand = rounds.stand_at(pd_, rt.data.url)  # not in the data version: closing a round changes it
-        return rt.data.cached(("cards-ui", pd_, stand), lambda: ui.cards(rt.data.cards(pd_, v), stand), v)
+        return rt.data.cached(("cards-ui", pd_), lambda: ui.cards(rt.data.cards(pd_, v), _stand(rt, v, pd_)), v)
 
     app.clientside_callback(
         dash.ClientsideFunction(namespace="etvi", function_name="afterMap"),
