@@ -324,9 +324,10 @@ def voorlopig_notice(facts: rounds.Stand | None):
     return ui.notice([html.Strong("Definitief. "), text], "info", id_="voorlopig-melding")
 
 
-def voorlopig_slot(prefix: str) -> html.Div:
-    """Where a map page shows whether its figures are voorlopig or definitief (filled by ``voorlopig_callback``)."""
-    return html.Div(id=f"{prefix}-voorlopig")
+def voorlopig_slot(prefix: str, notice=None) -> html.Div:
+    """Where a map page shows whether its figures are voorlopig or definitief: ``notice`` when the
+    page has it at hand, else filled by ``voorlopig_callback``."""
+    return html.Div(notice, id=f"{prefix}-voorlopig")
 
 
 def voorlopig_callback(app: dash.Dash, prefix: str) -> None:

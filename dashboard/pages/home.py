@@ -82,9 +82,9 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
                 ],
                 className="controls",
             ),
-            common.voorlopig_slot(P),
+            common.voorlopig_slot(P, common.voorlopig_notice(rt.data.stand(pd_, v))),
             html.Section(
-                [html.H2("Stand per onderdeel", id=f"{P}-cards-heading"), html.Div(ui.cards(rt.data.cards(pd_, v), _stand(rt, v, pd_)), id=f"{P}-cards", **{"aria-live": "polite"})],
+                [html.H2("Stand per onderdeel", id=f"{P}-cards-heading"), html.Div(_cards(rt, v, pd_), id=f"{P}-cards", **{"aria-live": "polite"})],
                 **{"aria-labelledby": f"{P}-cards-heading"},
             ),
             html.Section(
@@ -136,6 +136,8 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
             _after_map(rt, v, ref, pd_, gemeente_opts),
             dcc.Store(id=f"{P}-after-map-stale"),
             dcc.Store(id=f"{P}-tabel", data=show),
+            dcc.Store(id=f"{P}-table-view", data={"peildatum": pd_.isoformat(), "onderdeel": ond, "niveau": niv} if show else None),
+            dcc.Store(id=f"{P}-mstrip-texts", data=charts.strip_texts(f"{STAND_OP.lower()} ({{datum}})")),
             common.url_spec(P, PARAMS, "overzicht"),
         ]
     )
@@ -158,16 +160,19 @@ def _after_map(rt, v, ref, pd_: date, gemeente_opts: list[dict]) -> dcc.Store:
     return dcc.Store(id=f"{P}-after-map", data={"map": f"{P}-map", "peildatum": pd_.isoformat(), "outputs": outputs})
 
 
-def _stand(rt, v, pd_: date) -> str | None:
-    facts = rt.data.stand(pd_, v)
-    return facts.stand if facts else None
+def _cards(rt, v, pd_: date):
+    def build():
+        facts = rt.data.stand(pd_, v)
+        return ui.cards(rt.data.cards(pd_, v), facts.stand if facts else None)
+
+    return rt.data.cached(("cards-ui", pd_), build, v)
 
 
 def _strip(rt, v, ref, today: date, pd_: date) -> dict:
     """The milestone strip at ``pd_``: the strip of today (built once per data version and day)
     with its peildatum line moved, as the strip's callback does in the browser."""
     base = rt.data.cached(("mstrip-base", today), lambda: charts.milestone_strip(ref.milestones, today, today).to_plotly_json(), v)
-    label = f"{STAND_OP.lower()} ({fmt_date(pd_)})"
+    label = f"{STAND_OP.lower()} ({fmt_date(pd_)})"  # as etvi.stripPeildatum writes it
     return charts.strip_at(base, pd_, label) or charts.milestone_strip(ref.milestones, today, pd_).to_plotly_json()
 
 
@@ -228,14 +233,14 @@ def _map(rt, v, peildatum, onderdeel, niveau, previous_key) -> common.MapContent
 
 def register_callbacks(app: dash.Dash) -> None:
     common.map_callback(app, P, [Input(f"{P}-peildatum", "value"), Input(f"{P}-onderdeel", "value"), Input(f"{P}-niveau", "value")], _map)
-    common.voorlopig_callback(app, P)
 
-    @app.callback(Output(f"{P}-cards", "children"), Input(f"{P}-peildatum", "value"), prevent_initial_call=True)
+    # one request for what follows the peildatum alone: the cards and whether they are voorlopig
+    @app.callback(Output(f"{P}-cards", "children"), Output(f"{P}-voorlopig", "children"), Input(f"{P}-peildatum", "value"), prevent_initial_call=True)
     def update_cards(peildatum):
         rt = current()
         v = rt.data.version()
         pd_ = parse_peildatum(peildatum, common.today())
-        return rt.data.cached(("cards-ui", pd_), lambda: ui.cards(rt.data.cards(pd_, v), _stand(rt, v, pd_)), v)
+        return _cards(rt, v, pd_), common.voorlopig_notice(rt.data.stand(pd_, v))
 
     app.clientside_callback(
         dash.ClientsideFunction(namespace="etvi", function_name="afterMap"),
@@ -246,31 +251,36 @@ def register_callbacks(app: dash.Dash) -> None:
         Input(f"{P}-after-map", "data"),
     )
 
-    # ``-after-map-stale`` is set only when the peildatum changed before the strip appeared.
-    @app.callback(
+    # the strip's peildatum line moves in the browser; ``-after-map-stale`` is set only when the
+    # peildatum changed before the strip appeared
+    app.clientside_callback(
+        dash.ClientsideFunction(namespace="etvi", function_name="stripPeildatum"),
         Output(f"{P}-mstrip", "figure"),
         Input(f"{P}-peildatum", "value"),
         Input(f"{P}-after-map-stale", "data"),
+        State(f"{P}-mstrip-texts", "data"),
         prevent_initial_call=True,
     )
-    def update_strip(peildatum, _stale):
-        pd_ = parse_peildatum(peildatum, common.today())
-        return charts.strip_peildatum_patch(pd_, f"{STAND_OP.lower()} ({fmt_date(pd_)})")
 
-    @app.callback(
-        Output(f"{P}-table", "children"),
+    # the table is asked for only while it is shown (``etvi.tableView`` passes the view on)
+    app.clientside_callback(
+        dash.ClientsideFunction(namespace="etvi", function_name="tableView"),
+        Output(f"{P}-table-view", "data"),
         Input(f"{P}-peildatum", "value"),
         Input(f"{P}-onderdeel", "value"),
         Input(f"{P}-niveau", "value"),
         Input(f"{P}-tabel", "data"),
+        State(f"{P}-table-view", "data"),
         prevent_initial_call=True,
     )
-    def update_table(peildatum, onderdeel, niveau, show):
-        if not show:
+
+    @app.callback(Output(f"{P}-table", "children"), Input(f"{P}-table-view", "data"), prevent_initial_call=True)
+    def update_table(view):
+        if not view:
             return None
         rt = current()
         v = rt.data.version()
-        _, pd_, ond, niv = _state(rt, v, peildatum, onderdeel, niveau)
+        _, pd_, ond, niv = _state(rt, v, view.get("peildatum"), view.get("onderdeel"), view.get("niveau"))
         return _table(rt, v, pd_, ond, niv)
 
     app.clientside_callback(
