@@ -154,7 +154,7 @@ def _after_map(rt, v, ref, pd_: date, gemeente_opts: list[dict]) -> dcc.Store:
             f"{P}-mstrip", _strip(rt, v, ref, today, pd_), "Tijdlijn van de mijlpalen; de lijst eronder bevat dezelfde gegevens.",
             title="Tijdlijn van de mijlpalen", stand=pd_,
         ),
-        _milestone_list(ref.milestones, today),
+        rt.data.cached(("home-mlist", today), lambda: _milestone_list(ref.milestones, today), v),  # the same at every peildatum
     ]
     outputs = [body, gemeente_opts, "Typ een gemeentenaam"]
     return dcc.Store(id=f"{P}-after-map", data={"map": f"{P}-map", "peildatum": pd_.isoformat(), "outputs": outputs})
