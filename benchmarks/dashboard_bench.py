@@ -216,15 +216,14 @@ def first_html(client: Client, path: str = "/") -> dict:
 
 
 def peildatum_change_calls(onderdeel: str, key: str) -> list[tuple[str, str, dict, list[str]]]:
-    """Every server callback a peildatum change on / triggers (the URL sync is clientside)."""
+    """Every server callback a peildatum change on / triggers: the map, and the cards with the
+    voorlopig notice (the URL sync and the strip's line are clientside; a hidden table asks nothing)."""
 
     def calls(peildatum: str):
         base = {"ov-peildatum.value": peildatum, "ov-onderdeel.value": onderdeel, "ov-niveau.value": "gemeente"}
         return [
             ("ov-map", "figure", {**base, "ov-map-key.data": key}, ["ov-peildatum.value"]),
             ("ov-cards", "children", base, ["ov-peildatum.value"]),
-            ("ov-mstrip", "figure", base, ["ov-peildatum.value"]),
-            ("ov-table", "children", {**base, "ov-tabel.data": False}, ["ov-peildatum.value"]),
         ]
 
     return calls

@@ -13,7 +13,7 @@ real session; see the README):
 * a visit: ``GET /?peildatum=…&onderdeel=…`` (the document), then at once ``GET /_dash-layout`` (with the
   ``X-Etvi-Page`` header that ``assets/etvi.js`` adds) and ``GET /_dash-dependencies``;
 * ``--changes`` peildatum changes: the server callbacks that ``/_dash-dependencies`` says take
-  ``ov-peildatum.value`` as input (the map, the cards, the milestone strip, the table), sent at once as
+  ``ov-peildatum.value`` as input (today the map, and the cards with the voorlopig notice), sent at once as
   the browser does, with the bodies Dash's renderer builds (values from the layout, the map key the
   browser holds, ``Origin``/``Referer``/``Sec-Fetch-Site`` of the page: the same-origin check of
   ``dashboard/security.py``); a peildatum change lasts until its last callback answered;

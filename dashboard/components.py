@@ -63,7 +63,10 @@ def chart(id_: str, figure, label: str, title: str, stand: date, **kw) -> html.D
     Maps have their server-rendered ``/kaart.svg`` and ``/kaart.png`` instead. The source line
     and date travel in the figure (``layout.meta``, ``charts.stand_meta``), so a callback that
     patches the figure for another peildatum updates them too."""
-    figure.update_layout(meta=charts.stand_meta(stand))
+    if isinstance(figure, dict):  # a plain figure (a cached one is not changed)
+        figure = {**figure, "layout": {**figure.get("layout", {}), "meta": charts.stand_meta(stand)}}
+    else:
+        figure.update_layout(meta=charts.stand_meta(stand))
     buttons = [
         html.Button(
             f"Download als {fmt.upper()}",

@@ -3,8 +3,10 @@
 Every server worker keeps its own cache. Before using a cached value the worker reads one
 small row (``version()``): Meta ``data_version`` (bumped by every data change), Meta
 ``demo_data``, the number of gemeenten, the highest ids of the region memberships and of the
-status records (append-only), and a hash of the small milestone and status tables, so a loader
-that forgets to bump the version, or a reference reload, still invalidates. All of it is index
+status records (append-only), a hash of the small milestone and status tables, so a loader
+that forgets to bump the version, or a reference reload, still invalidates, and the number of
+open and of closed rounds (a round is only ever opened, then closed: each step changes them), so
+whether figures are voorlopig is cached too. All of it is index
 lookups or tiny tables: well under a millisecond per callback. When that row changes, the
 whole cache of the worker is dropped. Aggregates are cached per (version, peildatum, ...).
 
@@ -28,6 +30,7 @@ import pandas as pd
 from sqlalchemy import text
 
 from dashboard import aggregates as agg
+from etvi.uitvraag import rounds
 from models import frozen_reference, queries
 from models.db import engine
 
@@ -44,7 +47,9 @@ _VERSION_SQL = text(
       (SELECT max(id) FROM regionmembership) AS max_region,
       (SELECT count(*) FROM milestone) AS n_milestone,
       (SELECT count(*) FROM statuslevel) AS n_level,
-      (SELECT max(id) FROM statusrecord) AS max_status
+      (SELECT max(id) FROM statusrecord) AS max_status,
+      (SELECT count(*) FROM uitvraag WHERE state = :open) AS n_open_rounds,
+      (SELECT count(*) FROM uitvraag WHERE state = :closed) AS n_closed_rounds
     """
 )
 # the two small, user-edited reference tables are hashed whole (a few dozen rows)
@@ -119,14 +124,14 @@ class DataSource:
         if kennis is None and self.kennis_source is not None:
             kennis = self.kennis_source()
         with engine(self.url).connect() as conn:
-            row = conn.execute(_VERSION_SQL).one()
+            row = conn.execute(_VERSION_SQL, {"open": rounds.OPEN, "closed": rounds.GESLOTEN}).one()
             digest = hashlib.sha1(repr([conn.execute(q).all() for q in _REFERENCE_SQL]).encode()).hexdigest()
         geo_year = int(row.geo_year) if row.geo_year and str(row.geo_year).isdigit() else None
         version = Version(
             data_version=str(row.data_version or "0"),
             demo=(row.demo or "").strip().lower() == "ja",
             geo_year=geo_year,
-            fingerprint=(row.n_gemeente, row.n_region, row.max_region, row.max_status, row.geo_year, digest),
+            fingerprint=(row.n_gemeente, row.n_region, row.max_region, row.max_status, row.geo_year, digest, row.n_open_rounds, row.n_closed_rounds),
             kennis=kennis,
         )
         if publicatie is None:
@@ -248,6 +253,11 @@ class DataSource:
             return agg.cards(self.history(v), ref.gemeenten, ref.levels, peildatum)
 
         return self.cached(("cards", peildatum), compute, v)
+
+    def stand(self, peildatum: date, version: Version | None = None) -> rounds.Stand | None:
+        """Whether the figures at ``peildatum`` are voorlopig or definitief, with the round behind it."""
+        v = version or self.version()
+        return self.cached(("stand", peildatum), lambda: rounds.stand_facts(peildatum, self.url), v)
 
     def series(self, end: date, onderdeel: str, level: str, threshold: int | None = None, version: Version | None = None) -> pd.DataFrame:
         """Monthly share per group (counting from adoption dates) up to ``end``, plus the national line."""

@@ -198,7 +198,7 @@ def map_svg(
             frame = rt.data.gemeente_status(view.peildatum, view.onderdeel, v)
             if view.provincie:
                 frame = frame[frame["provincie_code"] == view.provincie].reset_index(drop=True)
-            n_levels = len(agg.levels_for(ref.levels, view.onderdeel))
+            n_levels = agg.level_maps(ref.levels, view.onderdeel).n
             counts = agg.status_counts(frame, ref.levels, view.onderdeel)
             n_done = int(frame["is_done"].sum())
             summary = f"{n_done} van {len(frame)} gemeenten gereed ({fmt_pct(n_done / len(frame) if len(frame) else 0)})."

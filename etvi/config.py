@@ -1,12 +1,15 @@
 """Settings from ``ETVI_``-prefixed environment variables.
 
-Read fresh on every call so tests and the CLI can change the environment; every
-variable has a default that works from a clean clone. The README lists them all.
+Read fresh on every call so tests and the CLI can change the environment (the parsed result is
+kept while the ``ETVI_`` variables and the working folder stay the same: a request asks for
+settings several times); every variable has a default that works from a clean clone. The README
+lists them all.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +48,15 @@ def check_database_url(url: str) -> str:
     return url
 
 
+_read: tuple[str, ...] = ()  # every variable ever read, sorted: what a cached Settings depends on
+_read_lock = threading.Lock()
+
+
 def _env(name: str, default: str | None = None) -> str | None:
+    global _read
+    if name not in _read:
+        with _read_lock:
+            _read = tuple(sorted({*_read, name}))
     value = os.environ.get(PREFIX + name)
     return value if value not in (None, "") else default
 
@@ -128,7 +139,31 @@ def default_data_dir() -> Path:
     return Path.cwd() / "data"
 
 
+_last: tuple[tuple, Settings] | None = None
+
+
+def _fingerprint() -> tuple:
+    return tuple([os.environ.get(PREFIX + name) for name in _read]), _read, _cwd()
+
+
 def settings() -> Settings:
+    global _last
+    last = _last
+    if last is not None and last[0] == _fingerprint():
+        return last[1]
+    value = _read_settings()
+    _last = (_fingerprint(), value)  # taken after reading: it covers every variable read
+    return value
+
+
+def _cwd() -> str:
+    try:
+        return os.getcwd()
+    except OSError:  # the working folder was removed
+        return ""
+
+
+def _read_settings() -> Settings:
     data_dir = Path(_env("DATA_DIR") or default_data_dir()).expanduser()
     cache_dir = Path(_env("CACHE_DIR", str(data_dir / "cache"))).expanduser()
     geo_dir = _env("GEO_DIR")

@@ -98,6 +98,30 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       });
     },
 
+    /* Move the milestone strip's peildatum line to the chosen peildatum: a Patch of the line, its
+       label and the source line of the strip's download, as dashboard.figures.charts does on the
+       server (texts: charts.strip_texts). The date is written as texts.fmt_date writes it. */
+    stripPeildatum: function (peildatum, stale, texts) {
+      var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(peildatum || '');
+      if (!m || !texts) { return window.dash_clientside.no_update; }
+      var datum = Number(m[3]) + ' ' + texts.months[Number(m[2]) - 1] + ' ' + m[1];
+      var x = peildatum + 'T00:00:00', i = texts.index;
+      var patch = new window.dash_clientside.Patch();
+      patch.assign(['layout', 'shapes', i, 'x0'], x);
+      patch.assign(['layout', 'shapes', i, 'x1'], x);
+      patch.assign(['layout', 'annotations', i, 'x'], x);
+      patch.assign(['layout', 'annotations', i, 'text'], texts.label.replace('{datum}', datum));
+      patch.assign(['layout', 'meta'], {bron: texts.bron.replace('{datum}', datum), stand: peildatum});
+      return patch.build();
+    },
+
+    /* The view a shown table is for; null once when it is hidden (the server empties it), then
+       nothing while it stays hidden, so a hidden table costs no request. */
+    tableView: function (peildatum, onderdeel, niveau, shown, current) {
+      if (!shown) { return current ? null : window.dash_clientside.no_update; }
+      return {peildatum: peildatum, onderdeel: onderdeel, niveau: niveau};
+    },
+
     /* Show/hide toggle for a table: state, button text, aria-expanded. */
     toggle: function (nClicks, shown) {
       var next = !shown;

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import dash
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -19,7 +18,17 @@ from dashboard.figures.palette import (
     TODAY_COLOR,
     new_figure,
 )
-from dashboard.texts import CONFIDENCE_LABELS, bron, fmt_date, fmt_milestone_date, fmt_pct, is_unconfirmed, unconfirmed_suffix
+from dashboard.texts import (
+    BRON,
+    CONFIDENCE_LABELS,
+    MONTHS,
+    bron,
+    fmt_date,
+    fmt_milestone_date,
+    fmt_pct,
+    is_unconfirmed,
+    unconfirmed_suffix,
+)
 
 CONFIDENCE_SYMBOLS = {"bevestigd": "circle", "doel": "diamond", "onbevestigd": "circle-open", "onbekend": "x-thin-open"}
 KIND_ROWS = {"wet": "Wet", "programmadoel": "Programmadoel", "deadline": "Termijn"}
@@ -271,14 +280,29 @@ def strip_peildatum_update(when, label: str) -> dict:
     return {("shapes", STRIP_PEILDATUM_INDEX): {"x0": x, "x1": x}, ("annotations", STRIP_PEILDATUM_INDEX): {"x": x, "text": label}}
 
 
-def strip_peildatum_patch(when, label: str):
-    """The same as a ``dash.Patch`` for the strip figure (with the source line of its download)."""
-    patch = dash.Patch()
+def strip_at(base: dict, when, label: str) -> dict | None:
+    """``base`` (a ``milestone_strip`` as a plain figure dict) with its peildatum line at ``when``;
+    None when ``when`` lies outside its time axis (that strip is drawn wider: build it anew).
+
+    Why: a page load at a new peildatum would otherwise build and validate the whole strip again,
+    the costliest part of the overview's first layout, while only one line moves."""
+    lo, hi = (pd.Timestamp(x) for x in base["layout"]["xaxis"]["range"])
+    if not lo <= pd.Timestamp(to_date(when)) <= hi:
+        return None
+    layout = dict(base["layout"])
     for (part, index), changes in strip_peildatum_update(when, label).items():
-        for key, value in changes.items():
-            patch["layout"][part][index][key] = value
-    patch["layout"]["meta"] = stand_meta(when)
-    return patch
+        items = list(layout[part])
+        items[index] = {**items[index], **changes}
+        layout[part] = items
+    return {**base, "layout": layout}
+
+
+def strip_texts(label: str) -> dict:
+    """What ``etvi.stripPeildatum`` (``assets/etvi.js``) needs to move the strip's peildatum line in
+    the browser as ``strip_peildatum_update`` and ``stand_meta`` do here: the line's index, its label
+    and the source line with ``{datum}`` for the date, and the month names of ``texts.fmt_date``.
+    No server round trip for a change that only moves a line."""
+    return {"index": STRIP_PEILDATUM_INDEX, "label": label, "bron": BRON, "months": MONTHS}
 
 
 def stand_meta(stand) -> dict:
@@ -369,6 +393,6 @@ __all__ = [
     "progress_lines",
     "milestone_strip",
     "strip_peildatum_update",
-    "strip_peildatum_patch",
+    "strip_texts",
     "stand_meta",
 ]

@@ -183,7 +183,8 @@ def share_map(frame: pd.DataFrame, geojson: Any, height: int = MAP_HEIGHT, title
 
 
 def apply_update(figure: dict | go.Figure, update: dict[str, Any]) -> dict:
-    """The figure dict after an update (what the browser has after a Patch); for tests and the benchmark."""
+    """The figure dict after an update, as the browser has it after a Patch; ``figure`` is not changed
+    (a cached base map takes each view's values this way)."""
     fig = figure.to_plotly_json() if isinstance(figure, go.Figure) else dict(figure)
     data = [dict(t) for t in fig["data"]]
     data[0].update(update)

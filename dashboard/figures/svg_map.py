@@ -18,6 +18,8 @@ presentation attributes only, so the image works inline under the site's CSP, as
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable
@@ -201,6 +203,34 @@ def _text(x: float, y: float, lines: list[str], size: float, *, weight: str | No
 # --- the image -------------------------------------------------------------------------------
 
 
+_PROJECTED: OrderedDict[tuple, tuple] = OrderedDict()
+_PROJECTED_LOCK = threading.Lock()
+PROJECTED_CACHE_SIZE = 16
+
+
+def projected(shapes: dict, codes: list[str]) -> tuple[Projection, dict[str, str]]:
+    """The projection that fits the areas of ``codes`` that have a shape, and their path data.
+
+    Projecting every point is most of an SVG's cost, and it depends only on the boundary file
+    and which areas are drawn, not on the figures: kept for the last few (boundary file, areas)
+    pairs. The entry holds ``shapes`` itself, so its ``id`` cannot be reused while cached."""
+    key = (id(shapes), tuple(sorted(set(codes))))
+    with _PROJECTED_LOCK:
+        hit = _PROJECTED.get(key)
+        if hit is not None and hit[0] is shapes:
+            _PROJECTED.move_to_end(key)
+            return hit[1], hit[2]
+    by_code = {str(f.get("id", (f.get("properties") or {}).get("code"))): f.get("geometry") for f in shapes.get("features", [])}
+    drawn = {code: by_code[code] for code in codes if by_code.get(code)}
+    project = Projection.fit((ring for g in drawn.values() for poly in _polygons(g) for ring in poly), MAP_WIDTH, MAP_MAX_HEIGHT)
+    paths = {code: path_data(geometry, project) for code, geometry in drawn.items()}
+    with _PROJECTED_LOCK:
+        _PROJECTED[key] = (shapes, project, paths)
+        while len(_PROJECTED) > PROJECTED_CACHE_SIZE:
+            _PROJECTED.popitem(last=False)
+    return project, paths
+
+
 def render(
     shapes: dict,
     areas: list[Area],
@@ -216,9 +246,8 @@ def render(
     Areas without a shape are left out of the map (they still count in the legend); the map
     is fitted to the areas that have one, as Plotly's ``fitbounds="locations"`` does.
     """
-    by_code = {str(f.get("id", (f.get("properties") or {}).get("code"))): f.get("geometry") for f in shapes.get("features", [])}
-    drawn = [(a, by_code[a.code]) for a in areas if by_code.get(a.code)]
-    project = Projection.fit((ring for _, g in drawn for poly in _polygons(g) for ring in poly), MAP_WIDTH, MAP_MAX_HEIGHT)
+    project, path_of = projected(shapes, [a.code for a in areas])
+    drawn = [(a, path_of[a.code]) for a in areas if a.code in path_of]
 
     title_lines = wrap(title, WIDTH - 2 * MARGIN, TITLE_SIZE)
     map_top = MARGIN + len(title_lines) * TITLE_SIZE * 1.3 + 8
@@ -230,8 +259,7 @@ def render(
     # areas without data last: their thick outline stays on top of the neighbours' thin ones
     ordered = [d for d in drawn if not d[0].no_data] + [d for d in drawn if d[0].no_data]
     paths = []
-    for area, geometry in ordered:
-        d = path_data(geometry, project)
+    for area, d in ordered:
         if not d:
             continue
         extra = f' stroke="{NO_DATA_LINE_COLOR}" stroke-width="{NO_DATA_LINE_WIDTH * GRID:g}"' if area.no_data else ""

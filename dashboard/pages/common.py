@@ -109,7 +109,7 @@ def map_content(
         frame = rt.data.gemeente_status(peildatum, onderdeel, v)
         if provincie:
             frame = frame[frame["provincie_code"] == provincie].reset_index(drop=True)
-        n_levels = len(agg.levels_for(ref.levels, onderdeel))
+        n_levels = agg.level_maps(ref.levels, onderdeel).n
         counts = agg.status_counts(frame, ref.levels, onderdeel)
         legend = ui.status_legend(counts, n_levels)
         n_done = int(frame["is_done"].sum())
@@ -122,7 +122,11 @@ def map_content(
             return MapContent(maps.message_figure(f"De kaart is niet beschikbaar: {error} De cijfers staan in de tabel."), legend, heading, summary, "none", image_query=images)
         if previous_key == key:
             return MapContent(None, legend, heading, summary, key, update=maps.compact_status_update(frame, n_levels), image_query=images)
-        figure = rt.data.cached(("mapfig", key, peildatum, onderdeel, height), lambda: maps.status_map(frame, n_levels, shape.url, height=height), v)
+        figure = rt.data.cached(
+            ("mapfig", key, peildatum, onderdeel, height),
+            lambda: maps.apply_update(_base_map(rt, v, key, height, lambda: maps.status_map(frame, n_levels, shape.url, height=height)), maps.status_update(frame, n_levels)),
+            v,
+        )
         return MapContent(figure, legend, heading, summary, key, image_query=images)
 
     frame = rt.data.group_shares(peildatum, onderdeel, level, v)
@@ -139,8 +143,20 @@ def map_content(
         return MapContent(maps.message_figure(f"De kaart is niet beschikbaar: {error} De cijfers staan in de tabel."), legend, heading, summary, "none", image_query=images)
     if previous_key == key:
         return MapContent(None, legend, heading, summary, key, update=maps.share_update(frame), image_query=images)
-    figure = rt.data.cached(("mapfig", key, peildatum, onderdeel, height), lambda: maps.share_map(frame, shape.url, height=height), v)
+    figure = rt.data.cached(
+        ("mapfig", key, peildatum, onderdeel, height),
+        lambda: maps.apply_update(_base_map(rt, v, key, height, lambda: maps.share_map(frame, shape.url, height=height)), maps.share_update(frame)),
+        v,
+    )
     return MapContent(figure, legend, heading, summary, key, image_query=images)
+
+
+def _base_map(rt: Runtime, v: Version, key: str, height: int, build) -> dict:
+    """The map figure of these areas (``key``: geometry, areas, data version) as a plain dict, built
+    once: a view at another peildatum or onderdeel differs only in the values a Patch carries
+    (``maps.apply_update``, the same as the browser does), and building and validating a Plotly
+    figure is most of a first layout's cost."""
+    return rt.data.cached(("mapfig-base", key, height), lambda: build().to_plotly_json(), v)
 
 
 def click_target(click: dict | None, level: str, peildatum: str | None, onderdeel: str | None) -> str | None:
@@ -294,16 +310,13 @@ def map_callback(app: dash.Dash, prefix: str, controls: list, content: Callable[
 
 
 
-def voorlopig_notice(peildatum: date, url: str | None):
-    """"Voorlopig" while the round behind the figures at ``peildatum`` is open, "definitief" once
-    closed (``etvi.uitvraag.rounds.status_of_peildatum``); ``None`` when no round is behind them."""
-    with db.session(url) as s:
-        round_ = rounds.round_of_peildatum(s, peildatum)
-        word = rounds.stand_of(round_)
-        if word is None:
-            return None
-        title, peil, deadline = round_.title, round_.peildatum, round_.deadline
-    if word == rounds.VOORLOPIG:
+def voorlopig_notice(facts: rounds.Stand | None):
+    """"Voorlopig" while the round behind the figures is open, "definitief" once closed
+    (``etvi.uitvraag.rounds.status_of_peildatum``, via ``DataSource.stand``); ``None`` when no round is behind them."""
+    if facts is None:
+        return None
+    title, peil, deadline = facts.title, facts.peildatum, facts.deadline
+    if facts.stand == rounds.VOORLOPIG:
         text = (f"Voorlopige cijfers: de uitvraag '{title}' (peildatum {fmt_date(peil)}) loopt nog tot {fmt_date(deadline)}; "
                 "gemeenten kunnen hun stand nog aanleveren.")  # fmt: skip
         return ui.notice([html.Strong("Voorlopig. "), text], "info", id_="voorlopig-melding")
@@ -311,9 +324,10 @@ def voorlopig_notice(peildatum: date, url: str | None):
     return ui.notice([html.Strong("Definitief. "), text], "info", id_="voorlopig-melding")
 
 
-def voorlopig_slot(prefix: str) -> html.Div:
-    """Where a map page shows whether its figures are voorlopig or definitief (filled by ``voorlopig_callback``)."""
-    return html.Div(id=f"{prefix}-voorlopig")
+def voorlopig_slot(prefix: str, notice=None) -> html.Div:
+    """Where a map page shows whether its figures are voorlopig or definitief: ``notice`` when the
+    page has it at hand, else filled by ``voorlopig_callback``."""
+    return html.Div(notice, id=f"{prefix}-voorlopig")
 
 
 def voorlopig_callback(app: dash.Dash, prefix: str) -> None:
@@ -321,7 +335,7 @@ def voorlopig_callback(app: dash.Dash, prefix: str) -> None:
 
     @app.callback(Output(f"{prefix}-voorlopig", "children"), Input(f"{prefix}-peildatum", "value"))
     def _voorlopig(peildatum):
-        return voorlopig_notice(parse_peildatum(peildatum, today()), current().data.url)
+        return voorlopig_notice(current().data.stand(parse_peildatum(peildatum, today())))
 
 
 def round_scope(user: Principal, url: str | None) -> set[str] | None:

@@ -31,7 +31,6 @@ from dashboard.texts import (
     level_singular,
     onderdeel_title,
 )
-from etvi.uitvraag import rounds
 
 PAGE = dict(path="/", name="Landelijk overzicht", title="Landelijk overzicht – ETVI-monitor", order=0)
 P = "ov"
@@ -83,9 +82,9 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
                 ],
                 className="controls",
             ),
-            common.voorlopig_slot(P),
+            common.voorlopig_slot(P, common.voorlopig_notice(rt.data.stand(pd_, v))),
             html.Section(
-                [html.H2("Stand per onderdeel", id=f"{P}-cards-heading"), html.Div(ui.cards(rt.data.cards(pd_, v), rounds.stand_at(pd_, rt.data.url)), id=f"{P}-cards", **{"aria-live": "polite"})],
+                [html.H2("Stand per onderdeel", id=f"{P}-cards-heading"), html.Div(_cards(rt, v, pd_), id=f"{P}-cards", **{"aria-live": "polite"})],
                 **{"aria-labelledby": f"{P}-cards-heading"},
             ),
             html.Section(
@@ -134,15 +133,17 @@ def _layout(rt, v, ref, pd_: date, ond: str, niv: str, show: bool):
                 **{"aria-labelledby": f"{P}-mijlpalen-heading"},
             ),
             *common.map_stores(P, mc),
-            _after_map(ref, pd_, gemeente_opts),
+            _after_map(rt, v, ref, pd_, gemeente_opts),
             dcc.Store(id=f"{P}-after-map-stale"),
             dcc.Store(id=f"{P}-tabel", data=show),
+            dcc.Store(id=f"{P}-table-view", data={"peildatum": pd_.isoformat(), "onderdeel": ond, "niveau": niv} if show else None),
+            dcc.Store(id=f"{P}-mstrip-texts", data=charts.strip_texts(f"{STAND_OP.lower()} ({{datum}})")),
             common.url_spec(P, PARAMS, "overzicht"),
         ]
     )
 
 
-def _after_map(ref, pd_: date, gemeente_opts: list[dict]) -> dcc.Store:
+def _after_map(rt, v, ref, pd_: date, gemeente_opts: list[dict]) -> dcc.Store:
     """What is drawn only once the map is: the milestone strip and list, and the 342 options of
     "Ga naar gemeente" (building the Dropdown's search index takes a noticeable moment). They
     travel with the page and the browser adds them (``etvi.afterMap``), so the first map is not
@@ -150,13 +151,29 @@ def _after_map(ref, pd_: date, gemeente_opts: list[dict]) -> dcc.Store:
     today = common.today()
     body = [
         ui.chart(
-            f"{P}-mstrip", charts.milestone_strip(ref.milestones, today, pd_), "Tijdlijn van de mijlpalen; de lijst eronder bevat dezelfde gegevens.",
+            f"{P}-mstrip", _strip(rt, v, ref, today, pd_), "Tijdlijn van de mijlpalen; de lijst eronder bevat dezelfde gegevens.",
             title="Tijdlijn van de mijlpalen", stand=pd_,
         ),
-        _milestone_list(ref.milestones, today),
+        rt.data.cached(("home-mlist", today), lambda: _milestone_list(ref.milestones, today), v),  # the same at every peildatum
     ]
     outputs = [body, gemeente_opts, "Typ een gemeentenaam"]
     return dcc.Store(id=f"{P}-after-map", data={"map": f"{P}-map", "peildatum": pd_.isoformat(), "outputs": outputs})
+
+
+def _cards(rt, v, pd_: date):
+    def build():
+        facts = rt.data.stand(pd_, v)
+        return ui.cards(rt.data.cards(pd_, v), facts.stand if facts else None)
+
+    return rt.data.cached(("cards-ui", pd_), build, v)
+
+
+def _strip(rt, v, ref, today: date, pd_: date) -> dict:
+    """The milestone strip at ``pd_``: the strip of today (built once per data version and day)
+    with its peildatum line moved, as the strip's callback does in the browser."""
+    base = rt.data.cached(("mstrip-base", today), lambda: charts.milestone_strip(ref.milestones, today, today).to_plotly_json(), v)
+    label = f"{STAND_OP.lower()} ({fmt_date(pd_)})"  # as etvi.stripPeildatum writes it
+    return charts.strip_at(base, pd_, label) or charts.milestone_strip(ref.milestones, today, pd_).to_plotly_json()
 
 
 def _milestone_list(m: pd.DataFrame, today: date) -> html.Div:
@@ -216,15 +233,14 @@ def _map(rt, v, peildatum, onderdeel, niveau, previous_key) -> common.MapContent
 
 def register_callbacks(app: dash.Dash) -> None:
     common.map_callback(app, P, [Input(f"{P}-peildatum", "value"), Input(f"{P}-onderdeel", "value"), Input(f"{P}-niveau", "value")], _map)
-    common.voorlopig_callback(app, P)
 
-    @app.callback(Output(f"{P}-cards", "children"), Input(f"{P}-peildatum", "value"), prevent_initial_call=True)
+    # one request for what follows the peildatum alone: the cards and whether they are voorlopig
+    @app.callback(Output(f"{P}-cards", "children"), Output(f"{P}-voorlopig", "children"), Input(f"{P}-peildatum", "value"), prevent_initial_call=True)
     def update_cards(peildatum):
         rt = current()
         v = rt.data.version()
         pd_ = parse_peildatum(peildatum, common.today())
-        stand = rounds.stand_at(pd_, rt.data.url)  # not in the data version: closing a round changes it
-        return rt.data.cached(("cards-ui", pd_, stand), lambda: ui.cards(rt.data.cards(pd_, v), stand), v)
+        return _cards(rt, v, pd_), common.voorlopig_notice(rt.data.stand(pd_, v))
 
     app.clientside_callback(
         dash.ClientsideFunction(namespace="etvi", function_name="afterMap"),
@@ -235,31 +251,36 @@ def register_callbacks(app: dash.Dash) -> None:
         Input(f"{P}-after-map", "data"),
     )
 
-    # ``-after-map-stale`` is set only when the peildatum changed before the strip appeared.
-    @app.callback(
+    # the strip's peildatum line moves in the browser; ``-after-map-stale`` is set only when the
+    # peildatum changed before the strip appeared
+    app.clientside_callback(
+        dash.ClientsideFunction(namespace="etvi", function_name="stripPeildatum"),
         Output(f"{P}-mstrip", "figure"),
         Input(f"{P}-peildatum", "value"),
         Input(f"{P}-after-map-stale", "data"),
+        State(f"{P}-mstrip-texts", "data"),
         prevent_initial_call=True,
     )
-    def update_strip(peildatum, _stale):
-        pd_ = parse_peildatum(peildatum, common.today())
-        return charts.strip_peildatum_patch(pd_, f"{STAND_OP.lower()} ({fmt_date(pd_)})")
 
-    @app.callback(
-        Output(f"{P}-table", "children"),
+    # the table is asked for only while it is shown (``etvi.tableView`` passes the view on)
+    app.clientside_callback(
+        dash.ClientsideFunction(namespace="etvi", function_name="tableView"),
+        Output(f"{P}-table-view", "data"),
         Input(f"{P}-peildatum", "value"),
         Input(f"{P}-onderdeel", "value"),
         Input(f"{P}-niveau", "value"),
         Input(f"{P}-tabel", "data"),
+        State(f"{P}-table-view", "data"),
         prevent_initial_call=True,
     )
-    def update_table(peildatum, onderdeel, niveau, show):
-        if not show:
+
+    @app.callback(Output(f"{P}-table", "children"), Input(f"{P}-table-view", "data"), prevent_initial_call=True)
+    def update_table(view):
+        if not view:
             return None
         rt = current()
         v = rt.data.version()
-        _, pd_, ond, niv = _state(rt, v, peildatum, onderdeel, niveau)
+        _, pd_, ond, niv = _state(rt, v, view.get("peildatum"), view.get("onderdeel"), view.get("niveau"))
         return _table(rt, v, pd_, ond, niv)
 
     app.clientside_callback(

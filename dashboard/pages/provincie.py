@@ -20,7 +20,6 @@ from dashboard.pages import common
 from dashboard.runtime import current
 from dashboard.state import choose, parse_peildatum, query
 from dashboard.texts import GEMELD_PER, ONDERDEEL_TERMS, fmt_date, fmt_pct, fmt_pp, onderdeel_title
-from etvi.uitvraag import rounds
 
 
 def title(code=None, **_) -> str:
@@ -100,8 +99,8 @@ def layout(code=None, peildatum=None, onderdeel=None, sorteer=None, volgorde=Non
 
 
 def _comparison(rt, v, code: str, name: str, pd_: date) -> list:
-    stand = rounds.stand_at(pd_, rt.data.url)  # not in the data version: closing a round changes it
-    return rt.data.cached(("provincie-vgl", code, pd_, stand), lambda: _build_comparison(rt, v, code, name, pd_, stand), v)
+    facts = rt.data.stand(pd_, v)
+    return rt.data.cached(("provincie-vgl", code, pd_), lambda: _build_comparison(rt, v, code, name, pd_, facts.stand if facts else None), v)
 
 
 def _build_comparison(rt, v, code: str, name: str, pd_: date, stand: str | None = None) -> list:

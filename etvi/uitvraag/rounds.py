@@ -7,6 +7,7 @@ them; bad input raises ``UitvraagError`` with a Dutch message and changes nothin
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
@@ -174,7 +175,26 @@ def stand_of(round_: Uitvraag | None) -> str | None:
     return VOORLOPIG if round_.state == OPEN else DEFINITIEF
 
 
+@dataclass(frozen=True)
+class Stand:
+    """How final the figures at a peildatum are (``stand``: voorlopig or definitief) and the round that decides it."""
+
+    stand: str
+    title: str
+    peildatum: date
+    deadline: date
+
+
+def stand_facts(peildatum: date, url: str | None = None) -> Stand | None:
+    """``status_of_peildatum`` with its round, in a session of its own (a page caches it per data
+    version: opening and closing a round change the version)."""
+    with db.session(url) as s:
+        round_ = round_of_peildatum(s, peildatum)
+        word = stand_of(round_)
+        return None if word is None else Stand(word, round_.title, round_.peildatum, round_.deadline)
+
+
 def stand_at(peildatum: date, url: str | None = None) -> str | None:
     """``status_of_peildatum`` in a session of its own, for a page or a download."""
-    with db.session(url) as s:
-        return status_of_peildatum(s, peildatum)
+    facts = stand_facts(peildatum, url)
+    return facts.stand if facts else None

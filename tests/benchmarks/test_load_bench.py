@@ -44,7 +44,7 @@ def test_the_replay_posts_what_chromium_posts_for_a_peildatum_change(live, brows
         page.click("#ov-peildatum")
         dropdown_option(page).nth(1).click()
         deadline = time.monotonic() + 20
-        while len(posted) < 5 and time.monotonic() < deadline:
+        while len(posted) < 2 and time.monotonic() < deadline:
             page.wait_for_timeout(100)
         page.wait_for_timeout(500)
     finally:
@@ -62,20 +62,17 @@ def test_the_replay_posts_what_chromium_posts_for_a_peildatum_change(live, brows
     viewer.values["ov-peildatum.value"] = chosen
     replayed = sorted((load_bench.callback_body(cb, viewer.values) for cb in viewer.callbacks), key=lambda b: b["output"])
     assert [b["output"] for b in replayed] == [
+        "..ov-cards.children...ov-voorlopig.children..",
         "..ov-map.figure...ov-map-update.data...ov-legend.children...ov-map-heading.children...ov-map-summary.children...ov-map-key.data"
         "...ov-kaart-svg.href...ov-kaart-png.href...ov-embed-code.value..",
-        "ov-cards.children",
-        "ov-mstrip.figure",
-        "ov-table.children",
-        "ov-voorlopig.children",
-    ]
+    ]  # the strip's line moves in the browser, and a hidden table asks nothing
     assert replayed == sent
 
 
 def test_a_short_replay_against_etvi_serve_has_no_errors_and_every_kind_answers_200(live):
     stats = load_bench.replay([live], viewers=3, seconds=3, think=0.1, changes=2)
     kinds = {"pagina /", "/_dash-layout", "/_dash-dependencies", "download csv", load_bench.CHANGE} | {
-        f"callback {cid}" for cid in ("ov-map", "ov-cards", "ov-mstrip", "ov-table", "ov-voorlopig")
+        f"callback {cid}" for cid in ("ov-map", "ov-cards")
     }
     assert set(stats.statuses) == kinds
     assert {kind: set(counts) for kind, counts in stats.statuses.items()} == {kind: {200} for kind in kinds}

@@ -120,16 +120,20 @@ def test_click_on_map_opens_the_profile(dash_app, client):
     assert list(data["response"]["etvi-nav"].values())[0].startswith("/provincie/PV27?peildatum=2025-06-30")
 
 
-def test_milestone_strip_and_table_callbacks(dash_app, client):
-    data, _ = post(client, dash_app, "ov-mstrip", "figure", {"ov-peildatum.value": "2024-06-30"}, ["ov-peildatum.value"])
-    assert data["response"]["ov-mstrip"]["figure"]["__dash_patch_update"]
-    values = {"ov-peildatum.value": "2025-06-30", "ov-onderdeel.value": "verordening", "ov-niveau.value": "gemeente", "ov-tabel.data": True}
-    data, _ = post(client, dash_app, "ov-table", "children", values, ["ov-tabel.data"])
+def test_table_callback(dash_app, client):
+    """The table is asked for with the view of a shown table (``etvi.tableView`` sends none while it is hidden)."""
+    values = {"ov-table-view.data": {"peildatum": "2025-06-30", "onderdeel": "verordening", "niveau": "gemeente"}}
+    data, _ = post(client, dash_app, "ov-table", "children", values, ["ov-table-view.data"])
     payload = json.loads(data["response"]["ov-table"]["children"]["props"]["data-table"])  # drawn by assets/tables.js
     assert len(payload["rows"]) == 342 and payload["sortable"]
-    values["ov-tabel.data"] = False
-    data, _ = post(client, dash_app, "ov-table", "children", values, ["ov-tabel.data"])
+    data, _ = post(client, dash_app, "ov-table", "children", {"ov-table-view.data": None}, ["ov-table-view.data"])
     assert data["response"]["ov-table"]["children"] is None
+
+
+def test_cards_and_voorlopig_answer_in_one_callback(dash_app, client):
+    data, _ = post(client, dash_app, "ov-cards", "children", {"ov-peildatum.value": "2025-06-30"}, ["ov-peildatum.value"])
+    assert set(data["response"]) == {"ov-cards", "ov-voorlopig"}
+    assert "van 342 gemeenten" in json.dumps(data["response"]["ov-cards"])
 
 
 def test_regios_provincie_gemeente_mijlpalen_callbacks(dash_app, client):

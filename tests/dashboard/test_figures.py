@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from plotly.io.json import to_json_plotly
 
 from dashboard import texts
 from dashboard.figures import charts, maps, palette
@@ -163,10 +164,39 @@ def test_milestone_strip_marks_today_and_peildatum_and_patch_moves_peildatum():
     assert fig.layout.shapes[i].name == "peildatum" and fig.layout.annotations[i].name == "peildatum"
     update = charts.strip_peildatum_update(date(2024, 6, 30), "peildatum (30 juni 2024)")
     assert update[("shapes", i)] == {"x0": "2024-06-30T00:00:00", "x1": "2024-06-30T00:00:00"}
-    patch = charts.strip_peildatum_patch(date(2024, 6, 30), "x").to_plotly_json()
-    assert len(patch["operations"]) == 5  # the line, its label (x, text) and the source line of the download
-    assert patch["operations"][-1]["params"]["value"] == {"bron": "Bron: ETVI-monitor, stand op 30 juni 2024", "stand": "2024-06-30"}
+    # what the browser needs to do the same (assets/etvi.js stripPeildatum; tested in Chromium)
+    strip_texts = charts.strip_texts("stand op ({datum})")
+    assert strip_texts["index"] == i and strip_texts["months"][5] == "juni"
+    assert strip_texts["bron"].format(datum="30 juni 2024") == charts.stand_meta(date(2024, 6, 30))["bron"]
     assert _types(fig) <= BUNDLE_TRACES
+
+
+def _strip_milestones() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "title": ["Wet", "Doel"],
+            "date": [date(2024, 3, 7), date(2026, 1, 1)],
+            "date_precision": ["dag", "jaar"],
+            "deadline": [date(2024, 3, 7), date(2026, 12, 31)],
+            "kind": ["wet", "programmadoel"],
+            "confidence": ["bevestigd", "doel"],
+        }
+    )
+
+
+def test_strip_at_a_peildatum_equals_the_strip_built_for_it():
+    m, today = _strip_milestones(), date(2026, 11, 21)
+    base = charts.milestone_strip(m, today, today).to_plotly_json()
+    for day in (date(2024, 1, 1), date(2025, 6, 30), date(2026, 12, 31)):
+        moved = charts.strip_at(base, day, f"stand op ({texts.fmt_date(day)})")
+        built = charts.milestone_strip(m, today, day)
+        assert json.loads(to_json_plotly(moved)) == json.loads(to_json_plotly(built))  # as Dash sends them
+    # outside the strip's time axis the strip must be drawn wider: no shortcut
+    assert charts.strip_at(base, date(2023, 12, 31), "x") is None
+    assert charts.strip_at(base, date(2027, 1, 1), "x") is None
+    # the cached base is not changed
+    assert base["layout"]["shapes"][charts.STRIP_PEILDATUM_INDEX]["x0"] == pd.Timestamp(today)
 
 
 def test_comparison_and_projection_charts():

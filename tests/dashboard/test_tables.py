@@ -11,13 +11,15 @@ Dash components the same table froze the browser for about 35 s.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
+from dashboard import texts
 from tests.support.app import create_actors
 from tests.support.axe import run_axe
-from tests.support.browser import wait_for_dash
+from tests.support.browser import dropdown_option, wait_for_dash
 
 pytestmark = [pytest.mark.browser, pytest.mark.geodata]
 
@@ -141,6 +143,27 @@ def test_a_loading_state_shows_until_the_table_is_there(live, page):
     page.wait_for_selector("#ov-table table tbody tr", timeout=30000)
     expect(page.get_by_text("De tabel wordt geladen")).to_have_count(0)
     assert page.locator("#ov-table tbody tr").count() == N_GEMEENTEN
+
+
+def test_a_hidden_table_asks_nothing_and_opens_at_the_peildatum_chosen_meanwhile(live, page):
+    """A peildatum change while the table is hidden sends no table request (``etvi.tableView``);
+    opened afterwards, the table is for the new peildatum; hidden again, it is gone."""
+    _open_home(live, page, "?peildatum=2026-09-30")
+    posted = []
+    page.on("request", lambda r: posted.append(r.post_data or "") if "_dash-update-component" in r.url else None)
+    page.click("#ov-peildatum")
+    with page.expect_response(lambda r: "_dash-update-component" in r.url and "ov-cards" in (r.request.post_data or "")):
+        dropdown_option(page).nth(1).click()
+    chosen = page.evaluate("() => new URLSearchParams(window.location.search).get('peildatum')")
+    assert chosen and chosen != "2026-09-30"
+    wait_for_dash(page)
+    assert posted and not [p for p in posted if "ov-table" in p], posted
+    ms = page.evaluate(UNTIL_DRAWN, ["#ov-tabel-toggle", "#ov-table", N_GEMEENTEN, f"per gemeente op {texts.fmt_date(date.fromisoformat(chosen))}"])
+    assert ms < 60000
+    page.click("#ov-tabel-toggle")
+    expect(page.locator("#ov-table table")).to_have_count(0)
+    expect(page.locator("#ov-tabel-toggle")).to_have_text("Tabel tonen")
+    assert not page.errors, page.errors
 
 
 def test_table_in_the_address_is_drawn_at_load(live, page):
