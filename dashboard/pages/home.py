@@ -276,7 +276,7 @@ def register_callbacks(app: dash.Dash) -> None:
 
     @app.callback(Output(f"{P}-table", "children"), Input(f"{P}-table-view", "data"), prevent_initial_call=True)
     def update_table(view):
-        if not view:
+        if not isinstance(view, dict) or not view:  # hidden, or a forged value: no table
             return None
         rt = current()
         v = rt.data.version()

@@ -130,6 +130,18 @@ def test_table_callback(dash_app, client):
     assert data["response"]["ov-table"]["children"] is None
 
 
+@pytest.mark.parametrize("view", ["x", 5, [1], True, {"peildatum": 5, "onderdeel": [], "niveau": {}}, {"peildatum": "9999-99-99", "niveau": "gemeente"}])
+def test_a_forged_table_view_gets_no_table_or_the_default_view_never_an_error(dash_app, client, view):
+    """The view comes from the browser (``etvi.tableView``): any JSON may arrive."""
+    data, resp = post(client, dash_app, "ov-table", "children", {"ov-table-view.data": view}, ["ov-table-view.data"])
+    assert resp.status_code == 200
+    table = data["response"]["ov-table"]["children"]
+    if isinstance(view, dict):  # odd values fall back to the page's defaults, as in the address
+        assert len(json.loads(table["props"]["data-table"])["rows"]) == 342
+    else:
+        assert table is None
+
+
 def test_cards_and_voorlopig_answer_in_one_callback(dash_app, client):
     data, _ = post(client, dash_app, "ov-cards", "children", {"ov-peildatum.value": "2025-06-30"}, ["ov-peildatum.value"])
     assert set(data["response"]) == {"ov-cards", "ov-voorlopig"}
