@@ -76,6 +76,7 @@ CHANGE = "peildatumwijziging"
 PEILDATUM = "ov-peildatum"
 BROWSER_CONNECTIONS = 6  # connections per host a browser opens at most
 HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+CACHE_HEADER = "X-Cache"  # dashboard.response_cache: "hit" when the answer was ready
 
 
 # --- what a browser sends ---------------------------------------------------------------------
@@ -165,12 +166,14 @@ class Stats:
     times: dict[str, list[float]] = field(default_factory=dict)  # kind -> ms of each answered request
     statuses: dict[str, Counter] = field(default_factory=dict)  # kind -> status -> count
     errors: Counter = field(default_factory=Counter)  # (kind, what) -> count
+    hits: Counter = field(default_factory=Counter)  # kind -> answers the server had ready (X-Cache: hit)
     failed_changes: int = 0
     seconds: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def answered(self, kind: str, status: int, ms: float) -> None:
+    def answered(self, kind: str, status: int, ms: float, hit: bool = False) -> None:
         with self.lock:
+            self.hits[kind] += hit
             self.times.setdefault(kind, []).append(ms)
             self.statuses.setdefault(kind, Counter())[status] += 1
             if status >= 400:
@@ -219,7 +222,7 @@ class Viewer:
         except requests.RequestException as exc:
             self.stats.failed(kind, error_name(exc))
             return None
-        self.stats.answered(kind, response.status_code, (time.perf_counter() - start) * 1000)
+        self.stats.answered(kind, response.status_code, (time.perf_counter() - start) * 1000, response.headers.get(CACHE_HEADER) == "hit")
         return response
 
     def pause(self, deadline: float) -> bool:
@@ -537,6 +540,8 @@ def report(title: str, load: Stats, base: Stats, usage: dict[str, str], viewers:
         print(f"    {n:>5} x {kind}: {what}")
     if load.failed_changes:
         print(f"    {load.failed_changes} peildatumwijzigingen niet compleet")
+    ready = [f"{kind} {100 * load.hits[kind] / len(load.times[kind]):.0f}%" for kind in kind_order(load) if kind != CHANGE and load.times.get(kind)]
+    print(f"  kant-en-klare antwoorden (X-Cache: hit) tijdens de belasting: {', '.join(ready)}")
     for part, text_ in usage.items():
         print(f"  machine tijdens {'de belasting' if part == 'belasting' else 'de naïeve meting'}: {text_}")
     for note in notes:
@@ -549,6 +554,17 @@ def report(title: str, load: Stats, base: Stats, usage: dict[str, str], viewers:
         print(f"  [{'OK ' if ok else 'NIET GEHAALD'}] {text_}")
     print("=" * 100)
     return all(ok for _, ok in checks)
+
+
+def forget_answers(url: str) -> None:
+    """Empty the shared answer cache (``dashboard.response_cache``), so a part does not start with
+    the answers of the one before it."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM cachedanswer"))
+    finally:
+        engine.dispose()
 
 
 def measure(title: str, servers: list[Server], args, viewers: int) -> bool:
@@ -609,11 +625,15 @@ def run(args) -> int:
         try:
             fill_database(url, tmp / "init")
             servers.append(start_server(url, tmp / "server-a", args.workers))
+            forget_answers(url)
             what = "PostgreSQL" if on_postgres else "SQLite"
             setup = f"{args.workers} workers x 4 threads per server, {what}, {args.seconds:.0f} s, denktijd {args.think:g} s, {args.changes} wijzigingen per bezoek"
             ok &= measure(f"Eén etvi serve: {args.viewers} kijkers ({setup})", servers, args, args.viewers)
             if on_postgres and not args.one_server:
-                servers.append(start_server(url, tmp / "server-b", args.workers))
+                # fresh servers and an empty cache: this part does not start with the answers of the first
+                stop_server(servers.pop())
+                servers += [start_server(url, tmp / name, args.workers) for name in ("server-c", "server-d")]
+                forget_answers(url)
                 ok &= measure(f"Twee etvi serve op één database, om de beurt: {args.viewers2} kijkers ({setup})", servers, args, args.viewers2)
         finally:
             for server in servers:

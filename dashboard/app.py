@@ -28,6 +28,7 @@ from dashboard import (
     pages,
     prerender,
     requestlog,
+    response_cache,
     routing,
     security,
 )
@@ -213,7 +214,7 @@ def create_app(url: str | None = None, *, shape_loader=None) -> dash.Dash:
         meta_tags=[{"name": "description", "content": APP_SUBTITLE}],
     )
     app.index_string = INDEX
-    pages.register_all(app)
+    cacheable = pages.register_all(app)
     app.layout = _shell
 
     register_route(server, runtime.shapes, lambda level: runtime.resolve_shape(level))
@@ -227,6 +228,7 @@ def create_app(url: str | None = None, *, shape_loader=None) -> dash.Dash:
     server.after_request(_not_found_status(app))
     server.after_request(prerender.no_store)
     faults.install(server)
+    response_cache.install(app, cacheable.modules, cacheable.outputs, url)  # after security, before the log line
     requestlog.install(server)  # after the other hooks: its start runs first, its log line last
     health.install(server, url)  # /health/live and /health/ready, in front of all of the above
     # Dash adds inline scripts up to its setup on the first request: hash them per response
@@ -255,8 +257,6 @@ def complete_setup(app: dash.Dash) -> None:
 # --------------------------------------------------------------------------------------------
 # HTTP 404 for unknown addresses
 # --------------------------------------------------------------------------------------------
-
-DASH_INDEX_ENDPOINTS = {"/", "/<path:path>"}
 
 
 def known_page(app: dash.Dash, path: str) -> bool:
@@ -297,7 +297,7 @@ def _not_found_status(app: dash.Dash):
         if (
             response.status_code == 200
             and req.method in ("GET", "HEAD")
-            and req.endpoint in DASH_INDEX_ENDPOINTS
+            and req.endpoint in routing.INDEX_ENDPOINTS
             and not known_page(app, req.path)
         ):
             response.status_code = 404

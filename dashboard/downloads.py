@@ -167,6 +167,8 @@ def build(view: str, args) -> tuple[str, pd.DataFrame]:
     raise DownloadError(f"Onbekende weergave {view!r}.")
 
 
+# computed only from the versioned data (``DataSource``): ``dashboard.response_cache`` may keep them
+CACHEABLE_VIEWS = {"overzicht", "regios", "mijlpalen", "mijlpalen-voortgang", "gemeenten"}
 UNDATED_VIEWS = {"mijlpalen"}  # the same on every peildatum: no date in the file name
 
 

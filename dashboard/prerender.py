@@ -38,7 +38,7 @@ STORE_ID = "_pages_store"
 log = logging.getLogger(__name__)
 
 
-def _target() -> tuple[str, str] | None:
+def target() -> tuple[str, str] | None:
     """(pathname, search) named by the layout request, or None."""
     if not flask.has_request_context() or not flask.request.path.endswith("/_dash-layout"):
         return None
@@ -71,10 +71,10 @@ def content_for(app: dash.Dash, pathname: str, search: str) -> tuple[object, str
 
 def page_container():
     """``dash.page_container``, filled for the page named by the layout request when there is one."""
-    target = _target()
-    if target is None:
+    named = target()
+    if named is None:
         return dash.page_container
-    pathname, search = target
+    pathname, search = named
     app = dash.get_app()
     if app.routing_callback_inputs:  # layouts would also get those values; not mirrored here
         return dash.page_container

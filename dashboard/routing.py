@@ -19,6 +19,7 @@ from urllib.parse import parse_qs
 import dash
 
 NOT_FOUND_MODULE = "not_found_404"
+INDEX_ENDPOINTS = {"/", "/<path:path>"}  # the Flask endpoints of Dash's index: every page's first HTML
 _VARIABLE = re.compile(r"<(.*?)>")
 
 

@@ -125,6 +125,8 @@ class Settings:
     api_rate_read: int = 1200
     api_rate_upload: int = 120
     api_rate_window_seconds: int = 60
+    answer_cache_mb: int = 64
+    answer_cache_rows: int | None = None  # None: 5000 on PostgreSQL, none on SQLite
 
     @property
     def is_sqlite(self) -> bool:
@@ -205,6 +207,8 @@ def _read_settings() -> Settings:
         api_rate_read=_at_least("API_RATE_READ", 1200),
         api_rate_upload=_at_least("API_RATE_UPLOAD", 120),
         api_rate_window_seconds=_at_least("API_RATE_WINDOW_SECONDS", 60, minimum=1),
+        answer_cache_mb=_at_least("ANSWER_CACHE_MB", 64),
+        answer_cache_rows=_at_least("ANSWER_CACHE_ROWS", 0) if _env("ANSWER_CACHE_ROWS") is not None else None,
     )
 
 

@@ -293,3 +293,15 @@ class RateCount(SQLModel, table=True):
     bucket: str = Field(primary_key=True, max_length=16)  # lezen, upload
     window_start: int = Field(primary_key=True, sa_type=BigInteger)
     hits: int = 0
+
+
+class CachedAnswer(SQLModel, table=True):
+    """A ready answer for anonymous viewers (``dashboard.response_cache``), shared by every worker
+    and app server. Only a cache: any row may be deleted at any time."""
+
+    key: str = Field(primary_key=True, max_length=64)  # SHA-256 of the request and the data version
+    version: str = Field(max_length=64, index=True)
+    status: int
+    headers: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of [name, value]
+    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)

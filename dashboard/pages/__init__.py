@@ -104,6 +104,23 @@ PAGES: tuple[DashPage | ServerPage, ...] = (
 )
 
 
-def register_all(app: dash.Dash) -> None:
+@dataclass(frozen=True)
+class Cacheable:
+    """The pages whose answers are functions of the request, the data version and the day
+    (``CACHEABLE = True`` in their module), and the outputs of their callbacks: what
+    ``dashboard.response_cache`` may keep for anonymous viewers."""
+
+    modules: frozenset[str]
+    outputs: frozenset[str]
+
+
+def register_all(app: dash.Dash) -> Cacheable:
+    modules: set[str] = set()
+    outputs: set[str] = set()
     for page in PAGES:
+        before = set(app.callback_map)
         page.register(app)
+        if isinstance(page, DashPage) and getattr(page.module, "CACHEABLE", False):
+            modules.add(page.module.__name__)
+            outputs |= set(app.callback_map) - before
+    return Cacheable(frozenset(modules), frozenset(outputs))

@@ -46,6 +46,7 @@ def title(code=None, **_) -> str:
 
 PAGE = dict(path_template="/gemeente/<code>", name="Gemeente", title=title, order=3)
 P = "gm"
+CACHEABLE = True  # a function of the address, the data version and the day: dashboard.response_cache
 PARAMS = [("peildatum", f"{P}-peildatum", "value")]
 NEXT_STEPS = Path(__file__).resolve().parent.parent / "volgende_stappen.csv"
 

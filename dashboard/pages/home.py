@@ -34,6 +34,7 @@ from dashboard.texts import (
 
 PAGE = dict(path="/", name="Landelijk overzicht", title="Landelijk overzicht – ETVI-monitor", order=0)
 P = "ov"
+CACHEABLE = True  # a function of the address, the data version and the day: dashboard.response_cache
 PARAMS = [
     ("peildatum", f"{P}-peildatum", "value"),
     ("onderdeel", f"{P}-onderdeel", "value"),

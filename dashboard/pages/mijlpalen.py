@@ -38,6 +38,7 @@ from dashboard.texts import (
 
 PAGE = dict(path="/mijlpalen", name="Mijlpalen", title="Mijlpalen – ETVI-monitor", order=4)
 P = "mp"
+CACHEABLE = True  # a function of the address, the data version and the day: dashboard.response_cache
 PARAMS = [("niveau", f"{P}-niveau", "value")]
 
 

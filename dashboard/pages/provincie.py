@@ -32,6 +32,7 @@ def title(code=None, **_) -> str:
 
 PAGE = dict(path_template="/provincie/<code>", name="Provincie", title=title, order=2)
 P = "pv"
+CACHEABLE = True  # a function of the address, the data version and the day: dashboard.response_cache
 PARAMS = [
     ("peildatum", f"{P}-peildatum", "value"),
     ("onderdeel", f"{P}-onderdeel", "value"),

@@ -34,6 +34,7 @@ from etvi.config import settings
 
 PAGE = dict(path="/regios", name="Regio's vergelijken", title="Regio's vergelijken – ETVI-monitor", order=1)
 P = "rg"
+CACHEABLE = True  # a function of the address, the data version and the day: dashboard.response_cache
 PARAMS = [
     ("regiotype", f"{P}-regiotype", "value"),
     ("onderdeel", f"{P}-onderdeel", "value"),

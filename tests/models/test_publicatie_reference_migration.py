@@ -31,7 +31,7 @@ def test_migration_0012_freezes_existing_publicaties_and_downgrades(backend, tmp
                 {"p": date(2024, 12, 31), "k": kennis if backend == "postgresql" else kennis.replace(tzinfo=None)},
             )
         db.dispose_all()
-        db.upgrade(url)
+        db.upgrade(url, "0012")
         assert db.current_revision(url) == "0012"
         [p] = publicaties.all_publicaties(url)
         stored = publicaties.csv_bytes(p, url)
