@@ -1,14 +1,14 @@
 """Database access for the dashboard, with per-process caches invalidated by the data version.
 
 Every server worker keeps its own cache. Before using a cached value the worker reads one
-small row (``version()``): Meta ``data_version`` (bumped by every data change), Meta
-``demo_data``, the number of gemeenten, the highest ids of the region memberships and of the
-status records (append-only), a hash of the small milestone and status tables, so a loader
-that forgets to bump the version, or a reference reload, still invalidates, and the number of
-open and of closed rounds (a round is only ever opened, then closed: each step changes them), so
-whether figures are voorlopig is cached too. All of it is index
-lookups or tiny tables: well under a millisecond per callback. When that row changes, the
-whole cache of the worker is dropped. Aggregates are cached per (version, peildatum, ...).
+small row in one statement (``version()``): Meta ``data_version`` (bumped by every data change),
+``demo_data`` and ``geo_year``, the number of gemeenten, the number and highest id of the region
+memberships, the highest id of the status records (append-only), the small milestone and status
+tables whole as one text each (hashed), so a loader that forgets to bump the version, or a
+reference reload, still invalidates, and the number of open and of closed rounds (a round is only
+ever opened, then closed: each step changes them), so whether figures are voorlopig is cached too.
+All of it is index lookups or tiny tables: well under a millisecond per callback. When that row
+changes, the whole cache of the worker is dropped. Aggregates are cached per (version, peildatum, ...).
 
 A ``Version`` may carry a *kennis* moment (``version(kennis=K)``): then every figure is computed
 from the records known at K (``models.asof``), cached under its own keys; without it (now) the
@@ -36,8 +36,7 @@ from models.db import engine
 
 CACHE_SIZE = 256  # entries per worker: aggregates and ready-made page parts
 
-_VERSION_SQL = text(
-    """
+_VERSION_SELECT = """
     SELECT
       (SELECT value FROM meta WHERE key = 'data_version') AS data_version,
       (SELECT value FROM meta WHERE key = 'demo_data') AS demo,
@@ -49,14 +48,37 @@ _VERSION_SQL = text(
       (SELECT count(*) FROM statuslevel) AS n_level,
       (SELECT max(id) FROM statusrecord) AS max_status,
       (SELECT count(*) FROM uitvraag WHERE state = :open) AS n_open_rounds,
-      (SELECT count(*) FROM uitvraag WHERE state = :closed) AS n_closed_rounds
-    """
-)
-# the two small, user-edited reference tables are hashed whole (a few dozen rows)
-_REFERENCE_SQL = [
-    text("SELECT id, title, date, date_precision, kind, onderdeel, min_status, level, confidence, source_url, note FROM milestone ORDER BY id"),
-    text("SELECT onderdeel, rank, status, is_done, label FROM statuslevel ORDER BY onderdeel, rank"),
-]
+      (SELECT count(*) FROM uitvraag WHERE state = :closed) AS n_closed_rounds,
+      {milestones} AS milestones,
+      {levels} AS levels
+"""
+# The two small, user-edited reference tables (a few dozen rows) come whole, one text per table:
+# each value as an SQL literal ('it''s', or NULL unquoted: self-delimiting, so NULL, '' and a value
+# moved to the next column all differ), a comma between columns, a newline between rows, the rows
+# in the order of a unique key.
+_REFERENCE = {
+    "milestones": ("milestone", "id", ["id", "title", "date", "date_precision", "kind", "onderdeel", "min_status", "level", "confidence", "source_url", "note"]),
+    "levels": ("statuslevel", "onderdeel, rank, status", ["onderdeel", "rank", "status", "is_done", "label"]),
+}
+
+
+def _table_text(dialect: str, table: str, order: str, columns: list[str]) -> str:
+    """One table as one text, in a fixed order. PostgreSQL: format's %L quotes, string_agg's
+    ORDER BY orders, to_char writes a date whatever the DateStyle. SQLite (an ORDER BY inside
+    group_concat needs 3.44; without it the order is arbitrary): group_concat as a window function
+    over the whole table, whose frame is visited in the window's order; %Q quotes; SQLite keeps a
+    date as text YYYY-MM-DD."""
+    if dialect == "postgresql":
+        values = ", ".join("to_char(date, 'YYYY-MM-DD')" if c == "date" else c for c in columns)
+        return f"(SELECT string_agg(format('{','.join(['%L'] * len(columns))}', {values}), chr(10) ORDER BY {order}) FROM {table})"
+    window = f"ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
+    return f"(SELECT group_concat(printf('{','.join(['%Q'] * len(columns))}', {', '.join(columns)}), char(10)) OVER ({window}) FROM {table} LIMIT 1)"
+
+
+_VERSION_SQL = {
+    dialect: text(_VERSION_SELECT.format(**{name: _table_text(dialect, *spec) for name, spec in _REFERENCE.items()}))
+    for dialect in ("postgresql", "sqlite")
+}
 
 
 @dataclass(frozen=True)
@@ -124,8 +146,8 @@ class DataSource:
         if kennis is None and self.kennis_source is not None:
             kennis = self.kennis_source()
         with engine(self.url).connect() as conn:
-            row = conn.execute(_VERSION_SQL, {"open": rounds.OPEN, "closed": rounds.GESLOTEN}).one()
-            digest = hashlib.sha1(repr([conn.execute(q).all() for q in _REFERENCE_SQL]).encode()).hexdigest()
+            row = conn.execute(_VERSION_SQL[conn.dialect.name], {"open": rounds.OPEN, "closed": rounds.GESLOTEN}).one()
+        digest = hashlib.sha1(repr((row.milestones, row.levels)).encode()).hexdigest()
         geo_year = int(row.geo_year) if row.geo_year and str(row.geo_year).isdigit() else None
         version = Version(
             data_version=str(row.data_version or "0"),
