@@ -145,7 +145,10 @@ class DataSource:
         ``publicatie``: that publicatie's frozen reference data and boundary year."""
         if kennis is None and self.kennis_source is not None:
             kennis = self.kennis_source()
+        # one statement sees one snapshot: no transaction around it (no BEGIN/ROLLBACK round trips,
+        # and psycopg may prepare the statement once per connection)
         with engine(self.url).connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
             row = conn.execute(_VERSION_SQL[conn.dialect.name], {"open": rounds.OPEN, "closed": rounds.GESLOTEN}).one()
         digest = hashlib.sha1(repr((row.milestones, row.levels)).encode()).hexdigest()
         geo_year = int(row.geo_year) if row.geo_year and str(row.geo_year).isdigit() else None
