@@ -213,3 +213,10 @@ def test_memory_drops_the_oldest_answers_beyond_its_limit():
     assert memory.sees("v2") and memory.get("b") is None and memory.size == 0
     memory.put("v2", "big", response_cache.Answer(200, (), b"x" * 3000))
     assert memory.get("big") is None
+
+
+def test_no_callback_runs_in_the_background(ref_db):
+    """A kept first HTML carries Dash's per-load ``end_id`` to every viewer of that page. It only
+    binds background-callback jobs to a page load; with none in the app, sharing it gives nothing away."""
+    app = make_app(ref_db)
+    assert app.callback_map and not [key for key, cb in app.callback_map.items() if cb.get("background")]
