@@ -24,11 +24,13 @@ waits ``--think`` seconds (on average, uniform 0.5-1.5x) between actions. Errors
 >= 400 and every connection reset, connection closed by the server, refused connection or time-out
 (no retries: a browser retries a reset request only sometimes, a proxy usually not at all).
 
-Then the same with two ``etvi serve`` on two ports on the same database (each its own data folder),
-every request to the next server in turn (a round-robin load balancer without sticky sessions), with
-``--viewers2`` viewers (default twice ``--viewers``). SQLite: the single-server part only.
+Then the same with two fresh ``etvi serve`` on two ports on the same database (each its own data
+folder), every request to the next server in turn (a round-robin load balancer without sticky
+sessions), with ``--viewers2`` viewers (default twice ``--viewers``). SQLite: the single-server part
+only. Each part starts with an empty answer cache (``dashboard.response_cache``, table ``cachedanswer``).
 
 Printed per part: requests/s, p50/p95/p99 per request kind and of a whole peildatum change, errors,
+the share of answers the servers had ready (``X-Cache: hit``),
 the same for one viewer at a time (the baseline, measured in the same run) and the ratio, and how busy
 the machine was (load average, CPU used by the servers, this client and everything else). Targets
 (issue 10): 0 errors; p95 of a peildatum change < 150 ms (on an idle machine: compare the baseline

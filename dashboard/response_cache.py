@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import dash
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
@@ -49,7 +49,6 @@ from models.tables import CachedAnswer, utcnow
 log = logging.getLogger(__name__)
 
 EXTENSION = "etvi_response_cache"
-SESSION_COOKIE = "etvi_sessie"  # security.install sets it as Flask's SESSION_COOKIE_NAME
 UPDATE_PATH = "/_dash-update-component"
 LAYOUT_PATH = "/_dash-layout"
 DEPENDENCIES_PATH = "/_dash-dependencies"
@@ -130,7 +129,9 @@ class Shared:
 
     def get(self, key: str) -> Answer | None:
         with engine(self.url).connect() as conn:
-            row = conn.execute(select(CachedAnswer.status, CachedAnswer.headers, CachedAnswer.body).where(CachedAnswer.key == key)).first()
+            row = conn.execute(
+                select(CachedAnswer.status, CachedAnswer.headers, CachedAnswer.body).where(CachedAnswer.key == key)
+            ).first()
         if row is None:
             return None
         return Answer(int(row.status), tuple((str(k), str(v)) for k, v in json.loads(row.headers)), bytes(row.body))
@@ -138,7 +139,14 @@ class Shared:
     def put(self, version: str, key: str, answer: Answer) -> None:
         eng = engine(self.url)
         dialect = postgresql if eng.dialect.name == "postgresql" else sqlite
-        values = dict(key=key, version=version, status=answer.status, headers=json.dumps(answer.headers), body=answer.body, created_at=utcnow())
+        values = dict(
+            key=key,
+            version=version,
+            status=answer.status,
+            headers=json.dumps(answer.headers),
+            body=answer.body,
+            created_at=utcnow(),
+        )
         with eng.begin() as conn:
             conn.execute(dialect.insert(CachedAnswer).values(**values).on_conflict_do_nothing(index_elements=["key"]))
         with self.lock:
@@ -188,7 +196,8 @@ class ResponseCache:
 
     def cacheable(self) -> bool:
         """Whether this request's answer is a function of the key (see the module's docstring)."""
-        if request.method not in ("GET", "POST") or SESSION_COOKIE in request.cookies or "Authorization" in request.headers:
+        session_cookie = current_app.config.get("SESSION_COOKIE_NAME") or "session"
+        if request.method not in ("GET", "POST") or session_cookie in request.cookies or "Authorization" in request.headers:
             return False
         path = request.path
         if request.method == "POST":
@@ -255,7 +264,9 @@ class ResponseCache:
         except SQLAlchemyError as exc:
             if not self.warned:
                 self.warned = True
-                log.warning("de antwoordcache in de database is niet bruikbaar (%s); antwoorden worden berekend", type(exc).__name__)
+                log.warning(
+                    "de antwoordcache in de database is niet bruikbaar (%s); antwoorden worden berekend", type(exc).__name__
+                )
             return None
 
     def keep(self, response: Response) -> Response:

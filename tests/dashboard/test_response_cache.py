@@ -50,7 +50,11 @@ def requests_of_a_viewer(app) -> dict[str, dict]:
             headers={"Accept-Encoding": "gzip", "Content-Type": "application/json", "Referer": "http://localhost" + PAGE},
             data=cards_body(app),
         ),
-        "download": dict(method="GET", path="/download/overzicht.csv?peildatum=2026-06-30&onderdeel=verordening", headers={"Accept-Encoding": "gzip"}),
+        "download": dict(
+            method="GET",
+            path="/download/overzicht.csv?peildatum=2026-06-30&onderdeel=verordening",
+            headers={"Accept-Encoding": "gzip"},
+        ),
     }
 
 
@@ -73,7 +77,9 @@ def test_each_view_is_computed_once_per_data_version(ref_db, backend):
     for name, r in again.items():
         assert r.headers.get(response_cache.HIT_HEADER) == "hit", name
         assert r.get_data() == first[name].get_data(), name
-        assert r.headers["Content-Type"] == first[name].headers["Content-Type"] and r.headers.get("Content-Encoding") == first[name].headers.get("Content-Encoding")
+        assert r.headers["Content-Type"] == first[name].headers["Content-Type"] and r.headers.get("Content-Encoding") == first[
+            name
+        ].headers.get("Content-Encoding")
         assert "Set-Cookie" not in r.headers and r.headers["X-Request-ID"] != first[name].headers["X-Request-ID"]
         assert r.headers["Content-Security-Policy"] and r.headers["X-Content-Type-Options"] == "nosniff"
     # SQLite (one machine) keeps answers in each worker's memory only; PostgreSQL also in the database
@@ -87,7 +93,17 @@ def test_each_view_is_computed_once_per_data_version(ref_db, backend):
     assert send(client, other).headers[response_cache.HIT_HEADER] == "miss"
 
     # new data: every view is computed anew, and shows it
-    assert amsterdam(body(first["download"])) == ["GM0363", "Amsterdam", "Noord-Holland", "Verordening met urgentieregeling", "Geen gegevens", "nee", "", "", ""]
+    assert amsterdam(body(first["download"])) == [
+        "GM0363",
+        "Amsterdam",
+        "Noord-Holland",
+        "Verordening met urgentieregeling",
+        "Geen gegevens",
+        "nee",
+        "",
+        "",
+        "",
+    ]
     record_upload(ref_db, datetime(2026, 6, 1, tzinfo=timezone.utc), [("GM0363", "vastgesteld", date(2026, 5, 1))])
     after = {name: send(client, spec) for name, spec in specs.items()}
     for name, r in after.items():
@@ -123,7 +139,15 @@ def test_logged_in_users_and_tokens_get_their_own_answers(accounts_app):
 def test_only_the_declared_pages_callbacks_and_downloads_are_kept(ref_db, backend):
     app = make_app(ref_db)
     client = app.server.test_client()
-    for path in ("/data", "/begrippen", "/aanleveren", "/download/aanleverformaat.csv", "/kaart.svg", "/api/v1/gemeenten", "/gemeente/GM9999"):
+    for path in (
+        "/data",
+        "/begrippen",
+        "/aanleveren",
+        "/download/aanleverformaat.csv",
+        "/kaart.svg",
+        "/api/v1/gemeenten",
+        "/gemeente/GM9999",
+    ):
         for _ in range(2):
             r = client.get(path, headers=HTML)
             assert response_cache.HIT_HEADER not in r.headers, (path, r.status_code)

@@ -7,6 +7,7 @@ Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-06
 """
+
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
