@@ -9,7 +9,7 @@ the first HTML, the layout (``X-Etvi-Page``), every callback they register and t
 
 The key: method, path with query, the body (a callback), the headers the answer depends on
 (``Accept``, ``Accept-Encoding``, ``X-Etvi-Page``, the site's address), the address's ``kennis``,
-the data version (``DataSource.version().key``, read on every request, so a change made through
+the data version (``DataSource.version()``: its key and the demo flag, read on every request, so a change made through
 another server is seen at the next request), today and the settings that change what a page shows.
 
 Never kept or served from here: a request with the session cookie or an ``Authorization`` header
@@ -239,7 +239,9 @@ class ResponseCache:
         if (self.memory is None and self.shared is None) or not self.cacheable():
             return None
         try:
-            version = hashlib.sha256(repr(current().data.version().key).encode()).hexdigest()
+            v = current().data.version()
+            # the key of the cached figures, and the demo flag the frame shows as a banner
+            version = hashlib.sha256(repr((v.key, v.demo)).encode()).hexdigest()
         except SQLAlchemyError:
             return None  # the view will say what is wrong with the database
         if self.memory is not None and self.memory.sees(version) and self.shared is not None:

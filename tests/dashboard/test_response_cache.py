@@ -15,6 +15,7 @@ from sqlalchemy import text
 from dashboard import response_cache
 from dashboard.app import create_app
 from models import db
+from tests.support import sample_data
 from tests.support.app import make_app
 from tests.support.dashcall import payload
 from tests.support.database import PG_URL, create_database, load_reference_data
@@ -109,6 +110,8 @@ def test_each_view_is_computed_once_per_data_version(ref_db, backend):
     for name, r in after.items():
         assert r.headers.get(response_cache.HIT_HEADER) == "miss", name
     assert amsterdam(body(after["download"]))[5] == "ja"
+    sample_data.set_demo(ref_db, True)  # the frame's demo banner is part of every page
+    assert b"Demonstratiegegevens" in body(send(client, specs["layout"]))
     if backend == "postgres":  # the rows of the older version are gone
         with db.engine(ref_db).connect() as conn:
             assert conn.execute(text("SELECT count(DISTINCT version) FROM cachedanswer")).scalar_one() == 1
