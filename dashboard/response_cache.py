@@ -13,7 +13,8 @@ the data version (``DataSource.version()``: its key and the demo flag, read on e
 another server is seen at the next request), today and the settings that change what a page shows.
 
 Never kept or served from here: a request with the session cookie or an ``Authorization`` header
-(the menu and the rights are per user), an answer other than 200, an answer that sets a cookie.
+(the menu and the rights are per user), an answer other than 200, an answer that sets a cookie,
+an answer drawn without its boundaries (``runtime.INCOMPLETE``: they may come back).
 The security checks run before the lookup (``security._before_request``), the request log line
 after it. A failing cache (a database error) only means the answer is computed as without it.
 
@@ -41,7 +42,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import downloads, kennis, prerender, routing
-from dashboard.runtime import current
+from dashboard.runtime import INCOMPLETE, current
 from etvi.config import settings
 from models.db import engine
 from models.tables import CachedAnswer, utcnow
@@ -276,7 +277,7 @@ class ResponseCache:
         pending = g.pop("etvi_answer_key", None)
         if pending is None or response.status_code != 200 or response.direct_passthrough or response.is_streamed:
             return response
-        if "Set-Cookie" in response.headers:
+        if "Set-Cookie" in response.headers or g.get(INCOMPLETE):
             return response
         version, key = pending
         response.headers[HIT_HEADER] = "miss"

@@ -14,6 +14,9 @@ from dashboard.data import DataSource, Version
 from dashboard.shapes import ShapeFile, ShapeStore, ShapesUnavailable
 
 
+INCOMPLETE = "etvi_answer_incomplete"  # flask.g: this answer lacks what may come back (boundaries), keep it nowhere
+
+
 @dataclass
 class Runtime:
     data: DataSource
@@ -34,6 +37,8 @@ class Runtime:
         try:
             return self.shape(level, version), None
         except ShapesUnavailable as exc:
+            if flask.has_request_context():
+                setattr(flask.g, INCOMPLETE, True)
             return None, str(exc)
 
     def resolve_shape(self, level: str) -> ShapeFile | None:

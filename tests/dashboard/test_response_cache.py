@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from dashboard import response_cache
 from dashboard.app import create_app
+from dashboard.shapes import ShapesUnavailable
 from models import db
 from tests.support import sample_data
 from tests.support.app import make_app
@@ -247,3 +248,18 @@ def test_no_callback_runs_in_the_background(ref_db):
     binds background-callback jobs to a page load; with none in the app, sharing it gives nothing away."""
     app = make_app(ref_db)
     assert app.callback_map and not [key for key, cb in app.callback_map.items() if cb.get("background")]
+
+
+def test_an_answer_without_its_boundaries_is_not_kept(ref_db):
+    """Boundaries that cannot be had now (no download, no ETVI_GEO_DIR) may come back: a map page
+    drawn without them must not be handed out again once they are there."""
+
+    def no_boundaries(level, year, memberships):
+        raise ShapesUnavailable("Geen grenzen in deze test.")
+
+    app = create_app(ref_db, shape_loader=no_boundaries)
+    client = app.server.test_client()
+    for _ in range(2):
+        r = client.get(PAGE, headers=HTML)
+        assert r.status_code == 200 and response_cache.HIT_HEADER not in r.headers
+    assert rows(ref_db) == 0
