@@ -13,7 +13,6 @@ import flask
 from dashboard.data import DataSource, Version
 from dashboard.shapes import ShapeFile, ShapeStore, ShapesUnavailable
 
-
 INCOMPLETE = "etvi_answer_incomplete"  # flask.g: this answer lacks what may come back (boundaries), keep it nowhere
 
 
