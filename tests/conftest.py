@@ -20,7 +20,7 @@ from models import db
 from tests.support import live
 from tests.support.app import create_actors, login, make_app
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PAGE_OPTIONS, page_errors, record_errors
-from tests.support.database import BACKENDS, create_database, load_reference_data
+from tests.support.database import BACKENDS, PG_URL, create_database, load_reference_data
 from tests.support.paths import REPO
 from tests.support.smtp import SmtpServer
 
@@ -61,6 +61,20 @@ def ref_db(db_url):
     """A database with reference data: 342 gemeenten, 12 provincies, statuses, milestones, mergers."""
     load_reference_data(db_url)
     return db_url
+
+
+@pytest.fixture
+def postgres_ref_db(tmp_path, monkeypatch):
+    """``ref_db`` on PostgreSQL only, for what needs a server database (several app servers on one)."""
+    if not PG_URL:
+        pytest.fail("ETVI_TEST_POSTGRES_URL is niet gezet: deze test draait op PostgreSQL.")
+    url, drop = create_database("postgres", tmp_path)
+    monkeypatch.setenv("ETVI_DATABASE_URL", url)
+    db.upgrade(url)
+    load_reference_data(url)
+    yield url
+    db.dispose_all()
+    drop()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ import gzip
 import json
 from datetime import date, datetime, timezone
 
-import pytest
 import requests
 from sqlalchemy import text
 
@@ -19,7 +18,6 @@ from models import db
 from tests.support import sample_data
 from tests.support.app import make_app
 from tests.support.dashcall import payload
-from tests.support.database import PG_URL, create_database, load_reference_data
 from tests.support.etl import record_upload
 
 HTML = {"Accept": "text/html", "Accept-Encoding": "gzip"}
@@ -91,6 +89,8 @@ def test_each_view_is_computed_once_per_data_version(ref_db, backend):
     plain = client.get(PAGE, headers={"Accept": "text/html"})
     assert plain.headers[response_cache.HIT_HEADER] == "miss" and "Content-Encoding" not in plain.headers
     assert plain.get_data().startswith(b"<!DOCTYPE html>")
+    elsewhere = client.get(PAGE, headers={**HTML, "Host": "ergens-anders.example"})  # the iframe code names the site
+    assert elsewhere.headers[response_cache.HIT_HEADER] == "miss"
     other = dict(specs["callback"], headers={**specs["callback"]["headers"], "Referer": "http://localhost/?kennis=2026-01-01"})
     assert send(client, other).headers[response_cache.HIT_HEADER] == "miss"
 
@@ -164,26 +164,13 @@ def test_only_the_declared_pages_callbacks_and_downloads_are_kept(ref_db, backen
     assert rows(ref_db) == 0
 
 
-@pytest.fixture
-def postgres_ref(tmp_path, monkeypatch):
-    if not PG_URL:
-        pytest.fail("ETVI_TEST_POSTGRES_URL is niet gezet: deze test draait op PostgreSQL.")
-    url, drop = create_database("postgres", tmp_path)
-    monkeypatch.setenv("ETVI_DATABASE_URL", url)
-    db.upgrade(url)
-    load_reference_data(url)
-    yield url
-    db.dispose_all()
-    drop()
-
-
-def test_two_servers_share_the_answers_and_see_a_change_at_once(postgres_ref, tmp_path, live_server):
+def test_two_servers_share_the_answers_and_see_a_change_at_once(postgres_ref_db, tmp_path, live_server):
     servers = []
     for name in ("a", "b"):
         folder = tmp_path / f"server-{name}"
         folder.mkdir()
         env = {"ETVI_DATA_DIR": str(folder / "data"), "ETVI_CACHE_DIR": str(folder / "cache")}
-        servers.append(live_server(postgres_ref, "serve", workers=1, env=env, log=folder / "serve.log").url)
+        servers.append(live_server(postgres_ref_db, "serve", workers=1, env=env, log=folder / "serve.log").url)
     a, b = servers
     csv = "/download/overzicht.csv?peildatum=2026-06-30&onderdeel=verordening"
     proxied = {"Host": "monitor.example"}  # as the load balancer sends it to each server
@@ -195,32 +182,32 @@ def test_two_servers_share_the_answers_and_see_a_change_at_once(postgres_ref, tm
     assert on_a.headers[response_cache.HIT_HEADER] == "miss" and on_b.headers[response_cache.HIT_HEADER] == "hit"
     assert on_a.content == on_b.content and amsterdam(on_b.content)[5] == "nee"
 
-    record_upload(postgres_ref, datetime(2026, 6, 1, tzinfo=timezone.utc), [("GM0363", "vastgesteld", date(2026, 5, 1))])
+    record_upload(postgres_ref_db, datetime(2026, 6, 1, tzinfo=timezone.utc), [("GM0363", "vastgesteld", date(2026, 5, 1))])
     changed = get(b)
     assert changed.headers[response_cache.HIT_HEADER] == "miss" and amsterdam(changed.content)[5] == "ja"
     also_a = get(a)
     assert also_a.headers[response_cache.HIT_HEADER] == "hit" and also_a.content == changed.content
 
 
-def test_the_database_keeps_at_most_the_configured_rows(postgres_ref, monkeypatch):
+def test_the_database_keeps_at_most_the_configured_rows(postgres_ref_db, monkeypatch):
     monkeypatch.setenv("ETVI_ANSWER_CACHE_ROWS", "5")
     monkeypatch.setenv("ETVI_ANSWER_CACHE_MB", "0")  # every answer from the database
     monkeypatch.setattr(response_cache, "PRUNE_EVERY", 1)
-    app = create_app(postgres_ref)
+    app = create_app(postgres_ref_db)
     client = app.server.test_client()
     for day in range(1, 21):  # twenty addresses, as someone trying many would send
         assert client.get(f"/download/overzicht.csv?peildatum=2026-01-{day:02d}").headers[response_cache.HIT_HEADER] == "miss"
-        assert rows(postgres_ref) <= 5
+        assert rows(postgres_ref_db) <= 5
     assert client.get("/download/overzicht.csv?peildatum=2026-01-20").headers[response_cache.HIT_HEADER] == "hit"
     assert client.get("/download/overzicht.csv?peildatum=2026-01-01").headers[response_cache.HIT_HEADER] == "miss"
 
 
-def test_a_broken_cache_table_only_costs_speed(postgres_ref, caplog):
+def test_a_broken_cache_table_only_costs_speed(postgres_ref_db, caplog):
     csv = "/download/overzicht.csv?peildatum=2026-06-30&onderdeel=verordening"
-    expected = create_app(postgres_ref).server.test_client().get(csv)
-    with db.engine(postgres_ref).begin() as conn:
+    expected = create_app(postgres_ref_db).server.test_client().get(csv)
+    with db.engine(postgres_ref_db).begin() as conn:
         conn.execute(text("DROP TABLE cachedanswer"))
-    fresh = create_app(postgres_ref).server.test_client()  # a worker whose memory is empty
+    fresh = create_app(postgres_ref_db).server.test_client()  # a worker whose memory is empty
     for _ in range(2):
         r = fresh.get(csv)
         assert r.status_code == 200 and r.get_data() == expected.get_data()

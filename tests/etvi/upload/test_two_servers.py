@@ -12,42 +12,22 @@ from __future__ import annotations
 import pytest
 import requests
 
-from etl import referencedata
-from models import db
 from tests.support.app import create_actors, csv_file
-from tests.support.database import PG_URL, create_database, sample_geography
 from tests.support.live import Balancer
-from tests.support.paths import REPO
 
 pytestmark = pytest.mark.browser
 
-@pytest.fixture
-def one_postgres(tmp_path, monkeypatch):
-    """A fresh PostgreSQL database with the schema and the reference data."""
-    if not PG_URL:
-        pytest.fail("ETVI_TEST_POSTGRES_URL is niet gezet: deze test draait op PostgreSQL.")
-    url, drop = create_database("postgres", tmp_path)
-    monkeypatch.setenv("ETVI_DATABASE_URL", url)
-    db.upgrade(url)
-    provincies, gemeenten = sample_geography()
-    with db.session(url) as s:
-        referencedata.load_data_files(s, REPO / "data")
-        referencedata.load_geography(s, provincies, gemeenten)
-    yield url
-    db.dispose_all()
-    drop()
-
 
 @pytest.fixture
-def two_servers(one_postgres, tmp_path, live_server):
+def two_servers(postgres_ref_db, tmp_path, live_server):
     """Servers A and B (one worker each), each with its own data and cache folder."""
     servers = []
     for name in ("a", "b"):
         folder = tmp_path / f"server-{name}"
         folder.mkdir()
         env = {"ETVI_DATA_DIR": str(folder / "data"), "ETVI_CACHE_DIR": str(folder / "cache")}
-        servers.append(live_server(one_postgres, "serve", workers=1, env=env, log=folder / "serve.log"))
-    return [server.url for server in servers], create_actors(one_postgres)
+        servers.append(live_server(postgres_ref_db, "serve", workers=1, env=env, log=folder / "serve.log"))
+    return [server.url for server in servers], create_actors(postgres_ref_db)
 
 
 def port_of(base: str) -> int:
