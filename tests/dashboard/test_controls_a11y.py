@@ -21,9 +21,13 @@ def _open_by_keyboard(page, control_id: str) -> None:
     assert page.evaluate("(id) => document.activeElement.id === id", control_id)
     page.keyboard.press("Enter")
     page.wait_for_selector(f"#{control_id}[aria-expanded='true']")
+    # etvi.js names the dialog and the list one animation frame after React renders them, and
+    # again whenever React replaces the list: wait until the list on screen now carries the fix
     page.wait_for_function(
         "(id) => { const d = document.getElementById(id).parentElement.querySelector('.dash-dropdown-content');"
-        " return d && d.getAttribute('aria-label') && d.querySelector('.dash-dropdown-option'); }",
+        " const l = d && d.querySelector('.dash-dropdown-options');"
+        " return d && d.getAttribute('aria-label') && l && l.getAttribute('aria-label') && l.getAttribute('role')"
+        " && l.querySelector('.dash-dropdown-option') && !l.querySelector('label[role]'); }",
         arg=control_id,
     )
 
