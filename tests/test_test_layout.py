@@ -1,6 +1,7 @@
 """The layout of tests/ (issue 10, item 6): a test lives under the path of the code it tests, no test
 module imports another test module or a conftest (shared helpers are in tests/support/), and live
-servers start in one place only (tests/support/live.py, through the ``live_server`` fixture).
+servers start in one place only (tests/support/live.py, through the ``live_server`` fixture), and
+browser contexts open in the two fixtures that close them and fail a test on a page error.
 
 Each check reads the files (no imports), and is run here on the repository and on a small tree
 with one violation of each kind, so a check that finds nothing is noticed."""
@@ -26,6 +27,8 @@ OTHER_SERVERS = {
 }
 LIVE_MODULE = "tests/support/live.py"
 SERVER_CALLS = {"make_server", "run_simple", "serve_forever", "run_server", "Popen"}
+# Where browser contexts open: the fixtures ``new_page``/``page`` and ``role_page``.
+CONTEXT_MODULES = ("tests/conftest.py", "tests/dashboard/conftest.py")
 
 
 def python_files(repo: Path) -> list[Path]:
@@ -110,6 +113,20 @@ def server_starts(repo: Path) -> list[str]:
     return problems
 
 
+def context_opens(repo: Path) -> list[str]:
+    """Calls of ``new_context`` outside ``CONTEXT_MODULES``: such a context is not closed when its
+    test fails, and its page errors are not judged."""
+    problems = []
+    for path in python_files(repo):
+        rel = path.relative_to(repo).as_posix()
+        if rel in CONTEXT_MODULES:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "new_context":
+                problems.append(f"{rel}:{node.lineno} opent een browsercontext; gebruik de fixture new_page")
+    return problems
+
+
 def test_no_test_module_imports_another_test_module_or_a_conftest():
     assert cross_imports(REPO) == []
 
@@ -122,10 +139,14 @@ def test_live_servers_start_only_in_the_support_module():
     assert server_starts(REPO) == []
 
 
+def test_browser_contexts_open_only_in_the_page_fixtures():
+    assert context_opens(REPO) == []
+
+
 def test_the_own_folders_exist():
     """A folder dropped from tests/ is dropped from the list as well."""
     assert all((REPO / "tests" / name).is_dir() for name in OWN_FOLDERS)
-    assert all((REPO / path).is_file() for path in (LIVE_MODULE, *OTHER_SERVERS))
+    assert all((REPO / path).is_file() for path in (LIVE_MODULE, *OTHER_SERVERS, *CONTEXT_MODULES))
 
 
 @pytest.fixture
@@ -139,6 +160,8 @@ def bad_tree(tmp_path):
         "tests/etl/helpers.py": "",
         "tests/dashboard/api/test_api.py": "from werkzeug.serving import make_server\nmake_server('127.0.0.1', 0, None)\n",
         "tests/upload/test_flow.py": "import subprocess\nsubprocess.Popen(['etvi', 'serve'])\n",
+        "tests/dashboard/test_page.py": "def test_x(browser):\n    browser.new_context()\n",
+        "tests/conftest.py": "def new_page(browser):\n    browser.new_context()\n",
         "tests/support/test_misplaced.py": "",
         "tests/support/live.py": "from werkzeug.serving import make_server\nmake_server('127.0.0.1', 0, None)\n",
         "benchmarks/bench.py": "from tests.dashboard import test_callbacks\n",
@@ -164,3 +187,4 @@ def test_the_checks_find_each_kind_of_violation(bad_tree):
         "tests/dashboard/api/test_api.py:2 start een server (make_server); gebruik de fixture live_server",
         "tests/upload/test_flow.py:2 start een server (Popen); gebruik de fixture live_server",
     ]
+    assert context_opens(bad_tree) == ["tests/dashboard/test_page.py:2 opent een browsercontext; gebruik de fixture new_page"]

@@ -29,26 +29,21 @@ def live(tmp_path_factory):
     drop()
 
 
-def test_the_replay_posts_what_chromium_posts_for_a_peildatum_change(live, browser):
+def test_the_replay_posts_what_chromium_posts_for_a_peildatum_change(live, page):
     """The same page in Chromium and in the replay, the same peildatum chosen: the same bodies."""
     path = "/?peildatum=2026-09-30&onderdeel=verordening"
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
-    try:
-        page = context.new_page()
-        posted = []
-        page.on("request", lambda r: posted.append((r.post_data_json, r.all_headers())) if "/_dash-update-component" in r.url else None)
-        page.goto(live + path)
-        page.wait_for_selector("#ov-map .choroplethlayer path", timeout=30000)
-        page.wait_for_timeout(500)
-        posted.clear()
-        page.click("#ov-peildatum")
-        dropdown_option(page).nth(1).click()
-        deadline = time.monotonic() + 20
-        while len(posted) < 2 and time.monotonic() < deadline:
-            page.wait_for_timeout(100)
-        page.wait_for_timeout(500)
-    finally:
-        context.close()
+    posted = []
+    page.on("request", lambda r: posted.append((r.post_data_json, r.all_headers())) if "/_dash-update-component" in r.url else None)
+    page.goto(live + path)
+    page.wait_for_selector("#ov-map .choroplethlayer path", timeout=30000)
+    page.wait_for_timeout(500)
+    posted.clear()
+    page.click("#ov-peildatum")
+    dropdown_option(page).nth(1).click()
+    deadline = time.monotonic() + 20
+    while len(posted) < 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(500)
     sent = sorted((body for body, _ in posted), key=lambda b: b["output"])
     chosen = sent[0]["inputs"][0]["value"]
     assert chosen != "2026-09-30"

@@ -55,19 +55,15 @@ def test_first_html_holds_the_map_with_a_link_per_area(dash_db, live_server):
 
 
 @pytest.mark.browser
-def test_without_javascript_the_map_is_shown_and_its_links_work(live, browser):
-    context = browser.new_context(java_script_enabled=False, locale="nl-NL", viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto(live.url + "/?peildatum=2025-06-30")
-        first = page.locator("#etvi-eerste-kaart svg")
-        assert first.is_visible()
-        box = first.bounding_box()
-        assert box["y"] < 900 and box["height"] > 400  # in the first screen
-        page.locator('#etvi-eerste-kaart a[href^="/gemeente/GM0363"]').click()
-        page.wait_for_url(re.compile(r"/gemeente/GM0363\?peildatum=2025-06-30$"))
-    finally:
-        context.close()
+def test_without_javascript_the_map_is_shown_and_its_links_work(live, new_page):
+    page = new_page(java_script_enabled=False)
+    page.goto(live.url + "/?peildatum=2025-06-30")
+    first = page.locator("#etvi-eerste-kaart svg")
+    assert first.is_visible()
+    box = first.bounding_box()
+    assert box["y"] < 900 and box["height"] > 400  # in the first screen
+    page.locator('#etvi-eerste-kaart a[href^="/gemeente/GM0363"]').click()
+    page.wait_for_url(re.compile(r"/gemeente/GM0363\?peildatum=2025-06-30$"))
 
 
 # What the page looks like at every change: where the first map is, and the map box's place and height.

@@ -208,7 +208,7 @@ def test_clicking_a_gemeente_opens_its_profile(live, page):
     assert page.errors == []
 
 
-def test_a_copied_link_reproduces_the_view_in_a_new_browser(live, page, browser):
+def test_a_copied_link_reproduces_the_view_in_a_new_browser(live, page, new_page):
     page.goto(live.url + "/")
     wait_for_map(page)
     page.get_by_role("radio", name="Verdeling van de opgave").check()
@@ -221,19 +221,15 @@ def test_a_copied_link_reproduces_the_view_in_a_new_browser(live, page, browser)
     assert "onderdeel=verdeling+opgave" in url
     heading, cards, trace = page.inner_text("#ov-map-heading"), page.inner_text("#ov-cards"), map_trace(page)
 
-    other = browser.new_context()
-    try:
-        p2 = other.new_page()
-        p2.goto(url)
-        wait_for_map(p2)
-        assert p2.inner_text("#ov-map-heading") == heading
-        assert p2.inner_text("#ov-cards") == cards
-        assert map_trace(p2) == trace
-        assert p2.get_by_role("radio", name="Provincies (aandeel gereed)").is_checked()
-        assert p2.get_by_role("radio", name="Verdeling van de opgave").is_checked()
-        assert p2.url == url
-    finally:
-        other.close()
+    p2 = new_page()  # a context of its own: no state shared with the first page
+    p2.goto(url)
+    wait_for_map(p2)
+    assert p2.inner_text("#ov-map-heading") == heading
+    assert p2.inner_text("#ov-cards") == cards
+    assert map_trace(p2) == trace
+    assert p2.get_by_role("radio", name="Provincies (aandeel gereed)").is_checked()
+    assert p2.get_by_role("radio", name="Verdeling van de opgave").is_checked()
+    assert p2.url == url
 
 
 def test_demo_banner_with_demo_data(live, page):

@@ -37,14 +37,12 @@ def live_actors(live):
 
 
 @pytest.fixture
-def csp_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
-    context.add_init_script(LISTEN)
-    pg = context.new_page()
+def csp_page(new_page):
+    pg = new_page()
+    pg.add_init_script(LISTEN)
     pg.console_csp = []
     pg.on("console", lambda m: pg.console_csp.append(m.text) if "Content Security Policy" in m.text else None)
-    yield pg
-    context.close()
+    return pg
 
 
 def _check(page, path: str) -> None:

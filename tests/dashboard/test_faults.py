@@ -73,7 +73,7 @@ def _requests(base: str, anon: requests.Session, user: requests.Session, callbac
 
 
 @pytest.mark.skipif(not PG_URL, reason="ETVI_TEST_POSTGRES_URL is niet gezet")
-def test_database_down_while_browsing_answers_503_in_dutch_and_recovers(tmp_path, browser, live_server):
+def test_database_down_while_browsing_answers_503_in_dutch_and_recovers(tmp_path, new_page, live_server):
     from dashboard.app import create_app
 
     url, drop = filled_database("postgres", tmp_path)
@@ -106,8 +106,7 @@ def test_database_down_while_browsing_answers_503_in_dutch_and_recovers(tmp_path
                     seen_503 += 1
 
             # in the browser: the page's callbacks fail, and the page says so in Dutch
-            context = browser.new_context(locale="nl-NL")
-            page = context.new_page()
+            page = new_page()
             browser_503 = []
             page.on("response", lambda r: browser_503.append(r.url) if r.status == 503 else None)
             page.goto(base + "/")
@@ -131,7 +130,6 @@ def test_database_down_while_browsing_answers_503_in_dutch_and_recovers(tmp_path
         page.reload()
         wait_for_dash(page)  # the page renders again, its callbacks answered
         assert not notice.is_visible()
-        context.close()
         seen_503 += len(browser_503)
     finally:
         server.stop()

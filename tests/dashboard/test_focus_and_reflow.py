@@ -163,16 +163,12 @@ OVERFLOW_JS = """() => {
 
 
 @pytest.mark.parametrize("path", REFLOW_PATHS)
-def test_no_sideways_scroll_at_320_px(live, browser, path):
-    context = browser.new_context(viewport={"width": 320, "height": 800}, locale="nl-NL")
-    try:
-        page = context.new_page()
-        page.goto(live.url + path)
-        if path != "/login":
-            wait_for_dash(page, 30)
-        result = page.evaluate(OVERFLOW_JS)
-    finally:
-        context.close()
+def test_no_sideways_scroll_at_320_px(live, new_page, path):
+    page = new_page(viewport={"width": 320, "height": 800})
+    page.goto(live.url + path)
+    if path != "/login":
+        wait_for_dash(page, 30)
+    result = page.evaluate(OVERFLOW_JS)
     assert result["scrollWidth"] <= 321, result
     assert result["bad"] == [], result
 

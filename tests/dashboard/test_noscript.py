@@ -18,18 +18,14 @@ ENGLISH = ("Loading...", "Decrease value", "Increase value")
 
 
 @pytest.mark.parametrize("path", ["/", "/data", "/gemeente/GM0363"])
-def test_without_javascript_the_page_says_in_dutch_what_works(live, browser, path):
-    context = browser.new_context(java_script_enabled=False, locale="nl-NL")
-    try:
-        page = context.new_page()
-        page.goto(live.url + path)
-        text = page.inner_text("body")
-        links = page.locator("noscript a, .noscript a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
-        loading_shown = page.locator("._dash-loading").is_visible()
-        answers = {href: context.request.get(live.url + href).status for href in links}
-        entry = page.inner_html("#react-entry-point")  # Dash's placeholder (its config script names dcc.Loading)
-    finally:
-        context.close()
+def test_without_javascript_the_page_says_in_dutch_what_works(live, new_page, path):
+    page = new_page(java_script_enabled=False)
+    page.goto(live.url + path)
+    text = page.inner_text("body")
+    links = page.locator("noscript a, .noscript a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    loading_shown = page.locator("._dash-loading").is_visible()
+    answers = {href: page.request.get(live.url + href).status for href in links}
+    entry = page.inner_html("#react-entry-point")  # Dash's placeholder (its config script names dcc.Loading)
     assert "Zonder JavaScript werkt nog wel" in text
     assert any(h.startswith("/download/") for h in links)
     assert any(h.startswith("/api/v1/") for h in links)

@@ -96,14 +96,14 @@ document.addEventListener('securitypolicyviolation', function (e) {
 """
 
 
-def test_docs_page_runs_offline_with_own_assets_under_its_csp(db_url, live_server, browser):
+def test_docs_page_runs_offline_with_own_assets_under_its_csp(db_url, live_server, new_page):
     server = live_server(db_url)
     resp = requests.get(server.url + "/api/v1/docs", timeout=30)
     assert resp.status_code == 200 and resp.headers["Content-Security-Policy"] == api_docs.DOCS_POLICY
     policy = resp.headers["Content-Security-Policy"]
     assert "script-src 'self';" in policy and "unsafe-eval" not in policy and "frame-ancestors 'none'" in policy
     assert not re.search(r"https?://", resp.text)  # no CDN
-    context = browser.new_context()
+    page = new_page()
     foreign: list[str] = []
 
     def only_own(route):
@@ -112,21 +112,17 @@ def test_docs_page_runs_offline_with_own_assets_under_its_csp(db_url, live_serve
         foreign.append(route.request.url)
         return route.abort()
 
-    context.route("**/*", only_own)
-    context.add_init_script(LISTEN)
-    page = context.new_page()
+    page.route("**/*", only_own)
+    page.add_init_script(LISTEN)
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" or "Content Security Policy" in m.text else None)
-    try:
-        page.goto(server.url + "/api/v1/docs")
-        page.wait_for_selector(".swagger-ui .info .title", timeout=30_000)
-        assert "ETVI-monitor API" in page.inner_text(".swagger-ui .info .title")
-        page.wait_for_selector(".opblock-summary-path", timeout=30_000)
-        paths = {t.strip().replace("\u200b", "") for t in page.locator(".opblock-summary-path").all_inner_texts()}
-        assert {"/status", "/uploads", "/gebruikers/{naam}"} <= paths
-        assert page.evaluate("window.__cspViolations") == [] and console == [] and foreign == []
-    finally:
-        context.close()
+    page.goto(server.url + "/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=30_000)
+    assert "ETVI-monitor API" in page.inner_text(".swagger-ui .info .title")
+    page.wait_for_selector(".opblock-summary-path", timeout=30_000)
+    paths = {t.strip().replace("\u200b", "") for t in page.locator(".opblock-summary-path").all_inner_texts()}
+    assert {"/status", "/uploads", "/gebruikers/{naam}"} <= paths
+    assert page.evaluate("window.__cspViolations") == [] and console == [] and foreign == []
 
 
 def _readme_api_section() -> str:
