@@ -60,13 +60,15 @@ def chart(id_: str, figure, label: str, title: str, stand: date, **kw) -> html.D
     copy of the figure with ``title`` and the source line (``texts.bron``: "Bron: ETVI-monitor,
     stand op <stand>") drawn in, and Plotly's own legend; the mode bar stays off. The only
     policy it needs is ``blob:`` images (Plotly draws the PNG from an SVG blob; ``dashboard.csp``).
-    Maps have their server-rendered ``/kaart.svg`` and ``/kaart.png`` instead. The source line
+    The public maps have their server-rendered ``/kaart.svg`` and ``/kaart.png`` instead; the
+    answer map of a round (behind a login, ``pages/uitvraag.py``) uses this. The source line
     and date travel in the figure (``layout.meta``, ``charts.stand_meta``), so a callback that
     patches the figure for another peildatum updates them too."""
     if isinstance(figure, dict):  # a plain figure (a cached one is not changed)
-        figure = {**figure, "layout": {**figure.get("layout", {}), "meta": charts.stand_meta(stand)}}
-    else:
-        figure.update_layout(meta=charts.stand_meta(stand))
+        layout = figure.get("layout", {})
+        figure = {**figure, "layout": {**layout, "meta": {**(layout.get("meta") or {}), **charts.stand_meta(stand)}}}
+    else:  # the figure's own meta (e.g. ``download_legend``) stays
+        figure.update_layout(meta={**(figure.layout.meta or {}), **charts.stand_meta(stand)})
     buttons = [
         html.Button(
             f"Download als {fmt.upper()}",

@@ -1,7 +1,7 @@
 /* "Download als SVG" / "Download als PNG" under every chart (dashboard/components.py, chart):
    Plotly's downloadImage on a copy of the drawn figure, with the chart's title and the source
    line ("Bron: ETVI-monitor, stand op …", from the figure's layout.meta) added as title and subtitle; the legend is Plotly's
-   own. One listener for every chart on every page, also those Dash draws later. The PNG is
+   own (a figure whose legend is HTML on the page carries a hidden one: layout.meta.download_legend). One listener for every chart on every page, also those Dash draws later. The PNG is
    drawn by Plotly from an SVG blob: the policy allows blob: images (dashboard/csp.py). */
 (function () {
     'use strict';
@@ -27,6 +27,7 @@
             subtitle: { text: escape(bron), font: { size: 12, color: '#555555' } }
         };
         layout.title.pad.t = 12;
+        if ((layout.meta || {}).download_legend) { layout.showlegend = true; } // a legend that is HTML on the page (the answer map of /uitvraag/<id>)
         return {
             data: JSON.parse(JSON.stringify(gd.data || [])),
             layout: layout,

@@ -7,7 +7,9 @@ with colour-vision deficiencies), each at least 3:1 against the white page (WCAG
 "Geen antwoord" is not a colour at all: white with the thick dark outline "geen gegevens" has on
 the other maps, so the most important distinction (answered or not) does not rest on colour.
 The legend names every class with its count, the hover names the answer, and the round page
-has the same answers as a table.
+has the same answers as a table. On the page the legend is HTML next to the map; the figure also
+carries it as Plotly legend entries, hidden on screen and drawn only in the SVG/PNG download
+(``meta.download_legend``, ``assets/chart_download.js``), so a downloaded map explains its colours.
 """
 
 from __future__ import annotations
@@ -66,4 +68,22 @@ def answer_map(frame: pd.DataFrame, geojson: Any, height: int = maps.MAP_HEIGHT,
         zmax=len(ORDER) - 0.5,
         showscale=False,
     )
-    return maps.base_layout(new_figure(trace), height, title)  # the layout of every map (no tiles, fitted)
+    fig = maps.base_layout(new_figure([trace, *legend_entries(frame)]), height, title)  # the layout of every map (no tiles, fitted)
+    fig.update_layout(
+        showlegend=False,  # the page's HTML legend is shown; the download shows this one
+        legend={"title": {"text": "Antwoord"}},  # beside the map; the plot makes room for it (any width)
+        meta={"download_legend": True},
+    )
+    return fig
+
+
+def legend_entries(frame: pd.DataFrame) -> list[go.Scattergeo]:
+    """One point-less trace per class (colour or outline, label and count), for the legend only."""
+    return [
+        go.Scattergeo(
+            lon=[None], lat=[None], mode="markers", name=f"{label} ({n})", hoverinfo="skip", showlegend=True,
+            marker={"symbol": "square", "size": 14, "color": color,
+                    "line": {"color": NO_DATA_LINE_COLOR if a == GEEN else BORDER_COLOR, "width": 2 if a == GEEN else 1}},
+        )  # fmt: skip
+        for a, color, label, n in counts(frame)
+    ]

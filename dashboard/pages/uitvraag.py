@@ -17,18 +17,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 import dash
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, dcc, html, no_update
 
 from dashboard import security, uitvraag_form
-from dashboard.components import data_table, graph, notice
+from dashboard.components import chart, data_table, graph, notice
 from dashboard.figures import answer_map, maps
-from dashboard.pages.common import no_access, round_scope, who_bar
+from dashboard.pages.common import no_access, round_scope, today, who_bar
 from dashboard.peers import examples as peer_examples
 from dashboard.runtime import current
 from dashboard.texts import local_time, nl_date, onderdeel_title
 from etvi.accounts import policy
+from etvi.accounts.clock import aware
 from etvi.uitvraag import confirmation, form_answer, mail, responses, rounds
 from etvi.uitvraag.rounds import UitvraagError
 from models.peers import at as peers_at
@@ -43,6 +47,7 @@ PAGE = dict(
 P = "uitvraag"
 REMIND_REFUSED = "Alleen een beheerder mag herinneringen sturen."
 NOTHING_CHOSEN = "Kies ten minste één gemeente die de herinnering krijgt; er is niets verstuurd."
+MAP_LABEL = "Kaart: het antwoord van elke gemeente op deze uitvraag; dezelfde gegevens staan in de tabel eronder."
 ANSWER_LABELS = answer_map.LABELS  # the words of the map legend, the table and the counts
 
 
@@ -93,18 +98,33 @@ def answers_table(answers: list[responses.Answer]) -> html.Div:
                       f"Antwoord per gemeente ({len(answers)} gemeenten)", id_=f"{P}-antwoorden")  # fmt: skip
 
 
+def counted_until(round_) -> date:
+    """The day the answers on the page are counted at: today while the round is open, the day it
+    closed after that (later files no longer count, ``responses``); the date of the map's download."""
+    closed = aware(round_.closed_at)
+    if closed is None:
+        return today()
+    try:
+        return closed.astimezone(ZoneInfo("Europe/Amsterdam")).date()
+    except ZoneInfoNotFoundError:  # no tz database: the UTC day
+        return closed.date()
+
+
 def map_section(round_, answers: list[responses.Answer], url: str | None) -> html.Section:
-    """Who answered, on the gemeente map of ``/`` and in a table; voorlopig until the round closes."""
+    """Who answered, on the gemeente map of ``/`` and in a table; voorlopig until the round closes.
+    The map is behind a login, so it has no server-rendered ``/kaart.svg``: it gets the downloads
+    of every chart (``components.chart``), drawn in the browser from the map on screen."""
     word = rounds.stand_at(round_.peildatum, url)
     frame = answer_frame(answers)
-    rt = current()
-    shape, error = rt.shape_or_none("gemeente", rt.data.version())
-    if shape is None:
-        figure = maps.message_figure(f"De kaart is niet beschikbaar: {error} De antwoorden staan in de tabel.")
-    else:
-        figure = answer_map.answer_map(frame, shape.url)
     stand = f" ({word})" if word else ""
     heading = f"Wie antwoordde, per gemeente{stand}"
+    rt = current()
+    shape, error = rt.shape_or_none("gemeente", rt.data.version())
+    if shape is None:  # a message, not a map: nothing to download
+        shown = graph(f"{P}-kaart", maps.message_figure(f"De kaart is niet beschikbaar: {error} De antwoorden staan in de tabel."), MAP_LABEL, className="map")
+    else:
+        title = f"{round_.title}: wie antwoordde, per gemeente{stand}"
+        shown = chart(f"{P}-kaart", answer_map.answer_map(frame, shape.url), MAP_LABEL, title, counted_until(round_), className="map")
     return html.Section(
         [
             html.H2(heading, id=f"{P}-kaart-kop"),
@@ -113,7 +133,7 @@ def map_section(round_, answers: list[responses.Answer], url: str | None) -> htm
                    id=f"{P}-stand"),  # fmt: skip
             html.Div(
                 [
-                    graph(f"{P}-kaart", figure, "Kaart: het antwoord van elke gemeente op deze uitvraag; dezelfde gegevens staan in de tabel eronder.", className="map"),
+                    shown,
                     html.Div(answer_legend(frame), className="legend-box"),
                 ],
                 className="map-row",
@@ -127,7 +147,9 @@ def map_section(round_, answers: list[responses.Answer], url: str | None) -> htm
 def reminder_choice(answers: list[responses.Answer]) -> html.Fieldset:
     """Which of the not-answered gemeenten get the reminder: native checkboxes, all ticked, one
     group per provincie (each under 100 options: Dash 4 virtualises a longer Checklist, which
-    leaves most boxes out of the page for keyboard and screen reader)."""
+    leaves most boxes out of the page for keyboard and screen reader). "Alles kiezen" and "Niets
+    kiezen" tick or untick every group at once (``choose_all_or_none``); what they did is said
+    in a live region, as a screen reader would not notice boxes changing elsewhere."""
     missing = [a for a in answers if not a.answered]
     by_provincie: dict[str, list[responses.Answer]] = {}
     for a in missing:
@@ -148,7 +170,18 @@ def reminder_choice(answers: list[responses.Answer]) -> html.Fieldset:
         for provincie, found in sorted(by_provincie.items())
     ]
     return html.Fieldset(
-        [html.Legend(f"Wie krijgt de herinnering? ({len(missing)} gemeenten zonder antwoord; standaard allemaal)"), html.Div(groups, className="keuzelijst")],
+        [
+            html.Legend(f"Wie krijgt de herinnering? ({len(missing)} gemeenten zonder antwoord; standaard allemaal)"),
+            html.Div(
+                [
+                    html.Button("Alles kiezen", id=f"{P}-alles", type="button", n_clicks=0, className="button secondary"),
+                    html.Button("Niets kiezen", id=f"{P}-niets-kiezen", type="button", n_clicks=0, className="button secondary"),
+                    html.Span(id=f"{P}-keuze-melding", role="status", className="keuze-melding"),
+                ],
+                className="keuze-knoppen",
+            ),
+            html.Div(groups, className="keuzelijst"),
+        ],
         className="herinner-keuze",
         id=f"{P}-keuze",
     )
@@ -340,6 +373,26 @@ def register_callbacks(app: dash.Dash) -> None:
              f"U bevestigde dat voor {code} niets veranderd is. Het telt als antwoord 'ongewijzigd' op deze uitvraag."],  # fmt: skip
             className="notice notice-success uitvraag-bevestigd", role="status", tabIndex="-1", id=f"{P}-bevestigd-{code}",
         )
+
+    @app.callback(
+        Output({"type": f"{P}-keuze", "provincie": ALL}, "value"),
+        Output(f"{P}-keuze-melding", "children"),
+        Input(f"{P}-alles", "n_clicks"),
+        Input(f"{P}-niets-kiezen", "n_clicks"),
+        State({"type": f"{P}-keuze", "provincie": ALL}, "options"),
+        prevent_initial_call=True,
+    )
+    def choose_all_or_none(_all, _none, per_provincie):
+        """Every listed gemeente, or none; only the page's own options come back (no data read)."""
+        groups = per_provincie or []
+        try:
+            security.require(policy.can_manage_rounds, REMIND_REFUSED)
+        except security.Forbidden:
+            return [no_update] * len(groups), no_update
+        if dash.ctx.triggered_id == f"{P}-alles":
+            n = sum(len(options or []) for options in groups)
+            return [[o["value"] for o in (options or [])] for options in groups], f"Alle {n} gemeenten gekozen."
+        return [[] for _ in groups], "Geen gemeente gekozen."
 
     @app.callback(
         Output(f"{P}-herinner-uitkomst", "children"),

@@ -9,11 +9,15 @@ SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
+from dashboard.pages.common import today
+from dashboard.pages.uitvraag import NOTHING_CHOSEN
+from dashboard.texts import bron
 from etvi.uitvraag import confirmation, rounds
 from models import db
 from models.tables import UitvraagMail
@@ -25,6 +29,8 @@ from tests.support.dashcall import find_callback
 from tests.support.uitvraag import ADDRESSES, PASSWORD
 
 AREAS = "#uitvraag-kaart .choroplethlayer path.choroplethlocation"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
 def _scene(ref_db, tmp_path):
@@ -129,3 +135,87 @@ def test_the_reminder_callback_refuses_an_empty_or_answered_selection(ref_db, tm
         rounds.close_round(s, scene.round_id, actor="vng")
     closed = page_content(client, f"/uitvraag/{scene.round_id}")
     assert "Wie antwoordde, per gemeente (definitief)" in closed and "uitvraag-keuze" not in closed  # no reminders for a closed round
+
+
+def _download(page, button, keyboard: bool) -> tuple[str, bytes]:
+    with page.expect_download(timeout=60_000) as info:
+        if keyboard:
+            button.focus()
+            expect(button).to_be_focused()
+            page.keyboard.press("Enter")
+        else:
+            button.click()
+    return info.value.suggested_filename, info.value.path().read_bytes()
+
+
+@pytest.mark.browser
+def test_the_answer_map_downloads_as_svg_and_png_with_title_source_and_legend(ref_db, tmp_path, live_server, fast_hashing, page):
+    """``components.chart`` on the answer map: the image is drawn in the browser from the map on
+    screen, with the round's title, "Bron: ETVI-monitor, stand op <today>" (the round is open) and
+    the legend with its counts, which on the page is HTML beside the map."""
+    scene = _scene(ref_db, tmp_path)
+    base = live_server(ref_db).url
+    log_in(page, base, "vng", PASSWORD, f"/uitvraag/{scene.round_id}")
+    expect(page.locator(AREAS)).to_have_count(342, timeout=30_000)
+    title = "Uitvraag najaar 2026: wie antwoordde, per gemeente (voorlopig)"
+    svg_button = page.get_by_role("button", name=f"Download als SVG: {title}", exact=True)
+    png_button = page.get_by_role("button", name=f"Download als PNG: {title}", exact=True)
+    expect(svg_button).to_have_text("Download als SVG")
+    expect(page.locator("#uitvraag-kaart .legend")).to_have_count(0)  # on screen the legend is the HTML list
+
+    name, svg = _download(page, svg_button, keyboard=True)
+    stand = today()
+    assert name == f"etvi-uitvraag-najaar-2026-wie-antwoordde-per-gemeente-voorlopig-{stand.isoformat()}.svg", name
+    root = ET.fromstring(svg)  # valid XML, or this raises
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG_NS}text")]
+    assert title in texts and bron(stand) in texts, texts[:12]
+    assert {"gewijzigd (1)", "ongewijzigd (niets veranderd) (1)", "geen antwoord (340)"} <= set(texts), texts
+    assert svg.count(b"choroplethlocation") == 342  # the map itself, every gemeente
+
+    name, png = _download(page, png_button, keyboard=False)
+    assert name.endswith(f"-{stand.isoformat()}.png"), name
+    assert png[:8] == PNG_SIGNATURE and len(png) > 20_000
+    assert page.errors == []
+
+
+@pytest.mark.browser
+def test_choose_all_or_none_for_the_reminder_and_send_through_the_real_smtp_server(ref_db, tmp_path, live_server, fast_hashing, smtp_server, page):
+    """"Niets kiezen" unticks every gemeente (keyboard) and sending then sends nothing, with the
+    Dutch message; "Alles kiezen" ticks every listed gemeente again and the reminder reaches every
+    address of them (Utrecht, and Groningen with Leeuwarden at one address; 's-Gravenhage has no
+    address, Enschede's account is disabled; Amsterdam and Rotterdam answered)."""
+    scene = _scene(ref_db, tmp_path)
+    base = live_server(ref_db).url
+    log_in(page, base, "vng", PASSWORD, f"/uitvraag/{scene.round_id}")
+    boxes = page.locator("#uitvraag-keuze input[type=checkbox]")
+    checked = page.locator("#uitvraag-keuze input[type=checkbox]:checked")
+    expect(boxes).to_have_count(340)
+    expect(checked).to_have_count(340)
+    none_button = page.get_by_role("button", name="Niets kiezen", exact=True)
+    none_button.focus()
+    expect(none_button).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#uitvraag-keuze-melding")).to_have_text("Geen gemeente gekozen.")
+    expect(checked).to_have_count(0)
+    page.get_by_role("button", name="Herinnering sturen").click()
+    expect(page.locator("#uitvraag-herinner-fout")).to_have_text(NOTHING_CHOSEN)
+    expect(page.locator("#uitvraag-herinner-fout")).to_have_attribute("role", "alert")
+    assert smtp_server.received == []
+    with db.session(ref_db) as s:
+        assert s.exec(select(UitvraagMail)).all() == []
+
+    page.get_by_label("Utrecht (GM0344)").check()  # one by hand, then all
+    expect(checked).to_have_count(1)
+    all_button = page.get_by_role("button", name="Alles kiezen", exact=True)
+    all_button.focus()
+    page.keyboard.press("Space")
+    expect(page.locator("#uitvraag-keuze-melding")).to_have_text("Alle 340 gemeenten gekozen.")
+    expect(checked).to_have_count(340)
+    page.get_by_role("button", name="Herinnering sturen").click()
+    expect(page.locator("#uitvraag-verstuurd")).to_have_text("2 herinnering(en) verstuurd.")
+    assert sorted(r.rcpt_tos[0] for r in smtp_server.received) == sorted([ADDRESSES["utr"], ADDRESSES["noord"]])
+    with db.session(ref_db) as s:
+        assert sorted(m.email for m in s.exec(select(UitvraagMail)).all()) == sorted([ADDRESSES["utr"], ADDRESSES["noord"]])
+    found = run_axe(page)
+    assert found == [], json.dumps(found, indent=1)
+    assert page.errors == []
