@@ -6,7 +6,6 @@ work by keyboard and name their chart; axe-core finds nothing. Every wait is on 
 from __future__ import annotations
 
 import struct
-import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
@@ -16,34 +15,13 @@ from dashboard.pages import common
 from dashboard.texts import bron, fmt_date
 from tests.support.axe import run_axe
 from tests.support.browser import dropdown_option, wait_for_dash
+from tests.support.chart_download import PNG_SIGNATURE, download, svg_texts
 
 pytestmark = pytest.mark.geodata
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-SVG_NS = "{http://www.w3.org/2000/svg}"
-
-
-def _texts(svg: bytes) -> list[str]:
-    root = ET.fromstring(svg)  # valid XML, or this raises
-    assert root.tag == f"{SVG_NS}svg"
-    return ["".join(t.itertext()) for t in root.iter(f"{SVG_NS}text")]
-
 
 def _png_size(png: bytes) -> tuple[int, int]:
     assert png[:8] == PNG_SIGNATURE and png[12:16] == b"IHDR"
     return struct.unpack(">II", png[16:24])
-
-
-def _download(page, button, keyboard: bool) -> tuple[str, bytes]:
-    with page.expect_download(timeout=30000) as info:
-        if keyboard:
-            button.focus()
-            expect(button).to_be_focused()
-            page.keyboard.press("Enter")
-        else:
-            button.click()
-    download = info.value
-    return download.suggested_filename, download.path().read_bytes()
 
 
 def _check_chart(page, graph_id: str, stand: date, keyboard_format: str) -> None:
@@ -57,13 +35,13 @@ def _check_chart(page, graph_id: str, stand: date, keyboard_format: str) -> None
     expect(svg_button).to_have_text("Download als SVG")
     expect(png_button).to_have_text("Download als PNG")
 
-    name, svg = _download(page, svg_button, keyboard_format == "svg")
+    name, svg = download(page, svg_button, keyboard_format == "svg")
     assert name.endswith(f"-{stand.isoformat()}.svg") and name.startswith("etvi-"), name
-    texts = _texts(svg)
+    texts = svg_texts(svg)
     assert title in texts, texts[:10]
     assert bron(stand) in texts and fmt_date(stand) in bron(stand), texts[:10]  # the source line, with the date
 
-    name, png = _download(page, png_button, keyboard_format == "png")
+    name, png = download(page, png_button, keyboard_format == "png")
     assert name.endswith(f"-{stand.isoformat()}.png"), name
     width, height = _png_size(png)
     assert 1000 <= width <= 4000 and 400 <= height <= 3000, (width, height)  # drawn at twice the shown size

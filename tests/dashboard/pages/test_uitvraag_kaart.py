@@ -9,7 +9,6 @@ SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 
 import pytest
 from playwright.sync_api import expect
@@ -25,12 +24,11 @@ from tests.support import uitvraag as scene_
 from tests.support.app import csrf_headers, make_app, page_content
 from tests.support.axe import run_axe
 from tests.support.browser import log_in
+from tests.support.chart_download import PNG_SIGNATURE, download, svg_texts
 from tests.support.dashcall import find_callback
 from tests.support.uitvraag import ADDRESSES, PASSWORD
 
 AREAS = "#uitvraag-kaart .choroplethlayer path.choroplethlocation"
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
 def _scene(ref_db, tmp_path):
@@ -137,17 +135,6 @@ def test_the_reminder_callback_refuses_an_empty_or_answered_selection(ref_db, tm
     assert "Wie antwoordde, per gemeente (definitief)" in closed and "uitvraag-keuze" not in closed  # no reminders for a closed round
 
 
-def _download(page, button, keyboard: bool) -> tuple[str, bytes]:
-    with page.expect_download(timeout=60_000) as info:
-        if keyboard:
-            button.focus()
-            expect(button).to_be_focused()
-            page.keyboard.press("Enter")
-        else:
-            button.click()
-    return info.value.suggested_filename, info.value.path().read_bytes()
-
-
 @pytest.mark.browser
 def test_the_answer_map_downloads_as_svg_and_png_with_title_source_and_legend(ref_db, tmp_path, live_server, fast_hashing, page):
     """``components.chart`` on the answer map: the image is drawn in the browser from the map on
@@ -163,16 +150,15 @@ def test_the_answer_map_downloads_as_svg_and_png_with_title_source_and_legend(re
     expect(svg_button).to_have_text("Download als SVG")
     expect(page.locator("#uitvraag-kaart .legend")).to_have_count(0)  # on screen the legend is the HTML list
 
-    name, svg = _download(page, svg_button, keyboard=True)
+    name, svg = download(page, svg_button, keyboard=True)
     stand = today()
     assert name == f"etvi-uitvraag-najaar-2026-wie-antwoordde-per-gemeente-voorlopig-{stand.isoformat()}.svg", name
-    root = ET.fromstring(svg)  # valid XML, or this raises
-    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG_NS}text")]
+    texts = svg_texts(svg)  # valid SVG, or this raises
     assert title in texts and bron(stand) in texts, texts[:12]
     assert {"gewijzigd (1)", "ongewijzigd (niets veranderd) (1)", "geen antwoord (340)"} <= set(texts), texts
     assert svg.count(b"choroplethlocation") == 342  # the map itself, every gemeente
 
-    name, png = _download(page, png_button, keyboard=False)
+    name, png = download(page, png_button, keyboard=False)
     assert name.endswith(f"-{stand.isoformat()}.png"), name
     assert png[:8] == PNG_SIGNATURE and len(png) > 20_000
     assert page.errors == []
