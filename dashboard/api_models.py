@@ -14,12 +14,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-API_VERSION = "1.4.0"  # semver of the API; the major is in the path (/api/v1)
+API_VERSION = "1.5.0"  # semver of the API; the major is in the path (/api/v1)
 VERSION_HEADER = "API-Version"
 
 _VERSION_HEADERS = {
     VERSION_HEADER: {
-        "description": "De volledige versie van de API (semver), bijvoorbeeld 1.4.0.",
+        "description": "De volledige versie van de API (semver), bijvoorbeeld 1.5.0.",
         "schema": {"type": "string", "example": API_VERSION},
     }
 }

@@ -29,7 +29,7 @@ from dashboard.api_models import (
     Uitgelogd,
 )
 from etvi.accounts import audit, policy, tokens, users
-from etvi.accounts.errors import AccountError
+from etvi.accounts.errors import AccountError, TokenLimitError
 from models import db
 
 
@@ -196,27 +196,36 @@ def list_user_tokens(path: GebruikerPath, **_):
     return _tokens_of(path.naam)
 
 
+def _new_token(username: str, label: str | None) -> Response:
+    """One more token for ``username`` through ``users.create_token`` (the one place for the
+    rules of a new token), answered once with the token itself, never cached: 201, 404 for an
+    unknown user, 409 for a disabled account or one at ``ETVI_MAX_TOKENS_PER_USER``, 400 for a
+    label too long."""
+    with refused_as(404, AccountError), db.session(database_url()) as s:
+        user = users.get_user(s, username)
+    if not user.active:
+        raise ApiError(409, f"Gebruiker {user.username!r} is uitgeschakeld; een token is dan niet bruikbaar. Schakel het account eerst in (PATCH).")
+    with invalid_as("label", AccountError), refused_as(409, TokenLimitError), db.session(database_url()) as s:
+        token = users.create_token(s, user.username, actor=audit_actor(), label=label)
+        user = users.get_user(s, user.username)
+        made = tokens.kenmerk(tokens.hash_token(token))
+        row = next(t for t in tokens.listed(s, user) if t["kenmerk"] == made)
+    return answer({"gebruiker": user.username, **row, "aangemaakt": moment(row["aangemaakt"]), "token": token}, 201, NO_STORE)
+
+
 @endpoint(
     "create_user_token",
     "Een extra API-token voor een gebruiker maken",
     "Een nieuw token met een label (waarvoor het is); de andere tokens van de gebruiker blijven werken. Het token "
-    "zelf staat alleen in dit antwoord; daarna toont de lijst alleen het kenmerk. Alleen voor de beheerder.",
+    "zelf staat alleen in dit antwoord; daarna toont de lijst alleen het kenmerk. Een account heeft hoogstens "
+    "ETVI_MAX_TOKENS_PER_USER tokens (standaard 10; daarboven 409). Alleen voor de beheerder.",
     BEHEER,
     {201: NieuwTokenAntwoord},
     (401, 403, 404, 409),
 )
 def create_user_token(path: GebruikerPath, body: NieuwToken, **_):
     """Like ``etvi gebruiker token NAAM --label …``; the answer is never cached."""
-    with refused_as(404, AccountError), db.session(database_url()) as s:
-        user = users.get_user(s, path.naam)
-    if not user.active:
-        raise ApiError(409, f"Gebruiker {user.username!r} is uitgeschakeld; een token is dan niet bruikbaar. Schakel het account eerst in (PATCH).")
-    with invalid_as("label", AccountError), db.session(database_url()) as s:
-        token = users.create_token(s, user.username, actor=audit_actor(), label=body.label)
-        user = users.get_user(s, user.username)
-        made = tokens.kenmerk(tokens.hash_token(token))
-        row = next(t for t in tokens.listed(s, user) if t["kenmerk"] == made)
-    return answer({"gebruiker": user.username, **row, "aangemaakt": moment(row["aangemaakt"]), "token": token}, 201, NO_STORE)
+    return _new_token(path.naam, body.label)
 
 
 @endpoint(
@@ -242,6 +251,24 @@ def revoke_user_token(path: GebruikerTokenPath, **_):
 )
 def list_own_tokens():
     return _tokens_of(g.etvi_api_caller.username)
+
+
+@endpoint(
+    "create_own_token",
+    "Een eigen API-token maken",
+    "Een nieuw token voor het eigen account, met een label (waarvoor het is), bijvoorbeeld om een token te vervangen: maak "
+    "het nieuwe, zet het in uw systeem en trek daarna het oude in (DELETE /ik/tokens/{kenmerk}). Uw andere tokens blijven "
+    "werken. Het token zelf staat alleen in dit antwoord. Het werkt met de rechten van uw account zolang dat bestaat: "
+    "wordt het account uitgeschakeld, dan werkt het niet meer. Een account heeft hoogstens ETVI_MAX_TOKENS_PER_USER "
+    "tokens (standaard 10; daarboven 409). Met een browsersessie geldt dezelfde beveiligingscontrole (X-CSRFToken) "
+    "als bij elke andere wijziging.",
+    BEHEER,
+    {201: NieuwTokenAntwoord},
+    (401, 403, 409),
+)
+def create_own_token(body: NieuwToken):
+    """Self-rotation: the same rules and audit entry as the beheerder's ``create_user_token``."""
+    return _new_token(g.etvi_api_caller.username, body.label)
 
 
 @endpoint(
