@@ -532,6 +532,13 @@ class NieuwToken(BaseModel):
     label: str | None = Field(None, max_length=100, description="Waarvoor het token is, bijvoorbeeld het systeem dat het gebruikt.")
 
 
+class NieuwEigenToken(NieuwToken):
+    wachtwoord: str = Field(
+        min_length=1, max_length=1024,
+        description="Het wachtwoord van het eigen account, ter bevestiging: een sessie of token alleen maakt geen nieuw token.",
+    )  # fmt: skip
+
+
 class NieuwTokenAntwoord(ApiToken, Answer):
     gebruiker: str
     token: str = Field(description="Het token zelf: alleen in dit antwoord. Gebruik het als Authorization: Bearer <token>.")

@@ -3,7 +3,7 @@ same), and who is logged in."""
 
 from __future__ import annotations
 
-from flask import Response, g, jsonify
+from flask import Response, g, jsonify, request
 
 from dashboard import security
 from dashboard.api.access import audit_actor, endpoint
@@ -22,14 +22,15 @@ from dashboard.api_models import (
     Ik,
     NieuweGebruiker,
     NieuweGebruikerAntwoord,
+    NieuwEigenToken,
     NieuwToken,
     NieuwTokenAntwoord,
     TokenPath,
     Tokens,
     Uitgelogd,
 )
-from etvi.accounts import audit, policy, tokens, users
-from etvi.accounts.errors import AccountError, TokenLimitError
+from etvi.accounts import audit, policy, throttle, tokens, users
+from etvi.accounts.errors import AccountError, LoginError, TokenLimitError
 from models import db
 
 
@@ -260,15 +261,25 @@ def list_own_tokens():
     "het nieuwe, zet het in uw systeem en trek daarna het oude in (DELETE /ik/tokens/{kenmerk}). Uw andere tokens blijven "
     "werken. Het token zelf staat alleen in dit antwoord. Het werkt met de rechten van uw account zolang dat bestaat: "
     "wordt het account uitgeschakeld, dan werkt het niet meer. Een account heeft hoogstens ETVI_MAX_TOKENS_PER_USER "
-    "tokens (standaard 10; daarboven 409). Met een browsersessie geldt dezelfde beveiligingscontrole (X-CSRFToken) "
-    "als bij elke andere wijziging.",
+    "tokens (standaard 10; daarboven 409). Bevestig met het wachtwoord van uw account: een gestolen sessie of een "
+    "uitgelekt token kan zo geen blijvend token maken. Een onjuist wachtwoord telt mee als mislukte inlogpoging "
+    "(403; na te veel pogingen is het account tijdelijk geblokkeerd). Met een browsersessie geldt daarnaast dezelfde "
+    "beveiligingscontrole (X-CSRFToken) als bij elke andere wijziging.",
     BEHEER,
     {201: NieuwTokenAntwoord},
     (401, 403, 409),
 )
-def create_own_token(body: NieuwToken):
-    """Self-rotation: the same rules and audit entry as the beheerder's ``create_user_token``."""
-    return _new_token(g.etvi_api_caller.username, body.label)
+def create_own_token(body: NieuwEigenToken):
+    """Self-rotation: the same rules and audit entry as the beheerder's ``create_user_token``,
+    after the account's password is confirmed through the login's own check (its throttling and
+    lock included), so neither a session nor a token alone can make a token that outlives it."""
+    username = g.etvi_api_caller.username
+    with db.session(database_url()) as s:
+        try:
+            throttle.authenticate(s, username, body.wachtwoord, source="api: eigen token", address=request.remote_addr)
+        except LoginError as exc:
+            raise ApiError(403, f"Het wachtwoord is niet bevestigd; er is geen token gemaakt. {exc}") from None
+    return _new_token(username, body.label)
 
 
 @endpoint(

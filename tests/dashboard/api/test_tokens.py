@@ -200,7 +200,7 @@ def test_an_account_makes_its_own_token_with_its_token(ref_db, live_server):
     actors = create_actors(ref_db)
     old = actors["gemeente_a"].token
 
-    made = requests.post(api + "/ik/tokens", json={"label": "Zaaksysteem  2027"}, headers=_bearer(old), timeout=30)
+    made = requests.post(api + "/ik/tokens", json={"label": "Zaaksysteem  2027", "wachtwoord": actors["gemeente_a"].password}, headers=_bearer(old), timeout=30)
     assert made.status_code == 201, made.text
     body = made.json()
     new = body["token"]
@@ -244,11 +244,11 @@ def test_an_account_makes_its_own_token_in_its_browser_session(ref_db, live_serv
     before = _made_state(ref_db, "noord-holland")
 
     for headers in ({}, {"X-CSRFToken": "fout"}, {"X-CSRFToken": browser.cookies["_csrf_token"], "Origin": "https://elders.example"}):
-        forged = browser.post(api + "/ik/tokens", json={"label": "vervalst"}, headers=headers, timeout=30)
+        forged = browser.post(api + "/ik/tokens", json={"label": "vervalst", "wachtwoord": actors["provincie"].password}, headers=headers, timeout=30)
         assert forged.status_code == 403 and "Beveiligingscontrole mislukt" in forged.json()["detail"], forged.text
     assert _made_state(ref_db, "noord-holland") == before
 
-    made = browser.post(api + "/ik/tokens", json={"label": "GIS"}, headers={"X-CSRFToken": browser.cookies["_csrf_token"], "Origin": base}, timeout=30)
+    made = browser.post(api + "/ik/tokens", json={"label": "GIS", "wachtwoord": actors["provincie"].password}, headers={"X-CSRFToken": browser.cookies["_csrf_token"], "Origin": base}, timeout=30)
     assert made.status_code == 201, made.text
     assert made.json()["gebruiker"] == "noord-holland" and made.json()["aangemaakt_door"] == "api:noord-holland"
     new = made.json()["token"]
@@ -258,7 +258,7 @@ def test_an_account_makes_its_own_token_in_its_browser_session(ref_db, live_serv
 
     with db.session(ref_db) as s:
         users.disable_user(s, "noord-holland", actor="test")
-    ended = browser.post(api + "/ik/tokens", json={"label": "na uitschakelen"}, headers={"X-CSRFToken": browser.cookies["_csrf_token"]}, timeout=30)
+    ended = browser.post(api + "/ik/tokens", json={"label": "na uitschakelen", "wachtwoord": actors["provincie"].password}, headers={"X-CSRFToken": browser.cookies["_csrf_token"]}, timeout=30)
     assert ended.status_code == 401 and ended.headers["Content-Type"].startswith("application/problem+json")
     assert requests.get(api + "/ik/tokens", headers=_bearer(new), timeout=30).status_code == 401  # never outlives the account
     assert _made_state(ref_db, "noord-holland") == (kenmerken, audited)
@@ -270,13 +270,13 @@ def test_an_account_has_at_most_the_configured_number_of_tokens(ref_db, live_ser
     server = live_server(ref_db)
     api = server.url + "/api/v1"
     actors = create_actors(ref_db)
-    own = _bearer(actors["gemeente_b"].token)
+    own, password = _bearer(actors["gemeente_b"].token), actors["gemeente_b"].password
     for n in range(2, 11):
-        assert requests.post(api + "/ik/tokens", json={"label": f"systeem {n}"}, headers=own, timeout=30).status_code == 201
+        assert requests.post(api + "/ik/tokens", json={"label": f"systeem {n}", "wachtwoord": password}, headers=own, timeout=30).status_code == 201
     before = _made_state(ref_db, "rotterdam")
     assert len(before[0]) == 10
 
-    full = requests.post(api + "/ik/tokens", json={"label": "elfde"}, headers=own, timeout=30)
+    full = requests.post(api + "/ik/tokens", json={"label": "elfde", "wachtwoord": password}, headers=own, timeout=30)
     assert full.status_code == 409 and full.headers["Content-Type"].startswith("application/problem+json"), full.text
     assert "al 10 API-tokens" in full.json()["detail"] and "ETVI_MAX_TOKENS_PER_USER" in full.json()["detail"]
     assert "Trek eerst een token in" in full.json()["detail"]
@@ -287,17 +287,18 @@ def test_an_account_has_at_most_the_configured_number_of_tokens(ref_db, live_ser
     assert _made_state(ref_db, "rotterdam") == before
 
     requests.delete(api + f"/ik/tokens/{before[0][-1]}", headers=own, timeout=30).raise_for_status()
-    assert requests.post(api + "/ik/tokens", json={"label": "vervanger"}, headers=own, timeout=30).status_code == 201
+    assert requests.post(api + "/ik/tokens", json={"label": "vervanger", "wachtwoord": password}, headers=own, timeout=30).status_code == 201
     monkeypatch.setenv("ETVI_MAX_TOKENS_PER_USER", "2")  # read per request: the next one counts against 2
-    lower = requests.post(api + "/ik/tokens", json={}, headers=_bearer(actors["provincie"].token), timeout=30)
-    assert lower.status_code == 201 and requests.post(api + "/ik/tokens", json={}, headers=_bearer(actors["provincie"].token), timeout=30).status_code == 409
+    provincie = {"json": {"wachtwoord": actors["provincie"].password}, "headers": _bearer(actors["provincie"].token), "timeout": 30}
+    lower = requests.post(api + "/ik/tokens", **provincie)
+    assert lower.status_code == 201 and requests.post(api + "/ik/tokens", **provincie).status_code == 409
 
 
 def test_bad_input_for_an_own_token_is_refused_in_dutch_and_changes_nothing(ref_db, live_server):
     server = live_server(ref_db)
     api = server.url + "/api/v1"
     actors = create_actors(ref_db)
-    own = _bearer(actors["gemeente_a"].token)
+    own, password = _bearer(actors["gemeente_a"].token), actors["gemeente_a"].password
     before = _made_state(ref_db, "amsterdam")
     cases = [
         ({}, "body", "JSON-object"),  # no body
@@ -305,9 +306,12 @@ def test_bad_input_for_an_own_token_is_refused_in_dutch_and_changes_nothing(ref_
         ({"json": ["label"]}, "body", "JSON-object"),
         ({"json": "label"}, "body", "JSON"),  # a JSON string, not an object
         ({"data": "label=x", "headers": {"Content-Type": "text/plain"}}, "body", "JSON-object"),
-        ({"json": {"label": 5}}, "label", "dit moet tekst zijn"),
-        ({"json": {"label": ["a"]}}, "label", "dit moet tekst zijn"),
-        ({"json": {"label": "x" * 101}}, "label", "dit is te lang"),
+        ({"json": {"label": 5, "wachtwoord": password}}, "label", "dit moet tekst zijn"),
+        ({"json": {"label": ["a"], "wachtwoord": password}}, "label", "dit moet tekst zijn"),
+        ({"json": {"label": "x" * 101, "wachtwoord": password}}, "label", "dit is te lang"),
+        ({"json": {"label": "zonder wachtwoord"}}, "wachtwoord", ""),
+        ({"json": {"wachtwoord": ""}}, "wachtwoord", ""),
+        ({"json": {"wachtwoord": 123456}}, "wachtwoord", "dit moet tekst zijn"),
     ]
     for kwargs, name, reason in cases:
         headers = {**own, **kwargs.pop("headers", {})}
@@ -317,3 +321,29 @@ def test_bad_input_for_an_own_token_is_refused_in_dutch_and_changes_nothing(ref_
         assert problem["title"] == "Ongeldig verzoek" and reason in problem["detail"], (kwargs, problem)
         assert [p["name"] for p in problem["invalidParams"]] == [name], (kwargs, problem)
     assert _made_state(ref_db, "amsterdam") == before
+
+
+def test_an_own_token_needs_the_account_password_which_counts_as_a_login_attempt(ref_db, live_server):
+    """Neither a token nor a session alone makes a lasting token: a wrong password is a 403 in
+    Dutch, nothing made, and one more failed login for the account (the login's own lock)."""
+    server = live_server(ref_db)
+    api = server.url + "/api/v1"
+    actors = create_actors(ref_db)
+    own = _bearer(actors["gemeente_a"].token)
+    before = _made_state(ref_db, "amsterdam")
+    wrong = requests.post(api + "/ik/tokens", json={"label": "x", "wachtwoord": "geraden"}, headers=own, timeout=30)
+    assert wrong.status_code == 403 and wrong.headers["Content-Type"].startswith("application/problem+json"), wrong.text
+    assert "wachtwoord is niet bevestigd" in wrong.json()["detail"] and "geen token gemaakt" in wrong.json()["detail"]
+    assert "geraden" not in wrong.text
+    assert _made_state(ref_db, "amsterdam") == before
+    with db.session(ref_db) as s:
+        assert s.exec(select(User).where(User.username == "amsterdam")).one().failed_logins == 1
+        refused = s.exec(select(AuditEvent).where(AuditEvent.action == "inloggen_mislukt", AuditEvent.username == "amsterdam")).all()
+        assert [audit.detail_of(e)["bron"] for e in refused] == ["api: eigen token"]
+    # another account's password does not confirm this one
+    other = requests.post(api + "/ik/tokens", json={"wachtwoord": actors["gemeente_b"].password}, headers=own, timeout=30)
+    assert other.status_code == 403 and _made_state(ref_db, "amsterdam") == before
+    right = requests.post(api + "/ik/tokens", json={"wachtwoord": actors["gemeente_a"].password}, headers=own, timeout=30)
+    assert right.status_code == 201, right.text
+    with db.session(ref_db) as s:
+        assert s.exec(select(User).where(User.username == "amsterdam")).one().failed_logins == 0
