@@ -14,12 +14,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-API_VERSION = "1.4.0"  # semver of the API; the major is in the path (/api/v1)
+API_VERSION = "1.5.0"  # semver of the API; the major is in the path (/api/v1)
 VERSION_HEADER = "API-Version"
 
 _VERSION_HEADERS = {
     VERSION_HEADER: {
-        "description": "De volledige versie van de API (semver), bijvoorbeeld 1.4.0.",
+        "description": "De volledige versie van de API (semver), bijvoorbeeld 1.5.0.",
         "schema": {"type": "string", "example": API_VERSION},
     }
 }
@@ -530,6 +530,13 @@ class Tokens(Answer):
 
 class NieuwToken(BaseModel):
     label: str | None = Field(None, max_length=100, description="Waarvoor het token is, bijvoorbeeld het systeem dat het gebruikt.")
+
+
+class NieuwEigenToken(NieuwToken):
+    wachtwoord: str = Field(
+        min_length=1, max_length=1024,
+        description="Het wachtwoord van het eigen account, ter bevestiging: een sessie of token alleen maakt geen nieuw token.",
+    )  # fmt: skip
 
 
 class NieuwTokenAntwoord(ApiToken, Answer):

@@ -127,6 +127,7 @@ class Settings:
     api_rate_window_seconds: int = 60
     answer_cache_mb: int = 64
     answer_cache_rows: int | None = None  # None: 5000 on PostgreSQL, none on SQLite
+    max_tokens_per_user: int = 10
 
     @property
     def is_sqlite(self) -> bool:
@@ -209,6 +210,7 @@ def _read_settings() -> Settings:
         api_rate_window_seconds=_at_least("API_RATE_WINDOW_SECONDS", 60, minimum=1),
         answer_cache_mb=_at_least("ANSWER_CACHE_MB", 64),
         answer_cache_rows=_at_least("ANSWER_CACHE_ROWS", 0) if _env("ANSWER_CACHE_ROWS") is not None else None,
+        max_tokens_per_user=_at_least("MAX_TOKENS_PER_USER", 10, minimum=1),
     )
 
 

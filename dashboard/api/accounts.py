@@ -3,7 +3,7 @@ same), and who is logged in."""
 
 from __future__ import annotations
 
-from flask import Response, g, jsonify
+from flask import Response, g, jsonify, request
 
 from dashboard import security
 from dashboard.api.access import audit_actor, endpoint
@@ -22,14 +22,15 @@ from dashboard.api_models import (
     Ik,
     NieuweGebruiker,
     NieuweGebruikerAntwoord,
+    NieuwEigenToken,
     NieuwToken,
     NieuwTokenAntwoord,
     TokenPath,
     Tokens,
     Uitgelogd,
 )
-from etvi.accounts import audit, policy, tokens, users
-from etvi.accounts.errors import AccountError
+from etvi.accounts import audit, policy, throttle, tokens, users
+from etvi.accounts.errors import AccountError, LoginError, TokenLimitError
 from models import db
 
 
@@ -196,27 +197,36 @@ def list_user_tokens(path: GebruikerPath, **_):
     return _tokens_of(path.naam)
 
 
+def _new_token(username: str, label: str | None) -> Response:
+    """One more token for ``username`` through ``users.create_token`` (the one place for the
+    rules of a new token), answered once with the token itself, never cached: 201, 404 for an
+    unknown user, 409 for a disabled account or one at ``ETVI_MAX_TOKENS_PER_USER``, 400 for a
+    label too long."""
+    with refused_as(404, AccountError), db.session(database_url()) as s:
+        user = users.get_user(s, username)
+    if not user.active:
+        raise ApiError(409, f"Gebruiker {user.username!r} is uitgeschakeld; een token is dan niet bruikbaar. Schakel het account eerst in (PATCH).")
+    with invalid_as("label", AccountError), refused_as(409, TokenLimitError), db.session(database_url()) as s:
+        token = users.create_token(s, user.username, actor=audit_actor(), label=label)
+        user = users.get_user(s, user.username)
+        made = tokens.kenmerk(tokens.hash_token(token))
+        row = next(t for t in tokens.listed(s, user) if t["kenmerk"] == made)
+    return answer({"gebruiker": user.username, **row, "aangemaakt": moment(row["aangemaakt"]), "token": token}, 201, NO_STORE)
+
+
 @endpoint(
     "create_user_token",
     "Een extra API-token voor een gebruiker maken",
     "Een nieuw token met een label (waarvoor het is); de andere tokens van de gebruiker blijven werken. Het token "
-    "zelf staat alleen in dit antwoord; daarna toont de lijst alleen het kenmerk. Alleen voor de beheerder.",
+    "zelf staat alleen in dit antwoord; daarna toont de lijst alleen het kenmerk. Een account heeft hoogstens "
+    "ETVI_MAX_TOKENS_PER_USER tokens (standaard 10; daarboven 409). Alleen voor de beheerder.",
     BEHEER,
     {201: NieuwTokenAntwoord},
     (401, 403, 404, 409),
 )
 def create_user_token(path: GebruikerPath, body: NieuwToken, **_):
     """Like ``etvi gebruiker token NAAM --label …``; the answer is never cached."""
-    with refused_as(404, AccountError), db.session(database_url()) as s:
-        user = users.get_user(s, path.naam)
-    if not user.active:
-        raise ApiError(409, f"Gebruiker {user.username!r} is uitgeschakeld; een token is dan niet bruikbaar. Schakel het account eerst in (PATCH).")
-    with invalid_as("label", AccountError), db.session(database_url()) as s:
-        token = users.create_token(s, user.username, actor=audit_actor(), label=body.label)
-        user = users.get_user(s, user.username)
-        made = tokens.kenmerk(tokens.hash_token(token))
-        row = next(t for t in tokens.listed(s, user) if t["kenmerk"] == made)
-    return answer({"gebruiker": user.username, **row, "aangemaakt": moment(row["aangemaakt"]), "token": token}, 201, NO_STORE)
+    return _new_token(path.naam, body.label)
 
 
 @endpoint(
@@ -242,6 +252,34 @@ def revoke_user_token(path: GebruikerTokenPath, **_):
 )
 def list_own_tokens():
     return _tokens_of(g.etvi_api_caller.username)
+
+
+@endpoint(
+    "create_own_token",
+    "Een eigen API-token maken",
+    "Een nieuw token voor het eigen account, met een label (waarvoor het is), bijvoorbeeld om een token te vervangen: maak "
+    "het nieuwe, zet het in uw systeem en trek daarna het oude in (DELETE /ik/tokens/{kenmerk}). Uw andere tokens blijven "
+    "werken. Het token zelf staat alleen in dit antwoord. Het werkt met de rechten van uw account zolang dat bestaat: "
+    "wordt het account uitgeschakeld, dan werkt het niet meer. Een account heeft hoogstens ETVI_MAX_TOKENS_PER_USER "
+    "tokens (standaard 10; daarboven 409). Bevestig met het wachtwoord van uw account: een gestolen sessie of een "
+    "uitgelekt token kan zo geen blijvend token maken. Een onjuist wachtwoord telt mee als mislukte inlogpoging "
+    "(403; na te veel pogingen is het account tijdelijk geblokkeerd). Met een browsersessie geldt daarnaast dezelfde "
+    "beveiligingscontrole (X-CSRFToken) als bij elke andere wijziging.",
+    BEHEER,
+    {201: NieuwTokenAntwoord},
+    (401, 403, 409),
+)
+def create_own_token(body: NieuwEigenToken):
+    """Self-rotation: the same rules and audit entry as the beheerder's ``create_user_token``,
+    after the account's password is confirmed through the login's own check (its throttling and
+    lock included), so neither a session nor a token alone can make a token that outlives it."""
+    username = g.etvi_api_caller.username
+    with db.session(database_url()) as s:
+        try:
+            throttle.authenticate(s, username, body.wachtwoord, source="api: eigen token", address=request.remote_addr)
+        except LoginError as exc:
+            raise ApiError(403, f"Het wachtwoord is niet bevestigd; er is geen token gemaakt. {exc}") from None
+    return _new_token(username, body.label)
 
 
 @endpoint(

@@ -11,6 +11,11 @@ class AccountError(UserError, ValueError):
     """A user-management or login problem; ``str()`` is a Dutch message for the user."""
 
 
+class TokenLimitError(AccountError):
+    """The account already has as many API tokens as one account may (``ETVI_MAX_TOKENS_PER_USER``):
+    a conflict with its state, not bad input; revoking one makes room."""
+
+
 class LoginError(AccountError):
     """Login refused. ``locked_until`` is set (with ``per_address``) when the client address is
     temporarily blocked; a refusal for the account itself never says why, see ``throttle.authenticate``."""

@@ -336,6 +336,7 @@ ENDPOINTS = {
         "DELETE", "/api/v1/gebruikers/<naam>/tokens/<kenmerk>", can_manage_users, "Alleen een beheerder mag gebruikers beheren."
     ),
     "own_tokens": Endpoint("GET", "/api/v1/ik/tokens", is_active, "Log in met een actief account."),
+    "create_own_token": Endpoint("POST", "/api/v1/ik/tokens", is_active, "Log in met een actief account."),
     "revoke_own_token": Endpoint("DELETE", "/api/v1/ik/tokens/<kenmerk>", is_active, "Log in met een actief account."),
     **{name: Endpoint("GET", f"/api/v1/{name}", _anyone, public=True) for name in ("provincies", "gemeenten", "regiotypen", "mijlpalen", "statussen")},
     "history": Endpoint("GET", "/api/v1/gemeenten/<code>/historie", _anyone, public=True),

@@ -14,8 +14,9 @@ from sqlmodel import Session, select
 
 from etvi import codes
 from etvi.accounts import audit, passwords, sessions, tokens
-from etvi.accounts.errors import AccountError
+from etvi.accounts.errors import AccountError, TokenLimitError
 from etvi.accounts.policy import ROLES
+from etvi.config import PREFIX, settings
 from models.tables import Gemeente, Provincie, User
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
@@ -91,9 +92,12 @@ def scope_for_role(s: Session, role: str, gemeenten: Iterable[str], provincie: s
     return "", None
 
 
-def get_user(s: Session, username: str) -> User:
+def get_user(s: Session, username: str, for_update: bool = False) -> User:
+    """``for_update``: lock the row (PostgreSQL) until the transaction ends, so two changes to
+    one account do not both act on what they read before the other wrote."""
     name = (username or "").strip().lower()
-    user = s.exec(select(User).where(User.username == name)).first()
+    query = select(User).where(User.username == name)
+    user = s.exec(query.with_for_update() if for_update else query).first()
     if user is None:
         raise AccountError(f"Gebruiker {name!r} bestaat niet. Bekijk de gebruikers met: etvi gebruiker list")
     return user
@@ -207,10 +211,21 @@ def reset_password(s: Session, username: str, password: str | None = None, actor
 
 def create_token(s: Session, username: str, actor: str = "cli", label: str | None = None) -> str:
     """One more API token for the user, named by ``label`` (which system uses it); the user's
-    other tokens keep working. Only its SHA-256 is stored; the token is returned once."""
-    user = get_user(s, username)
+    other tokens keep working. Only its SHA-256 is stored; the token is returned once.
+
+    The one place for the rules of a new token, whoever asks (the CLI, the beheerder, the user
+    itself): the account is active, and has fewer than ``ETVI_MAX_TOKENS_PER_USER`` tokens
+    (``TokenLimitError``; the row lock keeps the cap under simultaneous requests)."""
+    user = get_user(s, username, for_update=True)
     if not user.active:
         raise AccountError(f"Gebruiker {user.username!r} is uitgeschakeld; een token is dan niet bruikbaar.")
+    cap = settings().max_tokens_per_user
+    made = tokens.count(s, user)
+    if made >= cap:
+        raise TokenLimitError(
+            f"Gebruiker {user.username!r} heeft al {made} API-tokens; meer dan {cap} per account kan niet "
+            f"({PREFIX}MAX_TOKENS_PER_USER). Trek eerst een token in dat niet meer nodig is."
+        )
     token, row = tokens.add(s, user, label, actor)
     audit.record(s, actor, "token_aangemaakt", gebruiker=user.username, kenmerk=tokens.kenmerk(row.token_hash), label=row.label)
     return token

@@ -54,7 +54,7 @@ ENDPOINTS = {
         for name in ("users", "create_user", "update_user", "end_user_sessions", "user_tokens", "create_user_token", "revoke_user_token")
     },
     # one's own API tokens: any active account
-    **{name: dict(anoniem=LOGIN, gemeente=ALLOW, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN) for name in ("own_tokens", "revoke_own_token")},
+    **{name: dict(anoniem=LOGIN, gemeente=ALLOW, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN) for name in ("own_tokens", "create_own_token", "revoke_own_token")},
     # reporting rounds: seen by the beheerder, a provincie and a gemeente (their own gemeenten), managed by the beheerder
     **{name: dict(anoniem=LOGIN, gemeente=ALLOW, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN) for name in ("rounds", "round", "round_answers")},
     **{name: dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN) for name in ("create_round", "update_round", "round_reminders")},
@@ -89,6 +89,7 @@ REQUESTS = {
     "create_user_token": ("POST", "/api/v1/gebruikers/bestaat-niet/tokens", {"json": {"label": "x"}}),
     "revoke_user_token": ("DELETE", "/api/v1/gebruikers/bestaat-niet/tokens/abc123", {}),
     "own_tokens": ("GET", "/api/v1/ik/tokens", {}),
+    "create_own_token": ("POST", "/api/v1/ik/tokens", {"json": {"label": "x" * 101}}),  # past the check: 400 for the label
     "revoke_own_token": ("DELETE", "/api/v1/ik/tokens/abc123", {}),
     **{name: ("GET", f"/api/v1/{name}", {}) for name in ("provincies", "gemeenten", "regiotypen", "mijlpalen", "statussen", "voortgang")},
     "rounds": ("GET", "/api/v1/uitvragen", {}),
