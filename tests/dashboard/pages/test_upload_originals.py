@@ -1,6 +1,6 @@
 """``/aanleveren`` in Chromium: a gemeente delivers a file, sees it under ‘Eerdere aanleveringen’
 with a link to its original, and downloading it gives exactly the bytes it sent ("wat hebben wij
-aangeleverd?"). Another gemeente's delivery is not listed, so it has no link."""
+aangeleverd?"). Another gemeente's delivery is not listed, so it has no link; axe-core finds nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from etvi.accounts.policy import Principal
 from etvi.upload import service
 from models import db
 from tests.support.app import csv_file
+from tests.support.axe import ALL_IMPACTS, run_axe
 from tests.support.browser import wait_for_dash
 
 pytestmark = [pytest.mark.browser, pytest.mark.geodata]
@@ -46,6 +47,7 @@ def test_a_gemeente_downloads_the_file_it_delivered(live, role_page, tmp_path):
     expect(link).to_have_count(1)
     expect(link).to_have_accessible_name(re.compile(r"^Origineel amsterdam-bewijs\.csv van \d.+ downloaden$"))
     expect(history.get_by_role("link", name="downloaden")).to_have_count(1)  # only its own delivery has one
+    assert run_axe(page, ALL_IMPACTS) == []  # the column and its links are accessible (WCAG 2.1 AA)
     with page.expect_download() as info:
         link.click()
     download = info.value
