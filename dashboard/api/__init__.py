@@ -15,7 +15,8 @@ and published by ``dashboard.api_docs`` at ``/api/v1/openapi.json`` (with ``/api
   ``actie``, ``vanaf``/``tot`` (date-times with a time zone), in pages (beheerder).
 - ``GET/POST /api/v1/gebruikers/{naam}/tokens``, ``DELETE …/tokens/{kenmerk}`` and the same under
   ``/ik/tokens`` (list and revoke only) — an account's API tokens (several, each with a label).
-- ``GET /api/v1/uploads/{id}/bestand`` — the stored original of an upload (beheerder).
+- ``GET /api/v1/uploads/{id}/bestand`` — the stored original of an upload (beheerder; a gemeente
+  account for its own gemeenten, ``policy.can_download_original``).
 - ``GET /api/v1/aanlevering?provincie=PV27`` — who delivered what and when per gemeente
   (beheerder: any provincie or all; provincie account: its own).
 - ``GET /api/v1/gebruikers``, ``POST /api/v1/gebruikers`` (JSON ``naam``, ``rol``, ``gemeenten``,

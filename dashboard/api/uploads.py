@@ -328,14 +328,17 @@ ORIGINAL_RESPONSE = file_answer("Het bewaarde originele bestand.", "application/
 @endpoint(
     "original",
     "Het bewaarde origineel van een upload",
-    "Het bestand zoals het is aangeleverd, uit de database; het downloaden wordt vastgelegd. Alleen voor de beheerder.",
+    "Het bestand zoals het is aangeleverd, uit de database; het downloaden wordt vastgelegd. De beheerder downloadt elk "
+    "origineel, een gemeenteaccount dat van een aanlevering voor de eigen gemeente(n) (een bestand over meer gemeenten alleen "
+    "als het dat zelf aanleverde). Een upload die u niet mag downloaden, bestaat voor u niet (404).",
     AANLEVEREN,
     {200: ORIGINAL_RESPONSE},
     (401, 403, 404),
 )
 def download_original(path: UploadPath, **_):
-    """From the database, so any app server can hand it out; the download is logged."""
-    found = service.original(path.id, g.etvi_api_caller.username, database_url())
+    """From the database, so any app server can hand it out; the download is logged. Another
+    gemeente's upload answers as one that does not exist."""
+    found = service.original(path.id, g.etvi_api_caller, database_url())
     if found is None:
         raise ApiError(404, f"Upload {path.id} bestaat niet.")
     name, content = found

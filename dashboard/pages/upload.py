@@ -3,7 +3,8 @@
 Download the template prefilled for your gemeente(n) → upload xlsx, ods or csv → the validation
 report (the same messages as ``etvi load``) → a preview of what changes against the current
 status → confirm → loaded through the upload service (``etvi.upload.service``) with the account's scope, so the map
-shows it at once. Below: the upload history for your gemeente(n).
+shows it at once. Below: the upload history for your gemeente(n), with the stored original of
+each delivery you may download (``policy.can_download_original``) as proof of what was sent.
 
 Every callback checks the role and scope on the server again (``security.require``); what the
 page shows or hides is convenience, not protection. The file waits between check and confirm in
@@ -17,6 +18,7 @@ import base64
 import binascii
 import re
 import tempfile
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 
@@ -58,7 +60,20 @@ ACCEPT = ".xlsx,.ods,.csv,.xls"
 MB = 1024 * 1024
 
 
-def upload_rows(uploads) -> list[list]:
+def original_link(u) -> html.A:
+    """The download of an upload's stored original: the proof of what was delivered."""
+    name = names.clean(u.file_name)
+    return html.A(
+        "downloaden",
+        href=f"/api/v1/uploads/{u.id}/bestand",
+        download=name,
+        className="aanl-origineel",
+        **{"aria-label": f"Origineel {name} van {local_time(u.created_at)} downloaden"},
+    )
+
+
+def upload_rows(uploads, downloadable: Collection[int] = ()) -> list[list]:
+    """One row per attempt; the original's link where ``downloadable`` (``log.downloadable_originals``) has its id."""
     rows = []
     for u in uploads:
         rows.append(
@@ -71,6 +86,7 @@ def upload_rows(uploads) -> list[list]:
                 service.OUTCOME_LABELS.get(u.outcome, u.outcome),
                 str(u.rows_read),
                 str(u.records_written),
+                original_link(u) if u.id in downloadable else "—",
             ]
         )
     return rows
@@ -78,7 +94,7 @@ def upload_rows(uploads) -> list[list]:
 
 # The date the template's cell "Peildatum" gets (its name in the file is the upload contract).
 TEMPLATE_DATE_LABEL = f"{GEMELD_PER} (de cel Peildatum in het sjabloon)"
-UPLOAD_HEADERS = ["Tijdstip", "Bestand", "Door", "Kanaal", GEMELD_PER, "Uitkomst", "Rijen gelezen", "Records opgeslagen"]
+UPLOAD_HEADERS = ["Tijdstip", "Bestand", "Door", "Kanaal", GEMELD_PER, "Uitkomst", "Rijen gelezen", "Records opgeslagen", "Origineel"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,11 +323,20 @@ def history(user: Principal | None) -> html.Div:
         return html.Div()
     with db.session(security.db_url()) as s:
         uploads = log.uploads_visible_to(s, user, limit=50)
-        rows = upload_rows(uploads)
+        rows = upload_rows(uploads, log.downloadable_originals(s, user, uploads))
     if not rows:
         return html.P("Er zijn nog geen aanleveringen voor uw gemeente.", id="aanl-geen-geschiedenis")
     caption = "Aanleveringen (alle gemeenten)" if user.role == "beheerder" else "Aanleveringen voor uw gemeente(n)"
-    return data_table(UPLOAD_HEADERS, rows, caption, id_="aanl-geschiedenis-tabel", numeric={6, 7})
+    return html.Div(
+        [
+            html.P(
+                "Onder ‘Origineel’ downloadt u een geladen bestand precies zoals het is aangeleverd, "
+                "bijvoorbeeld als bewijs van wat er is aangeleverd.",
+                className="hint",
+            ),
+            data_table(UPLOAD_HEADERS, rows, caption, id_="aanl-geschiedenis-tabel", numeric={6, 7}),
+        ]
+    )
 
 
 def _gemeente_names(codes) -> str:

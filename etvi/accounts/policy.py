@@ -5,7 +5,8 @@ Roles:
 
 - ``beheerder`` (VNG): everything — uploads for any gemeente, the audit log, user management.
 - ``provincie``: scoped to one provincie; views, and sees the delivery status of its gemeenten.
-- ``gemeente``: scoped to one or more gemeentecodes; uploads for those only.
+- ``gemeente``: scoped to one or more gemeentecodes; uploads for those only, and downloads the
+  stored originals of its own deliveries (``can_download_original``).
 
 Everything here is a pure function of a user (a ``Principal``, a ``User`` row or ``None``), so the
 server hook, the pages, their callbacks, the API, the menu and the tests ask the same questions and
@@ -29,7 +30,7 @@ ROLE_LABELS = {
 # What each role may do, in the words the "Geen toegang" pages use.
 ROLE_RIGHTS = {
     "gemeente": "Met een gemeenteaccount kunt u de stand van zaken van uw eigen gemeente(n) aanleveren "
-    "en de eerdere aanleveringen daarvan inzien.",
+    "en de eerdere aanleveringen daarvan inzien en als bestand downloaden.",
     "provincie": "Met een provincieaccount kunt u het dashboard bekijken en zien welke gemeenten in uw "
     "provincie wat en wanneer hebben aangeleverd en wie op een uitvraag heeft geantwoord. Aanleveren doen de gemeenten zelf.",
     "beheerder": "Als beheerder (VNG) kunt u voor alle gemeenten aanleveren, uitvragen beheren, het auditlog "
@@ -153,6 +154,32 @@ def can_upload_for(user, gemeente_codes: Iterable[str]) -> bool:
 def can_see_audit(user) -> bool:
     """The full audit log of uploads (and downloading stored originals): beheerder only."""
     return is_active(user) and user.role == "beheerder"
+
+
+def can_download_originals(user) -> bool:
+    """Whether the account may download stored originals at all: the beheerder (every one) and
+    a gemeente account (those of its own gemeenten, ``can_download_original``)."""
+    return can_upload(user)
+
+
+def can_download_original(user, uploader: str | None, gemeente_codes: Iterable[str]) -> bool:
+    """May ``user`` download the stored original of one upload, sent by ``uploader`` about
+    ``gemeente_codes`` (the gemeenten in the file, ``etvi.upload.log.upload_gemeenten``)?
+
+    So a gemeente can show what it delivered. The beheerder: every original. A gemeente account:
+    an upload about its own gemeenten only — also one a colleague or the beheerder delivered for
+    it — but a file about several gemeenten (a region's) only when it sent that file itself, and a
+    file whose gemeenten are unknown likewise: its bytes are also about the others. A provincie
+    sees who delivered when (/aanlevering), not the upload log, so no originals.
+    """
+    if not can_download_originals(user):
+        return False
+    if user.role == "beheerder":
+        return True
+    codes, own = set(gemeente_codes), uploader is not None and uploader == user.username
+    if not codes:
+        return own
+    return codes <= gemeenten_of(user) and (len(codes) == 1 or own)
 
 
 def can_manage_users(user) -> bool:
@@ -318,7 +345,10 @@ ENDPOINTS = {
     "upload_detail": Endpoint("GET", "/api/v1/uploads/<id>", can_see_audit, "Alleen een beheerder mag het auditlog van uploads inzien."),
     "upload_report": Endpoint("GET", "/api/v1/uploads/<id>/rapport", can_see_audit, "Alleen een beheerder mag het auditlog van uploads inzien."),
     "original": Endpoint(
-        "GET", "/api/v1/uploads/<id>/bestand", can_see_audit, "Alleen een beheerder mag opgeslagen originelen downloaden."
+        "GET",
+        "/api/v1/uploads/<id>/bestand",
+        can_download_originals,
+        "Alleen de beheerder en gemeenteaccounts (voor hun eigen aanleveringen) mogen opgeslagen originelen downloaden.",
     ),
     "audit": Endpoint("GET", "/api/v1/audit", can_see_audit, "Alleen een beheerder mag het auditlog inzien."),
     "delivery": Endpoint(

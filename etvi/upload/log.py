@@ -175,3 +175,23 @@ def uploads_visible_to(s: Session, user, limit: int = 50) -> list[Upload]:
                 if len(found) == limit:
                     break
     return found
+
+
+def upload_gemeenten(s: Session, uploads) -> dict[int, set[str]]:
+    """Per upload id: the gemeenten the upload was about — those in its file
+    (``Upload.gemeente_codes``), or for an old upload without them, those of the records it wrote;
+    empty when neither is known."""
+    about = {u.id: set(policy.split_codes(u.gemeente_codes)) for u in uploads}
+    missing = [upload_id for upload_id, codes in about.items() if not codes]
+    if missing:
+        rows = s.execute(select(StatusRecord.upload_id, StatusRecord.gemeente_code).where(StatusRecord.upload_id.in_(missing)).distinct())
+        for upload_id, code in rows.all():
+            about[upload_id].add(code)
+    return about
+
+
+def downloadable_originals(s: Session, user, uploads) -> set[int]:
+    """The ids of those ``uploads`` that kept an original ``user`` may download
+    (``policy.can_download_original``): what the upload log offers and the download route hands out."""
+    about = upload_gemeenten(s, uploads)
+    return {u.id for u in uploads if u.stored_path and policy.can_download_original(user, u.username, about[u.id])}

@@ -43,6 +43,7 @@ from etl.validate import Record
 from etvi.accounts import audit, policy
 from etvi.accounts.errors import AccountError
 from etvi.upload import originals, pending
+from etvi.upload.log import upload_gemeenten
 from models import db, kennis_moment
 from models.tables import Upload, User
 
@@ -449,15 +450,19 @@ def result_dict(result: LoadResult, max_changes: int | None = 5000) -> dict:
 # --- originals -------------------------------------------------------------------------------
 
 
-def original(upload_id: int, actor: str, url: str | None = None) -> tuple[str, bytes | None] | None:
-    """``(file name, bytes)`` of the kept original of an upload, logged as downloaded by ``actor``;
-    the bytes are None when it kept none (refused), the whole answer None when there is no such upload."""
+def original(upload_id: int, principal, url: str | None = None) -> tuple[str, bytes | None] | None:
+    """``(file name, bytes)`` of the kept original of an upload, logged as downloaded by
+    ``principal``; the bytes are None when it kept none (refused). The whole answer is None when
+    there is no such upload, and also when ``principal`` may not download it
+    (``policy.can_download_original``), so a guessed id of another gemeente's upload tells nothing."""
     with db.session(url) as s:
         upload = s.get(Upload, upload_id)
         if upload is None:
             return None
+        if not policy.can_download_original(principal, upload.username, upload_gemeenten(s, [upload])[upload.id]):
+            return None
         name = names.clean(upload.file_name)  # also for rows logged before names were cleaned
         content = originals.read(s, upload.sha256) if upload.stored_path else None
         if content is not None:
-            audit.record(s, actor, "origineel_gedownload", upload_id=upload_id, bestand=upload.file_name)
+            audit.record(s, principal.username, "origineel_gedownload", upload_id=upload_id, bestand=upload.file_name)
         return name, content

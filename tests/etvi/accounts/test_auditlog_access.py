@@ -1,5 +1,5 @@
 """/auditlog is the beheerder's only (README, Accounts): the page, each of its callbacks, the
-download of stored originals and the upload log of the API, per role, through HTTP on SQLite
+download of stored originals (the beheerder's, and a gemeente's own) and the upload log of the API, per role, through HTTP on SQLite
 and PostgreSQL. A provincie has its delivery status on /aanlevering instead."""
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ ROLES = ["anoniem", "gemeente_a", "provincie", "beheerder", "uitgeschakeld"]
 MAY = {"beheerder"}  # who sees the audit log's data
 PAGE = {"anoniem": 302, "gemeente_a": 403, "provincie": 403, "beheerder": 200, "uitgeschakeld": 302}
 API = {"anoniem": 401, "gemeente_a": 403, "provincie": 403, "beheerder": 200, "uitgeschakeld": 401}
+# The original of Amsterdam's own upload: the beheerder, and Amsterdam itself (its proof of what it sent).
+ORIGINAL = {**API, "gemeente_a": 200}
 
 CALLBACKS = [
     ("audit-uploads-wrap", "children", {"audit-gebruiker.value": None, "audit-uitkomst.value": "geladen"}, ["audit-uitkomst.value"]),
@@ -75,8 +77,8 @@ def test_originals_and_upload_log_per_role(world, role):
     original = f"/api/v1/uploads/{upload_id}/bestand"
     # With the browser session.
     resp = client.get(original)
-    assert resp.status_code == API[role], resp.get_data(as_text=True)[:300]
-    assert (b"geheim-van-de-auditlog" in resp.get_data()) == (role in MAY)
+    assert resp.status_code == ORIGINAL[role], resp.get_data(as_text=True)[:300]
+    assert (b"geheim-van-de-auditlog" in resp.get_data()) == (ORIGINAL[role] == 200)
     resp = client.get("/api/v1/uploads")
     assert resp.status_code == API[role]
     assert ("audit.csv" in resp.get_data(as_text=True)) == (role in MAY)
@@ -85,7 +87,7 @@ def test_originals_and_upload_log_per_role(world, role):
     if token:
         headers = {"Authorization": f"Bearer {token}"}
         api = app.server.test_client()
-        assert api.get(original, headers=headers).status_code == API[role]
+        assert api.get(original, headers=headers).status_code == ORIGINAL[role]
         assert api.get("/api/v1/uploads", headers=headers).status_code == API[role]
 
 

@@ -46,7 +46,8 @@ ENDPOINTS = {
     "uploads": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "upload_detail": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "upload_report": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
-    "original": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
+    # a gemeente gets past the endpoint to its own originals only (can_download_original, below)
+    "original": dict(anoniem=LOGIN, gemeente=ALLOW, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "audit": dict(anoniem=LOGIN, gemeente=DENY, provincie=DENY, beheerder=ALLOW, uitgeschakeld=LOGIN),
     "delivery": dict(anoniem=LOGIN, gemeente=DENY, provincie=ALLOW, beheerder=ALLOW, uitgeschakeld=LOGIN),
     **{
@@ -148,6 +149,41 @@ def test_upload_scope_and_delivery_rights():
     assert not policy.may_see_delivery(provincie, None) and policy.may_see_delivery(beheerder, None)
     assert not policy.may_see_delivery(gemeente, "PV27") and not policy.may_see_delivery(disabled, None)
     assert policy.can_manage_users(beheerder) and not any(map(policy.can_manage_users, (gemeente, provincie, disabled, None)))
+
+
+# Who may download one upload's stored original, written out: (uploader, the upload's gemeenten) -> roles allowed.
+# "amsterdam" is the gemeente of PRINCIPALS (GM0363); a file about several gemeenten only for its own sender.
+ORIGINALS = {
+    ("amsterdam", ("GM0363",)): {"gemeente", "beheerder"},  # its own delivery
+    ("amsterdam-collega", ("GM0363",)): {"gemeente", "beheerder"},  # a colleague's, for Amsterdam only
+    ("vng", ("GM0363",)): {"gemeente", "beheerder"},  # the beheerder delivered for Amsterdam
+    ("rotterdam", ("GM0599",)): {"beheerder"},  # another gemeente's
+    ("vng", ("GM0363", "GM0599")): {"beheerder"},  # a region's file: also about Rotterdam
+    ("samenwerking", ("GM0363", "GM0599")): {"beheerder"},
+    ("rotterdam", ()): {"beheerder"},  # gemeenten unknown: only its sender
+    ("amsterdam", ()): {"gemeente", "beheerder"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_policy_table_for_originals(role):
+    user = PRINCIPALS[role]
+    assert policy.can_download_originals(user) is (role in ("gemeente", "beheerder"))
+    for (uploader, codes), allowed in ORIGINALS.items():
+        assert policy.can_download_original(user, uploader, codes) is (role in allowed), (uploader, codes)
+
+
+def test_a_region_file_is_only_for_its_sender_and_the_beheerder():
+    both = Principal(5, "samenwerking", "gemeente", frozenset({"GM0363", "GM0599"}), None, True)
+    colleague = Principal(6, "samenwerking-2", "gemeente", frozenset({"GM0363", "GM0599"}), None, True)
+    region = ("GM0363", "GM0599")
+    assert policy.can_download_original(both, "samenwerking", region)
+    assert not policy.can_download_original(colleague, "samenwerking", region)  # same scope, not its file
+    assert policy.can_download_original(colleague, "samenwerking", ["GM0599"])  # one gemeente of its own
+    moved = Principal(5, "samenwerking", "gemeente", frozenset({"GM0599"}), None, True)
+    assert not policy.can_download_original(moved, "samenwerking", region)  # its scope no longer covers the file
+    lost = Principal(1, "amsterdam", "gemeente", frozenset(), None, True)
+    assert not policy.can_download_original(lost, "amsterdam", ["GM0363"])  # an account without gemeenten downloads nothing
 
 
 # --------------------------------------------------------------------------------------------

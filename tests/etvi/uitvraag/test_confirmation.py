@@ -44,7 +44,7 @@ def test_niets_veranderd_records_the_known_status_at_the_peildatum(scene):
         ("woonzorgvisie", "in concept", None, PEILDATUM, "besluit raad", "https://amsterdam.example/verordening"),
     ]
     assert (upload.channel, upload.username, upload.peildatum, upload.gemeente_codes) == ("formulier", "ams", PEILDATUM, "GM0363")
-    name, original = service.original(result.upload_id, "vng", url)
+    name, original = service.original(result.upload_id, scene.user("ams"), url)  # the gemeente's own proof
     assert name == f"uitvraag-{scene.round_id}-niets-veranderd-GM0363.csv" and b"GM0363;;;vastgesteld;2025-06-01;" in original
     assert len(events) == 1 and events[0].username == "ams"
     _, answers = responses.answers(scene.round_id, url)

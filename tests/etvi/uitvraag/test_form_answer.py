@@ -59,7 +59,7 @@ def test_a_changed_status_is_checked_previewed_and_confirmed_as_formulier(scene)
         upload = s.get(Upload, result.upload_id)
         assert (upload.channel, upload.file_name, upload.peildatum) == ("formulier", "formulier-GM0363-2026-11-30.csv", PEILDATUM)
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "uitvraag_formulier_bevestigd")).one().username == "ams"
-    name, content = service.original(result.upload_id, "vng", url)
+    name, content = service.original(result.upload_id, ams, url)  # the gemeente's own proof of what it answered
     assert name == "formulier-GM0363-2026-11-30.csv"
     text = content.decode("utf-8")
     assert text.splitlines()[1].startswith("GM0363;vastgesteld;15-10-2026;")

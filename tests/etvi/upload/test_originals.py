@@ -55,7 +55,9 @@ def test_an_original_uploaded_on_one_server_downloads_from_another(accounts_app,
         assert resp.status_code == 200 and resp.data == content
     assert listed[1]["origineel"] == f"/api/v1/uploads/{upload_id}/bestand"
     assert "Amsterdam.csv" in client_b.get(listed[1]["origineel"], headers=admin).headers["Content-Disposition"]
-    assert client_b.get(listed[1]["origineel"], headers=gemeente).status_code == 403
+    assert client_b.get(listed[1]["origineel"], headers=gemeente).data == content  # Amsterdam's own
+    other = {"Authorization": f"Bearer {actors['gemeente_b'].token}"}
+    assert client_b.get(listed[1]["origineel"], headers=other).status_code == 404  # not Rotterdam's
     with db.session(ref_db) as s:
         kept = s.exec(select(StoredFile)).all()
     assert [(f.sha256, f.size) for f in kept] == [(hashlib.sha256(content).hexdigest(), len(content))]  # once
