@@ -14,12 +14,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-API_VERSION = "1.5.0"  # semver of the API; the major is in the path (/api/v1)
+API_VERSION = "1.6.0"  # semver of the API; the major is in the path (/api/v1)
 VERSION_HEADER = "API-Version"
 
 _VERSION_HEADERS = {
     VERSION_HEADER: {
-        "description": "De volledige versie van de API (semver), bijvoorbeeld 1.5.0.",
+        "description": "De volledige versie van de API (semver), bijvoorbeeld 1.6.0.",
         "schema": {"type": "string", "example": API_VERSION},
     }
 }
@@ -520,7 +520,12 @@ class ApiToken(BaseModel):
     label: str = Field(description="Waarvoor het token is (bijvoorbeeld het systeem dat het gebruikt).")
     aangemaakt: datetime | None = Field(description="Wanneer het token is gemaakt.")
     aangemaakt_door: str | None = Field(None, description="Wie het token maakte (cli:…, api:…).")
-    actief: bool = Field(description="Of het token werkt (niet als het account is uitgeschakeld).")
+    verloopt: date | None = Field(
+        None,
+        description="De datum (JJJJ-MM-DD) waarop het token verloopt: vanaf 00:00 die dag (Nederlandse tijd) werkt het niet meer. "
+        "null: het token verloopt niet (alleen een token dat buiten de monitor om is vastgelegd).",
+    )
+    actief: bool = Field(description="Of het token werkt (niet als het account is uitgeschakeld, niet vanaf de vervaldatum).")
 
 
 class Tokens(Answer):
@@ -530,6 +535,11 @@ class Tokens(Answer):
 
 class NieuwToken(BaseModel):
     label: str | None = Field(None, max_length=100, description="Waarvoor het token is, bijvoorbeeld het systeem dat het gebruikt.")
+    verloopt: IsoDate | None = Field(
+        None,
+        description="Wanneer het token verloopt (JJJJ-MM-DD): na vandaag en hoogstens ETVI_TOKEN_MAX_DAYS (standaard 730) dagen "
+        "vooruit; vanaf 00:00 die dag (Nederlandse tijd) werkt het niet meer. Standaard vandaag plus ETVI_TOKEN_DAYS (standaard 365) dagen.",
+    )
 
 
 class NieuwEigenToken(NieuwToken):

@@ -128,6 +128,8 @@ class Settings:
     answer_cache_mb: int = 64
     answer_cache_rows: int | None = None  # None: 5000 on PostgreSQL, none on SQLite
     max_tokens_per_user: int = 10
+    token_days: int = 365
+    token_max_days: int = 730
 
     @property
     def is_sqlite(self) -> bool:
@@ -211,7 +213,18 @@ def _read_settings() -> Settings:
         answer_cache_mb=_at_least("ANSWER_CACHE_MB", 64),
         answer_cache_rows=_at_least("ANSWER_CACHE_ROWS", 0) if _env("ANSWER_CACHE_ROWS") is not None else None,
         max_tokens_per_user=_at_least("MAX_TOKENS_PER_USER", 10, minimum=1),
+        **_token_days(),
     )
+
+
+def _token_days() -> dict[str, int]:
+    """How long a new API token lives by default and at most (days); the default may not pass the
+    maximum, or every new token without a chosen date would be refused."""
+    days = _at_least("TOKEN_DAYS", 365, minimum=1)
+    most = _at_least("TOKEN_MAX_DAYS", 730, minimum=1)
+    if days > most:
+        raise ConfigError(f"{PREFIX}TOKEN_DAYS ({days}) mag niet groter zijn dan {PREFIX}TOKEN_MAX_DAYS ({most}).")
+    return {"token_days": days, "token_max_days": most}
 
 
 def _log_format() -> str:

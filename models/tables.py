@@ -184,6 +184,7 @@ class ApiToken(SQLModel, table=True):
     label: str = Field(default="", max_length=100)
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str = ""
+    expires_at: datetime | None = None  # from this moment on it is no credential (migration 0014)
 
 
 class UserSession(SQLModel, table=True):

@@ -56,6 +56,9 @@ def authenticate(required: bool) -> Principal | None:
         with db.session(database_url()) as s:
             user = tokens.user_for_token(s, token)
             principal = Principal.from_user(user) if user else None
+            ended = tokens.expired_on(s, token) if principal is None else None
+        if ended is not None:
+            raise ApiError(401, f"Dit API-token is verlopen op {ended.isoformat()}; het werkt niet meer. Maak een nieuw token.")
         if principal is None:
             raise ApiError(401, "Ongeldig, verlopen of ingetrokken API-token.")
         security.set_request_user(principal)

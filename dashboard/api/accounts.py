@@ -30,7 +30,7 @@ from dashboard.api_models import (
     Uitgelogd,
 )
 from etvi.accounts import audit, policy, throttle, tokens, users
-from etvi.accounts.errors import AccountError, LoginError, TokenLimitError
+from etvi.accounts.errors import AccountError, LoginError, TokenExpiryError, TokenLimitError
 from models import db
 
 
@@ -171,11 +171,16 @@ def end_user_sessions(path: GebruikerPath, **_):
 # --------------------------------------------------------------------------------------------
 
 
+def _token_dict(row: dict) -> dict:
+    """A token of ``tokens.listed`` as the API shows it: moments with a time zone, the date as JJJJ-MM-DD."""
+    return {**row, "aangemaakt": moment(row["aangemaakt"]), "verloopt": row["verloopt"].isoformat() if row["verloopt"] else None}
+
+
 def _tokens_of(username: str) -> Response:
     """The tokens of ``username`` (never the tokens themselves); 404 for an unknown user."""
     with refused_as(404, AccountError), db.session(database_url()) as s:
         user = users.get_user(s, username)
-        listed = [{**t, "aangemaakt": moment(t["aangemaakt"])} for t in tokens.listed(s, user)]
+        listed = [_token_dict(t) for t in tokens.listed(s, user)]
         return jsonify({"gebruiker": user.username, "tokens": listed})
 
 
@@ -188,7 +193,8 @@ def _revoke(username: str, kenmerk: str) -> Response:
 @endpoint(
     "user_tokens",
     "De API-tokens van een gebruiker",
-    "Per token het kenmerk, het label en wanneer en door wie het is gemaakt; nooit het token zelf. Alleen voor de beheerder.",
+    "Per token het kenmerk, het label, wanneer en door wie het is gemaakt, de vervaldatum (verloopt) en of het werkt (actief); "
+    "nooit het token zelf. Alleen voor de beheerder.",
     BEHEER,
     {200: Tokens},
     (401, 403, 404),
@@ -197,21 +203,26 @@ def list_user_tokens(path: GebruikerPath, **_):
     return _tokens_of(path.naam)
 
 
-def _new_token(username: str, label: str | None) -> Response:
+def _new_token(username: str, body: NieuwToken) -> Response:
     """One more token for ``username`` through ``users.create_token`` (the one place for the
     rules of a new token), answered once with the token itself, never cached: 201, 404 for an
     unknown user, 409 for a disabled account or one at ``ETVI_MAX_TOKENS_PER_USER``, 400 for a
-    label too long."""
+    label too long or a date (``verloopt``) not after today or too far away."""
     with refused_as(404, AccountError), db.session(database_url()) as s:
         user = users.get_user(s, username)
     if not user.active:
         raise ApiError(409, f"Gebruiker {user.username!r} is uitgeschakeld; een token is dan niet bruikbaar. Schakel het account eerst in (PATCH).")
-    with invalid_as("label", AccountError), refused_as(409, TokenLimitError), db.session(database_url()) as s:
-        token = users.create_token(s, user.username, actor=audit_actor(), label=label)
+    with (
+        invalid_as("label", AccountError),
+        refused_as(409, TokenLimitError),
+        invalid_as("verloopt", TokenExpiryError),
+        db.session(database_url()) as s,
+    ):
+        token = users.create_token(s, user.username, actor=audit_actor(), label=body.label, verloopt=body.verloopt)
         user = users.get_user(s, user.username)
         made = tokens.kenmerk(tokens.hash_token(token))
         row = next(t for t in tokens.listed(s, user) if t["kenmerk"] == made)
-    return answer({"gebruiker": user.username, **row, "aangemaakt": moment(row["aangemaakt"]), "token": token}, 201, NO_STORE)
+    return answer({"gebruiker": user.username, **_token_dict(row), "token": token}, 201, NO_STORE)
 
 
 @endpoint(
@@ -219,14 +230,15 @@ def _new_token(username: str, label: str | None) -> Response:
     "Een extra API-token voor een gebruiker maken",
     "Een nieuw token met een label (waarvoor het is); de andere tokens van de gebruiker blijven werken. Het token "
     "zelf staat alleen in dit antwoord; daarna toont de lijst alleen het kenmerk. Een account heeft hoogstens "
-    "ETVI_MAX_TOKENS_PER_USER tokens (standaard 10; daarboven 409). Alleen voor de beheerder.",
+    "ETVI_MAX_TOKENS_PER_USER tokens (standaard 10; daarboven 409). Het token verloopt op de datum verloopt (JJJJ-MM-DD; "
+    "standaard over ETVI_TOKEN_DAYS = 365 dagen, hoogstens ETVI_TOKEN_MAX_DAYS = 730 dagen vooruit). Alleen voor de beheerder.",
     BEHEER,
     {201: NieuwTokenAntwoord},
     (401, 403, 404, 409),
 )
 def create_user_token(path: GebruikerPath, body: NieuwToken, **_):
     """Like ``etvi gebruiker token NAAM --label …``; the answer is never cached."""
-    return _new_token(path.naam, body.label)
+    return _new_token(path.naam, body)
 
 
 @endpoint(
@@ -245,7 +257,8 @@ def revoke_user_token(path: GebruikerTokenPath, **_):
 @endpoint(
     "own_tokens",
     "Mijn API-tokens",
-    "De API-tokens van het eigen account: kenmerk, label en wanneer gemaakt; nooit het token zelf.",
+    "De API-tokens van het eigen account: kenmerk, label, wanneer gemaakt, de vervaldatum (verloopt) en of het werkt (actief); "
+    "nooit het token zelf.",
     BEHEER,
     {200: Tokens},
     (401, 403),
@@ -261,7 +274,8 @@ def list_own_tokens():
     "het nieuwe, zet het in uw systeem en trek daarna het oude in (DELETE /ik/tokens/{kenmerk}). Uw andere tokens blijven "
     "werken. Het token zelf staat alleen in dit antwoord. Het werkt met de rechten van uw account zolang dat bestaat: "
     "wordt het account uitgeschakeld, dan werkt het niet meer. Een account heeft hoogstens ETVI_MAX_TOKENS_PER_USER "
-    "tokens (standaard 10; daarboven 409). Bevestig met het wachtwoord van uw account: een gestolen sessie of een "
+    "tokens (standaard 10; daarboven 409). Het token verloopt op de datum verloopt (JJJJ-MM-DD; standaard over "
+    "ETVI_TOKEN_DAYS = 365 dagen, hoogstens ETVI_TOKEN_MAX_DAYS = 730 dagen vooruit). Bevestig met het wachtwoord van uw account: een gestolen sessie of een "
     "uitgelekt token kan zo geen blijvend token maken. Een onjuist wachtwoord telt mee als mislukte inlogpoging "
     "(403; na te veel pogingen is het account tijdelijk geblokkeerd). Met een browsersessie geldt daarnaast dezelfde "
     "beveiligingscontrole (X-CSRFToken) als bij elke andere wijziging.",
@@ -279,7 +293,7 @@ def create_own_token(body: NieuwEigenToken):
             throttle.authenticate(s, username, body.wachtwoord, source="api: eigen token", address=request.remote_addr)
         except LoginError as exc:
             raise ApiError(403, f"Het wachtwoord is niet bevestigd; er is geen token gemaakt. {exc}") from None
-    return _new_token(username, body.label)
+    return _new_token(username, body)
 
 
 @endpoint(

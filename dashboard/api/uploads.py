@@ -55,7 +55,7 @@ def _caller_label(url: str | None = None) -> str:
         with db.session(url) as s:
             owner = tokens.token_owner(s, token)
             if owner is not None:
-                return f"{owner.username} (uitgeschakeld)"
+                return f"{owner.username} (token verlopen)" if tokens.expired_on(s, token) else f"{owner.username} (uitgeschakeld)"
     return "ongeldig-token"
 
 

@@ -16,6 +16,11 @@ class TokenLimitError(AccountError):
     a conflict with its state, not bad input; revoking one makes room."""
 
 
+class TokenExpiryError(AccountError):
+    """The chosen date of a new API token is not a date, not after today, or further away than
+    ``ETVI_TOKEN_MAX_DAYS``."""
+
+
 class LoginError(AccountError):
     """Login refused. ``locked_until`` is set (with ``per_address``) when the client address is
     temporarily blocked; a refusal for the account itself never says why, see ``throttle.authenticate``."""

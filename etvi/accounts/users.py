@@ -8,6 +8,7 @@ A gemeente account names its gemeenten, a provincie account its provincie, by CB
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Iterable
 
 from sqlmodel import Session, select
@@ -209,25 +210,33 @@ def reset_password(s: Session, username: str, password: str | None = None, actor
     return generated
 
 
-def create_token(s: Session, username: str, actor: str = "cli", label: str | None = None) -> str:
+def create_token(
+    s: Session, username: str, actor: str = "cli", label: str | None = None, verloopt: date | str | None = None
+) -> str:
     """One more API token for the user, named by ``label`` (which system uses it); the user's
     other tokens keep working. Only its SHA-256 is stored; the token is returned once.
 
     The one place for the rules of a new token, whoever asks (the CLI, the beheerder, the user
     itself): the account is active, and has fewer than ``ETVI_MAX_TOKENS_PER_USER`` tokens
-    (``TokenLimitError``; the row lock keeps the cap under simultaneous requests)."""
+    (``TokenLimitError``; the row lock keeps the cap under simultaneous requests); and it expires
+    on ``verloopt`` (``JJJJ-MM-DD``), after today and at most ``ETVI_TOKEN_MAX_DAYS`` away, by
+    default today + ``ETVI_TOKEN_DAYS`` (``TokenExpiryError``)."""
+    config = settings()
+    day = tokens.choose_expiry(verloopt, config.token_days, config.token_max_days)
     user = get_user(s, username, for_update=True)
     if not user.active:
         raise AccountError(f"Gebruiker {user.username!r} is uitgeschakeld; een token is dan niet bruikbaar.")
-    cap = settings().max_tokens_per_user
+    cap = config.max_tokens_per_user
     made = tokens.count(s, user)
     if made >= cap:
         raise TokenLimitError(
             f"Gebruiker {user.username!r} heeft al {made} API-tokens; meer dan {cap} per account kan niet "
             f"({PREFIX}MAX_TOKENS_PER_USER). Trek eerst een token in dat niet meer nodig is."
         )
-    token, row = tokens.add(s, user, label, actor)
-    audit.record(s, actor, "token_aangemaakt", gebruiker=user.username, kenmerk=tokens.kenmerk(row.token_hash), label=row.label)
+    token, row = tokens.add(s, user, label, actor, day)
+    audit.record(
+        s, actor, "token_aangemaakt", gebruiker=user.username, kenmerk=tokens.kenmerk(row.token_hash), label=row.label, verloopt=day.isoformat()
+    )
     return token
 
 

@@ -215,16 +215,23 @@ def reset_password(
 def token(
     naam: str = typer.Argument(..., help="Gebruikersnaam."),
     label: str = typer.Option("", "--label", help="Waarvoor het token is, bijvoorbeeld het systeem dat het gebruikt."),
+    verloopt: str = typer.Option(
+        "",
+        "--verloopt",
+        help="Vervaldatum JJJJ-MM-DD (na vandaag, hoogstens ETVI_TOKEN_MAX_DAYS dagen vooruit); standaard vandaag + ETVI_TOKEN_DAYS.",
+    ),
 ) -> None:
     """Maak een extra API-token; de andere tokens van de gebruiker blijven werken. Het token staat op de laatste regel."""
     with _session() as s:
-        new_token = users.create_token(s, naam, actor=cli_actor(), label=label)
+        new_token = users.create_token(s, naam, actor=cli_actor(), label=label, verloopt=verloopt)
         user = users.get_user(s, naam)
         total = tokens.count(s, user)
+        made = tokens.kenmerk(tokens.hash_token(new_token))
+        day = next(t["verloopt"] for t in tokens.listed(s, user) if t["kenmerk"] == made)
     shown = tokens.clean_label(label)
     others = f"; de {total - 1} andere token(s) blijven werken" if total > 1 else ""
     out.print(
-        f"Nieuw API-token {tokens.kenmerk(tokens.hash_token(new_token))} ({shown}) voor [bold]{user.username}[/]{others}. "
+        f"Nieuw API-token {made} ({shown}) voor [bold]{user.username}[/], geldig tot {day.isoformat()}{others}. "
         "Trek een oud token in met etvi gebruiker token-intrekken."
     )
     out.print("Gebruik: Authorization: Bearer <token>")
@@ -233,7 +240,7 @@ def token(
 
 @gebruiker.command("tokens")
 def list_tokens(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None:
-    """Toon de API-tokens van een gebruiker: kenmerk, label en wanneer gemaakt (nooit het token zelf)."""
+    """Toon de API-tokens van een gebruiker: kenmerk, label, wanneer gemaakt en vervaldatum (nooit het token zelf)."""
     with _session() as s:
         user = users.get_user(s, naam)
         listed = tokens.listed(s, user)
@@ -241,7 +248,7 @@ def list_tokens(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None
         out.print(f"Gebruiker [bold]{user.username}[/] heeft geen API-token.")
         return
     table = Table(title=f"API-tokens van {user.username}")
-    for col in ("kenmerk", "label", "aangemaakt", "door", "werkt"):
+    for col in ("kenmerk", "label", "aangemaakt", "door", "verloopt", "werkt"):
         table.add_column(col)
     for item in listed:
         made = clock.aware(item["aangemaakt"])
@@ -250,9 +257,16 @@ def list_tokens(naam: str = typer.Argument(..., help="Gebruikersnaam.")) -> None
             item["label"],
             made.strftime("%Y-%m-%d %H:%M UTC") if made else "onbekend",
             item["aangemaakt_door"] or "",
-            "ja" if item["actief"] else "nee (account uitgeschakeld)",
+            item["verloopt"].isoformat() if item["verloopt"] else "nooit",
+            _works(user.active, item),
         )
     out.print(table)
+
+
+def _works(active: bool, item: dict) -> str:
+    if item["actief"]:
+        return "ja"
+    return "nee (account uitgeschakeld)" if not active else "nee (verlopen)"
 
 
 @gebruiker.command("token-intrekken")

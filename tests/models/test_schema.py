@@ -10,7 +10,7 @@ from models import db, queries
 from models.tables import Gemeente, Milestone, StatusLevel, StatusRecord, Upload
 from tests.support.paths import REPO
 
-HEAD = "0013"
+HEAD = "0014"
 
 
 def test_migrations_match_the_models(db_url):

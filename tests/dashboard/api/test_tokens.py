@@ -215,7 +215,7 @@ def test_an_account_makes_its_own_token_with_its_token(ref_db, live_server):
     assert requests.post(api + "/ik/tokens", json={}, timeout=30).status_code == 401
     with db.session(ref_db) as s:
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "token_aangemaakt", AuditEvent.username == "api:amsterdam")).one()
-        assert audit.detail_of(event) == {"gebruiker": "amsterdam", "kenmerk": _kenmerk(new), "label": "Zaaksysteem 2027"}
+        assert audit.detail_of(event) == {"gebruiker": "amsterdam", "kenmerk": _kenmerk(new), "label": "Zaaksysteem 2027", "verloopt": body["verloopt"]}
         assert new not in event.detail
 
     rotated = requests.delete(api + f"/ik/tokens/{_kenmerk(old)}", headers=_bearer(new), timeout=30)
