@@ -43,3 +43,18 @@ def test_the_working_folder_is_part_of_the_key(monkeypatch, tmp_path):
     assert config.settings().data_dir == tmp_path / "a" / "data"
     monkeypatch.chdir(tmp_path / "b")
     assert config.settings().data_dir == tmp_path / "b" / "data"
+
+
+def test_token_lifetimes_are_validated(monkeypatch):
+    """ETVI_TOKEN_DAYS (default 365) and ETVI_TOKEN_MAX_DAYS (730): whole days, at least 1, the
+    default not beyond the maximum (else every token without a chosen date would be refused)."""
+    monkeypatch.delenv("ETVI_TOKEN_DAYS", raising=False)
+    monkeypatch.delenv("ETVI_TOKEN_MAX_DAYS", raising=False)
+    assert (config.settings().token_days, config.settings().token_max_days) == (365, 730)
+    for days, most, message in (("0", "730", "ETVI_TOKEN_DAYS moet een geheel getal van minstens 1"), ("een jaar", "730", "ETVI_TOKEN_DAYS moet een geheel getal"), ("400", "300", "ETVI_TOKEN_DAYS (400) mag niet groter zijn dan ETVI_TOKEN_MAX_DAYS (300)")):
+        monkeypatch.setenv("ETVI_TOKEN_DAYS", days)
+        monkeypatch.setenv("ETVI_TOKEN_MAX_DAYS", most)
+        with pytest.raises(config.ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            config.settings()
+    monkeypatch.setenv("ETVI_TOKEN_DAYS", "30")
+    assert config.settings().token_days == 30
