@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from models import db
 from models.tables import ApiToken, AuditEvent, User
-from tests.support.app import create_actors
+from tests.support.app import create_actors, make_app
 from tests.support.cli import run_cli
 
 
@@ -177,3 +177,20 @@ def test_the_cli_gives_a_token_a_date_and_refuses_a_bad_one(ref_db, tmp_path):
     line = next(row for row in shown.stdout.splitlines() if _kenmerk(short_token) in row)
     assert "nee (verlopen)" in line and (datetime.now(timezone.utc) - timedelta(days=2)).astimezone(ZoneInfo("Europe/Amsterdam")).date().isoformat() in line
     assert (today + timedelta(days=365)).isoformat() in shown.stdout
+
+
+def test_the_openapi_document_describes_verloopt_as_a_date(db_url):
+    """Both create endpoints take ``verloopt`` and every token answer gives it, as ``format: date``."""
+    doc = make_app(db_url).server.test_client().get("/api/v1/openapi.json").get_json()
+    schemas = doc["components"]["schemas"]
+
+    def date_field(name: str) -> dict:
+        field = schemas[name]["properties"]["verloopt"]
+        return next((f for f in field.get("anyOf", [field]) if f.get("type") == "string"), {})
+
+    for name in ("NieuwToken", "NieuwEigenToken", "ApiToken", "NieuwTokenAntwoord"):
+        assert date_field(name).get("format") == "date", (name, schemas[name]["properties"]["verloopt"])
+    for path in ("/gebruikers/{naam}/tokens", "/ik/tokens"):
+        body = doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        assert body.rsplit("/", 1)[-1] in ("NieuwToken", "NieuwEigenToken")
+    assert doc["info"]["version"] == "1.6.0"
