@@ -140,6 +140,9 @@ def test_an_expired_token_is_no_credential_and_says_when_it_expired(ref_db, live
     assert set(refused.json()) == set(public.json())  # the same answer shape as any bad token
     upload = requests.post(api + "/uploads", headers=_bearer(old), files={"file": ("a.csv", b"x")}, timeout=30)
     assert upload.status_code == 401 and "verlopen op" in upload.json()["detail"]
+    with db.session(ref_db) as s:
+        event = s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event.action == "upload_geweigerd" and event.username == "amsterdam (token verlopen)"  # the refusal log names why
     assert requests.get(api + "/ik/tokens", headers=_bearer(other), timeout=30).status_code == 200  # the others keep working
 
     listed = {t["kenmerk"]: t for t in requests.get(api + "/gebruikers/amsterdam/tokens", headers=beheer, timeout=30).json()["tokens"]}
