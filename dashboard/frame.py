@@ -90,7 +90,8 @@ NOT_FOUND_ONWARD = "Verder naar:"
 class Entry:
     """One menu entry. ``kind``: ``main`` (the main menu), ``page`` (an account page, a Dash
     page), ``link`` (a server route such as /login) or ``text`` (who is logged in). ``id`` is
-    the Dash id (a dict for the entries the pattern-matching callbacks update)."""
+    the Dash id (a dict for the entries the pattern-matching callbacks update). ``server``: an
+    account page Flask renders itself (/ik/tokens), so the Dash shell links to it with a full load."""
 
     kind: str
     label: str
@@ -98,6 +99,7 @@ class Entry:
     id: str | dict | None = None
     item_class: str = ""
     user: str = ""
+    server: bool = False
     current: bool = field(default=False, compare=False)
 
     @property
@@ -131,7 +133,7 @@ def entries(account_items: list[dict], path: str | None = None) -> list[Entry]:
         if kind == "text":
             result.append(Entry("text", item["label"], id=ident, item_class=item_class + " nav-user", user=item["user"]))
         else:
-            result.append(Entry(kind, item["label"], item["href"], id=ident, item_class=item_class))
+            result.append(Entry(kind, item["label"], item["href"], id=ident, item_class=item_class, server=bool(item.get("server"))))
     if path is not None:
         result = [replace(e, current=e.kind != "text" and is_current(e.href, path)) for e in result]
     return result
@@ -154,7 +156,7 @@ def _dash_entry(entry: Entry):
     cls = {"className": entry.item_class} if entry.item_class else {}
     if entry.kind == "text":
         return html.Li([LOGGED_IN_AS, html.Strong(entry.user)], id=entry.id, **cls)
-    if entry.kind in ("main", "page"):
+    if entry.kind in ("main", "page") and not entry.server:
         return html.Li(dcc.Link(entry.label, href=entry.href, id=entry.id, className="nav-link"), **cls)
     return html.Li(html.A(entry.label, href=entry.href, id=entry.id, className="nav-link"), **cls)
 

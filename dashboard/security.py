@@ -76,7 +76,7 @@ def account_menu(user: Principal | None, path: str = "/") -> list[dict]:
     the pages are those ``policy.pages_for`` lets the user open."""
     if user is None:
         return [{"kind": "link", "href": "/login?next=" + _quote_next(path or "/"), "label": "Inloggen", "id": "nav-inloggen"}]
-    items: list[dict] = [{"kind": "page", "href": p.path, "label": p.label} for p in policy.pages_for(user)]
+    items: list[dict] = [{"kind": "page", "href": p.path, "label": p.label, "server": p.server} for p in policy.pages_for(user)]
     items.append({"kind": "text", "label": f"Ingelogd als {user.username}", "user": user.username, "id": "nav-ingelogd-als"})
     items.append({"kind": "link", "href": "/logout", "label": "Uitloggen", "id": "nav-uitloggen"})
     return items

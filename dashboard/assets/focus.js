@@ -9,7 +9,8 @@
       (#etvi-aankondiging, dashboard/frame.py). The first page of a load is left alone: the
       browser announces it, and focus stays where the visitor starts.
    2. A failed login (templates/login.html) moves focus to its message, so it is read at once
-      and the next Tab lands in the form below it. */
+      and the next Tab lands in the form below it; on /ik/tokens (templates/api_tokens.html) the
+      element marked data-focus (an error, a new token, the question before revoking) likewise. */
 (function () {
   var CONTENT = '_pages_content';
   var ANNOUNCER = 'etvi-aankondiging';
@@ -86,7 +87,7 @@
   window.addEventListener('popstate', navigated);
 
   function loginError() {
-    var message = document.getElementById('login-fout');
+    var message = document.getElementById('login-fout') || document.querySelector('.account-page [data-focus]');
     if (message) { message.focus(); }
   }
   if (document.readyState === 'loading') {

@@ -3,7 +3,7 @@
 ``PAGES`` lists them: the Dash pages (each module has ``PAGE``, the arguments for
 ``dash.register_page``, ``layout(**query)`` and ``register_callbacks(app)``; the account pages
 /aanleveren, /aanlevering, /auditlog, /uitvragen and /uitvraag/<id> among them, the 404 page last) and the pages Flask
-renders itself (/login and /logout, views in ``dashboard.security``, and /begrippen, Jinja templates in the
+renders itself (/login and /logout, views in ``dashboard.security``, /ik/tokens and /begrippen, Jinja templates in the
 site's frame, ``dashboard.frame``). Who may open which page is not decided here: that is the
 access policy, checked on every request by ``dashboard.security``.
 """
@@ -21,6 +21,7 @@ from dash import html
 from dashboard import components as ui
 from dashboard import kennis, security
 from dashboard.pages import (
+    api_tokens,
     auditlog,
     begrippen,
     data_overview,
@@ -99,6 +100,7 @@ PAGES: tuple[DashPage | ServerPage, ...] = (
     DashPage(uitvraag),
     ServerPage("/login", "etvi_login", security.login_view),
     ServerPage("/logout", "etvi_logout", security.logout_view),
+    ServerPage(api_tokens.PATH, "etvi_api_tokens", api_tokens.view),
     ServerPage(begrippen.PATH, "etvi_begrippen", begrippen.view, methods=("GET",)),
     DashPage(not_found_404),  # any address no other page matches (HTTP 404: dashboard.app)
 )

@@ -371,7 +371,7 @@ def no_access(user: Principal | None, what: str) -> html.Div:
     role = policy.ROLE_LABELS.get(user.role, user.role) if user is not None else ""
     onward = []
     if user is not None:
-        onward += [html.Li(dcc.Link(page.link, href=page.path)) for page in policy.pages_for(user)]
+        onward += [html.Li((html.A if page.server else dcc.Link)(page.link, href=page.path)) for page in policy.pages_for(user)]
     onward += [
         html.Li(dcc.Link("Landelijk overzicht", href="/")),
         html.Li(html.A("Inloggen met een ander account", href="/logout")),

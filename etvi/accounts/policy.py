@@ -241,7 +241,8 @@ class Page:
 
     ``label`` is its name in the menu, ``link`` the text of a link to it elsewhere ("Verder naar"),
     ``name`` how a sentence names it ("Naar de aanleverpagina"). ``prefix``: also every path under
-    it (``/uitvraag/3``); such a page is not in the menu."""
+    it (``/uitvraag/3``); such a page is not in the menu. ``server``: a page Flask renders itself
+    (a form; a full page load), not a Dash page."""
 
     path: str
     label: str
@@ -249,6 +250,7 @@ class Page:
     name: str
     allowed: Callable[[object], bool]
     prefix: bool = False
+    server: bool = False
 
 
 PAGES = (
@@ -257,6 +259,8 @@ PAGES = (
     Page("/auditlog", "Auditlog", "Auditlog", "het auditlog", can_see_audit),
     Page("/uitvragen", "Uitvragen", "Uitvragen en respons", "de uitvragen", can_see_rounds),
     Page("/uitvraag", "Uitvraag", "Uitvraag", "deze uitvraag", can_see_round, prefix=True),
+    # Every account manages its own API tokens (the rules: etvi.accounts.users.create_token).
+    Page("/ik/tokens", "API-tokens", "Uw API-tokens", "uw API-tokens", is_active, server=True),
 )
 _PAGES_BY_PATH = {p.path: p for p in PAGES}
 _PREFIX_PAGES = [p for p in PAGES if p.prefix]

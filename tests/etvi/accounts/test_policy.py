@@ -65,9 +65,9 @@ ENDPOINTS = {
 }
 MENU = {
     "anoniem": [],
-    "gemeente": ["/aanleveren"],
-    "provincie": ["/aanlevering", "/uitvragen"],
-    "beheerder": ["/aanleveren", "/aanlevering", "/auditlog", "/uitvragen"],
+    "gemeente": ["/aanleveren", "/ik/tokens"],
+    "provincie": ["/aanlevering", "/uitvragen", "/ik/tokens"],
+    "beheerder": ["/aanleveren", "/aanlevering", "/auditlog", "/uitvragen", "/ik/tokens"],
     "uitgeschakeld": [],
 }
 # A request per endpoint. An allowed caller gets past the access check: 200, or 400/404 for the
@@ -104,7 +104,7 @@ REQUESTS = {
     "docs": ("GET", "/api/v1/docs", {}),
     "docs_asset": ("GET", "/api/v1/docs/etvi-api-docs.js", {}),
 }
-PROTECTED = re.compile(r"""href["']?\s*[:=]\s*["'](/aanleveren|/aanlevering|/auditlog|/uitvragen)["']""")  # HTML or Dash's JSON
+PROTECTED = re.compile(r"""href["']?\s*[:=]\s*["'](/aanleveren|/aanlevering|/auditlog|/uitvragen|/ik/tokens)["']""")  # HTML or Dash's JSON
 
 
 # --------------------------------------------------------------------------------------------
