@@ -13,6 +13,7 @@ form again (a reload of that answer) makes no second token.
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from flask import Response, redirect, request, session
@@ -44,7 +45,7 @@ def _answer(user, status: int = 200, **context) -> Response:
         username=user.username,
         tokens=listed,
         confirm=next((t for t in listed if t["kenmerk"] == request.args.get("intrekken")), None),
-        revoked=request.args.get("ingetrokken", ""),
+        revoked=_kenmerk_or_empty(request.args.get("ingetrokken", "")),
         csrf_field=security.CSRF_FIELD,
         csrf_token=security.csrf_token(),
         form_key=form_key,
@@ -56,6 +57,11 @@ def _answer(user, status: int = 200, **context) -> Response:
     resp = Response(body, status=status, mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"  # a new token is in this answer, once
     return resp
+
+
+def _kenmerk_or_empty(value: str) -> str:
+    """Only something shaped like a kenmerk is echoed in "… is ingetrokken" (a crafted link cannot put other text there)."""
+    return value if re.fullmatch(f"[0-9a-f]{{{tokens.KENMERK_LENGTH}}}", value) else ""
 
 
 def view() -> Response:

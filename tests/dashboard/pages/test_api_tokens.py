@@ -90,3 +90,15 @@ def test_make_once_refusals_and_revoke(accounts_app, ref_db):
     assert _count(ref_db, a.username) == 1
     resp = client.post("/ik/tokens", data=_form(client, actie="intrekken", kenmerk=made))
     assert resp.status_code == 404 and "Er is niets ingetrokken." in resp.get_data(as_text=True)
+
+
+def test_the_cap_refuses_in_dutch_and_makes_nothing(accounts_app, ref_db, monkeypatch):
+    _, actors, client_for = accounts_app
+    a = actors["gemeente_a"]
+    client = client_for("gemeente_a")
+    monkeypatch.setenv("ETVI_MAX_TOKENS_PER_USER", "1")  # read per request; create_actors made one already
+    resp = client.post("/ik/tokens", data=_form(client, actie="maken", label="tweede", wachtwoord=a.password))
+    text = resp.get_data(as_text=True)
+    assert resp.status_code == 409 and "al 1 API-tokens" in text and "Trek eerst een token in" in text and "id='token-fout'" in text
+    assert _count(ref_db, a.username) == 1
+    assert "is ingetrokken" not in client.get("/ik/tokens?ingetrokken=nep%20bericht").get_data(as_text=True)
