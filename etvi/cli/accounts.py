@@ -307,7 +307,8 @@ def _finish_warnings(report: token_warnings.WarningReport, dry_run: bool) -> int
     for o in report.outcomes:
         listed = "; ".join(f"{t.label} ({t.kenmerk}) verloopt {t.verloopt.isoformat()}" for t in o.owner.tokens)
         reason = f" — {o.reason}" if o.reason else ""
-        out.print(f"{labels[o.status]:<16} {o.owner.username} <{o.owner.email or '-'}>: {listed}{reason}", markup=False)
+        address = f" <{o.owner.email}>" if o.owner.email else ""
+        out.print(f"{labels[o.status]:<16} {o.owner.username}{address}: {listed}{reason}", markup=False)
     window = f"tokens die uiterlijk {report.until.isoformat()} verlopen (binnen {report.days} dagen)"
     missing = report.count(token_warnings.GEEN_ADRES)
     no_address = f"; {missing} account(s) zonder e-mailadres (vul het adres aan of waarschuw ze zelf)" if missing else ""

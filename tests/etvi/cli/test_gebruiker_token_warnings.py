@@ -80,7 +80,7 @@ def test_a_token_that_expires_soon_is_warned_about_once(scene, tmp_path, smtp_se
         assert marks[other] not in ams.body
     assert "GIS-koppeling" in smtp_server.to(UTR)[0].body
     # the beheerder without an address is named for the beheerder to act on; the disabled account is left out
-    assert f"geen e-mailadres vng <->: beheerscript ({marks['vng']})" in " ".join(sent.stdout.split())
+    assert f"geen e-mailadres vng: beheerscript ({marks['vng']})" in " ".join(sent.stdout.split())
     assert "off" not in sent.stdout.split() and "uitgeschakeld" not in sent.stdout
     assert "2 waarschuwing(en) verstuurd" in sent.stdout and "1 account(s) zonder e-mailadres" in sent.stdout
     assert sorted((d["gebruiker"], d["kenmerk"]) for d in _warned(url)) == sorted([("ams", marks["soon"]), ("utr", marks["utr"])])
