@@ -130,6 +130,7 @@ class Settings:
     max_tokens_per_user: int = 10
     token_days: int = 365
     token_max_days: int = 730
+    token_warn_days: int = 30
 
     @property
     def is_sqlite(self) -> bool:
@@ -219,12 +220,17 @@ def _read_settings() -> Settings:
 
 def _token_days() -> dict[str, int]:
     """How long a new API token lives by default and at most (days); the default may not pass the
-    maximum, or every new token without a chosen date would be refused."""
+    maximum, or every new token without a chosen date would be refused. And how many days before
+    its date the owner is warned (``etvi gebruiker tokens-waarschuwen``): a warning window longer
+    than a token can live would warn about every token the day it is made."""
     days = _at_least("TOKEN_DAYS", 365, minimum=1)
     most = _at_least("TOKEN_MAX_DAYS", 730, minimum=1)
     if days > most:
         raise ConfigError(f"{PREFIX}TOKEN_DAYS ({days}) mag niet groter zijn dan {PREFIX}TOKEN_MAX_DAYS ({most}).")
-    return {"token_days": days, "token_max_days": most}
+    warn = _at_least("TOKEN_WARN_DAYS", 30, minimum=1)
+    if warn > most:
+        raise ConfigError(f"{PREFIX}TOKEN_WARN_DAYS ({warn}) mag niet groter zijn dan {PREFIX}TOKEN_MAX_DAYS ({most}).")
+    return {"token_days": days, "token_max_days": most, "token_warn_days": warn}
 
 
 def _log_format() -> str:

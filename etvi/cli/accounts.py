@@ -17,10 +17,11 @@ from rich.console import Console
 from rich.table import Table
 
 from etvi import signing_keys
-from etvi.accounts import clock, policy, sessions, tokens, users
+from etvi.accounts import clock, policy, sessions, token_warnings, tokens, users
 from etvi.accounts.errors import AccountError
 from etvi.cli.actor import cli_actor
 from etvi.config import settings
+from etvi.smtp import SmtpError
 from models import db
 from models.tables import Gemeente, Provincie
 
@@ -278,6 +279,55 @@ def revoke_token(
     with _session() as s:
         users.revoke_token(s, naam, kenmerk, actor=cli_actor())
     out.print(f"Het API-token {kenmerk.strip().lower()} van [bold]{naam.strip().lower()}[/] is ingetrokken; het werkt niet meer.")
+
+
+@gebruiker.command("tokens-waarschuwen")
+def warn_tokens(
+    dagen: Optional[str] = typer.Option(None, "--dagen", help="Waarschuw voor tokens die binnen zoveel dagen verlopen (standaard ETVI_TOKEN_WARN_DAYS, 30)."),
+    proef: bool = typer.Option(False, "--proef", help="Toon wie welke waarschuwing zou krijgen; verstuur en registreer niets."),
+) -> None:
+    """Mail eigenaars van API-tokens die binnenkort verlopen (voor cron). Over elk token één keer; accounts zonder e-mailadres worden genoemd.
+
+    Exitcode 0 als alles goed ging; 1 als er geen mailserver is ingesteld of een mail mislukte (die
+    wordt niet vastgelegd, dus de volgende keer opnieuw geprobeerd); 2 bij foute invoer."""
+    try:
+        days = token_warnings.check_days(dagen, settings().token_warn_days)
+        _require_schema()
+        report = token_warnings.warn(cli_actor(), days, dry_run=proef)
+    except (AccountError, SmtpError) as exc:
+        err.print(f"[bold red]Fout:[/] {exc}")
+        raise typer.Exit(2) from None
+    raise typer.Exit(_finish_warnings(report, proef))
+
+
+def _finish_warnings(report: token_warnings.WarningReport, dry_run: bool) -> int:
+    """Print who gets (or got) what and a Dutch summary; the exit code."""
+    labels = {token_warnings.VERSTUURD: "verstuurd", token_warnings.MISLUKT: "MISLUKT", token_warnings.PROEF: "zou krijgen",
+              token_warnings.GEEN_ADRES: "geen e-mailadres"}  # fmt: skip
+    for o in report.outcomes:
+        listed = "; ".join(f"{t.label} ({t.kenmerk}) verloopt {t.verloopt.isoformat()}" for t in o.owner.tokens)
+        reason = f" — {o.reason}" if o.reason else ""
+        address = f" <{o.owner.email}>" if o.owner.email else ""
+        out.print(f"{labels[o.status]:<16} {o.owner.username}{address}: {listed}{reason}", markup=False)
+    window = f"tokens die uiterlijk {report.until.isoformat()} verlopen (binnen {report.days} dagen)"
+    missing = report.count(token_warnings.GEEN_ADRES)
+    no_address = f"; {missing} account(s) zonder e-mailadres (vul het adres aan of waarschuw ze zelf)" if missing else ""
+    if not report.outcomes:
+        out.print(f"Geen waarschuwingen nodig: geen werkende, nog niet gemelde {window}.")
+        return 0
+    if dry_run:
+        out.print(f"Proef: {report.count(token_warnings.PROEF)} waarschuwing(en) zou(den) verstuurd worden over {window}{no_address}; er is niets verstuurd of vastgelegd.")
+        return 0
+    if not report.configured and report.count(token_warnings.MISLUKT):
+        err.print(f"[bold red]Niet verstuurd:[/] {token_warnings.NOT_CONFIGURED}")
+        out.print(f"0 waarschuwing(en) verstuurd over {window}{no_address}.")
+        return 1
+    failed = report.count(token_warnings.MISLUKT)
+    extra = f", {failed} mislukt (niet vastgelegd; de volgende keer opnieuw)" if failed else ""
+    out.print(f"{report.count(token_warnings.VERSTUURD)} waarschuwing(en) verstuurd over {window}{extra}{no_address}.")
+    if failed:
+        err.print(f"[bold red]Fout:[/] {failed} waarschuwing(en) niet verstuurd; zie MISLUKT hierboven.")
+    return 1 if failed else 0
 
 
 @sessiesleutel.command("vernieuw")

@@ -7,30 +7,29 @@ gets one, naming all their gemeenten). Every mail, sent or failed, is an ``Uitvr
 an audit event, written as it happens; an address that already got this kind of mail for this
 round today (Europe/Amsterdam) is skipped unless forced; a failure is reported for its address
 and the others still go. Without SMTP nothing is sent and the report carries the recipients and
-the text, so a page can offer them as a download and the CLI prints them.
+the text, so a page can offer them as a download and the CLI prints them. Sending itself is
+``etvi.smtp``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
 import smtplib
-import ssl
 from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
 from typing import Iterable
-from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from etl.dates import format_date
 from etvi import codes as cbs
+from etvi import smtp
 from etvi.accounts import audit, policy
-from etvi.config import PREFIX, settings
+from etvi.config import PREFIX
+from etvi.smtp import MailSettings, public_url
 from etvi.uitvraag import responses, rounds
 from etvi.uitvraag.rounds import UitvraagError
 from models import db
@@ -39,33 +38,10 @@ from models.tables import Gemeente, Uitvraag, UitvraagMail, User
 HERINNERING, AANKONDIGING = "herinnering", "aankondiging"
 VERSTUURD, MISLUKT, OVERGESLAGEN, PROEF = "verstuurd", "mislukt", "overgeslagen", "proef"
 LOCAL = ZoneInfo("Europe/Amsterdam")
-TIMEOUT = 30
 NOT_CONFIGURED = (
     f"Er is geen mailserver ingesteld ({PREFIX}SMTP_URL is leeg); er is niets verstuurd. Hieronder staan de ontvangers "
     "en de tekst, zodat u ze zelf kunt mailen. Stel ETVI_SMTP_URL en ETVI_MAIL_FROM in om vanuit de ETVI-monitor te mailen."
 )
-
-
-@dataclass(frozen=True)
-class MailSettings:
-    host: str
-    port: int
-    implicit_tls: bool
-    username: str | None
-    password: str | None
-    sender: str
-    public_url: str
-
-
-def _env(name: str) -> str | None:
-    value = os.environ.get(PREFIX + name)
-    return value.strip() if value and value.strip() else None
-
-
-def public_url() -> str:
-    """``ETVI_PUBLIC_URL`` without a trailing slash; default: the address ``etvi serve`` listens on."""
-    cfg = settings()
-    return (_env("PUBLIC_URL") or f"http://{cfg.host}:{cfg.port}").rstrip("/")
 
 
 def form_link(round_id: int) -> str:
@@ -73,29 +49,11 @@ def form_link(round_id: int) -> str:
 
 
 def mail_settings() -> MailSettings | None:
-    """The SMTP settings, or None when ``ETVI_SMTP_URL`` is not set; a bad URL raises UitvraagError."""
-    raw = _env("SMTP_URL")
-    if raw is None:
-        return None
-    example = "gebruik smtp://gebruiker:wachtwoord@mail.example.nl:587 (STARTTLS) of smtps://…:465 (TLS)"
+    """The SMTP settings (``etvi.smtp``), or None when ``ETVI_SMTP_URL`` is not set; a bad URL raises UitvraagError."""
     try:
-        parts = urlsplit(raw)
-        port = parts.port
-    except ValueError:
-        raise UitvraagError(f"{PREFIX}SMTP_URL is geen geldige adres: {example}.") from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise UitvraagError(f"{PREFIX}SMTP_URL moet beginnen met smtp:// of smtps:// en een server noemen: {example}.")
-    implicit = scheme == "smtps"
-    return MailSettings(
-        host=parts.hostname,
-        port=port or (465 if implicit else 587),
-        implicit_tls=implicit,
-        username=unquote(parts.username) if parts.username else None,
-        password=unquote(parts.password) if parts.password else None,
-        sender=_env("MAIL_FROM") or f"etvi-monitor@{parts.hostname}",
-        public_url=public_url(),
-    )
+        return smtp.mail_settings()
+    except smtp.SmtpError as exc:
+        raise UitvraagError(str(exc)) from None
 
 
 # --- who gets a mail -------------------------------------------------------------------------
@@ -233,14 +191,7 @@ def compose(kind: str, round_: Uitvraag, recipient: Recipient) -> tuple[str, str
 
 def message(kind: str, round_: Uitvraag, recipient: Recipient, sender: str) -> EmailMessage:
     subject, body = compose(kind, round_, recipient)
-    msg = EmailMessage()
-    msg["Subject"] = subject
-    msg["From"] = sender if "<" in sender else formataddr(("ETVI-monitor", sender))
-    msg["To"] = recipient.email
-    msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].strip("> ") or None)
-    msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(body)
-    return msg
+    return smtp.envelope(subject, body, recipient.email, sender)
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -297,66 +248,6 @@ def _sent_today(s: Session, round_id: int, kind: str) -> set[str]:
     return {e.lower() for e in rows}
 
 
-class _Connection:
-    """One SMTP connection for a batch, opened when first needed and again after the server hung
-    up. When it cannot be opened at all (server unreachable, login refused) the rest of the batch
-    fails with the same reason at once, instead of waiting for a timeout per address."""
-
-    def __init__(self, cfg: MailSettings):
-        self.cfg, self.smtp, self.unusable = cfg, None, None
-
-    def _open(self) -> smtplib.SMTP:
-        cfg, context = self.cfg, ssl.create_default_context()
-        if cfg.implicit_tls:
-            smtp = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=TIMEOUT, context=context)
-        else:
-            smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=TIMEOUT)
-            smtp.ehlo()
-            if smtp.has_extn("starttls"):
-                smtp.starttls(context=context)
-                smtp.ehlo()
-        if cfg.username:
-            smtp.login(cfg.username, cfg.password or "")
-        return smtp
-
-    def send(self, msg: EmailMessage) -> None:
-        if self.unusable is not None:
-            raise self.unusable
-        if self.smtp is None:
-            try:
-                self.smtp = self._open()
-            except (smtplib.SMTPException, OSError) as exc:
-                self.unusable = exc
-                raise
-        try:
-            self.smtp.send_message(msg)
-        except smtplib.SMTPServerDisconnected:
-            self.smtp = None
-            raise
-
-    def close(self) -> None:
-        if self.smtp is not None:
-            try:
-                self.smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
-            self.smtp = None
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}" for code, text in exc.recipients.values()]
-        return "de mailserver weigert dit adres (" + "; ".join(codes) + ")"
-    if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return "inloggen bij de mailserver mislukt; controleer gebruiker en wachtwoord in ETVI_SMTP_URL"
-    if isinstance(exc, smtplib.SMTPResponseException):
-        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-        return f"de mailserver antwoordde {exc.smtp_code} {text}"
-    if isinstance(exc, (ConnectionError, TimeoutError, OSError)) and not isinstance(exc, smtplib.SMTPException):
-        return f"de mailserver is niet bereikbaar ({type(exc).__name__}: {exc})"
-    return f"{type(exc).__name__}: {exc}"
-
-
 def _deliver(report: MailReport, round_: Uitvraag, recipients: list[Recipient], actor: str, dry_run: bool, force: bool, url: str | None) -> MailReport:
     for r in recipients:
         report.texts.append((r, *compose(report.kind, round_, r)))
@@ -376,14 +267,14 @@ def _deliver(report: MailReport, round_: Uitvraag, recipients: list[Recipient], 
     if cfg is None:
         report.message = NOT_CONFIGURED
         return report
-    conn = _Connection(cfg)
+    conn = smtp.Connection(cfg)
     try:
         for r in todo:
             try:
                 conn.send(message(report.kind, round_, r, cfg.sender))
                 outcome = Outcome(r.email, r.codes, VERSTUURD)
             except Exception as exc:  # noqa: BLE001 - one failing address never stops the others
-                outcome = Outcome(r.email, r.codes, MISLUKT, _reason(exc))
+                outcome = Outcome(r.email, r.codes, MISLUKT, smtp.reason(exc))
                 if not isinstance(exc, smtplib.SMTPRecipientsRefused):
                     conn.close()  # a fresh connection for the next address
             report.outcomes.append(outcome)

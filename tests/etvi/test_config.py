@@ -58,3 +58,17 @@ def test_token_lifetimes_are_validated(monkeypatch):
             config.settings()
     monkeypatch.setenv("ETVI_TOKEN_DAYS", "30")
     assert config.settings().token_days == 30
+
+
+def test_token_warning_window_is_validated(monkeypatch):
+    """ETVI_TOKEN_WARN_DAYS (default 30): whole days, at least 1, not beyond ETVI_TOKEN_MAX_DAYS
+    (a longer window would warn about every token the day it is made)."""
+    for key in ("ETVI_TOKEN_WARN_DAYS", "ETVI_TOKEN_DAYS", "ETVI_TOKEN_MAX_DAYS"):
+        monkeypatch.delenv(key, raising=False)
+    assert config.settings().token_warn_days == 30
+    for warn, message in (("0", "ETVI_TOKEN_WARN_DAYS moet een geheel getal van minstens 1"), ("een maand", "ETVI_TOKEN_WARN_DAYS moet een geheel getal"), ("800", r"ETVI_TOKEN_WARN_DAYS \(800\) mag niet groter zijn dan ETVI_TOKEN_MAX_DAYS \(730\)")):
+        monkeypatch.setenv("ETVI_TOKEN_WARN_DAYS", warn)
+        with pytest.raises(config.ConfigError, match=message):
+            config.settings()
+    monkeypatch.setenv("ETVI_TOKEN_WARN_DAYS", "14")
+    assert config.settings().token_warn_days == 14
