@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import Response, g, jsonify, request
 
 from dashboard import security
-from dashboard.api.access import audit_actor, endpoint
+from dashboard.api.access import audit_actor, authenticate, endpoint
 from dashboard.api.answers import NO_STORE, answer, moment
-from dashboard.api.blueprint import BEHEER, STAND, bp, database_url
+from dashboard.api.blueprint import BEHEER, STAND, bp, database_url, problem_answers
 from dashboard.api.errors import ApiError, invalid, invalid_as, refused_as
 from dashboard.api.paging import Window
 from dashboard.api_models import (
@@ -309,7 +309,16 @@ def revoke_own_token(path: TokenPath, **_):
     return _revoke(g.etvi_api_caller.username, path.kenmerk)
 
 
-@bp.get("/ik", summary="Wie is er ingelogd", description='Wie deze sessie of dit token is, en of het dashboard openbaar is.', tags=[STAND], responses={200: Ik})
+@bp.get(
+    "/ik",
+    summary="Wie is er ingelogd",
+    description="Wie dit token (Authorization: Bearer) of anders deze browsersessie is, en of het dashboard openbaar is. "
+    "Zonder token of sessie: ingelogd is false. Een ongeldig, verlopen of ingetrokken token: 401, zoals overal.",
+    tags=[STAND],
+    responses={200: Ik, **problem_answers(401)},
+)
 def whoami():
-    """The Dash pages and scripts use it; never refused."""
+    """The caller as every endpoint sees it (``access.authenticate``: the token when one is sent,
+    else the session); the Dash pages and scripts ask it with their session and are never refused."""
+    authenticate(required=False)
     return security.whoami_view()

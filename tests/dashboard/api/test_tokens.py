@@ -347,3 +347,24 @@ def test_an_own_token_needs_the_account_password_which_counts_as_a_login_attempt
     assert right.status_code == 201, right.text
     with db.session(ref_db) as s:
         assert s.exec(select(User).where(User.username == "amsterdam")).one().failed_logins == 0
+
+
+def test_ik_names_the_account_of_the_token_else_the_session(ref_db, live_server):
+    """GET /ik answers for the caller as every endpoint sees it: the token's account when one is
+    sent (also over a session of another account), a bad token a 401, else the session or nobody."""
+    server = live_server(ref_db)
+    api = server.url + "/api/v1"
+    actors = create_actors(ref_db)
+    by_token = requests.get(api + "/ik", headers=_bearer(actors["gemeente_a"].token), timeout=30)
+    assert by_token.status_code == 200, by_token.text
+    assert by_token.json()["ingelogd"] is True and by_token.json()["gebruiker"] == "amsterdam" and by_token.json()["rol"] == "gemeente"
+    assert by_token.json()["gemeenten"] == ["GM0363"]
+    bad = requests.get(api + "/ik", headers=_bearer("etvi_geraden"), timeout=30)
+    assert bad.status_code == 401 and bad.headers["Content-Type"].startswith("application/problem+json")
+    assert requests.get(api + "/ik", timeout=30).json()["ingelogd"] is False
+    session = requests.Session()
+    session.get(server.url + "/login", timeout=30)
+    data = {"gebruikersnaam": actors["provincie"].username, "wachtwoord": actors["provincie"].password, "csrf_token": session.cookies["_csrf_token"]}
+    assert session.post(server.url + "/login", data=data, timeout=30, allow_redirects=False).status_code == 302
+    assert session.get(api + "/ik", timeout=30).json()["gebruiker"] == "noord-holland"
+    assert session.get(api + "/ik", headers=_bearer(actors["gemeente_a"].token), timeout=30).json()["gebruiker"] == "amsterdam"
